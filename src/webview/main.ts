@@ -1,0 +1,2 @@
+// webview entry (placeholder until the dashboard lands)
+export {};

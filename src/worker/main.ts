@@ -1,0 +1,2 @@
+// worker entry (placeholder until the worker lands)
+export {};
