@@ -1,0 +1,29 @@
+/** Errors the user can act on. Core code throws `TrainerError`; every boundary turns errors into `UserError`. */
+import type { ErrorCode, UserError } from '../shared/messages';
+import { t } from './l10n';
+
+export class TrainerError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly file?: string,
+    readonly action?: string,
+  ) {
+    super(message);
+    this.name = 'TrainerError';
+  }
+
+  toUserError(): UserError {
+    const error: UserError = { code: this.code, message: this.message };
+    if (this.file !== undefined) error.file = this.file;
+    if (this.action !== undefined) error.action = this.action;
+    return error;
+  }
+}
+
+/** Any thrown value as a `UserError`; unknown failures keep their message under code INTERNAL. */
+export function toUserError(error: unknown): UserError {
+  if (error instanceof TrainerError) return error.toUserError();
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL', message: t('Unexpected error: {0}', message) };
+}
