@@ -1,0 +1,206 @@
+/**
+ * Command-line parsing for `train` and `classify`: flags in `--name value` or `--name=value` form, checked
+ * up front so a typo or a bad number is a one-line usage error (exit code 2) before any worker starts.
+ */
+import { TrainerError } from '../core/errors';
+import { t } from '../core/l10n';
+import { validateHyperParameters } from '../core/model';
+import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../shared/messages';
+
+/** A mistake in the command line itself; the CLI exits with code 2. */
+export class UsageError extends TrainerError {
+  constructor(message: string) {
+    super('INVALID_PARAMS', message, undefined, t('Run with --help to see the options.'));
+    this.name = 'UsageError';
+  }
+}
+
+export interface TrainOptions {
+  params: HyperParameters;
+  dataDir?: string;
+  /** Where to save; undefined = the per-user model folder, unless `noSave`. */
+  saveDir?: string;
+  noSave: boolean;
+  allowDownload: boolean;
+}
+
+export interface ClassifyOptions {
+  images: string[];
+  modelDir?: string;
+}
+
+export type Parsed<T> = { help: true } | { help: false; options: T };
+
+const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+
+/** Bounds of the numeric flags: [min, max], integers unless `real`. */
+interface NumberRule {
+  min: number;
+  max: number;
+  real?: boolean;
+  /** The lower bound itself is not allowed (learning rate > 0). */
+  exclusiveMin?: boolean;
+}
+
+const NUMBER_RULES = {
+  '--epochs': { min: 1, max: 1000 },
+  '--batch-size': { min: 1, max: 60000 },
+  '--learning-rate': { min: 0, max: 10, real: true, exclusiveMin: true },
+  '--hidden-units': { min: 1, max: 4096 },
+  '--seed': { min: 0, max: 2 ** 31 - 1 },
+  '--train-limit': { min: 1, max: 60000 },
+  '--test-limit': { min: 1, max: 10000 },
+} satisfies Record<string, NumberRule>;
+
+type NumberFlag = keyof typeof NUMBER_RULES;
+
+function parseNumber(flag: NumberFlag, text: string): number {
+  const rule: NumberRule = NUMBER_RULES[flag];
+  const value = Number(text);
+  const wellFormed = text.trim() !== '' && Number.isFinite(value) && (rule.real || Number.isInteger(value));
+  if (!wellFormed) {
+    throw new UsageError(
+      rule.real
+        ? t('{0} needs a number, not "{1}".', flag, text)
+        : t('{0} needs a whole number, not "{1}".', flag, text),
+    );
+  }
+  const tooSmall = rule.exclusiveMin ? value <= rule.min : value < rule.min;
+  if (tooSmall || value > rule.max) {
+    throw new UsageError(
+      rule.exclusiveMin
+        ? t('{0} must be greater than {1} and at most {2}; got {3}.', flag, rule.min, rule.max, text)
+        : t('{0} must be between {1} and {2}; got {3}.', flag, rule.min, rule.max, text),
+    );
+  }
+  return value;
+}
+
+/** Splits argv into flags with their values and positional words; `--a=b` and `--a b` are the same. */
+class ArgReader {
+  private index = 0;
+  constructor(private readonly argv: string[]) {}
+
+  next(): { flag: string; inlineValue?: string } | { positional: string } | undefined {
+    if (this.index >= this.argv.length) return undefined;
+    const arg = this.argv[this.index++];
+    if (arg === '--') return { positional: this.argv[this.index++] ?? '' };
+    if (!arg.startsWith('-') || arg === '-') return { positional: arg };
+    const eq = arg.indexOf('=');
+    return eq > 0 ? { flag: arg.slice(0, eq), inlineValue: arg.slice(eq + 1) } : { flag: arg };
+  }
+
+  value(flag: string, inlineValue: string | undefined): string {
+    if (inlineValue !== undefined) return inlineValue;
+    const value = this.argv[this.index];
+    if (value === undefined || (value.startsWith('--') && value.length > 2)) {
+      throw new UsageError(t('{0} needs a value.', flag));
+    }
+    this.index++;
+    return value;
+  }
+}
+
+function noValue(flag: string, inlineValue: string | undefined): void {
+  if (inlineValue !== undefined) throw new UsageError(t('{0} takes no value.', flag));
+}
+
+export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
+  const params: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS };
+  const options: TrainOptions = { params, noSave: false, allowDownload: true };
+  const reader = new ArgReader(argv);
+  for (let item = reader.next(); item; item = reader.next()) {
+    if ('positional' in item) throw new UsageError(t('Unexpected argument "{0}".', item.positional));
+    const { flag, inlineValue } = item;
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return { help: true };
+      case '--epochs':
+        params.epochs = parseNumber(flag, reader.value(flag, inlineValue));
+        break;
+      case '--batch-size':
+        params.batchSize = parseNumber(flag, reader.value(flag, inlineValue));
+        break;
+      case '--learning-rate':
+        params.learningRate = parseNumber(flag, reader.value(flag, inlineValue));
+        break;
+      case '--hidden-units':
+        params.hiddenUnits = parseNumber(flag, reader.value(flag, inlineValue));
+        break;
+      case '--seed':
+        params.seed = parseNumber(flag, reader.value(flag, inlineValue));
+        break;
+      case '--train-limit':
+        params.trainLimit = parseNumber(flag, reader.value(flag, inlineValue));
+        break;
+      case '--test-limit':
+        params.testLimit = parseNumber(flag, reader.value(flag, inlineValue));
+        break;
+      case '--backend': {
+        const value = reader.value(flag, inlineValue);
+        if (!(BACKENDS as readonly string[]).includes(value)) {
+          throw new UsageError(t('--backend must be one of {0}; got "{1}".', BACKENDS.join(', '), value));
+        }
+        params.backend = value as BackendChoice;
+        break;
+      }
+      case '--data-dir':
+        options.dataDir = reader.value(flag, inlineValue);
+        break;
+      case '--save':
+        options.saveDir = reader.value(flag, inlineValue);
+        break;
+      case '--no-save':
+        noValue(flag, inlineValue);
+        options.noSave = true;
+        break;
+      case '--no-download':
+        noValue(flag, inlineValue);
+        options.allowDownload = false;
+        break;
+      default:
+        throw new UsageError(t('Unknown option "{0}".', flag));
+    }
+  }
+  if (options.noSave && options.saveDir !== undefined) {
+    throw new UsageError(t('--save and --no-save cannot be used together.'));
+  }
+  try {
+    validateHyperParameters(params);
+  } catch (error) {
+    // The core's own checks, so the CLI and the extension accept the same values.
+    if (error instanceof TrainerError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (params.trainLimit !== undefined && params.batchSize > params.trainLimit) {
+    throw new UsageError(
+      t('--batch-size ({0}) cannot be larger than the number of training images ({1}).', params.batchSize, params.trainLimit),
+    );
+  }
+  return { help: false, options };
+}
+
+export function parseClassifyArgs(argv: string[]): Parsed<ClassifyOptions> {
+  const options: ClassifyOptions = { images: [] };
+  const reader = new ArgReader(argv);
+  for (let item = reader.next(); item; item = reader.next()) {
+    if ('positional' in item) {
+      options.images.push(item.positional);
+      continue;
+    }
+    const { flag, inlineValue } = item;
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return { help: true };
+      case '--model':
+        options.modelDir = reader.value(flag, inlineValue);
+        break;
+      default:
+        throw new UsageError(t('Unknown option "{0}".', flag));
+    }
+  }
+  if (options.images.length === 0) throw new UsageError(t('Name at least one image file to classify.'));
+  return { help: false, options };
+}

@@ -1,0 +1,104 @@
+/** What the terminal commands share: exit codes, where things are, the help texts, how errors are printed. */
+import { join } from 'node:path';
+import { defaultCacheDir } from '../core/dataLocation';
+import { t } from '../core/l10n';
+import { DEFAULT_HYPER_PARAMETERS as DEFAULTS, type UserError } from '../shared/messages';
+
+export const EXIT = {
+  ok: 0,
+  /** The run or the classification failed (missing data, bad model, crash). */
+  failed: 1,
+  /** The command line was wrong: unknown flag, bad number, missing argument. */
+  usage: 2,
+  /** Stopped with Ctrl+C (128 + SIGINT, the shell's convention). */
+  interrupted: 130,
+} as const;
+
+export interface CliContext {
+  stdout: Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean; columns?: number };
+  stderr: Pick<NodeJS.WriteStream, 'write'>;
+  /** The terminal's language, normalised (e.g. "zh-cn"). */
+  locale: string;
+}
+
+/** dist/worker.js, beside dist/cli.js. */
+export function workerPath(): string {
+  return join(__dirname, 'worker.js');
+}
+
+/** The per-user folder where `train` saves its model and `classify` looks for it. */
+export function defaultModelDir(): string {
+  return join(defaultCacheDir(), 'model');
+}
+
+/** One line on stderr: what failed (and which file), then what to do. */
+export function printError(context: CliContext, error: UserError): void {
+  const parts = [t('Error: {0}', error.message)];
+  if (error.file !== undefined && !error.message.includes(error.file)) parts.push(t('(File: {0})', error.file));
+  if (error.action !== undefined) parts.push(error.action);
+  context.stderr.write(parts.join(' ').replace(/\s*\n\s*/g, ' ') + '\n');
+}
+
+function optionLines(options: [string, string][]): string[] {
+  const width = Math.max(...options.map(([flag]) => flag.length)) + 2;
+  return options.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`);
+}
+
+export function mainHelp(): string[] {
+  return [
+    t('Usage: node dist/cli.js <command> [options]'),
+    '',
+    t('Commands:'),
+    ...optionLines([
+      ['train', t('Train the Fashion-MNIST tutorial model and print its progress (npm run train).')],
+      ['classify', t('Classify image files with the trained model (npm run classify).')],
+      ['bench', t('Measure training speed, memory and prediction time (npm run bench).')],
+    ]),
+    '',
+    t('Run a command with --help to see its options.'),
+  ];
+}
+
+export function trainHelp(): string[] {
+  return [
+    t('Usage: npm run train -- [options]'),
+    '',
+    t('Trains Flatten(28x28) -> Dense(128, relu) -> Dense(10, softmax) on Fashion-MNIST, as in the TensorFlow tutorial.'),
+    '',
+    t('Options:'),
+    ...optionLines([
+      ['--epochs N', t('Passes over the training data (default {0}).', DEFAULTS.epochs)],
+      ['--batch-size N', t('Images per training step (default {0}).', DEFAULTS.batchSize)],
+      ['--learning-rate X', t('Adam learning rate (default {0}).', DEFAULTS.learningRate)],
+      ['--hidden-units N', t('Units in the hidden Dense layer (default {0}).', DEFAULTS.hiddenUnits)],
+      ['--backend B', t('auto, node, wasm or cpu (default auto: tfjs-node if installed, else wasm, else cpu).')],
+      ['--seed N', t('Seed for the initial weights and the shuffling; the same seed gives the same run (default {0}).', DEFAULTS.seed)],
+      ['--data-dir D', t('Folder with the four Fashion-MNIST files, tried before the cache and the Debian package.')],
+      ['--save DIR', t('Save the trained model (tfjs format) to DIR instead of the default folder {0}.', defaultModelDir())],
+      ['--no-save', t('Do not save the trained model.')],
+      ['--train-limit N', t('Train on the first N training images only (quick runs).')],
+      ['--test-limit N', t('Test on the first N test images only.')],
+      ['--no-download', t('Never download the data; fail if no local copy is found.')],
+      ['--help', t('Show this help.')],
+    ]),
+    '',
+    t('Ctrl+C stops after the current batch; press it again to quit at once.'),
+    t('Exit codes: 0 done, 1 the run failed, 2 wrong options, 130 stopped.'),
+  ];
+}
+
+export function classifyHelp(): string[] {
+  return [
+    t('Usage: npm run classify -- IMAGE... [--model DIR]'),
+    '',
+    t('Prints the three most likely classes for each image (png, jpeg, gif, bmp, webp).'),
+    '',
+    t('Options:'),
+    ...optionLines([
+      ['--model DIR', t('Folder holding model.json (default {0}, where npm run train saves).', defaultModelDir())],
+      ['--help', t('Show this help.')],
+    ]),
+    '',
+    t('Exit codes: 0 all images classified, 1 a file or the model failed, 2 wrong options.'),
+  ];
+}
