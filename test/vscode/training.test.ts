@@ -1,0 +1,156 @@
+/**
+ * The tutorial run inside a real extension host: Train with short settings runs to the end, the dashboard
+ * receives the epochs, the model lands in global storage, Classify agrees with the model, Stop stops.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { EpochMetrics, HostToWebview, TrainingEvent } from '../../src/shared/messages';
+import { testImagePng } from './fixtureImage';
+import { collectEvents, isTerminal, SHORT_RUN, useSettings } from './helpers';
+import { type FashionMnistTestApi, getTestApi } from './testApi';
+
+/** Commands may resolve at once or only when the run ends; either way a test must not wait on them. */
+function launch(command: string, ...args: unknown[]): void {
+  Promise.resolve(vscode.commands.executeCommand(command, ...args)).catch((error) => {
+    console.log(`[vscode-suite] ${command} rejected: ${String(error)}`);
+  });
+}
+
+function describeEvent(event: TrainingEvent | undefined): string {
+  if (!event) return 'no event';
+  return event.type === 'error' ? `error ${event.error.code}: ${event.error.message}` : event.type;
+}
+
+describe('Training in a real VS Code', function () {
+  this.timeout(300_000);
+  let api: FashionMnistTestApi;
+  let restoreSettings: (() => Promise<void>) | undefined;
+  let finished: Extract<TrainingEvent, { type: 'finished' }> | undefined;
+
+  before(async function () {
+    const { api: found, missing } = await getTestApi();
+    if (!found) {
+      console.log(`[vscode-suite] skipping training tests: activate() does not return ${missing.join(', ')} (test/vscode/testApi.ts)`);
+      this.skip();
+    }
+    api = found;
+    restoreSettings = await useSettings({ ...SHORT_RUN, dataDirectory: '', backend: 'auto' });
+  });
+
+  after(async () => {
+    await restoreSettings?.();
+  });
+
+  it('trains to the end and the dashboard receives the epoch events', async () => {
+    await vscode.commands.executeCommand('fashionMnist.openDashboard');
+    const posted: HostToWebview[] = [];
+    const listening = api.onDashboardMessage((message) => posted.push(message));
+    const run = collectEvents(api, isTerminal, 240_000);
+    launch('fashionMnist.train');
+    const events = await run.done;
+    listening.dispose();
+
+    const last = events.at(-1);
+    assert.equal(last?.type, 'finished', `the run ended with ${describeEvent(last)}`);
+    finished = last as Extract<TrainingEvent, { type: 'finished' }>;
+    const started = events.find((e) => e.type === 'started');
+    assert.ok(started && started.type === 'started', 'no started event');
+    assert.equal(started.trainCount, SHORT_RUN.trainSubset, 'the trainSubset setting did not reach the run');
+    assert.equal(started.testCount, SHORT_RUN.testSubset, 'the testSubset setting did not reach the run');
+    assert.equal(started.params.epochs, SHORT_RUN.epochs);
+
+    const epochs = events.flatMap((e) => (e.type === 'epoch' ? [e.metrics] : []));
+    assert.equal(epochs.length, SHORT_RUN.epochs);
+    // Chance is 0.1; one epoch on 3,000 images reaches about 0.7.
+    assert.ok(epochs[0].testAccuracy > 0.5, `test accuracy after one epoch is only ${epochs[0].testAccuracy}`);
+    assert.ok(events.some((e) => e.type === 'batch'), 'no batch progress events');
+
+    const epochMessages = posted.flatMap((m) => (m.type === 'epoch' ? [m.metrics] : []));
+    assert.deepEqual(epochMessages.map((m: EpochMetrics) => m.epoch), [1], 'the dashboard did not receive the epoch');
+    assert.equal(epochMessages[0].testAccuracy, epochs[0].testAccuracy);
+
+    const state = api.getState();
+    assert.equal(state.status, 'finished');
+    assert.equal(state.history.length, SHORT_RUN.epochs);
+    assert.equal(state.predictions?.count, SHORT_RUN.testSubset);
+    assert.ok(state.overfitting, 'the over-fitting analysis is missing from the state');
+    assert.ok(state.predictionAnalysis, 'the confusion matrix is missing from the state');
+  });
+
+  it('saves the trained model in global storage', function () {
+    if (!finished) this.skip();
+    const dir = api.modelDirectory;
+    assert.match(dir.replace(/\\/g, '/'), /globalStorage\/fashion-mnist-trainer\.fashion-mnist-trainer\//i);
+    const modelJson = join(dir, 'model.json');
+    assert.ok(existsSync(modelJson), `${modelJson} does not exist`);
+    const model = JSON.parse(readFileSync(modelJson, 'utf8'));
+    assert.ok(model.modelTopology, 'model.json has no topology');
+    const weightFiles: string[] = model.weightsManifest.flatMap((group: { paths: string[] }) => group.paths);
+    assert.ok(weightFiles.length > 0, 'model.json lists no weight files');
+    for (const file of weightFiles) assert.ok(existsSync(join(dir, file)), `weight file ${file} is missing`);
+    if (finished?.modelSaved) assert.equal(finished.modelSaved.directory, dir);
+  });
+
+  it('classifies a fixture image as the trained model does', async function () {
+    if (!finished) this.skip();
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? join(tmpdir(), 'fmt-vscode-suite');
+    mkdirSync(folder, { recursive: true });
+    const { png } = testImagePng(0);
+    const file = join(folder, 'test-image-0.png');
+    writeFileSync(file, png);
+    const uri = vscode.Uri.file(file);
+
+    const posted: HostToWebview[] = [];
+    const listening = api.onDashboardMessage((message) => posted.push(message));
+    launch('fashionMnist.classifyImage', uri, [uri]);
+    const result = await waitFor(() => api.getState().classifications?.find((c) => c.file === file), 60_000, 'a classification of the fixture');
+    listening.dispose();
+
+    assert.ok(result.ok, `classification failed: ${result.ok ? '' : result.error.message}`);
+    assert.equal(result.probabilities.length, 10);
+    const sum = result.probabilities.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-3, `probabilities sum to ${sum}`);
+    // The PNG is test image 0 itself, so the file's class is the one the model predicted for that image.
+    const predictions = api.getState().predictions;
+    assert.ok(predictions, 'no predictions in the state');
+    assert.equal(result.predicted, predictions.predicted[0]);
+    assert.equal(result.inverted, false, 'a dataset image (light on black) must not be inverted');
+    for (let k = 0; k < 10; k++) {
+      assert.ok(Math.abs(result.probabilities[k] - predictions.probabilities[k]) < 1e-3,
+        `class ${k}: file ${result.probabilities[k]} vs test set ${predictions.probabilities[k]}`);
+    }
+    assert.ok(posted.some((m) => m.type === 'classification'), 'the dashboard did not receive the classification');
+  });
+
+  it('stops a run when asked', async () => {
+    const restore = await useSettings({ epochs: 20, trainSubset: 10000 });
+    try {
+      const firstBatch = collectEvents(api, (e) => e.type === 'batch' || isTerminal(e), 120_000);
+      const run = collectEvents(api, isTerminal, 120_000);
+      launch('fashionMnist.train');
+      const early = await firstBatch.done;
+      assert.equal(early.at(-1)?.type, 'batch', `the run ended before it could be stopped: ${describeEvent(early.at(-1))}`);
+      launch('fashionMnist.stop');
+      const events = await run.done;
+      assert.equal(events.at(-1)?.type, 'stopped', `the run ended with ${describeEvent(events.at(-1))}`);
+      const epochs = events.filter((e) => e.type === 'epoch').length;
+      assert.ok(epochs < 20, `all ${epochs} epochs ran despite Stop`);
+      assert.equal(api.getState().status, 'stopped');
+    } finally {
+      await restore();
+    }
+  });
+});
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
