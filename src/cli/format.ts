@@ -86,12 +86,18 @@ export function formatEpochLine(metrics: EpochMetrics, epochs: number): string {
 }
 
 /**
- * One line for a TTY, redrawn in place: ` 312/1875 [=====>........] ETA 1m 12s - loss: 0.5123 - accuracy: 0.8211`.
+ * One line for a TTY, redrawn in place: `Epoch 1/10  312/1875 [=====>........] ETA 1m 12s - loss: 0.5123 - accuracy: 0.8211`.
  * `columns` is the terminal width; the bar shrinks to fit.
  */
 export function formatProgressBar(progress: BatchProgress, columns: number): string {
   const digits = String(progress.batchesPerEpoch).length;
-  const count = `${String(progress.batch).padStart(digits)}/${progress.batchesPerEpoch}`;
+  const count = t(
+    'Epoch {0}/{1} {2}/{3}',
+    progress.epoch,
+    progress.epochs,
+    String(progress.batch).padStart(digits),
+    progress.batchesPerEpoch,
+  );
   const tail = t(
     'ETA {0} - loss: {1} - accuracy: {2}',
     formatDuration(progress.etaSeconds),

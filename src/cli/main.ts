@@ -1,2 +1,46 @@
-// CLI entry (placeholder until the CLI lands)
-export {};
+/**
+ * The terminal entry (bundled to dist/cli.js): `train`, `classify`, `bench`. Errors end as one line on
+ * stderr and an exit code: 2 for a wrong command line, 1 for a failed run, 130 after Ctrl+C.
+ */
+import { toUserError } from '../core/errors';
+import { configureLocale, t, terminalLocale } from '../core/l10n';
+import { findL10nDir } from '../worker/l10nDir';
+import { UsageError } from './args';
+import { runBench } from './bench';
+import { runClassify } from './classify';
+import { EXIT, mainHelp, printError, type CliContext } from './common';
+import { runTrain } from './train';
+
+async function main(argv: string[]): Promise<number> {
+  const locale = terminalLocale();
+  const l10nDir = findL10nDir();
+  if (l10nDir !== undefined) configureLocale(locale, l10nDir);
+  const context: CliContext = { stdout: process.stdout, stderr: process.stderr, locale };
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'train':
+        return await runTrain(rest, context);
+      case 'classify':
+        return await runClassify(rest, context);
+      case 'bench':
+        return await runBench(rest);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        context.stdout.write(mainHelp().join('\n') + '\n');
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        throw new UsageError(t('Unknown command "{0}"; use train, classify or bench.', command));
+    }
+  } catch (error) {
+    printError(context, toUserError(error));
+    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  // Let stdout drain before leaving; the worker is already disposed.
+  process.exitCode = code;
+});

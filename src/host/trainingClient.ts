@@ -151,7 +151,7 @@ export class TrainingClient {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.options.workerPath, { env: this.options.env ?? { ...process.env } });
-    worker.on('message', (message: WorkerToHost) => this.receive(message));
+    worker.on('message', (message: WorkerToHost) => this.receive(worker, message));
     worker.on('error', (error) => this.workerFailed(worker, error.message));
     worker.on('exit', (code) => {
       // An exit we did not ask for is a crash whenever there was work in flight, whatever the code.
@@ -165,11 +165,16 @@ export class TrainingClient {
     return worker;
   }
 
-  private receive(message: WorkerToHost): void {
+  private receive(worker: Worker, message: WorkerToHost): void {
     switch (message.type) {
       case 'event':
         if (this.run?.runId !== message.runId) return; // late news from a run this side already ended
         if (message.event.type === 'epoch') this.run.history.push(message.event.metrics);
+        if (message.event.type === 'error' && message.event.error.code === 'WORKER_CRASHED') {
+          // The worker caught its own crash and is exiting: never hand it another command.
+          this.retire(worker, message.event.error);
+          return;
+        }
         if (TERMINAL_EVENTS.has(message.event.type)) this.finishRun(message.runId, message.event);
         else this.emit(message.runId, message.event);
         return;
@@ -189,17 +194,21 @@ export class TrainingClient {
     }
   }
 
-  /** A crash ('error' event or an exit nobody asked for): end the run, reject classifications, forget the worker. */
+  /** A crash ('error' event or an exit nobody asked for). */
   private workerFailed(worker: Worker, detail: string): void {
+    this.retire(worker, {
+      code: 'WORKER_CRASHED',
+      message: t('The training worker stopped unexpectedly ({0}).', detail),
+      action: t('Start again; a fresh worker is used. If it keeps failing, try another backend.'),
+    });
+  }
+
+  /** Drops a failed worker: the run ends with `error`, classifications are rejected, the next command spawns anew. */
+  private retire(worker: Worker, error: UserError): void {
     if (this.worker !== worker) return; // already replaced or terminated on purpose
     this.worker = undefined;
     worker.removeAllListeners('message');
     void worker.terminate();
-    const error: UserError = {
-      code: 'WORKER_CRASHED',
-      message: t('The training worker stopped unexpectedly ({0}).', detail),
-      action: t('Start again; a fresh worker is used. If it keeps failing, try another backend.'),
-    };
     const run = this.run;
     if (run) this.finishRun(run.runId, { type: 'error', error });
     this.rejectPending(new TrainerError(error.code, error.message, undefined, error.action));

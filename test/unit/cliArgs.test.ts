@@ -105,7 +105,7 @@ test('the epoch line has the Keras shape with four decimals and grouped samples/
 test('the progress bar fills with the batch count and fits the terminal width', () => {
   const progress = { epoch: 1, epochs: 10, batch: 938, batchesPerEpoch: 1875, loss: 0.5, accuracy: 0.8, etaSeconds: 75, samplesPerSecond: 1 };
   const line = formatProgressBar(progress, 120);
-  assert.match(line, /^ 938\/1875 \[={15}>\.{14}\] ETA 1m 15s - loss: 0\.5000 - accuracy: 0\.8000$/);
+  assert.match(line, /^Epoch 1\/10 {2}938\/1875 \[={15}>\.{14}\] ETA 1m 15s - loss: 0\.5000 - accuracy: 0\.8000$/);
   const narrow = formatProgressBar(progress, 50);
   assert.ok(displayWidth(narrow) < 50, narrow);
   const full = formatProgressBar({ ...progress, batch: 1875 }, 120);

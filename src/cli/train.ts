@@ -1,0 +1,220 @@
+/**
+ * `npm run train`: the tutorial in a terminal, trained through the same worker the extension uses
+ * (TrainingClient + dist/worker.js). Prints the backend, the data source, the model summary, a Keras-like
+ * line per epoch (and a live bar on a TTY), then the final test accuracy, the over-fitting gap and the
+ * tutorial's last step. Ctrl+C once stops after the current batch; twice quits at once.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defaultCacheDir } from '../core/dataLocation';
+import { TrainerError } from '../core/errors';
+import { t } from '../core/l10n';
+import { TrainingClient } from '../host/trainingClient';
+import type { StartRequest, TrainingEvent } from '../shared/messages';
+import { parseTrainArgs, type TrainOptions } from './args';
+import {
+  formatDataSource,
+  formatEpochLine,
+  formatImagePrediction,
+  formatProgressBar,
+  formatSummary,
+  gapPoints,
+  groupDigits,
+} from './format';
+import { defaultModelDir, EXIT, printError, trainHelp, workerPath, type CliContext } from './common';
+
+/** Redraws of the progress bar are at most this often, whatever the event rate. */
+const BAR_INTERVAL_MS = 100;
+
+export async function runTrain(argv: string[], context: CliContext): Promise<number> {
+  const parsed = parseTrainArgs(argv);
+  if (parsed.help) {
+    context.stdout.write(trainHelp().join('\n') + '\n');
+    return EXIT.ok;
+  }
+  const options = parsed.options;
+  if (options.dataDir !== undefined) checkDataDir(options.dataDir);
+  const request = buildRequest(options, context.locale);
+  return trainInWorker(request, context);
+}
+
+function checkDataDir(dir: string): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new TrainerError(
+      'DATA_MISSING',
+      t('The data folder {0} does not exist.', resolve(dir)),
+      resolve(dir),
+      t('Name the folder that holds the four Fashion-MNIST files, or leave out --data-dir to use the cache or the Debian package.'),
+    );
+  }
+}
+
+function buildRequest(options: TrainOptions, locale: string): StartRequest {
+  const request: StartRequest = {
+    params: options.params,
+    cacheDir: defaultCacheDir(),
+    locale,
+    allowDownload: options.allowDownload,
+  };
+  if (options.dataDir !== undefined) request.dataDir = resolve(options.dataDir);
+  if (!options.noSave) request.saveDir = resolve(options.saveDir ?? defaultModelDir());
+  return request;
+}
+
+/** Runs one training in the worker and prints its events; resolves with the exit code. */
+function trainInWorker(request: StartRequest, context: CliContext): Promise<number> {
+  const { stdout } = context;
+  const client = new TrainingClient({ workerPath: workerPath() });
+  const bar = new ProgressLine(stdout);
+  let epochs = request.params.epochs;
+  let interrupts = 0;
+
+  return new Promise<number>((resolveExit) => {
+    const finish = (code: number) => {
+      process.off('SIGINT', onInterrupt);
+      bar.clear();
+      client.dispose();
+      resolveExit(code);
+    };
+
+    const onInterrupt = () => {
+      interrupts++;
+      bar.clear();
+      if (interrupts === 1 && client.isRunning) {
+        context.stderr.write(t('Stopping after the current batch… Press Ctrl+C again to quit at once.') + '\n');
+        client.stop();
+      } else {
+        finish(EXIT.interrupted);
+      }
+    };
+    process.on('SIGINT', onInterrupt);
+
+    client.onEvent((_runId, event: TrainingEvent) => {
+      switch (event.type) {
+        case 'backend':
+          bar.print(t('Backend: {0}. {1}', event.backend.name, event.backend.reason));
+          return;
+        case 'downloadProgress':
+          bar.download(event.file, event.receivedBytes, event.totalBytes);
+          return;
+        case 'dataLoaded':
+          bar.print(formatDataSource(event.data));
+          return;
+        case 'started':
+          epochs = event.params.epochs;
+          for (const line of formatSummary(event.summary)) bar.print(line);
+          bar.print(
+            t(
+              'Training on {0} images, testing on {1}: {2} epochs of {3} batches of {4}.',
+              groupDigits(event.trainCount),
+              groupDigits(event.testCount),
+              event.params.epochs,
+              event.batchesPerEpoch,
+              event.params.batchSize,
+            ),
+          );
+          return;
+        case 'batch':
+          bar.progress(formatProgressBar(event.progress, stdout.columns || 80));
+          return;
+        case 'epoch':
+          bar.print(formatEpochLine(event.metrics, epochs));
+          return;
+        case 'finished': {
+          const last = event.history[event.history.length - 1];
+          if (last) {
+            bar.print('');
+            bar.print(t('Test accuracy: {0} (test loss {1}).', last.testAccuracy.toFixed(4), last.testLoss.toFixed(4)));
+            bar.print(
+              t(
+                'Over-fitting gap (training minus test accuracy): {0} points ({1} vs {2}).',
+                gapPoints(last).toFixed(1),
+                last.accuracy.toFixed(4),
+                last.testAccuracy.toFixed(4),
+              ),
+            );
+          }
+          const p = event.predictions;
+          if (p.count > 0) {
+            bar.print('');
+            for (const line of formatImagePrediction(0, p.probabilities.subarray(0, 10), p.labels[0])) bar.print(line);
+          }
+          if (event.modelSaved) {
+            bar.print('');
+            bar.print(t('Model saved to {0}. Classify images with: npm run classify -- IMAGE...', event.modelSaved.directory));
+          }
+          finish(EXIT.ok);
+          return;
+        }
+        case 'stopped':
+          bar.print(t('Stopped after {0} of {1} epochs.', event.history.length, epochs));
+          finish(EXIT.interrupted);
+          return;
+        case 'error':
+          bar.clear();
+          printError(context, event.error);
+          finish(EXIT.failed);
+          return;
+      }
+    });
+
+    try {
+      client.start(request);
+    } catch (error) {
+      client.dispose();
+      throw error;
+    }
+  });
+}
+
+/**
+ * Lines for the log plus one redrawn status line (progress or download) on a TTY. Off a TTY the status
+ * line is never drawn, so piped output holds only the permanent lines.
+ */
+class ProgressLine {
+  private shown = false;
+  private lastDraw = 0;
+  private lastDownloadFile = '';
+
+  constructor(private readonly out: NodeJS.WriteStream | CliContext['stdout']) {}
+
+  private get tty(): boolean {
+    return 'isTTY' in this.out && this.out.isTTY === true;
+  }
+
+  print(line: string): void {
+    this.clear();
+    this.out.write(line + '\n');
+  }
+
+  clear(): void {
+    if (this.shown) this.out.write('\r\x1b[K');
+    this.shown = false;
+  }
+
+  progress(line: string): void {
+    if (!this.tty) return;
+    const now = Date.now();
+    if (now - this.lastDraw < BAR_INTERVAL_MS) return;
+    this.lastDraw = now;
+    this.out.write('\r\x1b[K' + line);
+    this.shown = true;
+  }
+
+  download(file: string, received: number, total: number | null): void {
+    const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+    if (!this.tty) {
+      // Off a TTY: one line when a file starts, one when it is complete.
+      if (file !== this.lastDownloadFile) this.print(t('Downloading {0}…', file));
+      else if (total !== null && received >= total) this.print(t('Downloaded {0} ({1} MB).', file, mb(total)));
+      this.lastDownloadFile = file;
+      return;
+    }
+    this.lastDownloadFile = file;
+    this.progress(
+      total === null
+        ? t('Downloading {0}: {1} MB', file, mb(received))
+        : t('Downloading {0}: {1} of {2} MB', file, mb(received), mb(total)),
+    );
+  }
+}

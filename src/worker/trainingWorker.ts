@@ -1,0 +1,178 @@
+/**
+ * What the worker thread does with each command from the host, kept apart from the thread wiring in
+ * main.ts: one training run at a time (a second `start` is refused with BUSY), `stop` flips the flag the
+ * training loop checks between batches, `classify` loads the saved model (cached per folder and
+ * model.json modification time) and classifies the files here, off the host's thread.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { selectBackend, type Tf } from '../core/backend';
+import { classifyFiles } from '../core/classify';
+import { toUserError, TrainerError } from '../core/errors';
+import { configureLocale, t } from '../core/l10n';
+import { loadModel, saveModel } from '../core/modelStore';
+import { runTutorial } from '../core/run';
+import { findL10nDir } from './l10nDir';
+import type { ClassificationResult, HostToWorker, StartRequest, TrainingEvent, WorkerToHost } from '../shared/messages';
+
+/** Posts a message to the host, optionally transferring buffers. */
+export type PostToHost = (message: WorkerToHost, transfer?: ArrayBuffer[]) => void;
+
+type LoadedModel = Awaited<ReturnType<typeof loadModel>>['model'];
+
+interface ActiveRun {
+  runId: number;
+  request: StartRequest;
+  stopRequested: boolean;
+}
+
+interface CachedModel {
+  key: string;
+  model: LoadedModel;
+}
+
+const TERMINAL_EVENTS = new Set<TrainingEvent['type']>(['finished', 'stopped', 'error']);
+
+export class TrainingWorker {
+  private active: ActiveRun | undefined;
+  private cachedModel: CachedModel | undefined;
+  private readonly l10nDir = findL10nDir();
+
+  constructor(private readonly post: PostToHost) {}
+
+  /** The run in progress, for the uncaught-exception handler in main.ts. */
+  get activeRunId(): number | undefined {
+    return this.active?.runId;
+  }
+
+  handle(message: HostToWorker): void {
+    switch (message.type) {
+      case 'start':
+        this.start(message.runId, message.request);
+        return;
+      case 'stop':
+        if (this.active?.runId === message.runId) this.active.stopRequested = true;
+        return;
+      case 'classify':
+        void this.classify(message.requestId, message.files, message.modelDir, message.locale);
+        return;
+    }
+  }
+
+  private setLocale(locale: string): void {
+    if (this.l10nDir !== undefined) configureLocale(locale, this.l10nDir);
+  }
+
+  private start(runId: number, request: StartRequest): void {
+    this.setLocale(request.locale);
+    if (this.active) {
+      this.post({
+        type: 'rejected',
+        runId,
+        error: {
+          code: 'BUSY',
+          message: t('A training run is already in progress.'),
+          action: t('Wait for it to finish, or stop it first.'),
+        },
+      });
+      return;
+    }
+    const run: ActiveRun = { runId, request, stopRequested: false };
+    this.active = run;
+    triggerTestCrash(runId);
+    void this.train(run);
+  }
+
+  private async train(run: ActiveRun): Promise<void> {
+    const { runId, request } = run;
+    // The terminal event is held back until runTutorial has returned and this run is no longer
+    // active, so a host that starts again the moment it sees `finished` is never refused as busy.
+    let terminal: TrainingEvent | undefined;
+    try {
+      const result = await runTutorial({
+        request,
+        shouldStop: () => run.stopRequested,
+        onEvent: (event) => {
+          if (TERMINAL_EVENTS.has(event.type)) terminal = event;
+          else this.post({ type: 'event', runId, event });
+        },
+        onTestImages: (images: Uint8Array, count: number) => {
+          // A copy: the run keeps using its own buffer, and the copy can be transferred without cloning.
+          const copy = images.slice();
+          this.post({ type: 'testImages', runId, images: copy, count }, [copy.buffer as ArrayBuffer]);
+        },
+        saveModel:
+          request.saveDir === undefined
+            ? undefined
+            : (tf, model, record) => saveModel(tf, model, record, request.saveDir as string),
+      });
+      // The trained model is ours; what the host needs of it (predictions, the saved copy) is already out.
+      result.model?.dispose();
+    } catch (error) {
+      // runTutorial reports its own failures as events; this is the safety net for anything else.
+      terminal = { type: 'error', error: toUserError(error) };
+    } finally {
+      if (this.active === run) this.active = undefined;
+    }
+    this.post({
+      type: 'event',
+      runId,
+      event: terminal ?? {
+        type: 'error',
+        error: { code: 'INTERNAL', message: t('The training run ended without reporting a result.') },
+      },
+    });
+  }
+
+  private async classify(requestId: number, files: string[], modelDir: string, locale: string): Promise<void> {
+    if (!this.active) this.setLocale(locale);
+    let results: ClassificationResult[];
+    try {
+      // During a run, classify on the run's backend: switching backends under a running fit would break it.
+      const { tf } = await selectBackend(this.active?.request.params.backend ?? 'auto');
+      const model = await this.loadCachedModel(tf, modelDir);
+      results = await classifyFiles(tf, model, files);
+    } catch (error) {
+      const userError = toUserError(error);
+      results = files.map((file) => ({ ok: false, file, error: userError }));
+    }
+    this.post({ type: 'classified', requestId, results });
+  }
+
+  /** The model in `modelDir`, loaded once per folder, backend and model.json modification time. */
+  private async loadCachedModel(tf: Tf, modelDir: string): Promise<LoadedModel> {
+    const modelJson = join(modelDir, 'model.json');
+    if (!existsSync(modelJson)) {
+      throw new TrainerError(
+        'NO_MODEL',
+        t('No trained model was found in {0}.', modelDir),
+        modelJson,
+        t('Train a model first (for example with "npm run train"), or name the folder that holds model.json.'),
+      );
+    }
+    const key = `${tf.getBackend()}|${modelDir}|${statSync(modelJson).mtimeMs}`;
+    if (this.cachedModel?.key === key) return this.cachedModel.model;
+    const { model } = await loadModel(tf, modelDir);
+    this.cachedModel?.model.dispose();
+    this.cachedModel = { key, model };
+    return model;
+  }
+}
+
+/**
+ * Test-only: FASHION_MNIST_TEST_CRASH="exit:<runId>" or "throw:<runId>" makes the worker die when that run
+ * starts, so the tests can prove a crash becomes an error event and the client recovers. Nothing in the
+ * extension or the CLI sets this variable.
+ */
+function triggerTestCrash(runId: number): void {
+  const hook = process.env.FASHION_MNIST_TEST_CRASH;
+  if (!hook) return;
+  const [mode, id] = hook.split(':');
+  if (Number(id) !== runId) return;
+  if (mode === 'exit') process.exit(70);
+  if (mode === 'throw') {
+    setTimeout(() => {
+      throw new Error('test crash requested by FASHION_MNIST_TEST_CRASH');
+    }, 0);
+  }
+}
