@@ -1,0 +1,109 @@
+// The terminal commands as a user runs them: `node dist/cli.js ...` (built by `npm test`), checked by exit
+// code and output. Training goes through the real worker on a small subset of the real data.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// TEST_CLI_PATH lets the suite run against another build of the CLI (its worker.js must sit beside it).
+const cliPath = resolve(process.env.TEST_CLI_PATH ?? 'dist/cli.js');
+const scratch = mkdtempSync(join(tmpdir(), 'cli-test-'));
+
+before(() => {
+  assert.ok(existsSync(cliPath), `${cliPath} is missing: run "npm run build" (npm test builds it).`);
+});
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolveRun, reject) => {
+    // A private cache folder, so the tests neither read nor write the user's model and data cache.
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', XDG_CACHE_HOME: join(scratch, 'cache'), ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+function oneLine(text: string): string {
+  const lines = text.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${text}`);
+  return lines[0];
+}
+
+test('usage errors exit with 2 and one line on stderr that names the problem and the way out', async () => {
+  const cases: [string[], RegExp][] = [
+    [['train', '--epochs', '0'], /--epochs/],
+    [['train', '--learning-rate', 'fast'], /--learning-rate.*fast/],
+    [['train', '--frobnicate'], /--frobnicate/],
+    [['train', '--backend', 'gpu'], /gpu/],
+    [['classify'], /image/],
+    [['dance'], /dance/],
+  ];
+  for (const [args, pattern] of cases) {
+    const result = await cli(args);
+    assert.equal(result.code, 2, args.join(' '));
+    const line = oneLine(result.stderr);
+    assert.match(line, pattern);
+    assert.match(line, /--help/, 'tells how to see the options');
+    assert.equal(result.stdout, '', 'nothing on stdout');
+  }
+});
+
+test('--help prints the options, the default model folder, and exits 0', async () => {
+  const result = await cli(['train', '--help']);
+  assert.equal(result.code, 0);
+  for (const flag of ['--epochs', '--batch-size', '--learning-rate', '--backend', '--data-dir', '--save', '--no-download']) {
+    assert.ok(result.stdout.includes(flag), flag);
+  }
+  assert.ok(result.stdout.includes(join(scratch, 'cache', 'fashion-mnist-trainer', 'model')), 'names the default model folder');
+});
+
+test('a missing --data-dir is a run failure: exit 1, one line naming the folder', async () => {
+  const missing = join(scratch, 'no-such-folder');
+  const result = await cli(['train', '--data-dir', missing, '--epochs', '1']);
+  assert.equal(result.code, 1);
+  assert.ok(oneLine(result.stderr).includes(missing));
+});
+
+test('classify with no model exits 1 and tells to run npm run train', async () => {
+  const result = await cli(['classify', join(scratch, 'shirt.png')]);
+  assert.equal(result.code, 1);
+  assert.match(oneLine(result.stderr), /npm run train/);
+});
+
+test('a tiny run exits 0 and prints backend, data, summary, the epoch line, accuracy, gap and test image 0', async () => {
+  const saveDir = join(scratch, 'model');
+  const result = await cli(['train', '--epochs', '1', '--train-limit', '2000', '--test-limit', '500', '--save', saveDir]);
+  assert.equal(result.code, 0, result.stderr);
+  const out = result.stdout;
+  assert.match(out, /^Backend: (wasm|cpu|tensorflow)\. /m);
+  assert.match(out, /^Data: 2,000 training and 500 test images /m);
+  assert.match(out, /^Total params: 101,770$/m);
+  assert.match(
+    out,
+    /^Epoch 1\/1 - \d+\.\ds - loss: \d\.\d{4} - accuracy: \d\.\d{4} - test_loss: \d\.\d{4} - test_accuracy: \d\.\d{4} - [\d,]+ samples\/s$/m,
+  );
+  const accuracy = Number(/^Test accuracy: (\d\.\d{4})/m.exec(out)?.[1]);
+  assert.ok(accuracy > 0.5, `test accuracy ${accuracy}`);
+  assert.match(out, /^Over-fitting gap \(training minus test accuracy\): -?\d+\.\d points/m);
+  assert.match(out, /^Test image 0, true label Ankle boot \(9\)/m);
+  assert.match(out, /^Predicted .* \(\d\)/m);
+  // Off a TTY there is no progress bar: no carriage returns or escape sequences in piped output.
+  assert.ok(!out.includes('\r') && !out.includes('\u001b['), 'no progress bar when piped');
+  // --save wrote a tfjs model there.
+  const modelJson = JSON.parse(readFileSync(join(saveDir, 'model.json'), 'utf8')) as { modelTopology?: unknown };
+  assert.ok(modelJson.modelTopology, 'model.json holds the topology');
+});
