@@ -1,0 +1,70 @@
+// Finds every localized string in src/: `vscode.l10n.t('…')`, `l10n.t('…')` and `t('…')` where `t` is imported
+// from our l10n module. The English text is the key (VS Code's l10n convention). Used by `npm run l10n` to
+// write l10n/bundle.l10n.json, and by the unit tests to check that the bundles are complete and current.
+import ts from 'typescript';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+function sourceFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.tsx?$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+/** Names under which `t` from our own l10n module is imported in this file. */
+function importedT(source) {
+  const names = new Set();
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (!/(^|\/)l10n$/.test(statement.moduleSpecifier.text)) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const element of bindings.elements) {
+        if ((element.propertyName ?? element.name).text === 't') names.add(element.name.text);
+      }
+    }
+  }
+  return names;
+}
+
+function isLocalizeCall(node, tNames) {
+  const callee = node.expression;
+  if (ts.isIdentifier(callee)) return tNames.has(callee.text);
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 't') {
+    const target = callee.expression.getText();
+    return target === 'l10n' || target === 'vscode.l10n';
+  }
+  return false;
+}
+
+/** @returns {{ strings: Map<string, string[]>, problems: string[] }} key -> places it is used */
+export function extractStrings(root) {
+  const strings = new Map();
+  const problems = [];
+  for (const file of sourceFiles(join(root, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const tNames = importedT(source);
+    const visit = (node) => {
+      if (ts.isCallExpression(node) && isLocalizeCall(node, tNames)) {
+        const where = `${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+        const first = node.arguments[0];
+        if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) {
+          strings.set(first.text, [...(strings.get(first.text) ?? []), where]);
+        } else {
+          problems.push(`${where}: the first argument of a localize call must be a string literal`);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return { strings, problems };
+}
+
+/** The English bundle: each key maps to itself, sorted for stable diffs. */
+export function englishBundle(strings) {
+  return Object.fromEntries([...strings.keys()].sort().map((key) => [key, key]));
+}
