@@ -230,3 +230,17 @@ test('dispose ends a running run with stopped and refuses further use', async ()
   assert.equal((await done).at(-1)?.type, 'stopped');
   assert.throws(() => c.start(request), TrainerError);
 });
+
+test('a worker file that cannot be loaded ends the run with WORKER_CRASHED instead of throwing', async () => {
+  const c = new TrainingClient({ workerPath: join(dir, 'missing-worker.js') });
+  try {
+    let runId = 0;
+    const done = runEvents(c, () => runId);
+    runId = c.start(request);
+    const last = (await done).at(-1);
+    assert.ok(last?.type === 'error' && last.error.code === 'WORKER_CRASHED', JSON.stringify(last));
+    assert.equal(c.isRunning, false);
+  } finally {
+    c.dispose();
+  }
+});
