@@ -6,7 +6,6 @@ import { toUserError } from '../core/errors';
 import { configureLocale, t, terminalLocale } from '../core/l10n';
 import { findL10nDir } from '../worker/l10nDir';
 import { UsageError } from './args';
-import { runBench } from './bench';
 import { runClassify } from './classify';
 import { EXIT, mainHelp, printError, type CliContext } from './common';
 import { runTrain } from './train';
@@ -23,8 +22,11 @@ async function main(argv: string[]): Promise<number> {
         return await runTrain(rest, context);
       case 'classify':
         return await runClassify(rest, context);
-      case 'bench':
+      case 'bench': {
+        // Loaded on demand: the bench runs tfjs on this thread, and train/classify should not pay for loading it.
+        const { runBench } = await import('./bench');
         return await runBench(rest);
+      }
       case undefined:
       case '--help':
       case '-h':
