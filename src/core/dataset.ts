@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { DataInfo, DataSourceKind } from '../shared/messages';
 import { PIXELS } from '../shared/messages';
@@ -235,9 +236,16 @@ async function elapsed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - start];
 }
 
+/** "~/data" as typed in a setting or a shell that did not expand it. */
+export function expandHome(path: string): string {
+  if (path === '~') return homedir();
+  return /^~[/\\]/.test(path) ? join(homedir(), path.slice(2)) : path;
+}
+
 /** The user's folder: every problem is an error naming the file, because the user asked for this folder. */
-async function loadUserFolder(dir: string, specs: readonly DataFileSpec[]): Promise<FashionMnist> {
+async function loadUserFolder(folder: string, specs: readonly DataFileSpec[]): Promise<FashionMnist> {
   const action = userFolderAction();
+  const dir = expandHome(folder);
   if (!(await isDirectory(dir))) {
     throw new TrainerError('DATA_MISSING', t('The data folder {0} does not exist or is not a folder.', dir), dir, action);
   }
@@ -434,8 +442,8 @@ export async function loadFashionMnist(options: LoadOptions): Promise<FashionMni
   if (debianError !== undefined) throw debianError;
   throw new TrainerError(
     'DATA_MISSING',
-    t('Fashion-MNIST was not found. Looked in: {0}.', searched.join(', ')),
-    debianDir,
+    t('The Fashion-MNIST files ({0}) were not found. Looked in: {1}.', specs.map((spec) => `${spec.name}.gz`).join(', '), searched.join(', ')),
+    join(debianDir, `${specs[0].name}.gz`),
     missingAction(options.allowDownload && !!options.cacheDir),
   );
 }

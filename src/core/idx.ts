@@ -118,15 +118,24 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 // Large output chunks: the 47 MB training images decompress in far fewer pieces, which measured
-// faster than the 16 KB default, and the async call keeps the event loop free for a Stop.
-const GUNZIP_CHUNK_BYTES = 1 << 20;
+// faster than the 16 KB default, and the async call keeps the event loop free for a Stop. A small file
+// gets a chunk just over its size (from the gzip trailer), so its bytes do not pin a 1 MB buffer.
+const GUNZIP_MAX_CHUNK_BYTES = 1 << 20;
+const GUNZIP_MIN_CHUNK_BYTES = 1 << 10;
+
+function gunzipChunkBytes(gz: Uint8Array): number {
+  // ISIZE: the last 4 bytes, little-endian, the uncompressed size modulo 2^32 (a hint, never trusted).
+  const view = new DataView(gz.buffer, gz.byteOffset, gz.byteLength);
+  const size = gz.byteLength >= 18 ? view.getUint32(gz.byteLength - 4, true) : 0;
+  return Math.min(GUNZIP_MAX_CHUNK_BYTES, Math.max(GUNZIP_MIN_CHUNK_BYTES, size + 64));
+}
 
 /** Decompresses when the bytes are gzip (by content, not by file name); returns other bytes as they are. */
 export async function decompressIfGzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
   if (!isGzip(bytes)) return bytes;
   try {
     const out = await new Promise<Buffer>((resolve, reject) =>
-      gunzip(bytes, { chunkSize: GUNZIP_CHUNK_BYTES }, (error, result) => (error ? reject(error) : resolve(result))),
+      gunzip(bytes, { chunkSize: gunzipChunkBytes(bytes) }, (error, result) => (error ? reject(error) : resolve(result))),
     );
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
@@ -10,6 +11,7 @@ import {
   decompressIfGzip,
   defaultCacheDir,
   describeDataset,
+  expandHome,
   loadFashionMnist,
   parseIdxImages,
   parseIdxLabels,
@@ -279,7 +281,7 @@ describe('loadFashionMnist from folders', () => {
     const error = await rejectsWith(
       loadFashionMnist({ cacheDir: cache, debianDir: debian, allowDownload: false, expectedFiles: specs }),
       'DATA_MISSING',
-      [cache, debian],
+      [cache, debian, 'train-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'],
     );
     assert.match(error.action ?? '', /sudo apt install dataset-fashion-mnist/);
     assert.match(error.action ?? '', /fashionMnist\.dataDirectory/);
@@ -353,3 +355,10 @@ test(
     assert.deepEqual(Array.from(info.sampleLabels), Array.from(data.train.labels.subarray(0, 25)));
   },
 );
+
+test('a leading ~ in the user folder means the home folder', () => {
+  assert.equal(expandHome('~/fm'), join(homedir(), 'fm'));
+  assert.equal(expandHome('~'), homedir());
+  assert.equal(expandHome('/abs/~/x'), '/abs/~/x');
+  assert.equal(expandHome('~other/x'), '~other/x');
+});
