@@ -1,0 +1,68 @@
+/**
+ * The Classify cell (shown once a classification exists): per file, the original thumbnail, the 28x28
+ * input the model sees, the top class and all 10 probabilities, with visible warnings.
+ */
+import type { ClassificationResult } from '../../shared/messages';
+import * as code from '../codeSnippets';
+import { h } from '../dom';
+import { grayCanvas, rgbaCanvas } from '../pixels';
+import { probabilityBars } from '../probabilityBars';
+import type { Strings } from '../strings';
+import { cellFrame, type ViewContext } from '../viewContext';
+
+function baseName(file: string): string {
+  const parts = file.split(/[\\/]/);
+  return parts[parts.length - 1] || file;
+}
+
+function warning(s: Strings, text: string): HTMLElement {
+  return h('p', { className: 'warning', attrs: { role: 'note' } }, [h('span', { className: 'warning-icon', text: '⚠ ', attrs: { 'aria-hidden': 'true' } }), h('span', { className: 'visually-hidden', text: `${s.t('warningLabel')}: ` }), text]);
+}
+
+function resultCard(s: Strings, result: ClassificationResult): HTMLElement {
+  const title = h('h3', { className: 'classify-file', text: baseName(result.file), attrs: { title: result.file } });
+  if (!result.ok) {
+    return h('article', { className: 'classify-result failed' }, [
+      title,
+      h('div', { className: 'error-box', attrs: { role: 'alert' } }, [
+        h('p', { text: s.t('classifyFailed', result.file) }),
+        h('p', { text: result.error.message }),
+        result.error.file ? h('p', { text: s.t('errorFile', result.error.file) }) : null,
+        result.error.action ? h('p', { text: s.t('errorAction', result.error.action) }) : null,
+      ]),
+    ]);
+  }
+  const thumbnail = rgbaCanvas(result.thumbnail.width, result.thumbnail.height, result.thumbnail.rgba);
+  thumbnail.setAttribute('role', 'img');
+  thumbnail.setAttribute('aria-label', s.t('classifyOriginal'));
+  const input = grayCanvas(result.input, 0, 'pixel-image classify-input');
+  input.setAttribute('role', 'img');
+  input.setAttribute('aria-label', s.t('classifyInput'));
+  const top = result.probabilities[result.predicted] ?? 0;
+  return h('article', { className: 'classify-result' }, [
+    title,
+    h('div', { className: 'classify-body' }, [
+      h('figure', {}, [thumbnail, h('figcaption', { text: s.t('classifyOriginal') })]),
+      h('span', { className: 'range-arrow', text: '→', attrs: { 'aria-hidden': 'true' } }),
+      h('figure', {}, [input, h('figcaption', { text: s.t('classifyInput') })]),
+      h('div', { className: 'classify-verdict' }, [
+        h('p', { className: 'big-number', text: s.t('classifyTop', s.className(result.predicted), s.percent(top)) }),
+        ...result.warnings.map((w) => warning(s, s.t(w === 'lowConfidence' ? 'warnLowConfidence' : 'warnUnlikeDataset'))),
+        result.inverted ? h('p', { className: 'note', text: s.t('classifyInverted') }) : null,
+      ]),
+    ]),
+    probabilityBars(s, result.probabilities, result.predicted),
+  ]);
+}
+
+export function classifyCell(ctx: ViewContext): HTMLElement | undefined {
+  const { s, state } = ctx;
+  const results = state.classifications;
+  if (!results || results.length === 0) return undefined;
+  const { section, output } = cellFrame(s, 'classify', 'cellClassifyTitle', s.t('cellClassifyExplain'), code.classifyCode());
+  output.append(
+    h('div', { className: 'buttons' }, [h('button', { className: 'secondary', text: s.t('buttonClassify'), attrs: { type: 'button' }, on: { click: () => ctx.post({ type: 'classifyFiles' }) } })]),
+    ...results.map((r) => resultCard(s, r)),
+  );
+  return section;
+}

@@ -1,0 +1,59 @@
+/** Step 7: the 10x10 confusion matrix; selecting a cell filters the prediction grid to exactly those images. */
+import { NUM_CLASSES } from '../../shared/messages';
+import * as code from '../codeSnippets';
+import { h } from '../dom';
+import type { GridFilter } from '../predictionFilter';
+import { rovingFocus } from '../rovingFocus';
+import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
+
+export function confusionCell(ctx: ViewContext, showInGrid: (filter: GridFilter) => void): HTMLElement {
+  const { s, state } = ctx;
+  const { section, output } = cellFrame(s, 'confusion', 'cellConfusionTitle', s.t('cellConfusionExplain'), code.confusionCode());
+  const analysis = state.predictionAnalysis;
+  if (!analysis) {
+    output.append(waiting(s, 'waitingForPredictions'));
+    return section;
+  }
+  const maxOffDiagonal = Math.max(1, ...analysis.confusion.flatMap((row, t) => row.filter((_, p) => p !== t)));
+  const maxDiagonal = Math.max(1, ...analysis.confusion.map((row, t) => row[t]));
+  const buttons: HTMLButtonElement[] = [];
+  const rows = analysis.confusion.map((row, truth) => {
+    const total = row.reduce((sum, n) => sum + n, 0);
+    const cells = row.map((count, predicted) => {
+      const diagonal = truth === predicted;
+      const button = h('button', {
+        className: `confusion-cell ${diagonal ? 'diagonal' : 'off-diagonal'}${count === 0 ? ' empty' : ''}`,
+        text: s.int(count),
+        attrs: {
+          type: 'button',
+          'data-focus-key': `confusion-${truth}-${predicted}`,
+          'aria-label': s.t('confusionCellAria', s.int(count), s.className(truth), s.className(predicted)),
+        },
+        on: { click: () => showInGrid({ kind: 'cell', trueClass: truth, predicted }) },
+      });
+      // Shade by count through a CSS custom property (CSSOM, allowed by the CSP); the number is always shown.
+      button.style.setProperty('--heat', String(count / (diagonal ? maxDiagonal : maxOffDiagonal)));
+      buttons.push(button);
+      return h('td', {}, [button]);
+    });
+    return h('tr', {}, [
+      h('th', { attrs: { scope: 'row' } }, [h('span', { className: 'class-index', text: `${truth} ` }), s.className(truth)]),
+      ...cells,
+      h('td', { className: 'num per-class', text: total === 0 ? s.t('notAvailable') : s.percent(analysis.perClassAccuracy[truth]) }),
+    ]);
+  });
+  const matrix = h('table', { className: 'confusion-matrix' }, [
+    h('caption', { text: s.t('confusionCaption') }),
+    h('thead', {}, [
+      h('tr', {}, [
+        h('th', { className: 'axis-corner', attrs: { scope: 'col' } }, [h('span', { text: `${s.t('confusionTrueAxis')} ↓` }), h('span', { text: `${s.t('confusionPredictedAxis')} →` })]),
+        ...Array.from({ length: NUM_CLASSES }, (_, c) => h('th', { className: 'predicted-head', attrs: { scope: 'col' } }, [h('span', { className: 'class-index', text: `${c} ` }), s.className(c)])),
+        h('th', { text: s.t('colPerClassAccuracy'), attrs: { scope: 'col' } }),
+      ]),
+    ]),
+    h('tbody', {}, rows),
+  ]);
+  rovingFocus(matrix, buttons, () => NUM_CLASSES);
+  output.append(facts([h('strong', { text: s.t('overallAccuracy', s.percent(analysis.accuracy)) })]), h('div', { className: 'table-scroll' }, [matrix]));
+  return section;
+}

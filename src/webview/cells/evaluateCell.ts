@@ -1,0 +1,49 @@
+/** Step 5: final training vs test accuracy and the over-fitting indicator the host computed. */
+import * as code from '../codeSnippets';
+import { h } from '../dom';
+import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
+
+export function evaluateCell(ctx: ViewContext): HTMLElement {
+  const { s, state } = ctx;
+  const { section, output } = cellFrame(s, 'evaluate', 'cellEvaluateTitle', s.t('cellEvaluateExplain'), code.evaluateCode());
+  const history = [...state.history].sort((a, b) => a.epoch - b.epoch);
+  const last = history[history.length - 1];
+  if (!last) {
+    output.append(waiting(s, 'waitingForEpochs'));
+    return section;
+  }
+  const testAccuracy = state.predictionAnalysis?.accuracy ?? last.testAccuracy;
+  output.append(
+    h('div', { className: 'accuracy-pair' }, [
+      h('p', { className: 'big-number train', text: s.t('evalTrainAccuracy', s.percent(last.accuracy)) }),
+      h('p', { className: 'big-number test', text: s.t('evalTestAccuracy', s.percent(testAccuracy)) }),
+      h('p', { className: 'gap', text: s.t('evalGap', s.signedPoints((last.accuracy - testAccuracy) * 100)) }),
+    ]),
+  );
+  const analysis = state.overfitting;
+  if (analysis) {
+    let text: string;
+    let tone: string;
+    if (analysis.state === 'overfitting') {
+      text = s.t('overfitSince', analysis.sinceEpoch ?? '?', s.signedPoints(analysis.trainDeltaPoints ?? NaN), s.signedPoints(analysis.testDeltaPoints ?? NaN));
+      tone = 'warn';
+    } else if (analysis.state === 'generalising') {
+      text = s.t('overfitGeneralising');
+      tone = 'good';
+    } else {
+      text = s.t('overfitNotEnough');
+      tone = 'neutral';
+    }
+    const icon = tone === 'warn' ? '⚠' : tone === 'good' ? '✓' : 'ℹ';
+    output.append(
+      h('div', { className: `indicator indicator-${tone}`, attrs: { role: 'status', 'aria-label': s.t('overfitStateLabel') } }, [
+        h('span', { className: 'indicator-icon', text: icon, attrs: { 'aria-hidden': 'true' } }),
+        h('span', { text }),
+      ]),
+    );
+    if (analysis.bestEpoch !== undefined && analysis.bestTestAccuracy !== undefined) {
+      output.append(facts([s.t('overfitBest', analysis.bestEpoch, s.percent(analysis.bestTestAccuracy))]));
+    }
+  }
+  return section;
+}

@@ -1,0 +1,210 @@
+/**
+ * Step 4: Train / Stop, the hyper-parameter controls, live progress, the per-epoch table and the charts.
+ * Built once per whole state; progress and epoch messages then update only their own widgets.
+ */
+import type { BackendChoice, BatchProgress, EditableSetting, EpochMetrics } from '../../shared/messages';
+import * as code from '../codeSnippets';
+import { h, replaceChildren } from '../dom';
+import type { DashboardStringKey } from '../stringKeys';
+import { EpochChart } from '../trainingCharts';
+import { cellFrame, type ViewContext } from '../viewContext';
+
+interface NumberControl {
+  key: Exclude<EditableSetting, 'backend'>;
+  label: DashboardStringKey;
+  min: number;
+  max: number;
+  step: number | 'any';
+}
+
+const NUMBER_CONTROLS: NumberControl[] = [
+  { key: 'epochs', label: 'paramEpochs', min: 1, max: 100, step: 1 },
+  { key: 'batchSize', label: 'paramBatchSize', min: 1, max: 4096, step: 1 },
+  { key: 'learningRate', label: 'paramLearningRate', min: 0.00001, max: 1, step: 'any' },
+  { key: 'hiddenUnits', label: 'paramHiddenUnits', min: 1, max: 2048, step: 1 },
+];
+
+const BACKENDS: { value: BackendChoice; label: DashboardStringKey }[] = [
+  { value: 'auto', label: 'backendAuto' },
+  { value: 'node', label: 'backendNode' },
+  { value: 'wasm', label: 'backendWasm' },
+  { value: 'cpu', label: 'backendCpu' },
+];
+
+export class TrainCell {
+  readonly section: HTMLElement;
+  private readonly progressBox: HTMLElement;
+  private readonly epochLabel: HTMLElement;
+  private readonly overallBar: HTMLProgressElement;
+  private readonly batchLabel: HTMLElement;
+  private readonly batchBar: HTMLProgressElement;
+  private readonly stats: HTMLElement;
+  private readonly tableBody: HTMLTableSectionElement;
+  private readonly charts: EpochChart[] = [];
+
+  constructor(private readonly ctx: ViewContext) {
+    const { s, state } = ctx;
+    const frame = cellFrame(s, 'train', 'cellTrainTitle', s.t('cellTrainExplain'), code.trainCode(state.params));
+    this.section = frame.section;
+    const running = state.status === 'training' || state.status === 'loading';
+
+    const controls = h('div', { className: 'controls' }, [
+      ...NUMBER_CONTROLS.map((c) => this.numberControl(c, running)),
+      this.backendControl(running),
+    ]);
+    const buttons = h('div', { className: 'buttons' }, [
+      h('button', { className: 'primary', text: s.t('buttonTrain'), attrs: { type: 'button', disabled: running, 'data-focus-key': 'train' }, on: { click: () => ctx.post({ type: 'train' }) } }),
+      h('button', { className: 'secondary', text: s.t('buttonStop'), attrs: { type: 'button', disabled: !running, 'data-focus-key': 'stop' }, on: { click: () => ctx.post({ type: 'stop' }) } }),
+    ]);
+
+    this.epochLabel = h('span', { className: 'progress-label', attrs: { id: 'overall-progress-label' } });
+    this.overallBar = h('progress', { attrs: { 'aria-label': s.t('overallProgressLabel'), 'aria-describedby': 'overall-progress-label', max: 1, value: 0 } });
+    this.batchLabel = h('span', { className: 'progress-label', attrs: { id: 'batch-progress-label' } });
+    this.batchBar = h('progress', { attrs: { 'aria-label': s.t('batchProgressLabel'), 'aria-describedby': 'batch-progress-label', max: 1, value: 0 } });
+    this.stats = h('p', { className: 'progress-stats', attrs: { 'aria-live': 'off' } });
+    this.progressBox = h('div', { className: 'progress-box' }, [
+      h('div', { className: 'progress-row' }, [this.epochLabel, this.overallBar]),
+      h('div', { className: 'progress-row' }, [this.batchLabel, this.batchBar]),
+      this.stats,
+    ]);
+
+    const chartBoxes = (['accuracy', 'loss'] as const).map((metric) => {
+      const canvas = h('canvas', { attrs: { role: 'img', 'aria-label': s.t(metric === 'accuracy' ? 'chartAccuracyAria' : 'chartLossAria') } });
+      const box = h('figure', { className: 'chart-box' }, [
+        h('figcaption', { text: s.t(metric === 'accuracy' ? 'chartAccuracyTitle' : 'chartLossTitle') }),
+        h('div', { className: 'chart-canvas' }, [canvas]),
+      ]);
+      return { metric, canvas, box };
+    });
+
+    this.tableBody = h('tbody');
+    const epochTable = h('table', { className: 'data-table epoch-table' }, [
+      h('caption', { text: s.t('epochTableCaption') }),
+      h('thead', {}, [
+        h('tr', {}, (['colEpoch', 'colLoss', 'colAccuracy', 'colTestLoss', 'colTestAccuracy', 'colGap', 'colSeconds'] as const).map((k) => h('th', { text: s.t(k), attrs: { scope: 'col' } }))),
+      ]),
+      this.tableBody,
+    ]);
+
+    frame.output.append(
+      h('div', { className: 'train-controls' }, [buttons, controls, h('p', { className: 'hint', text: s.t(running ? 'paramsLocked' : 'paramsHint') })]),
+      this.progressBox,
+      h('div', { className: 'charts' }, chartBoxes.map((c) => c.box)),
+      epochTable,
+    );
+
+    // Chart.js measures its container, so the charts are made after the canvases are in a document tree.
+    queueMicrotask(() => {
+      for (const { metric, canvas } of chartBoxes) {
+        const format = metric === 'accuracy' ? (v: number) => s.percent(v, 0) : (v: number) => s.fixed(v, 2);
+        const chart = new EpochChart(canvas, metric, {
+          train: s.t(metric === 'accuracy' ? 'seriesTrainAccuracy' : 'seriesTrainLoss'),
+          test: s.t(metric === 'accuracy' ? 'seriesTestAccuracy' : 'seriesTestLoss'),
+          xTitle: s.t('colEpoch'),
+        }, format);
+        chart.setHistory(ctx.state.history);
+        this.charts.push(chart);
+      }
+    });
+
+    this.renderTable();
+    if (state.progress && running) this.updateProgress(state.progress);
+    else this.showIdleProgress();
+  }
+
+  private numberControl(c: NumberControl, disabled: boolean): HTMLElement {
+    const { s, state, post } = this.ctx;
+    const id = `param-${c.key}`;
+    const input = h('input', {
+      attrs: { id, type: 'number', min: c.min, max: c.max, step: c.step, value: state.params[c.key], disabled, 'data-focus-key': id },
+    });
+    input.addEventListener('change', () => {
+      const value = Number(input.value);
+      const valid = input.checkValidity() && Number.isFinite(value);
+      input.setAttribute('aria-invalid', String(!valid));
+      if (valid) post({ type: 'setSetting', key: c.key, value });
+    });
+    return h('div', { className: 'control' }, [h('label', { text: s.t(c.label), attrs: { for: id } }), input]);
+  }
+
+  private backendControl(disabled: boolean): HTMLElement {
+    const { s, state, post } = this.ctx;
+    const select = h('select', { attrs: { id: 'param-backend', disabled, 'data-focus-key': 'param-backend' } },
+      BACKENDS.map((b) => h('option', { text: s.t(b.label), attrs: { value: b.value, selected: state.params.backend === b.value } })));
+    select.addEventListener('change', () => post({ type: 'setSetting', key: 'backend', value: select.value }));
+    return h('div', { className: 'control' }, [h('label', { text: s.t('paramBackend'), attrs: { for: 'param-backend' } }), select]);
+  }
+
+  private showIdleProgress(): void {
+    const { s, state } = this.ctx;
+    const done = state.history.length;
+    const epochs = state.params.epochs;
+    this.progressBox.hidden = done === 0;
+    this.epochLabel.textContent = s.t('progressEpoch', done, Math.max(epochs, done));
+    this.overallBar.max = Math.max(epochs, done, 1);
+    this.overallBar.value = done;
+    this.batchLabel.textContent = '';
+    this.batchBar.hidden = true;
+    this.stats.textContent = this.secondsPerEpochText();
+  }
+
+  private secondsPerEpochText(): string {
+    const history = this.ctx.state.history;
+    if (history.length === 0) return '';
+    const mean = history.reduce((sum, m) => sum + m.seconds, 0) / history.length;
+    return this.ctx.s.t('secondsPerEpoch', this.ctx.s.fixed(mean, 1));
+  }
+
+  /** Called at most once per animation frame with the latest batch progress. */
+  updateProgress(p: BatchProgress): void {
+    const { s } = this.ctx;
+    this.progressBox.hidden = false;
+    this.batchBar.hidden = false;
+    this.epochLabel.textContent = s.t('progressEpoch', p.epoch, p.epochs);
+    this.overallBar.max = Math.max(1, p.epochs * p.batchesPerEpoch);
+    this.overallBar.value = (p.epoch - 1) * p.batchesPerEpoch + p.batch;
+    this.batchLabel.textContent = s.t('progressBatch', s.int(p.batch), s.int(p.batchesPerEpoch));
+    this.batchBar.max = Math.max(1, p.batchesPerEpoch);
+    this.batchBar.value = p.batch;
+    const parts = [
+      s.t('progressEta', s.duration(p.etaSeconds)),
+      s.t('progressSpeed', s.int(p.samplesPerSecond)),
+      s.t('progressRunning', s.fixed(p.loss, 4), s.percent(p.accuracy)),
+      this.secondsPerEpochText(),
+    ].filter((part) => part.length > 0);
+    this.stats.textContent = parts.join(' · ');
+  }
+
+  /** A new epoch arrived: the table gets a row, the charts a point. The history is the context's. */
+  epochAdded(): void {
+    this.renderTable();
+    for (const chart of this.charts) chart.setHistory(this.ctx.state.history);
+    if (this.ctx.state.status !== 'training') this.showIdleProgress();
+  }
+
+  private renderTable(): void {
+    const { s } = this.ctx;
+    const rows = [...this.ctx.state.history].sort((a, b) => a.epoch - b.epoch).map((m: EpochMetrics) =>
+      h('tr', {}, [
+        h('th', { text: String(m.epoch), attrs: { scope: 'row' } }),
+        h('td', { className: 'num', text: s.fixed(m.loss, 4) }),
+        h('td', { className: 'num', text: s.percent(m.accuracy) }),
+        h('td', { className: 'num', text: s.fixed(m.testLoss, 4) }),
+        h('td', { className: 'num', text: s.percent(m.testAccuracy) }),
+        h('td', { className: 'num', text: s.signedPoints((m.accuracy - m.testAccuracy) * 100) }),
+        h('td', { className: 'num', text: s.fixed(m.seconds, 1) }),
+      ]),
+    );
+    if (rows.length === 0) rows.push(h('tr', {}, [h('td', { text: s.t('waitingForEpochs'), attrs: { colspan: 7 } })]));
+    replaceChildren(this.tableBody, rows);
+  }
+
+  applyTheme(): void {
+    for (const chart of this.charts) chart.applyTheme();
+  }
+
+  destroy(): void {
+    for (const chart of this.charts) chart.destroy();
+    this.charts.length = 0;
+  }
+}

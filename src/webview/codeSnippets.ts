@@ -1,0 +1,64 @@
+/**
+ * The few lines of tfjs code each notebook cell stands for, shown read-only like a notebook's input. Code
+ * is code, so it is not translated; it mirrors what src/core runs (same layers, optimizer, loss, metric).
+ */
+import type { HyperParameters } from '../shared/messages';
+
+export function dataCode(): string {
+  return [
+    "const train = await loadIdx('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz');",
+    "const test = await loadIdx('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz');",
+    '// train.images: [60000, 28, 28]   test.images: [10000, 28, 28]',
+  ].join('\n');
+}
+
+export function preprocessCode(): string {
+  return ['const trainImages = tf.tensor3d(train.images, [60000, 28, 28]).div(255);', 'const testImages = tf.tensor3d(test.images, [10000, 28, 28]).div(255);'].join('\n');
+}
+
+export function modelCode(params: HyperParameters): string {
+  return [
+    'const model = tf.sequential({',
+    '  layers: [',
+    '    tf.layers.flatten({ inputShape: [28, 28] }),',
+    `    tf.layers.dense({ units: ${params.hiddenUnits}, activation: 'relu' }),`,
+    "    tf.layers.dense({ units: 10, activation: 'softmax' }),",
+    '  ],',
+    '});',
+    'model.compile({',
+    `  optimizer: tf.train.adam(${params.learningRate}),`,
+    "  loss: 'sparseCategoricalCrossentropy',",
+    "  metrics: ['accuracy'],",
+    '});',
+  ].join('\n');
+}
+
+export function trainCode(params: HyperParameters): string {
+  return [
+    'await model.fit(trainImages, trainLabels, {',
+    `  epochs: ${params.epochs},`,
+    `  batchSize: ${params.batchSize},`,
+    '  validationData: [testImages, testLabels],',
+    '  callbacks: { onBatchEnd, onEpochEnd },',
+    '});',
+  ].join('\n');
+}
+
+export function evaluateCode(): string {
+  return ['const [testLoss, testAcc] = model.evaluate(testImages, testLabels);', "console.log('Test accuracy:', (await testAcc.data())[0]);"].join('\n');
+}
+
+export function predictCode(): string {
+  return ['const probabilities = model.predict(testImages);   // [10000, 10]', 'const predicted = probabilities.argMax(-1);'].join('\n');
+}
+
+export function confusionCode(): string {
+  return ['const confusion = tf.math.confusionMatrix(testLabels, predicted, 10);'].join('\n');
+}
+
+export function classifyCode(): string {
+  return [
+    'const input = toFashionMnistInput(imageFile);   // grayscale, 28x28, light on black',
+    'const probabilities = model.predict(input.div(255).reshape([1, 28, 28]));',
+  ].join('\n');
+}

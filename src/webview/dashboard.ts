@@ -1,0 +1,165 @@
+/**
+ * The dashboard: receives host messages and keeps the page in step with the host's state. A whole `state`
+ * (sent on `ready` and on phase changes) rebuilds the cells; `progress`, `epoch`, `images` and
+ * `classification` touch only the widgets they concern, so a stream of progress messages stays cheap.
+ */
+import type { BatchProgress, DashboardCell, DashboardState, HostToWebview, WebviewToHost } from '../shared/messages';
+import { classifyCell } from './cells/classifyCell';
+import { confusionCell } from './cells/confusionCell';
+import { dataCell } from './cells/dataCell';
+import { evaluateCell } from './cells/evaluateCell';
+import { modelCell } from './cells/modelCell';
+import { PredictCell } from './cells/predictCell';
+import { preprocessCell } from './cells/preprocessCell';
+import { TrainCell } from './cells/trainCell';
+import { h, replaceChildren } from './dom';
+import { ImageStore } from './imageStore';
+import type { GridFilter } from './predictionFilter';
+import { statusBanner } from './statusBanner';
+import { Strings } from './strings';
+import { watchTheme } from './theme';
+import type { UiState, ViewContext } from './viewContext';
+
+export interface UiPersistence {
+  load(): UiState;
+  save(ui: UiState): void;
+}
+
+export class Dashboard {
+  private ctx?: ViewContext;
+  private trainCell?: TrainCell;
+  private predictCell?: PredictCell;
+  private evaluateSection?: HTMLElement;
+  private classifySection?: HTMLElement;
+  private cellsContainer?: HTMLElement;
+  private readonly images: ImageStore;
+  private readonly ui: UiState;
+  private pendingProgress?: BatchProgress;
+  private firstRender = true;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly post: (message: WebviewToHost) => void,
+    private readonly persistence: UiPersistence,
+  ) {
+    this.images = new ImageStore(post);
+    this.ui = persistence.load();
+    watchTheme(() => this.trainCell?.applyTheme());
+    let scrollTimer: ReturnType<typeof setTimeout> | undefined;
+    window.addEventListener('scroll', () => {
+      if (scrollTimer !== undefined) return;
+      scrollTimer = setTimeout(() => {
+        scrollTimer = undefined;
+        this.ui.scrollY = window.scrollY;
+        this.persistence.save(this.ui);
+      }, 250);
+    });
+  }
+
+  handle(message: HostToWebview): void {
+    switch (message.type) {
+      case 'state':
+        this.render(message.state, new Strings(message.strings, message.locale));
+        break;
+      case 'progress':
+        this.onProgress(message.progress);
+        break;
+      case 'epoch':
+        this.onEpoch(message);
+        break;
+      case 'images':
+        this.images.receive(message.indices, message.pixels);
+        break;
+      case 'classification':
+        this.onClassification(message.results);
+        break;
+      case 'reveal':
+        this.reveal(message.cell);
+        break;
+    }
+  }
+
+  private render(state: DashboardState, s: Strings): void {
+    const focusKey = document.activeElement?.getAttribute('data-focus-key') ?? undefined;
+    this.trainCell?.destroy();
+    this.images.resetPending();
+    const ctx: ViewContext = { state, s, post: this.post, ui: this.ui, saveUi: () => this.persistence.save(this.ui), images: this.images };
+    this.ctx = ctx;
+    document.documentElement.lang = s.locale;
+    document.title = s.t('dashboardTitle');
+
+    this.trainCell = new TrainCell(ctx);
+    this.predictCell = new PredictCell(ctx);
+    this.evaluateSection = evaluateCell(ctx);
+    this.classifySection = classifyCell(ctx);
+    const showInGrid = (filter: GridFilter) => {
+      this.predictCell?.setFilter(filter);
+      this.reveal('predict');
+    };
+    this.cellsContainer = h('main', { className: 'cells' }, [
+      dataCell(ctx),
+      preprocessCell(ctx),
+      modelCell(ctx),
+      this.trainCell.section,
+      this.evaluateSection,
+      this.predictCell.section,
+      confusionCell(ctx, showInGrid),
+      this.classifySection,
+    ]);
+    replaceChildren(this.root, [
+      h('header', { className: 'page-header' }, [h('h1', { text: s.t('dashboardTitle') }), h('p', { className: 'subtitle', text: s.t('dashboardSubtitle') })]),
+      statusBanner(s, state, this.post),
+      this.cellsContainer,
+    ]);
+    this.root.removeAttribute('aria-busy');
+
+    if (focusKey) this.root.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
+    if (this.firstRender) {
+      this.firstRender = false;
+      if (this.ui.scrollY > 0) requestAnimationFrame(() => window.scrollTo(0, this.ui.scrollY));
+    }
+  }
+
+  /** Progress may arrive faster than the screen refreshes; draw only the latest, once per frame. */
+  private onProgress(progress: BatchProgress): void {
+    if (!this.ctx) return;
+    this.ctx.state.progress = progress;
+    const scheduled = this.pendingProgress !== undefined;
+    this.pendingProgress = progress;
+    if (scheduled) return;
+    requestAnimationFrame(() => {
+      const latest = this.pendingProgress;
+      this.pendingProgress = undefined;
+      if (latest) this.trainCell?.updateProgress(latest);
+    });
+  }
+
+  private onEpoch(message: Extract<HostToWebview, { type: 'epoch' }>): void {
+    const ctx = this.ctx;
+    if (!ctx) return;
+    ctx.state.history = [...ctx.state.history.filter((m) => m.epoch !== message.metrics.epoch), message.metrics];
+    ctx.state.overfitting = message.overfitting;
+    this.trainCell?.epochAdded();
+    const next = evaluateCell(ctx);
+    this.evaluateSection?.replaceWith(next);
+    this.evaluateSection = next;
+  }
+
+  private onClassification(results: DashboardState['classifications']): void {
+    const ctx = this.ctx;
+    if (!ctx || !this.cellsContainer) return;
+    ctx.state.classifications = results;
+    const next = classifyCell(ctx);
+    if (this.classifySection && next) this.classifySection.replaceWith(next);
+    else if (this.classifySection) this.classifySection.remove();
+    else if (next) this.cellsContainer.append(next);
+    this.classifySection = next;
+  }
+
+  private reveal(cell: DashboardCell): void {
+    const section = document.getElementById(`cell-${cell}`);
+    if (!section) return;
+    section.scrollIntoView({ block: 'start' });
+    section.focus({ preventScroll: true });
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The live training charts (accuracy and loss per epoch, training vs test), drawn by Chart.js. Only the
+ * components used are registered, to keep the bundle small. The charts are created once and updated in
+ * place as epochs arrive; animation is off so a live update costs one redraw.
+ * Chart.js needs no eval and writes canvas styles through the CSSOM, so it runs under the panel's CSP.
+ */
+import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import type { EpochMetrics } from '../shared/messages';
+import { chartColors } from './theme';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
+
+export interface SeriesLabels {
+  train: string;
+  test: string;
+  xTitle: string;
+}
+
+type Metric = 'accuracy' | 'loss';
+
+export class EpochChart {
+  private readonly chart: Chart<'line', number[], string>;
+
+  constructor(
+    canvas: HTMLCanvasElement,
+    private readonly metric: Metric,
+    labels: SeriesLabels,
+    format: (value: number) => string,
+  ) {
+    const colors = chartColors();
+    this.chart = new Chart(canvas, {
+      type: 'line',
+      data: {
+        labels: [],
+        datasets: [
+          // Training: solid line, round points. Test: dashed line, square points. Never colour alone.
+          { label: labels.train, data: [], borderColor: colors.train, backgroundColor: colors.train, pointStyle: 'circle', borderWidth: 2 },
+          { label: labels.test, data: [], borderColor: colors.test, backgroundColor: colors.test, pointStyle: 'rect', borderDash: [6, 4], borderWidth: 2 },
+        ],
+      },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        interaction: { mode: 'index', intersect: false },
+        scales: {
+          x: { title: { display: true, text: labels.xTitle } },
+          y: {
+            ticks: { callback: (value) => format(Number(value)) },
+            ...(metric === 'accuracy' ? { suggestedMax: 1 } : { suggestedMin: 0 }),
+          },
+        },
+        plugins: {
+          legend: { labels: { usePointStyle: true } },
+          tooltip: { callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${format(Number(item.raw))}` } },
+        },
+      },
+    });
+    this.applyTheme();
+  }
+
+  setHistory(history: EpochMetrics[]): void {
+    const sorted = [...history].sort((a, b) => a.epoch - b.epoch);
+    this.chart.data.labels = sorted.map((m) => String(m.epoch));
+    this.chart.data.datasets[0].data = sorted.map((m) => (this.metric === 'accuracy' ? m.accuracy : m.loss));
+    this.chart.data.datasets[1].data = sorted.map((m) => (this.metric === 'accuracy' ? m.testAccuracy : m.testLoss));
+    this.chart.update('none');
+  }
+
+  /** Re-reads the theme colours (after VS Code switches theme) and redraws. */
+  applyTheme(): void {
+    const colors = chartColors();
+    const [train, test] = this.chart.data.datasets;
+    train.borderColor = train.backgroundColor = colors.train;
+    test.borderColor = test.backgroundColor = colors.test;
+    const options = this.chart.options;
+    for (const scale of [options.scales?.x, options.scales?.y]) {
+      if (!scale) continue;
+      scale.grid = { ...(scale.grid ?? {}), color: colors.grid };
+      scale.ticks = { ...(scale.ticks ?? {}), color: colors.text };
+      if ('title' in scale && scale.title) scale.title.color = colors.text;
+    }
+    if (options.plugins?.legend?.labels) options.plugins.legend.labels.color = colors.text;
+    Chart.defaults.font.family = colors.font;
+    Chart.defaults.color = colors.text;
+    this.chart.update('none');
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+}

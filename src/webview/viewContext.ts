@@ -1,0 +1,62 @@
+/** What every cell renderer gets: the host's state, the strings, a way to talk to the host, and shared stores. */
+import type { DashboardCell, DashboardState, WebviewToHost } from '../shared/messages';
+import { h, type Child } from './dom';
+import type { ImageStore } from './imageStore';
+import type { GridFilter } from './predictionFilter';
+import type { DashboardStringKey } from './stringKeys';
+import type { Strings } from './strings';
+
+/** View state kept across a panel reload with the webview's getState/setState (small and JSON-safe). */
+export interface UiState {
+  filter: GridFilter;
+  page: number;
+  /** Test image whose detail is open. */
+  selected?: number;
+  scrollY: number;
+}
+
+export interface ViewContext {
+  state: DashboardState;
+  s: Strings;
+  post(message: WebviewToHost): void;
+  ui: UiState;
+  saveUi(): void;
+  images: ImageStore;
+}
+
+export const CELL_ORDER: readonly DashboardCell[] = ['data', 'preprocess', 'model', 'train', 'evaluate', 'predict', 'confusion', 'classify'];
+
+export interface CellFrame {
+  section: HTMLElement;
+  output: HTMLElement;
+}
+
+/**
+ * One notebook cell: a numbered title, a short explanation, the read-only code it stands for, and an
+ * output area. The section is focusable (tabindex -1) so `reveal` can move focus to it.
+ */
+export function cellFrame(s: Strings, id: DashboardCell, title: DashboardStringKey, explanation: string, code: string): CellFrame {
+  const step = CELL_ORDER.indexOf(id) + 1;
+  const titleId = `cell-${id}-title`;
+  const output = h('div', { className: 'cell-output', attrs: { role: 'group', 'aria-label': s.t('outputLabel') } });
+  const section = h('section', { className: `cell cell-${id}`, attrs: { id: `cell-${id}`, tabindex: -1, 'aria-labelledby': titleId } }, [
+    h('header', { className: 'cell-header' }, [
+      h('span', { className: 'cell-step', text: `[${step}]`, attrs: { 'aria-hidden': 'true' } }),
+      h('h2', { className: 'cell-title', text: s.t(title), attrs: { id: titleId } }),
+    ]),
+    h('p', { className: 'cell-explain', text: explanation }),
+    h('div', { className: 'cell-code' }, [
+      h('pre', { attrs: { 'aria-label': s.t('codeLabel'), tabindex: 0 } }, [h('code', { text: code })]),
+    ]),
+    output,
+  ]);
+  return { section, output };
+}
+
+export function waiting(s: Strings, key: DashboardStringKey): HTMLElement {
+  return h('p', { className: 'waiting', text: s.t(key) });
+}
+
+export function facts(items: Child[]): HTMLElement {
+  return h('ul', { className: 'facts' }, items.filter((i) => i !== null && i !== undefined && i !== false).map((item) => h('li', {}, [item])));
+}
