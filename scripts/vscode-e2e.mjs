@@ -1,0 +1,82 @@
+// Runs the UI tests in test/e2e against the PACKAGED extension, the way a user gets it:
+// `npm run package` (vsce) -> dist-vsix/*.vsix -> `code-server --install-extension` -> code-server on
+// 127.0.0.1 with short training settings -> `node --test test/e2e/*.e2e.ts` drives it with Chromium.
+// The test files read the server's address and folders from FMT_E2E_* variables. code-server is stopped
+// at the end, also when a test fails or the run is interrupted.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir, installVsix, log, repoRoot, startCodeServer } from './vscode-env.mjs';
+
+const vsixDir = join(repoRoot, 'dist-vsix');
+const outputDir = join(repoRoot, 'test-output', 'e2e');
+const workspace = join(repoRoot, 'test-output', 'e2e-workspace');
+const profileDir = join(cacheDir, 'run', 'e2e');
+
+/** Short runs so the UI test takes seconds: what a user would type into settings.json. */
+const E2E_SETTINGS = {
+  'fashionMnist.epochs': 2,
+  'fashionMnist.trainSubset': 3000,
+  'fashionMnist.testSubset': 1000,
+  'fashionMnist.batchSize': 64,
+  'fashionMnist.allowDownload': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  // The dashboard and the Explorer side by side, nothing else competing for the window.
+  'workbench.activityBar.location': 'default',
+  'window.commandCenter': false,
+};
+
+function packageVsix() {
+  rmSync(vsixDir, { recursive: true, force: true });
+  log('packaging the extension with vsce (npm run package)');
+  const result = spawnSync('npm', ['run', '--silent', 'package'], { stdio: 'inherit', cwd: repoRoot });
+  if (result.status !== 0) throw new Error('npm run package failed');
+  const vsix = readdirSync(vsixDir).find((f) => f.endsWith('.vsix'));
+  if (!vsix) throw new Error(`no .vsix in ${vsixDir}`);
+  return join(vsixDir, vsix);
+}
+
+function testFiles() {
+  const dir = join(repoRoot, 'test', 'e2e');
+  return readdirSync(dir).filter((f) => f.endsWith('.e2e.ts')).sort().map((f) => join(dir, f));
+}
+
+async function main() {
+  const vsix = packageVsix();
+  rmSync(profileDir, { recursive: true, force: true });
+  installVsix(vsix, { profileDir });
+  rmSync(outputDir, { recursive: true, force: true });
+  mkdirSync(outputDir, { recursive: true });
+  rmSync(workspace, { recursive: true, force: true });
+  mkdirSync(workspace, { recursive: true });
+  const server = await startCodeServer({ profileDir, settings: E2E_SETTINGS, fresh: false });
+  log(`code-server ${server.url} with ${vsix} installed`);
+  try {
+    const code = await new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...testFiles()], {
+        stdio: 'inherit',
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          FMT_E2E_URL: server.url,
+          FMT_E2E_WORKSPACE: workspace,
+          FMT_E2E_OUTPUT: outputDir,
+          FMT_E2E_USER_SETTINGS: join(server.userDataDir, 'User', 'settings.json'),
+          FMT_E2E_PROFILE: profileDir,
+        },
+      });
+      child.on('close', (c) => resolve(c ?? 1));
+    });
+    return code;
+  } finally {
+    server.stop();
+  }
+}
+
+const code = await main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  // node's test runner never reported: say so in its own summary words, so the caller counts one failure.
+  console.log('# fail 1');
+  return 1;
+});
+process.exit(code);
