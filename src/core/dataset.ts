@@ -20,7 +20,7 @@ import {
   downloadToFile,
 } from './download';
 import { TrainerError } from './errors';
-import { decompressIfGzip, isGzip, parseIdxImages, parseIdxLabels, sha256Hex } from './idx';
+import { gunzipWithSha256, isGzip, parseIdxImages, parseIdxLabels, sha256Hex } from './idx';
 import { t } from './l10n';
 
 export { defaultCacheDir, DEFAULT_DEBIAN_DIR, DEFAULT_MIRROR_URL } from './dataLocation';
@@ -145,7 +145,7 @@ export async function decodeDataFile(path: string, spec: DataFileSpec): Promise<
     throw new TrainerError('DATA_MISSING', t('{0} cannot be read: {1}', path, reason), path);
   }
   const gzipped = isGzip(raw);
-  const bytes = await decompressIfGzip(raw, path);
+  const { bytes, sha256 } = gzipped ? await gunzipWithSha256(raw, path) : { bytes: raw, sha256: sha256Hex(raw) };
   const parsed = isImagesKey(spec.key) ? parseIdxImages(bytes, path) : parseIdxLabels(bytes, path);
   const count = parsed.count;
   if (count !== spec.count) {
@@ -155,7 +155,6 @@ export async function decodeDataFile(path: string, spec: DataFileSpec): Promise<
       path,
     );
   }
-  const sha256 = sha256Hex(bytes);
   if (sha256 !== spec.sha256) {
     throw new TrainerError(
       'DATA_CHECKSUM',

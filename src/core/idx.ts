@@ -5,7 +5,7 @@
  * that fits the source (the user's folder, the cache, the Debian package, a download).
  */
 import { createHash } from 'node:crypto';
-import { gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { IMAGE_SIZE, NUM_CLASSES } from '../shared/messages';
 import { TrainerError } from './errors';
 import { t } from './l10n';
@@ -118,33 +118,79 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 // Large output chunks: the 47 MB training images decompress in far fewer pieces, which measured
-// faster than the 16 KB default, and the async call keeps the event loop free for a Stop. A small file
-// gets a chunk just over its size (from the gzip trailer), so its bytes do not pin a 1 MB buffer.
+// faster than the 16 KB default. A small file gets a chunk just over its size, so its bytes do not
+// pin a 1 MB buffer.
 const GUNZIP_MAX_CHUNK_BYTES = 1 << 20;
 const GUNZIP_MIN_CHUNK_BYTES = 1 << 10;
+// The gzip trailer's size is only a hint (modulo 2^32, last member only, and a damaged file may lie):
+// preallocate from it only up to this much, and check the real length at the end.
+const MAX_PREALLOCATED_BYTES = 256 << 20;
 
-function gunzipChunkBytes(gz: Uint8Array): number {
-  // ISIZE: the last 4 bytes, little-endian, the uncompressed size modulo 2^32 (a hint, never trusted).
-  const view = new DataView(gz.buffer, gz.byteOffset, gz.byteLength);
-  const size = gz.byteLength >= 18 ? view.getUint32(gz.byteLength - 4, true) : 0;
-  return Math.min(GUNZIP_MAX_CHUNK_BYTES, Math.max(GUNZIP_MIN_CHUNK_BYTES, size + 64));
+/** ISIZE: the last 4 bytes of a gzip file, little-endian, the uncompressed size modulo 2^32. */
+function gzipSizeHint(gz: Uint8Array): number {
+  if (gz.byteLength < 18) return 0;
+  return new DataView(gz.buffer, gz.byteOffset, gz.byteLength).getUint32(gz.byteLength - 4, true);
+}
+
+function gzipError(file: string, error: unknown): TrainerError {
+  return new TrainerError(
+    'DATA_CORRUPT',
+    t('{0} is not a valid gzip file: {1}', file, error instanceof Error ? error.message : String(error)),
+    file,
+  );
+}
+
+export interface Decompressed {
+  /** The decompressed bytes, a plain Uint8Array. */
+  bytes: Uint8Array;
+  /** SHA-256 (hex) of `bytes`. */
+  sha256: string;
+}
+
+/**
+ * Gunzips and hashes at the same time: zlib works on the thread pool while this thread hashes and
+ * copies the chunk before, so the 47 MB training images cost about the gunzip alone (measured ~25%
+ * faster than gunzip-then-hash). Output goes straight into one buffer sized from the gzip trailer.
+ */
+export function gunzipWithSha256(gz: Uint8Array, file: string): Promise<Decompressed> {
+  return new Promise((resolve, reject) => {
+    const hint = gzipSizeHint(gz);
+    const hash = createHash('sha256');
+    let out = new Uint8Array(hint <= MAX_PREALLOCATED_BYTES ? hint : 0);
+    let length = 0;
+    const take = (chunk: Buffer) => {
+      hash.update(chunk);
+      if (length + chunk.byteLength > out.byteLength) {
+        // The hint was wrong: grow (rare; only for odd or damaged files).
+        const grown = new Uint8Array(Math.max(out.byteLength * 2, length + chunk.byteLength));
+        grown.set(out.subarray(0, length));
+        out = grown;
+      }
+      out.set(chunk, length);
+      length += chunk.byteLength;
+    };
+    let failed = false;
+    const stream = createGunzip({ chunkSize: Math.min(GUNZIP_MAX_CHUNK_BYTES, Math.max(GUNZIP_MIN_CHUNK_BYTES, hint + 64)) });
+    // Deferred with setImmediate: by then zlib has started on the next chunk. setImmediate keeps the order.
+    stream.on('data', (chunk: Buffer) => setImmediate(() => failed || take(chunk)));
+    stream.on('end', () =>
+      setImmediate(() => {
+        if (failed) return;
+        const bytes = length === out.byteLength ? out : out.subarray(0, length);
+        resolve({ bytes, sha256: hash.digest('hex') });
+      }),
+    );
+    stream.on('error', (error) => {
+      failed = true;
+      reject(gzipError(file, error));
+    });
+    stream.end(gz);
+  });
 }
 
 /** Decompresses when the bytes are gzip (by content, not by file name); returns other bytes as they are. */
 export async function decompressIfGzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
-  if (!isGzip(bytes)) return bytes;
-  try {
-    const out = await new Promise<Buffer>((resolve, reject) =>
-      gunzip(bytes, { chunkSize: gunzipChunkBytes(bytes) }, (error, result) => (error ? reject(error) : resolve(result))),
-    );
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  } catch (error) {
-    throw new TrainerError(
-      'DATA_CORRUPT',
-      t('{0} is not a valid gzip file: {1}', file, error instanceof Error ? error.message : String(error)),
-      file,
-    );
-  }
+  return isGzip(bytes) ? (await gunzipWithSha256(bytes, file)).bytes : bytes;
 }
 
 export function sha256Hex(bytes: Uint8Array | string): string {

@@ -12,6 +12,7 @@ import {
   defaultCacheDir,
   describeDataset,
   expandHome,
+  gunzipWithSha256,
   loadFashionMnist,
   parseIdxImages,
   parseIdxLabels,
@@ -119,6 +120,20 @@ describe('IDX parsing', () => {
     const broken = gzipSync(raw).subarray(0, 12);
     await rejectsWith(decompressIfGzip(broken, 'broken.gz'), 'DATA_CORRUPT', ['broken.gz']);
   });
+});
+
+test('gunzip and hash together: right bytes and digest, even when the gzip trailer under-states the size', async () => {
+  // A long first member and a short last one: the buffer sized from the trailer must grow several times.
+  const first = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 13) % 251));
+  const second = idxImages(2, { seed: 3 });
+  // Two gzip members in one file: the trailer names only the second one's size.
+  const multi = Buffer.concat([gzipSync(first), gzipSync(second)]);
+  const result = await gunzipWithSha256(multi, 'multi.gz');
+  const whole = Buffer.concat([first, second]);
+  assert.equal(result.bytes.byteLength, whole.byteLength);
+  assert.deepEqual(Buffer.from(result.bytes), whole);
+  assert.equal(result.sha256, sha256Hex(whole));
+  assert.ok(!Buffer.isBuffer(result.bytes), 'a plain Uint8Array');
 });
 
 describe('decodeDataFile', () => {
