@@ -1,0 +1,206 @@
+/**
+ * The packaged extension, through the clicks a user makes, in a real VS Code workbench (code-server) driven
+ * by Chromium: palette -> Train -> the dashboard's progress, charts and over-fitting indicator -> a prediction
+ * tile's 10 probabilities -> a confusion-matrix cell filters the grid -> Explorer right-click -> Classify.
+ * Started by scripts/vscode-e2e.mjs, which packages and installs the .vsix and starts code-server; the steps
+ * run in order on one page, and once a step fails the later ones are skipped (they depend on it).
+ * Screenshots of every step land in test-output/e2e (dark theme, then light).
+ */
+import * as assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import { type BrowserContext, chromium, type FrameLocator, type Page } from 'playwright-core';
+import { testImagePng } from '../vscode/fixtureImage';
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the UI tests with \`npm run test:e2e\``);
+  return value;
+};
+
+const SERVER = env('FMT_E2E_URL');
+const WORKSPACE = env('FMT_E2E_WORKSPACE');
+const OUTPUT = env('FMT_E2E_OUTPUT');
+const USER_SETTINGS = env('FMT_E2E_USER_SETTINGS');
+const EPOCHS = Number(JSON.parse(readFileSync(USER_SETTINGS, 'utf8'))['fashionMnist.epochs'] ?? 2);
+const FIXTURE = 'ankle-boot.png';
+
+let context: BrowserContext;
+let page: Page;
+let broken: string | undefined;
+let shot = 0;
+
+/** The dashboard's document: the webview iframe, then VS Code's inner frame that holds the page. */
+function dashboard(): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+async function screenshot(name: string): Promise<void> {
+  shot += 1;
+  await page.screenshot({ path: join(OUTPUT, `${String(shot).padStart(2, '0')}-${name}.png`) });
+}
+
+/** Runs one step; a failure keeps a screenshot and makes the steps after it skip with the reason. */
+function step(name: string, body: () => Promise<void>): void {
+  it(name, async (t: TestContext) => {
+    if (broken) {
+      t.skip(`an earlier step failed: ${broken}`);
+      return;
+    }
+    try {
+      await body();
+    } catch (error) {
+      broken = name;
+      await screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/** F1, type the command, pick its row. Retries: contributed commands appear once the remote host registered them. */
+async function runCommand(title: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 3000 });
+      await row.click();
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+    }
+  }
+  throw new Error(`the command "${title}" never appeared in the command palette`);
+}
+
+function setUserSetting(key: string, value: unknown): void {
+  const settings = JSON.parse(readFileSync(USER_SETTINGS, 'utf8'));
+  settings[key] = value;
+  writeFileSync(USER_SETTINGS, JSON.stringify(settings, null, 2));
+}
+
+describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
+  before(async () => {
+    mkdirSync(OUTPUT, { recursive: true });
+    mkdirSync(WORKSPACE, { recursive: true });
+    writeFileSync(join(WORKSPACE, FIXTURE), testImagePng(0).png);
+    context = await chromium.launchPersistentContext(join(OUTPUT, '.chromium-profile'), {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      headless: true,
+      viewport: { width: 1600, height: 1000 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run'],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(30_000);
+  });
+
+  after(async () => {
+    await context?.close();
+  });
+
+  step('the workbench opens the workspace', async () => {
+    await page.goto(`${SERVER}/?folder=${encodeURIComponent(WORKSPACE)}`);
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FIXTURE }).waitFor({ timeout: 90_000 });
+    await screenshot('workbench');
+  });
+
+  step('palette -> "Train Fashion-MNIST" opens the dashboard and shows epoch progress', async () => {
+    await runCommand('Train Fashion-MNIST');
+    const view = dashboard();
+    await view.locator('#cell-train').waitFor({ timeout: 60_000 });
+    // Live progress: the overall bar moves once the first batches ran (or the table already has an epoch).
+    const bar = view.locator('#cell-train progress').first();
+    const deadline = Date.now() + 120_000;
+    let progressed = false;
+    while (!progressed && Date.now() < deadline) {
+      const value = await bar.evaluate((el: HTMLProgressElement) => el.value).catch(() => 0);
+      progressed = value > 0 || (await view.locator('.epoch-table tbody tr').count()) > 0;
+      if (!progressed) await page.waitForTimeout(250);
+    }
+    await screenshot('training-progress-dark');
+    assert.ok(progressed, 'no progress shown within 2 minutes of Train');
+  });
+
+  step('the run finishes with one row per epoch', async () => {
+    const view = dashboard();
+    await view.locator('.epoch-table tbody tr').nth(EPOCHS - 1).waitFor({ timeout: 240_000 });
+    await view.locator('.prediction-grid .tile').first().waitFor({ timeout: 60_000 });
+    assert.equal(await view.locator('.epoch-table tbody tr').count(), EPOCHS);
+    await screenshot('finished-dark');
+  });
+
+  step('the over-fitting indicator and the accuracy chart are there', async () => {
+    const view = dashboard();
+    const indicator = view.locator('#cell-evaluate .indicator');
+    await indicator.scrollIntoViewIfNeeded();
+    assert.ok((await indicator.innerText()).trim().length > 0, 'the over-fitting indicator is empty');
+    const chart = view.locator('#cell-train .chart-box canvas').first();
+    await chart.scrollIntoViewIfNeeded();
+    const box = await chart.boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 50, `the accuracy chart is not drawn (box ${JSON.stringify(box)})`);
+    // Chart.js draws into the canvas: a blank canvas would mean the chart never rendered.
+    const inked = await chart.evaluate((canvas: HTMLCanvasElement) => {
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+      return data ? data.some((v, i) => i % 4 === 3 && v > 0) : false;
+    });
+    assert.ok(inked, 'the accuracy chart canvas is blank');
+    await screenshot('evaluate-and-chart-dark');
+  });
+
+  step('clicking a prediction tile shows its 10 probabilities', async () => {
+    const view = dashboard();
+    const tile = view.locator('.prediction-grid .tile').first();
+    await tile.scrollIntoViewIfNeeded();
+    await tile.click();
+    const rows = view.locator('.detail.open .probability-bars tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 10);
+    const percents = await view.locator('.detail.open .probability-bars tbody td.num').allInnerTexts();
+    const sum = percents.map((p) => Number.parseFloat(p.replace(',', '.'))).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 100) < 2, `the 10 probabilities add up to ${sum}%`);
+    await view.locator('.detail.open').scrollIntoViewIfNeeded();
+    await screenshot('prediction-detail-dark');
+  });
+
+  step('clicking a confusion-matrix cell filters the grid to those images', async () => {
+    // Switch to the light theme here, so both themes are seen.
+    setUserSetting('workbench.colorTheme', 'Default Light Modern');
+    const view = dashboard();
+    const cell = view.locator('.confusion-matrix .confusion-cell.off-diagonal:not(.empty)').first();
+    await cell.scrollIntoViewIfNeeded();
+    const count = Number((await cell.innerText()).replace(/\D/g, ''));
+    assert.ok(count > 0, 'no off-diagonal cell with images');
+    await cell.click();
+    const tiles = view.locator('.prediction-grid .tile');
+    await page.waitForTimeout(500);
+    assert.equal(await tiles.count(), Math.min(count, 100), 'the grid does not show exactly the cell\'s images');
+    // Every tile of an off-diagonal cell is a mistake.
+    assert.equal(await view.locator('.prediction-grid .tile.tile-correct').count(), 0);
+    await view.locator('.prediction-grid').scrollIntoViewIfNeeded();
+    await screenshot('confusion-filter-light');
+  });
+
+  step('Explorer right-click -> "Classify with Fashion-MNIST Model" shows the result in the dashboard', async () => {
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: FIXTURE });
+    await row.click({ button: 'right' });
+    const item = page.getByRole('menuitem', { name: 'Classify with Fashion-MNIST Model' });
+    await item.waitFor();
+    // VS Code arms a context-menu item's mouse-up 100 ms after it renders; an earlier click is ignored.
+    await page.waitForTimeout(300);
+    await item.click();
+    const view = dashboard();
+    const result = view.locator('#cell-classify .classify-result', { hasText: FIXTURE });
+    await result.waitFor({ timeout: 60_000 });
+    await result.scrollIntoViewIfNeeded();
+    assert.equal(await result.locator('.probability-bars tbody tr').count(), 10);
+    assert.match(await result.locator('.classify-verdict').innerText(), /\d/);
+    await screenshot('classify-light');
+  });
+});
