@@ -87,7 +87,7 @@ export interface FashionMnist {
   /** Milliseconds to read, gunzip and verify the four files. */
   decodeMs: number;
   /** Things the user should hear about that did not stop the load (a damaged cached file replaced). Localized. */
-  warnings: string[];
+  warnings?: string[];
 }
 
 export interface LoadOptions {
@@ -398,7 +398,7 @@ export async function loadFashionMnist(options: LoadOptions): Promise<FashionMni
       try {
         return assembleDataset(cached, 'cache', options.cacheDir, cacheMs, warnings);
       } catch (error) {
-        // Good files that do not pair up: not worth keeping, but not worth failing over either.
+        // Each file is good but they do not pair up (only possible with odd expectations): use another source.
         warn(error instanceof Error ? error.message : String(error));
         cached = new Map();
       }
