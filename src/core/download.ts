@@ -157,7 +157,7 @@ async function attempt(url: string, path: string, options: DownloadOptions): Pro
 function failureOf(error: unknown, signal: AbortSignal, options: DownloadOptions): unknown {
   if (options.signal?.aborted) return abortError(options.signal);
   if (signal.aborted && signal.reason === STALLED) {
-    return new AttemptFailure(t('no data arrived for {0} seconds', Math.round(options.timeoutMs / 1000)), true);
+    return new AttemptFailure(t('no data arrived for {0} seconds', Math.round(options.timeoutMs / 100) / 10), true);
   }
   if (error instanceof AttemptFailure) return error;
   return new AttemptFailure(describe(error), true);

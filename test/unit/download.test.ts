@@ -1,6 +1,8 @@
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DATA_FILES, DEFAULT_DEBIAN_DIR, loadFashionMnist, type DataFileKey } from '../../src/core/dataset';
@@ -237,5 +239,89 @@ describe('downloadToFile', () => {
     );
     assert.equal(server.urls.length, 1, 'no retry after an abort');
     assert.deepEqual(listing(dir), []);
+  });
+});
+
+describe('with the real fetch against a local HTTP server', () => {
+  const files = craftedFiles();
+  const specs = craftedSpecs(files);
+  let server: Server;
+  let base = '';
+  const hits: string[] = [];
+  let failFirst = new Set<string>();
+
+  before(async () => {
+    server = createServer((request, response) => {
+      const url = request.url ?? '';
+      hits.push(url);
+      if (url.startsWith('/stall/')) {
+        // Headers and a few bytes, then silence: only the stall timeout ends this.
+        response.writeHead(200, { 'content-length': '1000' });
+        response.write(Buffer.alloc(10));
+        return;
+      }
+      if (failFirst.delete(url)) {
+        response.writeHead(500).end('try later');
+        return;
+      }
+      const spec = DATA_FILES.find((f) => url === `/mirror/${f.name}.gz`);
+      if (!spec) {
+        response.writeHead(404).end();
+        return;
+      }
+      const body = gzipSync(files.get(spec.key)!);
+      response.writeHead(200, { 'content-length': String(body.byteLength), 'content-type': 'application/x-gzip' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  test('downloads, retries a 500, verifies and caches the four files', async () => {
+    failFirst = new Set([`/mirror/${DATA_FILES[2].name}.gz`]);
+    hits.length = 0;
+    const cache = folder('http');
+    const data = await loadFashionMnist({
+      allowDownload: true,
+      cacheDir: cache,
+      debianDir: folder('no-debian'),
+      mirrorUrl: `${base}/mirror`,
+      expectedFiles: specs,
+      retryDelayMs: 1,
+    });
+    assert.equal(data.sourceKind, 'download');
+    assert.deepEqual(Array.from(data.test.labels), TEST_LABELS);
+    assert.equal(hits.length, 5, 'four files and one retry');
+    assert.deepEqual(listing(cache), DATA_FILES.map((f) => `${f.name}.gz`).sort());
+  });
+
+  test('a server that stops sending is given up after the stall timeout', async () => {
+    hits.length = 0;
+    const dir = writeDataFolder(folder('http-stall'), { gzip: false, only: [] });
+    const error = await rejectsWith(
+      downloadToFile(`${base}/stall/x`, join(dir, 'x'), { fetchImpl: fetch, timeoutMs: 100, retries: 1, retryDelayMs: 1, action: 'a' }),
+      'DATA_DOWNLOAD',
+    );
+    assert.equal(hits.length, 2);
+    assert.ok(error.message.includes(`${base}/stall/x`));
+    assert.ok(error.message.includes('0.1'), error.message);
+    assert.deepEqual(listing(dir), []);
+  });
+
+  test('a refused connection is DATA_DOWNLOAD naming the cause', async () => {
+    // A port that was just free: listen, note it, close.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const dir = writeDataFolder(folder('http-refused'), { gzip: false, only: [] });
+    const error = await rejectsWith(
+      downloadToFile(`http://127.0.0.1:${port}/x`, join(dir, 'x'), { fetchImpl: fetch, timeoutMs: 2_000, retries: 0, retryDelayMs: 1, action: 'a' }),
+      'DATA_DOWNLOAD',
+    );
+    assert.match(error.message, /ECONNREFUSED/);
   });
 });
