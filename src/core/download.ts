@@ -86,6 +86,7 @@ const STALLED = Symbol('stalled');
 
 /** One attempt: fetch, stream the body to `path`, report progress. Throws AttemptFailure or the user's abort. */
 async function attempt(url: string, path: string, options: DownloadOptions): Promise<void> {
+  options.signal?.throwIfAborted();
   const controller = new AbortController();
   const onUserAbort = () => controller.abort(abortError(options.signal!));
   options.signal?.addEventListener('abort', onUserAbort, { once: true });
@@ -115,8 +116,12 @@ async function attempt(url: string, path: string, options: DownloadOptions): Pro
       void response.body?.cancel().catch(() => undefined);
       throw new AttemptFailure(t('the server answered HTTP {0}', response.status), retryable);
     }
+    // With a Content-Encoding, fetch hands over decoded bytes while Content-Length counts encoded ones:
+    // then the length can neither show progress nor prove the body complete (the checksum still does).
+    const encoding = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
     const lengthHeader = response.headers.get('content-length');
-    const total = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
+    const total =
+      encoding === 'identity' && lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
     options.onProgress?.(0, total);
     let received = 0;
     if (response.body) {

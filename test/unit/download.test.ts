@@ -226,6 +226,26 @@ describe('downloadToFile', () => {
     assert.deepEqual(new Uint8Array(readFileSync(path)), full);
   });
 
+  test('with a Content-Encoding the length is neither a progress total nor a completeness check', async () => {
+    const dir = writeDataFolder(folder('encoded'), { gzip: false, only: [] });
+    const decoded = new Uint8Array(5000).fill(3);
+    // What fetch hands over for a gzip-encoded response: decoded bytes, but the encoded length in the header.
+    const server = fakeFetch(() => new Response(decoded, { headers: { 'content-length': '120', 'content-encoding': 'gzip' } }));
+    const totals: (number | null)[] = [];
+    await downloadToFile('https://m/x', join(dir, 'x'), { ...options, fetchImpl: server.fetchImpl, onProgress: (_r, total) => totals.push(total) });
+    assert.equal(server.urls.length, 1);
+    assert.equal(readFileSync(join(dir, 'x')).byteLength, 5000);
+    assert.ok(totals.length > 0 && totals.every((total) => total === null));
+  });
+
+  test('a signal aborted before the call: no request at all', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const server = fakeFetch(() => new Response('x'));
+    await assert.rejects(downloadToFile('https://m/x', join(folder('pre'), 'x'), { ...options, fetchImpl: server.fetchImpl, signal: controller.signal }));
+    assert.equal(server.urls.length, 0);
+  });
+
   test('the user aborting stops at once with the abort reason, not a TrainerError', async () => {
     const dir = writeDataFolder(folder('abort'), { gzip: false, only: [] });
     const controller = new AbortController();
