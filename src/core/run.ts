@@ -18,7 +18,8 @@ import { selectBackend, type Tf } from './backend';
 import { describeDataset, loadFashionMnist } from './dataset';
 import { toUserError } from './errors';
 import { buildTutorialModel, summarize, validateHyperParameters } from './model';
-import { createRng, imagesToInput, shuffledIndices, TutorialTrainer, type ImageSplit } from './trainer';
+import { createRng, imagesToInput, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
+import { createTrainer } from './trainingPath';
 
 export interface RunOptions {
   request: StartRequest;
@@ -82,7 +83,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
   const params = request.params;
   const history: EpochMetrics[] = [];
   let model: LayersModel | undefined;
-  let trainer: TutorialTrainer | undefined;
+  let trainer: Trainer | undefined;
   try {
     validateHyperParameters(params);
     const { tf, info } = await selectBackend(params.backend);
@@ -116,7 +117,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       summary: summarize(model),
     });
 
-    trainer = new TutorialTrainer(tf, model, { learningRate: params.learningRate });
+    trainer = createTrainer(tf, model, { learningRate: params.learningRate, batchSize: params.batchSize });
     const rng = createRng(params.seed);
     const totalBatches = batchesPerEpoch * params.epochs;
     const runStarted = performance.now();

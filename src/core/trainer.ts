@@ -29,9 +29,6 @@ export interface ImageSplit {
 /** Pixel byte -> its float in 0..1. A table lookup is the cheapest way to normalise per batch. */
 const PIXEL_TO_UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
 
-/** Keras clips probabilities to [ε, 1-ε] before taking the log for the reported loss. */
-const LOSS_EPSILON = 1e-7;
-
 /** A small seeded generator (mulberry32): the same seed shuffles the same way on every machine. */
 export function createRng(seed: number): () => number {
   let state = seed >>> 0;
@@ -77,6 +74,90 @@ export interface RunningMetrics {
   samples: number;
 }
 
+/** What run.ts needs from a training path; both paths compute the same steps. */
+export interface Trainer {
+  /** Which implementation runs: hand-written wasm kernels, or tfjs ops on any backend. */
+  readonly path: 'wasm-kernels' | 'tfjs-ops';
+  /** Adam steps taken so far. */
+  readonly steps: number;
+  /** One Adam step on images `order[start..start+size)`; adds its loss and correct count to the running totals. */
+  trainBatch(split: ImageSplit, order: ArrayLike<number>, start: number, size: number): void;
+  /** The running loss and accuracy since the last reset (reads back two numbers). */
+  readMetrics(): RunningMetrics;
+  resetMetrics(): void;
+  /** Loss and accuracy of the current weights on a whole split. */
+  evaluate(split: ImageSplit): RunningMetrics;
+  /** Writes the trained weights into the LayersModel (copies). */
+  writeWeightsTo(model: LayersModel): void;
+  /** The current weights in the model's layout [W1, b1, W2, b2] (tests compare them). */
+  weights(): Float32Array[];
+  dispose(): void;
+}
+
+/**
+ * Gathers images `order[start..start+size)` as floats in 0..1 into `x` (size×784, at `xAt`) and its
+ * transpose `xT` (784×size, at `xTAt`), and their labels. Normalising here, per batch, keeps the
+ * data set in uint8 (a quarter of the memory of floats).
+ */
+export function gatherBatch(
+  split: ImageSplit,
+  order: ArrayLike<number>,
+  start: number,
+  size: number,
+  x: Float32Array,
+  xAt: number,
+  xT: Float32Array,
+  xTAt: number,
+  labels: Int32Array,
+  labelsAt: number,
+): void {
+  const images = split.images;
+  for (let s = 0; s < size; s++) {
+    const index = order[start + s];
+    const from = index * PIXELS;
+    const row = xAt + s * PIXELS;
+    let column = xTAt + s;
+    for (let k = 0; k < PIXELS; k++) {
+      const value = PIXEL_TO_UNIT[images[from + k]];
+      x[row + k] = value;
+      xT[column] = value;
+      column += size;
+    }
+    labels[labelsAt + s] = split.labels[index];
+  }
+}
+
+/** Loss and accuracy of weights [W1, b1, W2, b2] on a split, in chunks to bound memory. */
+export function evaluateWeights(tf: Tf, weights: Tensor[], split: ImageSplit, chunk = 2500): RunningMetrics {
+  const [w1, b1, w2, b2] = weights;
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < split.count; start += chunk) {
+    const size = Math.min(chunk, split.count - start);
+    const x = new Float32Array(size * PIXELS);
+    const images = split.images.subarray(start * PIXELS, (start + size) * PIXELS);
+    for (let i = 0; i < x.length; i++) x[i] = PIXEL_TO_UNIT[images[i]];
+    const oneHot = new Float32Array(size * NUM_CLASSES);
+    const labels = new Int32Array(size);
+    for (let s = 0; s < size; s++) {
+      labels[s] = split.labels[start + s];
+      oneHot[s * NUM_CLASSES + labels[s]] = 1;
+    }
+    const [l, c] = tf.tidy(() => {
+      const h = tf.relu(tf.add(tf.matMul(tf.tensor2d(x, [size, PIXELS]), w1), b1));
+      const z = tf.add(tf.matMul(h, w2), b2);
+      // Cross-entropy from the logits (log-sum-exp), as Keras computes it for a softmax output.
+      const logProbabilities = tf.logSoftmax(z);
+      const loss = tf.neg(tf.sum(tf.mul(logProbabilities, tf.tensor2d(oneHot, [size, NUM_CLASSES]))));
+      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(z, 1), tf.tensor1d(labels, 'int32')), 'float32'));
+      return [loss.dataSync()[0], hits.dataSync()[0]];
+    });
+    lossSum += l;
+    correct += c;
+  }
+  return { loss: lossSum / split.count, accuracy: correct / split.count, samples: split.count };
+}
+
 /** One batch's inputs, gathered from the uint8 images and normalised. */
 interface BatchBuffers {
   size: number;
@@ -88,7 +169,9 @@ interface BatchBuffers {
   labels: Int32Array;
 }
 
-export class TutorialTrainer {
+/** The training step in tfjs ops: runs on every backend (cpu, wasm, tfjs-node). */
+export class OpsTrainer implements Trainer {
+  readonly path = 'tfjs-ops';
   private readonly tf: Tf;
   private readonly hidden: number;
   private readonly sizes: number[];
@@ -137,7 +220,6 @@ export class TutorialTrainer {
     this.correctSum = tf.scalar(0);
   }
 
-  /** The number of Adam steps taken so far. */
   get steps(): number {
     return this.step;
   }
@@ -165,25 +247,11 @@ export class TutorialTrainer {
     return buffers;
   }
 
-  /** Gathers images `order[start..start+size)` into normalised buffers (and their transpose). */
   private gather(split: ImageSplit, order: ArrayLike<number>, start: number, size: number): BatchBuffers {
     const b = this.batchBuffers(size);
-    const { x, xT, oneHot, labels } = b;
-    const images = split.images;
-    oneHot.fill(0);
-    for (let s = 0; s < size; s++) {
-      const index = order[start + s];
-      const from = index * PIXELS;
-      const row = s * PIXELS;
-      for (let k = 0; k < PIXELS; k++) {
-        const value = PIXEL_TO_UNIT[images[from + k]];
-        x[row + k] = value;
-        xT[k * size + s] = value;
-      }
-      const label = split.labels[index];
-      labels[s] = label;
-      oneHot[s * NUM_CLASSES + label] = 1;
-    }
+    gatherBatch(split, order, start, size, b.x, 0, b.xT, 0, b.labels, 0);
+    b.oneHot.fill(0);
+    for (let s = 0; s < size; s++) b.oneHot[s * NUM_CLASSES + b.labels[s]] = 1;
     return b;
   }
 
@@ -225,9 +293,9 @@ export class TutorialTrainer {
       const theta = tf.sub(this.theta, tf.mul(update, tf.scalar(stepSize)));
       const [w1, b1, w2, b2] = tf.split(theta, this.sizes);
       // Metrics, kept on the device.
-      const pLabel = tf.sum(tf.mul(p, oneHot), 1);
-      const batchLoss = tf.sum(tf.neg(tf.log(tf.clipByValue(pLabel, LOSS_EPSILON, 1 - LOSS_EPSILON))));
-      const correct = tf.sum(tf.cast(tf.equal(tf.argMax(p, 1), labels), 'float32'));
+      // Cross-entropy from the logits (log-sum-exp), as Keras computes it for a softmax output.
+      const batchLoss = tf.neg(tf.sum(tf.mul(tf.logSoftmax(z), oneHot)));
+      const correct = tf.sum(tf.cast(tf.equal(tf.argMax(z, 1), labels), 'float32'));
       return [
         tf.reshape(w1, [PIXELS, this.hidden]),
         b1,
@@ -261,43 +329,8 @@ export class TutorialTrainer {
     this.samples = 0;
   }
 
-  /** Loss and accuracy of the current weights on a whole split, in chunks to bound memory. */
-  evaluate(split: ImageSplit, chunk = 2500): RunningMetrics {
-    const tf = this.tf;
-    let lossSum = 0;
-    let correct = 0;
-    for (let start = 0; start < split.count; start += chunk) {
-      const size = Math.min(chunk, split.count - start);
-      const b = this.gatherPlain(split, start, size);
-      const [l, c] = tf.tidy(() => {
-        const x = tf.tensor2d(b.x, [size, PIXELS]);
-        const oneHot = tf.tensor2d(b.oneHot, [size, NUM_CLASSES]);
-        const labels = tf.tensor1d(b.labels, 'int32');
-        const h = tf.relu(tf.add(tf.matMul(x, this.w1), this.b1));
-        const p = tf.softmax(tf.add(tf.matMul(h, this.w2), this.b2));
-        const pLabel = tf.sum(tf.mul(p, oneHot), 1);
-        const loss = tf.sum(tf.neg(tf.log(tf.clipByValue(pLabel, LOSS_EPSILON, 1 - LOSS_EPSILON))));
-        const hits = tf.sum(tf.cast(tf.equal(tf.argMax(p, 1), labels), 'float32'));
-        return [loss.dataSync()[0], hits.dataSync()[0]];
-      });
-      lossSum += l;
-      correct += c;
-    }
-    return { loss: lossSum / split.count, accuracy: correct / split.count, samples: split.count };
-  }
-
-  /** Consecutive images `start..start+size)`, normalised (no transpose: evaluation has no backward). */
-  private gatherPlain(split: ImageSplit, start: number, size: number): Omit<BatchBuffers, 'xT'> {
-    const x = new Float32Array(size * PIXELS);
-    const images = split.images.subarray(start * PIXELS, (start + size) * PIXELS);
-    for (let i = 0; i < x.length; i++) x[i] = PIXEL_TO_UNIT[images[i]];
-    const oneHot = new Float32Array(size * NUM_CLASSES);
-    const labels = new Int32Array(size);
-    for (let s = 0; s < size; s++) {
-      labels[s] = split.labels[start + s];
-      oneHot[s * NUM_CLASSES + labels[s]] = 1;
-    }
-    return { size, x, oneHot, labels };
+  evaluate(split: ImageSplit): RunningMetrics {
+    return evaluateWeights(this.tf, [this.w1, this.b1, this.w2, this.b2], split);
   }
 
   /** Writes the trained weights into the model (a copy: the model owns its variables). */

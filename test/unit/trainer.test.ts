@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { selectBackend } from '../../src/core/backend';
 import { buildTutorialModel } from '../../src/core/model';
-import { createRng, shuffledIndices, TutorialTrainer, type ImageSplit } from '../../src/core/trainer';
+import { createRng, shuffledIndices, OpsTrainer, type ImageSplit, type Trainer } from '../../src/core/trainer';
+import { WasmKernelTrainer } from '../../src/core/fastTrainer';
+import type { Tf } from '../../src/core/backend';
+import type { LayersModel } from '@tensorflow/tfjs';
 import type { BackendChoice } from '../../src/shared/messages';
 
 /** Random images with a learnable signal: the label brightens one band of rows. */
@@ -22,8 +25,15 @@ function syntheticSplit(count: number, seed: number): ImageSplit {
   return { images, labels, count };
 }
 
-for (const backend of ['cpu', 'wasm'] as BackendChoice[]) {
-  test(`${backend}: the fast path takes the same Adam steps as LayersModel.trainOnBatch`, async () => {
+type MakeTrainer = (tf: Tf, model: LayersModel, options: { learningRate: number; epsilonForm: 'tfjs'; batchSize: number }) => Trainer;
+const paths: [string, BackendChoice, MakeTrainer][] = [
+  ['tfjs ops on cpu', 'cpu', (tf, model, o) => new OpsTrainer(tf, model, o)],
+  ['tfjs ops on wasm', 'wasm', (tf, model, o) => new OpsTrainer(tf, model, o)],
+  ['wasm kernels', 'wasm', (tf, model, o) => new WasmKernelTrainer(tf, model, o)],
+];
+
+for (const [label, backend, makeTrainer] of paths) {
+  test(`${label}: the training step takes the same Adam steps as LayersModel.trainOnBatch`, async () => {
     const { tf } = await selectBackend(backend, () => undefined);
     const params = { hiddenUnits: 128, learningRate: 0.001, seed: 3 };
     const data = syntheticSplit(5 * 32 + 8, 11);
@@ -31,7 +41,7 @@ for (const backend of ['cpu', 'wasm'] as BackendChoice[]) {
     const kerasModel = buildTutorialModel(tf, params);
     kerasModel.setWeights(fastModel.getWeights());
     const initial = fastModel.getWeights().map((w) => w.dataSync().slice());
-    const trainer = new TutorialTrainer(tf, fastModel, { learningRate: params.learningRate, epsilonForm: 'tfjs' });
+    const trainer = makeTrainer(tf, fastModel, { learningRate: params.learningRate, epsilonForm: 'tfjs', batchSize: 32 });
     const order = shuffledIndices(data.count, createRng(5));
     // Five full batches and a short last one, as an epoch ends.
     const batches: [number, number][] = [[0, 32], [32, 32], [64, 32], [96, 32], [128, 32], [160, 8]];
@@ -73,7 +83,7 @@ test('wasm: learns, and tensors stay flat across epochs and evaluations', async 
   const train = syntheticSplit(2000, 1);
   const test = syntheticSplit(500, 2);
   const model = buildTutorialModel(tf, { hiddenUnits: 32, learningRate: 0.005, seed: 1 });
-  const trainer = new TutorialTrainer(tf, model, { learningRate: 0.005 });
+  const trainer = new OpsTrainer(tf, model, { learningRate: 0.005 });
   const rng = createRng(9);
   const counts: number[] = [];
   let first = 0;
@@ -106,4 +116,27 @@ test('the shuffle is a seeded permutation', () => {
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
   assert.deepEqual([...a].sort((x, y) => x - y), Array.from({ length: 1000 }, (_, i) => i));
+});
+
+test('the wasm kernels are chosen on wasm when the hidden width fills SIMD lanes, tfjs ops otherwise', async () => {
+  const { createTrainer } = await import('../../src/core/trainingPath');
+  const wasm = await selectBackend('wasm', () => undefined);
+  const cases: [typeof wasm.tf, number, 'auto' | 'ops', string][] = [
+    [wasm.tf, 128, 'auto', 'wasm-kernels'],
+    [wasm.tf, 30, 'auto', 'tfjs-ops'],
+    [wasm.tf, 128, 'ops', 'tfjs-ops'],
+  ];
+  for (const [tf, hiddenUnits, path, expected] of cases) {
+    const model = buildTutorialModel(tf, { hiddenUnits, learningRate: 0.001, seed: 1 });
+    const trainer = createTrainer(tf, model, { learningRate: 0.001, batchSize: 32, path });
+    assert.equal(trainer.path, expected);
+    trainer.dispose();
+    model.dispose();
+  }
+  const cpu = await selectBackend('cpu', () => undefined);
+  const model = buildTutorialModel(cpu.tf, { hiddenUnits: 128, learningRate: 0.001, seed: 1 });
+  const trainer = createTrainer(cpu.tf, model, { learningRate: 0.001, batchSize: 32 });
+  assert.equal(trainer.path, 'tfjs-ops');
+  trainer.dispose();
+  model.dispose();
 });
