@@ -1,2 +1,66 @@
-export function activate(): void {}
-export function deactivate(): void {}
+/**
+ * Activation wires the host's parts together and nothing else: the worker client, the session that owns
+ * the dashboard state, the panel, the commands, progress and the log. Nothing here loads tfjs: training
+ * and classification run in the worker (dist/worker.js), spawned on the first Train or Classify.
+ */
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { Dashboard, DASHBOARD_VIEW_TYPE } from './host/dashboardPanel';
+import { shareHostBundleWithCore } from './host/hostLocale';
+import { RunNotifications } from './host/runNotifications';
+import { createApi, type FashionMnistApi } from './host/testApi';
+import { COMMANDS, currentSettings, TrainerCommands } from './host/trainerCommands';
+import { TrainingClient } from './host/trainingClient';
+import { TrainingLog } from './host/trainingLog';
+import { TrainingProgress } from './host/trainingProgress';
+import { TrainingSession } from './host/trainingSession';
+import { DEFAULT_HYPER_PARAMETERS } from './shared/messages';
+
+export function activate(context: vscode.ExtensionContext): FashionMnistApi {
+  shareHostBundleWithCore();
+  const storage = context.globalStorageUri.fsPath;
+  const client = new TrainingClient({ workerPath: context.asAbsolutePath(join('dist', 'worker.js')) });
+  const settings = currentSettings();
+  const session = new TrainingSession(
+    client,
+    { cacheDir: join(storage, 'data'), modelDir: join(storage, 'models', 'latest') },
+    settings.ok ? settings.settings.params : DEFAULT_HYPER_PARAMETERS,
+  );
+  const channel = vscode.window.createOutputChannel(vscode.l10n.t('Fashion-MNIST'), { log: true });
+  const log = new TrainingLog(channel, session);
+
+  const dashboard = new Dashboard({
+    extensionUri: context.extensionUri,
+    session,
+    log: channel,
+    // The panel's controls do what the commands do; `commands` exists before any panel can send a message.
+    intents: {
+      train: () => commands.train(),
+      stop: () => commands.stop(),
+      setSetting: (key, value) => commands.setSetting(key, value),
+      classifyFiles: () => commands.classifyFiles(),
+    },
+  });
+  const commands = new TrainerCommands(session, dashboard, log, context.extension.id);
+
+  context.subscriptions.push(
+    session,
+    channel,
+    log,
+    dashboard,
+    commands,
+    ...commands.register(),
+    new TrainingProgress(session, { openDashboard: COMMANDS.openDashboard }),
+    new RunNotifications(session, { log, extensionId: context.extension.id, openDashboard: () => dashboard.show() }),
+    vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => dashboard.revive(panel),
+    }),
+    // Terminates the worker; a run in progress ends with `stopped`.
+    { dispose: () => client.dispose() },
+  );
+  return createApi(session, dashboard);
+}
+
+export function deactivate(): void {
+  // Everything is released through context.subscriptions (the worker is terminated there).
+}

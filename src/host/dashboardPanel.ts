@@ -1,0 +1,239 @@
+/**
+ * The dashboard webview panel: one per window, created or revealed on demand and revived after a window
+ * reload (`registerWebviewPanelSerializer`). The panel holds no state of its own: on every `ready` from the
+ * webview it posts the session's whole state, then streams what changes. Every message from the webview
+ * goes through `parseWebviewMessage` before anything acts on it.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { DashboardCell, EditableSetting, HostToWebview } from '../shared/messages';
+import { dashboardStrings } from './dashboardStrings';
+import type { TrainingSession } from './trainingSession';
+import { parseWebviewMessage } from './webviewMessages';
+
+export const DASHBOARD_VIEW_TYPE = 'fashionMnist.dashboard';
+
+/** What the dashboard's controls ask the extension to do (the commands implement them). */
+export interface DashboardIntents {
+  train(): void;
+  stop(): void;
+  setSetting(key: EditableSetting, value: number | string): void;
+  classifyFiles(): void;
+}
+
+export interface DashboardDependencies {
+  extensionUri: vscode.Uri;
+  session: TrainingSession;
+  intents: DashboardIntents;
+  log: vscode.LogOutputChannel;
+}
+
+/** Creates, reveals and revives the one dashboard panel; also tells listeners what it posts (the test API). */
+export class Dashboard implements vscode.Disposable {
+  private panel: DashboardPanel | undefined;
+  private readonly postEmitter = new vscode.EventEmitter<HostToWebview>();
+  /** Every message posted to the webview. */
+  readonly onDidPost = this.postEmitter.event;
+
+  constructor(private readonly deps: DashboardDependencies) {}
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  /** Opens the dashboard (or brings it to the front) and, once it is ready, scrolls it to `cell`. */
+  show(cell?: DashboardCell, preserveFocus = false): void {
+    if (!this.panel) {
+      const panel = vscode.window.createWebviewPanel(
+        DASHBOARD_VIEW_TYPE,
+        vscode.l10n.t('Fashion-MNIST Dashboard'),
+        { viewColumn: vscode.ViewColumn.Active, preserveFocus },
+        webviewOptions(this.deps.extensionUri),
+      );
+      this.adopt(panel);
+    }
+    this.panel?.reveal(preserveFocus, cell);
+  }
+
+  /** A panel VS Code restored after a reload; it gets fresh HTML and the session's current state. */
+  revive(panel: vscode.WebviewPanel): void {
+    if (this.panel) {
+      // Only one dashboard per window: the restored one wins over none, a second one is closed.
+      panel.dispose();
+      return;
+    }
+    this.adopt(panel);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.postEmitter.dispose();
+  }
+
+  private adopt(webviewPanel: vscode.WebviewPanel): void {
+    webviewPanel.webview.options = webviewOptions(this.deps.extensionUri);
+    this.panel = new DashboardPanel(webviewPanel, this.deps, (message) => this.postEmitter.fire(message), () => {
+      this.panel = undefined;
+    });
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    // The page loads only the bundle and the stylesheet; nothing else on disk is reachable.
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    // The host keeps the state, so a hidden panel may be torn down and restored from `ready`.
+    retainContextWhenHidden: false,
+  };
+}
+
+class DashboardPanel {
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The webview has said `ready` since its page was (re)loaded; until then posting would be lost. */
+  private ready = false;
+  private pendingReveal: DashboardCell | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly deps: DashboardDependencies,
+    private readonly posted: (message: HostToWebview) => void,
+    private readonly onDisposed: () => void,
+  ) {
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.svg');
+    panel.webview.html = dashboardHtml(panel.webview, deps.extensionUri);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => {
+        // A hidden panel loses its page; it says `ready` again when it is shown.
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      deps.session.onDidUpdate((update) => {
+        if (update.kind === 'state') this.postState();
+        else this.post(update.message);
+      }),
+    );
+  }
+
+  reveal(preserveFocus: boolean, cell?: DashboardCell): void {
+    this.panel.reveal(undefined, preserveFocus);
+    if (!cell) return;
+    if (this.ready) this.post({ type: 'reveal', cell });
+    else this.pendingReveal = cell;
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.deps.log.warn(vscode.l10n.t('Ignored a message from the dashboard that is not valid: {0}', preview(raw)));
+      return;
+    }
+    const { intents, session } = this.deps;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.postState();
+        if (this.pendingReveal) {
+          this.post({ type: 'reveal', cell: this.pendingReveal });
+          this.pendingReveal = undefined;
+        }
+        return;
+      case 'train':
+      case 'trainNow':
+        intents.train();
+        return;
+      case 'stop':
+        intents.stop();
+        return;
+      case 'setSetting':
+        intents.setSetting(message.key, message.value);
+        return;
+      case 'classifyFiles':
+        intents.classifyFiles();
+        return;
+      case 'requestImages': {
+        const images = session.imagesFor(message.indices);
+        if (images) this.post(images);
+        return;
+      }
+    }
+  }
+
+  private postState(): void {
+    this.post({
+      type: 'state',
+      state: this.deps.session.current,
+      strings: dashboardStrings(),
+      locale: vscode.env.language,
+    });
+  }
+
+  private post(message: HostToWebview): void {
+    if (!this.ready || this.disposed) return;
+    void this.panel.webview.postMessage(message);
+    this.posted(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.onDisposed();
+    this.panel.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
+
+/** A short, safe rendering of a rejected message for the log. */
+function preview(raw: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    text = String(raw);
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** A fresh, unguessable nonce per page load: only our own script and stylesheet tags carry it. */
+function nonce(): string {
+  return randomBytes(18).toString('hex');
+}
+
+/** The page: an empty `#app` the bundle fills in, the stylesheet and the bundle, under a strict CSP. */
+export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
+  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css'));
+  const n = nonce();
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data: blob:`,
+    `style-src ${webview.cspSource} 'nonce-${n}'`,
+    `script-src 'nonce-${n}'`,
+    `font-src ${webview.cspSource}`,
+  ].join('; ');
+  const language = vscode.env.language;
+  return `<!DOCTYPE html>
+<html lang="${escapeAttribute(language)}">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${csp}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${styleUri.toString()}" nonce="${n}">
+  <title>${escapeText(vscode.l10n.t('Fashion-MNIST Dashboard'))}</title>
+</head>
+<body>
+  <div id="app"></div>
+  <script nonce="${n}" src="${scriptUri.toString()}"></script>
+</body>
+</html>`;
+}
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeAttribute(text: string): string {
+  return escapeText(text).replace(/"/g, '&quot;');
+}

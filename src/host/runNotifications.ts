@@ -1,0 +1,83 @@
+/**
+ * How a run's end reaches a user who is not looking at the dashboard: a notification with the test
+ * accuracy and "Open Dashboard" when it finishes, an error message with what to do (and "Open Settings"
+ * where a setting is the fix, "Show Log" always) when it fails, a brief status-bar note when it was stopped.
+ */
+import * as vscode from 'vscode';
+import type { ErrorCode, TrainingEvent, UserError } from '../shared/messages';
+import type { TrainingLog } from './trainingLog';
+import type { TrainingSession } from './trainingSession';
+
+/** Errors a setting fixes, and the setting to open. */
+const SETTING_FOR_ERROR: Partial<Record<ErrorCode, string>> = {
+  DATA_MISSING: 'fashionMnist.dataDirectory',
+  DATA_CORRUPT: 'fashionMnist.dataDirectory',
+  DATA_CHECKSUM: 'fashionMnist.dataDirectory',
+  DATA_DOWNLOAD: 'fashionMnist.dataDirectory',
+  INVALID_PARAMS: 'fashionMnist',
+  BACKEND_UNAVAILABLE: 'fashionMnist.backend',
+};
+
+/** One sentence for a notification: what failed, the file, what to do. */
+export function describeUserError(error: UserError): string {
+  const parts = [error.message];
+  if (error.file && !error.message.includes(error.file)) parts.push(vscode.l10n.t('File: {0}', error.file));
+  if (error.action) parts.push(error.action);
+  return parts.join(' ');
+}
+
+export function showUserError(error: UserError, context: { log: TrainingLog; extensionId: string }): void {
+  const setting = SETTING_FOR_ERROR[error.code];
+  const openSettings = vscode.l10n.t('Open Settings');
+  const showLog = vscode.l10n.t('Show Log');
+  const buttons = setting ? [openSettings, showLog] : [showLog];
+  void vscode.window.showErrorMessage(describeUserError(error), ...buttons).then((choice) => {
+    if (choice === openSettings && setting) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
+    else if (choice === showLog) context.log.show();
+  });
+}
+
+export class RunNotifications implements vscode.Disposable {
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly session: TrainingSession,
+    private readonly context: { log: TrainingLog; extensionId: string; openDashboard: () => void },
+  ) {
+    this.subscription = session.onDidTrainingEvent((event) => this.ended(event));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  private ended(event: TrainingEvent): void {
+    switch (event.type) {
+      case 'finished': {
+        const last = event.history.at(-1);
+        if (!last) return;
+        const open = vscode.l10n.t('Open Dashboard');
+        const message = vscode.l10n.t(
+          'Training finished: test accuracy {0}% (training accuracy {1}%).',
+          (100 * last.testAccuracy).toFixed(1),
+          (100 * last.accuracy).toFixed(1),
+        );
+        void vscode.window.showInformationMessage(message, open).then((choice) => {
+          if (choice === open) this.context.openDashboard();
+        });
+        return;
+      }
+      case 'stopped':
+        vscode.window.setStatusBarMessage(
+          vscode.l10n.t('Fashion-MNIST: training stopped after {0} of {1} epochs.', event.history.length, this.session.current.params.epochs),
+          5000,
+        );
+        return;
+      case 'error':
+        showUserError(event.error, this.context);
+        return;
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The "Fashion-MNIST" log: what a terminal run would print (backend, data source, model summary, one
+ * Keras-like line per epoch, the result) and every error with its file and what to do. The line formats
+ * are the CLI's (src/cli/format.ts), so the log and the terminal read the same.
+ */
+import * as vscode from 'vscode';
+import { formatDataSource, formatEpochLine, formatSummary } from '../cli/format';
+import type { TrainingEvent, UserError } from '../shared/messages';
+import type { TrainingSession } from './trainingSession';
+
+export class TrainingLog implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private epochs = 0;
+  private lastDownloadLogged = '';
+
+  constructor(
+    readonly channel: vscode.LogOutputChannel,
+    session: TrainingSession,
+  ) {
+    this.subscriptions.push(
+      session.onDidStartRun((runId) => {
+        const { params } = session.current;
+        this.epochs = params.epochs;
+        channel.info(
+          vscode.l10n.t(
+            'Run {0}: {1} epochs, batch size {2}, learning rate {3}, {4} hidden units, backend {5}.',
+            runId,
+            params.epochs,
+            params.batchSize,
+            params.learningRate,
+            params.hiddenUnits,
+            params.backend,
+          ),
+        );
+      }),
+      session.onDidTrainingEvent((event) => this.write(event)),
+    );
+  }
+
+  /** Logs an error the user can act on: the message, the file it concerns and what to do. */
+  error(error: UserError): void {
+    this.channel.error(`[${error.code}] ${error.message}`);
+    if (error.file) this.channel.error(vscode.l10n.t('File: {0}', error.file));
+    if (error.action) this.channel.error(vscode.l10n.t('What to do: {0}', error.action));
+  }
+
+  show(): void {
+    this.channel.show(true);
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+
+  private write(event: TrainingEvent): void {
+    const channel = this.channel;
+    switch (event.type) {
+      case 'backend':
+        channel.info(vscode.l10n.t('Backend: {0} ({1})', event.backend.name, event.backend.reason));
+        return;
+      case 'downloadProgress': {
+        // One line per file started and finished; the byte-by-byte progress is in the notification.
+        const done = event.totalBytes !== null && event.receivedBytes >= event.totalBytes;
+        const key = `${event.file}:${done}`;
+        if (key === this.lastDownloadLogged) return;
+        this.lastDownloadLogged = key;
+        channel.info(done ? vscode.l10n.t('Downloaded {0}.', event.file) : vscode.l10n.t('Downloading {0}…', event.file));
+        return;
+      }
+      case 'dataLoaded':
+        channel.info(formatDataSource(event.data));
+        return;
+      case 'started':
+        this.epochs = event.params.epochs;
+        for (const line of formatSummary(event.summary)) channel.info(line);
+        channel.info(
+          vscode.l10n.t('Training on {0} images, testing on {1}; {2} batches per epoch.', event.trainCount, event.testCount, event.batchesPerEpoch),
+        );
+        return;
+      case 'batch':
+        return; // too many for a log; the notification and the status bar show them
+      case 'epoch':
+        channel.info(formatEpochLine(event.metrics, this.epochs));
+        return;
+      case 'finished': {
+        const last = event.history.at(-1);
+        if (last) {
+          channel.info(vscode.l10n.t('Finished. Test accuracy: {0}; training accuracy: {1}.', last.testAccuracy.toFixed(4), last.accuracy.toFixed(4)));
+        }
+        if (event.modelSaved) channel.info(vscode.l10n.t('Model saved in {0}.', event.modelSaved.directory));
+        return;
+      }
+      case 'stopped':
+        channel.info(vscode.l10n.t('Stopped after {0} of {1} epochs.', event.history.length, this.epochs));
+        return;
+      case 'error':
+        this.error(event.error);
+        return;
+    }
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * The window's one training session: it owns the worker client, folds the worker's events into the
+ * dashboard state (see dashboardState.ts), keeps the test images for the prediction grid, and tells the
+ * panel what to post. The state lives here, not in the webview, so the panel can close, reopen or reload
+ * mid-run and show the same thing, and training goes on with no panel at all.
+ */
+import * as vscode from 'vscode';
+import { TrainerError } from '../core/errors';
+import { t } from '../core/l10n';
+import type {
+  ClassificationResult,
+  DashboardCell,
+  DashboardState,
+  HostToWebview,
+  HyperParameters,
+  StartRequest,
+  TrainingEvent,
+} from '../shared/messages';
+import {
+  applyTrainingEvent,
+  beginRun,
+  initialDashboardState,
+  isRunActive,
+  isTerminalEvent,
+  withClassifications,
+  withModel,
+  withNextParams,
+} from './dashboardState';
+import { findSavedModel, hasSavedModel } from './modelFiles';
+import type { TrainingClient } from './trainingClient';
+import { PIXELS } from '../shared/messages';
+
+/** What the panel should do after a change: post the whole state, or one incremental message. */
+export type DashboardUpdate = { kind: 'state' } | { kind: 'message'; message: HostToWebview };
+
+export interface SessionFolders {
+  /** Where downloaded data is cached (global storage/data). */
+  cacheDir: string;
+  /** Where the latest model is saved and read from (global storage/models/latest). */
+  modelDir: string;
+}
+
+/** Run-level inputs that come from the settings and the environment. */
+export interface RunOptions {
+  params: HyperParameters;
+  dataDir?: string;
+  allowDownload: boolean;
+  locale: string;
+}
+
+/** Progress messages at most this often: the webview redraws a few widgets, ten times a second is plenty. */
+const PROGRESS_INTERVAL_MS = 100;
+
+interface TestImages {
+  runId: number;
+  images: Uint8Array;
+  count: number;
+}
+
+export class TrainingSession implements vscode.Disposable {
+  private state: DashboardState;
+  private runId: number | undefined;
+  private testImages: TestImages | undefined;
+  /** The saved model's record is read the first time someone needs the state, not at activation. */
+  private modelLooked = false;
+  private progressTimer: NodeJS.Timeout | undefined;
+  private progressDue = false;
+  private lastProgressAt = 0;
+
+  private readonly eventEmitter = new vscode.EventEmitter<TrainingEvent>();
+  private readonly updateEmitter = new vscode.EventEmitter<DashboardUpdate>();
+  private readonly runStartEmitter = new vscode.EventEmitter<number>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** Every training event of the current run, after it was folded into the state. */
+  readonly onDidTrainingEvent = this.eventEmitter.event;
+  /** What the dashboard should post. */
+  readonly onDidUpdate = this.updateEmitter.event;
+  /** A run was accepted (its id). */
+  readonly onDidStartRun = this.runStartEmitter.event;
+
+  constructor(
+    private readonly client: TrainingClient,
+    readonly folders: SessionFolders,
+    params: HyperParameters,
+  ) {
+    this.state = initialDashboardState(params);
+    this.disposables.push(
+      this.eventEmitter,
+      this.updateEmitter,
+      this.runStartEmitter,
+      client.onEvent((runId, event) => this.receive(runId, event)),
+      client.onTestImages((runId, images, count) => {
+        if (runId === this.runId) this.testImages = { runId, images, count };
+      }),
+    );
+  }
+
+  /** The state as the dashboard shows it now. */
+  get current(): DashboardState {
+    if (!this.modelLooked) {
+      this.modelLooked = true;
+      if (!this.state.model) this.state = withModel(this.state, findSavedModel(this.folders.modelDir));
+    }
+    return this.state;
+  }
+
+  get isRunning(): boolean {
+    return this.client.isRunning;
+  }
+
+  /** True when a trained model is saved (only checks that model.json exists). */
+  get hasModel(): boolean {
+    return hasSavedModel(this.folders.modelDir);
+  }
+
+  /**
+   * Starts a run. Throws a BUSY `TrainerError` while another run is going (the client refuses it);
+   * the last run's results are cleared only once the new run is accepted.
+   */
+  start(options: RunOptions): number {
+    const request: StartRequest = {
+      params: options.params,
+      cacheDir: this.folders.cacheDir,
+      saveDir: this.folders.modelDir,
+      locale: options.locale,
+      allowDownload: options.allowDownload,
+    };
+    if (options.dataDir !== undefined) request.dataDir = options.dataDir;
+    const runId = this.client.start(request);
+    this.runId = runId;
+    this.testImages = undefined;
+    this.state = beginRun(this.current, options.params);
+    this.update({ kind: 'state' });
+    this.runStartEmitter.fire(runId);
+    return runId;
+  }
+
+  /** Asks the run to stop; false when nothing is running. The run ends with a `stopped` event. */
+  stop(): boolean {
+    if (!this.client.isRunning) return false;
+    this.client.stop();
+    return true;
+  }
+
+  /** Between runs, shows the parameters the next run will use (after a settings change). */
+  setNextParams(params: HyperParameters): void {
+    if (isRunActive(this.state)) return;
+    this.state = withNextParams(this.state, params);
+    this.update({ kind: 'state' });
+  }
+
+  /** Classifies image files with the saved model, in the worker; results go into the state and the panel. */
+  async classify(files: string[], locale: string): Promise<ClassificationResult[]> {
+    if (!this.hasModel) {
+      throw new TrainerError(
+        'NO_MODEL',
+        t('There is no trained model yet.'),
+        undefined,
+        t('Train the model first; it is saved automatically when training finishes.'),
+      );
+    }
+    const results = await this.client.classify(files, this.folders.modelDir, locale);
+    this.state = withClassifications(this.current, results);
+    this.update({ kind: 'message', message: { type: 'classification', results } });
+    this.update({ kind: 'message', message: { type: 'reveal', cell: 'classify' } });
+    return results;
+  }
+
+  /** Re-reads the saved model's record (after an import). */
+  refreshModel(): void {
+    this.modelLooked = true;
+    this.state = withModel(this.state, findSavedModel(this.folders.modelDir));
+    this.update({ kind: 'state' });
+  }
+
+  /** Asks the panel to scroll to a cell. */
+  reveal(cell: DashboardCell): void {
+    this.update({ kind: 'message', message: { type: 'reveal', cell } });
+  }
+
+  /**
+   * The pixels of the test images the grid asked for (indices already validated against 0..9,999), or
+   * undefined when this run has not sent its images yet. Indices beyond this run's test set are left out.
+   */
+  imagesFor(indices: number[]): Extract<HostToWebview, { type: 'images' }> | undefined {
+    const held = this.testImages;
+    if (!held) return undefined;
+    const served = indices.filter((index) => index < held.count);
+    const pixels = new Uint8Array(served.length * PIXELS);
+    served.forEach((index, i) => pixels.set(held.images.subarray(index * PIXELS, (index + 1) * PIXELS), i * PIXELS));
+    return { type: 'images', indices: served, pixels };
+  }
+
+  dispose(): void {
+    clearTimeout(this.progressTimer);
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  private receive(runId: number, event: TrainingEvent): void {
+    if (runId !== this.runId) return; // a run this session no longer follows
+    this.state = applyTrainingEvent(this.current, event);
+    switch (event.type) {
+      case 'batch':
+        this.progressDue = true;
+        this.flushProgressSoon();
+        break;
+      case 'downloadProgress':
+        this.progressDue = true;
+        this.flushProgressSoon();
+        break;
+      case 'epoch':
+        this.update({
+          kind: 'message',
+          message: { type: 'epoch', metrics: event.metrics, overfitting: this.state.overfitting ?? { state: 'notEnoughData', gapPoints: [] } },
+        });
+        break;
+      default:
+        if (isTerminalEvent(event)) this.cancelProgress();
+        this.update({ kind: 'state' });
+    }
+    this.eventEmitter.fire(event);
+  }
+
+  /** Sends the latest progress now if the last one went out long enough ago, else once the interval has passed. */
+  private flushProgressSoon(): void {
+    if (this.progressTimer) return;
+    const wait = Math.max(0, this.lastProgressAt + PROGRESS_INTERVAL_MS - Date.now());
+    if (wait === 0) {
+      this.flushProgress();
+      return;
+    }
+    this.progressTimer = setTimeout(() => {
+      this.progressTimer = undefined;
+      this.flushProgress();
+    }, wait);
+  }
+
+  private flushProgress(): void {
+    if (!this.progressDue) return;
+    this.progressDue = false;
+    this.lastProgressAt = Date.now();
+    if (this.state.download && this.state.status === 'loading') {
+      this.update({ kind: 'state' });
+    } else if (this.state.progress) {
+      this.update({ kind: 'message', message: { type: 'progress', progress: this.state.progress } });
+    }
+  }
+
+  private cancelProgress(): void {
+    clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    this.progressDue = false;
+  }
+
+  private update(update: DashboardUpdate): void {
+    this.updateEmitter.fire(update);
+  }
+}

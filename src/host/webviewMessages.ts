@@ -1,0 +1,58 @@
+/**
+ * Checks every message the dashboard webview posts before the host acts on it. The webview runs web
+ * content; whatever arrives is untrusted data until it has the exact shape of a `WebviewToHost` message:
+ * a known `type`, values of the right type and in range. Anything else is dropped (the caller logs it).
+ *
+ * No `vscode` import, so every branch is unit-tested in plain Node.
+ */
+import type { EditableSetting, WebviewToHost } from '../shared/messages';
+import { checkEditableValue, EDITABLE_SETTINGS } from './trainingSettings';
+
+/** The test set has 10,000 images; an index outside it can never name one. */
+export const MAX_TEST_IMAGES = 10_000;
+/**
+ * The grid shows 100 tiles a page and a confusion cell holds at most a class's 1,000 images; a larger
+ * request is not something the dashboard sends, so it is refused rather than served (7.8 MB of pixels).
+ */
+export const MAX_REQUESTED_IMAGES = 1_000;
+
+type Fields = Record<string, unknown>;
+
+/** Messages that carry nothing but their type. */
+const BARE_TYPES = new Set(['ready', 'train', 'stop', 'classifyFiles', 'trainNow']);
+
+function isFields(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseIndices(value: unknown): number[] | undefined {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_REQUESTED_IMAGES) return undefined;
+  const indices: number[] = [];
+  for (const item of value) {
+    if (typeof item !== 'number' || !Number.isInteger(item) || item < 0 || item >= MAX_TEST_IMAGES) return undefined;
+    indices.push(item);
+  }
+  return indices;
+}
+
+/** The message as a typed `WebviewToHost`, or undefined when it is not one exactly. Returns fresh objects. */
+export function parseWebviewMessage(message: unknown): WebviewToHost | undefined {
+  if (!isFields(message) || typeof message.type !== 'string') return undefined;
+  const type = message.type;
+  if (BARE_TYPES.has(type)) return { type } as WebviewToHost;
+  switch (type) {
+    case 'setSetting': {
+      const key = message.key;
+      if (typeof key !== 'string' || !(EDITABLE_SETTINGS as readonly string[]).includes(key)) return undefined;
+      const value = checkEditableValue(key as EditableSetting, message.value);
+      return value === undefined ? undefined : { type, key: key as EditableSetting, value };
+    }
+    case 'requestImages': {
+      const indices = parseIndices(message.indices);
+      return indices === undefined ? undefined : { type, indices };
+    }
+    default:
+      return undefined;
+  }
+}
+
