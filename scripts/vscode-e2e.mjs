@@ -20,7 +20,7 @@ const E2E_SETTINGS = {
   'fashionMnist.testSubset': 1000,
   'fashionMnist.batchSize': 64,
   'fashionMnist.allowDownload': false,
-  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.colorTheme': 'Dark Modern',
   // The dashboard and the Explorer side by side, nothing else competing for the window.
   'workbench.activityBar.location': 'default',
   'window.commandCenter': false,

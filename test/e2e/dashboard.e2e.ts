@@ -108,6 +108,8 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
   step('the workbench opens the workspace', async () => {
     await page.goto(`${SERVER}/?folder=${encodeURIComponent(WORKSPACE)}`);
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FIXTURE }).waitFor({ timeout: 90_000 });
+    // The user's theme (dark, from settings.json) is applied a moment after the Explorer shows.
+    await page.locator('.monaco-workbench.vs-dark').waitFor();
     await screenshot('workbench');
   });
 
@@ -171,13 +173,14 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
 
   step('clicking a confusion-matrix cell filters the grid to those images', async () => {
     // Switch to the light theme here, so both themes are seen.
-    setUserSetting('workbench.colorTheme', 'Default Light Modern');
+    setUserSetting('workbench.colorTheme', 'Light Modern');
     const view = dashboard();
     const cell = view.locator('.confusion-matrix .confusion-cell.off-diagonal:not(.empty)').first();
     await cell.scrollIntoViewIfNeeded();
     const count = Number((await cell.innerText()).replace(/\D/g, ''));
     assert.ok(count > 0, 'no off-diagonal cell with images');
     await cell.click();
+    await page.locator('.monaco-workbench.vs').waitFor();
     const tiles = view.locator('.prediction-grid .tile');
     await page.waitForTimeout(500);
     assert.equal(await tiles.count(), Math.min(count, 100), 'the grid does not show exactly the cell\'s images');
