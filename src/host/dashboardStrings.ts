@@ -121,6 +121,7 @@ export function dashboardStrings(): DashboardStrings {
     overfitSince: vscode.l10n.t('Over-fitting since epoch {0}: training {1} pts, test {2} pts (flat or falling).'),
     overfitBest: vscode.l10n.t('Test accuracy peaked at epoch {0}: {1}.'),
     overfitStateLabel: vscode.l10n.t('Over-fitting indicator'),
+    gapTableCaption: vscode.l10n.t('Gap between training and test accuracy per epoch, in points'),
 
     cellPredictTitle: vscode.l10n.t('Make predictions'),
     cellPredictExplain: vscode.l10n.t('model.predict gives every test image 10 probabilities, one per class; the highest one is the prediction. Select an image to see all ten.'),
@@ -145,6 +146,7 @@ export function dashboardStrings(): DashboardStrings {
     detailTrue: vscode.l10n.t('True class: {0}'),
     detailPredicted: vscode.l10n.t('Predicted: {0} with {1}'),
     detailClose: vscode.l10n.t('Close'),
+    detailHint: vscode.l10n.t('Select an image in the grid to see all ten probabilities here.'),
     probCaption: vscode.l10n.t('Probability for each class'),
     colProbability: vscode.l10n.t('Probability'),
     markPredicted: vscode.l10n.t('predicted'),

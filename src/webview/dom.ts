@@ -43,10 +43,11 @@ export function replaceChildren(parent: Element, children: Child[]): void {
 }
 
 /** A simple table: caption, header row, body rows. Cells may be nodes or text. */
-export function table(caption: string, headers: string[], rows: Child[][], className = 'data-table'): HTMLTableElement {
+export function table(caption: string, headers: string[], rows: Child[][], className = 'data-table', numericColumns: number[] = []): HTMLTableElement {
+  const numeric = (i: number) => (numericColumns.includes(i) ? 'num' : undefined);
   return h('table', { className }, [
     h('caption', { text: caption }),
-    h('thead', {}, [h('tr', {}, headers.map((text) => h('th', { text, attrs: { scope: 'col' } })))]),
-    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((cell, i) => (i === 0 ? h('th', { attrs: { scope: 'row' } }, [cell]) : h('td', {}, [cell])))))),
+    h('thead', {}, [h('tr', {}, headers.map((text, i) => h('th', { text, className: numeric(i), attrs: { scope: 'col' } })))]),
+    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((cell, i) => (i === 0 ? h('th', { attrs: { scope: 'row' } }, [cell]) : h('td', { className: numeric(i) }, [cell])))))),
   ]);
 }

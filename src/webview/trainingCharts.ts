@@ -51,7 +51,7 @@ export class EpochChart {
           },
         },
         plugins: {
-          legend: { labels: { usePointStyle: true } },
+          legend: { labels: { usePointStyle: true, boxWidth: 8, boxHeight: 8 } },
           tooltip: { callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${format(Number(item.raw))}` } },
         },
       },
@@ -59,11 +59,19 @@ export class EpochChart {
     this.applyTheme();
   }
 
-  setHistory(history: EpochMetrics[]): void {
-    const sorted = [...history].sort((a, b) => a.epoch - b.epoch);
-    this.chart.data.labels = sorted.map((m) => String(m.epoch));
-    this.chart.data.datasets[0].data = sorted.map((m) => (this.metric === 'accuracy' ? m.accuracy : m.loss));
-    this.chart.data.datasets[1].data = sorted.map((m) => (this.metric === 'accuracy' ? m.testAccuracy : m.testLoss));
+  /** Plots the epochs so far on an axis that already spans the whole run, so the chart does not rescale. */
+  setHistory(history: EpochMetrics[], totalEpochs: number): void {
+    const byEpoch = new Map(history.map((m) => [m.epoch, m]));
+    const last = Math.max(totalEpochs, ...history.map((m) => m.epoch), 1);
+    const epochs = Array.from({ length: last }, (_, i) => i + 1);
+    const value = (epoch: number, train: boolean): number => {
+      const m = byEpoch.get(epoch);
+      if (!m) return Number.NaN; // a gap Chart.js leaves undrawn
+      return this.metric === 'accuracy' ? (train ? m.accuracy : m.testAccuracy) : train ? m.loss : m.testLoss;
+    };
+    this.chart.data.labels = epochs.map(String);
+    this.chart.data.datasets[0].data = epochs.map((e) => value(e, true));
+    this.chart.data.datasets[1].data = epochs.map((e) => value(e, false));
     this.chart.update('none');
   }
 

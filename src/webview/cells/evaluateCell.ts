@@ -3,6 +3,25 @@ import * as code from '../codeSnippets';
 import { h } from '../dom';
 import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
 
+/** The gap per epoch as a compact two-row table (epochs across), the gap's own "chart" in numbers. */
+function gapTable(ctx: ViewContext, gapPoints: number[]): HTMLElement {
+  const { s, state } = ctx;
+  const epochs = [...state.history].sort((a, b) => a.epoch - b.epoch).map((m) => m.epoch);
+  const since = state.overfitting?.sinceEpoch;
+  return h('div', { className: 'table-scroll' }, [
+    h('table', { className: 'data-table gap-table' }, [
+      h('caption', { text: s.t('gapTableCaption') }),
+      h('tbody', {}, [
+        h('tr', {}, [h('th', { text: s.t('colEpoch'), attrs: { scope: 'row' } }), ...gapPoints.map((_, i) => h('td', { className: 'num', text: String(epochs[i] ?? i + 1) }))]),
+        h('tr', {}, [
+          h('th', { text: s.t('colGap'), attrs: { scope: 'row' } }),
+          ...gapPoints.map((gap, i) => h('td', { className: `num${since !== undefined && (epochs[i] ?? i + 1) >= since ? ' overfit-epoch' : ''}`, text: s.signedPoints(gap) })),
+        ]),
+      ]),
+    ]),
+  ]);
+}
+
 export function evaluateCell(ctx: ViewContext): HTMLElement {
   const { s, state } = ctx;
   const { section, output } = cellFrame(s, 'evaluate', 'cellEvaluateTitle', s.t('cellEvaluateExplain'), code.evaluateCode());
@@ -44,6 +63,7 @@ export function evaluateCell(ctx: ViewContext): HTMLElement {
     if (analysis.bestEpoch !== undefined && analysis.bestTestAccuracy !== undefined) {
       output.append(facts([s.t('overfitBest', analysis.bestEpoch, s.percent(analysis.bestTestAccuracy))]));
     }
+    if (analysis.gapPoints.length > 0) output.append(gapTable(ctx, analysis.gapPoints));
   }
   return section;
 }

@@ -18,6 +18,7 @@ export function modelCell(ctx: ViewContext): HTMLElement {
         [s.t('colLayer'), s.t('colOutputShape'), s.t('colParams')],
         summary.layers.map((layer) => [`${layer.name} (${layer.className})`, shape(layer.outputShape), s.int(layer.params)]),
         'data-table summary-table',
+        [2],
       ),
       facts([
         h('strong', { text: s.t('modelTotalParams', s.int(summary.totalParams)) }),

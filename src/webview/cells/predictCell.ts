@@ -43,7 +43,8 @@ export class PredictCell {
       frame.output.append(waiting(s, 'waitingForPredictions'));
       return;
     }
-    frame.output.append(this.filterBar, this.pager, this.grid, this.detail);
+    frame.output.append(this.filterBar, this.pager, h('div', { className: 'predict-layout' }, [this.grid, this.detail]));
+    this.renderDetailHint();
     this.applyFilter(ctx.ui.filter, ctx.ui.page, false);
     if (ctx.ui.selected !== undefined && ctx.ui.selected < this.predictions.count) this.showDetail(ctx.ui.selected, false);
   }
@@ -138,7 +139,7 @@ export class PredictCell {
     }, [
       canvas,
       h('span', { className: 'tile-mark', text: correct ? '✓' : '✗', attrs: { 'aria-hidden': 'true' } }),
-      h('span', { className: 'tile-predicted', text: `${s.className(predicted)} ${s.percent(confidence, 0)}`, attrs: { 'aria-hidden': 'true' } }),
+      h('span', { className: 'tile-predicted', attrs: { 'aria-hidden': 'true' } }, [h('span', { className: 'tile-class', text: s.className(predicted) }), h('span', { className: 'tile-confidence', text: s.percent(confidence, 0) })]),
       h('span', { className: 'tile-true', text: s.t('tileTrue', s.className(truth)), attrs: { 'aria-hidden': 'true' } }),
     ]);
     if (this.ctx.ui.selected === index) button.setAttribute('aria-current', 'true');
@@ -183,15 +184,23 @@ export class PredictCell {
     this.detail.onkeydown = (event) => {
       if (event.key === 'Escape') this.closeDetail();
     };
-    if (focus) heading.focus();
+    if (focus) {
+      heading.focus({ preventScroll: true });
+      this.detail.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  /** The detail column before any image is selected. */
+  private renderDetailHint(): void {
+    this.detail.classList.remove('open');
+    replaceChildren(this.detail, [h('p', { className: 'waiting', text: this.ctx.s.t('detailHint') })]);
   }
 
   private closeDetail(): void {
     const index = this.ctx.ui.selected;
     this.ctx.ui.selected = undefined;
     this.ctx.saveUi();
-    this.detail.classList.remove('open');
-    replaceChildren(this.detail, []);
+    this.renderDetailHint();
     const tile = this.grid.querySelector<HTMLElement>(`.tile[data-index="${index}"]`);
     tile?.removeAttribute('aria-current');
     tile?.focus();

@@ -102,7 +102,7 @@ export class TrainCell {
           test: s.t(metric === 'accuracy' ? 'seriesTestAccuracy' : 'seriesTestLoss'),
           xTitle: s.t('colEpoch'),
         }, format);
-        chart.setHistory(ctx.state.history);
+        chart.setHistory(ctx.state.history, this.totalEpochs());
         this.charts.push(chart);
       }
     });
@@ -155,6 +155,11 @@ export class TrainCell {
     return this.ctx.s.t('secondsPerEpoch', this.ctx.s.fixed(mean, 1));
   }
 
+  /** The run's length: from live progress while training, else the settings. */
+  private totalEpochs(): number {
+    return this.ctx.state.progress?.epochs ?? this.ctx.state.params.epochs;
+  }
+
   /** Called at most once per animation frame with the latest batch progress. */
   updateProgress(p: BatchProgress): void {
     const { s } = this.ctx;
@@ -178,7 +183,7 @@ export class TrainCell {
   /** A new epoch arrived: the table gets a row, the charts a point. The history is the context's. */
   epochAdded(): void {
     this.renderTable();
-    for (const chart of this.charts) chart.setHistory(this.ctx.state.history);
+    for (const chart of this.charts) chart.setHistory(this.ctx.state.history, this.totalEpochs());
     if (this.ctx.state.status !== 'training') this.showIdleProgress();
   }
 

@@ -1,0 +1,385 @@
+// Preview harness for the dashboard webview, without VS Code: serves dist/webview.js on 127.0.0.1 inside a
+// page with the same structure and CSP as the host's panel, a stub acquireVsCodeApi and realistic fixture
+// states (test/preview/fixtures.mjs), in dark, light or high-contrast colours.
+//
+//   node scripts/preview-dashboard.mjs                      serve; open the printed URL
+//        ?theme=dark|light|hc  &mode=finished|midrun|idle|loading|stopped|error  &locale=en|zh-cn
+//   node scripts/preview-dashboard.mjs --screenshot DIR     take the standard screenshots with Chromium
+//   options: --port N, --no-build (use the existing dist/webview.js), --locale zh-cn (screenshots)
+//
+// It builds only the webview bundle (into a temp folder), so other bundles' build errors don't stop it.
+/* global document */ // browser code inside page.evaluate callbacks
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { buildFixtures } from '../test/preview/fixtures.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The host's analysis module (TypeScript), bundled on the fly so the fixtures use the real thing. */
+async function loadAnalysis() {
+  const esbuild = await import('esbuild');
+  const out = join(mkdtempSync(join(tmpdir(), 'dashboard-analysis-')), 'analysis.mjs');
+  await esbuild.build({ entryPoints: [join(root, 'src/shared/analysis.ts')], outfile: out, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+  return import(pathToFileURL(out).href);
+}
+const analysis = await loadAnalysis();
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+const screenshotDir = option('--screenshot');
+const port = Number(option('--port', '0'));
+const noBuild = process.argv.includes('--no-build');
+const screenshotLocale = option('--locale', 'en');
+
+// ------------------------------------------------------------------------------------------- bundle
+async function webviewBundle() {
+  if (noBuild) return join(root, 'dist/webview.js');
+  const esbuild = await import('esbuild');
+  const out = mkdtempSync(join(tmpdir(), 'dashboard-preview-'));
+  await esbuild.build({
+    entryPoints: { webview: join(root, 'src/webview/main.ts') },
+    outdir: out,
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    logLevel: 'warning',
+  });
+  return join(out, 'webview.js');
+}
+
+// ------------------------------------------------------------------------------------------ strings
+/** key -> English, from the host's `key: vscode.l10n.t('English')` lines; zh-cn through the l10n bundle. */
+function dashboardStrings(locale) {
+  const source = readFileSync(join(root, 'src/host/dashboardStrings.ts'), 'utf8');
+  const strings = {};
+  for (const m of source.matchAll(/^\s+(\w+): vscode\.l10n\.t\('((?:[^'\\]|\\.)*)'\),?$/gm)) strings[m[1]] = m[2].replace(/\\(.)/g, '$1');
+  const bundleFile = join(root, `l10n/bundle.l10n.${locale}.json`);
+  if (locale !== 'en' && existsSync(bundleFile)) {
+    const bundle = JSON.parse(readFileSync(bundleFile, 'utf8'));
+    for (const [key, english] of Object.entries(strings)) if (typeof bundle[english] === 'string') strings[key] = bundle[english];
+  }
+  return strings;
+}
+
+// -------------------------------------------------------------------------------------- themes (CSS)
+const THEMES = {
+  dark: {
+    bodyClass: 'vscode-dark',
+    vars: {
+      'font-family': 'system-ui, "Segoe UI", Ubuntu, sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace', 'editor-font-size': '13px',
+      foreground: '#cccccc', 'editor-background': '#1f1f1f', 'editor-foreground': '#cccccc', descriptionForeground: '#9d9d9d',
+      'editorWidget-background': '#202020', 'panel-border': '#2b2b2b', focusBorder: '#0078d4',
+      'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-hoverBackground': '#026ec1',
+      'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', 'button-secondaryHoverBackground': '#3c3c3c',
+      'input-background': '#313131', 'input-foreground': '#cccccc', 'input-border': '#3c3c3c',
+      'dropdown-background': '#313131', 'dropdown-foreground': '#cccccc', 'dropdown-border': '#3c3c3c',
+      'textCodeBlock-background': '#2b2b2b', 'progressBar-background': '#0078d4',
+      'charts-foreground': '#cccccc', 'charts-lines': 'rgba(204,204,204,0.25)', 'charts-blue': '#3794ff', 'charts-orange': '#d18616',
+      'charts-red': '#f14c4c', 'charts-green': '#89d185', 'testing-iconPassed': '#73c991', 'testing-iconFailed': '#f14c4c',
+      'editorWarning-foreground': '#cca700', 'inputValidation-errorBackground': '#5a1d1d', 'inputValidation-errorBorder': '#be1100',
+      'inputValidation-warningBackground': '#352a05', 'inputValidation-warningBorder': '#b89500',
+      'list-hoverBackground': '#2a2d2e', 'list-inactiveSelectionBackground': '#37373d',
+    },
+  },
+  light: {
+    bodyClass: 'vscode-light',
+    vars: {
+      'font-family': 'system-ui, "Segoe UI", Ubuntu, sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace', 'editor-font-size': '13px',
+      foreground: '#3b3b3b', 'editor-background': '#ffffff', 'editor-foreground': '#3b3b3b', descriptionForeground: '#616161',
+      'editorWidget-background': '#f8f8f8', 'panel-border': '#e5e5e5', focusBorder: '#005fb8',
+      'button-background': '#005fb8', 'button-foreground': '#ffffff', 'button-hoverBackground': '#0258a8',
+      'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b', 'button-secondaryHoverBackground': '#cccccc',
+      'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'input-border': '#cecece',
+      'dropdown-background': '#ffffff', 'dropdown-foreground': '#3b3b3b', 'dropdown-border': '#cecece',
+      'textCodeBlock-background': '#f0f0f0', 'progressBar-background': '#005fb8',
+      'charts-foreground': '#616161', 'charts-lines': 'rgba(97,97,97,0.25)', 'charts-blue': '#1a85ff', 'charts-orange': '#c25700',
+      'charts-red': '#e51400', 'charts-green': '#388a34', 'testing-iconPassed': '#388a34', 'testing-iconFailed': '#e51400',
+      'editorWarning-foreground': '#bf8803', 'inputValidation-errorBackground': '#f2dede', 'inputValidation-errorBorder': '#be1100',
+      'inputValidation-warningBackground': '#f6f5d2', 'inputValidation-warningBorder': '#b89500',
+      'list-hoverBackground': '#f2f2f2', 'list-inactiveSelectionBackground': '#e4e6f1',
+    },
+  },
+  hc: {
+    bodyClass: 'vscode-high-contrast',
+    vars: {
+      'font-family': 'system-ui, "Segoe UI", Ubuntu, sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace', 'editor-font-size': '13px',
+      foreground: '#ffffff', 'editor-background': '#000000', 'editor-foreground': '#ffffff', descriptionForeground: '#ffffff',
+      'editorWidget-background': '#0c141f', 'panel-border': '#6fc3df', focusBorder: '#f38518', contrastBorder: '#6fc3df', contrastActiveBorder: '#f38518',
+      'button-background': '#000000', 'button-foreground': '#ffffff', 'button-border': '#6fc3df',
+      'button-secondaryBackground': '#000000', 'button-secondaryForeground': '#ffffff',
+      'input-background': '#000000', 'input-foreground': '#ffffff', 'input-border': '#6fc3df',
+      'dropdown-background': '#000000', 'dropdown-foreground': '#ffffff', 'dropdown-border': '#6fc3df',
+      'textCodeBlock-background': '#000000', 'progressBar-background': '#6fc3df',
+      'charts-foreground': '#ffffff', 'charts-lines': '#ffffff', 'charts-blue': '#3794ff', 'charts-orange': '#d18616',
+      'charts-red': '#f48771', 'charts-green': '#89d185', 'testing-iconPassed': '#89d185', 'testing-iconFailed': '#f48771',
+      'editorWarning-foreground': '#ffd370', 'inputValidation-errorBackground': '#000000', 'inputValidation-errorBorder': '#f48771',
+      'inputValidation-warningBackground': '#000000', 'inputValidation-warningBorder': '#ffd370',
+    },
+  },
+};
+
+function themeCss(name) {
+  const theme = THEMES[name] ?? THEMES.dark;
+  const vars = Object.entries(theme.vars).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n');
+  return `html {\n${vars}\n}\n`;
+}
+
+// ------------------------------------------------------------------------------------------ fixtures
+/** JSON with typed arrays as base64, decoded by the stub. */
+function encode(value) {
+  return JSON.stringify(value, (_key, v) => {
+    if (v instanceof Uint8Array) return { $u8: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+    if (v instanceof Float32Array) return { $f32: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+    return v;
+  });
+}
+
+const fixtures = buildFixtures({ analysis });
+
+function fixtureScript(mode, locale) {
+  const state = fixtures.states[mode] ?? fixtures.states.finished;
+  const payload = {
+    mode,
+    locale,
+    state,
+    strings: dashboardStrings(locale),
+    history: fixtures.history,
+    overfittingByEpoch: fixtures.overfittingByEpoch,
+    finished: mode === 'midrun' ? fixtures.states.finished : undefined,
+  };
+  return `window.__previewFixture = ${encode(payload)};\nwindow.__previewImages = ${encode({ images: fixtures.testImages })};\n`;
+}
+
+// The stub VS Code API and a driver that plays the host: answers `ready` with the state, serves images,
+// and in midrun mode streams progress (10/s) and epochs until the run finishes.
+const STUB = String.raw`
+(() => {
+  const decode = (v) => {
+    if (Array.isArray(v)) return v.map(decode);
+    if (v && typeof v === 'object') {
+      if (typeof v.$u8 === 'string' || typeof v.$f32 === 'string') {
+        const bin = atob(v.$u8 ?? v.$f32);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        return v.$u8 !== undefined ? bytes : new Float32Array(bytes.buffer);
+      }
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
+    }
+    return v;
+  };
+  const fixture = decode(window.__previewFixture);
+  const images = decode(window.__previewImages).images;
+  const send = (message) => window.postMessage(message, '*');
+  window.__posted = [];
+  const storageKey = 'dashboard-preview-state';
+  let streaming = false;
+
+  function stream() {
+    if (streaming || fixture.mode !== 'midrun') return;
+    streaming = true;
+    const state = fixture.state;
+    let { epoch, batch } = state.progress;
+    const perEpoch = state.progress.batchesPerEpoch;
+    const timer = setInterval(() => {
+      batch += 40;
+      if (batch >= perEpoch) {
+        const metrics = fixture.history[epoch - 1];
+        send({ type: 'epoch', metrics, overfitting: fixture.overfittingByEpoch[epoch - 1] });
+        epoch += 1;
+        batch = 0;
+        if (epoch > 10) {
+          clearInterval(timer);
+          send({ type: 'state', state: fixture.finished, strings: fixture.strings, locale: fixture.locale });
+          return;
+        }
+      }
+      const left = (10 - epoch) * perEpoch + (perEpoch - batch);
+      send({ type: 'progress', progress: { epoch, epochs: 10, batch, batchesPerEpoch: perEpoch, loss: 0.3 - epoch * 0.006, accuracy: 0.88 + epoch * 0.003, etaSeconds: left / 270, samplesPerSecond: 8600 } });
+    }, 100);
+  }
+
+  window.acquireVsCodeApi = () => ({
+    postMessage(message) {
+      window.__posted.push(message);
+      console.log('webview -> host', JSON.stringify(message).slice(0, 200));
+      if (message.type === 'ready') {
+        send({ type: 'state', state: fixture.state, strings: fixture.strings, locale: fixture.locale });
+        stream();
+      } else if (message.type === 'requestImages') {
+        const pixels = new Uint8Array(message.indices.length * 784);
+        message.indices.forEach((index, n) => pixels.set(images.subarray(index * 784, (index + 1) * 784), n * 784));
+        setTimeout(() => send({ type: 'images', indices: message.indices, pixels }), 10);
+      }
+    },
+    getState() {
+      const saved = sessionStorage.getItem(storageKey);
+      return saved ? JSON.parse(saved) : undefined;
+    },
+    setState(state) {
+      sessionStorage.setItem(storageKey, JSON.stringify(state));
+    },
+  });
+})();
+`;
+
+// ------------------------------------------------------------------------------------------- server
+function page(url, origin) {
+  const nonce = randomBytes(16).toString('base64');
+  const theme = THEMES[url.searchParams.get('theme')] ? url.searchParams.get('theme') : 'dark';
+  const mode = url.searchParams.get('mode') ?? 'finished';
+  const locale = url.searchParams.get('locale') ?? 'en';
+  const q = `mode=${encodeURIComponent(mode)}&locale=${encodeURIComponent(locale)}`;
+  // The same policy the host panel uses, with this server standing in for webview.cspSource.
+  const csp = `default-src 'none'; img-src ${origin} data: blob:; style-src ${origin} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${origin};`;
+  return `<!DOCTYPE html>
+<html lang="${locale}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${origin}/preview/theme.css?theme=${theme}">
+<link rel="stylesheet" href="${origin}/media/dashboard.css">
+<title>Fashion-MNIST dashboard preview</title>
+</head>
+<body class="${THEMES[theme].bodyClass}">
+<div id="app"></div>
+<script nonce="${nonce}" src="${origin}/preview/fixture.js?${q}"></script>
+<script nonce="${nonce}" src="${origin}/preview/stub.js"></script>
+<script nonce="${nonce}" src="${origin}/dist/webview.js"></script>
+</body>
+</html>`;
+}
+
+async function startServer() {
+  const bundle = await webviewBundle();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    const reply = (type, body) => {
+      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+      res.end(body);
+    };
+    try {
+      if (url.pathname === '/favicon.ico') return reply('image/x-icon', '');
+      if (url.pathname === '/') return reply('text/html; charset=utf-8', page(url, origin));
+      if (url.pathname === '/preview/theme.css') return reply('text/css', themeCss(url.searchParams.get('theme')));
+      if (url.pathname === '/preview/stub.js') return reply('text/javascript', STUB);
+      if (url.pathname === '/preview/fixture.js') return reply('text/javascript', fixtureScript(url.searchParams.get('mode') ?? 'finished', url.searchParams.get('locale') ?? 'en'));
+      if (url.pathname === '/dist/webview.js') return reply('text/javascript', readFileSync(bundle));
+      if (url.pathname === '/media/dashboard.css') return reply('text/css', readFileSync(join(root, 'media/dashboard.css')));
+    } catch (error) {
+      res.writeHead(500);
+      return res.end(String(error));
+    }
+    res.writeHead(404);
+    res.end();
+  });
+  await new Promise((done) => server.listen(port, '127.0.0.1', done));
+  return server;
+}
+
+// -------------------------------------------------------------------------------------- screenshots
+async function screenshots(base, dir) {
+  const { chromium } = await import('playwright-core');
+  mkdirSync(dir, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const problems = [];
+  const shots = [];
+  const open = async (name, query) => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
+    const p = await context.newPage();
+    await p.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+    });
+    p.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${name}: console ${m.type()}: ${m.text()}`);
+    });
+    p.on('pageerror', (e) => problems.push(`${name}: page error: ${e.message}`));
+    await p.goto(`${base}/?${query}&locale=${screenshotLocale}`);
+    await p.waitForSelector('.cell');
+    await p.waitForTimeout(300);
+    return { p, context };
+  };
+  const shoot = async (p, name, target) => {
+    const file = join(dir, `${name}.png`);
+    if (target) await (await p.$(target)).screenshot({ path: file });
+    else await p.screenshot({ path: file, fullPage: true });
+    shots.push(file);
+  };
+  for (const theme of ['dark', 'light', 'hc']) {
+    const { p, context } = await open(`${theme}-finished`, `theme=${theme}&mode=finished`);
+    await shoot(p, `${theme}-finished`);
+    if (theme !== 'hc' || screenshotLocale !== 'en') {
+      for (const id of await p.$$eval('.cell', (cells) => cells.map((c) => c.id))) await shoot(p, `${theme}-${id}`, `#${id}`);
+    }
+    await context.close();
+  }
+  for (const theme of ['dark', 'light']) {
+    const { p, context } = await open(`${theme}-midrun`, `theme=${theme}&mode=midrun`);
+    await p.waitForTimeout(2500);
+    await shoot(p, `${theme}-midrun-train-cell`, '#cell-train');
+    await shoot(p, `${theme}-midrun`);
+    await context.close();
+  }
+  {
+    const { p, context } = await open('detail', 'theme=dark&mode=finished');
+    await p.selectOption('#grid-filter', 'misclassified');
+    await p.waitForTimeout(200);
+    await p.click('.prediction-grid .tile');
+    await p.waitForTimeout(200);
+    await shoot(p, 'dark-detail-open', '#cell-predict');
+    // Keyboard: arrow right from the focused tile moves focus to the next tile.
+    await p.focus('.prediction-grid .tile');
+    await p.keyboard.press('ArrowRight');
+    const focused = await p.evaluate(() => document.activeElement?.getAttribute('data-index'));
+    const second = await p.evaluate(() => document.querySelectorAll('.prediction-grid .tile')[1]?.getAttribute('data-index'));
+    if (focused !== second) problems.push(`keyboard: ArrowRight moved focus to ${focused}, expected ${second}`);
+    await context.close();
+  }
+  {
+    const { p, context } = await open('confusion', 'theme=light&mode=finished');
+    await shoot(p, 'light-confusion', '#cell-confusion');
+    await p.click('[data-focus-key="confusion-6-0"]');
+    await p.waitForTimeout(300);
+    const shown = await p.$$eval('.prediction-grid .tile', (tiles) => tiles.length);
+    const expected = await p.evaluate(() => Number(document.querySelector('[data-focus-key="confusion-6-0"]')?.textContent?.replace(/\D/g, '')));
+    if (shown !== Math.min(100, expected)) problems.push(`confusion filter: grid shows ${shown} tiles, cell says ${expected}`);
+    await shoot(p, 'light-confusion-filtered', '#cell-predict');
+    await context.close();
+  }
+  {
+    const { p, context } = await open('classify', 'theme=dark&mode=finished');
+    await shoot(p, 'dark-classify', '#cell-classify');
+    await context.close();
+  }
+  for (const mode of ['idle', 'loading', 'error', 'stopped']) {
+    const { p, context } = await open(mode, `theme=dark&mode=${mode}`);
+    await shoot(p, `dark-${mode}`);
+    await context.close();
+  }
+  await browser.close();
+  return { shots, problems };
+}
+
+const server = await startServer();
+const base = `http://127.0.0.1:${server.address().port}`;
+if (screenshotDir) {
+  const { shots, problems } = await screenshots(base, resolve(screenshotDir));
+  server.close();
+  for (const shot of shots) console.log(`screenshot: ${shot}`);
+  for (const problem of problems) console.log(`PROBLEM ${problem}`);
+  console.log(`${shots.length} screenshots, ${problems.length} problems${fixtures.realData ? '' : ' (synthetic images: the Debian dataset is not installed)'}`);
+  process.exit(problems.length > 0 ? 1 : 0);
+} else {
+  console.log(`Dashboard preview: ${base}/?theme=dark&mode=finished  (themes: dark, light, hc; modes: ${Object.keys(fixtures.states).join(', ')}; locale=zh-cn)`);
+}

@@ -1,0 +1,208 @@
+// Realistic fake dashboard states for the preview harness (scripts/preview-dashboard.mjs): tutorial-like
+// metrics for 10 epochs, 10,000 plausible predictions with the usual confusions (shirts vs T-shirts,
+// pullovers vs coats, sneakers vs sandals), real test images when the Debian dataset is installed, and a
+// classification result. Deterministic: a seeded generator, so screenshots are comparable run to run.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+export const DEBIAN_DATA_DIR = '/usr/share/datasets/fashion-mnist';
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Reads an IDX file (gzip): images -> {count, pixels}, labels -> {count, labels}. */
+function readIdx(file, headerBytes, limit) {
+  const bytes = gunzipSync(readFileSync(file));
+  const count = Math.min(bytes.readUInt32BE(4), limit);
+  const itemSize = headerBytes === 16 ? 784 : 1;
+  return { count, data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerBytes, count * itemSize).slice() };
+}
+
+/** A rough garment silhouette per class, for when the real data is not installed. */
+function syntheticImage(cls, random) {
+  const img = new Uint8Array(784);
+  const boxes = [
+    [4, 24, 4, 24], [3, 25, 9, 19], [4, 24, 3, 25], [3, 25, 8, 20], [3, 25, 4, 24],
+    [16, 24, 2, 26], [4, 24, 5, 23], [15, 24, 2, 26], [8, 24, 4, 24], [6, 24, 4, 24],
+  ][cls];
+  for (let y = boxes[0]; y < boxes[1]; y++) for (let x = boxes[2]; x < boxes[3]; x++) img[y * 28 + x] = 120 + Math.floor(random() * 120);
+  return img;
+}
+
+// Where each class's mistakes usually go in this tutorial's model, and how often it is right.
+const CLASS_ACCURACY = [0.84, 0.97, 0.8, 0.89, 0.8, 0.95, 0.64, 0.95, 0.97, 0.95];
+const CONFUSIONS = [[6, 6, 2, 3], [3, 3, 0], [4, 4, 6, 6, 0], [0, 4, 6, 1], [2, 2, 6, 3], [7, 7, 9], [0, 0, 2, 4, 4], [5, 9, 9], [0, 2, 6, 5], [7, 7, 5]];
+
+function fakePredictions(labels, count, random) {
+  const probabilities = new Float32Array(count * 10);
+  const predicted = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const truth = labels[i];
+    const right = random() < CLASS_ACCURACY[truth];
+    const options = CONFUSIONS[truth];
+    const guess = right ? truth : options[Math.floor(random() * options.length)];
+    const top = right ? 0.55 + 0.45 * Math.sqrt(random()) : 0.4 + 0.45 * random();
+    const row = new Array(10).fill(0).map(() => random() * 0.02);
+    row[guess] = top;
+    if (!right) row[truth] = (1 - top) * (0.4 + 0.5 * random());
+    const rest = 1 - row[guess] - (right ? 0 : row[truth]);
+    const others = row.map((v, c) => (c === guess || (!right && c === truth) ? 0 : v));
+    const sum = others.reduce((s, v) => s + v, 0) || 1;
+    for (let c = 0; c < 10; c++) probabilities[i * 10 + c] = others[c] > 0 ? (others[c] / sum) * rest : row[c];
+    predicted[i] = guess;
+  }
+  return { probabilities, predicted, labels: labels.slice(0, count), count, predictMs: 412 };
+}
+
+export const TUTORIAL_HISTORY = [
+  [0.4981, 0.8253, 0.4412, 0.8423, 7.9],
+  [0.3738, 0.8651, 0.4064, 0.8551, 7.1],
+  [0.3364, 0.8772, 0.3837, 0.8619, 7.0],
+  [0.3121, 0.8859, 0.3615, 0.8702, 7.2],
+  [0.2939, 0.8918, 0.3671, 0.8684, 7.0],
+  [0.2787, 0.8975, 0.3473, 0.8751, 7.1],
+  [0.2668, 0.9012, 0.3538, 0.8733, 7.0],
+  [0.2552, 0.9058, 0.3346, 0.8802, 6.9],
+  [0.2451, 0.9094, 0.3486, 0.8761, 7.0],
+  [0.2378, 0.9121, 0.3385, 0.8823, 7.1],
+].map(([loss, accuracy, testLoss, testAccuracy, seconds], i) => ({
+  epoch: i + 1, loss, accuracy, testLoss, testAccuracy, seconds, samplesPerSecond: Math.round(60000 / seconds),
+}));
+
+const PARAMS = { epochs: 10, batchSize: 32, learningRate: 0.001, hiddenUnits: 128, seed: 42, backend: 'auto' };
+const BACKEND = { requested: 'auto', name: 'wasm', reason: 'tfjs-node is not installed; using wasm (WebAssembly).' };
+const SUMMARY = {
+  layers: [
+    { name: 'flatten', className: 'Flatten', outputShape: [null, 784], params: 0 },
+    { name: 'dense', className: 'Dense', outputShape: [null, 128], params: 100480 },
+    { name: 'dense_1', className: 'Dense', outputShape: [null, 10], params: 1290 },
+  ],
+  totalParams: 101770,
+  trainableParams: 101770,
+  optimizer: 'adam (learning rate 0.001)',
+  loss: 'sparseCategoricalCrossentropy',
+  metrics: ['accuracy'],
+};
+
+/** A light-background RGBA thumbnail made from a test image, as a phone photo of a garment would look. */
+function photoThumbnail(image) {
+  const scale = 4;
+  const size = 28 * scale;
+  const rgba = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const v = image[Math.floor(y / scale) * 28 + Math.floor(x / scale)];
+      const o = (y * size + x) * 4;
+      rgba[o] = 245 - v * 0.8;
+      rgba[o + 1] = 240 - v * 0.7;
+      rgba[o + 2] = 230 - v * 0.5;
+      rgba[o + 3] = 255;
+    }
+  }
+  return { width: size, height: size, rgba };
+}
+
+/**
+ * @param {{ analysis: { analyzeOverfitting: Function, analyzePredictions: Function }, dataDir?: string }} options
+ */
+export function buildFixtures({ analysis, dataDir = DEBIAN_DATA_DIR }) {
+  const random = mulberry32(42);
+  const file = (name) => join(dataDir, name);
+  const real = ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'].every((n) => existsSync(file(n)));
+  let testImages, testLabels, sampleImages, sampleLabels;
+  if (real) {
+    testImages = readIdx(file('t10k-images-idx3-ubyte.gz'), 16, 10000).data;
+    testLabels = readIdx(file('t10k-labels-idx1-ubyte.gz'), 8, 10000).data;
+    sampleImages = readIdx(file('train-images-idx3-ubyte.gz'), 16, 25).data;
+    sampleLabels = readIdx(file('train-labels-idx1-ubyte.gz'), 8, 25).data;
+  } else {
+    testLabels = Uint8Array.from({ length: 10000 }, (_, i) => i % 10);
+    testImages = new Uint8Array(10000 * 784);
+    for (let i = 0; i < 10000; i++) testImages.set(syntheticImage(testLabels[i], random), i * 784);
+    sampleLabels = Uint8Array.from({ length: 25 }, (_, i) => (i * 7) % 10);
+    sampleImages = new Uint8Array(25 * 784);
+    for (let i = 0; i < 25; i++) sampleImages.set(syntheticImage(sampleLabels[i], random), i * 784);
+  }
+  const data = {
+    trainCount: 60000,
+    testCount: 10000,
+    sourceKind: real ? 'debian' : 'cache',
+    directory: real ? dataDir : '~/.cache/fashion-mnist',
+    sampleImages,
+    sampleLabels,
+    rawRange: [0, 255],
+    scaledRange: [0, 1],
+    decodeMs: 612,
+  };
+  const predictions = fakePredictions(testLabels, 10000, random);
+  const history = TUTORIAL_HISTORY;
+  const overfittingByEpoch = history.map((_, i) => analysis.analyzeOverfitting(history.slice(0, i + 1)));
+  const classifications = [
+    {
+      ok: true,
+      file: '/home/user/photos/ankle-boot.jpg',
+      probabilities: [0.001, 0.0, 0.002, 0.001, 0.003, 0.031, 0.002, 0.089, 0.004, 0.867],
+      predicted: 9,
+      input: testImages.slice(0, 784),
+      thumbnail: photoThumbnail(testImages.slice(0, 784)),
+      inverted: true,
+      warnings: [],
+    },
+    {
+      ok: true,
+      file: '/home/user/photos/shirt-on-chair.png',
+      probabilities: [0.31, 0.01, 0.17, 0.02, 0.06, 0.0, 0.38, 0.0, 0.05, 0.0],
+      predicted: 6,
+      input: testImages.slice(4 * 784, 5 * 784),
+      thumbnail: photoThumbnail(testImages.slice(4 * 784, 5 * 784)),
+      inverted: true,
+      warnings: ['lowConfidence', 'unlikeDataset'],
+    },
+    { ok: false, file: '/home/user/notes.txt.png', error: { code: 'IMAGE_INVALID', message: 'notes.txt.png is not an image that can be decoded.', file: '/home/user/notes.txt.png', action: 'Choose a PNG, JPEG, GIF, BMP or WebP file.' } },
+  ];
+
+  const base = { params: PARAMS, backend: BACKEND, history: [] };
+  const states = {
+    idle: { ...base, status: 'idle' },
+    loading: { ...base, status: 'loading', download: { file: 'train-images-idx3-ubyte.gz', receivedBytes: 11_534_336, totalBytes: 26_421_880 } },
+    midrun: {
+      ...base,
+      status: 'training',
+      data,
+      summary: SUMMARY,
+      batchesPerEpoch: 1875,
+      history: history.slice(0, 3),
+      overfitting: overfittingByEpoch[2],
+      progress: { epoch: 4, epochs: 10, batch: 600, batchesPerEpoch: 1875, loss: 0.318, accuracy: 0.884, etaSeconds: 47, samplesPerSecond: 8400 },
+    },
+    finished: {
+      ...base,
+      status: 'finished',
+      data,
+      summary: SUMMARY,
+      batchesPerEpoch: 1875,
+      history,
+      overfitting: overfittingByEpoch[9],
+      predictions,
+      predictionAnalysis: analysis.analyzePredictions(predictions),
+      model: { directory: '~/.config/Code/User/globalStorage/fashion-mnist-trainer/model', record: { date: '2026-11-27T18:00:00Z', params: PARAMS, backend: 'wasm', trainAccuracy: 0.9121, testAccuracy: 0.8823, dataChecksum: 'abc', trainCount: 60000, testCount: 10000 } },
+      classifications,
+    },
+    stopped: { ...base, status: 'stopped', data, summary: SUMMARY, history: history.slice(0, 4), overfitting: overfittingByEpoch[3] },
+    error: {
+      ...base,
+      status: 'error',
+      error: { code: 'DATA_MISSING', message: 'The Fashion-MNIST files were not found.', file: '/data/fashion-mnist/train-images-idx3-ubyte.gz', action: 'Set fashionMnist.dataDirectory to the folder that holds the four .gz files, or allow the one-time download.' },
+    },
+  };
+  return { states, testImages, overfittingByEpoch, history, realData: real };
+}
