@@ -39,6 +39,8 @@ export async function buildSuite() {
     sourcemap: 'inline',
     external: ['vscode'],
     logLevel: 'warning',
+    // mocha's parallel mode resolves a worker file at run time; the suite runs serially and never needs it.
+    logOverride: { 'require-resolve-not-external': 'silent' },
   });
 }
 

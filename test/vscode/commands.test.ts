@@ -56,8 +56,13 @@ describe('Extension in a real VS Code', () => {
 
   it('opens the dashboard as a webview panel', async () => {
     await vscode.commands.executeCommand('fashionMnist.openDashboard');
-    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
-    const dashboard = tabs.find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('fashionMnist.dashboard'));
-    assert.ok(dashboard, `no dashboard tab; open tabs: ${tabs.map((t) => t.label).join(', ') || 'none'}`);
+    // The tab model is updated from the workbench a moment after the command returns.
+    const isDashboard = (tab: vscode.Tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('fashionMnist.dashboard');
+    let tabs: vscode.Tab[] = [];
+    for (let waited = 0; waited < 10_000 && !tabs.some(isDashboard); waited += 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+    }
+    assert.ok(tabs.some(isDashboard), `no dashboard tab; open tabs: ${tabs.map((t) => t.label).join(', ') || 'none'}`);
   });
 });
