@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MAX_REQUESTED_IMAGES, MAX_TEST_IMAGES, parseWebviewMessage } from '../../src/host/webviewMessages';
+
+test('messages without fields parse to exactly their type, extra fields dropped', () => {
+  for (const type of ['ready', 'train', 'stop', 'classifyFiles', 'trainNow']) {
+    assert.deepEqual(parseWebviewMessage({ type, extra: '<script>' }), { type });
+  }
+});
+
+test('anything that is not an object with a known string type is rejected', () => {
+  const rejected: unknown[] = [
+    undefined,
+    null,
+    'ready',
+    42,
+    ['ready'],
+    {},
+    { type: 7 },
+    { type: 'READY' },
+    { type: 'eval' },
+    { type: 'state' }, // a host-to-webview type, never valid in this direction
+    { type: '__proto__' },
+    { type: 'toString' },
+  ];
+  for (const message of rejected) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message));
+});
+
+test('setSetting accepts each editable setting with a value in range', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'setSetting', key: 'epochs', value: 200 }), { type: 'setSetting', key: 'epochs', value: 200 });
+  assert.deepEqual(parseWebviewMessage({ type: 'setSetting', key: 'batchSize', value: 1 }), { type: 'setSetting', key: 'batchSize', value: 1 });
+  assert.deepEqual(parseWebviewMessage({ type: 'setSetting', key: 'learningRate', value: 0.01 }), {
+    type: 'setSetting',
+    key: 'learningRate',
+    value: 0.01,
+  });
+  assert.deepEqual(parseWebviewMessage({ type: 'setSetting', key: 'hiddenUnits', value: 4096 }), {
+    type: 'setSetting',
+    key: 'hiddenUnits',
+    value: 4096,
+  });
+  assert.deepEqual(parseWebviewMessage({ type: 'setSetting', key: 'backend', value: 'wasm' }), { type: 'setSetting', key: 'backend', value: 'wasm' });
+});
+
+test('setSetting rejects unknown keys, wrong types and out-of-range values', () => {
+  const bad: unknown[] = [
+    { type: 'setSetting', key: 'dataDirectory', value: '/etc' }, // not editable from the panel
+    { type: 'setSetting', key: 'allowDownload', value: true },
+    { type: 'setSetting', key: 'constructor', value: 1 },
+    { type: 'setSetting', value: 10 },
+    { type: 'setSetting', key: 'epochs' },
+    { type: 'setSetting', key: 'epochs', value: '10' },
+    { type: 'setSetting', key: 'epochs', value: 0 },
+    { type: 'setSetting', key: 'epochs', value: 201 },
+    { type: 'setSetting', key: 'epochs', value: 2.5 },
+    { type: 'setSetting', key: 'epochs', value: Number.NaN },
+    { type: 'setSetting', key: 'batchSize', value: -32 },
+    { type: 'setSetting', key: 'batchSize', value: 1e9 },
+    { type: 'setSetting', key: 'learningRate', value: 0 },
+    { type: 'setSetting', key: 'learningRate', value: -0.001 },
+    { type: 'setSetting', key: 'learningRate', value: 2 },
+    { type: 'setSetting', key: 'learningRate', value: Number.POSITIVE_INFINITY },
+    { type: 'setSetting', key: 'hiddenUnits', value: 0 },
+    { type: 'setSetting', key: 'hiddenUnits', value: 5000 },
+    { type: 'setSetting', key: 'backend', value: 'gpu' },
+    { type: 'setSetting', key: 'backend', value: 1 },
+  ];
+  for (const message of bad) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message));
+});
+
+test('requestImages accepts in-range integer indices and returns a copy', () => {
+  const indices = [0, 1, 99, MAX_TEST_IMAGES - 1];
+  const parsed = parseWebviewMessage({ type: 'requestImages', indices });
+  assert.deepEqual(parsed, { type: 'requestImages', indices: [0, 1, 99, 9999] });
+  assert.ok(parsed?.type === 'requestImages' && parsed.indices !== indices, 'the parsed list must not be the sender’s array');
+  const full = Array.from({ length: MAX_REQUESTED_IMAGES }, (_, i) => i);
+  assert.equal((parseWebviewMessage({ type: 'requestImages', indices: full }) as { indices: number[] }).indices.length, MAX_REQUESTED_IMAGES);
+});
+
+test('requestImages rejects lists that are empty, too long, or hold anything but valid indices', () => {
+  const bad: unknown[] = [
+    { type: 'requestImages' },
+    { type: 'requestImages', indices: 'all' },
+    { type: 'requestImages', indices: { 0: 1, length: 1 } },
+    { type: 'requestImages', indices: [] },
+    { type: 'requestImages', indices: Array.from({ length: MAX_REQUESTED_IMAGES + 1 }, (_, i) => i) },
+    { type: 'requestImages', indices: [-1] },
+    { type: 'requestImages', indices: [MAX_TEST_IMAGES] },
+    { type: 'requestImages', indices: [1.5] },
+    { type: 'requestImages', indices: ['1'] },
+    { type: 'requestImages', indices: [0, null] },
+    { type: 'requestImages', indices: [Number.NaN] },
+  ];
+  for (const message of bad) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message).slice(0, 80));
+});
