@@ -3,9 +3,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import png from '@jimp/js-png';
 
 // TEST_CLI_PATH lets the suite run against another build of the CLI (its worker.js must sit beside it).
 const cliPath = resolve(process.env.TEST_CLI_PATH ?? 'dist/cli.js');
@@ -106,4 +108,37 @@ test('a tiny run exits 0 and prints backend, data, summary, the epoch line, accu
   // --save wrote a tfjs model there.
   const modelJson = JSON.parse(readFileSync(join(saveDir, 'model.json'), 'utf8')) as { modelTopology?: unknown };
   assert.ok(modelJson.modelTopology, 'model.json holds the topology');
+});
+
+test('classify with the model just saved prints the top three per image; a bad file exits 1 naming it', async () => {
+  const modelDir = join(scratch, 'model');
+  assert.ok(existsSync(join(modelDir, 'model.json')), 'the previous test saved a model');
+  // Test image 0 of the real test set, scaled up four times, as a PNG.
+  const idx = gunzipSync(readFileSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz'));
+  const scale = 4;
+  const size = 28 * scale;
+  const rgba = Buffer.alloc(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const v = idx[16 + Math.floor(y / scale) * 28 + Math.floor(x / scale)];
+      rgba.set([v, v, v, 255], (y * size + x) * 4);
+    }
+  }
+  const image = join(scratch, 'boot.png');
+  writeFileSync(image, png().encode({ data: rgba, width: size, height: size }));
+  const notImage = join(scratch, 'notes.png');
+  writeFileSync(notImage, 'this is text, not a picture');
+
+  const good = await cli(['classify', image, '--model', modelDir]);
+  assert.equal(good.code, 0, good.stderr);
+  const lines = good.stdout.trimEnd().split('\n');
+  assert.ok(lines[0].includes('boot.png'), lines[0]);
+  for (const rank of [1, 2, 3]) assert.match(lines[rank], new RegExp(`^ {2}${rank}\\. \\S.*\\d+\\.\\d%$`));
+  const percents = lines.slice(1, 4).map((l) => Number(/(\d+\.\d)%$/.exec(l)?.[1]));
+  assert.deepEqual([...percents].sort((a, b) => b - a), percents, 'best first');
+
+  const mixed = await cli(['classify', image, notImage, '--model', modelDir]);
+  assert.equal(mixed.code, 1);
+  assert.ok(mixed.stdout.includes('boot.png') && mixed.stdout.includes('notes.png'), 'every file gets its block');
+  assert.ok(oneLine(mixed.stderr).includes('notes.png'), 'the error names the bad file');
 });
