@@ -8,7 +8,7 @@
 //   options: --port N, --no-build (use the existing dist/webview.js), --locale zh-cn (screenshots)
 //
 // It builds only the webview bundle (into a temp folder), so other bundles' build errors don't stop it.
-/* global document */ // browser code inside page.evaluate callbacks
+/* global document, window */ // browser code inside page.evaluate callbacks
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -311,6 +311,9 @@ async function screenshots(base, dir) {
     return { p, context };
   };
   const shoot = async (p, name, target) => {
+    // A key the host did not send shows as ⟦key⟧: catch it in every screenshot.
+    const missing = await p.evaluate(() => [...new Set(document.body.innerText.match(/⟦\w+⟧/g) ?? [])]);
+    if (missing.length > 0) problems.push(`${name}: strings missing for ${missing.join(', ')}`);
     const file = join(dir, `${name}.png`);
     if (target) await (await p.$(target)).screenshot({ path: file });
     else await p.screenshot({ path: file, fullPage: true });
@@ -319,9 +322,7 @@ async function screenshots(base, dir) {
   for (const theme of ['dark', 'light', 'hc']) {
     const { p, context } = await open(`${theme}-finished`, `theme=${theme}&mode=finished`);
     await shoot(p, `${theme}-finished`);
-    if (theme !== 'hc' || screenshotLocale !== 'en') {
-      for (const id of await p.$$eval('.cell', (cells) => cells.map((c) => c.id))) await shoot(p, `${theme}-${id}`, `#${id}`);
-    }
+    for (const id of await p.$$eval('.cell', (cells) => cells.map((c) => c.id))) await shoot(p, `${theme}-${id}`, `#${id}`);
     await context.close();
   }
   for (const theme of ['dark', 'light']) {
@@ -360,6 +361,26 @@ async function screenshots(base, dir) {
   {
     const { p, context } = await open('classify', 'theme=dark&mode=finished');
     await shoot(p, 'dark-classify', '#cell-classify');
+    // The host's `reveal` scrolls to and focuses a cell.
+    await p.evaluate(() => window.postMessage({ type: 'reveal', cell: 'confusion' }, '*'));
+    await p.waitForTimeout(200);
+    const focusedCell = await p.evaluate(() => document.activeElement?.id);
+    if (focusedCell !== 'cell-confusion') problems.push(`reveal: focus is on ${focusedCell}, expected cell-confusion`);
+    // A control change is sent to the host as setSetting.
+    await p.fill('#param-epochs', '12');
+    await p.press('#param-epochs', 'Tab');
+    const posted = await p.evaluate(() => window.__posted.filter((m) => m.type === 'setSetting'));
+    if (!posted.some((m) => m.key === 'epochs' && m.value === 12)) problems.push(`setSetting: posted ${JSON.stringify(posted)}`);
+    // View state survives a reload (getState/setState): filter, page and the open detail.
+    await p.selectOption('#grid-filter', 'misclassified');
+    await p.click('.pager button:last-of-type');
+    await p.click('.prediction-grid li:nth-child(3) .tile');
+    const before = await p.evaluate(() => ({ filter: document.querySelector('#grid-filter')?.value, page: document.querySelector('.page-of')?.textContent, detail: document.querySelector('.detail h3')?.textContent }));
+    await p.reload();
+    await p.waitForSelector('.detail h3');
+    const after = await p.evaluate(() => ({ filter: document.querySelector('#grid-filter')?.value, page: document.querySelector('.page-of')?.textContent, detail: document.querySelector('.detail h3')?.textContent }));
+    console.log(`reload check: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+    if (JSON.stringify(before) !== JSON.stringify(after)) problems.push(`reload: view state ${JSON.stringify(before)} became ${JSON.stringify(after)}`);
     await context.close();
   }
   for (const mode of ['idle', 'loading', 'error', 'stopped']) {

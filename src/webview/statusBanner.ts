@@ -23,7 +23,7 @@ export function statusBanner(s: Strings, state: DashboardState, post: (m: Webvie
       lines.push(s.t('statusIdle'));
       break;
     case 'loading':
-      icon = '⏳';
+      icon = '↻';
       lines.push(s.t('statusLoading'));
       if (state.download) {
         const d = state.download;

@@ -47,7 +47,8 @@ export class EpochChart {
           x: { title: { display: true, text: labels.xTitle } },
           y: {
             ticks: { callback: (value) => format(Number(value)) },
-            ...(metric === 'accuracy' ? { suggestedMax: 1 } : { suggestedMin: 0 }),
+            // A sensible empty range before the first epoch; the data widens it when needed.
+            ...(metric === 'accuracy' ? { suggestedMin: 0.8, suggestedMax: 1 } : { suggestedMin: 0, suggestedMax: 0.5 }),
           },
         },
         plugins: {
