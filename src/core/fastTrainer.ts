@@ -45,6 +45,18 @@ function wasmInternals(tf: Tf): WasmBackendInternals | undefined {
   return backend as WasmBackendInternals;
 }
 
+/**
+ * A float view on a tensor's memory in the wasm heap (valid until the heap grows), or undefined on
+ * other backends. Lets a fresh tensor be filled in place, without a second copy in JS.
+ */
+export function heapFloats(tf: Tf, tensor: Tensor): Float32Array | undefined {
+  const backend = wasmInternals(tf);
+  const entry = backend?.dataIdMap.get(tensor.dataId);
+  const memory = backend?.wasm.asm?.memory;
+  if (entry === undefined || memory === undefined || tensor.dtype !== 'float32') return undefined;
+  return new Float32Array(memory.buffer, entry.memoryOffset, tensor.size);
+}
+
 /** Whether the fast path can run here: the wasm backend, and a hidden layer whose width fills SIMD lanes. */
 export function canUseWasmKernels(tf: Tf, hiddenUnits: number): boolean {
   return hiddenUnits % 4 === 0 && wasmInternals(tf) !== undefined;

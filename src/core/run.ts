@@ -18,8 +18,8 @@ import { selectBackend, type Tf } from './backend';
 import { describeDataset, loadFashionMnist } from './dataset';
 import { toUserError } from './errors';
 import { buildTutorialModel, summarize, validateHyperParameters } from './model';
-import { createRng, imagesToInput, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
-import { createTrainer } from './trainingPath';
+import { createRng, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
+import { createTrainer, imagesToInput } from './trainingPath';
 
 export interface RunOptions {
   request: StartRequest;

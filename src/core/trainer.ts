@@ -27,7 +27,7 @@ export interface ImageSplit {
 }
 
 /** Pixel byte -> its float in 0..1. A table lookup is the cheapest way to normalise per batch. */
-const PIXEL_TO_UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
+export const PIXEL_TO_UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
 
 /** A small seeded generator (mulberry32): the same seed shuffles the same way on every machine. */
 export function createRng(seed: number): () => number {
@@ -350,12 +350,4 @@ export class OpsTrainer implements Trainer {
     for (const s of this.scalars.values()) s.dispose();
     this.scalars.clear();
   }
-}
-
-/** Normalised float input for the LayersModel (count x 28 x 28), for predict. */
-export function imagesToInput(tf: Tf, split: ImageSplit): Tensor {
-  const values = new Float32Array(split.count * PIXELS);
-  const images = split.images;
-  for (let i = 0; i < values.length; i++) values[i] = PIXEL_TO_UNIT[images[i]];
-  return tf.tensor3d(values, [split.count, 28, 28]);
 }

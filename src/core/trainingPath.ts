@@ -1,8 +1,9 @@
 /** Picks the training path: the wasm kernels where they run, tfjs ops everywhere else. */
-import type { LayersModel } from '@tensorflow/tfjs';
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import { IMAGE_SIZE, PIXELS } from '../shared/messages';
 import type { Tf } from './backend';
-import { canUseWasmKernels, WasmKernelTrainer } from './fastTrainer';
-import { OpsTrainer, type Trainer, type TrainerOptions } from './trainer';
+import { canUseWasmKernels, heapFloats, WasmKernelTrainer } from './fastTrainer';
+import { OpsTrainer, PIXEL_TO_UNIT, type ImageSplit, type Trainer, type TrainerOptions } from './trainer';
 
 export interface TrainerChoice extends TrainerOptions {
   /** The largest batch the trainer will see (the user's batch size). */
@@ -15,4 +16,24 @@ export function createTrainer(tf: Tf, model: LayersModel, choice: TrainerChoice)
   const hidden = model.getWeights()[1].size;
   if (choice.path !== 'ops' && canUseWasmKernels(tf, hidden)) return new WasmKernelTrainer(tf, model, choice);
   return new OpsTrainer(tf, model, choice);
+}
+
+/**
+ * The images of a split as the LayersModel's input (count×28×28, 0..1). On wasm the floats are
+ * written straight into the tensor's memory: for the 10,000 test images that saves a 31 MB copy.
+ */
+export function imagesToInput(tf: Tf, split: ImageSplit): Tensor {
+  const shape: [number, number, number] = [split.count, IMAGE_SIZE, IMAGE_SIZE];
+  const count = split.count * PIXELS;
+  const images = split.images;
+  const tensor = tf.zeros(shape);
+  const target = heapFloats(tf, tensor);
+  if (target !== undefined) {
+    for (let i = 0; i < count; i++) target[i] = PIXEL_TO_UNIT[images[i]];
+    return tensor;
+  }
+  tensor.dispose();
+  const values = new Float32Array(count);
+  for (let i = 0; i < count; i++) values[i] = PIXEL_TO_UNIT[images[i]];
+  return tf.tensor3d(values, shape);
 }

@@ -1,0 +1,298 @@
+/**
+ * `bench`: how fast the tutorial trains here, in one run. Trains with the chosen backend (and with
+ * tfjs-node too when it is installed), then prints seconds per epoch (median and spread), samples per
+ * second, the test accuracy reached, the peak RSS, the time to predict the whole test set in one
+ * batch, the data decode time, and, where Debian's PyTorch is importable, the same model trained in
+ * PyTorch on the same data with the ratio between the two.
+ */
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadTfjsNode, selectBackend } from '../core/backend';
+import { defaultCacheDir } from '../core/dataLocation';
+import { loadFashionMnist, type FashionMnist } from '../core/dataset';
+import { toUserError, TrainerError } from '../core/errors';
+import { t } from '../core/l10n';
+import { runTutorial } from '../core/run';
+import { imagesToInput } from '../core/trainingPath';
+import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type EpochMetrics, type HyperParameters } from '../shared/messages';
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+const PREDICT_REPEATS = 5;
+const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+
+interface BenchOptions {
+  epochs: number;
+  batchSize: number;
+  backend: BackendChoice;
+  dataDir?: string;
+  torch: boolean;
+}
+
+/** What one training run measured. */
+interface RunFigures {
+  backend: string;
+  history: EpochMetrics[];
+  predictMs: number[];
+}
+
+function out(line = ''): void {
+  process.stdout.write(line + '\n');
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function benchHelp(): string[] {
+  return [
+    t('Usage: node dist/cli.js bench [options]'),
+    t('Trains the tutorial and prints how fast it ran (and PyTorch on the same data, where it is installed).'),
+    '',
+    `  --epochs N        ${t('Epochs to train (default {0}).', DEFAULT_HYPER_PARAMETERS.epochs)}`,
+    `  --batch-size N    ${t('Batch size (default {0}).', DEFAULT_HYPER_PARAMETERS.batchSize)}`,
+    `  --backend B       ${t('auto, node, wasm or cpu (default auto).')}`,
+    `  --data-dir D      ${t('A folder with the four Fashion-MNIST files.')}`,
+    `  --no-torch        ${t('Skip the PyTorch comparison.')}`,
+  ];
+}
+
+class BenchUsageError extends Error {}
+
+function wholeNumber(flag: string, text: string | undefined, max: number): number {
+  const value = Number(text);
+  if (text === undefined || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new BenchUsageError(t('{0} needs a whole number from 1 to {1}, not "{2}".', flag, max, String(text ?? '')));
+  }
+  return value;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
+  const options: BenchOptions = {
+    epochs: DEFAULT_HYPER_PARAMETERS.epochs,
+    batchSize: DEFAULT_HYPER_PARAMETERS.batchSize,
+    backend: 'auto',
+    torch: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--epochs':
+        options.epochs = wholeNumber(flag, value(), 1000);
+        break;
+      case '--batch-size':
+        options.batchSize = wholeNumber(flag, value(), 60000);
+        break;
+      case '--backend': {
+        const backend = value() as BackendChoice;
+        if (!BACKENDS.includes(backend)) {
+          throw new BenchUsageError(t('--backend must be one of auto, node, wasm or cpu, not "{0}".', String(backend ?? '')));
+        }
+        options.backend = backend;
+        break;
+      }
+      case '--data-dir': {
+        const dir = value();
+        if (dir === undefined || dir === '') throw new BenchUsageError(t('{0} needs a value.', flag));
+        options.dataDir = dir;
+        break;
+      }
+      case '--no-torch':
+        options.torch = false;
+        break;
+      default:
+        throw new BenchUsageError(t('Unknown option {0}.', flag));
+    }
+  }
+  return options;
+}
+
+/** Predicts the whole test set in one batch a few times with the trained model; milliseconds each. */
+async function timePredictions(backend: BackendChoice, model: LayersModel, data: FashionMnist): Promise<number[]> {
+  const { tf } = await selectBackend(backend);
+  const input = imagesToInput(tf, data.test);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < PREDICT_REPEATS; i++) {
+      const started = performance.now();
+      const output = model.predict(input, { batchSize: data.test.count }) as Tensor;
+      output.dataSync();
+      times.push(performance.now() - started);
+      output.dispose();
+    }
+  } finally {
+    input.dispose();
+  }
+  return times;
+}
+
+async function benchTfjs(options: BenchOptions, backend: BackendChoice, data: FashionMnist): Promise<RunFigures> {
+  const params: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS, epochs: options.epochs, batchSize: options.batchSize, backend };
+  let backendName = backend as string;
+  let failure: TrainerError | undefined;
+  const result = await runTutorial({
+    request: { params, cacheDir: defaultCacheDir(), locale: 'en', allowDownload: false },
+    loadData: async () => data,
+    shouldStop: () => false,
+    onEvent: (event) => {
+      if (event.type === 'backend') {
+        backendName = event.backend.name;
+        out(t('Backend: {0} ({1})', event.backend.name, event.backend.reason));
+      } else if (event.type === 'epoch') {
+        const m = event.metrics;
+        out(
+          t(
+            'Epoch {0}/{1}: {2} s, {3} samples/s, loss {4}, accuracy {5}, test accuracy {6}',
+            m.epoch,
+            options.epochs,
+            m.seconds.toFixed(2),
+            Math.round(m.samplesPerSecond),
+            m.loss.toFixed(4),
+            m.accuracy.toFixed(4),
+            m.testAccuracy.toFixed(4),
+          ),
+        );
+      } else if (event.type === 'error') {
+        failure = new TrainerError(event.error.code, event.error.message, event.error.file, event.error.action);
+      }
+    },
+  });
+  if (result.status !== 'finished' || result.model === undefined) {
+    throw failure ?? new TrainerError('INTERNAL', t('The benchmark run did not finish.'));
+  }
+  try {
+    return { backend: backendName, history: result.history, predictMs: await timePredictions(backend, result.model, data) };
+  } finally {
+    result.model.dispose();
+  }
+}
+
+function printFigures(figures: RunFigures): void {
+  const seconds = figures.history.map((m) => m.seconds);
+  const last = figures.history[figures.history.length - 1];
+  out(t('Results ({0} backend):', figures.backend));
+  out(
+    t(
+      '  Seconds per epoch: median {0} (min {1}, max {2}, over {3} epochs)',
+      median(seconds).toFixed(2),
+      Math.min(...seconds).toFixed(2),
+      Math.max(...seconds).toFixed(2),
+      seconds.length,
+    ),
+  );
+  out(t('  Training samples per second: median {0}', Math.round(median(figures.history.map((m) => m.samplesPerSecond)))));
+  out(t('  Test accuracy after {0} epochs: {1}', figures.history.length, last.testAccuracy.toFixed(4)));
+  out(
+    t(
+      '  Predicting the {0} test images in one batch: median {1} ms (of {2} runs)',
+      10000,
+      median(figures.predictMs).toFixed(0),
+      figures.predictMs.length,
+    ),
+  );
+}
+
+/** A python3 that imports torch: the one on PATH, else Debian's (python3-torch installs for it). */
+function findTorchPython(): string | undefined {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
+    if (probe.status === 0) return python;
+  }
+  return undefined;
+}
+
+/** scripts/bench_torch.py, found upwards from the running file (dist/ or src/cli/). */
+function torchScript(): string | undefined {
+  let dir = __dirname;
+  for (;;) {
+    const candidate = join(dir, 'scripts', 'bench_torch.py');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+interface TorchFigures {
+  seconds: number[];
+  testAccuracy: number[];
+  torch: string;
+  threads: number;
+}
+
+function benchTorch(options: BenchOptions, data: FashionMnist): TorchFigures | string {
+  const python = findTorchPython();
+  if (python === undefined) return t('PyTorch is not importable (install python3-torch to compare); skipped.');
+  const script = torchScript();
+  if (script === undefined) return t('scripts/bench_torch.py was not found; PyTorch comparison skipped.');
+  out(t('Training the same model in PyTorch ({0} epochs, batch {1})…', options.epochs, options.batchSize));
+  const run = spawnSync(python, [script, data.directory, String(options.epochs), String(options.batchSize)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (run.status !== 0) return t('The PyTorch run failed: {0}', (run.stderr || '').trim().split('\n').pop() ?? '');
+  try {
+    return JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as TorchFigures;
+  } catch {
+    return t('The PyTorch run printed no result.');
+  }
+}
+
+export async function runBench(argv: string[]): Promise<number> {
+  let options: BenchOptions;
+  try {
+    const parsed = parseBenchArgs(argv);
+    if (parsed === 'help') {
+      for (const line of benchHelp()) out(line);
+      return EXIT_OK;
+    }
+    options = parsed;
+  } catch (error) {
+    process.stderr.write(t('Error: {0}', (error as Error).message) + ' ' + t('Run with --help to see the options.') + '\n');
+    return EXIT_USAGE;
+  }
+  try {
+    const data = await loadFashionMnist({ dataDir: options.dataDir, cacheDir: defaultCacheDir(), allowDownload: true });
+    out(t('Data: {0} training and {1} test images from {2}; decoded and verified in {3} ms.', data.train.count, data.test.count, data.directory, Math.round(data.decodeMs)));
+    out(t('Note: figures depend on the machine and on what else runs on it.'));
+
+    const figures = await benchTfjs(options, options.backend, data);
+    printFigures(figures);
+    out(t('  Peak RSS (whole process, data included): {0} MB', Math.round(process.resourceUsage().maxRSS / 1024)));
+
+    if (options.backend !== 'node' && figures.backend !== 'tensorflow' && loadTfjsNode() !== undefined) {
+      out();
+      printFigures(await benchTfjs(options, 'node', data));
+    }
+
+    if (options.torch) {
+      out();
+      const torch = benchTorch(options, data);
+      if (typeof torch === 'string') {
+        out(torch);
+      } else {
+        const ours = median(figures.history.map((m) => m.seconds));
+        const theirs = median(torch.seconds);
+        out(t('PyTorch {0} ({1} thread(s)):', torch.torch, torch.threads));
+        out(t('  Seconds per epoch: median {0} (min {1}, max {2})', theirs.toFixed(2), Math.min(...torch.seconds).toFixed(2), Math.max(...torch.seconds).toFixed(2)));
+        out(t('  Test accuracy after {0} epochs: {1}', torch.testAccuracy.length, (torch.testAccuracy.at(-1) ?? 0).toFixed(4)));
+        out(t('Ours / PyTorch, time per epoch: {0} ({1} is faster).', (ours / theirs).toFixed(2), ours <= theirs ? figures.backend : 'PyTorch'));
+      }
+    }
+    return EXIT_OK;
+  } catch (error) {
+    const userError = toUserError(error);
+    process.stderr.write([t('Error: {0}', userError.message), userError.action].filter(Boolean).join(' ') + '\n');
+    return EXIT_FAILED;
+  }
+}
