@@ -2,10 +2,12 @@
 // event order, stop, the worker's own BUSY refusal, crashes and recovery, classify without a model.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { gunzipSync } from 'node:zlib';
+import png from '@jimp/js-png';
 import { TrainingClient } from '../../src/host/trainingClient';
 import {
   DEFAULT_HYPER_PARAMETERS,
@@ -184,6 +186,34 @@ test('classify without a saved model answers NO_MODEL for every file and says ho
       assert.equal(result.file, files[i]);
       assert.ok(!result.ok && result.error.code === 'NO_MODEL' && result.error.action);
     }
+  } finally {
+    client.dispose();
+  }
+});
+
+test('classify uses the saved model, and a model saved again in the same folder replaces the cached one', async () => {
+  const client = new TrainingClient({ workerPath });
+  try {
+    const modelDir = join(scratch, 'model');
+    const idx = gunzipSync(readFileSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz'));
+    const rgba = Buffer.alloc(28 * 28 * 4);
+    for (let i = 0; i < 784; i++) rgba.set([idx[16 + i], idx[16 + i], idx[16 + i], 255], i * 4);
+    const image = join(scratch, 'image0.png');
+    writeFileSync(image, png().encode({ data: rgba, width: 28, height: 28 }));
+
+    const first = await run(client, { ...request({ seed: 1 }), saveDir: modelDir });
+    const firstEnd = first.at(-1);
+    assert.ok(firstEnd?.type === 'finished' && firstEnd.modelSaved?.directory === modelDir);
+    const [a] = await client.classify([image], modelDir, 'en');
+    const [aAgain] = await client.classify([image], modelDir, 'en');
+    assert.ok(a.ok && aAgain.ok, JSON.stringify(a.ok ? '' : a.error));
+    assert.deepEqual(aAgain.probabilities, a.probabilities, 'the same model gives the same answer');
+
+    // Another seed trains other weights; the cache must notice the new model.json.
+    await run(client, { ...request({ seed: 2, epochs: 2 }), saveDir: modelDir });
+    const [b] = await client.classify([image], modelDir, 'en');
+    assert.ok(b.ok);
+    assert.notDeepEqual(b.probabilities, a.probabilities, 'the new model answers, not the cached old one');
   } finally {
     client.dispose();
   }
