@@ -181,7 +181,21 @@ const STUB = String.raw`
   const storageKey = 'dashboard-preview-state';
   let streaming = false;
 
+  function streamDownload() {
+    const state = fixture.state;
+    const timer = setInterval(() => {
+      const d = state.download;
+      if (d.receivedBytes >= d.totalBytes) return clearInterval(timer);
+      state.download = { ...d, receivedBytes: Math.min(d.totalBytes, d.receivedBytes + 262144) };
+      send({ type: 'state', state, strings: fixture.strings, locale: fixture.locale });
+    }, 100);
+  }
+
   function stream() {
+    if (!streaming && fixture.mode === 'loading') {
+      streaming = true;
+      return streamDownload();
+    }
     if (streaming || fixture.mode !== 'midrun') return;
     streaming = true;
     const state = fixture.state;
@@ -323,6 +337,19 @@ async function screenshots(base, dir) {
     const { p, context } = await open(`${theme}-finished`, `theme=${theme}&mode=finished`);
     await shoot(p, `${theme}-finished`);
     for (const id of await p.$$eval('.cell', (cells) => cells.map((c) => c.id))) await shoot(p, `${theme}-${id}`, `#${id}`);
+    await context.close();
+  }
+  // Streams of progress (mid-run) and of download states (loading) must update in place, not rebuild the cells.
+  for (const mode of ['midrun', 'loading']) {
+    const { p, context } = await open(`${mode}-in-place`, `theme=dark&mode=${mode}`);
+    const watched = mode === 'midrun' ? '.progress-stats' : '.banner';
+    await p.evaluate(() => { document.querySelector('.cells').dataset.mark = 'kept'; });
+    const first = await p.textContent(watched);
+    await p.waitForTimeout(1000);
+    const kept = await p.evaluate(() => document.querySelector('.cells')?.dataset.mark === 'kept');
+    const later = await p.textContent(watched);
+    if (!kept) problems.push(`${mode}: the cells were rebuilt by a stream of updates`);
+    if (first === later) problems.push(`${mode}: ${watched} did not change while streaming`);
     await context.close();
   }
   for (const theme of ['dark', 'light']) {

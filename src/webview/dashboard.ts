@@ -32,6 +32,7 @@ export class Dashboard {
   private evaluateSection?: HTMLElement;
   private classifySection?: HTMLElement;
   private cellsContainer?: HTMLElement;
+  private banner?: HTMLElement;
   private readonly images: ImageStore;
   private readonly ui: UiState;
   private pendingProgress?: BatchProgress;
@@ -79,7 +80,26 @@ export class Dashboard {
     }
   }
 
+  /**
+   * While the data downloads, the host re-sends the whole state up to 10 times a second with only the
+   * byte counts changed: then only the banner is redrawn.
+   */
+  private onlyDownloadChanged(state: DashboardState, s: Strings): boolean {
+    const previous = this.ctx?.state;
+    if (!previous || !this.banner || this.ctx?.s.locale !== s.locale) return false;
+    const shape = (x: DashboardState) =>
+      JSON.stringify(Object.keys(x).filter((k) => k !== 'download' && x[k as keyof DashboardState] !== undefined).sort()) + x.status;
+    return state.status === 'loading' && previous.status === 'loading' && shape(state) === shape(previous) && JSON.stringify(previous.backend) === JSON.stringify(state.backend);
+  }
+
   private render(state: DashboardState, s: Strings): void {
+    if (this.onlyDownloadChanged(state, s) && this.ctx && this.banner) {
+      this.ctx.state = state;
+      const next = statusBanner(s, state, this.post);
+      this.banner.replaceWith(next);
+      this.banner = next;
+      return;
+    }
     const focusKey = document.activeElement?.getAttribute('data-focus-key') ?? undefined;
     this.trainCell?.destroy();
     this.images.resetPending();
@@ -106,9 +126,10 @@ export class Dashboard {
       confusionCell(ctx, showInGrid),
       this.classifySection,
     ]);
+    this.banner = statusBanner(s, state, this.post);
     replaceChildren(this.root, [
       h('header', { className: 'page-header' }, [h('h1', { text: s.t('dashboardTitle') }), h('p', { className: 'subtitle', text: s.t('dashboardSubtitle') })]),
-      statusBanner(s, state, this.post),
+      this.banner,
       this.cellsContainer,
     ]);
     this.root.removeAttribute('aria-busy');
