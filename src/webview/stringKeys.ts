@@ -154,6 +154,7 @@ export const DASHBOARD_STRING_KEYS = [
   'warnLowConfidence',
   'warnUnlikeDataset',
   'classifyFailed',
+  'buttonTrainNow',
   'warningLabel',
   'class0',
   'class1',

@@ -19,7 +19,8 @@ function warning(s: Strings, text: string): HTMLElement {
   return h('p', { className: 'warning', attrs: { role: 'note' } }, [h('span', { className: 'warning-icon', text: '⚠ ', attrs: { 'aria-hidden': 'true' } }), h('span', { className: 'visually-hidden', text: `${s.t('warningLabel')}: ` }), text]);
 }
 
-function resultCard(s: Strings, result: ClassificationResult): HTMLElement {
+function resultCard(ctx: ViewContext, result: ClassificationResult): HTMLElement {
+  const { s } = ctx;
   const title = h('h3', { className: 'classify-file', text: baseName(result.file), attrs: { title: result.file } });
   if (!result.ok) {
     return h('article', { className: 'classify-result failed' }, [
@@ -29,6 +30,10 @@ function resultCard(s: Strings, result: ClassificationResult): HTMLElement {
         h('p', { text: result.error.message }),
         result.error.file ? h('p', { text: s.t('errorFile', result.error.file) }) : null,
         result.error.action ? h('p', { text: s.t('errorAction', result.error.action) }) : null,
+        // No model yet: offer the one action that fixes it.
+        result.error.code === 'NO_MODEL'
+          ? h('button', { className: 'primary', text: s.t('buttonTrainNow'), attrs: { type: 'button' }, on: { click: () => ctx.post({ type: 'trainNow' }) } })
+          : null,
       ]),
     ]);
   }
@@ -62,7 +67,7 @@ export function classifyCell(ctx: ViewContext): HTMLElement | undefined {
   const { section, output } = cellFrame(s, 'classify', 'cellClassifyTitle', s.t('cellClassifyExplain'), code.classifyCode());
   output.append(
     h('div', { className: 'buttons' }, [h('button', { className: 'secondary', text: s.t('buttonClassify'), attrs: { type: 'button' }, on: { click: () => ctx.post({ type: 'classifyFiles' }) } })]),
-    ...results.map((r) => resultCard(s, r)),
+    ...results.map((r) => resultCard(ctx, r)),
   );
   return section;
 }
