@@ -90,7 +90,7 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscod
 
 class DashboardPanel {
   private readonly disposables: vscode.Disposable[] = [];
-  /** The webview has said `ready` since its page was (re)loaded; until then posting would be lost. */
+  /** The webview has said `ready` since its page was (re)loaded, so it can act on a `reveal`. */
   private ready = false;
   private pendingReveal: DashboardCell | undefined;
   private disposed = false;
@@ -170,9 +170,14 @@ class DashboardPanel {
     });
   }
 
+  /**
+   * Posts while the page may still be loading too: VS Code holds messages for a webview that is being
+   * set up, so a short run's epochs are not lost in the first seconds. The `state` sent on `ready`
+   * covers anything that was missed. A hidden panel has no page; it gets the state when it is shown.
+   */
   private post(message: HostToWebview): void {
-    if (!this.ready || this.disposed) return;
-    void this.panel.webview.postMessage(message);
+    if (this.disposed || !this.panel.visible) return;
+    this.panel.webview.postMessage(message).then(undefined, () => undefined); // rejects only if the panel closed meanwhile
     this.posted(message);
   }
 
