@@ -11,7 +11,8 @@ import { cacheDir, installVsix, log, repoRoot, startCodeServer } from './vscode-
 const vsixDir = join(repoRoot, 'dist-vsix');
 const outputDir = join(repoRoot, 'test-output', 'e2e');
 const workspace = join(repoRoot, 'test-output', 'e2e-workspace');
-const profileDir = join(cacheDir, 'run', 'e2e');
+// A profile per run, so two runs at once never share one.
+const profileDir = join(cacheDir, 'run', `e2e-${process.pid}`);
 
 /** Short runs so the UI test takes seconds: what a user would type into settings.json. */
 const E2E_SETTINGS = {
@@ -67,6 +68,8 @@ async function main() {
       });
       child.on('close', (c) => resolve(c ?? 1));
     });
+    if (code === 0) rmSync(profileDir, { recursive: true, force: true });
+    else log(`kept ${profileDir} (code-server log, profile) for a look`);
     return code;
   } finally {
     server.stop();

@@ -22,8 +22,10 @@ import {
 const outDir = join(repoRoot, 'out', 'test', 'vscode');
 const testIndex = join(outDir, 'index');
 const outputDir = join(repoRoot, 'test-output');
-const workspace = join(outputDir, 'vscode-workspace');
-const resultsFile = join(outputDir, 'vscode-suite-results.json');
+// One folder per run (profile, browser, workspace, results), so two runs at once never share a profile.
+const runDir = join(cacheDir, 'run', `integration-${process.pid}`);
+const workspace = join(runDir, 'workspace');
+const resultsFile = join(runDir, 'results.json');
 const SUITE_TIMEOUT_MS = 15 * 60_000;
 
 /** Bundles the suite (mocha included) into one CommonJS file the extension host can require. */
@@ -44,10 +46,10 @@ export async function buildSuite() {
   });
 }
 
-function prepareWorkspace() {
-  rmSync(workspace, { recursive: true, force: true });
+function prepareRunDir() {
+  rmSync(runDir, { recursive: true, force: true });
   mkdirSync(workspace, { recursive: true });
-  rmSync(resultsFile, { force: true });
+  mkdirSync(outputDir, { recursive: true });
 }
 
 function readResults(logLines) {
@@ -60,8 +62,7 @@ function readResults(logLines) {
 
 async function runOnElectron() {
   const { runTests } = await import('@vscode/test-electron');
-  const userDataDir = join(cacheDir, 'run', 'electron-user-data');
-  rmSync(userDataDir, { recursive: true, force: true });
+  const userDataDir = join(runDir, 'electron-user-data');
   const exitCode = await runTests({
     vscodeExecutablePath: process.env.VSCODE_EXECUTABLE || undefined,
     extensionDevelopmentPath: repoRoot,
@@ -79,13 +80,13 @@ async function runOnElectron() {
 async function runOnCodeServer() {
   const { chromium } = await import('playwright-core');
   const server = await startCodeServer({
-    profileDir: join(cacheDir, 'run', 'integration'),
+    profileDir: join(runDir, 'code-server'),
     env: { FMT_VSCODE_RESULTS: resultsFile },
   });
   let browser;
   const logLines = [];
   try {
-    browser = await chromium.launchPersistentContext(join(cacheDir, 'run', 'integration-chromium'), {
+    browser = await chromium.launchPersistentContext(join(runDir, 'chromium'), {
       executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_ARGS,
@@ -130,9 +131,12 @@ export async function runVscodeSuite() {
   const host = pickHost();
   log(`in-VS-Code suite on ${host === 'electron' ? '@vscode/test-electron' : 'code-server'}`);
   await buildSuite();
-  prepareWorkspace();
+  prepareRunDir();
   const { exitCode, logLines } = host === 'electron' ? await runOnElectron() : await runOnCodeServer();
   const results = readResults(logLines) ?? { passed: 0, failed: 1, skipped: 0 };
+  // Keep the run folder (code-server's log, the profile) only when something went wrong.
+  if (exitCode === 0 && results.failed === 0) rmSync(runDir, { recursive: true, force: true });
+  else console.log(`  kept ${runDir} (code-server log, profile) for a look`);
   // A crash before mocha reported anything still has to count as a failure.
   if (exitCode !== 0 && results.failed === 0) results.failed = 1;
   for (const failure of results.failures ?? []) console.log(`  FAILED ${failure.title}\n    ${failure.error.split('\n')[0]}`);

@@ -126,7 +126,8 @@ describe('Training in a real VS Code', function () {
   });
 
   it('stops a run when asked', async () => {
-    const restore = await useSettings({ epochs: 20, trainSubset: 10000 });
+    // A long run (all 60,000 images, 50 epochs) so it cannot end by itself before Stop arrives.
+    const restore = await useSettings({ epochs: 50, trainSubset: 0 });
     try {
       const firstBatch = collectEvents(api, (e) => e.type === 'batch' || isTerminal(e), 120_000);
       const run = collectEvents(api, isTerminal, 120_000);
@@ -137,7 +138,7 @@ describe('Training in a real VS Code', function () {
       const events = await run.done;
       assert.equal(events.at(-1)?.type, 'stopped', `the run ended with ${describeEvent(events.at(-1))}`);
       const epochs = events.filter((e) => e.type === 'epoch').length;
-      assert.ok(epochs < 20, `all ${epochs} epochs ran despite Stop`);
+      assert.ok(epochs < 50, `all ${epochs} epochs ran despite Stop`);
       assert.equal(api.getState().status, 'stopped');
     } finally {
       await restore();
