@@ -54,7 +54,7 @@ const SUPPORTED_LIST = 'PNG, JPEG, GIF, BMP, WebP';
  */
 export async function prepareImageFile(file: string): Promise<PreparedImage> {
   const decoded = await decodeImageFile(file);
-  const prepared = prepareImagePixels(decoded.rgba, decoded.width, decoded.height);
+  const prepared = prepareImagePixels(decoded.rgba, decoded.width, decoded.height, { lossy: decoded.format === 'jpeg' || decoded.format === 'webp' });
   return { ...prepared, thumbnail: makeThumbnail(decoded.rgba, decoded.width, decoded.height) };
 }
 
@@ -122,8 +122,8 @@ export async function decodeImageBytes(bytes: Uint8Array, file: string): Promise
   if (decoded.width <= 0 || decoded.height <= 0 || decoded.rgba.length < decoded.width * decoded.height * 4) {
     throw corrupt(file, format);
   }
-  // Decoders may hand back a larger Buffer slice; keep exactly the pixels.
-  const rgba = decoded.rgba.subarray(0, decoded.width * decoded.height * 4);
+  // Decoders may hand back a larger Buffer; keep exactly the pixels, as a plain Uint8Array view.
+  const rgba = new Uint8Array(decoded.rgba.buffer, decoded.rgba.byteOffset, decoded.width * decoded.height * 4);
   const upright = format === 'jpeg' ? applyExifOrientation(rgba, decoded.width, decoded.height, header.orientation) : { ...decoded, rgba };
   return { width: upright.width, height: upright.height, rgba: upright.rgba, format };
 }
@@ -349,6 +349,9 @@ export const UNLIKE_RULES = {
   minLitFraction: 0.05,
 } as const;
 
+/** Gray levels of ringing a JPEG at ordinary quality leaves beside sharp edges. */
+const LOSSY_NOISE_FLOOR = 16;
+
 /**
  * Prepares decoded RGBA pixels like a dataset picture. Steps, in order:
  * 1. Transparency is flattened onto white: product pictures with transparency are cut-outs meant for a
@@ -358,10 +361,25 @@ export const UNLIKE_RULES = {
  *    means the picture is inverted, so the object comes out light on black.
  * 4. The background level is subtracted and the rest stretched back to 0..255, so the background is
  *    black (0) as in the dataset even on a gray or off-white photo background.
- * 5. The object's bounding box is the set of pixels clearly brighter than the background; it is scaled
- *    (by area averaging) so its longer side is 28 px, keeping its aspect ratio, and centred on black.
+ * 5. The object's bounding box is the set of pixels brighter than the background's noise; a dim
+ *    object is stretched so its brightest pixel is 255 (every dataset picture reaches 250 or more).
+ * 6. The box is scaled (by area averaging) so its longer side is 28 px, keeping its aspect ratio, and
+ *    centred on black with the odd pixel of padding left and above, as the dataset's pictures are.
  */
-export function prepareImagePixels(rgba: Uint8Array, width: number, height: number): Omit<PreparedImage, 'thumbnail'> {
+export interface PrepareOptions {
+  /**
+   * The pixels come from a lossy codec (JPEG, WebP): compression leaves faint noise around edges that
+   * the border does not show, so only pixels at least 16 levels above the background count as object.
+   */
+  lossy?: boolean;
+}
+
+export function prepareImagePixels(
+  rgba: Uint8Array,
+  width: number,
+  height: number,
+  options: PrepareOptions = {},
+): Omit<PreparedImage, 'thumbnail'> {
   if (width <= 0 || height <= 0 || rgba.length < width * height * 4) {
     throw new TrainerError('IMAGE_INVALID', t('The image has no pixels.'));
   }
@@ -378,11 +396,27 @@ export function prepareImagePixels(rgba: Uint8Array, width: number, height: numb
     lifted[i] = Math.min(255, (Math.max(0, value - background) * 255) / range);
   }
 
-  const contrast = percentile(lifted, 0.99);
-  // The object is what stands clearly above the background; the threshold follows the contrast so a
-  // faint drawing still has a box, and never drops to the level of compression noise.
-  const threshold = Math.max(16, 0.1 * contrast);
+  // The object is every pixel that stands above the background's own noise (measured on the border),
+  // so the faint edges of a clean picture count (a dataset picture is cropped exactly as it was made)
+  // while compression noise on a photo does not. The threshold never exceeds a quarter of the peak, so
+  // a noisy photo of a faint object still finds the object.
+  const noise = (border.noise * 255) / range;
+  let peakAll = 0;
+  for (const v of lifted) if (v > peakAll) peakAll = v;
+  const floor = options.lossy ? LOSSY_NOISE_FLOOR : 0.5;
+  const threshold = Math.max(0.5, Math.min(Math.max(floor, 3 * noise + 0.5), 0.25 * peakAll));
   const box = boundingBox(lifted, width, height, threshold) ?? { x0: 0, y0: 0, x1: width, y1: height };
+
+  // Every dataset picture reaches at least 250 at its brightest; a dimmer object (a gray garment on a
+  // gray background) is stretched to 255 so it is as bright as the pictures the model learned from.
+  const inBox = cropValues(lifted, width, box);
+  const contrast = percentile(inBox, 0.99);
+  let peak = 0;
+  for (const v of inBox) if (v > peak) peak = v;
+  if (peak < 250 && peak >= UNLIKE_RULES.minContrast) {
+    const gain = 255 / peak;
+    for (let i = 0; i < lifted.length; i++) lifted[i] = Math.min(255, lifted[i] * gain);
+  }
 
   const boxW = box.x1 - box.x0;
   const boxH = box.y1 - box.y0;
@@ -392,8 +426,10 @@ export function prepareImagePixels(rgba: Uint8Array, width: number, height: numb
   const resized = resizeArea(lifted, width, box, outW, outH);
 
   const input = new Uint8Array(PIXELS);
-  const left = Math.floor((IMAGE_SIZE - outW) / 2);
-  const top = Math.floor((IMAGE_SIZE - outH) / 2);
+  // When the padding is odd, the extra pixel goes left and above: that is how the dataset's pictures
+  // are centred (checked on the test set), and a one-pixel shift changes what a dense model sees.
+  const left = Math.ceil((IMAGE_SIZE - outW) / 2);
+  const top = Math.ceil((IMAGE_SIZE - outH) / 2);
   let lit = 0;
   for (let y = 0; y < outH; y++) {
     for (let x = 0; x < outW; x++) {
@@ -422,8 +458,8 @@ function toGrayOnWhite(rgba: Uint8Array, width: number, height: number): Float32
   return gray;
 }
 
-/** Median of the outer ring (about 2% of the shorter side, at least 1 px) and how much of it is near it. */
-function borderStatistics(gray: Float32Array, width: number, height: number): { median: number; uniformFraction: number } {
+/** The outer ring (about 2% of the shorter side, at least 1 px): its median, how much of it is near the median, and its noise. */
+function borderStatistics(gray: Float32Array, width: number, height: number): { median: number; uniformFraction: number; noise: number } {
   const ring = Math.max(1, Math.round(Math.min(width, height) * 0.02));
   const values: number[] = [];
   for (let y = 0; y < height; y++) {
@@ -434,9 +470,22 @@ function borderStatistics(gray: Float32Array, width: number, height: number): { 
   }
   values.sort((a, b) => a - b);
   const median = values[Math.floor(values.length / 2)];
-  let near = 0;
-  for (const v of values) if (Math.abs(v - median) <= UNLIKE_RULES.borderTolerance) near++;
-  return { median, uniformFraction: near / values.length };
+  const deviations: number[] = [];
+  for (const v of values) {
+    const deviation = Math.abs(v - median);
+    if (deviation <= UNLIKE_RULES.borderTolerance) deviations.push(deviation);
+  }
+  deviations.sort((a, b) => a - b);
+  // The background's noise: how far most of the background-coloured border strays from its median.
+  const noise = deviations[Math.floor(deviations.length * 0.9)] ?? 0;
+  return { median, uniformFraction: deviations.length / values.length, noise };
+}
+
+function cropValues(values: Float32Array, width: number, box: Box): Float32Array {
+  const out = new Float32Array((box.x1 - box.x0) * (box.y1 - box.y0));
+  let k = 0;
+  for (let y = box.y0; y < box.y1; y++) for (let x = box.x0; x < box.x1; x++) out[k++] = values[y * width + x];
+  return out;
 }
 
 function percentile(values: Float32Array, q: number): number {
