@@ -331,6 +331,9 @@ export function checkModelArchitecture(modelJson: unknown, file?: string): void 
   if (modelConfig === undefined || typeof className !== 'string') {
     throw invalidModel(file, t('model.json does not describe a Keras/tfjs layers model (no model topology was found).'));
   }
+  if (className !== 'Sequential' && className !== 'Model' && className !== 'Functional') {
+    throw invalidModel(file, t('The model is a {0}; only Sequential and functional layers models can be used.', className));
+  }
   const config = modelConfig.config;
   // Old Sequential files keep the layers as the config itself.
   const layers = (Array.isArray(config) ? config : asObject(config)?.layers) as LayerJson[] | undefined;
@@ -342,7 +345,7 @@ export function checkModelArchitecture(modelJson: unknown, file?: string): void 
     const first = layers[0];
     inputShape = first?.config?.batch_input_shape ?? first?.config?.batch_shape ?? asObject(config)?.build_input_shape;
     outputLayer = layers[layers.length - 1];
-  } else if (className === 'Model' || className === 'Functional') {
+  } else {
     const cfg = asObject(config) ?? {};
     const inputs = cfg.input_layers as unknown[] | undefined;
     const outputs = cfg.output_layers as unknown[] | undefined;
@@ -353,8 +356,6 @@ export function checkModelArchitecture(modelJson: unknown, file?: string): void 
     const inputLayer = layers.find((l) => l.name === inputName || l.config?.name === inputName);
     inputShape = inputLayer?.config?.batch_input_shape ?? inputLayer?.config?.batch_shape;
     outputLayer = layers.find((l) => l.name === outputName || l.config?.name === outputName);
-  } else {
-    throw invalidModel(file, t('The model is a {0}; only Sequential and functional layers models can be used.', className));
   }
 
   if (!isPictureShape(inputShape)) {
