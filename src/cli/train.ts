@@ -148,6 +148,7 @@ function trainInWorker(request: StartRequest, context: CliContext): Promise<numb
         }
         case 'stopped':
           bar.print(t('Stopped after {0} of {1} epochs.', event.history.length, epochs));
+          if (request.saveDir !== undefined) bar.print(t('The model is saved only when training finishes; nothing was saved.'));
           finish(EXIT.interrupted);
           return;
         case 'error':
