@@ -130,6 +130,7 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
       if (seen > 0 && seen < 1) break;
       await page.waitForTimeout(100);
     }
+    await view.locator('#cell-train .progress-box').scrollIntoViewIfNeeded().catch(() => undefined);
     await screenshot('training-progress-dark');
     assert.ok(seen > 0 && seen < 1, `the progress bar was never seen part-way (last value ${seen})`);
   });
