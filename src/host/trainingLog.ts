@@ -4,7 +4,7 @@
  * are the CLI's (src/cli/format.ts), so the log and the terminal read the same.
  */
 import * as vscode from 'vscode';
-import { formatDataSource, formatEpochLine, formatSummary } from '../cli/format';
+import { formatDataSource, formatEpochLine, formatSummary, groupDigits } from '../cli/format';
 import type { TrainingEvent, UserError } from '../shared/messages';
 import type { TrainingSession } from './trainingSession';
 
@@ -74,7 +74,12 @@ export class TrainingLog implements vscode.Disposable {
         this.epochs = event.params.epochs;
         for (const line of formatSummary(event.summary)) channel.info(line);
         channel.info(
-          vscode.l10n.t('Training on {0} images, testing on {1}; {2} batches per epoch.', event.trainCount, event.testCount, event.batchesPerEpoch),
+          vscode.l10n.t(
+            'Training on {0} images, testing on {1}; {2} batches per epoch.',
+            groupDigits(event.trainCount),
+            groupDigits(event.testCount),
+            groupDigits(event.batchesPerEpoch),
+          ),
         );
         return;
       case 'batch':

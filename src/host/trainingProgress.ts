@@ -37,7 +37,7 @@ export function describeProgress(state: DashboardState): string {
     if (totalBytes) return vscode.l10n.t('Downloading {0}: {1}%', file, Math.floor((100 * receivedBytes) / totalBytes));
     return vscode.l10n.t('Downloading {0}…', file);
   }
-  return vscode.l10n.t('Loading the Fashion-MNIST data…');
+  return vscode.l10n.t('Loading the data…');
 }
 
 export class TrainingProgress implements vscode.Disposable {
@@ -112,7 +112,7 @@ export class TrainingProgress implements vscode.Disposable {
   private refresh(): void {
     const state = this.session.current;
     const text = describeProgress(state);
-    this.statusBar.text = `$(sync~spin) ${vscode.l10n.t('Fashion-MNIST {0}', text)}`;
+    this.statusBar.text = `$(sync~spin) ${vscode.l10n.t('Fashion-MNIST: {0}', text)}`;
     this.statusBar.tooltip = vscode.l10n.t('Training Fashion-MNIST. Click to open the dashboard.');
     this.statusBar.accessibilityInformation = { label: vscode.l10n.t('Training Fashion-MNIST: {0}', text) };
     this.statusBar.show();
@@ -134,7 +134,7 @@ export class TrainingProgress implements vscode.Disposable {
       return;
     }
     const accuracy = (100 * last.testAccuracy).toFixed(1);
-    this.statusBar.text = `$(beaker) ${vscode.l10n.t('Fashion-MNIST {0}%', accuracy)}`;
+    this.statusBar.text = `$(beaker) ${vscode.l10n.t('Fashion-MNIST: {0}%', accuracy)}`;
     this.statusBar.tooltip =
       state.status === 'stopped'
         ? vscode.l10n.t('Training was stopped after {0} epochs; test accuracy {1}%. Click to open the dashboard.', state.history.length, accuracy)
