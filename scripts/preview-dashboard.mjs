@@ -419,6 +419,14 @@ async function screenshots(base, dir) {
   return { shots, problems };
 }
 
+if (screenshotLocale !== 'en') {
+  const english = dashboardStrings('en');
+  const local = dashboardStrings(screenshotLocale);
+  const untranslated = Object.keys(english).filter((key) => local[key] === english[key]);
+  console.log(`${screenshotLocale}: ${Object.keys(english).length - untranslated.length} of ${Object.keys(english).length} dashboard strings translated`);
+  for (const key of untranslated) console.log(`  untranslated: ${key}: ${JSON.stringify(english[key])}`);
+}
+
 const server = await startServer();
 const base = `http://127.0.0.1:${server.address().port}`;
 if (screenshotDir) {

@@ -31,12 +31,14 @@ export function evaluateCell(ctx: ViewContext): HTMLElement {
     output.append(waiting(s, 'waitingForEpochs'));
     return section;
   }
-  const testAccuracy = state.predictionAnalysis?.accuracy ?? last.testAccuracy;
+  // The gap is the host's (overfitting.gapPoints); the webview only shows numbers it was sent.
+  const gaps = state.overfitting?.gapPoints ?? [];
+  const lastGap = gaps.length === history.length ? gaps[gaps.length - 1] : undefined;
   output.append(
     h('div', { className: 'accuracy-pair' }, [
       h('p', { className: 'big-number train', text: s.t('evalTrainAccuracy', s.percent(last.accuracy)) }),
-      h('p', { className: 'big-number test', text: s.t('evalTestAccuracy', s.percent(testAccuracy)) }),
-      h('p', { className: 'gap', text: s.t('evalGap', s.signedPoints((last.accuracy - testAccuracy) * 100)) }),
+      h('p', { className: 'big-number test', text: s.t('evalTestAccuracy', s.percent(last.testAccuracy)) }),
+      lastGap !== undefined ? h('p', { className: 'gap', text: s.t('evalGap', s.signedPoints(lastGap)) }) : null,
     ]),
   );
   const analysis = state.overfitting;

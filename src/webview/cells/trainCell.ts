@@ -148,11 +148,11 @@ export class TrainCell {
     this.stats.textContent = this.secondsPerEpochText();
   }
 
+  /** The last finished epoch's duration, as the worker measured it. */
   private secondsPerEpochText(): string {
     const history = this.ctx.state.history;
-    if (history.length === 0) return '';
-    const mean = history.reduce((sum, m) => sum + m.seconds, 0) / history.length;
-    return this.ctx.s.t('secondsPerEpoch', this.ctx.s.fixed(mean, 1));
+    const last = history.reduce<EpochMetrics | undefined>((latest, m) => (!latest || m.epoch > latest.epoch ? m : latest), undefined);
+    return last ? this.ctx.s.t('secondsPerEpoch', this.ctx.s.fixed(last.seconds, 1)) : '';
   }
 
   /** The run's length: from live progress while training, else the settings. */
@@ -189,14 +189,18 @@ export class TrainCell {
 
   private renderTable(): void {
     const { s } = this.ctx;
-    const rows = [...this.ctx.state.history].sort((a, b) => a.epoch - b.epoch).map((m: EpochMetrics) =>
+    const sorted = [...this.ctx.state.history].sort((a, b) => a.epoch - b.epoch);
+    // The gap per epoch comes from the host's analysis, in the same (epoch) order.
+    const gaps = this.ctx.state.overfitting?.gapPoints;
+    const gapAt = (i: number) => (gaps && gaps.length === sorted.length ? s.signedPoints(gaps[i]) : s.t('notAvailable'));
+    const rows = sorted.map((m: EpochMetrics, i) =>
       h('tr', {}, [
         h('th', { text: String(m.epoch), attrs: { scope: 'row' } }),
         h('td', { className: 'num', text: s.fixed(m.loss, 4) }),
         h('td', { className: 'num', text: s.percent(m.accuracy) }),
         h('td', { className: 'num', text: s.fixed(m.testLoss, 4) }),
         h('td', { className: 'num', text: s.percent(m.testAccuracy) }),
-        h('td', { className: 'num', text: s.signedPoints((m.accuracy - m.testAccuracy) * 100) }),
+        h('td', { className: 'num', text: gapAt(i) }),
         h('td', { className: 'num', text: s.fixed(m.seconds, 1) }),
       ]),
     );
