@@ -51,7 +51,15 @@ function copyWasm() {
   }
 }
 
+// The WebP decoder's wasm (@jsquash/webp): src/core/image.ts looks for it beside the bundle, since the
+// packaged extension ships no node_modules.
+function copyWebpDecoder() {
+  const file = 'webp_dec.wasm';
+  cpSync(join(root, 'node_modules/@jsquash/webp/codec/dec', file), join(root, 'dist', file));
+}
+
 copyWasm();
+copyWebpDecoder();
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));

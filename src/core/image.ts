@@ -75,12 +75,12 @@ export async function decodeImageFile(file: string): Promise<DecodedImage> {
   } catch {
     throw new TrainerError(
       'IMAGE_INVALID',
-      t('The file {0} could not be read.', file),
+      t('The file {0} could not be read.', basename(file)),
       file,
       t('Check that the file exists and that you may read it.'),
     );
   }
-  if (size > MAX_FILE_BYTES) throw tooLarge(file, t('The file {0} is {1} MB; images up to 50 MB are accepted.', file, (size / 1048576).toFixed(1)));
+  if (size > MAX_FILE_BYTES) throw tooLarge(file, t('The file {0} is {1} MB; images up to 50 MB are accepted.', basename(file), (size / 1048576).toFixed(1)));
   if (size === 0) throw notAnImage(file);
   const bytes = await readFile(file);
   return decodeImageBytes(bytes, file);
@@ -89,7 +89,7 @@ export async function decodeImageFile(file: string): Promise<DecodedImage> {
 /** Decodes bytes already in memory; `file` is only used to name it in errors. */
 export async function decodeImageBytes(bytes: Uint8Array, file: string): Promise<DecodedImage> {
   if (bytes.byteLength > MAX_FILE_BYTES) {
-    throw tooLarge(file, t('The file {0} is {1} MB; images up to 50 MB are accepted.', file, (bytes.byteLength / 1048576).toFixed(1)));
+    throw tooLarge(file, t('The file {0} is {1} MB; images up to 50 MB are accepted.', basename(file), (bytes.byteLength / 1048576).toFixed(1)));
   }
   const format = detectFormat(bytes);
   if (format === undefined) throw notAnImage(file);
@@ -108,13 +108,13 @@ export async function decodeImageBytes(bytes: Uint8Array, file: string): Promise
   if (width * height > MAX_PIXELS) {
     throw tooLarge(
       file,
-      t('The image {0} is {1} x {2} pixels ({3} megapixels); images up to 50 megapixels are accepted.', file, width, height, ((width * height) / 1e6).toFixed(1)),
+      t('The image {0} is {1} x {2} pixels ({3} megapixels); images up to 50 megapixels are accepted.', basename(file), width, height, ((width * height) / 1e6).toFixed(1)),
     );
   }
 
   let decoded: { width: number; height: number; rgba: Uint8Array };
   try {
-    decoded = await decodePixels(format, bytes);
+    decoded = await decodePixels(format, bytes, file);
   } catch (error) {
     if (error instanceof TrainerError) throw error;
     throw corrupt(file, format);
@@ -154,7 +154,7 @@ export function detectFormat(bytes: Uint8Array): KnownFormat | undefined {
   return undefined;
 }
 
-async function decodePixels(format: SupportedFormat, bytes: Uint8Array): Promise<{ width: number; height: number; rgba: Uint8Array }> {
+async function decodePixels(format: SupportedFormat, bytes: Uint8Array, file: string): Promise<{ width: number; height: number; rgba: Uint8Array }> {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (format) {
     case 'png': {
@@ -177,7 +177,7 @@ async function decodePixels(format: SupportedFormat, bytes: Uint8Array): Promise
       return { width: image.width, height: image.height, rgba: image.data };
     }
     case 'webp': {
-      const image = await decodeWebp(buffer);
+      const image = await decodeWebp(buffer, file);
       return { width: image.width, height: image.height, rgba: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
     }
   }
@@ -214,7 +214,7 @@ async function loadWebpDecoder(): Promise<(data: ArrayBuffer) => Promise<{ width
   return codec.default;
 }
 
-async function decodeWebp(buffer: Buffer): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
+async function decodeWebp(buffer: Buffer, file: string): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
   webpReady ??= loadWebpDecoder();
   let decode;
   try {
@@ -223,8 +223,8 @@ async function decodeWebp(buffer: Buffer): Promise<{ width: number; height: numb
     webpReady = undefined;
     throw new TrainerError(
       'IMAGE_UNSUPPORTED',
-      t('The WebP decoder could not be loaded ({0}).', error instanceof Error ? error.message : String(error)),
-      undefined,
+      t('The WebP image {0} cannot be read: the WebP decoder could not be loaded ({1}).', basename(file), error instanceof Error ? error.message : String(error)),
+      file,
       t('Convert the image to PNG or JPEG, or reinstall the extension.'),
     );
   }
