@@ -36,6 +36,8 @@ const TERMINAL_EVENTS = new Set<TrainingEvent['type']>(['finished', 'stopped', '
 export class TrainingWorker {
   private active: ActiveRun | undefined;
   private cachedModel: CachedModel | undefined;
+  /** The tail of the queue of classify requests (classify never rejects: errors become results). */
+  private classifications: Promise<void> = Promise.resolve();
   private readonly l10nDir = findL10nDir();
 
   constructor(private readonly post: PostToHost) {}
@@ -53,9 +55,13 @@ export class TrainingWorker {
       case 'stop':
         if (this.active?.runId === message.runId) this.active.stopRequested = true;
         return;
-      case 'classify':
-        void this.classify(message.requestId, message.files, message.modelDir, message.locale);
+      case 'classify': {
+        // One classification at a time: a newer model replacing the cached one must not be disposed
+        // while an earlier request is still predicting with it.
+        const { requestId, files, modelDir, locale } = message;
+        this.classifications = this.classifications.then(() => this.classify(requestId, files, modelDir, locale));
         return;
+      }
     }
   }
 

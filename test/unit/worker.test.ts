@@ -214,6 +214,11 @@ test('classify uses the saved model, and a model saved again in the same folder 
     const [b] = await client.classify([image], modelDir, 'en');
     assert.ok(b.ok);
     assert.notDeepEqual(b.probabilities, a.probabilities, 'the new model answers, not the cached old one');
+
+    // Requests that overlap (the dashboard and a right-click at once) all get answers from a live model.
+    await run(client, { ...request({ seed: 3 }), saveDir: modelDir });
+    const overlapping = await Promise.all([1, 2, 3].map(() => client.classify([image], modelDir, 'en')));
+    for (const [result] of overlapping) assert.ok(result.ok, JSON.stringify(result.ok ? '' : result.error));
   } finally {
     client.dispose();
   }
