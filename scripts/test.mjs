@@ -66,9 +66,10 @@ if (parts.has('unit')) {
   add('unit', nodeTestCounts(out, code));
 }
 
-const wantsHost = parts.has('vscode') || parts.has('e2e');
+// code-server is needed for the UI tests always, and for the suite unless a desktop VS Code is named.
+const needsCodeServer = parts.has('e2e') || (parts.has('vscode') && !process.env.VSCODE_EXECUTABLE);
 let hostProblem;
-if (wantsHost && !process.env.VSCODE_EXECUTABLE) {
+if (needsCodeServer) {
   try {
     const { ensureCodeServer } = await import('./vscode-env.mjs');
     ensureCodeServer();
@@ -79,7 +80,7 @@ if (wantsHost && !process.env.VSCODE_EXECUTABLE) {
 
 if (parts.has('vscode')) {
   console.log('\n== in-VS-Code suite (mocha in a real extension host, test/vscode) ==');
-  if (hostProblem) {
+  if (hostProblem && !process.env.VSCODE_EXECUTABLE) {
     add('vscode', { passed: 0, failed: process.env.CI ? 1 : 0, skipped: 1, note: hostProblem });
   } else {
     const { runVscodeSuite } = await import('./vscode-suite.mjs');
