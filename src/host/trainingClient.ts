@@ -132,9 +132,6 @@ export class TrainingClient {
     const run = this.run;
     this.terminateWorker();
     if (run) this.finishRun(run.runId, { type: 'stopped', history: run.history });
-    this.rejectPending(
-      new TrainerError('WORKER_CRASHED', t('The training worker was shut down before it answered.')),
-    );
     this.disposed = true;
     this.eventListeners.clear();
     this.imageListeners.clear();
@@ -214,12 +211,21 @@ export class TrainingClient {
     this.rejectPending(new TrainerError(error.code, error.message, undefined, error.action));
   }
 
+  /** Ends the worker on purpose (dispose, or a stop it did not honour); what it still owed is rejected. */
   private terminateWorker(): void {
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined; // its 'exit' is then ours, not a crash
     worker.removeAllListeners('message');
     void worker.terminate();
+    this.rejectPending(
+      new TrainerError(
+        'WORKER_CRASHED',
+        t('The training worker was shut down before it answered.'),
+        undefined,
+        t('Try again; a fresh worker is used.'),
+      ),
+    );
   }
 
   private finishRun(runId: number, event: TrainingEvent): void {

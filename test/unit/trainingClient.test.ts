@@ -48,6 +48,7 @@ parentPort.on('message', (m) => {
     parentPort.postMessage({ type: 'event', runId: m.runId, event: { type: 'stopped', history: [] } });
   } else if (m.type === 'classify') {
     if (mode === 'exitOnClassify') process.exit(4);
+    if (process.env.FAKE_SILENT_CLASSIFY) return;
     parentPort.postMessage({ type: 'classified', requestId: m.requestId, results: m.files.map((file) => ({ ok: false, file, error: { code: 'NO_MODEL', message: 'none' } })) });
   }
 });
@@ -240,6 +241,21 @@ test('a worker file that cannot be loaded ends the run with WORKER_CRASHED inste
     const last = (await done).at(-1);
     assert.ok(last?.type === 'error' && last.error.code === 'WORKER_CRASHED', JSON.stringify(last));
     assert.equal(c.isRunning, false);
+  } finally {
+    c.dispose();
+  }
+});
+
+test('a classification in flight when a deaf worker is terminated on stop is rejected, not left hanging', async () => {
+  const c = new TrainingClient({ workerPath: fakeWorker, env: { ...process.env, FAKE_MODE: 'deaf', FAKE_SILENT_CLASSIFY: '1' }, stopTimeoutMs: 200 });
+  try {
+    let runId = 0;
+    const done = runEvents(c, () => runId);
+    runId = c.start(request);
+    const classification = c.classify(['/a.png'], dir, 'en');
+    c.stop();
+    assert.equal((await done).at(-1)?.type, 'stopped');
+    await assert.rejects(classification, (error: unknown) => error instanceof TrainerError && error.code === 'WORKER_CRASHED');
   } finally {
     c.dispose();
   }
