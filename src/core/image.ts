@@ -54,8 +54,53 @@ const SUPPORTED_LIST = 'PNG, JPEG, GIF, BMP, WebP';
  */
 export async function prepareImageFile(file: string): Promise<PreparedImage> {
   const decoded = await decodeImageFile(file);
-  const prepared = prepareImagePixels(decoded.rgba, decoded.width, decoded.height, { lossy: decoded.format === 'jpeg' || decoded.format === 'webp' });
-  return { ...prepared, thumbnail: makeThumbnail(decoded.rgba, decoded.width, decoded.height) };
+  // A 28x28 input and a 128 px thumbnail need no more than ANALYSIS_SIZE pixels a side; shrinking a big
+  // photo first keeps the arithmetic below (a few float copies of the picture) small.
+  const reduced = reduceForAnalysis(decoded.rgba, decoded.width, decoded.height);
+  const prepared = prepareImagePixels(reduced.rgba, reduced.width, reduced.height, { lossy: decoded.format === 'jpeg' || decoded.format === 'webp' });
+  return { ...prepared, thumbnail: makeThumbnail(reduced.rgba, reduced.width, reduced.height) };
+}
+
+/** Longer side above which a picture is shrunk before it is analysed. */
+export const ANALYSIS_SIZE = 1024;
+
+/**
+ * Shrinks a picture whose longer side exceeds ANALYSIS_SIZE by averaging k x k blocks (k the smallest
+ * whole factor that fits), weighting colour by opacity so transparent pixels lend no colour to their
+ * neighbours. Smaller pictures are returned as they are.
+ */
+export function reduceForAnalysis(rgba: Uint8Array, width: number, height: number): { width: number; height: number; rgba: Uint8Array } {
+  const k = Math.ceil(Math.max(width, height) / ANALYSIS_SIZE);
+  if (k <= 1) return { width, height, rgba };
+  const outW = Math.ceil(width / k);
+  const outH = Math.ceil(height / k);
+  const out = new Uint8Array(outW * outH * 4);
+  // One row of output blocks at a time: sums of r*a, g*a, b*a, a and the pixel count per block.
+  const sums = new Float64Array(outW * 5);
+  for (let by = 0; by < outH; by++) {
+    sums.fill(0);
+    const yEnd = Math.min(height, (by + 1) * k);
+    for (let y = by * k; y < yEnd; y++) {
+      for (let x = 0; x < width; x++) {
+        const p = (y * width + x) * 4;
+        const s = Math.floor(x / k) * 5;
+        const a = rgba[p + 3];
+        sums[s] += rgba[p] * a;
+        sums[s + 1] += rgba[p + 1] * a;
+        sums[s + 2] += rgba[p + 2] * a;
+        sums[s + 3] += a;
+        sums[s + 4] += 1;
+      }
+    }
+    for (let bx = 0; bx < outW; bx++) {
+      const s = bx * 5;
+      const o = (by * outW + bx) * 4;
+      const alphaSum = sums[s + 3];
+      for (let c = 0; c < 3; c++) out[o + c] = alphaSum > 0 ? Math.round(sums[s + c] / alphaSum) : 0;
+      out[o + 3] = Math.round(alphaSum / sums[s + 4]);
+    }
+  }
+  return { width: outW, height: outH, rgba: out };
 }
 
 export interface DecodedImage {

@@ -12,6 +12,7 @@ import {
   MAX_FILE_BYTES,
   prepareImageFile,
   prepareImagePixels,
+  reduceForAnalysis,
   webpWasmPath,
 } from '../../src/core/image';
 import { DATA_DIR, fixture, readOriginals, readSplit } from './imageFixtures';
@@ -203,6 +204,41 @@ describe('prepareImageFile', () => {
   test('the WebP decoder is found in the package folder when not beside the bundle', () => {
     const path = webpWasmPath();
     assert.ok(path !== undefined && existsSync(path));
+  });
+});
+
+describe('reduceForAnalysis', () => {
+  test('pictures up to 1024 px a side are left alone', () => {
+    const rgba = new Uint8Array(1024 * 10 * 4);
+    assert.equal(reduceForAnalysis(rgba, 1024, 10).rgba, rgba);
+  });
+
+  test('a big picture is shrunk by whole blocks, transparent pixels lending no colour', () => {
+    // 3000 x 6: blocks of 3; each block holds one transparent white pixel and two opaque blue ones.
+    const width = 3000;
+    const height = 6;
+    const rgba = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) rgba.set(i % 3 === 0 ? [255, 255, 255, 0] : [0, 0, 200, 255], i * 4);
+    const small = reduceForAnalysis(rgba, width, height);
+    assert.deepEqual([small.width, small.height], [1000, 2]);
+    assert.deepEqual(Array.from(small.rgba.subarray(0, 4)), [0, 0, 200, 170]);
+  });
+
+  test('a dataset picture enlarged to 2240 px and shrunk again is still close to the original', () => {
+    const side = 2240;
+    const gray = picture(7);
+    const rgba = new Uint8Array(side * side * 4);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const v = 255 - gray[Math.floor((y * 28) / side) * 28 + Math.floor((x * 28) / side)];
+        rgba.set([v, v, v, 255], (y * side + x) * 4);
+      }
+    }
+    const small = reduceForAnalysis(rgba, side, side);
+    assert.equal(small.width, 747);
+    const prepared = prepareImagePixels(small.rgba, small.width, small.height);
+    assert.equal(prepared.inverted, true);
+    assert.ok(meanAbsoluteDifference(prepared.input, gray) < 12);
   });
 });
 
