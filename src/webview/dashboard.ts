@@ -133,6 +133,8 @@ export class Dashboard {
       this.cellsContainer,
     ]);
     this.root.removeAttribute('aria-busy');
+    // The previous state's canvases are off the page now; stop drawing into them.
+    this.images.forgetDetached();
 
     if (focusKey) this.root.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
     if (this.firstRender) {

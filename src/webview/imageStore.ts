@@ -63,7 +63,7 @@ export class ImageStore {
     this.waiting.clear();
   }
 
-  /** Canvases removed from the page no longer need drawing. */
+  /** Canvases removed from the page no longer need drawing. Call only when the current canvases are attached. */
   forgetDetached(): void {
     for (const [index, set] of this.waiting) {
       for (const canvas of set) if (!canvas.isConnected) set.delete(canvas);

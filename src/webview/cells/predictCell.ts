@@ -112,7 +112,8 @@ export class PredictCell {
 
     const tiles = current.indices.map((index) => this.tile(index));
     replaceChildren(this.grid, tiles.map((tile) => h('li', {}, [tile])));
-    images.forgetDetached();
+    // Only prune when this grid is on the page: while a new state is being built, nothing is attached yet.
+    if (this.grid.isConnected) images.forgetDetached();
     images.request(current.indices);
     rovingFocus(this.grid, tiles, () => columnsOnFirstRow(tiles));
     if (focusGrid) tiles[0]?.focus();
