@@ -1,12 +1,13 @@
 /**
- * The fast training path on the tfjs wasm backend. Per step: the batch and its transpose are
- * uploaded, tfjs runs the two large matMuls on XNNPACK, and the rest of the step is three calls into
- * the kernels of wasmKernels.ts, which work in place in the same memory: nothing is read back.
+ * The fast training path on the tfjs wasm backend: a whole step is four calls into the kernels of
+ * wasmKernels.ts (forward, head, W1's gradient fused with its Adam update, Adam for the small
+ * parameters), working in the backend's heap on buffers allocated once. No tensor is created and
+ * nothing is read back during an epoch; the batch is gathered from the uint8 images straight into
+ * the heap. The weights go back into tfjs tensors only to evaluate, predict and save.
  *
- * Orientation matters. tfjs's wasm matMul hands its right operand to XNNPACK as packed weights and
- * caches that packing by tensor id, so a right operand changed in place would be read stale. So the
- * weights go on the left and the fresh batch on the right: a1ᵀ = W1ᵀ·xᵀ and dW1ᵀ = dz1ᵀ·x, and W1 is
- * kept (and updated by Adam) transposed, as W1ᵀ (H×784).
+ * (tfjs's own wasm matMul is fast, but it caches its right operand's packing by tensor id, so it
+ * cannot take weights updated in place, and each fresh operand costs a packing pass; the kernels here
+ * also skip background pixels, which contribute exact zeros.)
  *
  * The math is the same as OpsTrainer's (and Keras's); the unit tests check both against
  * LayersModel.trainOnBatch.
@@ -17,13 +18,13 @@ import type { Tf } from './backend';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from './model';
 import {
   evaluateWeights,
-  gatherBatch,
+  PIXEL_TO_UNIT,
   type ImageSplit,
   type RunningMetrics,
   type Trainer,
   type TrainerOptions,
 } from './trainer';
-import { instantiateKernels, SMALL_BLOCK_FLOATS, type TrainingKernels } from './wasmKernels';
+import { COLUMN_BLOCK, instantiateKernels, SMALL_BLOCK_FLOATS, type TrainingKernels } from './wasmKernels';
 
 /** The parts of the tfjs wasm backend this path relies on (not public API, so checked at start). */
 interface WasmBackendInternals {
@@ -57,18 +58,9 @@ export function heapFloats(tf: Tf, tensor: Tensor): Float32Array | undefined {
   return new Float32Array(memory.buffer, entry.memoryOffset, tensor.size);
 }
 
-/** Whether the fast path can run here: the wasm backend, and a hidden layer whose width fills SIMD lanes. */
+/** Whether the fast path can run here: the wasm backend, and a hidden width made of whole 32-column blocks. */
 export function canUseWasmKernels(tf: Tf, hiddenUnits: number): boolean {
-  return hiddenUnits % 4 === 0 && wasmInternals(tf) !== undefined;
-}
-
-/** Reused host buffers for one batch size; the tensors made from them are fresh every step. */
-interface BatchBuffers {
-  x: Float32Array;
-  xT: Float32Array;
-  labels: Int32Array;
-  /** dz1ᵀ (H×size): the left operand of the second matMul, rewritten in place every step. */
-  dz1T: Tensor;
+  return hiddenUnits % COLUMN_BLOCK === 0 && wasmInternals(tf) !== undefined;
 }
 
 export class WasmKernelTrainer implements Trainer {
@@ -84,9 +76,9 @@ export class WasmKernelTrainer implements Trainer {
   private readonly beta2: number;
   private readonly epsilon: number;
   private readonly epsilonForm: 'keras' | 'tfjs';
-  /** W1ᵀ (H×784), a tensor because tfjs's matMul reads it; updated in place by Adam. */
-  private readonly w1T: Tensor;
   private readonly pointers: number[] = [];
+  /** W1 (784×H) and its Adam moments. */
+  private readonly w1: number;
   private readonly mW1: number;
   private readonly vW1: number;
   /** [b1 | W2ᵀ | b2], their gradients, and their Adam moments. */
@@ -98,8 +90,19 @@ export class WasmKernelTrainer implements Trainer {
   private readonly labels: number;
   private readonly hBuffer: number;
   private readonly zBuffer: number;
+  private readonly dz1Buffer: number;
+  /** Per sample, its non-zero pixels (W1 row offset, value) and their count; see the forward kernel. */
+  private readonly sampleRows: number;
+  private readonly sampleValues: number;
+  private readonly sampleCounts: number;
+  /** Per pixel, the samples where it is not zero (dz1 row offset, value) and their count. */
+  private readonly pixelRows: number;
+  private readonly pixelValues: number;
+  private readonly pixelCounts: number;
+  /** The batch's images (uint8) and the byte -> 0..1 table the gather kernel reads. */
+  private readonly batchImages: number;
+  private readonly pixelTable: number;
   private readonly maxBatch: number;
-  private readonly batches = new Map<number, BatchBuffers>();
   private step = 0;
   private samples = 0;
 
@@ -119,16 +122,12 @@ export class WasmKernelTrainer implements Trainer {
 
     const [w1, b1, w2, b2] = model.getWeights().map((w) => w.dataSync() as Float32Array);
     const hidden = b1.length;
-    if (hidden % 4 !== 0) throw new Error('The wasm kernels need a hidden width that is a multiple of 4.');
+    if (hidden % COLUMN_BLOCK !== 0) throw new Error('The wasm kernels need a hidden width that is a multiple of 32.');
     this.hidden = hidden;
     this.smallFloats = SMALL_BLOCK_FLOATS(hidden);
-    // A fresh tensor, never a clone: clones share memory with the model's variable, and this one is written in place.
-    const w1T = new Float32Array(PIXELS * hidden);
-    for (let k = 0; k < PIXELS; k++) {
-      for (let j = 0; j < hidden; j++) w1T[j * PIXELS + k] = w1[k * hidden + j];
-    }
-    this.w1T = tf.tensor2d(w1T, [hidden, PIXELS]);
     const w1Floats = PIXELS * hidden;
+    this.w1 = this.allocate(w1Floats);
+    this.floats(this.w1, w1Floats).set(w1);
     this.mW1 = this.allocate(w1Floats);
     this.vW1 = this.allocate(w1Floats);
     this.small = this.allocate(this.smallFloats);
@@ -139,6 +138,16 @@ export class WasmKernelTrainer implements Trainer {
     this.labels = this.allocate(this.maxBatch);
     this.hBuffer = this.allocate(this.maxBatch * hidden);
     this.zBuffer = this.allocate(this.maxBatch * NUM_CLASSES);
+    this.dz1Buffer = this.allocate(this.maxBatch * hidden);
+    this.sampleRows = this.allocate(this.maxBatch * PIXELS);
+    this.sampleValues = this.allocate(this.maxBatch * PIXELS);
+    this.sampleCounts = this.allocate(this.maxBatch);
+    this.pixelRows = this.allocate(this.maxBatch * PIXELS);
+    this.pixelValues = this.allocate(this.maxBatch * PIXELS);
+    this.pixelCounts = this.allocate(PIXELS);
+    this.batchImages = this.allocate(Math.ceil((this.maxBatch * PIXELS) / 4));
+    this.pixelTable = this.allocate(PIXEL_TO_UNIT.length);
+    this.floats(this.pixelTable, PIXEL_TO_UNIT.length).set(PIXEL_TO_UNIT);
     const block = this.floats(this.small, this.smallFloats);
     block.set(b1, 0);
     for (let j = 0; j < hidden; j++) {
@@ -166,49 +175,39 @@ export class WasmKernelTrainer implements Trainer {
     return new Float32Array(this.memory.buffer, pointer, count);
   }
 
-  private offset(tensor: Tensor): number {
-    const entry = this.backend.dataIdMap.get(tensor.dataId);
-    if (entry === undefined) throw new Error('A tensor of the training step is not in the wasm heap.');
-    return entry.memoryOffset;
-  }
-
-  private batchBuffers(size: number): BatchBuffers {
-    let buffers = this.batches.get(size);
-    if (buffers === undefined) {
-      buffers = {
-        x: new Float32Array(size * PIXELS),
-        xT: new Float32Array(size * PIXELS),
-        labels: new Int32Array(size),
-        dz1T: this.tf.zeros([this.hidden, size]),
-      };
-      this.batches.set(size, buffers);
+  /**
+   * Copies images `order[start..start+size)` (uint8) and their labels into the heap, and has the
+   * gather kernel build the lists of non-zero pixels the forward and backward kernels read. The data
+   * set itself stays in JS, in uint8.
+   */
+  private gather(split: ImageSplit, order: ArrayLike<number>, start: number, size: number): void {
+    const bytes = new Uint8Array(this.memory.buffer);
+    const labels = new Int32Array(this.memory.buffer, this.labels, size);
+    for (let s = 0; s < size; s++) {
+      const index = order[start + s];
+      bytes.set(split.images.subarray(index * PIXELS, (index + 1) * PIXELS), this.batchImages + s * PIXELS);
+      labels[s] = split.labels[index];
     }
-    return buffers;
+    this.kernels.gather(size, this.hidden, this.batchImages, this.pixelTable, this.sampleRows, this.sampleValues, this.sampleCounts, this.pixelRows, this.pixelValues, this.pixelCounts);
   }
 
   trainBatch(split: ImageSplit, order: ArrayLike<number>, start: number, size: number): void {
     if (size > this.maxBatch) throw new Error(`Batch of ${size} is larger than the trainer's ${this.maxBatch}.`);
-    const tf = this.tf;
     const k = this.kernels;
-    const b = this.batchBuffers(size);
-    gatherBatch(split, order, start, size, b.x, 0, b.xT, 0, b.labels, 0);
-    new Int32Array(this.memory.buffer, this.labels, size).set(b.labels);
-    // Fresh tensors (wasm copies the data into its heap at once, so the buffers can be reused).
-    const x = tf.tensor2d(b.x, [size, PIXELS]);
-    const xT = tf.tensor2d(b.xT, [PIXELS, size]);
+    this.gather(split, order, start, size);
 
     this.step += 1;
     const t = this.step;
     const alpha = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
     const epsilon = this.epsilonForm === 'keras' ? this.epsilon : this.epsilon * Math.sqrt(1 - this.beta2 ** t);
-
-    const a1T = tf.matMul(this.w1T, xT);
-    k.head(size, this.hidden, this.offset(a1T), this.small, this.labels, this.hBuffer, this.zBuffer, this.offset(b.dz1T), this.smallGrad, this.stats, 1 / size);
-    const dW1T = tf.matMul(b.dz1T, x);
     const [b1, b2] = [this.beta1, this.beta2];
-    k.adam(this.offset(this.w1T), this.offset(dW1T), this.mW1, this.vW1, PIXELS * this.hidden, alpha, b1, 1 - b1, b2, 1 - b2, epsilon);
+    const hidden = this.hidden;
+
+    // b1 is the first part of the small parameter block.
+    k.forward(size, hidden, this.sampleRows, this.sampleValues, this.sampleCounts, this.w1, this.small, this.hBuffer);
+    k.head(size, hidden, 0, this.small, this.labels, this.hBuffer, this.zBuffer, this.dz1Buffer, this.smallGrad, this.stats, 1 / size);
+    k.backwardAdam(size, hidden, this.pixelRows, this.pixelValues, this.pixelCounts, this.dz1Buffer, this.w1, this.mW1, this.vW1, alpha, b1, 1 - b1, b2, 1 - b2, epsilon);
     k.adam(this.small, this.smallGrad, this.mSmall, this.vSmall, this.smallFloats, alpha, b1, 1 - b1, b2, 1 - b2, epsilon);
-    for (const tensor of [x, xT, a1T, dW1T]) tensor.dispose();
     this.samples += size;
   }
 
@@ -237,7 +236,8 @@ export class WasmKernelTrainer implements Trainer {
   private withWeightTensors<T>(use: (weights: Tensor[]) => T): T {
     const tf = this.tf;
     const [b1, w2, b2] = this.smallWeights();
-    const tensors = [tf.transpose(this.w1T), tf.tensor1d(b1), tf.tensor2d(w2, [this.hidden, NUM_CLASSES]), tf.tensor1d(b2)];
+    const w1 = this.floats(this.w1, PIXELS * this.hidden).slice();
+    const tensors = [tf.tensor2d(w1, [PIXELS, this.hidden]), tf.tensor1d(b1), tf.tensor2d(w2, [this.hidden, NUM_CLASSES]), tf.tensor1d(b2)];
     try {
       return use(tensors);
     } finally {
@@ -258,9 +258,6 @@ export class WasmKernelTrainer implements Trainer {
   }
 
   dispose(): void {
-    this.w1T.dispose();
-    for (const buffers of this.batches.values()) buffers.dz1T.dispose();
-    this.batches.clear();
     for (const pointer of this.pointers.splice(0)) this.backend.wasm._free(pointer);
   }
 }

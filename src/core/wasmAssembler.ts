@@ -71,6 +71,7 @@ export const f32Const = (value: number): Code => [0x43, ...f32Bytes(value)];
 
 // --- Memory (natural alignment hints; addresses are byte offsets) --------------------------------
 export const i32Load = (offset = 0): Code => [0x28, 2, ...uleb(offset)];
+export const i32Load8U = (offset = 0): Code => [0x2d, 0, ...uleb(offset)];
 export const f32Load = (offset = 0): Code => [0x2a, 2, ...uleb(offset)];
 export const f64Load = (offset = 0): Code => [0x2b, 3, ...uleb(offset)];
 export const i32Store = (offset = 0): Code => [0x36, 2, ...uleb(offset)];
@@ -83,10 +84,12 @@ export const i32Sub: Code = [0x6b];
 export const i32Mul: Code = [0x6c];
 export const i32And: Code = [0x71];
 export const i32Shl: Code = [0x74];
+export const i32ShrS: Code = [0x75];
 export const i32Eq: Code = [0x46];
 export const i32LtS: Code = [0x48];
 export const i32GeS: Code = [0x4e];
 export const f32Gt: Code = [0x5e];
+export const f32Ne: Code = [0x5c];
 export const f32Abs: Code = [0x8b];
 export const f32Neg: Code = [0x8c];
 export const f32Sqrt: Code = [0x91];
