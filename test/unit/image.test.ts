@@ -173,6 +173,24 @@ describe('prepareImageFile', () => {
     assert.deepEqual(small.thumbnail.rgba, decoded.rgba);
   });
 
+  test('a JPEG with EXIF orientation 6 (a phone held upright) is turned before it is prepared', async () => {
+    const plain = readFileSync(fixture('dark-90x140-04.jpg'));
+    // APP1 "Exif": a big-endian TIFF header and one IFD entry, Orientation (0x0112) = 6.
+    const exif = Buffer.from([
+      0xff, 0xe1, 0x00, 0x22, 0x45, 0x78, 0x69, 0x66, 0x00, 0x00,
+      0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08,
+      0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00,
+    ]);
+    const rotatedFile = join(temp, 'rotated.jpg');
+    writeFileSync(rotatedFile, Buffer.concat([plain.subarray(0, 2), exif, plain.subarray(2)]));
+    const upright = await decodeImageFile(fixture('dark-90x140-04.jpg'));
+    const turned = await decodeImageFile(rotatedFile);
+    assert.deepEqual([upright.width, upright.height], [90, 140]);
+    assert.deepEqual([turned.width, turned.height], [140, 90]);
+    assert.deepEqual(turned.rgba, applyExifOrientation(upright.rgba, 90, 140, 6).rgba);
+  });
+
   test('the format comes from the content, not the name', async () => {
     const renamed = join(temp, 'actually-a-jpeg.png');
     copyFileSync(fixture('light-112-02.jpg'), renamed);
