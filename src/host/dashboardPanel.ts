@@ -177,6 +177,9 @@ class DashboardPanel {
    */
   private post(message: HostToWebview): void {
     if (this.disposed || !this.panel.visible) return;
+    // A page still loading will render the whole state when it says `ready`, which resets its scroll:
+    // scroll again after that.
+    if (message.type === 'reveal' && !this.ready) this.pendingReveal = message.cell;
     this.panel.webview.postMessage(message).then(undefined, () => undefined); // rejects only if the panel closed meanwhile
     this.posted(message);
   }

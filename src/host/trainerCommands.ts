@@ -255,10 +255,15 @@ export class TrainerCommands implements DashboardIntents, vscode.Disposable {
     const others = results.length - 1;
     let message =
       others === 0
-        ? vscode.l10n.t('{0} looks like a {1} ({2}).', name, className, probability)
-        : vscode.l10n.t('{0} looks like a {1} ({2}), and {3} more results are in the dashboard.', name, className, probability, others);
+        ? vscode.l10n.t('{0}: most likely {1} ({2}).', name, className, probability)
+        : vscode.l10n.t('{0}: most likely {1} ({2}). {3} more results are in the dashboard.', name, className, probability, others);
     if (first.warnings.includes('lowConfidence')) message += ' ' + vscode.l10n.t('The model is not sure about this one.');
-    if (failures.length > 0) message += ' ' + vscode.l10n.t('{0} of {1} files could not be classified.', failures.length, results.length);
+    if (failures.length === 1) {
+      const failure = failures[0];
+      message += ' ' + vscode.l10n.t('{0} could not be classified: {1}', vscode.workspace.asRelativePath(failure.file), failure.error.message);
+    } else if (failures.length > 1) {
+      message += ' ' + vscode.l10n.t('{0} of {1} files could not be classified; the dashboard says why for each.', failures.length, results.length);
+    }
     const notify = failures.length > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void notify(message, show).then((choice) => {
       if (choice === show) this.dashboard.show('classify');
