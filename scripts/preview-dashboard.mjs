@@ -375,6 +375,17 @@ async function screenshots(base, dir) {
     const focused = await p.evaluate(() => document.activeElement?.getAttribute('data-index'));
     const second = await p.evaluate(() => document.querySelectorAll('.prediction-grid .tile')[1]?.getAttribute('data-index'));
     if (focused !== second) problems.push(`keyboard: ArrowRight moved focus to ${focused}, expected ${second}`);
+    // Rebuilt controls keep keyboard focus: the filter select changed by arrow key, the Next page button.
+    await p.focus('#grid-filter');
+    await p.keyboard.press('ArrowDown');
+    await p.waitForTimeout(100);
+    const afterSelect = await p.evaluate(() => [document.activeElement?.id, document.querySelector('#grid-filter')?.value]);
+    if (afterSelect[0] !== 'grid-filter') problems.push(`keyboard: focus left the filter after a change (${afterSelect.join(', ')})`);
+    await p.focus('[data-focus-key="page-next"]');
+    await p.keyboard.press('Enter');
+    await p.waitForTimeout(100);
+    const afterPage = await p.evaluate(() => document.activeElement?.getAttribute('data-focus-key'));
+    if (afterPage !== 'page-next' && afterPage !== 'page-prev') problems.push(`keyboard: focus after Next page is on ${afterPage}`);
     await context.close();
   }
   {

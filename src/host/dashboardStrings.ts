@@ -89,6 +89,7 @@ export function dashboardStrings(): DashboardStrings {
     progressSpeed: vscode.l10n.t('{0} samples/s'),
     progressRunning: vscode.l10n.t('Running loss {0}, accuracy {1}'),
     secondsPerEpoch: vscode.l10n.t('{0} s per epoch'),
+    epochAnnounce: vscode.l10n.t('Epoch {0} of {1} finished: training accuracy {2}, test accuracy {3}.'),
     overallProgressLabel: vscode.l10n.t('Progress of the whole run'),
     batchProgressLabel: vscode.l10n.t('Progress of this epoch'),
     durationSeconds: vscode.l10n.t('{0} s'),

@@ -162,7 +162,7 @@ export class Dashboard {
     if (!ctx) return;
     ctx.state.history = [...ctx.state.history.filter((m) => m.epoch !== message.metrics.epoch), message.metrics];
     ctx.state.overfitting = message.overfitting;
-    this.trainCell?.epochAdded();
+    this.trainCell?.epochAdded(message.metrics);
     const next = evaluateCell(ctx);
     this.evaluateSection?.replaceWith(next);
     this.evaluateSection = next;

@@ -42,6 +42,21 @@ export function replaceChildren(parent: Element, children: Child[]): void {
   parent.replaceChildren(fragment);
 }
 
+/**
+ * Like replaceChildren, but when focus was inside `parent` on an element with a `data-focus-key`, the new
+ * element with the same key gets it back (or `fallback`'s when that one is gone or disabled): rebuilding a
+ * control must not drop a keyboard user's focus onto the page body.
+ */
+export function replaceKeepingFocus(parent: Element, children: Child[], fallback?: () => HTMLElement | undefined): void {
+  const active = document.activeElement;
+  const key = active && parent.contains(active) ? active.getAttribute('data-focus-key') : null;
+  replaceChildren(parent, children);
+  if (!key) return;
+  const again = parent.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`);
+  if (again && !again.hasAttribute('disabled')) again.focus();
+  else fallback?.()?.focus();
+}
+
 /** A simple table: caption, header row, body rows. Cells may be nodes or text. */
 export function table(caption: string, headers: string[], rows: Child[][], className = 'data-table', numericColumns: number[] = []): HTMLTableElement {
   const numeric = (i: number) => (numericColumns.includes(i) ? 'num' : undefined);

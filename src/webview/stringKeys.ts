@@ -76,6 +76,7 @@ export const DASHBOARD_STRING_KEYS = [
   'progressSpeed',
   'progressRunning',
   'secondsPerEpoch',
+  'epochAnnounce',
   'overallProgressLabel',
   'batchProgressLabel',
   'durationSeconds',

@@ -5,7 +5,7 @@
 import { NUM_CLASSES } from '../../shared/messages';
 import type { Predictions } from '../../shared/messages';
 import * as code from '../codeSnippets';
-import { h, replaceChildren } from '../dom';
+import { h, replaceChildren, replaceKeepingFocus } from '../dom';
 import { grayCanvas } from '../pixels';
 import { filterPredictions, pageOf, sameFilter, type GridFilter } from '../predictionFilter';
 import { probabilityBars } from '../probabilityBars';
@@ -38,7 +38,9 @@ export class PredictCell {
     this.filterBar = h('div', { className: 'filter-bar' });
     this.pager = h('div', { className: 'pager' });
     this.grid = h('ul', { className: 'prediction-grid', attrs: { 'aria-label': s.t('gridAria') } });
-    this.detail = h('section', { className: 'detail', attrs: { 'aria-live': 'polite' } });
+    // Not a live region: opening a detail moves focus to its heading, which is announced; a live region
+    // would read the whole probability table aloud on every selection.
+    this.detail = h('section', { className: 'detail', attrs: { 'aria-label': s.t('probCaption') } });
     if (!this.predictions || this.predictions.count === 0) {
       frame.output.append(waiting(s, 'waitingForPredictions'));
       return;
@@ -84,7 +86,7 @@ export class PredictCell {
     };
     kindSelect.addEventListener('change', () => this.applyFilter(read(), 0, true));
     classSelect.addEventListener('change', () => this.applyFilter(read(), 0, true));
-    replaceChildren(this.filterBar, [
+    replaceKeepingFocus(this.filterBar, [
       h('label', { text: s.t('filterLabel'), attrs: { for: 'grid-filter' } }),
       kindSelect,
       h('label', { text: s.t('filterClassLabel'), attrs: { for: 'grid-class' } }),
@@ -103,12 +105,12 @@ export class PredictCell {
     }
     const prev = h('button', { className: 'secondary', text: `‹ ${s.t('pagePrev')}`, attrs: { type: 'button', disabled: current.page === 0, 'data-focus-key': 'page-prev' }, on: { click: () => this.showPage(current.page - 1, false) } });
     const next = h('button', { className: 'secondary', text: `${s.t('pageNext')} ›`, attrs: { type: 'button', disabled: current.page >= current.pageCount - 1, 'data-focus-key': 'page-next' }, on: { click: () => this.showPage(current.page + 1, false) } });
-    replaceChildren(this.pager, [
+    replaceKeepingFocus(this.pager, [
       h('span', { className: 'grid-count', text: current.total === 0 ? s.t('gridEmpty') : s.t('gridCount', s.int(current.first), s.int(current.last), s.int(current.total)), attrs: { role: 'status' } }),
       prev,
       h('span', { className: 'page-of', text: s.t('pageOf', s.int(current.page + 1), s.int(current.pageCount)) }),
       next,
-    ]);
+    ], () => [prev, next].find((b) => !b.disabled));
 
     const tiles = current.indices.map((index) => this.tile(index));
     replaceChildren(this.grid, tiles.map((tile) => h('li', {}, [tile])));

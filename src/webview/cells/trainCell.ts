@@ -41,6 +41,8 @@ export class TrainCell {
   private readonly stats: HTMLElement;
   private readonly tableBody: HTMLTableSectionElement;
   private readonly charts: EpochChart[] = [];
+  /** Polite live region: a screen reader hears each finished epoch, not every progress tick. */
+  private readonly announcer: HTMLElement;
 
   constructor(private readonly ctx: ViewContext) {
     const { s, state } = ctx;
@@ -62,10 +64,12 @@ export class TrainCell {
     this.batchLabel = h('span', { className: 'progress-label', attrs: { id: 'batch-progress-label' } });
     this.batchBar = h('progress', { attrs: { 'aria-label': s.t('batchProgressLabel'), 'aria-describedby': 'batch-progress-label', max: 1, value: 0 } });
     this.stats = h('p', { className: 'progress-stats', attrs: { 'aria-live': 'off' } });
+    this.announcer = h('p', { className: 'visually-hidden', attrs: { 'aria-live': 'polite', role: 'status' } });
     this.progressBox = h('div', { className: 'progress-box' }, [
       h('div', { className: 'progress-row' }, [this.epochLabel, this.overallBar]),
       h('div', { className: 'progress-row' }, [this.batchLabel, this.batchBar]),
       this.stats,
+      this.announcer,
     ]);
 
     const chartBoxes = (['accuracy', 'loss'] as const).map((metric) => {
@@ -181,7 +185,11 @@ export class TrainCell {
   }
 
   /** A new epoch arrived: the table gets a row, the charts a point. The history is the context's. */
-  epochAdded(): void {
+  epochAdded(metrics?: EpochMetrics): void {
+    if (metrics) {
+      const { s } = this.ctx;
+      this.announcer.textContent = s.t('epochAnnounce', metrics.epoch, this.totalEpochs(), s.percent(metrics.accuracy), s.percent(metrics.testAccuracy));
+    }
     this.renderTable();
     for (const chart of this.charts) chart.setHistory(this.ctx.state.history, this.totalEpochs());
     if (this.ctx.state.status !== 'training') this.showIdleProgress();
