@@ -70,7 +70,11 @@ function trainInWorker(request: StartRequest, context: CliContext): Promise<numb
   let interrupts = 0;
 
   return new Promise<number>((resolveExit) => {
+    let done = false;
     const finish = (code: number) => {
+      // Once only: disposing the client below reports `stopped` for a run cut short, which lands here again.
+      if (done) return;
+      done = true;
       process.off('SIGINT', onInterrupt);
       bar.clear();
       client.dispose();
