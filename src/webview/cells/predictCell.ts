@@ -142,7 +142,7 @@ export class PredictCell {
     }, [
       canvas,
       h('span', { className: 'tile-mark', text: correct ? '✓' : '✗', attrs: { 'aria-hidden': 'true' } }),
-      h('span', { className: 'tile-predicted', attrs: { 'aria-hidden': 'true' } }, [h('span', { className: 'tile-class', text: s.className(predicted) }), h('span', { className: 'tile-confidence', text: s.percent(confidence, 0) })]),
+      h('span', { className: 'tile-predicted', attrs: { 'aria-hidden': 'true' } }, [h('span', { className: 'tile-class', text: s.className(predicted), attrs: { title: s.className(predicted) } }), h('span', { className: 'tile-confidence', text: s.percent(confidence, 0) })]),
       h('span', { className: 'tile-true', text: s.t('tileTrue', s.className(truth)), attrs: { 'aria-hidden': 'true' } }),
     ]);
     if (this.ctx.ui.selected === index) button.setAttribute('aria-current', 'true');
