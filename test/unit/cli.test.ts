@@ -142,3 +142,27 @@ test('classify with the model just saved prints the top three per image; a bad f
   assert.ok(mixed.stdout.includes('boot.png') && mixed.stdout.includes('notes.png'), 'every file gets its block');
   assert.ok(oneLine(mixed.stderr).includes('notes.png'), 'the error names the bad file');
 });
+
+test('Ctrl+C during training stops the run gracefully: it says so and exits 130', async () => {
+  const child = spawn(process.execPath, [cliPath, 'train', '--epochs', '3', '--train-limit', '30000', '--test-limit', '500', '--no-save'], {
+    env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', XDG_CACHE_HOME: join(scratch, 'cache') },
+  });
+  let stdout = '';
+  let stderr = '';
+  let interrupted = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    // Interrupt once training has begun, as a user pressing Ctrl+C would.
+    if (!interrupted && stdout.includes('Training on')) {
+      interrupted = true;
+      child.kill('SIGINT');
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolveCode) => child.on('close', resolveCode));
+  assert.ok(interrupted, 'training started');
+  assert.equal(code, 130);
+  assert.match(stderr, /Ctrl\+C again/);
+  assert.match(stdout, /^Stopped after [0-3] of 3 epochs\.$/m);
+  assert.ok(!stdout.includes('Test image 0'), 'a stopped run does not print the final step');
+});
