@@ -33,8 +33,12 @@ export type Parsed<T> = { help: true } | { help: false; options: T };
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
 
-/** Bounds of the numeric flags: [min, max], integers unless `real`. */
+/** The hyper-parameters a numeric flag sets. */
+type NumericParam = 'epochs' | 'batchSize' | 'learningRate' | 'hiddenUnits' | 'seed' | 'trainLimit' | 'testLimit';
+
+/** A numeric flag: the parameter it sets and its bounds [min, max], integers unless `real`. */
 interface NumberRule {
+  param: NumericParam;
   min: number;
   max: number;
   real?: boolean;
@@ -42,20 +46,17 @@ interface NumberRule {
   exclusiveMin?: boolean;
 }
 
-const NUMBER_RULES = {
-  '--epochs': { min: 1, max: 1000 },
-  '--batch-size': { min: 1, max: 60000 },
-  '--learning-rate': { min: 0, max: 10, real: true, exclusiveMin: true },
-  '--hidden-units': { min: 1, max: 4096 },
-  '--seed': { min: 0, max: 2 ** 31 - 1 },
-  '--train-limit': { min: 1, max: 60000 },
-  '--test-limit': { min: 1, max: 10000 },
-} satisfies Record<string, NumberRule>;
+const NUMBER_RULES: Record<string, NumberRule> = {
+  '--epochs': { param: 'epochs', min: 1, max: 1000 },
+  '--batch-size': { param: 'batchSize', min: 1, max: 60000 },
+  '--learning-rate': { param: 'learningRate', min: 0, max: 10, real: true, exclusiveMin: true },
+  '--hidden-units': { param: 'hiddenUnits', min: 1, max: 4096 },
+  '--seed': { param: 'seed', min: 0, max: 2 ** 31 - 1 },
+  '--train-limit': { param: 'trainLimit', min: 1, max: 60000 },
+  '--test-limit': { param: 'testLimit', min: 1, max: 10000 },
+};
 
-type NumberFlag = keyof typeof NUMBER_RULES;
-
-function parseNumber(flag: NumberFlag, text: string): number {
-  const rule: NumberRule = NUMBER_RULES[flag];
+function parseNumber(flag: string, rule: NumberRule, text: string): number {
   const value = Number(text);
   const wellFormed = text.trim() !== '' && Number.isFinite(value) && (rule.real || Number.isInteger(value));
   if (!wellFormed) {
@@ -116,27 +117,6 @@ export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
       case '--help':
       case '-h':
         return { help: true };
-      case '--epochs':
-        params.epochs = parseNumber(flag, reader.value(flag, inlineValue));
-        break;
-      case '--batch-size':
-        params.batchSize = parseNumber(flag, reader.value(flag, inlineValue));
-        break;
-      case '--learning-rate':
-        params.learningRate = parseNumber(flag, reader.value(flag, inlineValue));
-        break;
-      case '--hidden-units':
-        params.hiddenUnits = parseNumber(flag, reader.value(flag, inlineValue));
-        break;
-      case '--seed':
-        params.seed = parseNumber(flag, reader.value(flag, inlineValue));
-        break;
-      case '--train-limit':
-        params.trainLimit = parseNumber(flag, reader.value(flag, inlineValue));
-        break;
-      case '--test-limit':
-        params.testLimit = parseNumber(flag, reader.value(flag, inlineValue));
-        break;
       case '--backend': {
         const value = reader.value(flag, inlineValue);
         if (!(BACKENDS as readonly string[]).includes(value)) {
@@ -159,8 +139,11 @@ export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
         noValue(flag, inlineValue);
         options.allowDownload = false;
         break;
-      default:
-        throw new UsageError(t('Unknown option "{0}".', flag));
+      default: {
+        const rule = Object.hasOwn(NUMBER_RULES, flag) ? NUMBER_RULES[flag] : undefined;
+        if (rule === undefined) throw new UsageError(t('Unknown option "{0}".', flag));
+        params[rule.param] = parseNumber(flag, rule, reader.value(flag, inlineValue));
+      }
     }
   }
   if (options.noSave && options.saveDir !== undefined) {
