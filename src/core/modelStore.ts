@@ -10,7 +10,7 @@
  */
 import type { LayersModel } from '@tensorflow/tfjs';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RunRecord, SavedModelInfo } from '../shared/messages';
@@ -75,6 +75,7 @@ export async function saveModel(
   fileSystem: StoreFileSystem = nodeFileSystem,
 ): Promise<SavedModelInfo> {
   const target = resolve(dir);
+  recoverInterruptedSave(target);
   let captured: CapturedArtifacts | undefined;
   try {
     await model.save(
@@ -161,6 +162,33 @@ async function replaceFolder(target: string, fileSystem: StoreFileSystem, fill: 
   if (movedAside) await fileSystem.rm(backup).catch(() => undefined);
 }
 
+/**
+ * Puts back a model whose save was cut off between its two renames (a crash or power cut after the old
+ * folder was moved aside and before the new one arrived): when `target` is missing and a backup of it
+ * exists beside it, the newest backup becomes `target` again. Called before every load and save.
+ */
+export function recoverInterruptedSave(target: string): void {
+  if (existsSync(target)) return;
+  const parent = dirname(target);
+  const prefix = `.${basename(target)}.old-`;
+  let backups: string[];
+  try {
+    backups = readdirSync(parent).filter((name) => name.startsWith(prefix));
+  } catch {
+    return;
+  }
+  const newest = backups
+    .map((name) => join(parent, name))
+    .filter((path) => existsSync(join(path, MODEL_FILE)))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  if (newest === undefined) return;
+  try {
+    renameSync(newest, target);
+  } catch {
+    // Another process may have restored it first; loading then finds the model or reports NO_MODEL.
+  }
+}
+
 function saveError(target: string, error: unknown): TrainerError {
   if (error instanceof TrainerError) return error;
   const reason = error instanceof Error ? error.message : String(error);
@@ -187,6 +215,7 @@ interface ModelJson {
 /** Loads the model in `dir` (model.json + its weight files) and its run record, if any. */
 export async function loadModel(tf: Tf, dir: string): Promise<{ model: LayersModel; record?: RunRecord }> {
   const folder = resolve(dir);
+  recoverInterruptedSave(folder);
   const modelPath = join(folder, MODEL_FILE);
   const json = readModelJson(folder);
   checkModelArchitecture(json, modelPath);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -145,6 +145,19 @@ describe('saveModel and loadModel', () => {
       loaded.model.dispose();
     });
   }
+
+  test('a save cut off between its two renames (old folder moved aside, new one not yet in place) is recovered on the next load', async () => {
+    const dir = join(temp, 'interrupted');
+    await saveModel(tf, model, record(0.66), dir);
+    // What a crash at that moment leaves: the previous model under its backup name, nothing at the target.
+    const backup = join(temp, '.interrupted.old-1234-abcd');
+    renameSync(dir, backup);
+    const loaded = await loadModel(tf, dir);
+    assert.deepEqual(predict(tf, loaded.model), predict(tf, model));
+    assert.equal(loaded.record?.testAccuracy, 0.66);
+    assert.ok(!existsSync(backup));
+    loaded.model.dispose();
+  });
 
   test('a save whose target cannot be created fails with MODEL_SAVE and creates nothing', async () => {
     const blocker = join(temp, 'a-file');
