@@ -402,8 +402,10 @@ const LOSSY_NOISE_FLOOR = 16;
  * 1. Transparency is flattened onto white: product pictures with transparency are cut-outs meant for a
  *    light page, and the dataset's pictures were shot on white (then inverted).
  * 2. Grayscale with the Rec. 601 luma weights.
- * 3. The background level is the median of the border pixels; a light background (above mid-gray)
- *    means the picture is inverted, so the object comes out light on black.
+ * 3. The background level is the median of the border pixels. A light background (above 170) means
+ *    the picture is inverted, a dark one (below 85) that it is not; on a mid-gray background the
+ *    object decides: inverted when it is mostly darker than the background. The object comes out light
+ *    on black either way.
  * 4. The background level is subtracted and the rest stretched back to 0..255, so the background is
  *    black (0) as in the dataset even on a gray or off-white photo background.
  * 5. The object's bounding box is the set of pixels brighter than the background's noise; a dim
@@ -430,7 +432,7 @@ export function prepareImagePixels(
   }
   const gray = toGrayOnWhite(rgba, width, height);
   const border = borderStatistics(gray, width, height);
-  const inverted = border.median > 127;
+  const inverted = shouldInvert(gray, border.median);
   const background = inverted ? 255 - border.median : border.median;
 
   // Object brightness above the background, 0..255, object light on black.
@@ -489,6 +491,20 @@ export function prepareImagePixels(
     contrast < UNLIKE_RULES.minContrast ||
     lit < UNLIKE_RULES.minLitFraction * PIXELS;
   return { input, inverted, unlikeDataset };
+}
+
+/** See step 3 of prepareImagePixels. */
+function shouldInvert(gray: Float32Array, background: number): boolean {
+  if (background > 170) return true;
+  if (background < 85) return false;
+  let darker = 0;
+  let brighter = 0;
+  for (const v of gray) {
+    const difference = v - background;
+    if (difference > UNLIKE_RULES.borderTolerance) brighter += difference;
+    else if (difference < -UNLIKE_RULES.borderTolerance) darker -= difference;
+  }
+  return darker === brighter ? background > 127 : darker > brighter;
 }
 
 /** Gray levels 0..255 with transparent pixels composited onto white. */

@@ -101,6 +101,25 @@ describe('prepareImagePixels', () => {
     assert.equal(input[14 * 28 + 14], 255);
   });
 
+  test('on a mid-gray background the object decides: a dark garment is inverted, a light one is not', () => {
+    const make = (object: number) => {
+      const rgba = new Uint8Array(40 * 40 * 4);
+      for (let i = 0; i < 1600; i++) rgba.set([128, 128, 128, 255], i * 4);
+      for (let y = 5; y < 35; y++) for (let x = 12; x < 28; x++) rgba.set([object, object, object, 255], (y * 40 + x) * 4);
+      return prepareImagePixels(rgba, 40, 40);
+    };
+    const dark = make(10);
+    const light = make(250);
+    assert.equal(dark.inverted, true);
+    assert.equal(light.inverted, false);
+    // Either way the garment is lit and the background black.
+    for (const result of [dark, light]) {
+      assert.equal(result.input[14 * 28 + 14], 255);
+      assert.equal(result.input[0], 0);
+      assert.equal(result.unlikeDataset, false);
+    }
+  });
+
   test('transparency is flattened onto white: a black shape on a see-through page is inverted like a dark garment on white', () => {
     const { input: fromAlpha, inverted } = prepareImagePixels(
       (() => {
