@@ -67,6 +67,7 @@ async function main() {
           FMT_E2E_OUTPUT: outputDir,
           FMT_E2E_USER_SETTINGS: join(server.userDataDir, 'User', 'settings.json'),
           FMT_E2E_PROFILE: profileDir,
+          FMT_E2E_VSIX: vsix,
         },
       });
       child.on('close', (c) => resolve(c ?? 1));

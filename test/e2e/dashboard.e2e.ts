@@ -30,6 +30,8 @@ let context: BrowserContext;
 let page: Page;
 let broken: string | undefined;
 let shot = 0;
+/** Test image 0's ten probabilities as the dashboard's detail shows them; the fixture is that same image. */
+let testImageZeroPercents: string[] = [];
 
 /** The dashboard's document: the webview iframe, then VS Code's inner frame that holds the page. */
 function dashboard(): FrameLocator {
@@ -163,13 +165,14 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
 
   step('clicking a prediction tile shows its 10 probabilities', async () => {
     const view = dashboard();
-    const tile = view.locator('.prediction-grid .tile').first();
+    const tile = view.locator('.prediction-grid .tile[data-index="0"]');
     await tile.scrollIntoViewIfNeeded();
     await tile.click();
     const rows = view.locator('.detail.open .probability-bars tbody tr');
     await rows.first().waitFor();
     assert.equal(await rows.count(), 10);
     const percents = await view.locator('.detail.open .probability-bars tbody td.num').allInnerTexts();
+    testImageZeroPercents = percents;
     const sum = percents.map((p) => Number.parseFloat(p.replace(',', '.'))).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum - 100) < 2, `the 10 probabilities add up to ${sum}%`);
     await view.locator('.detail.open').scrollIntoViewIfNeeded();
@@ -208,6 +211,9 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     await result.scrollIntoViewIfNeeded();
     assert.equal(await result.locator('.probability-bars tbody tr').count(), 10);
     assert.match(await result.locator('.classify-verdict').innerText(), /\d/);
+    // The file is test image 0 as a PNG, so the packaged worker's image path must give what the model gave it.
+    const percents = await result.locator('.probability-bars tbody td.num').allInnerTexts();
+    assert.deepEqual(percents, testImageZeroPercents, 'the file and the same test image got different probabilities');
     await screenshot('classify-light');
   });
 });
