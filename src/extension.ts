@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Dashboard, DASHBOARD_VIEW_TYPE } from './host/dashboardPanel';
 import { shareHostBundleWithCore } from './host/hostLocale';
+import { LastRunStore } from './host/lastRunStore';
 import { RunNotifications } from './host/runNotifications';
 import { createApi, type FashionMnistApi } from './host/testApi';
 import { COMMANDS, currentSettings, TrainerCommands } from './host/trainerCommands';
@@ -21,12 +22,13 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
   const storage = context.globalStorageUri.fsPath;
   const client = new TrainingClient({ workerPath: context.asAbsolutePath(join('dist', 'worker.js')) });
   const settings = currentSettings();
-  const session = new TrainingSession(
-    client,
-    { cacheDir: join(storage, 'data'), modelDir: join(storage, 'models', 'latest') },
-    settings.ok ? settings.settings.params : DEFAULT_HYPER_PARAMETERS,
-  );
   const channel = vscode.window.createOutputChannel(vscode.l10n.t('Fashion-MNIST'), { log: true });
+  const session = new TrainingSession(client, {
+    folders: { cacheDir: join(storage, 'data'), modelDir: join(storage, 'models', 'latest') },
+    params: settings.ok ? settings.settings.params : DEFAULT_HYPER_PARAMETERS,
+    lastRun: new LastRunStore(join(storage, 'last-run')),
+    warn: (message) => channel.warn(message),
+  });
   const log = new TrainingLog(channel, session);
 
   const dashboard = new Dashboard({

@@ -7,14 +7,15 @@
 import * as vscode from 'vscode';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/l10n';
-import type {
-  ClassificationResult,
-  DashboardCell,
-  DashboardState,
-  HostToWebview,
-  HyperParameters,
-  StartRequest,
-  TrainingEvent,
+import {
+  PIXELS,
+  type ClassificationResult,
+  type DashboardCell,
+  type DashboardState,
+  type HostToWebview,
+  type HyperParameters,
+  type StartRequest,
+  type TrainingEvent,
 } from '../shared/messages';
 import {
   applyTrainingEvent,
@@ -26,12 +27,22 @@ import {
   withModel,
   withNextParams,
 } from './dashboardState';
+import type { LastRunStore } from './lastRunStore';
 import { findSavedModel, hasSavedModel } from './modelFiles';
 import type { TrainingClient } from './trainingClient';
-import { PIXELS } from '../shared/messages';
 
 /** What the panel should do after a change: post the whole state, or one incremental message. */
 export type DashboardUpdate = { kind: 'state' } | { kind: 'message'; message: HostToWebview };
+
+export interface SessionOptions {
+  folders: SessionFolders;
+  /** What the dashboard shows before any run: the parameters the settings ask for. */
+  params: HyperParameters;
+  /** Where the last run's results are kept across reloads; none = only in memory. */
+  lastRun?: LastRunStore;
+  /** Reports a problem that does not stop anything (e.g. the last run could not be saved). */
+  warn?: (message: string) => void;
+}
 
 export interface SessionFolders {
   /** Where downloaded data is cached (global storage/data). */
@@ -61,8 +72,8 @@ export class TrainingSession implements vscode.Disposable {
   private state: DashboardState;
   private runId: number | undefined;
   private testImages: TestImages | undefined;
-  /** The saved model's record is read the first time someone needs the state, not at activation. */
-  private modelLooked = false;
+  /** The saved model's record and the last run are read the first time someone needs the state, not at activation. */
+  private restored = false;
   private progressTimer: NodeJS.Timeout | undefined;
   private progressDue = false;
   private lastProgressAt = 0;
@@ -79,12 +90,14 @@ export class TrainingSession implements vscode.Disposable {
   /** A run was accepted (its id). */
   readonly onDidStartRun = this.runStartEmitter.event;
 
+  readonly folders: SessionFolders;
+
   constructor(
     private readonly client: TrainingClient,
-    readonly folders: SessionFolders,
-    params: HyperParameters,
+    private readonly options: SessionOptions,
   ) {
-    this.state = initialDashboardState(params);
+    this.folders = options.folders;
+    this.state = initialDashboardState(options.params);
     this.disposables.push(
       this.eventEmitter,
       this.updateEmitter,
@@ -98,10 +111,7 @@ export class TrainingSession implements vscode.Disposable {
 
   /** The state as the dashboard shows it now. */
   get current(): DashboardState {
-    if (!this.modelLooked) {
-      this.modelLooked = true;
-      if (!this.state.model) this.state = withModel(this.state, findSavedModel(this.folders.modelDir));
-    }
+    if (!this.restored) this.restore();
     return this.state;
   }
 
@@ -130,6 +140,8 @@ export class TrainingSession implements vscode.Disposable {
     const runId = this.client.start(request);
     this.runId = runId;
     this.testImages = undefined;
+    // The last run's results are replaced by this run's; a reload mid-run must not bring them back.
+    this.options.lastRun?.clear().catch((error: unknown) => this.warn(error));
     this.state = beginRun(this.current, options.params);
     this.update({ kind: 'state' });
     this.runStartEmitter.fire(runId);
@@ -169,7 +181,7 @@ export class TrainingSession implements vscode.Disposable {
 
   /** Re-reads the saved model's record (after an import). */
   refreshModel(): void {
-    this.modelLooked = true;
+    this.restored = true;
     this.state = withModel(this.state, findSavedModel(this.folders.modelDir));
     this.update({ kind: 'state' });
   }
@@ -197,9 +209,30 @@ export class TrainingSession implements vscode.Disposable {
     for (const disposable of this.disposables) disposable.dispose();
   }
 
+  /** Once: the last run saved before a reload (if no run started since), and the saved model's record. */
+  private restore(): void {
+    this.restored = true;
+    const snapshot = this.runId === undefined ? this.options.lastRun?.load() : undefined;
+    if (snapshot) {
+      this.state = withNextParams(snapshot.state, this.state.params);
+      if (snapshot.testImages) this.testImages = { runId: -1, ...snapshot.testImages };
+    }
+    this.state = withModel(this.state, findSavedModel(this.folders.modelDir));
+  }
+
+  private warn(error: unknown): void {
+    this.options.warn?.(t('The last run could not be kept for the next session: {0}', error instanceof Error ? error.message : String(error)));
+  }
+
   private receive(runId: number, event: TrainingEvent): void {
     if (runId !== this.runId) return; // a run this session no longer follows
     this.state = applyTrainingEvent(this.current, event);
+    if (event.type === 'finished' || event.type === 'stopped') {
+      const images = this.testImages;
+      this.options.lastRun
+        ?.save({ state: this.state, testImages: images && { images: images.images, count: images.count } })
+        .catch((error: unknown) => this.warn(error));
+    }
     switch (event.type) {
       case 'batch':
         this.progressDue = true;
