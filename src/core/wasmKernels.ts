@@ -18,6 +18,11 @@
  */
 import {
   assembleModule,
+  f32Abs,
+  f32Ge,
+  f32x4Abs,
+  f32x4Ge,
+  select,
   f32x4Max,
 
   call,
@@ -75,6 +80,18 @@ import {
 const CLASSES = 10;
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
+/**
+ * Adam's moments are flushed to zero once below the smallest normal float. TensorFlow runs its CPU
+ * kernels with flush-to-zero on, so Keras does the same; WebAssembly has no such mode, and moments
+ * that decay through the subnormal range (pixels that are rarely lit) make every step several times
+ * slower on x86, where subnormal arithmetic is microcoded.
+ */
+const SMALLEST_NORMAL = 1.1754943508222875e-38;
+const flushVector = (local: number): Code =>
+  seq(get(local), get(local), f32x4Abs, f32Const(SMALLEST_NORMAL), f32x4Splat, f32x4Ge, v128And, set(local));
+const flushScalar = (local: number): Code =>
+  seq(get(local), f32Const(0), get(local), f32Abs, f32Const(SMALLEST_NORMAL), f32Ge, select, set(local));
+
 // Imported functions (WebAssembly has no exp/log instructions; JS's Math provides them).
 const EXP = 0;
 const LOG = 1;
@@ -104,15 +121,19 @@ function adamKernel(): FunctionSpec {
       // Four lanes at a time: m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; p -= α·m / (√v + ε).
       forRange(I, i32Const(0), get(END4), 16,
         at(G), v128Load(), set(GV),
-        at(M), get(VB1), at(M), v128Load(), f32x4Mul, get(VOMB1), get(GV), f32x4Mul, f32x4Add, tee(MV), v128Store(),
-        at(V), get(VB2), at(V), v128Load(), f32x4Mul, get(VOMB2), get(GV), f32x4Mul, get(GV), f32x4Mul, f32x4Add, tee(VV), v128Store(),
+        get(VB1), at(M), v128Load(), f32x4Mul, get(VOMB1), get(GV), f32x4Mul, f32x4Add, set(MV), flushVector(MV),
+        at(M), get(MV), v128Store(),
+        get(VB2), at(V), v128Load(), f32x4Mul, get(VOMB2), get(GV), f32x4Mul, get(GV), f32x4Mul, f32x4Add, set(VV), flushVector(VV),
+        at(V), get(VV), v128Store(),
         at(P), at(P), v128Load(), get(VALPHA), get(MV), f32x4Mul, get(VV), f32x4Sqrt, get(VEPS), f32x4Add, f32x4Div, f32x4Sub, v128Store(),
       ),
       // The remaining 0-3 elements, one at a time.
       forRange(I, get(END4), get(END), 4,
         at(G), f32Load(), set(GS),
-        at(M), get(B1), at(M), f32Load(), f32Mul, get(OMB1), get(GS), f32Mul, f32Add, tee(MS), f32Store(),
-        at(V), get(B2), at(V), f32Load(), f32Mul, get(OMB2), get(GS), f32Mul, get(GS), f32Mul, f32Add, tee(VS), f32Store(),
+        get(B1), at(M), f32Load(), f32Mul, get(OMB1), get(GS), f32Mul, f32Add, set(MS), flushScalar(MS),
+        at(M), get(MS), f32Store(),
+        get(B2), at(V), f32Load(), f32Mul, get(OMB2), get(GS), f32Mul, get(GS), f32Mul, f32Add, set(VS), flushScalar(VS),
+        at(V), get(VS), f32Store(),
         at(P), at(P), f32Load(), get(ALPHA), get(MS), f32Mul, get(VS), f32Sqrt, get(EPS), f32Add, f32Div, f32Sub, f32Store(),
       ),
     ),
@@ -310,8 +331,10 @@ function backwardAdamKernel(): FunctionSpec {
           get(KK), get(H), i32Mul, get(JB), i32Add, set(BASE),
           ...G.map((g, q) =>
             seq(
-              at(M), get(VB1), at(M), v128Load(16 * q), f32x4Mul, get(VOMB1), get(g), f32x4Mul, f32x4Add, tee(MV), v128Store(16 * q),
-              at(V), get(VB2), at(V), v128Load(16 * q), f32x4Mul, get(VOMB2), get(g), f32x4Mul, get(g), f32x4Mul, f32x4Add, tee(VV), v128Store(16 * q),
+              get(VB1), at(M), v128Load(16 * q), f32x4Mul, get(VOMB1), get(g), f32x4Mul, f32x4Add, set(MV), flushVector(MV),
+              at(M), get(MV), v128Store(16 * q),
+              get(VB2), at(V), v128Load(16 * q), f32x4Mul, get(VOMB2), get(g), f32x4Mul, get(g), f32x4Mul, f32x4Add, set(VV), flushVector(VV),
+              at(V), get(VV), v128Store(16 * q),
               at(W1), at(W1), v128Load(16 * q), get(VALPHA), get(MV), f32x4Mul, get(VV), f32x4Sqrt, get(VEPS), f32x4Add, f32x4Div, f32x4Sub, v128Store(16 * q),
             ),
           ),
