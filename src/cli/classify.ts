@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/l10n';
+import { recoverInterruptedSave } from '../core/modelStore';
 import { TrainingClient } from '../host/trainingClient';
 import type { ClassificationResult } from '../shared/messages';
 import { parseClassifyArgs } from './args';
@@ -19,6 +20,8 @@ export async function runClassify(argv: string[], context: CliContext): Promise<
     return EXIT.ok;
   }
   const modelDir = resolve(parsed.options.modelDir ?? defaultModelDir());
+  // A save cut off between its two renames leaves the model beside the folder; put it back before looking.
+  recoverInterruptedSave(modelDir);
   if (!existsSync(join(modelDir, 'model.json'))) {
     throw new TrainerError(
       'NO_MODEL',

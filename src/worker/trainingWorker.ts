@@ -4,11 +4,11 @@
  * training loop checks between batches, `classify` loads the saved model (cached per folder and
  * model.json modification time) and classifies the files here, off the host's thread.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend, type Tf } from '../core/backend';
 import { classifyFiles } from '../core/classify';
-import { toUserError, TrainerError } from '../core/errors';
+import { toUserError } from '../core/errors';
 import { configureLocale, t } from '../core/l10n';
 import { loadModel, saveModel } from '../core/modelStore';
 import { runTutorial } from '../core/run';
@@ -147,21 +147,23 @@ export class TrainingWorker {
 
   /** The model in `modelDir`, loaded once per folder, backend and model.json modification time. */
   private async loadCachedModel(tf: Tf, modelDir: string): Promise<LoadedModel> {
-    const modelJson = join(modelDir, 'model.json');
-    if (!existsSync(modelJson)) {
-      throw new TrainerError(
-        'NO_MODEL',
-        t('No trained model was found in {0}.', modelDir),
-        modelJson,
-        t('Train a model first (for example with "npm run train"), or name the folder that holds model.json.'),
-      );
-    }
-    const key = `${tf.getBackend()}|${modelDir}|${statSync(modelJson).mtimeMs}`;
-    if (this.cachedModel?.key === key) return this.cachedModel.model;
+    // The key is taken before loading: a model replaced during the load then reloads next time.
+    const key = modelKey(tf, modelDir);
+    if (key !== undefined && this.cachedModel?.key === key) return this.cachedModel.model;
+    // loadModel says NO_MODEL (with what to do) when there is none, and recovers an interrupted save.
     const { model } = await loadModel(tf, modelDir);
     this.cachedModel?.model.dispose();
-    this.cachedModel = { key, model };
+    this.cachedModel = { key: key ?? modelKey(tf, modelDir) ?? '', model };
     return model;
+  }
+}
+
+/** What identifies a saved model's version: backend, folder, model.json's modification time; undefined if absent. */
+function modelKey(tf: Tf, modelDir: string): string | undefined {
+  try {
+    return `${tf.getBackend()}|${modelDir}|${statSync(join(modelDir, 'model.json')).mtimeMs}`;
+  } catch {
+    return undefined;
   }
 }
 
