@@ -387,6 +387,9 @@ export function checkModelArchitecture(modelJson: unknown, file?: string): void 
     outputLayer = layers.find((l) => l.name === outputName || l.config?.name === outputName);
   }
 
+  if (!Array.isArray(inputShape)) {
+    throw invalidModel(file, t('The model does not declare its input shape; it must take 28 x 28 pixels ([null, 28, 28]) or 784 values ([null, 784]).'));
+  }
   if (!isPictureShape(inputShape)) {
     throw invalidModel(
       file,
@@ -413,8 +416,7 @@ function isPictureShape(shape: unknown): boolean {
   return dims === `${PIXELS}` || dims === `${IMAGE_SIZE},${IMAGE_SIZE}` || dims === `${IMAGE_SIZE},${IMAGE_SIZE},1`;
 }
 
-function describeShape(shape: unknown): string {
-  if (!Array.isArray(shape)) return t('(not given)');
+function describeShape(shape: unknown[]): string {
   return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
 }
 

@@ -273,6 +273,11 @@ describe('checkModelArchitecture', () => {
     const fiveClasses = await topologyOf(tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28] }), tf.layers.dense({ units: 5 })] }));
     expectError(() => checkModelArchitecture(fiveClasses), 'MODEL_INVALID', /5 units.*10/);
 
+    expectError(
+      () => checkModelArchitecture({ modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { units: 10 } }] } } }),
+      'MODEL_INVALID',
+      /does not declare its input shape/,
+    );
     expectError(() => checkModelArchitecture({ weightsManifest: [] }), 'MODEL_INVALID', /no model topology/);
     expectError(() => checkModelArchitecture('a string'), 'MODEL_INVALID', /no model topology/);
     expectError(() => checkModelArchitecture({ modelTopology: { class_name: 'Sequential', config: { layers: [] } } }), 'MODEL_INVALID', /no layers/);
