@@ -57,7 +57,7 @@ async function main() {
   log(`code-server ${server.url} with ${vsix} installed`);
   try {
     const code = await new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...testFiles()], {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000', ...testFiles()], {
         stdio: 'inherit',
         cwd: repoRoot,
         env: {

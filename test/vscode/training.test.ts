@@ -125,6 +125,39 @@ describe('Training in a real VS Code', function () {
     assert.ok(posted.some((m) => m.type === 'classification'), 'the dashboard did not receive the classification');
   });
 
+  it('a dashboard closed and reopened mid-run comes back with the live run', async () => {
+    // A long run (all 60,000 images, 50 epochs) so it is still going while the panel is away.
+    const restore = await useSettings({ epochs: 50, trainSubset: 0 });
+    const run = collectEvents(api, isTerminal, 180_000);
+    try {
+      await vscode.commands.executeCommand('fashionMnist.openDashboard');
+      const firstBatch = collectEvents(api, (e) => e.type === 'batch' || isTerminal(e), 120_000);
+      launch('fashionMnist.train');
+      assert.equal((await firstBatch.done).at(-1)?.type, 'batch', 'the run did not start');
+
+      const dashboardTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+        .find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('fashionMnist.dashboard'));
+      const tab = await waitFor(dashboardTab, 10_000, 'the dashboard tab');
+      await vscode.window.tabGroups.close(tab);
+      await waitFor(() => (dashboardTab() ? undefined : true), 10_000, 'the dashboard tab to close');
+      assert.ok(api.getState().status === 'training', 'closing the panel must not stop the run');
+
+      const posted: HostToWebview[] = [];
+      const listening = api.onDashboardMessage((message) => posted.push(message));
+      await vscode.commands.executeCommand('fashionMnist.openDashboard');
+      // The new page says `ready`; the host answers with the whole state, then keeps streaming progress.
+      const restored = await waitFor(() => posted.find((m) => m.type === 'state'), 30_000, 'the state sent to the reopened page');
+      assert.equal(restored.type === 'state' && restored.state.status, 'training');
+      assert.ok(restored.type === 'state' && restored.state.progress, 'the restored state has no progress');
+      await waitFor(() => posted.slice(posted.indexOf(restored)).find((m) => m.type === 'progress'), 30_000, 'progress after the reopen');
+      listening.dispose();
+    } finally {
+      launch('fashionMnist.stop');
+      await run.done.catch(() => undefined);
+      await restore();
+    }
+  });
+
   it('stops a run when asked', async () => {
     // A long run (all 60,000 images, 50 epochs) so it cannot end by itself before Stop arrives.
     const restore = await useSettings({ epochs: 50, trainSubset: 0 });
