@@ -27,12 +27,15 @@ async function main(argv: string[]): Promise<number> {
         const { runBench } = await import('./bench');
         return await runBench(rest);
       }
-      case undefined:
       case '--help':
       case '-h':
       case 'help':
         context.stdout.write(mainHelp().join('\n') + '\n');
-        return command === undefined ? EXIT.usage : EXIT.ok;
+        return EXIT.ok;
+      case undefined:
+        // No command is a usage error: the help goes to stderr, so a script's stdout stays clean.
+        context.stderr.write(mainHelp().join('\n') + '\n');
+        return EXIT.usage;
       default:
         throw new UsageError(t('Unknown command "{0}"; use train, classify or bench.', command));
     }
