@@ -58,9 +58,15 @@ export function heapFloats(tf: Tf, tensor: Tensor): Float32Array | undefined {
   return new Float32Array(memory.buffer, entry.memoryOffset, tensor.size);
 }
 
-/** Whether the fast path can run here: the wasm backend, and a hidden width made of whole 32-column blocks. */
-export function canUseWasmKernels(tf: Tf, hiddenUnits: number): boolean {
-  return hiddenUnits % COLUMN_BLOCK === 0 && wasmInternals(tf) !== undefined;
+/**
+ * The largest batch the kernels take: their per-batch buffers (the pixel lists) need 16 bytes per
+ * pixel of the batch, 51 MB at this size; larger batches train with tfjs ops.
+ */
+export const MAX_KERNEL_BATCH = 4096;
+
+/** Whether the fast path can run here: the wasm backend, a hidden width of whole 32-column blocks, a batch that fits. */
+export function canUseWasmKernels(tf: Tf, hiddenUnits: number, batchSize: number): boolean {
+  return hiddenUnits % COLUMN_BLOCK === 0 && batchSize <= MAX_KERNEL_BATCH && wasmInternals(tf) !== undefined;
 }
 
 export class WasmKernelTrainer implements Trainer {

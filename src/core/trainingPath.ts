@@ -14,7 +14,7 @@ export interface TrainerChoice extends TrainerOptions {
 
 export function createTrainer(tf: Tf, model: LayersModel, choice: TrainerChoice): Trainer {
   const hidden = model.getWeights()[1].size;
-  if (choice.path !== 'ops' && canUseWasmKernels(tf, hidden)) return new WasmKernelTrainer(tf, model, choice);
+  if (choice.path !== 'ops' && canUseWasmKernels(tf, hidden, choice.batchSize)) return new WasmKernelTrainer(tf, model, choice);
   return new OpsTrainer(tf, model, choice);
 }
 

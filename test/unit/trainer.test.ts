@@ -118,17 +118,19 @@ test('the shuffle is a seeded permutation', () => {
   assert.deepEqual([...a].sort((x, y) => x - y), Array.from({ length: 1000 }, (_, i) => i));
 });
 
-test('the wasm kernels are chosen on wasm when the hidden width fills SIMD lanes, tfjs ops otherwise', async () => {
+test('the wasm kernels are chosen on wasm for whole 32-column blocks and batches up to 4096, tfjs ops otherwise', async () => {
   const { createTrainer } = await import('../../src/core/trainingPath');
   const wasm = await selectBackend('wasm', () => undefined);
-  const cases: [typeof wasm.tf, number, 'auto' | 'ops', string][] = [
-    [wasm.tf, 128, 'auto', 'wasm-kernels'],
-    [wasm.tf, 30, 'auto', 'tfjs-ops'],
-    [wasm.tf, 128, 'ops', 'tfjs-ops'],
+  const cases: [typeof wasm.tf, number, number, 'auto' | 'ops', string][] = [
+    [wasm.tf, 128, 32, 'auto', 'wasm-kernels'],
+    [wasm.tf, 64, 4096, 'auto', 'wasm-kernels'],
+    [wasm.tf, 30, 32, 'auto', 'tfjs-ops'],
+    [wasm.tf, 128, 4097, 'auto', 'tfjs-ops'],
+    [wasm.tf, 128, 32, 'ops', 'tfjs-ops'],
   ];
-  for (const [tf, hiddenUnits, path, expected] of cases) {
+  for (const [tf, hiddenUnits, batchSize, path, expected] of cases) {
     const model = buildTutorialModel(tf, { hiddenUnits, learningRate: 0.001, seed: 1 });
-    const trainer = createTrainer(tf, model, { learningRate: 0.001, batchSize: 32, path });
+    const trainer = createTrainer(tf, model, { learningRate: 0.001, batchSize, path });
     assert.equal(trainer.path, expected);
     trainer.dispose();
     model.dispose();
