@@ -226,6 +226,9 @@ const STUB = String.raw`
       if (message.type === 'ready') {
         send({ type: 'state', state: fixture.state, strings: fixture.strings, locale: fixture.locale });
         stream();
+      } else if (message.type === 'train') {
+        // Like the host: a run starts loading, with the last run's results cleared.
+        send({ type: 'state', state: { status: 'loading', params: fixture.state.params, history: [] }, strings: fixture.strings, locale: fixture.locale });
       } else if (message.type === 'requestImages') {
         const pixels = new Uint8Array(message.indices.length * 784);
         message.indices.forEach((index, n) => pixels.set(images.subarray(index * 784, (index + 1) * 784), n * 784));
@@ -427,6 +430,14 @@ async function screenshots(base, dir) {
   for (const mode of ['idle', 'loading', 'error', 'stopped']) {
     const { p, context } = await open(mode, `theme=dark&mode=${mode}`);
     await shoot(p, `dark-${mode}`);
+    if (mode === 'idle') {
+      // Train from the keyboard: the page is rebuilt for the new run and focus moves to Stop.
+      await p.focus('#cell-train [data-focus-key="train"]');
+      await p.keyboard.press('Enter');
+      await p.waitForTimeout(200);
+      const key = await p.evaluate(() => document.activeElement?.getAttribute('data-focus-key'));
+      if (key !== 'stop') problems.push(`keyboard: after Train, focus is on ${key}, expected stop`);
+    }
     await context.close();
   }
   await browser.close();

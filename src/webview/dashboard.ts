@@ -136,11 +136,23 @@ export class Dashboard {
     // The previous state's canvases are off the page now; stop drawing into them.
     this.images.forgetDetached();
 
-    if (focusKey) this.root.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
+    if (focusKey) this.restoreFocus(focusKey);
     if (this.firstRender) {
       this.firstRender = false;
       if (this.ui.scrollY > 0) requestAnimationFrame(() => window.scrollTo(0, this.ui.scrollY));
     }
+  }
+
+  /**
+   * Puts focus back where it was before the rebuild. Train and Stop swap roles as a run starts and ends,
+   * so focus on the one that just became disabled moves to the other.
+   */
+  private restoreFocus(key: string): void {
+    const find = (k: string) => this.root.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(k)}"]`);
+    const partner: Record<string, string> = { train: 'stop', stop: 'train', 'banner-train': 'stop' };
+    let target = find(key);
+    if ((!target || target.hasAttribute('disabled')) && partner[key]) target = find(partner[key]);
+    if (target && !target.hasAttribute('disabled')) target.focus({ preventScroll: true });
   }
 
   /** Progress may arrive faster than the screen refreshes; draw only the latest, once per frame. */
