@@ -216,4 +216,15 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     assert.deepEqual(percents, testImageZeroPercents, 'the file and the same test image got different probabilities');
     await screenshot('classify-light');
   });
+
+  step('in a high-contrast theme the dashboard is still there to read', async () => {
+    await selectColorTheme('Dark High Contrast', 'hc-black');
+    const view = dashboard();
+    // The webview follows VS Code's theme through the body class VS Code sets on the page.
+    await view.locator('body.vscode-high-contrast').waitFor();
+    await view.locator('#cell-evaluate .indicator').scrollIntoViewIfNeeded();
+    await screenshot('evaluate-high-contrast');
+    await view.locator('.confusion-matrix').scrollIntoViewIfNeeded();
+    await screenshot('confusion-high-contrast');
+  });
 });
