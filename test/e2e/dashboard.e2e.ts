@@ -189,8 +189,13 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     assert.ok(count > 0, 'no off-diagonal cell with images');
     await cell.click();
     const tiles = view.locator('.prediction-grid .tile');
-    await page.waitForTimeout(500);
-    assert.equal(await tiles.count(), Math.min(count, 100), 'the grid does not show exactly the cell\'s images');
+    const expected = Math.min(count, 100); // the grid pages 100 at a time
+    let shown = -1;
+    for (let waited = 0; waited < 10_000 && shown !== expected; waited += 100) {
+      shown = await tiles.count();
+      if (shown !== expected) await page.waitForTimeout(100);
+    }
+    assert.equal(shown, expected, 'the grid does not show exactly the cell\'s images');
     // Every tile of an off-diagonal cell is a mistake.
     assert.equal(await view.locator('.prediction-grid .tile.tile-correct').count(), 0);
     await view.locator('.prediction-grid').scrollIntoViewIfNeeded();
