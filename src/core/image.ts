@@ -42,6 +42,19 @@ type KnownFormat = SupportedFormat | 'tiff' | 'svg' | 'ico' | 'heif' | 'psd' | '
 
 const SUPPORTED_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.jpe', '.jfif', '.gif', '.bmp', '.dib', '.webp']);
 const SUPPORTED_LIST = 'PNG, JPEG, GIF, BMP, WebP';
+const FORMAT_NAMES: Record<KnownFormat, string> = {
+  png: 'PNG',
+  jpeg: 'JPEG',
+  gif: 'GIF',
+  bmp: 'BMP',
+  webp: 'WebP',
+  tiff: 'TIFF',
+  svg: 'SVG',
+  ico: 'ICO',
+  heif: 'HEIF/AVIF',
+  psd: 'Photoshop (PSD)',
+  jxl: 'JPEG XL',
+};
 
 // ---------------------------------------------------------------------------------------------------
 // Reading a file
@@ -138,7 +151,7 @@ export async function decodeImageBytes(bytes: Uint8Array, file: string): Promise
   }
   const format = detectFormat(bytes);
   if (format === undefined) throw notAnImage(file);
-  if (!isSupported(format)) throw unsupported(file, format.toUpperCase());
+  if (!isSupported(format)) throw unsupported(file, FORMAT_NAMES[format]);
 
   // The header's dimensions, before any pixel is decoded, so a huge picture never reaches the decoder.
   let header: { width?: number; height?: number; orientation?: number };
@@ -293,7 +306,7 @@ function notAnImage(file: string): TrainerError {
 function corrupt(file: string, format: SupportedFormat): TrainerError {
   return new TrainerError(
     'IMAGE_INVALID',
-    t('The image {0} could not be decoded: the {1} data is damaged or incomplete.', basename(file), format.toUpperCase()),
+    t('The image {0} could not be decoded: the {1} data is damaged or incomplete.', basename(file), FORMAT_NAMES[format]),
     file,
     t('Open the image in an image editor and save it again, or choose another image.'),
   );

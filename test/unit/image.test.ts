@@ -230,6 +230,21 @@ describe('prepareImageFile', () => {
     await rejectsWithCode(prepareImageFile(temp), 'IMAGE_INVALID', temp);
   });
 
+  test('every format reports a cut-off file as damaged rather than classifying half a picture', async () => {
+    const cases: [string, number, RegExp][] = [
+      ['light-112-01.jpg', 1000, /JPEG/],
+      ['other-light.gif', 2000, /GIF/],
+      ['other-dark.bmp', 4000, /BMP/],
+      ['other-light.webp', 300, /WebP/],
+    ];
+    for (const [name, keep, format] of cases) {
+      const cut = join(temp, `cut-${name}`);
+      writeFileSync(cut, readFileSync(fixture(name)).subarray(0, keep));
+      const error = await rejectsWithCode(prepareImageFile(cut), 'IMAGE_INVALID', cut);
+      assert.match(error.message, format);
+    }
+  });
+
   test('a file over 50 MB is refused from its size, before it is read', async () => {
     const big = join(temp, 'big.png');
     writeFileSync(big, readFileSync(fixture('dark-112-00.png')));
