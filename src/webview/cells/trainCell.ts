@@ -2,34 +2,12 @@
  * Step 4: Train / Stop, the hyper-parameter controls, live progress, the per-epoch table and the charts.
  * Built once per whole state; progress and epoch messages then update only their own widgets.
  */
-import type { BackendChoice, BatchProgress, EditableSetting, EpochMetrics } from '../../shared/messages';
+import type { BatchProgress, EpochMetrics } from '../../shared/messages';
 import * as code from '../codeSnippets';
 import { h, replaceChildren } from '../dom';
-import type { DashboardStringKey } from '../stringKeys';
+import { BACKEND_CONTROLS, NUMBER_CONTROLS, type NumberControl } from '../settingControls';
 import { EpochChart } from '../trainingCharts';
 import { cellFrame, type ViewContext } from '../viewContext';
-
-interface NumberControl {
-  key: Exclude<EditableSetting, 'backend'>;
-  label: DashboardStringKey;
-  min: number;
-  max: number;
-  step: number | 'any';
-}
-
-const NUMBER_CONTROLS: NumberControl[] = [
-  { key: 'epochs', label: 'paramEpochs', min: 1, max: 100, step: 1 },
-  { key: 'batchSize', label: 'paramBatchSize', min: 1, max: 4096, step: 1 },
-  { key: 'learningRate', label: 'paramLearningRate', min: 0.00001, max: 1, step: 'any' },
-  { key: 'hiddenUnits', label: 'paramHiddenUnits', min: 1, max: 2048, step: 1 },
-];
-
-const BACKENDS: { value: BackendChoice; label: DashboardStringKey }[] = [
-  { value: 'auto', label: 'backendAuto' },
-  { value: 'node', label: 'backendNode' },
-  { value: 'wasm', label: 'backendWasm' },
-  { value: 'cpu', label: 'backendCpu' },
-];
 
 export class TrainCell {
   readonly section: HTMLElement;
@@ -134,7 +112,7 @@ export class TrainCell {
   private backendControl(disabled: boolean): HTMLElement {
     const { s, state, post } = this.ctx;
     const select = h('select', { attrs: { id: 'param-backend', disabled, 'data-focus-key': 'param-backend' } },
-      BACKENDS.map((b) => h('option', { text: s.t(b.label), attrs: { value: b.value, selected: state.params.backend === b.value } })));
+      BACKEND_CONTROLS.map((b) => h('option', { text: s.t(b.label), attrs: { value: b.value, selected: state.params.backend === b.value } })));
     select.addEventListener('change', () => post({ type: 'setSetting', key: 'backend', value: select.value }));
     return h('div', { className: 'control' }, [h('label', { text: s.t('paramBackend'), attrs: { for: 'param-backend' } }), select]);
   }
