@@ -5,7 +5,7 @@
  * batch, the data decode time, and, where Debian's PyTorch is importable, the same model trained in
  * PyTorch on the same data with the ratio between the two.
  */
-import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import type { LayersModel } from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,8 +14,7 @@ import { defaultCacheDir } from '../core/dataLocation';
 import { loadFashionMnist, type FashionMnist } from '../core/dataset';
 import { toUserError, TrainerError } from '../core/errors';
 import { t } from '../core/l10n';
-import { runTutorial } from '../core/run';
-import { imagesToInput } from '../core/trainingPath';
+import { predictAll, runTutorial } from '../core/run';
 import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type EpochMetrics, type HyperParameters } from '../shared/messages';
 
 const EXIT_OK = 0;
@@ -127,19 +126,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
 /** Predicts the whole test set in one batch a few times with the trained model; milliseconds each. */
 async function timePredictions(backend: BackendChoice, model: LayersModel, data: FashionMnist): Promise<number[]> {
   const { tf } = await selectBackend(backend);
-  const input = imagesToInput(tf, data.test);
   const times: number[] = [];
-  try {
-    for (let i = 0; i < PREDICT_REPEATS; i++) {
-      const started = performance.now();
-      const output = model.predict(input, { batchSize: data.test.count }) as Tensor;
-      output.dataSync();
-      times.push(performance.now() - started);
-      output.dispose();
-    }
-  } finally {
-    input.dispose();
-  }
+  for (let i = 0; i < PREDICT_REPEATS; i++) times.push(predictAll(tf, model, data.test).predictMs);
   return times;
 }
 
