@@ -15,11 +15,13 @@ const workspace = join(repoRoot, 'test-output', 'e2e-workspace');
 const profileDir = join(cacheDir, 'run', `e2e-${process.pid}`);
 
 /**
- * Short settings, as a user would type them into settings.json: 2 epochs on all 60,000 images take seconds,
- * yet last long enough for the test to see the progress bar mid-run; 2,000 test images keep the grid small.
+ * Short settings, as a user would type them into settings.json: 5 epochs on all 60,000 images take seconds
+ * (about 1 s an epoch here), yet last long enough for the test to see the progress bar mid-run; 2,000 test
+ * images keep the grid small.
  */
 const E2E_SETTINGS = {
-  'fashionMnist.epochs': 2,
+  // FMT_E2E_EPOCHS=10 gives the whole tutorial run (about a minute more), e.g. for the README's screenshot.
+  'fashionMnist.epochs': Number(process.env.FMT_E2E_EPOCHS || 5),
   'fashionMnist.trainSubset': 0,
   'fashionMnist.testSubset': 2000,
   'fashionMnist.batchSize': 32,

@@ -23,7 +23,7 @@ const SERVER = env('FMT_E2E_URL');
 const WORKSPACE = env('FMT_E2E_WORKSPACE');
 const OUTPUT = env('FMT_E2E_OUTPUT');
 const USER_SETTINGS = env('FMT_E2E_USER_SETTINGS');
-const EPOCHS = Number(JSON.parse(readFileSync(USER_SETTINGS, 'utf8'))['fashionMnist.epochs'] ?? 2);
+const EPOCHS = Number(JSON.parse(readFileSync(USER_SETTINGS, 'utf8'))['fashionMnist.epochs'] ?? 5);
 const FIXTURE = 'ankle-boot.png';
 
 let context: BrowserContext;
