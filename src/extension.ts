@@ -17,6 +17,9 @@ import { TrainingProgress } from './host/trainingProgress';
 import { TrainingSession } from './host/trainingSession';
 import { DEFAULT_HYPER_PARAMETERS } from './shared/messages';
 
+/** Set while active: finishes writing the last run to disk before the extension host goes away. */
+let finishStoring: (() => Promise<void>) | undefined;
+
 export function activate(context: vscode.ExtensionContext): FashionMnistApi {
   shareHostBundleWithCore();
   const storage = context.globalStorageUri.fsPath;
@@ -29,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     lastRun: new LastRunStore(join(storage, 'last-run')),
     warn: (message) => channel.warn(message),
   });
+  finishStoring = () => session.whenStored();
   const log = new TrainingLog(channel, session);
 
   const dashboard = new Dashboard({
@@ -63,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
   return createApi(session, dashboard);
 }
 
-export function deactivate(): void {
-  // Everything is released through context.subscriptions (the worker is terminated there).
+export function deactivate(): Promise<void> | undefined {
+  // Everything else is released through context.subscriptions (the worker is terminated there).
+  return finishStoring?.();
 }

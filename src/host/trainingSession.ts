@@ -4,7 +4,6 @@
  * panel what to post. The state lives here, not in the webview, so the panel can close, reopen or reload
  * mid-run and show the same thing, and training goes on with no panel at all.
  */
-import * as vscode from 'vscode';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/l10n';
 import {
@@ -29,7 +28,11 @@ import {
 } from './dashboardState';
 import type { LastRunStore } from './lastRunStore';
 import { findSavedModel, hasSavedModel } from './modelFiles';
+import { Emitter, type Subscription } from './emitter';
 import type { TrainingClient } from './trainingClient';
+
+/** What the session needs of the worker client (a fake in unit tests). */
+export type SessionClient = Pick<TrainingClient, 'start' | 'stop' | 'classify' | 'isRunning' | 'onEvent' | 'onTestImages'>;
 
 /** What the panel should do after a change: post the whole state, or one incremental message. */
 export type DashboardUpdate = { kind: 'state' } | { kind: 'message'; message: HostToWebview };
@@ -68,7 +71,7 @@ interface TestImages {
   count: number;
 }
 
-export class TrainingSession implements vscode.Disposable {
+export class TrainingSession implements Subscription {
   private state: DashboardState;
   private runId: number | undefined;
   private testImages: TestImages | undefined;
@@ -77,11 +80,13 @@ export class TrainingSession implements vscode.Disposable {
   private progressTimer: NodeJS.Timeout | undefined;
   private progressDue = false;
   private lastProgressAt = 0;
+  /** The last-run store's write or delete in progress, so they happen in order and can be awaited. */
+  private storeWork: Promise<void> = Promise.resolve();
 
-  private readonly eventEmitter = new vscode.EventEmitter<TrainingEvent>();
-  private readonly updateEmitter = new vscode.EventEmitter<DashboardUpdate>();
-  private readonly runStartEmitter = new vscode.EventEmitter<number>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly eventEmitter = new Emitter<TrainingEvent>();
+  private readonly updateEmitter = new Emitter<DashboardUpdate>();
+  private readonly runStartEmitter = new Emitter<number>();
+  private readonly disposables: Subscription[] = [];
 
   /** Every training event of the current run, after it was folded into the state. */
   readonly onDidTrainingEvent = this.eventEmitter.event;
@@ -93,7 +98,7 @@ export class TrainingSession implements vscode.Disposable {
   readonly folders: SessionFolders;
 
   constructor(
-    private readonly client: TrainingClient,
+    private readonly client: SessionClient,
     private readonly options: SessionOptions,
   ) {
     this.folders = options.folders;
@@ -141,7 +146,7 @@ export class TrainingSession implements vscode.Disposable {
     this.runId = runId;
     this.testImages = undefined;
     // The last run's results are replaced by this run's; a reload mid-run must not bring them back.
-    this.options.lastRun?.clear().catch((error: unknown) => this.warn(error));
+    this.queueStoreWork((store) => store.clear());
     this.state = beginRun(this.current, options.params);
     this.update({ kind: 'state' });
     this.runStartEmitter.fire(runId);
@@ -220,6 +225,17 @@ export class TrainingSession implements vscode.Disposable {
     this.state = withModel(this.state, findSavedModel(this.folders.modelDir));
   }
 
+  /** Resolves when the last run has been saved (or forgotten) on disk; for deactivation and tests. */
+  whenStored(): Promise<void> {
+    return this.storeWork;
+  }
+
+  private queueStoreWork(work: (store: LastRunStore) => Promise<void>): void {
+    const store = this.options.lastRun;
+    if (!store) return;
+    this.storeWork = this.storeWork.then(() => work(store)).catch((error: unknown) => this.warn(error));
+  }
+
   private warn(error: unknown): void {
     this.options.warn?.(t('The last run could not be kept for the next session: {0}', error instanceof Error ? error.message : String(error)));
   }
@@ -228,10 +244,9 @@ export class TrainingSession implements vscode.Disposable {
     if (runId !== this.runId) return; // a run this session no longer follows
     this.state = applyTrainingEvent(this.current, event);
     if (event.type === 'finished' || event.type === 'stopped') {
+      const state = this.state;
       const images = this.testImages;
-      this.options.lastRun
-        ?.save({ state: this.state, testImages: images && { images: images.images, count: images.count } })
-        .catch((error: unknown) => this.warn(error));
+      this.queueStoreWork((store) => store.save({ state, testImages: images && { images: images.images, count: images.count } }));
     }
     switch (event.type) {
       case 'batch':
