@@ -186,8 +186,7 @@ export class TrainingSession implements Subscription {
 
   /** Re-reads the saved model's record (after an import). */
   refreshModel(): void {
-    this.restored = true;
-    this.state = withModel(this.state, findSavedModel(this.folders.modelDir));
+    this.state = withModel(this.current, findSavedModel(this.folders.modelDir));
     this.update({ kind: 'state' });
   }
 
