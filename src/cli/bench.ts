@@ -265,6 +265,8 @@ export async function runBench(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   try {
+    // Fail fast on a backend that cannot start, before spending time on the data.
+    await selectBackend(options.backend);
     const data = await loadFashionMnist({ dataDir: options.dataDir, cacheDir: defaultCacheDir(), allowDownload: true });
     out(t('Data: {0} training and {1} test images from {2}; decoded and verified in {3} ms.', data.train.count, data.test.count, data.directory, Math.round(data.decodeMs)));
     out(t('Note: figures depend on the machine and on what else runs on it.'));
