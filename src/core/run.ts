@@ -26,7 +26,10 @@ export interface RunOptions {
   onEvent: (event: TrainingEvent) => void;
   /** Checked before every batch; when it says true the run ends with a `stopped` event. */
   shouldStop: () => boolean;
-  /** Called once after the data loads with the test images the run uses (for the prediction grid). */
+  /**
+   * Called once after the data loads with the test images the run uses (for the prediction grid).
+   * A view on the run's data: copy what you keep, change nothing.
+   */
   onTestImages?: (images: Uint8Array, count: number) => void;
   /** Called after the last epoch, before `finished`; its result goes into `finished.modelSaved`. */
   saveModel?: (tf: Tf, model: LayersModel, record: RunRecord) => Promise<SavedModelInfo>;
@@ -107,7 +110,8 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     const test = firstImages(data.test, params.testLimit);
     // Described as used: counts and pixel range of the images this run trains on.
     onEvent({ type: 'dataLoaded', data: describeDataset({ ...data, train, test }, SAMPLE_IMAGES) });
-    options.onTestImages?.(test.images.slice(0, test.count * PIXELS), test.count);
+    // A view, not a copy: the callee copies what it keeps (the worker transfers its copy to the host).
+    options.onTestImages?.(test.images.subarray(0, test.count * PIXELS), test.count);
 
     model = buildTutorialModel(tf, params);
     const batchesPerEpoch = Math.ceil(train.count / params.batchSize);
