@@ -92,6 +92,7 @@ test('every manifest string is a %key% that package.nls.json defines', () => {
     else if (value && typeof value === 'object') Object.values(value).forEach(visit);
   };
   visit(manifest.contributes);
+  visit(manifest.capabilities);
   visit({ displayName: manifest.displayName, description: manifest.description });
   for (const key of used) assert.equal(typeof nls[key], 'string', `package.nls.json lacks ${key}`);
   for (const command of manifest.contributes.commands) {
@@ -102,6 +103,8 @@ test('every manifest string is a %key% that package.nls.json defines', () => {
     assert.match(String(property.markdownDescription), /^%.+%$/, `${key} has no localized markdownDescription`);
   }
   assert.equal(nls['command.train'], 'Train Fashion-MNIST', 'the palette must find the command by its tutorial name');
+  // Restricted Mode must not let a workspace point training at another folder.
+  assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['fashionMnist.dataDirectory']);
 });
 
 test('the classify menus match the image formats, case-insensitively', () => {
