@@ -174,9 +174,9 @@ export class TrainerCommands implements DashboardIntents, vscode.Disposable {
   // Classify
   // -------------------------------------------------------------------------------------------------
 
-  /** The panel's "Classify images…": pick files, then classify them. */
+  /** The panel's "Classify images…": the image in the active editor, else pick files; then classify them. */
   classifyFiles(): void {
-    void this.pickImages().then((uris) => (uris ? this.classify(uris) : undefined));
+    void this.classifyImages();
   }
 
   /**
@@ -184,6 +184,13 @@ export class TrainerCommands implements DashboardIntents, vscode.Disposable {
    * the active editor, else a file picker).
    */
   async classifyImages(uri?: unknown, uris?: unknown): Promise<void> {
+    // Checked before any file picker opens: choosing files only to hear there is no model is a waste.
+    if (!this.session.hasModel) {
+      await this.offerTraining(
+        vscode.l10n.t('There is no trained model yet. Train one first (it is saved automatically), then classify the image.'),
+      );
+      return;
+    }
     const selected = Array.isArray(uris) ? uris.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : [];
     let targets = selected.length > 0 ? selected : uri instanceof vscode.Uri ? [uri] : [];
     if (targets.length === 0) {
@@ -212,15 +219,6 @@ export class TrainerCommands implements DashboardIntents, vscode.Disposable {
         message: vscode.l10n.t('{0} is not a file on this machine, so it cannot be classified.', notLocal.toString()),
         action: vscode.l10n.t('Copy the image into a local folder and classify it from there.'),
       });
-      return;
-    }
-    if (!this.session.hasModel) {
-      const train = vscode.l10n.t('Train Now');
-      const choice = await vscode.window.showInformationMessage(
-        vscode.l10n.t('There is no trained model yet. Train one first (it is saved automatically), then classify the image.'),
-        train,
-      );
-      if (choice === train) this.train();
       return;
     }
     this.dashboard.show(undefined, true);
