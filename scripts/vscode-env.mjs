@@ -64,7 +64,7 @@ export function ensureCodeServer() {
   mkdirSync(codeServerPrefix, { recursive: true });
   const npmCli = findNpmCli();
   // Run npm itself on Node 24 so lifecycle scripts and node-gyp build against the Node that runs code-server.
-  runOrThrow(nodeBin, [npmCli, 'install', '--no-save', '--no-audit', '--no-fund', '--unsafe-perm', '--prefix', codeServerPrefix,
+  runOrThrow(nodeBin, [npmCli, 'install', '--no-save', '--no-audit', '--no-fund', '--prefix', codeServerPrefix,
     `code-server@${CODE_SERVER_VERSION}`], { env: node24Env() });
   if (!existsSync(codeServerEntry)) throw new Error(`code-server did not install: ${codeServerEntry} is missing`);
   writeFileSync(marker, `${new Date().toISOString()}\n`);
