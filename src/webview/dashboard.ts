@@ -37,6 +37,8 @@ export class Dashboard {
   private readonly ui: UiState;
   private pendingProgress?: BatchProgress;
   private firstRender = true;
+  /** Set by a `reveal`: the host asked for a cell, so the saved scroll position must not win afterwards. */
+  private revealed = false;
 
   constructor(
     private readonly root: HTMLElement,
@@ -139,7 +141,11 @@ export class Dashboard {
     if (focusKey) this.restoreFocus(focusKey);
     if (this.firstRender) {
       this.firstRender = false;
-      if (this.ui.scrollY > 0) requestAnimationFrame(() => window.scrollTo(0, this.ui.scrollY));
+      if (this.ui.scrollY > 0) {
+        requestAnimationFrame(() => {
+          if (!this.revealed) window.scrollTo(0, this.ui.scrollY);
+        });
+      }
     }
   }
 
@@ -194,6 +200,7 @@ export class Dashboard {
   private reveal(cell: DashboardCell): void {
     const section = document.getElementById(`cell-${cell}`);
     if (!section) return;
+    this.revealed = true;
     section.scrollIntoView({ block: 'start' });
     section.focus({ preventScroll: true });
   }
