@@ -44,7 +44,10 @@ export interface RunResult {
   status: 'finished' | 'stopped' | 'error';
 }
 
-/** At most ten progress events a second, as the protocol promises. */
+/**
+ * At most ten progress events a second, as the protocol promises; the first batch of every epoch is
+ * reported regardless, so each epoch shows up even when a whole epoch takes less than the interval.
+ */
 const PROGRESS_INTERVAL_MS = 100;
 const SAMPLE_IMAGES = 25;
 
@@ -146,7 +149,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
         trainer.trainBatch(train, order, start, Math.min(params.batchSize, train.count - start));
         batchesDone += 1;
         const now = performance.now();
-        if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
+        if (batch === 1 || now - lastProgress >= PROGRESS_INTERVAL_MS) {
           lastProgress = now;
           const running = trainer.readMetrics();
           const elapsed = (now - runStarted) / 1000;
