@@ -98,6 +98,9 @@ function trainInWorker(request: StartRequest, context: CliContext): Promise<numb
         case 'backend':
           bar.print(t('Backend: {0}. {1}', event.backend.name, event.backend.reason));
           return;
+        case 'notice':
+          bar.print(t('Warning: {0}', event.message));
+          return;
         case 'downloadProgress':
           bar.download(event.file, event.receivedBytes, event.totalBytes);
           return;
@@ -146,6 +149,12 @@ function trainInWorker(request: StartRequest, context: CliContext): Promise<numb
           if (event.modelSaved) {
             bar.print('');
             bar.print(t('Model saved to {0}. Classify images with: npm run classify -- IMAGE...', event.modelSaved.directory));
+          }
+          if (event.saveError) {
+            // Training succeeded but the model was not kept: say so, and fail so scripts notice.
+            printError(context, event.saveError);
+            finish(EXIT.failed);
+            return;
           }
           finish(EXIT.ok);
           return;

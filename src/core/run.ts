@@ -12,6 +12,7 @@ import type {
   SavedModelInfo,
   StartRequest,
   TrainingEvent,
+  UserError,
 } from '../shared/messages';
 import { NUM_CLASSES, PIXELS } from '../shared/messages';
 import { selectBackend, type Tf } from './backend';
@@ -35,6 +36,8 @@ export interface RunOptions {
   saveModel?: (tf: Tf, model: LayersModel, record: RunRecord) => Promise<SavedModelInfo>;
   /** The data loader; tests inject a small one. */
   loadData?: typeof loadFashionMnist;
+  /** Aborted when the user stops: cancels a data download in progress. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -107,7 +110,13 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       allowDownload: request.allowDownload,
       onDownloadProgress: (file: string, receivedBytes: number, totalBytes: number | null) =>
         onEvent({ type: 'downloadProgress', file, receivedBytes, totalBytes }),
+      onWarning: (message: string) => onEvent({ type: 'notice', message }),
+      signal: options.signal,
     });
+    if (shouldStop()) {
+      onEvent({ type: 'stopped', history: [] });
+      return { history, status: 'stopped' };
+    }
     validateHyperParameters(params, data.train.count);
     const train = firstImages(data.train, params.trainLimit);
     const test = firstImages(data.test, params.testLimit);
@@ -192,6 +201,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     const predictions = predictAll(tf, model, test);
     const last = history[history.length - 1];
     let modelSaved: SavedModelInfo | undefined;
+    let saveError: UserError | undefined;
     if (options.saveModel !== undefined) {
       const record: RunRecord = {
         date: new Date().toISOString(),
@@ -203,14 +213,25 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
         trainCount: train.count,
         testCount: test.count,
       };
-      modelSaved = await options.saveModel(tf, model, record);
+      try {
+        modelSaved = await options.saveModel(tf, model, record);
+      } catch (error) {
+        // The run itself succeeded: show its results, and say that this model was not kept.
+        saveError = toUserError(error);
+      }
     }
     const finished: TrainingEvent = { type: 'finished', history: history.slice(), predictions };
     if (modelSaved !== undefined) finished.modelSaved = modelSaved;
+    if (saveError !== undefined) finished.saveError = saveError;
     onEvent(finished);
     return { model, history, status: 'finished' };
   } catch (error) {
     model?.dispose();
+    if (shouldStop()) {
+      // Stopped while the data was loading: the abort surfaces as an error, but the user asked for it.
+      onEvent({ type: 'stopped', history: history.slice() });
+      return { history, status: 'stopped' };
+    }
     onEvent({ type: 'error', error: toUserError(error) });
     return { history, status: 'error' };
   } finally {

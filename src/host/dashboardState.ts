@@ -61,6 +61,9 @@ export function applyTrainingEvent(state: DashboardState, event: TrainingEvent):
       };
     case 'batch':
       return { ...state, progress: event.progress };
+    case 'notice':
+      // Told through the log and a notification; nothing on the dashboard changes.
+      return state;
     case 'epoch': {
       const history = withEpoch(state.history, event.metrics);
       return { ...state, history, overfitting: analyzeOverfitting(history) };
@@ -76,6 +79,8 @@ export function applyTrainingEvent(state: DashboardState, event: TrainingEvent):
         predictionAnalysis: analyzePredictions(event.predictions),
       };
       if (event.modelSaved) next.model = event.modelSaved;
+      // The results stand; the banner says the model was not kept and what to do.
+      if (event.saveError) next.error = event.saveError;
       delete next.download;
       return next;
     }

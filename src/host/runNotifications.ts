@@ -65,8 +65,12 @@ export class RunNotifications implements vscode.Disposable {
         void vscode.window.showInformationMessage(message, open).then((choice) => {
           if (choice === open) this.context.openDashboard();
         });
+        if (event.saveError) showUserError(event.saveError, this.context);
         return;
       }
+      case 'notice':
+        void vscode.window.showWarningMessage(event.message);
+        return;
       case 'stopped':
         vscode.window.setStatusBarMessage(
           vscode.l10n.t('Fashion-MNIST: training stopped after {0} of {1} epochs.', event.history.length, this.session.current.params.epochs),

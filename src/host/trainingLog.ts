@@ -93,8 +93,12 @@ export class TrainingLog implements vscode.Disposable {
           channel.info(vscode.l10n.t('Finished. Test accuracy: {0}; training accuracy: {1}.', last.testAccuracy.toFixed(4), last.accuracy.toFixed(4)));
         }
         if (event.modelSaved) channel.info(vscode.l10n.t('Model saved in {0}.', event.modelSaved.directory));
+        if (event.saveError) this.error(event.saveError);
         return;
       }
+      case 'notice':
+        channel.warn(event.message);
+        return;
       case 'stopped':
         channel.info(vscode.l10n.t('Stopped after {0} of {1} epochs.', event.history.length, this.epochs));
         return;

@@ -178,7 +178,16 @@ export type TrainingEvent =
     }
   | { type: 'batch'; progress: BatchProgress }
   | { type: 'epoch'; metrics: EpochMetrics }
-  | { type: 'finished'; history: EpochMetrics[]; predictions: Predictions; modelSaved?: SavedModelInfo }
+  /** Not fatal, worth telling the user (e.g. a damaged cached file was deleted and fetched again). Localized. */
+  | { type: 'notice'; message: string }
+  | {
+      type: 'finished';
+      history: EpochMetrics[];
+      predictions: Predictions;
+      modelSaved?: SavedModelInfo;
+      /** The run finished but its model could not be saved; the previous saved model is untouched. */
+      saveError?: UserError;
+    }
   | { type: 'stopped'; history: EpochMetrics[] }
   | { type: 'error'; error: UserError };
 

@@ -205,3 +205,15 @@ test('withModel sets and clears the saved model', () => {
   assert.equal(state.model, model);
   assert.equal(withModel(state, undefined).model, undefined);
 });
+
+test('a finished run whose model could not be saved keeps its results, shows the save error and keeps the old model', () => {
+  const saveError = { code: 'MODEL_SAVE' as const, message: 'Could not save the model: disk full', action: 'Free some space.' };
+  let state = fold(beginRun(initialDashboardState(params), params), runStart);
+  state = { ...state, model };
+  state = applyTrainingEvent(state, { type: 'finished', history: [epoch(1, 0.8, 0.78)], predictions: predictions(), saveError });
+  assert.equal(state.status, 'finished');
+  assert.equal(state.predictions?.count, 4);
+  assert.equal(state.error, saveError);
+  assert.equal(state.model, model, 'the previous saved model is still the one on disk');
+  assert.equal(applyTrainingEvent(state, { type: 'notice', message: 'x' }), state, 'a notice changes nothing on the dashboard');
+});

@@ -124,3 +124,65 @@ test('bad parameters and failed loads end in an error event, never a throw', asy
   const failed = failing.at(-1);
   assert.ok(failed?.type === 'error' && failed.error.code === 'INTERNAL' && /disk on fire/.test(failed.error.message));
 });
+
+test('a stop while the data loads cancels the load and ends as stopped, not as an error', async () => {
+  const events: TrainingEvent[] = [];
+  const abort = new AbortController();
+  let stop = false;
+  const result = await runTutorial({
+    request: request({}),
+    onEvent: (e) => events.push(e),
+    shouldStop: () => stop,
+    signal: abort.signal,
+    // A download that only ends when its signal is aborted, as the real one does.
+    loadData: (options) =>
+      new Promise((_resolve, reject) => {
+        options.signal?.addEventListener('abort', () => reject(options.signal?.reason));
+        setTimeout(() => {
+          stop = true;
+          abort.abort(new Error('stopped by the user'));
+        }, 20);
+      }),
+  });
+  assert.equal(result.status, 'stopped');
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['backend', 'stopped'],
+  );
+});
+
+test('warnings from the data loader reach the user as notice events', async () => {
+  const events: TrainingEvent[] = [];
+  await runTutorial({
+    request: request({ epochs: 1, trainLimit: 320, testLimit: 50 }),
+    onEvent: (e) => events.push(e),
+    shouldStop: () => false,
+    loadData: async (options) => {
+      options.onWarning?.('The cached file train-labels-idx1-ubyte was damaged and was deleted.');
+      return realData(options);
+    },
+  });
+  const notice = events.find((e) => e.type === 'notice');
+  assert.ok(notice?.type === 'notice' && /damaged/.test(notice.message));
+  assert.equal(events.at(-1)?.type, 'finished');
+});
+
+test('a model that cannot be saved still finishes the run, with the save error beside the results', async () => {
+  const events: TrainingEvent[] = [];
+  const result = await runTutorial({
+    request: request({ epochs: 1, trainLimit: 640, testLimit: 100 }),
+    onEvent: (e) => events.push(e),
+    shouldStop: () => false,
+    loadData: realData,
+    saveModel: async () => {
+      throw new Error('disk full');
+    },
+  });
+  assert.equal(result.status, 'finished');
+  const finished = events.at(-1);
+  assert.ok(finished?.type === 'finished');
+  assert.equal(finished.predictions.count, 100);
+  assert.equal(finished.modelSaved, undefined);
+  assert.match(finished.saveError?.message ?? '', /disk full/);
+  result.model?.dispose();
+});
