@@ -173,9 +173,9 @@ test('the finished dashboard in zh-cn: every cell title in Chinese, no English d
   }
 });
 
-test('the dashboard in zh-cn mid-run and idle: progress and status in Chinese, no English dashboard text', async (context) => {
+test('the dashboard in zh-cn in every other state (mid-run, idle, loading, stopped, failed): no English dashboard text', async (context) => {
   if (unavailable) return context.skip(unavailable);
-  for (const mode of ['midrun', 'idle']) {
+  for (const mode of ['midrun', 'idle', 'loading', 'stopped', 'error']) {
     const { page, problems } = await openDashboard(mode);
     try {
       if (mode === 'midrun') await page.waitForSelector('.progress-stats');
@@ -184,7 +184,8 @@ test('the dashboard in zh-cn mid-run and idle: progress and status in Chinese, n
       assert.deepEqual(englishLeft(texts), [], `${mode}: English dashboard strings are visible`);
       assert.deepEqual(texts.filter((text) => /⟦\w+⟧/.test(text)), [], `${mode}: keys the host did not send`);
       assert.deepEqual(problems, []);
-      await page.locator('#cell-train').screenshot({ path: join(screenshotDir, `${mode}-cell-train.png`) });
+      if (mode === 'midrun' || mode === 'idle') await page.locator('#cell-train').screenshot({ path: join(screenshotDir, `${mode}-cell-train.png`) });
+      else await page.screenshot({ path: join(screenshotDir, `${mode}-top.png`) });
     } finally {
       await page.context().close();
     }
