@@ -8,9 +8,10 @@ import { extname } from 'node:path';
 import * as vscode from 'vscode';
 import { localizedClassNames } from '../cli/format';
 import { TrainerError, toUserError } from '../core/errors';
+import { copyModelFolder } from '../core/modelFolder';
 import type { ClassificationResult, EditableSetting, UserError } from '../shared/messages';
 import type { Dashboard, DashboardIntents } from './dashboardPanel';
-import { checkExportTarget, copyModelFolder, inspectModelFolder } from './modelFiles';
+import { checkExportTarget } from './modelFiles';
 import { showUserError } from './runNotifications';
 import type { TrainingLog } from './trainingLog';
 import type { TrainingSession } from './trainingSession';
@@ -286,7 +287,7 @@ export class TrainerCommands implements DashboardIntents, vscode.Disposable {
     if (!target) return;
     try {
       checkExportTarget(target.fsPath);
-      await copyModelFolder(inspectModelFolder(this.session.folders.modelDir), target.fsPath);
+      await copyModelFolder(this.session.folders.modelDir, target.fsPath);
     } catch (error) {
       this.failed(toUserError(error));
       return;
@@ -313,7 +314,7 @@ export class TrainerCommands implements DashboardIntents, vscode.Disposable {
     const source = picked?.[0];
     if (!source) return;
     try {
-      await copyModelFolder(inspectModelFolder(source.fsPath), this.session.folders.modelDir);
+      await copyModelFolder(source.fsPath, this.session.folders.modelDir);
     } catch (error) {
       this.failed(toUserError(error));
       return;

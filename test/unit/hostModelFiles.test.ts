@@ -4,13 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrainerError } from '../../src/core/errors';
-import {
-  checkExportTarget,
-  checkModelJson,
-  copyModelFolder,
-  findSavedModel,
-  inspectModelFolder,
-} from '../../src/host/modelFiles';
+import { checkModelArchitecture, copyModelFolder, nodeFileSystem, readModelFolder } from '../../src/core/modelFolder';
+import { checkExportTarget, findSavedModel } from '../../src/host/modelFiles';
 import { DEFAULT_HYPER_PARAMETERS, type RunRecord } from '../../src/shared/messages';
 
 /** A model.json shaped like the one tfjs writes for the tutorial model (topology only matters here). */
@@ -62,53 +57,72 @@ function modelError(fn: () => unknown): TrainerError {
   assert.fail('expected a TrainerError');
 }
 
+// The host checks imports with the same code the worker loads models with (core/modelFolder), on
+// hand-written model.json files here; modelStore.test.ts checks files that tfjs itself wrote.
 test('the tutorial model passes the architecture check, sequential or functional, 28x28 or 784', () => {
-  checkModelJson(modelJson(), 'model.json');
-  checkModelJson(modelJson({ input: [null, 784] }), 'model.json');
-  checkModelJson(modelJson({ functional: true }), 'model.json');
+  checkModelArchitecture(modelJson(), 'model.json');
+  checkModelArchitecture(modelJson({ input: [null, 784] }), 'model.json');
+  checkModelArchitecture(modelJson({ functional: true }), 'model.json');
   // Keras-converted files nest the model under model_config.
-  checkModelJson({ modelTopology: { model_config: modelJson().modelTopology }, weightsManifest: [] }, 'model.json');
+  checkModelArchitecture({ modelTopology: { model_config: modelJson().modelTopology }, weightsManifest: [] }, 'model.json');
 });
 
 test('the architecture check says what is wrong', () => {
-  const wrongInput = modelError(() => checkModelJson(modelJson({ input: [null, 32, 32, 3] }), '/m/model.json'));
+  const wrongInput = modelError(() => checkModelArchitecture(modelJson({ input: [null, 32, 32, 3] }), '/m/model.json'));
   assert.equal(wrongInput.code, 'MODEL_INVALID');
   assert.match(wrongInput.message, /\[null, 32, 32, 3\]/);
   assert.equal(wrongInput.file, '/m/model.json');
   assert.ok(wrongInput.action);
 
-  const wrongOutput = modelError(() => checkModelJson(modelJson({ units: 100 }), 'model.json'));
-  assert.match(wrongOutput.message, /100 classes/);
-  const functionalOutput = modelError(() => checkModelJson(modelJson({ functional: true, units: 2 }), 'model.json'));
-  assert.match(functionalOutput.message, /2 classes/);
+  const wrongOutput = modelError(() => checkModelArchitecture(modelJson({ units: 100 }), 'model.json'));
+  assert.match(wrongOutput.message, /100 units/);
+  const functionalOutput = modelError(() => checkModelArchitecture(modelJson({ functional: true, units: 2 }), 'model.json'));
+  assert.match(functionalOutput.message, /2 units/);
 
-  assert.match(modelError(() => checkModelJson({ weightsManifest: [] }, 'model.json')).message, /no modelTopology/);
-  assert.match(modelError(() => checkModelJson({ modelTopology: modelJson().modelTopology }, 'model.json')).message, /weightsManifest/);
-  assert.match(modelError(() => checkModelJson({ modelTopology: { config: {} }, weightsManifest: [] }, 'model.json')).message, /no layers/);
+  assert.match(modelError(() => checkModelArchitecture({ weightsManifest: [] }, 'model.json')).message, /no model topology/);
+  const noLayers = { modelTopology: { class_name: 'Sequential', config: {} }, weightsManifest: [] };
+  assert.match(modelError(() => checkModelArchitecture(noLayers, 'model.json')).message, /no layers/);
+  // A damaged functional model (no input name, null layers) is refused with a TrainerError, not a crash.
+  const damaged = modelJson({ functional: true });
+  Object.assign(damaged.modelTopology.config, { input_layers: [null], layers: [null, ...damaged.modelTopology.config.layers] });
+  assert.equal(modelError(() => checkModelArchitecture(damaged, 'model.json')).code, 'MODEL_INVALID');
+});
+
+test('a model.json without a weights manifest is refused when its folder is read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fmt-host-manifest-'));
+  try {
+    writeModel(dir, { modelTopology: modelJson().modelTopology });
+    const error = modelError(() => readModelFolder(dir));
+    assert.equal(error.code, 'MODEL_INVALID');
+    assert.match(error.message, /no valid weights manifest/);
+    assert.equal(error.file, join(dir, 'model.json'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a folder to import: missing model.json, bad JSON, missing weights and escaping paths are refused', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fmt-host-model-'));
   try {
-    const none = modelError(() => inspectModelFolder(dir));
+    const none = modelError(() => readModelFolder(dir));
     assert.equal(none.code, 'NO_MODEL');
     assert.ok(none.message.includes(dir));
 
     writeFileSync(join(dir, 'model.json'), '{not json');
-    assert.equal(modelError(() => inspectModelFolder(dir)).code, 'MODEL_INVALID');
+    assert.equal(modelError(() => readModelFolder(dir)).code, 'MODEL_INVALID');
 
     writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson()));
-    const missing = modelError(() => inspectModelFolder(dir));
+    const missing = modelError(() => readModelFolder(dir));
     assert.match(missing.message, /weights\.bin/);
 
     writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson({ weights: ['../../etc/passwd'] })));
-    assert.match(modelError(() => inspectModelFolder(dir)).message, /outside its folder/);
+    assert.match(modelError(() => readModelFolder(dir)).message, /outside its folder/);
 
     writeModel(dir);
-    const folder = inspectModelFolder(join(dir, 'model.json'));
-    assert.deepEqual(folder.weights, ['weights.bin']);
+    const folder = readModelFolder(join(dir, 'model.json'));
+    assert.deepEqual(folder.weightFiles, ['weights.bin']);
     assert.equal(folder.hasRunRecord, true);
-    assert.deepEqual(inspectModelFolder(dir).weights, ['weights.bin']);
+    assert.deepEqual(readModelFolder(dir).weightFiles, ['weights.bin']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -123,7 +137,7 @@ test('copying a model replaces the target whole, and leaves no staging folders b
     writeModel(target, modelJson(), 'OLD');
     writeFileSync(join(target, 'stale.bin'), 'from the old model');
 
-    await copyModelFolder(inspectModelFolder(source), target);
+    await copyModelFolder(source, target);
     assert.equal(readFileSync(join(target, 'weights.bin'), 'utf8'), 'NEW');
     assert.equal(existsSync(join(target, 'stale.bin')), false, 'the old model’s files are gone, not mixed in');
     assert.deepEqual(readdirSync(join(root, 'models')), ['latest']);
@@ -140,9 +154,15 @@ test('a failed copy leaves the previous model intact', async () => {
     const target = join(root, 'latest');
     writeModel(source, modelJson(), 'NEW');
     writeModel(target, modelJson(), 'OLD');
-    const folder = inspectModelFolder(source);
-    rmSync(join(source, 'weights.bin')); // vanishes between the check and the copy
-    await assert.rejects(copyModelFolder(folder, target), (error: unknown) => error instanceof TrainerError && error.code === 'MODEL_SAVE');
+    // The weights vanish between the check and the copy (another program deletes them).
+    const vanishing = {
+      ...nodeFileSystem,
+      copyFile: async (from: string, to: string) => {
+        if (from.endsWith('weights.bin')) rmSync(from, { force: true });
+        await nodeFileSystem.copyFile(from, to);
+      },
+    };
+    await assert.rejects(copyModelFolder(source, target, vanishing), (error: unknown) => error instanceof TrainerError && error.code === 'MODEL_SAVE');
     assert.equal(readFileSync(join(target, 'weights.bin'), 'utf8'), 'OLD');
     assert.deepEqual(readdirSync(root).sort(), ['latest', 'source']);
   } finally {
