@@ -19,6 +19,12 @@ export const FLAT_TOLERANCE_POINTS = 1.0;
 export const MIN_TRAIN_RISE_POINTS = 1.0;
 /** ...and the train-test gap must widen by at least this much over the stretch (the curves part ways). */
 export const MIN_GAP_WIDENING_POINTS = 0.5;
+/**
+ * Over an over-fitting stretch, test accuracy reads as "falling" (rather than "flat") when it ends more than
+ * this many points below where the stretch began. A quarter point is 25 of the 10,000 test images: smaller
+ * moves, up or down, are shown as "flat" with their signed number beside the word, so the two never disagree.
+ */
+export const FALLING_THRESHOLD_POINTS = 0.25;
 /** Float noise allowance when comparing point differences against the thresholds above. */
 const EPSILON = 1e-9;
 /** The stretch must cover at least this many epochs after its start, so one noisy epoch never flips the state. */
@@ -35,6 +41,8 @@ const toPoints = (fraction: number): number => fraction * 100;
  * - training accuracy keeps rising, by at least MIN_TRAIN_RISE_POINTS, and the gap between the curves
  *   widens by at least MIN_GAP_WIDENING_POINTS,
  * - and at least MIN_STRETCH_EPOCHS epochs follow k.
+ * The result says which of the two the test curve did (`testTrend`: 'falling' when it ended more than
+ * FALLING_THRESHOLD_POINTS below its value at k, otherwise 'flat'), so the wording matches the signed change.
  * Taking the earliest such k names the point where test accuracy stopped improving while the training
  * accuracy carried on; for the tutorial's usual curve (train 0.82 -> 0.91, test 0.84 -> 0.88 with wobbles)
  * that lands around epoch 5-7, where the test curve levels off.
@@ -62,7 +70,8 @@ export function analyzeOverfitting(history: EpochMetrics[]): OverfittingAnalysis
     const trainKeepsRising =
       trainDelta >= MIN_TRAIN_RISE_POINTS - EPSILON && trainDelta - testDelta >= MIN_GAP_WIDENING_POINTS - EPSILON;
     if (testFlatOrFalling && trainKeepsRising) {
-      return { ...result, state: 'overfitting', sinceEpoch: start.epoch, trainDeltaPoints: trainDelta, testDeltaPoints: testDelta };
+      const testTrend = testDelta < -FALLING_THRESHOLD_POINTS - EPSILON ? 'falling' : 'flat';
+      return { ...result, state: 'overfitting', sinceEpoch: start.epoch, trainDeltaPoints: trainDelta, testDeltaPoints: testDelta, testTrend };
     }
   }
   return { ...result, state: 'generalising' };

@@ -280,6 +280,8 @@ export interface OverfittingAnalysis {
   /** Over the over-fitting stretch: training accuracy change and test accuracy change, in points. */
   trainDeltaPoints?: number;
   testDeltaPoints?: number;
+  /** With state 'overfitting': how test accuracy moved over the stretch ('falling' past a small drop, else 'flat'). */
+  testTrend?: 'flat' | 'falling';
 }
 
 export interface PredictionAnalysis {

@@ -26,6 +26,7 @@ test('the tutorial curve reads as over-fitting once test accuracy levels off', (
   assert.equal(a.sinceEpoch, 6);
   assert.ok(Math.abs((a.trainDeltaPoints ?? NaN) - 1.6) < 1e-9, `train delta ${a.trainDeltaPoints}`);
   assert.ok(Math.abs((a.testDeltaPoints ?? NaN) - 0.7) < 1e-9, `test delta ${a.testDeltaPoints}`);
+  assert.equal(a.testTrend, 'flat', 'a small rise within the tolerance reads as flat, not falling');
   assert.equal(a.bestEpoch, 10);
   assert.equal(a.bestTestAccuracy, 0.882);
   assert.equal(a.gapPoints.length, 10);
@@ -50,7 +51,29 @@ test('test accuracy falling while training rises is over-fitting from the test p
   // Epoch 2 (0.88) is followed by 0.89: within the one-point tolerance, so test is already flat there.
   assert.equal(a.sinceEpoch, 2);
   assert.equal(a.bestEpoch, 3);
-  assert.ok((a.testDeltaPoints ?? 0) < 0);
+  assert.ok(Math.abs((a.testDeltaPoints ?? NaN) - -1.0) < 1e-9, `test delta ${a.testDeltaPoints}`);
+  assert.equal(a.testTrend, 'falling');
+});
+
+test('the test trend word follows the signed change: a wobble down is flat, a real drop is falling', () => {
+  const train = [0.85, 0.87, 0.89, 0.91, 0.93];
+  // From epoch 1, test ends 0.2 points lower: rounding-level, so "flat" (with its −0.2 shown beside it).
+  const wobble = analyzeOverfitting(history(train, [0.86, 0.865, 0.862, 0.859, 0.858]));
+  assert.equal(wobble.state, 'overfitting');
+  assert.equal(wobble.sinceEpoch, 1);
+  assert.ok(Math.abs((wobble.testDeltaPoints ?? NaN) - -0.2) < 1e-9, `test delta ${wobble.testDeltaPoints}`);
+  assert.equal(wobble.testTrend, 'flat');
+  // The same curve ending 0.4 points lower is "falling".
+  const drop = analyzeOverfitting(history(train, [0.86, 0.865, 0.862, 0.859, 0.856]));
+  assert.equal(drop.state, 'overfitting');
+  assert.equal(drop.sinceEpoch, 1);
+  assert.ok(Math.abs((drop.testDeltaPoints ?? NaN) - -0.4) < 1e-9, `test delta ${drop.testDeltaPoints}`);
+  assert.equal(drop.testTrend, 'falling');
+});
+
+test('only an over-fitting result carries a test trend', () => {
+  assert.equal(analyzeOverfitting(history([0.8, 0.82, 0.84, 0.86], [0.81, 0.83, 0.845, 0.86])).testTrend, undefined);
+  assert.equal(analyzeOverfitting(history([0.82], [0.84])).testTrend, undefined);
 });
 
 test('converged curves (both flat) are not over-fitting', () => {

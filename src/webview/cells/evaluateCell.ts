@@ -46,7 +46,8 @@ export function evaluateCell(ctx: ViewContext): HTMLElement {
     let text: string;
     let tone: string;
     if (analysis.state === 'overfitting') {
-      text = s.t('overfitSince', analysis.sinceEpoch ?? '?', s.signedPoints(analysis.trainDeltaPoints ?? NaN), s.signedPoints(analysis.testDeltaPoints ?? NaN));
+      // The host decided whether test accuracy was flat or falling (testTrend); the word sits beside its number.
+      text = s.t(analysis.testTrend === 'falling' ? 'overfitSinceFalling' : 'overfitSinceFlat', analysis.sinceEpoch ?? '?', s.signedPoints(analysis.trainDeltaPoints ?? NaN), s.signedPoints(analysis.testDeltaPoints ?? NaN));
       tone = 'warn';
     } else if (analysis.state === 'generalising') {
       text = s.t('overfitGeneralising');
