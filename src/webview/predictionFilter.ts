@@ -4,6 +4,7 @@
  */
 import { NUM_CLASSES } from '../shared/messages';
 import type { Predictions } from '../shared/messages';
+import type { Strings } from './strings';
 
 export type GridFilter =
   | { kind: 'all' }
@@ -65,6 +66,16 @@ export function pageOf(indices: number[], page: number, pageSize = PAGE_SIZE): P
     last: clamped * pageSize + slice.length,
     total: indices.length,
   };
+}
+
+/**
+ * The count above the grid: "Showing 1–100 of 1,000 images", but "Showing image 101 of 101" when the page
+ * holds a single image (a separate string, so neither English nor a translation reads "1–1 of 1 images").
+ */
+export function gridCountText(s: Strings, page: Page): string {
+  if (page.total === 0) return s.t('gridEmpty');
+  if (page.first === page.last) return s.t('gridCountSingle', s.int(page.first), s.int(page.total));
+  return s.t('gridCount', s.int(page.first), s.int(page.last), s.int(page.total));
 }
 
 /** Accepts a filter restored from saved UI state only when it is well-formed; otherwise shows all. */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterPredictions, pageOf, sanitizeFilter, PAGE_SIZE } from '../../src/webview/predictionFilter';
+import { filterPredictions, gridCountText, pageOf, sanitizeFilter, PAGE_SIZE } from '../../src/webview/predictionFilter';
+import { Strings } from '../../src/webview/strings';
 
 // Ten hand-made predictions: truth vs guess.
 //            index: 0  1  2  3  4  5  6  7  8  9
@@ -62,4 +63,15 @@ test('a filter restored from saved state is used only when well-formed', () => {
   assert.deepEqual(sanitizeFilter({ kind: 'misclassified', extra: 1 }), { kind: 'misclassified' });
   assert.deepEqual(sanitizeFilter('misclassified'), { kind: 'all' });
   assert.deepEqual(sanitizeFilter(undefined), { kind: 'all' });
+});
+
+test('the grid count reads right for one image and for many', () => {
+  const s = new Strings({ gridCount: 'Showing {0}–{1} of {2} images', gridCountSingle: 'Showing image {0} of {1}', gridEmpty: 'No test image matches this filter.' }, 'en');
+  assert.equal(gridCountText(s, pageOf([42], 0)), 'Showing image 1 of 1');
+  assert.equal(gridCountText(s, pageOf([3, 9], 0)), 'Showing 1–2 of 2 images');
+  const hundredAndOne = Array.from({ length: 101 }, (_, i) => i);
+  assert.equal(gridCountText(s, pageOf(hundredAndOne, 0)), 'Showing 1–100 of 101 images');
+  assert.equal(gridCountText(s, pageOf(hundredAndOne, 1)), 'Showing image 101 of 101', 'a last page with one image');
+  assert.equal(gridCountText(s, pageOf(Array.from({ length: 10000 }, (_, i) => i), 3)), 'Showing 301–400 of 10,000 images');
+  assert.equal(gridCountText(s, pageOf([], 0)), 'No test image matches this filter.');
 });

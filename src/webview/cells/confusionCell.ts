@@ -27,7 +27,7 @@ export function confusionCell(ctx: ViewContext, showInGrid: (filter: GridFilter)
         attrs: {
           type: 'button',
           'data-focus-key': `confusion-${truth}-${predicted}`,
-          'aria-label': s.t('confusionCellAria', s.int(count), s.className(truth), s.className(predicted)),
+          'aria-label': count === 1 ? s.t('confusionCellAriaOne', s.className(truth), s.className(predicted)) : s.t('confusionCellAria', s.int(count), s.className(truth), s.className(predicted)),
         },
         on: { click: () => showInGrid({ kind: 'cell', trueClass: truth, predicted }) },
       });
@@ -44,10 +44,15 @@ export function confusionCell(ctx: ViewContext, showInGrid: (filter: GridFilter)
   });
   const matrix = h('table', { className: 'confusion-matrix' }, [
     h('caption', { text: s.t('confusionCaption') }),
+    h('colgroup', {}, [
+      h('col', { className: 'row-head-col' }),
+      ...Array.from({ length: NUM_CLASSES }, () => h('col', { className: 'class-col' })),
+      h('col', { className: 'accuracy-col' }),
+    ]),
     h('thead', {}, [
       h('tr', {}, [
         h('th', { className: 'axis-corner', attrs: { scope: 'col' } }, [h('span', { text: `${s.t('confusionTrueAxis')} ↓` }), h('span', { text: `${s.t('confusionPredictedAxis')} →` })]),
-        ...Array.from({ length: NUM_CLASSES }, (_, c) => h('th', { className: 'predicted-head', attrs: { scope: 'col' } }, [h('span', { className: 'class-index', text: `${c} ` }), s.className(c)])),
+        ...Array.from({ length: NUM_CLASSES }, (_, c) => h('th', { className: 'predicted-head', attrs: { scope: 'col', title: s.className(c) } }, [h('span', { className: 'class-index', text: `${c} ` }), s.className(c)])),
         h('th', { text: s.t('colPerClassAccuracy'), attrs: { scope: 'col' } }),
       ]),
     ]),

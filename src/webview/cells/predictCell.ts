@@ -7,7 +7,7 @@ import type { Predictions } from '../../shared/messages';
 import * as code from '../codeSnippets';
 import { h, replaceChildren, replaceKeepingFocus } from '../dom';
 import { grayCanvas } from '../pixels';
-import { filterPredictions, pageOf, sameFilter, type GridFilter } from '../predictionFilter';
+import { filterPredictions, gridCountText, pageOf, PAGE_SIZE, sameFilter, type GridFilter } from '../predictionFilter';
 import { probabilityBars } from '../probabilityBars';
 import { columnsOnFirstRow, rovingFocus } from '../rovingFocus';
 import type { DashboardStringKey } from '../stringKeys';
@@ -48,19 +48,38 @@ export class PredictCell {
     frame.output.append(this.filterBar, this.pager, h('div', { className: 'predict-layout' }, [this.grid, this.detail]));
     this.renderDetailHint();
     this.applyFilter(ctx.ui.filter, ctx.ui.page, false);
-    if (ctx.ui.selected !== undefined && ctx.ui.selected < this.predictions.count) this.showDetail(ctx.ui.selected, false);
+    // applyFilter has already dropped a saved selection that the saved filter no longer shows.
+    if (ctx.ui.selected !== undefined) this.showDetail(ctx.ui.selected, false);
   }
 
   /** Shows exactly the images the filter selects (from the filter bar or a confusion-matrix cell). */
   setFilter(filter: GridFilter): void {
-    this.applyFilter(filter, 0, true);
+    this.applyFilter(filter, undefined, true);
   }
 
-  private applyFilter(filter: GridFilter, page: number, save: boolean): void {
+  /**
+   * The detail always belongs to an image the grid can show: when a new filter (from the filter bar or a
+   * confusion-matrix cell) leaves the open image out, the detail closes; when the image is still in, the
+   * detail stays and the grid turns to the page that holds its tile. `restoredPage` is the saved page on
+   * a reload; a user's new filter passes undefined and starts at the first page (or the selected tile's).
+   */
+  private applyFilter(filter: GridFilter, restoredPage: number | undefined, save: boolean): void {
     if (!this.predictions) return;
-    const changed = !sameFilter(filter, this.ctx.ui.filter);
+    let changed = !sameFilter(filter, this.ctx.ui.filter);
     this.ctx.ui.filter = filter;
     this.filtered = filterPredictions(this.predictions, filter);
+    let page = restoredPage ?? 0;
+    const selected = this.ctx.ui.selected;
+    if (selected !== undefined) {
+      const position = this.filtered.indexOf(selected);
+      if (position < 0) {
+        this.ctx.ui.selected = undefined;
+        this.renderDetailHint();
+        changed = true;
+      } else if (restoredPage === undefined) {
+        page = Math.floor(position / PAGE_SIZE);
+      }
+    }
     this.renderFilterBar();
     this.showPage(page, false);
     if (save || changed) this.ctx.saveUi();
@@ -84,8 +103,8 @@ export class PredictCell {
       if (kind === 'cell') return filter;
       return { kind };
     };
-    kindSelect.addEventListener('change', () => this.applyFilter(read(), 0, true));
-    classSelect.addEventListener('change', () => this.applyFilter(read(), 0, true));
+    kindSelect.addEventListener('change', () => this.applyFilter(read(), undefined, true));
+    classSelect.addEventListener('change', () => this.applyFilter(read(), undefined, true));
     replaceKeepingFocus(this.filterBar, [
       h('label', { text: s.t('filterLabel'), attrs: { for: 'grid-filter' } }),
       kindSelect,
@@ -106,7 +125,7 @@ export class PredictCell {
     const prev = h('button', { className: 'secondary', text: `‹ ${s.t('pagePrev')}`, attrs: { type: 'button', disabled: current.page === 0, 'data-focus-key': 'page-prev' }, on: { click: () => this.showPage(current.page - 1, false) } });
     const next = h('button', { className: 'secondary', text: `${s.t('pageNext')} ›`, attrs: { type: 'button', disabled: current.page >= current.pageCount - 1, 'data-focus-key': 'page-next' }, on: { click: () => this.showPage(current.page + 1, false) } });
     replaceKeepingFocus(this.pager, [
-      h('span', { className: 'grid-count', text: current.total === 0 ? s.t('gridEmpty') : s.t('gridCount', s.int(current.first), s.int(current.last), s.int(current.total)), attrs: { role: 'status' } }),
+      h('span', { className: 'grid-count', text: gridCountText(s, current), attrs: { role: 'status' } }),
       prev,
       h('span', { className: 'page-of', text: s.t('pageOf', s.int(current.page + 1), s.int(current.pageCount)) }),
       next,
