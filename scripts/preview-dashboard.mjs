@@ -8,7 +8,7 @@
 //   options: --port N, --no-build (use the existing dist/webview.js), --locale zh-cn (screenshots)
 //
 // It builds only the webview bundle (into a temp folder), so other bundles' build errors don't stop it.
-/* global document, window */ // browser code inside page.evaluate callbacks
+/* global document, window, getComputedStyle, NodeFilter, sessionStorage */ // browser code inside page.evaluate callbacks
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +83,7 @@ const THEMES = {
       'textCodeBlock-background': '#2b2b2b', 'progressBar-background': '#0078d4',
       'charts-foreground': '#cccccc', 'charts-lines': 'rgba(204,204,204,0.25)', 'charts-blue': '#3794ff', 'charts-orange': '#d18616',
       'charts-red': '#f14c4c', 'charts-green': '#89d185', 'testing-iconPassed': '#73c991', 'testing-iconFailed': '#f14c4c',
+      errorForeground: '#f85149', 'list-warningForeground': '#cca700',
       'editorWarning-foreground': '#cca700', 'inputValidation-errorBackground': '#5a1d1d', 'inputValidation-errorBorder': '#be1100',
       'inputValidation-warningBackground': '#352a05', 'inputValidation-warningBorder': '#b89500',
       'list-hoverBackground': '#2a2d2e', 'list-inactiveSelectionBackground': '#37373d',
@@ -100,7 +101,8 @@ const THEMES = {
       'dropdown-background': '#ffffff', 'dropdown-foreground': '#3b3b3b', 'dropdown-border': '#cecece',
       'textCodeBlock-background': '#f0f0f0', 'progressBar-background': '#005fb8',
       'charts-foreground': '#616161', 'charts-lines': 'rgba(97,97,97,0.25)', 'charts-blue': '#1a85ff', 'charts-orange': '#c25700',
-      'charts-red': '#e51400', 'charts-green': '#388a34', 'testing-iconPassed': '#388a34', 'testing-iconFailed': '#e51400',
+      'charts-red': '#e51400', 'charts-green': '#388a34', 'testing-iconPassed': '#73c991', 'testing-iconFailed': '#f14c4c',
+      errorForeground: '#a1260d', 'list-warningForeground': '#855f00',
       'editorWarning-foreground': '#bf8803', 'inputValidation-errorBackground': '#f2dede', 'inputValidation-errorBorder': '#be1100',
       'inputValidation-warningBackground': '#f6f5d2', 'inputValidation-warningBorder': '#b89500',
       'list-hoverBackground': '#f2f2f2', 'list-inactiveSelectionBackground': '#e4e6f1',
@@ -118,7 +120,8 @@ const THEMES = {
       'dropdown-background': '#000000', 'dropdown-foreground': '#ffffff', 'dropdown-border': '#6fc3df',
       'textCodeBlock-background': '#000000', 'progressBar-background': '#6fc3df',
       'charts-foreground': '#ffffff', 'charts-lines': '#ffffff', 'charts-blue': '#3794ff', 'charts-orange': '#d18616',
-      'charts-red': '#f48771', 'charts-green': '#89d185', 'testing-iconPassed': '#89d185', 'testing-iconFailed': '#f48771',
+      'charts-red': '#f48771', 'charts-green': '#89d185', 'testing-iconPassed': '#73c991', 'testing-iconFailed': '#f14c4c',
+      errorForeground: '#f48771', 'list-warningForeground': '#cca700',
       'editorWarning-foreground': '#ffd370', 'inputValidation-errorBackground': '#000000', 'inputValidation-errorBorder': '#f48771',
       'inputValidation-warningBackground': '#000000', 'inputValidation-warningBorder': '#ffd370',
     },
@@ -302,6 +305,74 @@ async function startServer() {
   return server;
 }
 
+// ----------------------------------------------------------------------------------------- contrast
+/**
+ * Runs in the page: every visible text (and ✓ ✗ ⚠ ▲ ● glyph) whose colour against its composited background
+ * falls below WCAG's 4.5:1 (3:1 for large text and for the glyphs, which are icons). Disabled controls are
+ * exempt, as in WCAG. Returns one line per offending element.
+ */
+function lowContrastText() {
+  const parse = (value) => {
+    const rgb = value.match(/^rgba?\(([^)]+)\)$/);
+    if (rgb) {
+      const [r, g, b, a = '1'] = rgb[1].split(/[\s,/]+/).filter(Boolean);
+      return [Number(r), Number(g), Number(b), Number(a)];
+    }
+    const srgb = value.match(/^color\(srgb ([^)]+)\)$/);
+    if (srgb) {
+      const [r, g, b, a = '1'] = srgb[1].split(/[\s/]+/).filter(Boolean);
+      return [Number(r) * 255, Number(g) * 255, Number(b) * 255, Number(a)];
+    }
+    return null;
+  };
+  const over = (top, under) => {
+    const a = top[3];
+    return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1);
+  };
+  const background = (element) => {
+    const layers = [];
+    for (let e = element; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c[3] > 0) layers.push(c);
+      if (c && c[3] >= 1) break;
+    }
+    let colour = [255, 255, 255, 1];
+    for (const layer of layers.reverse()) colour = over(layer, colour);
+    return colour;
+  };
+  const luminance = ([r, g, b]) => {
+    const lin = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const ratio = (a, b) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    const element = node.parentElement;
+    if (!text || !element || seen.has(element)) continue;
+    seen.add(element);
+    if (element.closest('.visually-hidden, [disabled], option, script, style')) continue;
+    const rect = element.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0 || !element.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+    const style = getComputedStyle(element);
+    const fg = parse(style.color);
+    if (!fg) continue;
+    const bg = background(element);
+    const glyph = /^[✓✗⚠▲●ℹ‹›↓→\s·]+$/u.test(text);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    const need = glyph || large ? 3 : 4.5;
+    const got = ratio(over(fg, bg), bg);
+    if (got < need) found.push(`${element.tagName.toLowerCase()}.${[...element.classList].join('.')} "${text.slice(0, 40)}" ${got.toFixed(2)}:1 (needs ${need}:1)`);
+  }
+  return found;
+}
+
 // -------------------------------------------------------------------------------------- screenshots
 async function screenshots(base, dir) {
   const { chromium } = await import('playwright-core');
@@ -343,6 +414,13 @@ async function screenshots(base, dir) {
     const { p, context } = await open(`${theme}-finished`, `theme=${theme}&mode=finished`);
     await shoot(p, `${theme}-finished`);
     for (const id of await p.$$eval('.cell', (cells) => cells.map((c) => c.id))) await shoot(p, `${theme}-${id}`, `#${id}`);
+    // Text contrast with a detail open for a correct and for a wrong prediction (green and red verdicts).
+    for (const kind of ['correct', 'wrong']) {
+      await p.click(`.prediction-grid .tile-${kind}`);
+      await p.waitForTimeout(150);
+      if (kind === 'correct') await shoot(p, `${theme}-detail-correct`, '#cell-predict .detail');
+      for (const low of await p.evaluate(lowContrastText)) problems.push(`${theme}: low contrast (${kind} detail open): ${low}`);
+    }
     await context.close();
   }
   // Streams of progress (mid-run) and of download states (loading) must update in place, not rebuild the cells.
@@ -400,6 +478,21 @@ async function screenshots(base, dir) {
     const expected = await p.evaluate(() => Number(document.querySelector('[data-focus-key="confusion-6-0"]')?.textContent?.replace(/\D/g, '')));
     if (shown !== Math.min(100, expected)) problems.push(`confusion filter: grid shows ${shown} tiles, cell says ${expected}`);
     await shoot(p, 'light-confusion-filtered', '#cell-predict');
+    // The detail follows the filter: an open image the new cell leaves out closes (on screen and in the
+    // saved view state); one the cell includes stays open, with its tile on the grid's current page.
+    const saved = () => p.evaluate(() => JSON.parse(sessionStorage.getItem('dashboard-preview-state') ?? '{}'));
+    await p.click('.prediction-grid .tile');
+    const opened = await p.$eval('.prediction-grid .tile', (t) => t.getAttribute('data-index'));
+    await p.click('[data-focus-key="confusion-0-6"]');
+    await p.waitForTimeout(300);
+    const afterOther = { open: await p.$$eval('.detail.open', (d) => d.length), selected: (await saved()).selected };
+    if (afterOther.open !== 0 || afterOther.selected !== undefined) problems.push(`confusion filter: detail of image ${opened} stayed open after a cell without it (${JSON.stringify(afterOther)})`);
+    const keep = await p.$eval('.prediction-grid .tile', (t) => t.getAttribute('data-index'));
+    await p.click(`.prediction-grid .tile[data-index="${keep}"]`);
+    await p.selectOption('#grid-filter', 'misclassified');
+    await p.waitForTimeout(300);
+    const afterSame = { detail: await p.$eval('.detail.open h3', (e) => e.textContent).catch(() => null), tile: await p.$$eval(`.prediction-grid .tile[data-index="${keep}"][aria-current="true"]`, (t) => t.length), selected: (await saved()).selected };
+    if (!afterSame.detail || afterSame.tile !== 1 || afterSame.selected !== Number(keep)) problems.push(`filter: the detail of image ${keep}, still in the new filter, was not kept with its tile in view (${JSON.stringify(afterSame)})`);
     await context.close();
   }
   {
