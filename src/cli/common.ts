@@ -36,7 +36,9 @@ export function printError(context: CliContext, error: UserError): void {
   const parts = [t('Error: {0}', error.message)];
   if (error.file !== undefined && !error.message.includes(error.file)) parts.push(t('(File: {0})', error.file));
   if (error.action !== undefined) parts.push(error.action);
-  context.stderr.write(parts.join(' ').replace(/\s*\n\s*/g, ' ') + '\n');
+  // Sentences are joined the way the language joins them (a space in English, nothing in Chinese).
+  const line = parts.reduce((joined, part) => t('{0} {1}', joined, part));
+  context.stderr.write(line.replace(/\s*\n\s*/g, ' ') + '\n');
 }
 
 function optionLines(options: [string, string][]): string[] {

@@ -65,9 +65,9 @@ export function truncate(text: string, width: number): string {
 /** 75 -> "1m 15s", 3725 -> "1h 02m", 9 -> "9s". */
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s < 60) return t('{0}s', s);
+  if (s < 3600) return t('{0}m {1}s', Math.floor(s / 60), String(s % 60).padStart(2, '0'));
+  return t('{0}h {1}m', Math.floor(s / 3600), String(Math.floor((s % 3600) / 60)).padStart(2, '0'));
 }
 
 /** `Epoch 3/10 - 5.1s - loss: 0.3361 - accuracy: 0.8775 - test_loss: 0.3600 - test_accuracy: 0.8700 - 11,800 samples/s` */

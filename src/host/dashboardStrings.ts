@@ -176,7 +176,7 @@ export function dashboardStrings(): DashboardStrings {
     warnUnlikeDataset: vscode.l10n.t('This image looks unlike the Fashion-MNIST pictures (one garment, centred, on a plain background), so the answer may well be wrong.'),
     classifyFailed: vscode.l10n.t('Could not classify {0}.'),
     buttonTrainNow: vscode.l10n.t('Train now'),
-    warningLabel: vscode.l10n.t('Warning'),
+    warningLabel: vscode.l10n.t('Warning:'),
 
     class0: vscode.l10n.t('T-shirt/top'),
     class1: vscode.l10n.t('Trouser'),

@@ -46,7 +46,8 @@ test('the zh-cn bundle translates exactly the English keys, keeping every placeh
 
 // A key pasted in as its own "translation" passes the checks above; this catches it. Only names that stay
 // the same in Chinese may be left without Chinese characters.
-const SAME_IN_CHINESE = new Set(['Fashion-MNIST']);
+// Names, and the sentence joiner (English puts a space between two sentences, Chinese puts none).
+const SAME_IN_CHINESE = new Set(['Fashion-MNIST', '{0} {1}']);
 
 test('every zh-cn value is actually Chinese, apart from names that read the same in both languages', () => {
   const chinese = readJson('l10n/bundle.l10n.zh-cn.json');
@@ -163,4 +164,17 @@ test('the CLI reports a usage error in Chinese when LC_ALL asks for zh_CN, whate
   const unknown = chinese['Unknown command "{0}"; use train, classify or bench.'].replace('{0}', 'dance');
   const expected = chinese['Error: {0}'].replace('{0}', unknown);
   assert.ok(result.stderr.startsWith(expected), result.stderr);
+});
+
+test('the CLI joins an error and its action as each language does: a space in English, none in Chinese', () => {
+  const l10nDir = join(root, 'l10n');
+  try {
+    configureLocale('zh_CN.UTF-8', l10nDir);
+    assert.equal(t('{0} {1}', '数据不完整。', '请重新下载。'), '数据不完整。请重新下载。');
+    assert.equal(t('{0}m {1}s', 1, '05'), '1 分 05 秒');
+    configureLocale('en', l10nDir);
+    assert.equal(t('{0} {1}', 'Data is incomplete.', 'Download it again.'), 'Data is incomplete. Download it again.');
+  } finally {
+    configureLocale('en', l10nDir);
+  }
 });

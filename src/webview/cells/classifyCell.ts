@@ -16,7 +16,7 @@ function baseName(file: string): string {
 }
 
 function warning(s: Strings, text: string): HTMLElement {
-  return h('p', { className: 'warning', attrs: { role: 'note' } }, [h('span', { className: 'warning-icon', text: '⚠ ', attrs: { 'aria-hidden': 'true' } }), h('span', { className: 'visually-hidden', text: `${s.t('warningLabel')}: ` }), text]);
+  return h('p', { className: 'warning', attrs: { role: 'note' } }, [h('span', { className: 'warning-icon', text: '⚠ ', attrs: { 'aria-hidden': 'true' } }), h('span', { className: 'visually-hidden', text: `${s.t('warningLabel')} ` }), text]);
 }
 
 function resultCard(ctx: ViewContext, result: ClassificationResult): HTMLElement {
