@@ -42,15 +42,20 @@ function folder(name: string): string {
 /** A folder that certainly does not exist, standing in for "no Debian package installed". */
 const noDebian = () => folder('no-debian');
 
+/** Asserts that `error` is a TrainerError of `code` whose message mentions each of `mentions`. */
+function checkTrainerError(error: unknown, code: string, mentions: string[]): TrainerError {
+  assert.ok(error instanceof TrainerError, `expected a TrainerError, got ${String(error)}`);
+  assert.equal(error.code, code, error.message);
+  for (const text of mentions) assert.ok(error.message.includes(text), `"${error.message}" should mention "${text}"`);
+  return error;
+}
+
 /** Asserts that `promise` rejects with a TrainerError of `code` whose message mentions `mentions`. */
 async function rejectsWith(promise: Promise<unknown>, code: string, mentions: string[] = []): Promise<TrainerError> {
   try {
     await promise;
   } catch (error) {
-    assert.ok(error instanceof TrainerError, `expected a TrainerError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    for (const text of mentions) assert.ok(error.message.includes(text), `"${error.message}" should mention "${text}"`);
-    return error;
+    return checkTrainerError(error, code, mentions);
   }
   assert.fail(`expected a ${code} error`);
 }
@@ -59,10 +64,7 @@ function throwsWith(fn: () => unknown, code: string, mentions: string[] = []): T
   try {
     fn();
   } catch (error) {
-    assert.ok(error instanceof TrainerError, `expected a TrainerError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    for (const text of mentions) assert.ok(error.message.includes(text), `"${error.message}" should mention "${text}"`);
-    return error;
+    return checkTrainerError(error, code, mentions);
   }
   assert.fail(`expected a ${code} error`);
 }
