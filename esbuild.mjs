@@ -51,7 +51,7 @@ function copyWasm() {
   }
 }
 
-// The WebP decoder's wasm (@jsquash/webp): src/core/image.ts looks for it beside the bundle, since the
+// The WebP decoder's wasm (@jsquash/webp): src/core/image/image.ts looks for it beside the bundle, since the
 // packaged extension ships no node_modules.
 function copyWebpDecoder() {
   const file = 'webp_dec.wasm';

@@ -23,7 +23,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 async function loadAnalysis() {
   const esbuild = await import('esbuild');
   const out = join(mkdtempSync(join(tmpdir(), 'dashboard-analysis-')), 'analysis.mjs');
-  await esbuild.build({ entryPoints: [join(root, 'src/shared/analysis.ts')], outfile: out, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+  await esbuild.build({ entryPoints: [join(root, 'src/core/analysis/analysis.ts')], outfile: out, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
   return import(pathToFileURL(out).href);
 }
 const analysis = await loadAnalysis();

@@ -1,16 +1,18 @@
 // The README's test command (`npm test`):
 //   1. build the four bundles;
 //   2. the unit tests (plain Node, test/unit);
-//   3. the mocha suite inside a real VS Code extension host (test/vscode), on @vscode/test-electron when
+//   3. the CLI as a user runs it (the built dist/cli.js, test/cli);
+//   4. the dashboard webview in Chromium, served by the preview harness (test/browser);
+//   5. the mocha suite inside a real VS Code extension host (test/vscode), on @vscode/test-electron when
 //      VSCODE_EXECUTABLE names a desktop VS Code, else on code-server (installed into a cache on first use);
-//   4. the UI tests (test/e2e): Playwright + Chromium against the packaged .vsix installed in code-server.
-// It says which host ran, and ends with one line `N passed, N failed, N skipped` over all three parts.
-// FMT_TEST_PARTS=unit,vscode,e2e picks parts (default: all). Without a VS Code host (no Node 24/code-server
-// and no VSCODE_EXECUTABLE) parts 3 and 4 are skipped with the reason, except under CI, where that fails.
+//   6. the UI tests (test/e2e): Playwright + Chromium against the packaged .vsix installed in code-server.
+// It says which host ran, and ends with one line `N passed, N failed, N skipped` over all parts.
+// FMT_TEST_PARTS=unit,cli,browser,vscode,e2e picks parts (default: all). Without a VS Code host (no Node 24/
+// code-server and no VSCODE_EXECUTABLE) the last two are skipped with the reason, except under CI, where that fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const parts = new Set((process.env.FMT_TEST_PARTS || 'unit,vscode,e2e').split(',').map((p) => p.trim()));
+const parts = new Set((process.env.FMT_TEST_PARTS || 'unit,cli,browser,vscode,e2e').split(',').map((p) => p.trim()));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const summary = [];
 const started = Date.now();
@@ -60,10 +62,16 @@ if (build.status !== 0) {
   finish();
 }
 
-if (parts.has('unit')) {
-  console.log('\n== unit tests (node --test, test/unit) ==');
-  const { code, out } = await runEcho('node', ['scripts/unit.mjs']);
-  add('unit', nodeTestCounts(out, code));
+const NODE_TEST_PARTS = [
+  ['unit', 'unit tests (node --test, test/unit)'],
+  ['cli', 'the CLI as a user runs it (dist/cli.js, test/cli)'],
+  ['browser', 'the dashboard webview in Chromium (test/browser)'],
+];
+for (const [part, title] of NODE_TEST_PARTS) {
+  if (!parts.has(part)) continue;
+  console.log(`\n== ${title} ==`);
+  const { code, out } = await runEcho('node', ['scripts/node-tests.mjs', `test/${part}`]);
+  add(part, nodeTestCounts(out, code));
 }
 
 // code-server is needed for the UI tests always, and for the suite unless a desktop VS Code is named.

@@ -11,11 +11,11 @@ import { LastRunStore } from './host/lastRunStore';
 import { RunNotifications } from './host/runNotifications';
 import { createApi, type FashionMnistApi } from './host/testApi';
 import { COMMANDS, currentSettings, TrainerCommands } from './host/trainerCommands';
-import { TrainingClient } from './host/trainingClient';
+import { TrainingClient } from './worker/client';
 import { TrainingLog } from './host/trainingLog';
 import { TrainingProgress } from './host/trainingProgress';
 import { TrainingSession } from './host/trainingSession';
-import { DEFAULT_HYPER_PARAMETERS } from './shared/messages';
+import { DEFAULT_HYPER_PARAMETERS } from './domain/hyperParameters';
 
 /** Set while active: finishes writing the last run to disk before the extension host goes away. */
 let finishStoring: (() => Promise<void>) | undefined;

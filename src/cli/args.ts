@@ -3,9 +3,9 @@
  * up front so a typo or a bad number is a one-line usage error (exit code 2) before any worker starts.
  */
 import { TrainerError } from '../core/errors';
-import { t } from '../core/l10n';
-import { validateHyperParameters } from '../core/model';
-import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../shared/messages';
+import { t } from '../core/text/l10n';
+import { validateHyperParameters } from '../training/model';
+import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../domain/hyperParameters';
 
 /** A mistake in the command line itself; the CLI exits with code 2. */
 export class UsageError extends TrainerError {

@@ -5,13 +5,13 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TrainerError } from '../core/errors';
-import { t } from '../core/l10n';
-import { recoverInterruptedSave } from '../core/modelStore';
-import { TrainingClient } from '../host/trainingClient';
-import type { ClassificationResult } from '../shared/messages';
+import { t } from '../core/text/l10n';
+import { recoverInterruptedSave } from '../training/modelStore';
+import { TrainingClient } from '../worker/client';
+import type { ClassificationResult } from '../domain/classification';
 import { parseClassifyArgs } from './args';
 import { classifyHelp, defaultModelDir, EXIT, printError, workerPath, type CliContext } from './common';
-import { displayWidth, localizedClassNames, padEnd, topClasses } from './format';
+import { displayWidth, localizedClassNames, padEnd, topClasses } from '../core/text/format';
 
 export async function runClassify(argv: string[], context: CliContext): Promise<number> {
   const parsed = parseClassifyArgs(argv);

@@ -1,8 +1,9 @@
 /** What the terminal commands share: exit codes, where things are, the help texts, how errors are printed. */
 import { join } from 'node:path';
-import { defaultCacheDir } from '../core/dataLocation';
-import { t } from '../core/l10n';
-import { DEFAULT_HYPER_PARAMETERS as DEFAULTS, type UserError } from '../shared/messages';
+import { defaultCacheDir } from '../core/data/dataLocation';
+import { t } from '../core/text/l10n';
+import { DEFAULT_HYPER_PARAMETERS as DEFAULTS } from '../domain/hyperParameters';
+import { type UserError } from '../domain/errors';
 
 export const EXIT = {
   ok: 0,

@@ -3,8 +3,8 @@
  * stderr and an exit code: 2 for a wrong command line, 1 for a failed run, 130 after Ctrl+C.
  */
 import { toUserError } from '../core/errors';
-import { configureLocale, t, terminalLocale } from '../core/l10n';
-import { findL10nDir } from '../worker/l10nDir';
+import { configureLocale, t, terminalLocale } from '../core/text/l10n';
+import { findL10nDir } from '../core/text/l10nDir';
 import { UsageError } from './args';
 import { runClassify } from './classify';
 import { EXIT, mainHelp, printError, type CliContext } from './common';

@@ -6,11 +6,12 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultCacheDir } from '../core/dataLocation';
+import { defaultCacheDir } from '../core/data/dataLocation';
 import { TrainerError } from '../core/errors';
-import { t } from '../core/l10n';
-import { TrainingClient } from '../host/trainingClient';
-import type { StartRequest, TrainingEvent } from '../shared/messages';
+import { t } from '../core/text/l10n';
+import { TrainingClient } from '../worker/client';
+import type { StartRequest } from '../protocol/worker';
+import type { TrainingEvent } from '../protocol/events';
 import { parseTrainArgs, type TrainOptions } from './args';
 import {
   formatDataSource,
@@ -20,7 +21,7 @@ import {
   formatSummary,
   gapPoints,
   groupDigits,
-} from './format';
+} from '../core/text/format';
 import { defaultModelDir, EXIT, printError, trainHelp, workerPath, type CliContext } from './common';
 
 /** Redraws of the progress bar are at most this often, whatever the event rate. */

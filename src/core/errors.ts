@@ -1,6 +1,6 @@
 /** Errors the user can act on. Core code throws `TrainerError`; every boundary turns errors into `UserError`. */
-import type { ErrorCode, UserError } from '../shared/messages';
-import { t } from './l10n';
+import type { ErrorCode, UserError } from '../domain/errors';
+import { t } from './text/l10n';
 
 export class TrainerError extends Error {
   constructor(

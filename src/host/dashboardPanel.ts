@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { DashboardCell, EditableSetting, HostToWebview } from '../shared/messages';
+import type { DashboardCell, EditableSetting, HostToWebview } from '../protocol/webview';
 import { dashboardStrings } from './dashboardStrings';
 import type { TrainingSession } from './trainingSession';
 import { parseWebviewMessage } from './webviewMessages';

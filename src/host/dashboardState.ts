@@ -9,15 +9,13 @@
  * - the analyses (over-fitting, confusion) are computed here from the data, never by the webview;
  * - classifications and the saved model are not part of a run: a new run leaves them alone.
  */
-import { analyzeOverfitting, analyzePredictions } from '../shared/analysis';
-import type {
-  ClassificationResult,
-  DashboardState,
-  EpochMetrics,
-  HyperParameters,
-  SavedModelInfo,
-  TrainingEvent,
-} from '../shared/messages';
+import { analyzeOverfitting, analyzePredictions } from '../core/analysis/analysis';
+import type { ClassificationResult } from '../domain/classification';
+import type { DashboardState } from '../protocol/webview';
+import type { EpochMetrics } from '../domain/metrics';
+import type { HyperParameters } from '../domain/hyperParameters';
+import type { SavedModelInfo } from '../domain/runRecord';
+import type { TrainingEvent } from '../protocol/events';
 
 export function initialDashboardState(params: HyperParameters): DashboardState {
   return { status: 'idle', params, history: [] };

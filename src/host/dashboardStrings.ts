@@ -5,8 +5,8 @@
  * Placeholders `{0}`, `{1}` are filled in by the webview, so word order stays the translator's choice.
  */
 import * as vscode from 'vscode';
-import type { DashboardStrings } from '../shared/messages';
-import { DASHBOARD_STRING_KEYS, type DashboardStringKey } from '../webview/stringKeys';
+import type { DashboardStrings } from '../protocol/webview';
+import { DASHBOARD_STRING_KEYS, type DashboardStringKey } from '../protocol/dashboardStringKeys';
 
 export { DASHBOARD_STRING_KEYS, type DashboardStringKey };
 

@@ -9,7 +9,8 @@
  */
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PIXELS, type DashboardState } from '../shared/messages';
+import { PIXELS } from '../domain/classes';
+import { type DashboardState } from '../protocol/webview';
 
 const STATE_FILE = 'state.json';
 const IMAGES_FILE = 'test-images.bin';

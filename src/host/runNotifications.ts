@@ -4,7 +4,8 @@
  * where a setting is the fix, "Show Log" always) when it fails, a brief status-bar note when it was stopped.
  */
 import * as vscode from 'vscode';
-import type { ErrorCode, TrainingEvent, UserError } from '../shared/messages';
+import type { ErrorCode, UserError } from '../domain/errors';
+import type { TrainingEvent } from '../protocol/events';
 import type { TrainingLog } from './trainingLog';
 import type { TrainingSession } from './trainingSession';
 

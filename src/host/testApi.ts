@@ -3,7 +3,8 @@
  * (test/vscode/testApi.ts states the same contract from the tests' side). Nothing here can change state.
  */
 import type * as vscode from 'vscode';
-import type { DashboardState, HostToWebview, TrainingEvent } from '../shared/messages';
+import type { DashboardState, HostToWebview } from '../protocol/webview';
+import type { TrainingEvent } from '../protocol/events';
 import type { Dashboard } from './dashboardPanel';
 import type { TrainingSession } from './trainingSession';
 

@@ -6,12 +6,14 @@
 import { homedir } from 'node:os';
 import { extname } from 'node:path';
 import * as vscode from 'vscode';
-import { localizedClassNames } from '../cli/format';
+import { localizedClassNames } from '../core/text/format';
 import { TrainerError, toUserError } from '../core/errors';
-import { copyModelFolder } from '../core/modelFolder';
-import type { ClassificationResult, EditableSetting, UserError } from '../shared/messages';
+import { copyModelFolder } from '../core/modelFiles/modelFolder';
+import type { ClassificationResult } from '../domain/classification';
+import type { EditableSetting } from '../protocol/webview';
+import type { UserError } from '../domain/errors';
 import type { Dashboard, DashboardIntents } from './dashboardPanel';
-import { checkExportTarget } from './modelFiles';
+import { checkExportTarget } from '../core/modelFiles/savedModel';
 import { showUserError } from './runNotifications';
 import type { TrainingLog } from './trainingLog';
 import type { TrainingSession } from './trainingSession';

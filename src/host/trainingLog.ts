@@ -1,11 +1,12 @@
 /**
  * The "Fashion-MNIST" log: what a terminal run would print (backend, data source, model summary, one
  * Keras-like line per epoch, the result) and every error with its file and what to do. The line formats
- * are the CLI's (src/cli/format.ts), so the log and the terminal read the same.
+ * are the CLI's (src/core/text/format.ts), so the log and the terminal read the same.
  */
 import * as vscode from 'vscode';
-import { formatDataSource, formatEpochLine, formatSummary, groupDigits } from '../cli/format';
-import type { TrainingEvent, UserError } from '../shared/messages';
+import { formatDataSource, formatEpochLine, formatSummary, groupDigits } from '../core/text/format';
+import type { TrainingEvent } from '../protocol/events';
+import type { UserError } from '../domain/errors';
 import type { TrainingSession } from './trainingSession';
 
 export class TrainingLog implements vscode.Disposable {

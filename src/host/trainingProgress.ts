@@ -5,7 +5,8 @@
  * last test accuracy, so the result stays one click away.
  */
 import * as vscode from 'vscode';
-import type { DashboardState, TrainingEvent } from '../shared/messages';
+import type { DashboardState } from '../protocol/webview';
+import type { TrainingEvent } from '../protocol/events';
 import { isTerminalEvent, runFraction } from './dashboardState';
 import type { TrainingSession } from './trainingSession';
 

@@ -5,17 +5,13 @@
  * mid-run and show the same thing, and training goes on with no panel at all.
  */
 import { TrainerError } from '../core/errors';
-import { t } from '../core/l10n';
-import {
-  PIXELS,
-  type ClassificationResult,
-  type DashboardCell,
-  type DashboardState,
-  type HostToWebview,
-  type HyperParameters,
-  type StartRequest,
-  type TrainingEvent,
-} from '../shared/messages';
+import { t } from '../core/text/l10n';
+import { PIXELS } from '../domain/classes';
+import { type ClassificationResult } from '../domain/classification';
+import { type DashboardCell, type DashboardState, type HostToWebview } from '../protocol/webview';
+import { type HyperParameters } from '../domain/hyperParameters';
+import { type StartRequest } from '../protocol/worker';
+import { type TrainingEvent } from '../protocol/events';
 import {
   applyTrainingEvent,
   beginRun,
@@ -27,9 +23,9 @@ import {
   withNextParams,
 } from './dashboardState';
 import type { LastRunStore } from './lastRunStore';
-import { findSavedModel, hasSavedModel } from './modelFiles';
+import { findSavedModel, hasSavedModel } from '../core/modelFiles/savedModel';
 import { Emitter, type Subscription } from './emitter';
-import type { TrainingClient } from './trainingClient';
+import type { TrainingClient } from '../worker/client';
 
 /** What the session needs of the worker client (a fake in unit tests). */
 export type SessionClient = Pick<TrainingClient, 'start' | 'stop' | 'classify' | 'isRunning' | 'onEvent' | 'onTestImages'>;

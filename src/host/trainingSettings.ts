@@ -7,13 +7,9 @@
  * must match `contributes.configuration` in package.json (a unit test compares them).
  */
 import { isAbsolute, join, normalize } from 'node:path';
-import { t } from '../core/l10n';
-import {
-  DEFAULT_HYPER_PARAMETERS,
-  type BackendChoice,
-  type EditableSetting,
-  type HyperParameters,
-} from '../shared/messages';
+import { t } from '../core/text/l10n';
+import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../domain/hyperParameters';
+import { type EditableSetting } from '../protocol/webview';
 
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
 

@@ -5,7 +5,7 @@
  *
  * No `vscode` import, so every branch is unit-tested in plain Node.
  */
-import type { EditableSetting, WebviewToHost } from '../shared/messages';
+import type { EditableSetting, WebviewToHost } from '../protocol/webview';
 import { checkEditableValue, EDITABLE_SETTINGS } from './trainingSettings';
 
 /** The test set has 10,000 images; an index outside it can never name one. */

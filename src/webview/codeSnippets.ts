@@ -2,7 +2,7 @@
  * The few lines of tfjs code each notebook cell stands for, shown read-only like a notebook's input. Code
  * is code, so it is not translated; it mirrors what src/core runs (same layers, optimizer, loss, metric).
  */
-import type { HyperParameters } from '../shared/messages';
+import type { HyperParameters } from '../domain/hyperParameters';
 
 export function dataCode(): string {
   return [

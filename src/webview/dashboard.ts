@@ -3,7 +3,8 @@
  * (sent on `ready` and on phase changes) rebuilds the cells; `progress`, `epoch`, `images` and
  * `classification` touch only the widgets they concern, so a stream of progress messages stays cheap.
  */
-import type { BatchProgress, DashboardCell, DashboardState, HostToWebview, WebviewToHost } from '../shared/messages';
+import type { BatchProgress } from '../domain/metrics';
+import type { DashboardCell, DashboardState, HostToWebview, WebviewToHost } from '../protocol/webview';
 import { classifyCell } from './cells/classifyCell';
 import { confusionCell } from './cells/confusionCell';
 import { dataCell } from './cells/dataCell';

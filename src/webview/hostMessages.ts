@@ -4,17 +4,9 @@
  * JSON-serialised objects ({"0":1,"1":2,…}) depending on how VS Code transported them. Anything that does
  * not fit is dropped (the caller logs it) rather than half-rendered.
  */
-import type {
-  BatchProgress,
-  ClassificationResult,
-  DashboardCell,
-  DashboardState,
-  EpochMetrics,
-  HostToWebview,
-  OverfittingAnalysis,
-  Predictions,
-  RunStatus,
-} from '../shared/messages';
+import type { BatchProgress, EpochMetrics, OverfittingAnalysis, Predictions } from '../domain/metrics';
+import type { ClassificationResult } from '../domain/classification';
+import type { DashboardCell, DashboardState, HostToWebview, RunStatus } from '../protocol/webview';
 
 type Obj = Record<string, unknown>;
 

@@ -3,7 +3,8 @@
  * arrive in an `images` message and are drawn into every canvas that was waiting for them. A bounded
  * cache keeps memory flat while paging through all 10,000.
  */
-import { PIXELS, type WebviewToHost } from '../shared/messages';
+import { PIXELS } from '../domain/classes';
+import { type WebviewToHost } from '../protocol/webview';
 import { drawGray } from './pixels';
 
 const MAX_CACHED = 3000;

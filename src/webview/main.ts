@@ -3,7 +3,7 @@
  * with the whole state), validates every host message, and keeps the view state (filter, page, selected
  * image, scroll) with getState/setState so a reload restores it.
  */
-import type { WebviewToHost } from '../shared/messages';
+import type { WebviewToHost } from '../protocol/webview';
 import { Dashboard } from './dashboard';
 import { parseHostMessage } from './hostMessages';
 import { sanitizeFilter } from './predictionFilter';

@@ -1,5 +1,5 @@
 /** Draws the pixel data the host sends onto canvases. Nothing is loaded from a URL. */
-import { IMAGE_SIZE, PIXELS } from '../shared/messages';
+import { IMAGE_SIZE, PIXELS } from '../domain/classes';
 
 /** A 28x28 canvas showing one grayscale image (0 = black, 255 = white, as in the dataset). */
 export function grayCanvas(pixels: ArrayLike<number> | undefined, offset = 0, className = 'pixel-image'): HTMLCanvasElement {

@@ -2,8 +2,8 @@
  * Which test images the prediction grid shows, and which page of them. Pure view logic (no DOM), so it is
  * unit-tested directly. The grid never holds all 10,000 images: it asks the host for one page of pixels.
  */
-import { NUM_CLASSES } from '../shared/messages';
-import type { Predictions } from '../shared/messages';
+import { NUM_CLASSES } from '../domain/classes';
+import type { Predictions } from '../domain/metrics';
 import type { Strings } from './strings';
 
 export type GridFilter =

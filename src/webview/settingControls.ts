@@ -3,8 +3,9 @@
  * (src/host/trainingSettings.ts, package.json) so the browser flags an out-of-range value before the host
  * has to refuse it; a unit test keeps the two equal. Pure data, no DOM.
  */
-import type { BackendChoice, EditableSetting } from '../shared/messages';
-import type { DashboardStringKey } from './stringKeys';
+import type { BackendChoice } from '../domain/hyperParameters';
+import type { EditableSetting } from '../protocol/webview';
+import type { DashboardStringKey } from '../protocol/dashboardStringKeys';
 
 export interface NumberControl {
   key: Exclude<EditableSetting, 'backend'>;

@@ -1,5 +1,5 @@
 /** The banner above the cells: what the run is doing, or the error with its file and what to do. */
-import type { DashboardState, WebviewToHost } from '../shared/messages';
+import type { DashboardState, WebviewToHost } from '../protocol/webview';
 import { h } from './dom';
 import type { Strings } from './strings';
 

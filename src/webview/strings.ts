@@ -2,8 +2,8 @@
  * Looks up the strings the host sent (keyed by DASHBOARD_STRING_KEYS) and formats numbers for the
  * host's locale. A missing key is shown as the key itself in brackets, so a gap is seen, not hidden.
  */
-import type { DashboardStrings } from '../shared/messages';
-import type { DashboardStringKey } from './stringKeys';
+import type { DashboardStrings } from '../protocol/webview';
+import type { DashboardStringKey } from '../protocol/dashboardStringKeys';
 
 export type StringArg = string | number;
 

@@ -5,7 +5,7 @@
  * Chart.js needs no eval and writes canvas styles through the CSSOM, so it runs under the panel's CSP.
  */
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import type { EpochMetrics } from '../shared/messages';
+import type { EpochMetrics } from '../domain/metrics';
 import { chartColors } from './theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);

@@ -1,9 +1,9 @@
 /** What every cell renderer gets: the host's state, the strings, a way to talk to the host, and shared stores. */
-import type { DashboardCell, DashboardState, WebviewToHost } from '../shared/messages';
+import type { DashboardCell, DashboardState, WebviewToHost } from '../protocol/webview';
 import { h, type Child } from './dom';
 import type { ImageStore } from './imageStore';
 import type { GridFilter } from './predictionFilter';
-import type { DashboardStringKey } from './stringKeys';
+import type { DashboardStringKey } from '../protocol/dashboardStringKeys';
 import type { Strings } from './strings';
 
 /** View state kept across a panel reload with the webview's getState/setState (small and JSON-safe). */

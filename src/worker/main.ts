@@ -3,8 +3,8 @@
  * TrainingClient). tfjs lives here, never on the extension host's thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { t } from '../core/l10n';
-import type { HostToWorker, WorkerToHost } from '../shared/messages';
+import { t } from '../core/text/l10n';
+import type { HostToWorker, WorkerToHost } from '../protocol/worker';
 import { TrainingWorker } from './trainingWorker';
 
 const port = parentPort;

@@ -6,14 +6,16 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectBackend, type Tf } from '../core/backend';
-import { classifyFiles } from '../core/classify';
+import { selectBackend, type Tf } from '../training/backend';
+import { classifyFiles } from '../training/classify';
 import { toUserError } from '../core/errors';
-import { configureLocale, t } from '../core/l10n';
-import { loadModel, saveModel } from '../core/modelStore';
-import { runTutorial } from '../core/run';
-import { findL10nDir } from './l10nDir';
-import type { ClassificationResult, HostToWorker, StartRequest, TrainingEvent, WorkerToHost } from '../shared/messages';
+import { configureLocale, t } from '../core/text/l10n';
+import { loadModel, saveModel } from '../training/modelStore';
+import { runTutorial } from '../training/run';
+import { findL10nDir } from '../core/text/l10nDir';
+import type { ClassificationResult } from '../domain/classification';
+import type { HostToWorker, StartRequest, WorkerToHost } from '../protocol/worker';
+import type { TrainingEvent } from '../protocol/events';
 
 /** Posts a message to the host, optionally transferring buffers. */
 export type PostToHost = (message: WorkerToHost, transfer?: ArrayBuffer[]) => void;

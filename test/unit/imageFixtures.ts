@@ -7,8 +7,8 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Tf } from '../../src/core/backend';
-import { buildTutorialModel } from '../../src/core/model';
+import type { Tf } from '../../src/training/backend';
+import { buildTutorialModel } from '../../src/training/model';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures', 'images');
 export const DATA_DIR = '/usr/share/datasets/fashion-mnist';

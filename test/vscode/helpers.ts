@@ -1,6 +1,6 @@
 /** Small helpers the in-VS-Code suites share: settings for a short run, and waiting for training events. */
 import * as vscode from 'vscode';
-import type { TrainingEvent } from '../../src/shared/messages';
+import type { TrainingEvent } from '../../src/protocol/events';
 import type { FashionMnistTestApi } from './testApi';
 
 /** Small runs keep the suite at seconds, not minutes (1 epoch on 3,000 images is about 0.7 accuracy). */

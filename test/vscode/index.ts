@@ -10,9 +10,9 @@ import Mocha from 'mocha';
 /** Suite files, in the order they run: cheap checks first, the training run before what needs a model. */
 function loadSuites(): void {
   /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose: `describe` must exist first */
-  require('./commands.test');
-  require('./training.test');
-  require('./errors.test');
+  require('./commands.vscode.test');
+  require('./training.vscode.test');
+  require('./errors.vscode.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 

@@ -5,7 +5,8 @@
  * contract the suite checks, and `getTestApi` says plainly what is missing when the extension lags behind.
  */
 import * as vscode from 'vscode';
-import type { DashboardState, HostToWebview, TrainingEvent } from '../../src/shared/messages';
+import type { DashboardState, HostToWebview } from '../../src/protocol/webview';
+import type { TrainingEvent } from '../../src/protocol/events';
 
 export const EXTENSION_ID = 'fashion-mnist-trainer.fashion-mnist-trainer';
 
@@ -29,10 +30,11 @@ export async function activateExtension(): Promise<vscode.Extension<unknown>> {
   return extension;
 }
 
-/** The API, or undefined with the names of what is missing (so a suite can skip with a reason). */
-export async function getTestApi(): Promise<{ api?: FashionMnistTestApi; missing: string[] }> {
+/** The API; throws, naming what is missing, when activate() does not return it (a failure, never a skip). */
+export async function getTestApi(): Promise<FashionMnistTestApi> {
   const extension = await activateExtension();
   const exports = extension.exports as Partial<Record<(typeof REQUIRED)[number], unknown>> | undefined;
   const missing = REQUIRED.filter((key) => exports?.[key] === undefined);
-  return missing.length === 0 ? { api: exports as unknown as FashionMnistTestApi, missing } : { missing };
+  if (missing.length > 0) throw new Error(`activate() does not return ${missing.join(', ')} (test/vscode/testApi.ts)`);
+  return exports as unknown as FashionMnistTestApi;
 }

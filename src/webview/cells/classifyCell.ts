@@ -2,7 +2,7 @@
  * The Classify cell (shown once a classification exists): per file, the original thumbnail, the 28x28
  * input the model sees, the top class and all 10 probabilities, with visible warnings.
  */
-import type { ClassificationResult } from '../../shared/messages';
+import type { ClassificationResult } from '../../domain/classification';
 import * as code from '../codeSnippets';
 import { h } from '../dom';
 import { grayCanvas, rgbaCanvas } from '../pixels';

@@ -1,5 +1,5 @@
 /** Step 7: the 10x10 confusion matrix; selecting a cell filters the prediction grid to exactly those images. */
-import { NUM_CLASSES } from '../../shared/messages';
+import { NUM_CLASSES } from '../../domain/classes';
 import * as code from '../codeSnippets';
 import { h } from '../dom';
 import type { GridFilter } from '../predictionFilter';

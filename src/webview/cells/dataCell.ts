@@ -1,10 +1,10 @@
 /** Step 1: where the data came from, how much there is, the class table and the first 25 training images. */
-import { PIXELS } from '../../shared/messages';
-import type { DataSourceKind } from '../../shared/messages';
+import { PIXELS } from '../../domain/classes';
+import type { DataSourceKind } from '../../domain/data';
 import * as code from '../codeSnippets';
 import { h, table } from '../dom';
 import { grayCanvas } from '../pixels';
-import type { DashboardStringKey } from '../stringKeys';
+import type { DashboardStringKey } from '../../protocol/dashboardStringKeys';
 import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
 
 const SOURCE_KEYS: Record<DataSourceKind, DashboardStringKey> = {

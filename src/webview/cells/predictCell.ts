@@ -2,15 +2,15 @@
  * Step 6: the clickable grid of test images with their predictions, paged 100 at a time through the whole
  * test set, with filters, and the detail of one image (large, true vs predicted, all 10 probabilities).
  */
-import { NUM_CLASSES } from '../../shared/messages';
-import type { Predictions } from '../../shared/messages';
+import { NUM_CLASSES } from '../../domain/classes';
+import type { Predictions } from '../../domain/metrics';
 import * as code from '../codeSnippets';
 import { h, replaceChildren, replaceKeepingFocus } from '../dom';
 import { grayCanvas } from '../pixels';
 import { filterPredictions, gridCountText, pageOf, PAGE_SIZE, sameFilter, type GridFilter } from '../predictionFilter';
 import { probabilityBars } from '../probabilityBars';
 import { columnsOnFirstRow, rovingFocus } from '../rovingFocus';
-import type { DashboardStringKey } from '../stringKeys';
+import type { DashboardStringKey } from '../../protocol/dashboardStringKeys';
 import { cellFrame, waiting, type ViewContext } from '../viewContext';
 
 type SimpleKind = 'all' | 'misclassified' | 'trueClass' | 'predictedClass';

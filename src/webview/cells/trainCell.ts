@@ -2,7 +2,7 @@
  * Step 4: Train / Stop, the hyper-parameter controls, live progress, the per-epoch table and the charts.
  * Built once per whole state; progress and epoch messages then update only their own widgets.
  */
-import type { BatchProgress, EpochMetrics } from '../../shared/messages';
+import type { BatchProgress, EpochMetrics } from '../../domain/metrics';
 import * as code from '../codeSnippets';
 import { h, replaceChildren } from '../dom';
 import { BACKEND_CONTROLS, NUMBER_CONTROLS, type NumberControl } from '../settingControls';

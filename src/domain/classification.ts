@@ -1,0 +1,20 @@
+/** The result of classifying one image file. */
+import type { UserError } from './errors';
+
+export type ClassificationWarning = 'lowConfidence' | 'unlikeDataset';
+
+export type ClassificationResult =
+  | {
+      ok: true;
+      file: string;
+      /** 10 probabilities. */
+      probabilities: number[];
+      predicted: number;
+      /** The 28x28 input the model sees, 0..255, light object on black as in the dataset. */
+      input: Uint8Array;
+      /** A small RGBA thumbnail of the original (for display), at most 128 px on its longer side. */
+      thumbnail: { width: number; height: number; rgba: Uint8Array };
+      inverted: boolean;
+      warnings: ClassificationWarning[];
+    }
+  | { ok: false; file: string; error: UserError };

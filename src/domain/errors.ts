@@ -1,0 +1,25 @@
+/** Errors the user can act on, as plain data (the throwable form is core/errors.ts). */
+/** An error the user can act on: what failed, which file, what to do. `message` and `action` are localized. */
+export interface UserError {
+  code: ErrorCode;
+  message: string;
+  file?: string;
+  action?: string;
+}
+
+export type ErrorCode =
+  | 'DATA_MISSING'
+  | 'DATA_CORRUPT'
+  | 'DATA_CHECKSUM'
+  | 'DATA_DOWNLOAD'
+  | 'INVALID_PARAMS'
+  | 'BACKEND_UNAVAILABLE'
+  | 'BUSY'
+  | 'NO_MODEL'
+  | 'MODEL_INVALID'
+  | 'MODEL_SAVE'
+  | 'IMAGE_INVALID'
+  | 'IMAGE_TOO_LARGE'
+  | 'IMAGE_UNSUPPORTED'
+  | 'WORKER_CRASHED'
+  | 'INTERNAL';

@@ -1,0 +1,59 @@
+/** The host <-> webview channel: the dashboard's whole state, its incremental updates, and the intents the webview sends. */
+import type { ClassificationResult } from '../domain/classification';
+import type { DataInfo } from '../domain/data';
+import type { UserError } from '../domain/errors';
+import type { BackendInfo, HyperParameters } from '../domain/hyperParameters';
+import type { BatchProgress, EpochMetrics, OverfittingAnalysis, PredictionAnalysis, Predictions } from '../domain/metrics';
+import type { ModelSummary } from '../domain/modelSummary';
+import type { SavedModelInfo } from '../domain/runRecord';
+
+export type RunStatus = 'idle' | 'loading' | 'training' | 'finished' | 'stopped' | 'error';
+
+/** Everything the dashboard shows; the host owns it and sends it whole on `ready` and after changes. */
+export interface DashboardState {
+  status: RunStatus;
+  params: HyperParameters;
+  backend?: BackendInfo;
+  data?: DataInfo;
+  summary?: ModelSummary;
+  batchesPerEpoch?: number;
+  progress?: BatchProgress;
+  history: EpochMetrics[];
+  overfitting?: OverfittingAnalysis;
+  predictions?: Predictions;
+  predictionAnalysis?: PredictionAnalysis;
+  error?: UserError;
+  /** Last saved model's record, if any. */
+  model?: SavedModelInfo;
+  classifications?: ClassificationResult[];
+  /** Download of the dataset in progress. */
+  download?: { file: string; receivedBytes: number; totalBytes: number | null };
+}
+
+export type DashboardStrings = Record<string, string>;
+
+export type HostToWebview =
+  /** Whole state; sent on `ready` and when the run changes phase. */
+  | { type: 'state'; state: DashboardState; strings: DashboardStrings; locale: string }
+  /** Incremental: a training event after the host folded it into its state. */
+  | { type: 'progress'; progress: BatchProgress }
+  | { type: 'epoch'; metrics: EpochMetrics; overfitting: OverfittingAnalysis }
+  /** Pixel data for test images the webview asked for (index -> 784 bytes). */
+  | { type: 'images'; indices: number[]; pixels: Uint8Array }
+  | { type: 'classification'; results: ClassificationResult[] }
+  /** Ask the webview to scroll to and focus a cell (e.g. after Classify). */
+  | { type: 'reveal'; cell: DashboardCell };
+
+export type DashboardCell = 'data' | 'preprocess' | 'model' | 'train' | 'evaluate' | 'predict' | 'confusion' | 'classify';
+
+/** Names of the settings under `fashionMnist.*` that the panel's controls may change. */
+export type EditableSetting = 'epochs' | 'batchSize' | 'learningRate' | 'hiddenUnits' | 'backend';
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'train' }
+  | { type: 'stop' }
+  | { type: 'setSetting'; key: EditableSetting; value: number | string }
+  | { type: 'requestImages'; indices: number[] }
+  | { type: 'classifyFiles' }
+  | { type: 'trainNow' };

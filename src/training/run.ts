@@ -1,0 +1,236 @@
+/**
+ * The whole tutorial as one call: backend, data, model, training with events, evaluation on the
+ * test set after every epoch, predictions for the test images, and (optionally) saving. The worker
+ * and the CLI both run it; it never throws, every failure becomes an `error` event.
+ */
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import type { BackendInfo } from '../domain/hyperParameters';
+import type { EpochMetrics, Predictions } from '../domain/metrics';
+import type { RunRecord, SavedModelInfo } from '../domain/runRecord';
+import type { StartRequest } from '../protocol/worker';
+import type { TrainingEvent } from '../protocol/events';
+import type { UserError } from '../domain/errors';
+import { NUM_CLASSES, PIXELS } from '../domain/classes';
+import { selectBackend, type Tf } from './backend';
+import { describeDataset, loadFashionMnist } from '../core/data/dataset';
+import { toUserError } from '../core/errors';
+import { buildTutorialModel, summarize, validateHyperParameters } from './model';
+import { createRng, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
+import { createTrainer, imagesToInput } from './trainingPath';
+
+export interface RunOptions {
+  request: StartRequest;
+  onEvent: (event: TrainingEvent) => void;
+  /** Checked before every batch; when it says true the run ends with a `stopped` event. */
+  shouldStop: () => boolean;
+  /**
+   * Called once after the data loads with the test images the run uses (for the prediction grid).
+   * A view on the run's data: copy what you keep, change nothing.
+   */
+  onTestImages?: (images: Uint8Array, count: number) => void;
+  /** Called after the last epoch, before `finished`; its result goes into `finished.modelSaved`. */
+  saveModel?: (tf: Tf, model: LayersModel, record: RunRecord) => Promise<SavedModelInfo>;
+  /** The data loader; tests inject a small one. */
+  loadData?: typeof loadFashionMnist;
+  /** Aborted when the user stops: cancels a data download in progress. */
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  /** The trained model (also after a stop); the caller owns it and disposes it. */
+  model?: LayersModel;
+  history: EpochMetrics[];
+  status: 'finished' | 'stopped' | 'error';
+}
+
+/**
+ * At most ten progress events a second, as the protocol promises; the first batch of every epoch is
+ * reported regardless, so each epoch shows up even when a whole epoch takes less than the interval.
+ */
+const PROGRESS_INTERVAL_MS = 100;
+const SAMPLE_IMAGES = 25;
+
+/** Lets queued messages (a stop request from the host) arrive between batches. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function firstImages(split: ImageSplit, limit: number | undefined): ImageSplit {
+  if (limit === undefined || limit >= split.count) return split;
+  return { images: split.images.subarray(0, limit * PIXELS), labels: split.labels.subarray(0, limit), count: limit };
+}
+
+/**
+ * Runs the model (the standard LayersModel) on all test images in one batch. `apply` rather than
+ * `predict`: predict first copies its whole input with a slice, 31 MB for the test set, which the
+ * wasm heap keeps; the forward pass is the same.
+ */
+export function predictAll(tf: Tf, model: LayersModel, test: ImageSplit): Predictions {
+  const input = imagesToInput(tf, test);
+  try {
+    const started = performance.now();
+    const output = model.apply(input, { training: false }) as Tensor;
+    const probabilities = output.dataSync() as Float32Array;
+    const predictMs = performance.now() - started;
+    output.dispose();
+    const predicted = new Uint8Array(test.count);
+    for (let i = 0; i < test.count; i++) {
+      let best = 0;
+      for (let c = 1; c < NUM_CLASSES; c++) {
+        if (probabilities[i * NUM_CLASSES + c] > probabilities[i * NUM_CLASSES + best]) best = c;
+      }
+      predicted[i] = best;
+    }
+    return { probabilities, predicted, labels: test.labels.slice(0, test.count), count: test.count, predictMs };
+  } finally {
+    input.dispose();
+  }
+}
+
+export async function runTutorial(options: RunOptions): Promise<RunResult> {
+  const { request, onEvent, shouldStop } = options;
+  const params = request.params;
+  const history: EpochMetrics[] = [];
+  let model: LayersModel | undefined;
+  let trainer: Trainer | undefined;
+  try {
+    validateHyperParameters(params);
+    const { tf, info } = await selectBackend(params.backend);
+    const backend: BackendInfo = info;
+    onEvent({ type: 'backend', backend });
+
+    const load = options.loadData ?? loadFashionMnist;
+    const data = await load({
+      dataDir: request.dataDir,
+      cacheDir: request.cacheDir,
+      allowDownload: request.allowDownload,
+      onDownloadProgress: (file: string, receivedBytes: number, totalBytes: number | null) =>
+        onEvent({ type: 'downloadProgress', file, receivedBytes, totalBytes }),
+      onWarning: (message: string) => onEvent({ type: 'notice', message }),
+      signal: options.signal,
+    });
+    if (shouldStop()) {
+      onEvent({ type: 'stopped', history: [] });
+      return { history, status: 'stopped' };
+    }
+    validateHyperParameters(params, data.train.count);
+    const train = firstImages(data.train, params.trainLimit);
+    const test = firstImages(data.test, params.testLimit);
+    // Described as used: counts and pixel range of the images this run trains on.
+    onEvent({ type: 'dataLoaded', data: describeDataset({ ...data, train, test }, SAMPLE_IMAGES) });
+    // A view, not a copy: the callee copies what it keeps (the worker transfers its copy to the host).
+    options.onTestImages?.(test.images.subarray(0, test.count * PIXELS), test.count);
+
+    model = buildTutorialModel(tf, params);
+    const batchesPerEpoch = Math.ceil(train.count / params.batchSize);
+    onEvent({
+      type: 'started',
+      params,
+      backend,
+      trainCount: train.count,
+      testCount: test.count,
+      batchesPerEpoch,
+      summary: summarize(model),
+    });
+
+    trainer = createTrainer(tf, model, { learningRate: params.learningRate, batchSize: params.batchSize });
+    const rng = createRng(params.seed);
+    const totalBatches = batchesPerEpoch * params.epochs;
+    const runStarted = performance.now();
+    let lastProgress = -Infinity;
+    let batchesDone = 0;
+
+    for (let epoch = 1; epoch <= params.epochs; epoch++) {
+      const order = shuffledIndices(train.count, rng);
+      trainer.resetMetrics();
+      const epochStarted = performance.now();
+      for (let batch = 1; batch <= batchesPerEpoch; batch++) {
+        if (shouldStop()) {
+          trainer.writeWeightsTo(model);
+          onEvent({ type: 'stopped', history: history.slice() });
+          return { model, history, status: 'stopped' };
+        }
+        const start = (batch - 1) * params.batchSize;
+        trainer.trainBatch(train, order, start, Math.min(params.batchSize, train.count - start));
+        batchesDone += 1;
+        const now = performance.now();
+        if (batch === 1 || now - lastProgress >= PROGRESS_INTERVAL_MS) {
+          lastProgress = now;
+          const running = trainer.readMetrics();
+          const elapsed = (now - runStarted) / 1000;
+          const epochSeconds = (now - epochStarted) / 1000;
+          onEvent({
+            type: 'batch',
+            progress: {
+              epoch,
+              epochs: params.epochs,
+              batch,
+              batchesPerEpoch,
+              loss: running.loss,
+              accuracy: running.accuracy,
+              etaSeconds: (elapsed / batchesDone) * (totalBatches - batchesDone),
+              samplesPerSecond: epochSeconds > 0 ? running.samples / epochSeconds : 0,
+            },
+          });
+          await yieldToEventLoop();
+        }
+      }
+      const trainSeconds = (performance.now() - epochStarted) / 1000;
+      const running = trainer.readMetrics();
+      const evaluation = trainer.evaluate(test);
+      const metrics: EpochMetrics = {
+        epoch,
+        loss: running.loss,
+        accuracy: running.accuracy,
+        testLoss: evaluation.loss,
+        testAccuracy: evaluation.accuracy,
+        // What the user waits for, test evaluation included (as Keras counts validation in the epoch).
+        seconds: (performance.now() - epochStarted) / 1000,
+        samplesPerSecond: train.count / trainSeconds,
+      };
+      history.push(metrics);
+      onEvent({ type: 'epoch', metrics });
+      await yieldToEventLoop();
+    }
+
+    trainer.writeWeightsTo(model);
+    const predictions = predictAll(tf, model, test);
+    const last = history[history.length - 1];
+    let modelSaved: SavedModelInfo | undefined;
+    let saveError: UserError | undefined;
+    if (options.saveModel !== undefined) {
+      const record: RunRecord = {
+        date: new Date().toISOString(),
+        params,
+        backend: backend.name,
+        trainAccuracy: last.accuracy,
+        testAccuracy: last.testAccuracy,
+        dataChecksum: data.checksum,
+        trainCount: train.count,
+        testCount: test.count,
+      };
+      try {
+        modelSaved = await options.saveModel(tf, model, record);
+      } catch (error) {
+        // The run itself succeeded: show its results, and say that this model was not kept.
+        saveError = toUserError(error);
+      }
+    }
+    const finished: TrainingEvent = { type: 'finished', history: history.slice(), predictions };
+    if (modelSaved !== undefined) finished.modelSaved = modelSaved;
+    if (saveError !== undefined) finished.saveError = saveError;
+    onEvent(finished);
+    return { model, history, status: 'finished' };
+  } catch (error) {
+    model?.dispose();
+    if (shouldStop()) {
+      // Stopped while the data was loading: the abort surfaces as an error, but the user asked for it.
+      onEvent({ type: 'stopped', history: history.slice() });
+      return { history, status: 'stopped' };
+    }
+    onEvent({ type: 'error', error: toUserError(error) });
+    return { history, status: 'error' };
+  } finally {
+    trainer?.dispose();
+  }
+}

@@ -1,0 +1,212 @@
+// The dashboard as a Chinese-speaking learner sees it: the webview bundle in Chromium, served by the preview
+// harness (scripts/preview-dashboard.mjs) with its fixture states and the host's dashboard strings taken through
+// l10n/bundle.l10n.zh-cn.json. Checks that the cells speak Chinese and that no English dashboard text shows,
+// and leaves screenshots in test-output/dashboard-zh/ for a person to read.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { requireOrSkip } from '../requirements';
+
+const root = join(__dirname, '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+const screenshotDir = join(root, 'test-output', 'dashboard-zh');
+const chinese: Record<string, string> = JSON.parse(readFileSync(join(root, 'l10n/bundle.l10n.zh-cn.json'), 'utf8'));
+
+/** The English text of every dashboard string, read from the host module that sends them (key -> English). */
+function englishDashboardStrings(): Map<string, string> {
+  const source = readFileSync(join(root, 'src/host/dashboardStrings.ts'), 'utf8');
+  const strings = new Map<string, string>();
+  for (const m of source.matchAll(/^\s+(\w+): vscode\.l10n\.t\('((?:[^'\\]|\\.)*)'\),?$/gm)) {
+    strings.set(m[1], m[2].replace(/\\(.)/g, '$1'));
+  }
+  return strings;
+}
+
+// The notebook's cells in order, by the English title the host sends.
+const CELL_TITLES: [string, string][] = [
+  ['cell-data', 'Import the Fashion-MNIST dataset'],
+  ['cell-preprocess', 'Preprocess the data'],
+  ['cell-model', 'Build and compile the model'],
+  ['cell-train', 'Train the model'],
+  ['cell-evaluate', 'Evaluate accuracy'],
+  ['cell-predict', 'Make predictions'],
+  ['cell-confusion', 'Where the model gets confused'],
+  ['cell-classify', 'Classify your own images'],
+];
+
+let harness: ChildProcess | undefined;
+let browser: Browser | undefined;
+let baseUrl = '';
+const unavailable = !existsSync(CHROMIUM) ? `${CHROMIUM} is not installed` : undefined;
+
+before(async () => {
+  if (unavailable) return;
+  mkdirSync(screenshotDir, { recursive: true });
+  // Port 0: the harness picks a free port and prints its URL. It bundles the webview from src itself.
+  const child = spawn(process.execPath, [join(root, 'scripts/preview-dashboard.mjs'), '--port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  harness = child;
+  baseUrl = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = output.match(/http:\/\/127\.0\.0\.1:\d+/);
+      if (url) resolve(url[0]);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`the preview harness exited (${code}):\n${output}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  harness?.kill();
+});
+
+async function openDashboard(mode: string, width = 1100): Promise<{ page: Page; problems: string[] }> {
+  assert.ok(browser);
+  const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  await page.goto(`${baseUrl}/?theme=dark&mode=${mode}&locale=zh-cn`);
+  await page.waitForSelector('.cell h2');
+  return { page, problems };
+}
+
+/**
+ * Everything a user can read or hear outside the code listings: text nodes and labelling attributes. Text the
+ * state itself carries (the worker's messages, file names: the fixture has them in English, the real worker
+ * localizes them with its own bundle) is cut out, so what remains is the dashboard's own wording.
+ * Browser code as a string: the test's TypeScript transform would add helpers the page does not have.
+ */
+const READABLE_TEXTS = `(() => {
+  const fromState = [];
+  const collect = (value) => {
+    if (typeof value === 'string' && value.length >= 8) fromState.push(value);
+    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  collect(window.__previewFixture && window.__previewFixture.state);
+  const withoutState = (text) => fromState.reduce((rest, data) => rest.split(data).join(' '), text).trim();
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement && node.parentElement.closest('pre, code, script, style')) continue;
+    const text = withoutState(node.textContent || '');
+    if (text) texts.push(text);
+  }
+  for (const element of document.body.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
+    for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+      const value = withoutState(element.getAttribute(name) || '');
+      if (value) texts.push(value);
+    }
+  }
+  return texts;
+})()`;
+
+async function readableTexts(page: Page): Promise<string[]> {
+  return (await page.evaluate(READABLE_TEXTS)) as string[];
+}
+
+/** A pattern for an English string with its placeholders filled in by anything ("Epoch {0} of {1}" -> "Epoch 3 of 10"). */
+function englishPattern(english: string): RegExp {
+  const escaped = english
+    .split(/\{\d+\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.+?');
+  // Strings with little literal text ("{0} s", "True: {0}") only count when they are the whole text.
+  const letters = english.replace(/\{\d+\}/g, '').replace(/[^A-Za-z]/g, '').length;
+  return letters >= 6 ? new RegExp(escaped) : new RegExp(`^${escaped}$`);
+}
+
+// Dashboard strings that read the same in Chinese (none today): only these may show in English.
+const SAME_IN_CHINESE = new Set<string>();
+
+/** English dashboard strings found among the readable texts, as "key: text". */
+function englishLeft(texts: string[]): string[] {
+  const found = new Set<string>();
+  for (const [key, english] of englishDashboardStrings()) {
+    if (SAME_IN_CHINESE.has(english)) continue;
+    const pattern = englishPattern(english);
+    for (const text of texts) if (pattern.test(text)) found.add(`${key}: ${JSON.stringify(text)}`);
+  }
+  return [...found].sort();
+}
+
+test('the finished dashboard in zh-cn: every cell title in Chinese, no English dashboard text, no missing key', async (context) => {
+  if (!requireOrSkip(context, unavailable)) return;
+  const { page, problems } = await openDashboard('finished');
+  try {
+    await page.waitForTimeout(300); // image tiles arrive in a second message
+    const titles = await page.$$eval('.cell', (cells) => cells.map((cell) => [cell.id, cell.querySelector('h2')?.textContent?.trim() ?? '']));
+    assert.deepEqual(
+      titles.map(([id, title]) => [id, title.replace(/^\[\d+\]\s*/, '')]),
+      CELL_TITLES.map(([id, english]) => [id, chinese[english]]),
+    );
+    for (const [, title] of titles) assert.match(title, /[\u4e00-\u9fff]/, title);
+
+    const texts = await readableTexts(page);
+    assert.deepEqual(englishLeft(texts), [], 'English dashboard strings are visible');
+    assert.deepEqual(texts.filter((text) => /⟦\w+⟧/.test(text)), [], 'keys the host did not send');
+    // The class names appear as the tutorial's Chinese names, in the class table and on the tiles.
+    const tableNames = await page.$$eval('#cell-data table tbody tr td:last-child', (cells) => cells.map((c) => c.textContent?.trim()));
+    assert.deepEqual(tableNames, ['T恤/上衣', '裤子', '套头衫', '连衣裙', '外套', '凉鞋', '衬衫', '运动鞋', '包', '短靴']);
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-cn');
+    assert.deepEqual(problems, []);
+
+    await page.screenshot({ path: join(screenshotDir, 'finished-full.png'), fullPage: true });
+    for (const [id] of CELL_TITLES) await page.locator(`#${id}`).screenshot({ path: join(screenshotDir, `finished-${id}.png`) });
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('the dashboard in zh-cn in every other state (mid-run, idle, loading, stopped, failed): no English dashboard text', async (context) => {
+  if (!requireOrSkip(context, unavailable)) return;
+  for (const mode of ['midrun', 'idle', 'loading', 'stopped', 'error']) {
+    const { page, problems } = await openDashboard(mode);
+    try {
+      if (mode === 'midrun') await page.waitForSelector('.progress-stats');
+      await page.waitForTimeout(400); // a few progress messages
+      const texts = await readableTexts(page);
+      assert.deepEqual(englishLeft(texts), [], `${mode}: English dashboard strings are visible`);
+      assert.deepEqual(texts.filter((text) => /⟦\w+⟧/.test(text)), [], `${mode}: keys the host did not send`);
+      assert.deepEqual(problems, []);
+      if (mode === 'midrun' || mode === 'idle') await page.locator('#cell-train').screenshot({ path: join(screenshotDir, `${mode}-cell-train.png`) });
+      else await page.screenshot({ path: join(screenshotDir, `${mode}-top.png`) });
+    } finally {
+      await page.context().close();
+    }
+  }
+});
+
+test('the Chinese labels fit their controls in a narrow panel (nothing cut off sideways)', async (context) => {
+  if (!requireOrSkip(context, unavailable)) return;
+  // 520 px: the dashboard beside an editor on a laptop screen.
+  const { page } = await openDashboard('finished', 520);
+  try {
+    await page.waitForTimeout(300);
+    const clipped = await page.$$eval('button, select, label, th, .tile, h2, .banner', (elements) =>
+      elements
+        .filter((e) => e.getClientRects().length > 0 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent?.trim().slice(0, 40)}`),
+    );
+    await page.screenshot({ path: join(screenshotDir, 'narrow-full.png'), fullPage: true });
+    assert.deepEqual(clipped, []);
+  } finally {
+    await page.context().close();
+  }
+});

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeState, encodeState, LastRunStore } from '../../src/host/lastRunStore';
+import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
+import { type DashboardState } from '../../src/protocol/webview';
+
+function finishedState(): DashboardState {
+  // Odd lengths and values that do not survive a float round trip through text, to catch lossy encoding.
+  const probabilities = Float32Array.from({ length: 30 }, (_, i) => Math.fround(i / 7));
+  return {
+    status: 'finished',
+    params: { ...DEFAULT_HYPER_PARAMETERS, epochs: 2 },
+    history: [
+      { epoch: 1, loss: 0.5, accuracy: 0.82, testLoss: 0.45, testAccuracy: 0.84, seconds: 5, samplesPerSecond: 12000 },
+      { epoch: 2, loss: 0.38, accuracy: 0.86, testLoss: 0.4, testAccuracy: 0.85, seconds: 5, samplesPerSecond: 12000 },
+    ],
+    predictions: { probabilities, predicted: Uint8Array.from([9, 2, 1]), labels: Uint8Array.from([9, 2, 3]), count: 3, predictMs: 4 },
+    classifications: [
+      {
+        ok: true,
+        file: '/tmp/a.png',
+        probabilities: [0.1, 0.9, 0, 0, 0, 0, 0, 0, 0, 0],
+        predicted: 1,
+        input: Uint8Array.from({ length: 784 }, (_, i) => i % 256),
+        thumbnail: { width: 1, height: 1, rgba: Uint8Array.from([1, 2, 3, 255]) },
+        inverted: true,
+        warnings: [],
+      },
+    ],
+  };
+}
+
+test('a state with typed arrays survives encoding exactly, typed arrays included', () => {
+  const state = finishedState();
+  const decoded = decodeState(encodeState(state));
+  assert.ok(decoded);
+  assert.ok(decoded.predictions?.probabilities instanceof Float32Array);
+  assert.ok(decoded.predictions?.predicted instanceof Uint8Array);
+  assert.deepEqual(decoded, state);
+});
+
+test('a snapshot that is not a finished or stopped run of this version is ignored', () => {
+  const running: DashboardState = { ...finishedState(), status: 'training' };
+  assert.equal(decodeState(encodeState(running)), undefined);
+  assert.equal(decodeState('{"version":0,"state":{"status":"finished","history":[],"params":{}}}'), undefined);
+  assert.equal(decodeState('not json'), undefined);
+  assert.equal(decodeState('{"version":1,"state":{"status":"finished"}}'), undefined);
+});
+
+test('the store keeps the last run and its test images, and forgets them on clear', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'fmt-last-run-')), 'last-run');
+  try {
+    const store = new LastRunStore(dir);
+    assert.equal(store.load(), undefined);
+    const images = Uint8Array.from({ length: 3 * 784 + 100 }, (_, i) => (i * 7) % 256); // more than `count` images' worth
+    await store.save({ state: finishedState(), testImages: { images, count: 3 } });
+    const loaded = store.load();
+    assert.deepEqual(loaded?.state, finishedState());
+    assert.equal(loaded?.testImages?.count, 3);
+    assert.deepEqual(loaded?.testImages?.images, images.subarray(0, 3 * 784));
+    assert.deepEqual(readdirSync(dir).sort(), ['state.json', 'test-images.bin'], 'no temporary files left behind');
+
+    // A stopped run without images replaces both files.
+    await store.save({ state: { ...finishedState(), status: 'stopped', predictions: undefined } });
+    assert.equal(store.load()?.state.status, 'stopped');
+    assert.equal(store.load()?.testImages, undefined);
+
+    await store.clear();
+    assert.equal(existsSync(dir), false);
+    assert.equal(store.load(), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a damaged state file reads as no snapshot', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fmt-last-run-bad-'));
+  try {
+    writeFileSync(join(dir, 'state.json'), '{"version":1,"state":');
+    assert.equal(new LastRunStore(dir).load(), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

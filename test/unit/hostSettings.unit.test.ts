@@ -1,0 +1,132 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BACKEND_CHOICES,
+  NUMBER_RULES,
+  readTrainingSettings,
+  resolveDataDirectory,
+} from '../../src/host/trainingSettings';
+import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
+
+const root = join(__dirname, '..', '..');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const nls = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8'));
+const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
+
+const getter = (values: Record<string, unknown>) => (key: string) => values[key];
+
+test('unset settings give the tutorial: 10 epochs, batch 32, Adam 0.001, 128 units, all the data', () => {
+  const result = readTrainingSettings(getter({}));
+  assert.ok(result.ok);
+  assert.deepEqual(result.settings.params, DEFAULT_HYPER_PARAMETERS);
+  assert.equal(result.settings.params.trainLimit, undefined);
+  assert.equal(result.settings.dataDirectory, undefined);
+  assert.equal(result.settings.allowDownload, true);
+});
+
+test('the manifest defaults read as the tutorial too', () => {
+  const defaults = Object.fromEntries(Object.entries(properties).map(([key, p]) => [key.replace('fashionMnist.', ''), p.default]));
+  const result = readTrainingSettings(getter(defaults));
+  assert.ok(result.ok, result.ok ? '' : result.problems.join('\n'));
+  assert.deepEqual(result.settings.params, DEFAULT_HYPER_PARAMETERS);
+});
+
+test('valid settings become the run’s parameters; subsets become limits and a blank folder means automatic', () => {
+  const result = readTrainingSettings(
+    getter({ epochs: 2, batchSize: 64, learningRate: 0.01, hiddenUnits: 32, backend: 'cpu', trainSubset: 3000, testSubset: 500, dataDirectory: '  /data/fm  ', allowDownload: false }),
+  );
+  assert.ok(result.ok);
+  assert.deepEqual(result.settings.params, {
+    ...DEFAULT_HYPER_PARAMETERS,
+    epochs: 2,
+    batchSize: 64,
+    learningRate: 0.01,
+    hiddenUnits: 32,
+    backend: 'cpu',
+    trainLimit: 3000,
+    testLimit: 500,
+  });
+  assert.equal(result.settings.dataDirectory, '/data/fm');
+  assert.equal(result.settings.allowDownload, false);
+  const blank = readTrainingSettings(getter({ dataDirectory: '   ' }));
+  assert.ok(blank.ok);
+  assert.equal(blank.settings.dataDirectory, undefined);
+});
+
+test('every bad value is reported, naming the setting and the value', () => {
+  const result = readTrainingSettings(
+    getter({ epochs: 0, batchSize: 'big', learningRate: 0, hiddenUnits: 1.5, backend: 'gpu', trainSubset: 70000, testSubset: -1, dataDirectory: 3, allowDownload: 'yes' }),
+  );
+  assert.equal(result.ok, false);
+  const problems = result.ok ? [] : result.problems;
+  assert.equal(problems.length, 9, problems.join('\n'));
+  for (const key of ['epochs', 'batchSize', 'learningRate', 'hiddenUnits', 'backend', 'trainSubset', 'testSubset', 'dataDirectory', 'allowDownload']) {
+    assert.ok(problems.some((p) => p.includes(`fashionMnist.${key}`)), `no problem names fashionMnist.${key}`);
+  }
+  assert.ok(problems.some((p) => p.includes('"gpu"') && p.includes('auto, node, wasm, cpu')));
+  assert.ok(problems.some((p) => p.includes('fashionMnist.epochs is 0') && p.includes('1 to 200')));
+});
+
+test('the bounds in code are the bounds in package.json', () => {
+  for (const [key, rule] of Object.entries(NUMBER_RULES)) {
+    const property = properties[`fashionMnist.${key}`];
+    assert.ok(property, `package.json has no fashionMnist.${key}`);
+    assert.equal(property.type, rule.kind);
+    assert.equal(property.maximum, rule.max, `${key} maximum`);
+    if ('exclusiveMin' in rule && rule.exclusiveMin) assert.equal(property.exclusiveMinimum, rule.min, `${key} exclusiveMinimum`);
+    else assert.equal(property.minimum, rule.min, `${key} minimum`);
+  }
+  assert.deepEqual(properties['fashionMnist.backend'].enum, [...BACKEND_CHOICES]);
+  assert.equal((properties['fashionMnist.backend'].enumDescriptions as string[]).length, BACKEND_CHOICES.length);
+});
+
+test('every manifest string is a %key% that package.nls.json defines', () => {
+  const used = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      const match = /^%(.+)%$/.exec(value);
+      if (match) used.add(match[1]);
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') Object.values(value).forEach(visit);
+  };
+  visit(manifest.contributes);
+  visit(manifest.capabilities);
+  visit({ displayName: manifest.displayName, description: manifest.description });
+  for (const key of used) assert.equal(typeof nls[key], 'string', `package.nls.json lacks ${key}`);
+  for (const command of manifest.contributes.commands) {
+    assert.match(command.title, /^%.+%$/, `${command.command} has a hard-coded title`);
+    assert.equal(command.category, '%category%');
+  }
+  for (const [key, property] of Object.entries(properties)) {
+    assert.match(String(property.markdownDescription), /^%.+%$/, `${key} has no localized markdownDescription`);
+  }
+  assert.equal(nls['command.train'], 'Train Fashion-MNIST', 'the palette must find the command by its tutorial name');
+  // Restricted Mode must not let a workspace point training at another folder.
+  assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['fashionMnist.dataDirectory']);
+});
+
+test('the classify menus match the image formats, case-insensitively', () => {
+  const menus = manifest.contributes.menus as Record<string, { command: string; when?: string }[]>;
+  const when = menus['explorer/context'].find((m) => m.command === 'fashionMnist.classifyImage')?.when ?? '';
+  const match = /resourceExtname =~ \/(.+)\/([a-z]*)/.exec(when);
+  assert.ok(match, `no resourceExtname regex in ${when}`);
+  const regex = new RegExp(match[1], match[2]);
+  for (const ext of ['.png', '.PNG', '.jpg', '.JPEG', '.jpeg', '.gif', '.bmp', '.webp', '.WebP']) assert.ok(regex.test(ext), ext);
+  for (const ext of ['.svg', '.tiff', '.json', '.png.txt', '.xpng', '']) assert.ok(!regex.test(ext), ext);
+  assert.match(when, /!explorerResourceIsFolder/);
+  assert.ok(menus['editor/title'].some((m) => m.command === 'fashionMnist.classifyImage'));
+  const stop = menus.commandPalette.find((m) => m.command === 'fashionMnist.stop');
+  assert.equal(stop?.when, 'fashionMnist.training');
+});
+
+test('data folders: home, workspace variable, relative and absolute paths', () => {
+  assert.equal(resolveDataDirectory('~/fm', '/home/u', undefined), '/home/u/fm');
+  assert.equal(resolveDataDirectory('~', '/home/u', undefined), '/home/u');
+  assert.equal(resolveDataDirectory('${workspaceFolder}/data', '/home/u', '/ws'), '/ws/data');
+  assert.equal(resolveDataDirectory('${workspaceFolder}/data', '/home/u', undefined), undefined);
+  assert.equal(resolveDataDirectory('data/fm', '/home/u', '/ws'), '/ws/data/fm');
+  assert.equal(resolveDataDirectory('data/fm', '/home/u', undefined), undefined);
+  assert.equal(resolveDataDirectory('/srv/fm/../fm', '/home/u', '/ws'), '/srv/fm');
+});

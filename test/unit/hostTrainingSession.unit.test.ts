@@ -1,0 +1,249 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TrainerError } from '../../src/core/errors';
+import { LastRunStore } from '../../src/host/lastRunStore';
+import { TrainingSession, type DashboardUpdate, type SessionClient } from '../../src/host/trainingSession';
+import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
+import { PIXELS } from '../../src/domain/classes';
+import { type ClassificationResult } from '../../src/domain/classification';
+import { type EpochMetrics } from '../../src/domain/metrics';
+import { type StartRequest } from '../../src/protocol/worker';
+import { type TrainingEvent } from '../../src/protocol/events';
+
+/** A stand-in for the worker client: records what the session asks and lets the test play the worker. */
+class FakeClient implements SessionClient {
+  isRunning = false;
+  started: StartRequest[] = [];
+  stops = 0;
+  classified: { files: string[]; modelDir: string }[] = [];
+  private nextRunId = 1;
+  private eventListener: ((runId: number, event: TrainingEvent) => void) | undefined;
+  private imagesListener: ((runId: number, images: Uint8Array, count: number) => void) | undefined;
+
+  start(request: StartRequest): number {
+    if (this.isRunning) throw new TrainerError('BUSY', 'A training run is already in progress.');
+    this.isRunning = true;
+    this.started.push(request);
+    return this.nextRunId++;
+  }
+  stop(): void {
+    this.stops++;
+  }
+  async classify(files: string[], modelDir: string): Promise<ClassificationResult[]> {
+    this.classified.push({ files, modelDir });
+    return files.map((file) => ({ ok: false, file, error: { code: 'IMAGE_INVALID', message: `${file} is not an image.` } }));
+  }
+  onEvent(listener: (runId: number, event: TrainingEvent) => void) {
+    this.eventListener = listener;
+    return { dispose: () => (this.eventListener = undefined) };
+  }
+  onTestImages(listener: (runId: number, images: Uint8Array, count: number) => void) {
+    this.imagesListener = listener;
+    return { dispose: () => (this.imagesListener = undefined) };
+  }
+  emit(runId: number, event: TrainingEvent): void {
+    if (event.type === 'finished' || event.type === 'stopped' || event.type === 'error') this.isRunning = false;
+    this.eventListener?.(runId, event);
+  }
+  images(runId: number, count: number): void {
+    // Image i is filled with the byte i, so a slice shows which image it came from.
+    const images = new Uint8Array(count * PIXELS);
+    for (let i = 0; i < count; i++) images.fill(i, i * PIXELS, (i + 1) * PIXELS);
+    this.imagesListener?.(runId, images, count);
+  }
+}
+
+const params = { ...DEFAULT_HYPER_PARAMETERS, epochs: 2, trainLimit: 300, testLimit: 5 };
+const epoch = (n: number): EpochMetrics => ({ epoch: n, loss: 0.5, accuracy: 0.8, testLoss: 0.6, testAccuracy: 0.78, seconds: 1, samplesPerSecond: 300 });
+const predictions = {
+  probabilities: new Float32Array(50),
+  predicted: new Uint8Array(5),
+  labels: new Uint8Array(5),
+  count: 5,
+  predictMs: 1,
+};
+
+function setup(options: { lastRun?: LastRunStore } = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'fmt-session-'));
+  const client = new FakeClient();
+  const warnings: string[] = [];
+  const session = new TrainingSession(client, {
+    folders: { cacheDir: join(root, 'data'), modelDir: join(root, 'models', 'latest') },
+    params: DEFAULT_HYPER_PARAMETERS,
+    lastRun: options.lastRun,
+    warn: (message) => warnings.push(message),
+  });
+  const updates: DashboardUpdate[] = [];
+  session.onDidUpdate((update) => updates.push(update));
+  const cleanup = () => {
+    session.dispose();
+    rmSync(root, { recursive: true, force: true });
+  };
+  return { root, client, session, updates, warnings, cleanup };
+}
+
+test('start sends the settings, the storage folders and the locale to the worker, and resets the state', () => {
+  const { client, session, updates, root, cleanup } = setup();
+  try {
+    const runId = session.start({ params, dataDir: '/data/fm', allowDownload: false, locale: 'zh-cn' });
+    assert.equal(runId, 1);
+    assert.deepEqual(client.started[0], {
+      params,
+      cacheDir: join(root, 'data'),
+      saveDir: join(root, 'models', 'latest'),
+      locale: 'zh-cn',
+      allowDownload: false,
+      dataDir: '/data/fm',
+    });
+    assert.equal(session.current.status, 'loading');
+    assert.deepEqual(updates, [{ kind: 'state' }]);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a second start while a run goes is refused and leaves the running state alone', () => {
+  const { client, session, cleanup } = setup();
+  try {
+    session.start({ params, allowDownload: true, locale: 'en' });
+    client.emit(1, { type: 'epoch', metrics: epoch(1) });
+    assert.throws(() => session.start({ params: { ...params, epochs: 9 }, allowDownload: true, locale: 'en' }), (e: unknown) => e instanceof TrainerError && e.code === 'BUSY');
+    assert.equal(client.started.length, 1);
+    assert.equal(session.current.params.epochs, 2);
+    assert.equal(session.current.history.length, 1);
+  } finally {
+    cleanup();
+  }
+});
+
+test('events fold into the state; epochs post an epoch message, phase changes the whole state; other runs are ignored', () => {
+  const { client, session, updates, cleanup } = setup();
+  const seen: string[] = [];
+  session.onDidTrainingEvent((event) => seen.push(event.type));
+  try {
+    session.start({ params, allowDownload: true, locale: 'en' });
+    updates.length = 0;
+    client.emit(1, { type: 'backend', backend: { requested: 'auto', name: 'cpu', reason: 'test' } });
+    client.emit(7, { type: 'epoch', metrics: epoch(5) }); // not this session's run
+    client.emit(1, { type: 'epoch', metrics: epoch(1) });
+    client.emit(1, { type: 'finished', history: [epoch(1), epoch(2)], predictions });
+    assert.deepEqual(seen, ['backend', 'epoch', 'finished']);
+    assert.deepEqual(
+      updates.map((u) => (u.kind === 'state' ? 'state' : u.message.type)),
+      ['state', 'epoch', 'state'],
+    );
+    const epochMessage = updates[1];
+    assert.ok(epochMessage.kind === 'message' && epochMessage.message.type === 'epoch');
+    assert.equal(epochMessage.message.metrics.epoch, 1);
+    assert.equal(session.current.status, 'finished');
+    assert.deepEqual(session.current.history.map((m) => m.epoch), [1, 2]);
+    assert.equal(session.current.predictionAnalysis?.accuracy, 1);
+  } finally {
+    cleanup();
+  }
+});
+
+test('batch progress reaches the panel at most about ten times a second, and the latest one is sent', async () => {
+  const { client, session, updates, cleanup } = setup();
+  try {
+    session.start({ params, allowDownload: true, locale: 'en' });
+    updates.length = 0;
+    for (let batch = 1; batch <= 50; batch++) {
+      client.emit(1, { type: 'batch', progress: { epoch: 1, epochs: 2, batch, batchesPerEpoch: 50, loss: 1, accuracy: 0.5, etaSeconds: 3, samplesPerSecond: 100 } });
+    }
+    const progressBatches = () => updates.flatMap((u) => (u.kind === 'message' && u.message.type === 'progress' ? [u.message.progress.batch] : []));
+    assert.deepEqual(progressBatches(), [1], 'one progress message at once, the rest held back');
+    // The held-back one follows once the interval has passed (however long the machine takes to get there).
+    for (let waited = 0; progressBatches().length < 2 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(progressBatches(), [1, 50], 'the held-back message carries the latest batch');
+  } finally {
+    cleanup();
+  }
+});
+
+test('stop asks the client only while a run goes; the stopped run keeps its epochs', () => {
+  const { client, session, cleanup } = setup();
+  try {
+    assert.equal(session.stop(), false);
+    assert.equal(client.stops, 0);
+    session.start({ params, allowDownload: true, locale: 'en' });
+    client.emit(1, { type: 'epoch', metrics: epoch(1) });
+    assert.equal(session.stop(), true);
+    assert.equal(client.stops, 1);
+    client.emit(1, { type: 'stopped', history: [epoch(1)] });
+    assert.equal(session.current.status, 'stopped');
+    assert.equal(session.current.history.length, 1);
+  } finally {
+    cleanup();
+  }
+});
+
+test('the grid gets exactly the pixels of the images it asked for, and none beyond the run’s test set', () => {
+  const { client, session, cleanup } = setup();
+  try {
+    assert.equal(session.imagesFor([0]), undefined, 'no run, no images');
+    session.start({ params, allowDownload: true, locale: 'en' });
+    client.images(1, 5);
+    const served = session.imagesFor([4, 0, 7, 2]);
+    assert.ok(served);
+    assert.deepEqual(served.indices, [4, 0, 2]);
+    assert.equal(served.pixels.length, 3 * PIXELS);
+    assert.deepEqual([served.pixels[0], served.pixels[PIXELS], served.pixels[2 * PIXELS + PIXELS - 1]], [4, 0, 2]);
+    client.images(99, 5); // another run's images are not kept
+    assert.equal(session.imagesFor([1])?.pixels[0], 1);
+  } finally {
+    cleanup();
+  }
+});
+
+test('classify without a saved model says so; with one it asks the worker and shows the results', async () => {
+  const { client, session, updates, root, cleanup } = setup();
+  try {
+    await assert.rejects(session.classify(['/tmp/a.png'], 'en'), (e: unknown) => e instanceof TrainerError && e.code === 'NO_MODEL');
+    assert.equal(client.classified.length, 0);
+    mkdirSync(join(root, 'models', 'latest'), { recursive: true });
+    writeFileSync(join(root, 'models', 'latest', 'model.json'), '{}');
+    updates.length = 0;
+    const results = await session.classify(['/tmp/a.png'], 'en');
+    assert.deepEqual(client.classified, [{ files: ['/tmp/a.png'], modelDir: join(root, 'models', 'latest') }]);
+    assert.deepEqual(session.current.classifications, results);
+    assert.deepEqual(
+      updates.map((u) => (u.kind === 'message' ? u.message.type : u.kind)),
+      ['classification', 'reveal'],
+    );
+  } finally {
+    cleanup();
+  }
+});
+
+test('a finished run is kept for the next session and restored with its images; a new run forgets it', async () => {
+  const storeDir = join(mkdtempSync(join(tmpdir(), 'fmt-session-store-')), 'last-run');
+  try {
+    const first = setup({ lastRun: new LastRunStore(storeDir) });
+    first.session.start({ params, allowDownload: true, locale: 'en' });
+    first.client.images(1, 5);
+    first.client.emit(1, { type: 'epoch', metrics: epoch(1) });
+    first.client.emit(1, { type: 'finished', history: [epoch(1)], predictions });
+    await first.session.whenStored();
+    first.cleanup();
+
+    const second = setup({ lastRun: new LastRunStore(storeDir) });
+    assert.equal(second.session.current.status, 'finished');
+    assert.equal(second.session.current.predictions?.count, 5);
+    assert.equal(second.session.current.params.epochs, DEFAULT_HYPER_PARAMETERS.epochs, 'the controls show the next run’s settings');
+    assert.equal(second.session.imagesFor([3])?.pixels[0], 3);
+    second.session.start({ params, allowDownload: true, locale: 'en' });
+    await second.session.whenStored();
+    second.cleanup();
+
+    const third = setup({ lastRun: new LastRunStore(storeDir) });
+    assert.equal(third.session.current.status, 'idle');
+    assert.deepEqual(third.warnings, []);
+    third.cleanup();
+  } finally {
+    rmSync(join(storeDir, '..'), { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { selectBackend } from '../../src/training/backend';
+import { loadFashionMnist, type FashionMnist } from '../../src/core/data/dataset';
+import { runTutorial, type RunOptions } from '../../src/training/run';
+import { DEFAULT_HYPER_PARAMETERS, type HyperParameters } from '../../src/domain/hyperParameters';
+import { type TrainingEvent } from '../../src/protocol/events';
+
+// The real data, decoded once for every test here (the Debian package's files).
+let cached: Promise<FashionMnist> | undefined;
+const realData: typeof loadFashionMnist = () => (cached ??= loadFashionMnist({ allowDownload: false }));
+
+function request(params: Partial<HyperParameters>): RunOptions['request'] {
+  return {
+    params: { ...DEFAULT_HYPER_PARAMETERS, backend: 'wasm', ...params },
+    cacheDir: '/nonexistent-cache',
+    locale: 'en',
+    allowDownload: false,
+  };
+}
+
+test('a short real run on a subset learns far beyond chance and emits every event in order', async () => {
+  const events: TrainingEvent[] = [];
+  let testImages: { images: Uint8Array; count: number } | undefined;
+  const result = await runTutorial({
+    request: request({ epochs: 2, trainLimit: 6000, testLimit: 2000 }),
+    onEvent: (e) => events.push(e),
+    shouldStop: () => false,
+    onTestImages: (images, count) => (testImages = { images, count }),
+    loadData: realData,
+  });
+  assert.equal(result.status, 'finished');
+  const kinds = events.map((e) => e.type).filter((k, i, all) => k !== all[i - 1]);
+  // Every epoch reports progress at least once (its first batch), whatever the throttle.
+  assert.deepEqual(kinds, ['backend', 'dataLoaded', 'started', 'batch', 'epoch', 'batch', 'epoch', 'finished']);
+  const firstBatches = events.filter((e) => e.type === 'batch' && e.progress.batch === 1);
+  assert.deepEqual(firstBatches.map((e) => e.type === 'batch' && e.progress.epoch), [1, 2]);
+  assert.equal(events.filter((e) => e.type === 'epoch').length, 2);
+  const started = events.find((e) => e.type === 'started');
+  assert.ok(started?.type === 'started' && started.trainCount === 6000 && started.batchesPerEpoch === 188);
+  assert.equal(started.summary.totalParams, 101770);
+  assert.equal(testImages?.count, 2000);
+  assert.equal(testImages?.images.length, 2000 * 784);
+  const finished = events.at(-1);
+  assert.ok(finished?.type === 'finished');
+  const last = finished.history[1];
+  assert.ok(last.testAccuracy > 0.7, `test accuracy ${last.testAccuracy}`);
+  assert.ok(last.accuracy > 0.7 && last.loss < 1 && last.samplesPerSecond > 0 && last.seconds > 0);
+  const { predictions } = finished;
+  assert.equal(predictions.count, 2000);
+  assert.equal(predictions.probabilities.length, 20000);
+  // The predictions come from the returned LayersModel: they agree with the last epoch's test accuracy.
+  let hits = 0;
+  for (let i = 0; i < predictions.count; i++) if (predictions.predicted[i] === predictions.labels[i]) hits++;
+  assert.ok(Math.abs(hits / predictions.count - last.testAccuracy) < 1e-9);
+  result.model?.dispose();
+});
+
+test('tensors do not pile up across runs (epochs and predictions included)', async () => {
+  const { tf } = await selectBackend('wasm', () => undefined);
+  const counts: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const result = await runTutorial({
+      request: request({ epochs: i + 1, trainLimit: 600, testLimit: 300, batchSize: 64 }),
+      onEvent: () => undefined,
+      shouldStop: () => false,
+      loadData: realData,
+    });
+    assert.equal(result.status, 'finished');
+    result.model?.dispose();
+    counts.push(tf.memory().numTensors);
+  }
+  assert.equal(counts[0], counts[1], `tensors after runs: ${counts.join(', ')}`);
+});
+
+test('stop takes effect at the next batch', async () => {
+  const events: TrainingEvent[] = [];
+  let checks = 0;
+  const result = await runTutorial({
+    request: request({ epochs: 3, trainLimit: 3200, testLimit: 100, batchSize: 32 }),
+    onEvent: (e) => events.push(e),
+    // Stop asked once 5 batches have run: the 6th check must end the run.
+    shouldStop: () => ++checks > 5,
+    loadData: realData,
+  });
+  const batchesSeen = checks - 1;
+  assert.equal(result.status, 'stopped');
+  assert.equal(batchesSeen, 5);
+  assert.equal(events.at(-1)?.type, 'stopped');
+  assert.ok(!events.some((e) => e.type === 'epoch' || e.type === 'finished'));
+  result.model?.dispose();
+});
+
+test('bad parameters and failed loads end in an error event, never a throw', async () => {
+  const events: TrainingEvent[] = [];
+  const result = await runTutorial({
+    request: request({ epochs: 0 }),
+    onEvent: (e) => events.push(e),
+    shouldStop: () => false,
+    loadData: realData,
+  });
+  assert.equal(result.status, 'error');
+  const error = events.at(-1);
+  assert.ok(error?.type === 'error' && error.error.code === 'INVALID_PARAMS');
+
+  const tooLarge: TrainingEvent[] = [];
+  await runTutorial({
+    request: request({ batchSize: 50, trainLimit: 20 }),
+    onEvent: (e) => tooLarge.push(e),
+    shouldStop: () => false,
+    loadData: realData,
+  });
+  const last = tooLarge.at(-1);
+  assert.ok(last?.type === 'error' && /batch size \(50\)/.test(last.error.message));
+
+  const failing: TrainingEvent[] = [];
+  await runTutorial({
+    request: request({}),
+    onEvent: (e) => failing.push(e),
+    shouldStop: () => false,
+    loadData: async () => {
+      throw new Error('disk on fire');
+    },
+  });
+  const failed = failing.at(-1);
+  assert.ok(failed?.type === 'error' && failed.error.code === 'INTERNAL' && /disk on fire/.test(failed.error.message));
+});
+
+test('a stop while the data loads cancels the load and ends as stopped, not as an error', async () => {
+  const events: TrainingEvent[] = [];
+  const abort = new AbortController();
+  let stop = false;
+  const result = await runTutorial({
+    request: request({}),
+    onEvent: (e) => events.push(e),
+    shouldStop: () => stop,
+    signal: abort.signal,
+    // A download that only ends when its signal is aborted, as the real one does.
+    loadData: (options) =>
+      new Promise((_resolve, reject) => {
+        options.signal?.addEventListener('abort', () => reject(options.signal?.reason));
+        setTimeout(() => {
+          stop = true;
+          abort.abort(new Error('stopped by the user'));
+        }, 20);
+      }),
+  });
+  assert.equal(result.status, 'stopped');
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['backend', 'stopped'],
+  );
+});
+
+test('warnings from the data loader reach the user as notice events', async () => {
+  const events: TrainingEvent[] = [];
+  await runTutorial({
+    request: request({ epochs: 1, trainLimit: 320, testLimit: 50 }),
+    onEvent: (e) => events.push(e),
+    shouldStop: () => false,
+    loadData: async (options) => {
+      options.onWarning?.('The cached file train-labels-idx1-ubyte was damaged and was deleted.');
+      return realData(options);
+    },
+  });
+  const notice = events.find((e) => e.type === 'notice');
+  assert.ok(notice?.type === 'notice' && /damaged/.test(notice.message));
+  assert.equal(events.at(-1)?.type, 'finished');
+});
+
+test('a model that cannot be saved still finishes the run, with the save error beside the results', async () => {
+  const events: TrainingEvent[] = [];
+  const result = await runTutorial({
+    request: request({ epochs: 1, trainLimit: 640, testLimit: 100 }),
+    onEvent: (e) => events.push(e),
+    shouldStop: () => false,
+    loadData: realData,
+    saveModel: async () => {
+      throw new Error('disk full');
+    },
+  });
+  assert.equal(result.status, 'finished');
+  const finished = events.at(-1);
+  assert.ok(finished?.type === 'finished');
+  assert.equal(finished.predictions.count, 100);
+  assert.equal(finished.modelSaved, undefined);
+  assert.match(finished.saveError?.message ?? '', /disk full/);
+  result.model?.dispose();
+});

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { selectBackend } from '../../src/training/backend';
+import { buildTutorialModel } from '../../src/training/model';
+import { createRng, shuffledIndices, OpsTrainer, type ImageSplit, type Trainer } from '../../src/training/trainer';
+import { WasmKernelTrainer } from '../../src/training/wasmKernelTrainer';
+import type { Tf } from '../../src/training/backend';
+import type { LayersModel } from '@tensorflow/tfjs';
+import type { BackendChoice } from '../../src/domain/hyperParameters';
+
+/** Random images with a learnable signal: the label brightens one band of rows. */
+function syntheticSplit(count: number, seed: number): ImageSplit {
+  const rng = createRng(seed);
+  const images = new Uint8Array(count * 784);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const label = Math.floor(rng() * 10);
+    labels[i] = label;
+    for (let k = 0; k < 784; k++) {
+      const row = Math.floor(k / 28);
+      const band = Math.floor(row / 3) === label;
+      images[i * 784 + k] = rng() < 0.4 ? 0 : Math.floor(rng() * (band ? 255 : 120));
+    }
+  }
+  return { images, labels, count };
+}
+
+type MakeTrainer = (tf: Tf, model: LayersModel, options: { learningRate: number; epsilonForm: 'tfjs'; batchSize: number }) => Trainer;
+const paths: [string, BackendChoice, MakeTrainer][] = [
+  ['tfjs ops on cpu', 'cpu', (tf, model, o) => new OpsTrainer(tf, model, o)],
+  ['tfjs ops on wasm', 'wasm', (tf, model, o) => new OpsTrainer(tf, model, o)],
+  ['wasm kernels', 'wasm', (tf, model, o) => new WasmKernelTrainer(tf, model, o)],
+];
+
+for (const [label, backend, makeTrainer] of paths) {
+  test(`${label}: the training step takes the same Adam steps as LayersModel.trainOnBatch`, async () => {
+    const { tf } = await selectBackend(backend, () => undefined);
+    const params = { hiddenUnits: 128, learningRate: 0.001, seed: 3 };
+    const data = syntheticSplit(5 * 32 + 8, 11);
+    const fastModel = buildTutorialModel(tf, params);
+    const kerasModel = buildTutorialModel(tf, params);
+    kerasModel.setWeights(fastModel.getWeights());
+    const initial = fastModel.getWeights().map((w) => w.dataSync().slice());
+    const trainer = makeTrainer(tf, fastModel, { learningRate: params.learningRate, epsilonForm: 'tfjs', batchSize: 32 });
+    const order = shuffledIndices(data.count, createRng(5));
+    // Five full batches and a short last one, as an epoch ends.
+    const batches: [number, number][] = [[0, 32], [32, 32], [64, 32], [96, 32], [128, 32], [160, 8]];
+    for (const [start, size] of batches) {
+      trainer.trainBatch(data, order, start, size);
+      const x = new Float32Array(size * 784);
+      const y = new Float32Array(size);
+      for (let s = 0; s < size; s++) {
+        const index = order[start + s];
+        for (let k = 0; k < 784; k++) x[s * 784 + k] = data.images[index * 784 + k] / 255;
+        y[s] = data.labels[index];
+      }
+      const xs = tf.tensor3d(x, [size, 28, 28]);
+      const ys = tf.tensor1d(y);
+      await kerasModel.trainOnBatch(xs, ys);
+      xs.dispose();
+      ys.dispose();
+    }
+    const fast = trainer.weights();
+    const keras = kerasModel.getWeights().map((w) => w.dataSync());
+    for (let i = 0; i < 4; i++) {
+      let maxDiff = 0;
+      let maxMove = 0;
+      for (let j = 0; j < fast[i].length; j++) {
+        maxDiff = Math.max(maxDiff, Math.abs(fast[i][j] - keras[i][j]));
+        maxMove = Math.max(maxMove, Math.abs(keras[i][j] - initial[i][j]));
+      }
+      assert.ok(maxMove > 3e-3, `weights ${i} should have moved (moved ${maxMove})`);
+      assert.ok(maxDiff < 2e-5, `weights ${i} differ by ${maxDiff} from trainOnBatch`);
+    }
+    trainer.dispose();
+    fastModel.dispose();
+    kerasModel.dispose();
+  });
+}
+
+test('wasm: learns, and tensors stay flat across epochs and evaluations', async () => {
+  const { tf } = await selectBackend('wasm', () => undefined);
+  const train = syntheticSplit(2000, 1);
+  const test = syntheticSplit(500, 2);
+  const model = buildTutorialModel(tf, { hiddenUnits: 32, learningRate: 0.005, seed: 1 });
+  const trainer = new OpsTrainer(tf, model, { learningRate: 0.005 });
+  const rng = createRng(9);
+  const counts: number[] = [];
+  let first = 0;
+  for (let epoch = 0; epoch < 3; epoch++) {
+    const order = shuffledIndices(train.count, rng);
+    trainer.resetMetrics();
+    for (let start = 0; start < train.count; start += 64) trainer.trainBatch(train, order, start, Math.min(64, train.count - start));
+    const running = trainer.readMetrics();
+    assert.equal(running.samples, train.count);
+    if (epoch === 0) first = running.loss;
+    trainer.evaluate(test);
+    counts.push(tf.memory().numTensors);
+  }
+  assert.equal(new Set(counts).size, 1, `tensor counts ${counts.join(', ')}`);
+  const last = trainer.readMetrics();
+  assert.ok(last.loss < first, 'the loss should fall');
+  assert.ok(trainer.evaluate(test).accuracy > 0.8);
+  trainer.writeWeightsTo(model);
+  const predicted = tf.tidy(() => model.predict(tf.zeros([1, 28, 28])) as ReturnType<typeof tf.zeros>);
+  assert.equal(predicted.shape[1], 10);
+  predicted.dispose();
+  trainer.dispose();
+  model.dispose();
+});
+
+test('the shuffle is a seeded permutation', () => {
+  const a = shuffledIndices(1000, createRng(4));
+  const b = shuffledIndices(1000, createRng(4));
+  const c = shuffledIndices(1000, createRng(5));
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+  assert.deepEqual([...a].sort((x, y) => x - y), Array.from({ length: 1000 }, (_, i) => i));
+});
+
+test('the wasm kernels are chosen on wasm for whole 32-column blocks and batches up to 4096, tfjs ops otherwise', async () => {
+  const { createTrainer } = await import('../../src/training/trainingPath');
+  const wasm = await selectBackend('wasm', () => undefined);
+  const cases: [typeof wasm.tf, number, number, 'auto' | 'ops', string][] = [
+    [wasm.tf, 128, 32, 'auto', 'wasm-kernels'],
+    [wasm.tf, 64, 4096, 'auto', 'wasm-kernels'],
+    [wasm.tf, 30, 32, 'auto', 'tfjs-ops'],
+    [wasm.tf, 128, 4097, 'auto', 'tfjs-ops'],
+    [wasm.tf, 128, 32, 'ops', 'tfjs-ops'],
+  ];
+  for (const [tf, hiddenUnits, batchSize, path, expected] of cases) {
+    const model = buildTutorialModel(tf, { hiddenUnits, learningRate: 0.001, seed: 1 });
+    const trainer = createTrainer(tf, model, { learningRate: 0.001, batchSize, path });
+    assert.equal(trainer.path, expected);
+    trainer.dispose();
+    model.dispose();
+  }
+  const cpu = await selectBackend('cpu', () => undefined);
+  const model = buildTutorialModel(cpu.tf, { hiddenUnits: 128, learningRate: 0.001, seed: 1 });
+  const trainer = createTrainer(cpu.tf, model, { learningRate: 0.001, batchSize: 32 });
+  assert.equal(trainer.path, 'tfjs-ops');
+  trainer.dispose();
+  model.dispose();
+});

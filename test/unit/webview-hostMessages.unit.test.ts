@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseHostMessage, toFloat32, toUint8 } from '../../src/webview/hostMessages';
+import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
+
+const progress = { epoch: 2, epochs: 10, batch: 10, batchesPerEpoch: 1875, loss: 0.5, accuracy: 0.8, etaSeconds: 60, samplesPerSecond: 9000 };
+const metrics = { epoch: 1, loss: 0.5, accuracy: 0.82, testLoss: 0.45, testAccuracy: 0.84, seconds: 6, samplesPerSecond: 10000 };
+
+test('typed arrays survive any transport: typed, plain array, JSON-serialised object, Buffer JSON', () => {
+  assert.deepEqual(Array.from(toUint8(Uint8Array.from([1, 2, 3])) ?? []), [1, 2, 3]);
+  assert.deepEqual(Array.from(toUint8([1, 2, 3]) ?? []), [1, 2, 3]);
+  assert.deepEqual(Array.from(toUint8(JSON.parse(JSON.stringify(Uint8Array.from([4, 5])))) ?? []), [4, 5]);
+  assert.deepEqual(Array.from(toUint8({ type: 'Buffer', data: [7, 8] }) ?? []), [7, 8]);
+  const f = toFloat32(JSON.parse(JSON.stringify(Float32Array.from([0.25, 0.75]))));
+  assert.ok(f instanceof Float32Array);
+  assert.deepEqual(Array.from(f ?? []), [0.25, 0.75]);
+  assert.equal(toUint8('abc'), undefined);
+  assert.equal(toUint8([1, 'x']), undefined);
+  assert.equal(toUint8({ 0: 1, 2: 3 }), undefined, 'a gap in the indices is not an array');
+});
+
+test('a whole state is accepted and its arrays normalised', () => {
+  const state = {
+    status: 'finished',
+    params: DEFAULT_HYPER_PARAMETERS,
+    history: [metrics, { epoch: 'two' }],
+    data: { trainCount: 60000, testCount: 10000, sourceKind: 'debian', directory: '/d', sampleImages: [0, 255], sampleLabels: { 0: 9 }, rawRange: [0, 255], scaledRange: [0, 1], decodeMs: 5 },
+    predictions: { probabilities: new Array(20).fill(0.1), predicted: [1, 2], labels: [1, 3], count: 5, predictMs: 3 },
+  };
+  const message = parseHostMessage({ type: 'state', state, strings: { a: 'A', b: 3 }, locale: 'zh-cn' });
+  assert.ok(message && message.type === 'state');
+  assert.equal(message.locale, 'zh-cn');
+  assert.deepEqual(message.strings, { a: 'A' }, 'non-string entries are dropped');
+  assert.equal(message.state.history.length, 1, 'a malformed epoch is dropped');
+  assert.ok(message.state.data?.sampleImages instanceof Uint8Array);
+  assert.deepEqual(Array.from(message.state.data?.sampleLabels ?? []), [9]);
+  assert.ok(message.state.predictions?.probabilities instanceof Float32Array);
+  assert.equal(message.state.predictions?.count, 2, 'count never exceeds the arrays');
+});
+
+test('a state without status, params or history is rejected', () => {
+  assert.equal(parseHostMessage({ type: 'state', state: { status: 'weird', params: {}, history: [] }, strings: {} }), undefined);
+  assert.equal(parseHostMessage({ type: 'state', state: { status: 'idle', history: [] }, strings: {} }), undefined);
+  assert.equal(parseHostMessage({ type: 'state', state: { status: 'idle', params: {}, history: [] } }), undefined);
+});
+
+test('incremental messages are checked field by field', () => {
+  assert.deepEqual(parseHostMessage({ type: 'progress', progress }), { type: 'progress', progress });
+  assert.equal(parseHostMessage({ type: 'progress', progress: { ...progress, batch: '10' } }), undefined);
+  const overfitting = { state: 'generalising', gapPoints: [1] };
+  assert.deepEqual(parseHostMessage({ type: 'epoch', metrics, overfitting }), { type: 'epoch', metrics, overfitting });
+  assert.equal(parseHostMessage({ type: 'epoch', metrics, overfitting: { state: 'maybe', gapPoints: [] } }), undefined);
+  assert.deepEqual(parseHostMessage({ type: 'reveal', cell: 'classify' }), { type: 'reveal', cell: 'classify' });
+  assert.equal(parseHostMessage({ type: 'reveal', cell: 'elsewhere' }), undefined);
+  assert.equal(parseHostMessage({ type: 'unknown' }), undefined);
+  assert.equal(parseHostMessage(null), undefined);
+  assert.equal(parseHostMessage('state'), undefined);
+});
+
+test('images must carry 784 bytes per index', () => {
+  const ok = parseHostMessage({ type: 'images', indices: [3, 4], pixels: new Uint8Array(2 * 784) });
+  assert.ok(ok && ok.type === 'images');
+  assert.deepEqual(ok.indices, [3, 4]);
+  assert.equal(parseHostMessage({ type: 'images', indices: [3, 4], pixels: new Uint8Array(784) }), undefined);
+});
+
+test('classification results: good ones normalised, malformed ones dropped, failures kept', () => {
+  const good = {
+    ok: true, file: '/x/shoe.png', probabilities: [0.1, 0.9], predicted: 1, input: new Array(784).fill(0),
+    thumbnail: { width: 2, height: 1, rgba: [1, 2, 3, 4, 5, 6, 7, 8] }, inverted: true, warnings: ['lowConfidence', 'bogus'],
+  };
+  const failed = { ok: false, file: '/x/bad.png', error: { code: 'IMAGE_INVALID', message: 'Not an image.' } };
+  const message = parseHostMessage({ type: 'classification', results: [good, failed, { ok: true, file: 'y' }] });
+  assert.ok(message && message.type === 'classification');
+  assert.equal(message.results.length, 2);
+  const first = message.results[0];
+  assert.ok(first.ok);
+  assert.ok(first.input instanceof Uint8Array);
+  assert.ok(first.thumbnail.rgba instanceof Uint8Array);
+  assert.deepEqual(first.warnings, ['lowConfidence']);
+  assert.equal(message.results[1].ok, false);
+});
