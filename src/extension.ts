@@ -5,12 +5,13 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { Dashboard, DASHBOARD_VIEW_TYPE } from './host/dashboardPanel';
+import { DashboardHost, DASHBOARD_VIEW_TYPE } from './host/dashboardPanel';
 import { shareHostBundleWithCore } from './host/hostLocale';
 import { LastRunStore } from './host/lastRunStore';
 import { RunNotifications } from './host/runNotifications';
 import { createApi, type FashionMnistApi } from './host/testApi';
-import { COMMANDS, currentSettings, TrainerCommands } from './host/trainerCommands';
+import { COMMANDS, TrainerCommands } from './host/commands';
+import { currentSettings } from './host/settingsAccess';
 import { TrainingClient } from './worker/client';
 import { TrainingLog } from './host/trainingLog';
 import { TrainingProgress } from './host/trainingProgress';
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
   finishStoring = () => session.whenStored();
   const log = new TrainingLog(channel, session);
 
-  const dashboard = new Dashboard({
+  const dashboard = new DashboardHost({
     extensionUri: context.extensionUri,
     session,
     log: channel,
@@ -55,7 +56,6 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     log,
     dashboard,
     commands,
-    ...commands.register(),
     new TrainingProgress(session, { openDashboard: COMMANDS.openDashboard }),
     new RunNotifications(session, { log, extensionId: context.extension.id, openDashboard: () => dashboard.show() }),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {

@@ -4,6 +4,7 @@ import { defaultCacheDir } from '../core/data/dataLocation';
 import { t } from '../core/text/l10n';
 import { DEFAULT_HYPER_PARAMETERS as DEFAULTS } from '../domain/hyperParameters';
 import { type UserError } from '../domain/errors';
+import { describeUserError } from '../core/text/format';
 
 export const EXIT = {
   ok: 0,
@@ -34,12 +35,7 @@ export function defaultModelDir(): string {
 
 /** One line on stderr: what failed (and which file), then what to do. */
 export function printError(context: CliContext, error: UserError): void {
-  const parts = [t('Error: {0}', error.message)];
-  if (error.file !== undefined && !error.message.includes(error.file)) parts.push(t('(File: {0})', error.file));
-  if (error.action !== undefined) parts.push(error.action);
-  // Sentences are joined the way the language joins them (a space in English, nothing in Chinese).
-  const line = parts.reduce((joined, part) => t('{0} {1}', joined, part));
-  context.stderr.write(line.replace(/\s*\n\s*/g, ' ') + '\n');
+  context.stderr.write(t('Error: {0}', describeUserError(error)) + '\n');
 }
 
 function optionLines(options: [string, string][]): string[] {

@@ -27,3 +27,13 @@ export function toUserError(error: unknown): UserError {
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL', message: t('Unexpected error: {0}', message) };
 }
+
+/** A second run asked for while one is going (the worker and its client refuse it with the same words). */
+export function busyError(): TrainerError {
+  return new TrainerError('BUSY', t('A training run is already in progress.'), undefined, t('Wait for it to finish, or stop it first.'));
+}
+
+/** What to do after the worker crashed. */
+export function crashAdvice(): string {
+  return t('Start again; a fresh worker is used. If it keeps failing, try another backend.');
+}

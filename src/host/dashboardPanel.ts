@@ -10,6 +10,7 @@ import type { DashboardCell, EditableSetting, HostToWebview } from '../protocol/
 import { dashboardStrings } from './dashboardStrings';
 import type { TrainingSession } from './trainingSession';
 import { parseWebviewMessage } from './webviewMessages';
+import { Disposable } from '../core/emitter';
 
 export const DASHBOARD_VIEW_TYPE = 'fashionMnist.dashboard';
 
@@ -29,7 +30,7 @@ export interface DashboardDependencies {
 }
 
 /** Creates, reveals and revives the one dashboard panel; also tells listeners what it posts (the test API). */
-export class Dashboard implements vscode.Disposable {
+export class DashboardHost implements vscode.Disposable {
   private panel: DashboardPanel | undefined;
   private readonly postEmitter = new vscode.EventEmitter<HostToWebview>();
   /** Every message posted to the webview. */
@@ -88,12 +89,10 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscod
   };
 }
 
-class DashboardPanel {
-  private readonly disposables: vscode.Disposable[] = [];
+class DashboardPanel extends Disposable {
   /** The webview has said `ready` since its page was (re)loaded, so it can act on a `reveal`. */
   private ready = false;
   private pendingReveal: DashboardCell | undefined;
-  private disposed = false;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -101,9 +100,10 @@ class DashboardPanel {
     private readonly posted: (message: HostToWebview) => void,
     private readonly onDisposed: () => void,
   ) {
+    super();
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.svg');
     panel.webview.html = dashboardHtml(panel.webview, deps.extensionUri);
-    this.disposables.push(
+    this.register(
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {
         // A hidden panel loses its page; it says `ready` again when it is shown.
@@ -141,7 +141,6 @@ class DashboardPanel {
         }
         return;
       case 'train':
-      case 'trainNow':
         intents.train();
         return;
       case 'stop':
@@ -176,7 +175,7 @@ class DashboardPanel {
    * covers anything that was missed. A hidden panel has no page; it gets the state when it is shown.
    */
   private post(message: HostToWebview): void {
-    if (this.disposed || !this.panel.visible) return;
+    if (this.isDisposed || !this.panel.visible) return;
     // A page still loading will render the whole state when it says `ready`, which resets its scroll:
     // scroll again after that.
     if (message.type === 'reveal' && !this.ready) this.pendingReveal = message.cell;
@@ -184,12 +183,11 @@ class DashboardPanel {
     this.posted(message);
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  override dispose(): void {
+    if (this.isDisposed) return;
+    super.dispose(); // first: our onDidDispose listener goes, so closing the panel below does not come back here
     this.onDisposed();
     this.panel.dispose();
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 }
 

@@ -12,10 +12,10 @@
 import { analyzeOverfitting, analyzePredictions } from '../core/analysis/analysis';
 import type { ClassificationResult } from '../domain/classification';
 import type { DashboardState } from '../protocol/webview';
-import type { EpochMetrics } from '../domain/metrics';
 import type { HyperParameters } from '../domain/hyperParameters';
 import type { SavedModelInfo } from '../domain/runRecord';
 import type { TrainingEvent } from '../protocol/events';
+import { mergeEpoch } from '../protocol/events';
 
 export function initialDashboardState(params: HyperParameters): DashboardState {
   return { status: 'idle', params, history: [] };
@@ -27,11 +27,6 @@ export function beginRun(state: DashboardState, params: HyperParameters): Dashbo
   if (state.model) next.model = state.model;
   if (state.classifications) next.classifications = state.classifications;
   return next;
-}
-
-/** The epoch list with `metrics` in its place (an epoch reported twice replaces the first report). */
-function withEpoch(history: EpochMetrics[], metrics: EpochMetrics): EpochMetrics[] {
-  return [...history.filter((m) => m.epoch !== metrics.epoch), metrics].sort((a, b) => a.epoch - b.epoch);
 }
 
 export function applyTrainingEvent(state: DashboardState, event: TrainingEvent): DashboardState {
@@ -63,7 +58,7 @@ export function applyTrainingEvent(state: DashboardState, event: TrainingEvent):
       // Told through the log and a notification; nothing on the dashboard changes.
       return state;
     case 'epoch': {
-      const history = withEpoch(state.history, event.metrics);
+      const history = mergeEpoch(state.history, event.metrics);
       return { ...state, history, overfitting: analyzeOverfitting(history) };
     }
     case 'finished': {
@@ -95,11 +90,6 @@ export function applyTrainingEvent(state: DashboardState, event: TrainingEvent):
       return next;
     }
   }
-}
-
-/** True when the event ends a run. */
-export function isTerminalEvent(event: TrainingEvent): boolean {
-  return event.type === 'finished' || event.type === 'stopped' || event.type === 'error';
 }
 
 /** True while a run is loading data or training. */

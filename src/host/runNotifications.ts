@@ -8,6 +8,8 @@ import type { ErrorCode, UserError } from '../domain/errors';
 import type { TrainingEvent } from '../protocol/events';
 import type { TrainingLog } from './trainingLog';
 import type { TrainingSession } from './trainingSession';
+import { describeUserError } from '../core/text/format';
+import { Disposable } from '../core/emitter';
 
 /** Errors a setting fixes, and the setting to open. */
 const SETTING_FOR_ERROR: Partial<Record<ErrorCode, string>> = {
@@ -18,14 +20,6 @@ const SETTING_FOR_ERROR: Partial<Record<ErrorCode, string>> = {
   INVALID_PARAMS: 'fashionMnist',
   BACKEND_UNAVAILABLE: 'fashionMnist.backend',
 };
-
-/** One sentence for a notification: what failed, the file, what to do. */
-export function describeUserError(error: UserError): string {
-  const parts = [error.message];
-  if (error.file && !error.message.includes(error.file)) parts.push(vscode.l10n.t('File: {0}', error.file));
-  if (error.action) parts.push(error.action);
-  return parts.join(' ');
-}
 
 export function showUserError(error: UserError, context: { log: TrainingLog; extensionId: string }): void {
   const setting = SETTING_FOR_ERROR[error.code];
@@ -38,18 +32,14 @@ export function showUserError(error: UserError, context: { log: TrainingLog; ext
   });
 }
 
-export class RunNotifications implements vscode.Disposable {
-  private readonly subscription: vscode.Disposable;
+export class RunNotifications extends Disposable {
 
   constructor(
     private readonly session: TrainingSession,
     private readonly context: { log: TrainingLog; extensionId: string; openDashboard: () => void },
   ) {
-    this.subscription = session.onDidTrainingEvent((event) => this.ended(event));
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
+    super();
+    this.register(session.onDidTrainingEvent((event) => this.ended(event)));
   }
 
   private ended(event: TrainingEvent): void {

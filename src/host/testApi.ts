@@ -5,7 +5,7 @@
 import type * as vscode from 'vscode';
 import type { DashboardState, HostToWebview } from '../protocol/webview';
 import type { TrainingEvent } from '../protocol/events';
-import type { Dashboard } from './dashboardPanel';
+import type { DashboardHost } from './dashboardPanel';
 import type { TrainingSession } from './trainingSession';
 
 export interface FashionMnistApi {
@@ -15,7 +15,7 @@ export interface FashionMnistApi {
   readonly modelDirectory: string;
 }
 
-export function createApi(session: TrainingSession, dashboard: Dashboard): FashionMnistApi {
+export function createApi(session: TrainingSession, dashboard: DashboardHost): FashionMnistApi {
   return {
     getState: () => session.current,
     onTrainingEvent: (listener) => session.onDidTrainingEvent(listener),

@@ -8,9 +8,9 @@ import { formatDataSource, formatEpochLine, formatSummary, groupDigits } from '.
 import type { TrainingEvent } from '../protocol/events';
 import type { UserError } from '../domain/errors';
 import type { TrainingSession } from './trainingSession';
+import { Disposable } from '../core/emitter';
 
-export class TrainingLog implements vscode.Disposable {
-  private readonly subscriptions: vscode.Disposable[] = [];
+export class TrainingLog extends Disposable {
   private epochs = 0;
   private lastDownloadLogged = '';
 
@@ -18,7 +18,8 @@ export class TrainingLog implements vscode.Disposable {
     readonly channel: vscode.LogOutputChannel,
     session: TrainingSession,
   ) {
-    this.subscriptions.push(
+    super();
+    this.register(
       session.onDidStartRun((runId) => {
         const { params } = session.current;
         this.epochs = params.epochs;
@@ -47,10 +48,6 @@ export class TrainingLog implements vscode.Disposable {
 
   show(): void {
     this.channel.show(true);
-  }
-
-  dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
   }
 
   private write(event: TrainingEvent): void {

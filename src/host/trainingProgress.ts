@@ -7,8 +7,10 @@
 import * as vscode from 'vscode';
 import type { DashboardState } from '../protocol/webview';
 import type { TrainingEvent } from '../protocol/events';
-import { isTerminalEvent, runFraction } from './dashboardState';
+import { runFraction } from './dashboardState';
+import { isTerminalEvent } from '../protocol/events';
 import type { TrainingSession } from './trainingSession';
+import { Disposable } from '../core/emitter';
 
 export const TRAINING_CONTEXT_KEY = 'fashionMnist.training';
 /** Notification and status text change at most this often (batch events come hundreds of times a second). */
@@ -41,9 +43,8 @@ export function describeProgress(state: DashboardState): string {
   return vscode.l10n.t('Loading the data…');
 }
 
-export class TrainingProgress implements vscode.Disposable {
+export class TrainingProgress extends Disposable {
   private readonly statusBar: vscode.StatusBarItem;
-  private readonly subscriptions: vscode.Disposable[] = [];
   private notification: ActiveNotification | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
 
@@ -51,21 +52,22 @@ export class TrainingProgress implements vscode.Disposable {
     private readonly session: TrainingSession,
     commands: { openDashboard: string },
   ) {
+    super();
     this.statusBar = vscode.window.createStatusBarItem('fashionMnist.status', vscode.StatusBarAlignment.Left, 10);
     this.statusBar.name = vscode.l10n.t('Fashion-MNIST Training');
     this.statusBar.command = commands.openDashboard;
     void vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, false);
-    this.subscriptions.push(
+    this.register(
       this.statusBar,
       session.onDidStartRun(() => this.runStarted()),
       session.onDidTrainingEvent((event) => this.received(event)),
     );
   }
 
-  dispose(): void {
+  override dispose(): void {
     clearTimeout(this.refreshTimer);
     this.notification?.finish();
-    for (const subscription of this.subscriptions) subscription.dispose();
+    super.dispose();
   }
 
   private runStarted(): void {

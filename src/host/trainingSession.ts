@@ -17,15 +17,15 @@ import {
   beginRun,
   initialDashboardState,
   isRunActive,
-  isTerminalEvent,
   withClassifications,
   withModel,
   withNextParams,
 } from './dashboardState';
 import type { LastRunStore } from './lastRunStore';
 import { findSavedModel, hasSavedModel } from '../core/modelFiles/savedModel';
-import { Emitter, type Subscription } from './emitter';
+import { Disposable, Emitter } from '../core/emitter';
 import type { TrainingClient } from '../worker/client';
+import { isTerminalEvent, PROGRESS_INTERVAL_MS } from '../protocol/events';
 
 /** What the session needs of the worker client (a fake in unit tests). */
 export type SessionClient = Pick<TrainingClient, 'start' | 'stop' | 'classify' | 'isRunning' | 'onEvent' | 'onTestImages'>;
@@ -51,15 +51,12 @@ export interface SessionFolders {
 }
 
 /** Run-level inputs that come from the settings and the environment. */
-export interface RunOptions {
+export interface RunSettings {
   params: HyperParameters;
   dataDir?: string;
   allowDownload: boolean;
   locale: string;
 }
-
-/** Progress messages at most this often: the webview redraws a few widgets, ten times a second is plenty. */
-const PROGRESS_INTERVAL_MS = 100;
 
 interface TestImages {
   runId: number;
@@ -67,7 +64,7 @@ interface TestImages {
   count: number;
 }
 
-export class TrainingSession implements Subscription {
+export class TrainingSession extends Disposable {
   private state: DashboardState;
   private runId: number | undefined;
   private testImages: TestImages | undefined;
@@ -82,7 +79,6 @@ export class TrainingSession implements Subscription {
   private readonly eventEmitter = new Emitter<TrainingEvent>();
   private readonly updateEmitter = new Emitter<DashboardUpdate>();
   private readonly runStartEmitter = new Emitter<number>();
-  private readonly disposables: Subscription[] = [];
 
   /** Every training event of the current run, after it was folded into the state. */
   readonly onDidTrainingEvent = this.eventEmitter.event;
@@ -97,9 +93,10 @@ export class TrainingSession implements Subscription {
     private readonly client: SessionClient,
     private readonly options: SessionOptions,
   ) {
+    super();
     this.folders = options.folders;
     this.state = initialDashboardState(options.params);
-    this.disposables.push(
+    this.register(
       this.eventEmitter,
       this.updateEmitter,
       this.runStartEmitter,
@@ -129,7 +126,7 @@ export class TrainingSession implements Subscription {
    * Starts a run. Throws a BUSY `TrainerError` while another run is going (the client refuses it);
    * the last run's results are cleared only once the new run is accepted.
    */
-  start(options: RunOptions): number {
+  start(options: RunSettings): number {
     const request: StartRequest = {
       params: options.params,
       cacheDir: this.folders.cacheDir,
@@ -204,9 +201,9 @@ export class TrainingSession implements Subscription {
     return { type: 'images', indices: served, pixels };
   }
 
-  dispose(): void {
+  override dispose(): void {
     clearTimeout(this.progressTimer);
-    for (const disposable of this.disposables) disposable.dispose();
+    super.dispose();
   }
 
   /** Once: the last run saved before a reload (if no run started since), and the saved model's record. */

@@ -34,3 +34,22 @@ export type TrainingEvent =
     }
   | { type: 'stopped'; history: EpochMetrics[] }
   | { type: 'error'; error: UserError };
+
+/**
+ * Batch progress is reported (worker -> host) and forwarded (host -> webview) at most this often; the first batch
+ * of every epoch is reported regardless, so each epoch shows up even when it takes less than the interval.
+ */
+export const PROGRESS_INTERVAL_MS = 100;
+
+/** The events that end a run. */
+export type TerminalEvent = Extract<TrainingEvent, { type: 'finished' | 'stopped' | 'error' }>;
+
+/** True when the event ends a run (finished, stopped or error). */
+export function isTerminalEvent(event: TrainingEvent): event is TerminalEvent {
+  return event.type === 'finished' || event.type === 'stopped' || event.type === 'error';
+}
+
+/** The epoch list with `metrics` in its place, in epoch order (an epoch reported twice replaces the first report). */
+export function mergeEpoch(history: readonly EpochMetrics[], metrics: EpochMetrics): EpochMetrics[] {
+  return [...history.filter((m) => m.epoch !== metrics.epoch), metrics].sort((a, b) => a.epoch - b.epoch);
+}

@@ -55,5 +55,4 @@ export type WebviewToHost =
   | { type: 'stop' }
   | { type: 'setSetting'; key: EditableSetting; value: number | string }
   | { type: 'requestImages'; indices: number[] }
-  | { type: 'classifyFiles' }
-  | { type: 'trainNow' };
+  | { type: 'classifyFiles' };

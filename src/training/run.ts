@@ -9,6 +9,7 @@ import type { EpochMetrics, Predictions } from '../domain/metrics';
 import type { RunRecord, SavedModelInfo } from '../domain/runRecord';
 import type { StartRequest } from '../protocol/worker';
 import type { TrainingEvent } from '../protocol/events';
+import { PROGRESS_INTERVAL_MS } from '../protocol/events';
 import type { UserError } from '../domain/errors';
 import { NUM_CLASSES, PIXELS } from '../domain/classes';
 import { selectBackend, type Tf } from './backend';
@@ -43,11 +44,6 @@ export interface RunResult {
   status: 'finished' | 'stopped' | 'error';
 }
 
-/**
- * At most ten progress events a second, as the protocol promises; the first batch of every epoch is
- * reported regardless, so each epoch shows up even when a whole epoch takes less than the interval.
- */
-const PROGRESS_INTERVAL_MS = 100;
 const SAMPLE_IMAGES = 25;
 
 /** Lets queued messages (a stop request from the host) arrive between batches. */

@@ -20,6 +20,7 @@ import { statusBanner } from './statusBanner';
 import { Strings } from './strings';
 import { watchTheme } from './theme';
 import type { UiState, ViewContext } from './viewContext';
+import { mergeEpoch } from '../protocol/events';
 
 export interface UiPersistence {
   load(): UiState;
@@ -179,7 +180,7 @@ export class Dashboard {
   private onEpoch(message: Extract<HostToWebview, { type: 'epoch' }>): void {
     const ctx = this.ctx;
     if (!ctx) return;
-    ctx.state.history = [...ctx.state.history.filter((m) => m.epoch !== message.metrics.epoch), message.metrics];
+    ctx.state.history = mergeEpoch(ctx.state.history, message.metrics);
     ctx.state.overfitting = message.overfitting;
     this.trainCell?.epochAdded(message.metrics);
     const next = evaluateCell(ctx);

@@ -4,6 +4,7 @@
  */
 import type { DashboardStrings } from '../protocol/webview';
 import type { DashboardStringKey } from '../protocol/dashboardStringKeys';
+import { durationParts } from '../domain/duration';
 
 export type StringArg = string | number;
 
@@ -78,10 +79,10 @@ export class Strings {
 
   duration(seconds: number): string {
     if (!Number.isFinite(seconds) || seconds < 0) return this.t('notAvailable');
-    const total = Math.round(seconds);
-    if (total < 60) return this.t('durationSeconds', total);
-    if (total < 3600) return this.t('durationMinutes', Math.floor(total / 60), total % 60);
-    return this.t('durationHours', Math.floor(total / 3600), Math.floor((total % 3600) / 60));
+    const d = durationParts(seconds);
+    if (d.unit === 'seconds') return this.t('durationSeconds', d.seconds);
+    if (d.unit === 'minutes') return this.t('durationMinutes', d.minutes, d.seconds);
+    return this.t('durationHours', d.hours, d.minutes);
   }
 
   bytes(count: number): string {

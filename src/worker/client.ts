@@ -10,13 +10,14 @@
  * - after a crash the next `start` or `classify` spawns a fresh worker.
  */
 import { Worker } from 'node:worker_threads';
-import { TrainerError } from '../core/errors';
+import { busyError, crashAdvice, TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import type { ClassificationResult } from '../domain/classification';
 import type { EpochMetrics } from '../domain/metrics';
 import type { HostToWorker, StartRequest, WorkerToHost } from '../protocol/worker';
 import type { TrainingEvent } from '../protocol/events';
 import type { UserError } from '../domain/errors';
+import { isTerminalEvent } from '../protocol/events';
 
 export interface TrainingClientOptions {
   /** The worker bundle, normally `<extension>/dist/worker.js`. */
@@ -46,7 +47,6 @@ interface PendingClassification {
   reject(error: TrainerError): void;
 }
 
-const TERMINAL_EVENTS = new Set<TrainingEvent['type']>(['finished', 'stopped', 'error']);
 const DEFAULT_STOP_TIMEOUT_MS = 5000;
 
 export class TrainingClient {
@@ -65,11 +65,6 @@ export class TrainingClient {
     return this.run !== undefined;
   }
 
-  /** The id of the run in progress, if any. */
-  get currentRunId(): number | undefined {
-    return this.run?.runId;
-  }
-
   onEvent(listener: TrainingEventListener): Subscription {
     this.eventListeners.add(listener);
     return { dispose: () => this.eventListeners.delete(listener) };
@@ -84,12 +79,7 @@ export class TrainingClient {
   start(request: StartRequest): number {
     this.assertUsable();
     if (this.run) {
-      throw new TrainerError(
-        'BUSY',
-        t('A training run is already in progress.'),
-        undefined,
-        t('Wait for it to finish, or stop it first.'),
-      );
+      throw busyError();
     }
     const runId = this.nextRunId++;
     this.run = { runId, history: [] };
@@ -168,7 +158,7 @@ export class TrainingClient {
           this.retire(worker, message.event.error);
           return;
         }
-        if (TERMINAL_EVENTS.has(message.event.type)) this.finishRun(message.runId, message.event);
+        if (isTerminalEvent(message.event)) this.finishRun(message.runId, message.event);
         else this.emit(message.runId, message.event);
         return;
       case 'testImages':
@@ -192,7 +182,7 @@ export class TrainingClient {
     this.retire(worker, {
       code: 'WORKER_CRASHED',
       message: t('The training worker stopped unexpectedly ({0}).', detail),
-      action: t('Start again; a fresh worker is used. If it keeps failing, try another backend.'),
+      action: crashAdvice(),
     });
   }
 

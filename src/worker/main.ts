@@ -2,6 +2,7 @@
  * The training worker's entry (bundled to dist/worker.js, run in a worker_threads Worker by
  * TrainingClient). tfjs lives here, never on the extension host's thread.
  */
+import { crashAdvice } from '../core/errors';
 import { parentPort } from 'node:worker_threads';
 import { t } from '../core/text/l10n';
 import type { HostToWorker, WorkerToHost } from '../protocol/worker';
@@ -29,7 +30,7 @@ function crashed(error: unknown): void {
         error: {
           code: 'WORKER_CRASHED',
           message: t('The training worker failed: {0}', detail),
-          action: t('Start again; a fresh worker is used. If it keeps failing, try another backend.'),
+          action: crashAdvice(),
         },
       },
     } satisfies WorkerToHost);

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend, type Tf } from '../training/backend';
 import { classifyFiles } from '../training/classify';
-import { toUserError } from '../core/errors';
+import { busyError, toUserError } from '../core/errors';
 import { configureLocale, t } from '../core/text/l10n';
 import { loadModel, saveModel } from '../training/modelStore';
 import { runTutorial } from '../training/run';
@@ -16,6 +16,7 @@ import { findL10nDir } from '../core/text/l10nDir';
 import type { ClassificationResult } from '../domain/classification';
 import type { HostToWorker, StartRequest, WorkerToHost } from '../protocol/worker';
 import type { TrainingEvent } from '../protocol/events';
+import { isTerminalEvent } from '../protocol/events';
 
 /** Posts a message to the host, optionally transferring buffers. */
 export type PostToHost = (message: WorkerToHost, transfer?: ArrayBuffer[]) => void;
@@ -35,7 +36,6 @@ interface CachedModel {
   model: LoadedModel;
 }
 
-const TERMINAL_EVENTS = new Set<TrainingEvent['type']>(['finished', 'stopped', 'error']);
 
 export class TrainingWorker {
   private active: ActiveRun | undefined;
@@ -82,11 +82,7 @@ export class TrainingWorker {
       this.post({
         type: 'rejected',
         runId,
-        error: {
-          code: 'BUSY',
-          message: t('A training run is already in progress.'),
-          action: t('Wait for it to finish, or stop it first.'),
-        },
+        error: busyError().toUserError(),
       });
       return;
     }
@@ -107,7 +103,7 @@ export class TrainingWorker {
         shouldStop: () => run.stopRequested,
         signal: run.abort.signal,
         onEvent: (event) => {
-          if (TERMINAL_EVENTS.has(event.type)) terminal = event;
+          if (isTerminalEvent(event)) terminal = event;
           else this.post({ type: 'event', runId, event });
         },
         onTestImages: (images: Uint8Array, count: number) => {

@@ -9,6 +9,8 @@ import {
   resolveDataDirectory,
 } from '../../src/host/trainingSettings';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
+import { hasImageExtension, IMAGE_EXTENSIONS } from '../../src/domain/imageFormats';
+import { COMMANDS } from '../../src/host/commands/commandIds';
 
 const root = join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -95,6 +97,7 @@ test('every manifest string is a %key% that package.nls.json defines', () => {
   visit(manifest.capabilities);
   visit({ displayName: manifest.displayName, description: manifest.description });
   for (const key of used) assert.equal(typeof nls[key], 'string', `package.nls.json lacks ${key}`);
+  assert.deepEqual(manifest.contributes.commands.map((c: { command: string }) => c.command).sort(), Object.values(COMMANDS).sort());
   for (const command of manifest.contributes.commands) {
     assert.match(command.title, /^%.+%$/, `${command.command} has a hard-coded title`);
     assert.equal(command.category, '%category%');
@@ -107,15 +110,22 @@ test('every manifest string is a %key% that package.nls.json defines', () => {
   assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['fashionMnist.dataDirectory']);
 });
 
-test('the classify menus match the image formats, case-insensitively', () => {
+test('every classify menu offers exactly the image formats of src/domain/imageFormats.ts, case-insensitively', () => {
   const menus = manifest.contributes.menus as Record<string, { command: string; when?: string }[]>;
-  const when = menus['explorer/context'].find((m) => m.command === 'fashionMnist.classifyImage')?.when ?? '';
-  const match = /resourceExtname =~ \/(.+)\/([a-z]*)/.exec(when);
-  assert.ok(match, `no resourceExtname regex in ${when}`);
-  const regex = new RegExp(match[1], match[2]);
-  for (const ext of ['.png', '.PNG', '.jpg', '.JPEG', '.jpeg', '.gif', '.bmp', '.webp', '.WebP']) assert.ok(regex.test(ext), ext);
-  for (const ext of ['.svg', '.tiff', '.json', '.png.txt', '.xpng', '']) assert.ok(!regex.test(ext), ext);
-  assert.match(when, /!explorerResourceIsFolder/);
+  const whens = Object.values(menus).flat().filter((m) => m.command === 'fashionMnist.classifyImage').map((m) => m.when ?? '');
+  assert.equal(whens.length, 3, 'Explorer, editor title and editor tab menus');
+  for (const when of whens) {
+    const match = /resourceExtname =~ \/(.+)\/([a-z]*)/.exec(when);
+    assert.ok(match, `no resourceExtname regex in ${when}`);
+    const regex = new RegExp(match[1], match[2]);
+    for (const ext of IMAGE_EXTENSIONS) {
+      assert.ok(regex.test(`.${ext}`) && regex.test(`.${ext.toUpperCase()}`), `${when} does not offer .${ext}`);
+      assert.ok(hasImageExtension(`shirt.${ext.toUpperCase()}`));
+    }
+    for (const ext of ['.svg', '.tiff', '.json', '.png.txt', '.xpng', '', '.jpe', '.dib']) assert.ok(!regex.test(ext), `${when} offers ${ext}`);
+  }
+  for (const path of ['shirt.svg', 'png', 'folder.png/readme', 'x.png.txt']) assert.ok(!hasImageExtension(path), path);
+  assert.match(whens[0], /!explorerResourceIsFolder/);
   assert.ok(menus['editor/title'].some((m) => m.command === 'fashionMnist.classifyImage'));
   const stop = menus.commandPalette.find((m) => m.command === 'fashionMnist.stop');
   assert.equal(stop?.when, 'fashionMnist.training');

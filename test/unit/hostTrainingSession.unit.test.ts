@@ -12,6 +12,7 @@ import { type ClassificationResult } from '../../src/domain/classification';
 import { type EpochMetrics } from '../../src/domain/metrics';
 import { type StartRequest } from '../../src/protocol/worker';
 import { type TrainingEvent } from '../../src/protocol/events';
+import { isTerminalEvent } from '../../src/protocol/events';
 
 /** A stand-in for the worker client: records what the session asks and lets the test play the worker. */
 class FakeClient implements SessionClient {
@@ -45,7 +46,7 @@ class FakeClient implements SessionClient {
     return { dispose: () => (this.imagesListener = undefined) };
   }
   emit(runId: number, event: TrainingEvent): void {
-    if (event.type === 'finished' || event.type === 'stopped' || event.type === 'error') this.isRunning = false;
+    if (isTerminalEvent(event)) this.isRunning = false;
     this.eventListener?.(runId, event);
   }
   images(runId: number, count: number): void {

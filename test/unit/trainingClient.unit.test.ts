@@ -11,6 +11,7 @@ import { TrainingClient } from '../../src/worker/client';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import { type StartRequest } from '../../src/protocol/worker';
 import { type TrainingEvent } from '../../src/protocol/events';
+import { isTerminalEvent } from '../../src/protocol/events';
 
 const dir = mkdtempSync(join(tmpdir(), 'training-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,7 +76,7 @@ function runEvents(c: TrainingClient, runId: () => number): Promise<TrainingEven
     const sub = c.onEvent((id, event) => {
       if (id !== runId()) return;
       events.push(event);
-      if (event.type === 'finished' || event.type === 'stopped' || event.type === 'error') {
+      if (isTerminalEvent(event)) {
         sub.dispose();
         resolve(events);
       }

@@ -12,6 +12,7 @@ import { TrainingClient } from '../../src/worker/client';
 import { DEFAULT_HYPER_PARAMETERS, type HyperParameters } from '../../src/domain/hyperParameters';
 import { type StartRequest, type WorkerToHost } from '../../src/protocol/worker';
 import { type TrainingEvent } from '../../src/protocol/events';
+import { isTerminalEvent } from '../../src/protocol/events';
 
 // TEST_WORKER_PATH lets the suite run against another build of the worker.
 const workerPath = resolve(process.env.TEST_WORKER_PATH ?? 'dist/worker.js');
@@ -44,7 +45,7 @@ function run(
       if (id !== runId) return;
       events.push(event);
       onEvent(event);
-      if (event.type === 'finished' || event.type === 'stopped' || event.type === 'error') {
+      if (isTerminalEvent(event)) {
         sub.dispose();
         resolveEvents(events);
       }

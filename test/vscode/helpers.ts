@@ -44,8 +44,7 @@ export function collectEvents(
   return { events, done };
 }
 
-export const isTerminal = (event: TrainingEvent): boolean =>
-  event.type === 'finished' || event.type === 'stopped' || event.type === 'error';
+export { isTerminalEvent as isTerminal } from '../../src/protocol/events';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -40,7 +40,6 @@ export const THUMBNAIL_SIZE = 128;
 export type SupportedFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'webp';
 type KnownFormat = SupportedFormat | 'tiff' | 'svg' | 'ico' | 'heif' | 'psd' | 'jxl';
 
-const SUPPORTED_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.jpe', '.jfif', '.gif', '.bmp', '.dib', '.webp']);
 const SUPPORTED_LIST = 'PNG, JPEG, GIF, BMP, WebP';
 const FORMAT_NAMES: Record<KnownFormat, string> = {
   png: 'PNG',
@@ -323,12 +322,6 @@ function unsupported(file: string, format: string): TrainerError {
 
 function tooLarge(file: string, message: string): TrainerError {
   return new TrainerError('IMAGE_TOO_LARGE', message, file, t('Scale the image down (the model only looks at 28 x 28 pixels) and try again.'));
-}
-
-/** True when the name ends in an extension we decode; the explorer menu uses the same list. */
-export function hasSupportedExtension(file: string): boolean {
-  const dot = file.lastIndexOf('.');
-  return dot >= 0 && SUPPORTED_EXTENSIONS.has(file.slice(dot).toLowerCase());
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import { t } from './l10n';
 import type { BatchProgress, EpochMetrics } from '../../domain/metrics';
 import type { DataInfo } from '../../domain/data';
 import type { ModelSummary } from '../../domain/modelSummary';
+import type { UserError } from '../../domain/errors';
+import { durationParts } from '../../domain/duration';
 
 /** The ten class names in the user's language, in label order. Literal calls, so the l10n export finds them. */
 export function localizedClassNames(): string[] {
@@ -66,10 +68,23 @@ export function truncate(text: string, width: number): string {
 
 /** 75 -> "1m 15s", 3725 -> "1h 02m", 9 -> "9s". */
 export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return t('{0}s', s);
-  if (s < 3600) return t('{0}m {1}s', Math.floor(s / 60), String(s % 60).padStart(2, '0'));
-  return t('{0}h {1}m', Math.floor(s / 3600), String(Math.floor((s % 3600) / 60)).padStart(2, '0'));
+  const d = durationParts(seconds);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  if (d.unit === 'seconds') return t('{0}s', d.seconds);
+  if (d.unit === 'minutes') return t('{0}m {1}s', d.minutes, two(d.seconds));
+  return t('{0}h {1}m', d.hours, two(d.minutes));
+}
+
+/**
+ * One line for a user error: what failed, the file (when the message does not name it), what to do; joined as
+ * the language joins sentences (a space in English, nothing in Chinese). The CLI, the notifications and the
+ * log all say it this way.
+ */
+export function describeUserError(error: UserError): string {
+  const parts = [error.message];
+  if (error.file !== undefined && error.file !== '' && !error.message.includes(error.file)) parts.push(t('(File: {0})', error.file));
+  if (error.action) parts.push(error.action);
+  return parts.reduce((joined, part) => t('{0} {1}', joined, part)).replace(/\s*\n\s*/g, ' ');
 }
 
 /** `Epoch 3/10 - 5.1s - loss: 0.3361 - accuracy: 0.8775 - test_loss: 0.3600 - test_accuracy: 0.8700 - 11,800 samples/s` */

@@ -32,7 +32,7 @@ function resultCard(ctx: ViewContext, result: ClassificationResult): HTMLElement
         result.error.action ? h('p', { text: s.t('errorAction', result.error.action) }) : null,
         // No model yet: offer the one action that fixes it.
         result.error.code === 'NO_MODEL'
-          ? h('button', { className: 'primary', text: s.t('buttonTrainNow'), attrs: { type: 'button' }, on: { click: () => ctx.post({ type: 'trainNow' }) } })
+          ? h('button', { className: 'primary', text: s.t('buttonTrainNow'), attrs: { type: 'button' }, on: { click: () => ctx.post({ type: 'train' }) } })
           : null,
       ]),
     ]);

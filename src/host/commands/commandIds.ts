@@ -1,0 +1,9 @@
+/** The commands the manifest contributes (package.json `contributes.commands`), by what they do. */
+export const COMMANDS = {
+  train: 'fashionMnist.train',
+  stop: 'fashionMnist.stop',
+  openDashboard: 'fashionMnist.openDashboard',
+  classifyImage: 'fashionMnist.classifyImage',
+  exportModel: 'fashionMnist.exportModel',
+  importModel: 'fashionMnist.importModel',
+} as const;
