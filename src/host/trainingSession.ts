@@ -6,7 +6,6 @@
  */
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
-import { PIXELS } from '../domain/classes';
 import { type ClassificationResult } from '../domain/classification';
 import { type DashboardCell, type DashboardState, type HostToWebview } from '../protocol/webview';
 import { type HyperParameters } from '../domain/hyperParameters';
@@ -25,7 +24,9 @@ import type { LastRunStore } from './lastRunStore';
 import { findSavedModel, hasSavedModel } from '../core/modelFiles/savedModel';
 import { Disposable, Emitter } from '../core/emitter';
 import type { TrainingClient } from '../worker/client';
-import { isTerminalEvent, PROGRESS_INTERVAL_MS } from '../protocol/events';
+import { isTerminalEvent } from '../protocol/events';
+import { ProgressThrottle } from './progressThrottle';
+import { TestImageCache } from './testImageCache';
 
 /** What the session needs of the worker client (a fake in unit tests). */
 export type SessionClient = Pick<TrainingClient, 'start' | 'stop' | 'classify' | 'isRunning' | 'onEvent' | 'onTestImages'>;
@@ -58,21 +59,13 @@ export interface RunSettings {
   locale: string;
 }
 
-interface TestImages {
-  runId: number;
-  images: Uint8Array;
-  count: number;
-}
-
 export class TrainingSession extends Disposable {
   private state: DashboardState;
   private runId: number | undefined;
-  private testImages: TestImages | undefined;
+  private readonly testImages = new TestImageCache();
+  private readonly progress = new ProgressThrottle(() => this.flushProgress());
   /** The saved model's record and the last run are read the first time someone needs the state, not at activation. */
   private restored = false;
-  private progressTimer: NodeJS.Timeout | undefined;
-  private progressDue = false;
-  private lastProgressAt = 0;
   /** The last-run store's write or delete in progress, so they happen in order and can be awaited. */
   private storeWork: Promise<void> = Promise.resolve();
 
@@ -100,9 +93,10 @@ export class TrainingSession extends Disposable {
       this.eventEmitter,
       this.updateEmitter,
       this.runStartEmitter,
+      this.progress,
       client.onEvent((runId, event) => this.receive(runId, event)),
       client.onTestImages((runId, images, count) => {
-        if (runId === this.runId) this.testImages = { runId, images, count };
+        if (runId === this.runId) this.testImages.set({ images, count });
       }),
     );
   }
@@ -137,7 +131,7 @@ export class TrainingSession extends Disposable {
     if (options.dataDir !== undefined) request.dataDir = options.dataDir;
     const runId = this.client.start(request);
     this.runId = runId;
-    this.testImages = undefined;
+    this.testImages.set(undefined);
     // The last run's results are replaced by this run's; a reload mid-run must not bring them back.
     this.queueStoreWork((store) => store.clear());
     this.state = beginRun(this.current, options.params);
@@ -193,17 +187,7 @@ export class TrainingSession extends Disposable {
    * undefined when this run has not sent its images yet. Indices beyond this run's test set are left out.
    */
   imagesFor(indices: number[]): Extract<HostToWebview, { type: 'images' }> | undefined {
-    const held = this.testImages;
-    if (!held) return undefined;
-    const served = indices.filter((index) => index < held.count);
-    const pixels = new Uint8Array(served.length * PIXELS);
-    served.forEach((index, i) => pixels.set(held.images.subarray(index * PIXELS, (index + 1) * PIXELS), i * PIXELS));
-    return { type: 'images', indices: served, pixels };
-  }
-
-  override dispose(): void {
-    clearTimeout(this.progressTimer);
-    super.dispose();
+    return this.testImages.imagesFor(indices);
   }
 
   /** Once: the last run saved before a reload (if no run started since), and the saved model's record. */
@@ -212,7 +196,7 @@ export class TrainingSession extends Disposable {
     const snapshot = this.runId === undefined ? this.options.lastRun?.load() : undefined;
     if (snapshot) {
       this.state = withNextParams(snapshot.state, this.state.params);
-      if (snapshot.testImages) this.testImages = { runId: -1, ...snapshot.testImages };
+      if (snapshot.testImages) this.testImages.set(snapshot.testImages);
     }
     this.state = withModel(this.state, findSavedModel(this.folders.modelDir));
   }
@@ -237,17 +221,13 @@ export class TrainingSession extends Disposable {
     this.state = applyTrainingEvent(this.current, event);
     if (event.type === 'finished' || event.type === 'stopped') {
       const state = this.state;
-      const images = this.testImages;
-      this.queueStoreWork((store) => store.save({ state, testImages: images && { images: images.images, count: images.count } }));
+      const testImages = this.testImages.current;
+      this.queueStoreWork((store) => store.save({ state, testImages }));
     }
     switch (event.type) {
       case 'batch':
-        this.progressDue = true;
-        this.flushProgressSoon();
-        break;
       case 'downloadProgress':
-        this.progressDue = true;
-        this.flushProgressSoon();
+        this.progress.request();
         break;
       case 'epoch':
         this.update({
@@ -256,41 +236,18 @@ export class TrainingSession extends Disposable {
         });
         break;
       default:
-        if (isTerminalEvent(event)) this.cancelProgress();
+        if (isTerminalEvent(event)) this.progress.cancel();
         this.update({ kind: 'state' });
     }
     this.eventEmitter.fire(event);
   }
 
-  /** Sends the latest progress now if the last one went out long enough ago, else once the interval has passed. */
-  private flushProgressSoon(): void {
-    if (this.progressTimer) return;
-    const wait = Math.max(0, this.lastProgressAt + PROGRESS_INTERVAL_MS - Date.now());
-    if (wait === 0) {
-      this.flushProgress();
-      return;
-    }
-    this.progressTimer = setTimeout(() => {
-      this.progressTimer = undefined;
-      this.flushProgress();
-    }, wait);
-  }
-
   private flushProgress(): void {
-    if (!this.progressDue) return;
-    this.progressDue = false;
-    this.lastProgressAt = Date.now();
     if (this.state.download && this.state.status === 'loading') {
       this.update({ kind: 'state' });
     } else if (this.state.progress) {
       this.update({ kind: 'message', message: { type: 'progress', progress: this.state.progress } });
     }
-  }
-
-  private cancelProgress(): void {
-    clearTimeout(this.progressTimer);
-    this.progressTimer = undefined;
-    this.progressDue = false;
   }
 
   private update(update: DashboardUpdate): void {
