@@ -39,6 +39,27 @@ function isLocalizeCall(node, tNames) {
   return false;
 }
 
+/** The English class names, in label order, from the CLASS_NAMES array of src/domain/classes.ts. */
+export function classNames(root) {
+  const text = readFileSync(join(root, 'src', 'domain', 'classes.ts'), 'utf8');
+  const list = /CLASS_NAMES = \[([^\]]*)\]/.exec(text);
+  if (!list) throw new Error('src/domain/classes.ts has no CLASS_NAMES array');
+  return [...list[1].matchAll(/'([^']+)'/g)].map((m) => m[1]);
+}
+
+/**
+ * key -> English of every string the host sends the dashboard (src/host/dashboardStrings.ts's
+ * `key: vscode.l10n.t('English')` lines, and class0..class9 from the class names): for the preview harness
+ * and the tests that read the dashboard as the host fills it.
+ */
+export function dashboardEnglishStrings(root) {
+  const source = readFileSync(join(root, 'src', 'host', 'dashboardStrings.ts'), 'utf8');
+  const strings = new Map();
+  for (const m of source.matchAll(/^\s+(\w+): vscode\.l10n\.t\('((?:[^'\\]|\\.)*)'\),?$/gm)) strings.set(m[1], m[2].replace(/\\(.)/g, '$1'));
+  classNames(root).forEach((name, i) => strings.set(`class${i}`, name));
+  return strings;
+}
+
 /** @returns {{ strings: Map<string, string[]>, problems: string[] }} key -> places it is used */
 export function extractStrings(root) {
   const strings = new Map();
@@ -61,6 +82,9 @@ export function extractStrings(root) {
     };
     visit(source);
   }
+  // The class names are keys too: written once, in label order, in src/domain/classes.ts (translateClassName).
+  const classes = join(root, 'src', 'domain', 'classes.ts');
+  for (const name of classNames(root)) strings.set(name, [...(strings.get(name) ?? []), relative(root, classes)]);
   return { strings, problems };
 }
 

@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { buildFixtures } from '../test/preview/fixtures.mjs';
+import { dashboardEnglishStrings } from './l10n-strings.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -57,9 +58,7 @@ async function webviewBundle() {
 // ------------------------------------------------------------------------------------------ strings
 /** key -> English, from the host's `key: vscode.l10n.t('English')` lines; zh-cn through the l10n bundle. */
 function dashboardStrings(locale) {
-  const source = readFileSync(join(root, 'src/host/dashboardStrings.ts'), 'utf8');
-  const strings = {};
-  for (const m of source.matchAll(/^\s+(\w+): vscode\.l10n\.t\('((?:[^'\\]|\\.)*)'\),?$/gm)) strings[m[1]] = m[2].replace(/\\(.)/g, '$1');
+  const strings = Object.fromEntries(dashboardEnglishStrings(root));
   const bundleFile = join(root, `l10n/bundle.l10n.${locale}.json`);
   if (locale !== 'en' && existsSync(bundleFile)) {
     const bundle = JSON.parse(readFileSync(bundleFile, 'utf8'));

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { DashboardStrings } from '../protocol/webview';
+import { localizedClassNames } from '../core/text/format';
 import { DASHBOARD_STRING_KEYS, type DashboardStringKey } from '../protocol/dashboardStringKeys';
 
 export { DASHBOARD_STRING_KEYS, type DashboardStringKey };
@@ -178,16 +179,14 @@ export function dashboardStrings(): DashboardStrings {
     buttonTrainNow: vscode.l10n.t('Train now'),
     warningLabel: vscode.l10n.t('Warning:'),
 
-    class0: vscode.l10n.t('T-shirt/top'),
-    class1: vscode.l10n.t('Trouser'),
-    class2: vscode.l10n.t('Pullover'),
-    class3: vscode.l10n.t('Dress'),
-    class4: vscode.l10n.t('Coat'),
-    class5: vscode.l10n.t('Sandal'),
-    class6: vscode.l10n.t('Shirt'),
-    class7: vscode.l10n.t('Sneaker'),
-    class8: vscode.l10n.t('Bag'),
-    class9: vscode.l10n.t('Ankle boot'),
+    ...classNameStrings(),
   };
   return strings;
+}
+
+type ClassKey = Extract<DashboardStringKey, `class${number}`>;
+
+/** class0..class9: the class names in the display language (core's t() reads VS Code's bundle on the host). */
+function classNameStrings(): Record<ClassKey, string> {
+  return Object.fromEntries(localizedClassNames().map((name, i) => [`class${i}`, name])) as Record<ClassKey, string>;
 }

@@ -9,6 +9,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { requireOrSkip } from '../requirements';
+// @ts-expect-error plain ESM script without types
+import { dashboardEnglishStrings } from '../../scripts/l10n-strings.mjs';
 
 const root = join(__dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,12 +19,7 @@ const chinese: Record<string, string> = JSON.parse(readFileSync(join(root, 'l10n
 
 /** The English text of every dashboard string, read from the host module that sends them (key -> English). */
 function englishDashboardStrings(): Map<string, string> {
-  const source = readFileSync(join(root, 'src/host/dashboardStrings.ts'), 'utf8');
-  const strings = new Map<string, string>();
-  for (const m of source.matchAll(/^\s+(\w+): vscode\.l10n\.t\('((?:[^'\\]|\\.)*)'\),?$/gm)) {
-    strings.set(m[1], m[2].replace(/\\(.)/g, '$1'));
-  }
-  return strings;
+  return dashboardEnglishStrings(root);
 }
 
 // The notebook's cells in order, by the English title the host sends.

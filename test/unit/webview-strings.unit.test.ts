@@ -4,6 +4,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DASHBOARD_STRING_KEYS } from '../../src/protocol/dashboardStringKeys';
 import { fillPlaceholders, Strings } from '../../src/webview/strings';
+// @ts-expect-error plain ESM script without types
+import { dashboardEnglishStrings } from '../../scripts/l10n-strings.mjs';
 import { CLASS_NAMES } from '../../src/domain/classes';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -17,10 +19,7 @@ function files(dir: string): string[] {
 
 /** key -> English text, read from the host's `key: vscode.l10n.t('English')` lines. */
 function hostStrings(): Map<string, string> {
-  const source = readFileSync(join(root, 'src/host/dashboardStrings.ts'), 'utf8');
-  const map = new Map<string, string>();
-  for (const match of source.matchAll(/^\s+(\w+): vscode\.l10n\.t\('((?:[^'\\]|\\.)*)'\),?$/gm)) map.set(match[1], match[2]);
-  return map;
+  return dashboardEnglishStrings(root);
 }
 
 test('the host localizes every key in the list, and nothing else', () => {

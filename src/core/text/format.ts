@@ -3,27 +3,17 @@
  * without running anything): Keras-like epoch lines and model summary, the live progress bar, the
  * tutorial's last step (one image's ten probabilities). Every sentence goes through `t()`.
  */
-import { t } from './l10n';
+import { t, translateClassName } from './l10n';
+import { CLASS_NAMES } from '../../domain/classes';
 import type { BatchProgress, EpochMetrics } from '../../domain/metrics';
 import type { DataInfo } from '../../domain/data';
 import type { ModelSummary } from '../../domain/modelSummary';
 import type { UserError } from '../../domain/errors';
 import { durationParts } from '../../domain/duration';
 
-/** The ten class names in the user's language, in label order. Literal calls, so the l10n export finds them. */
+/** The ten class names in the user's language, in label order. */
 export function localizedClassNames(): string[] {
-  return [
-    t('T-shirt/top'),
-    t('Trouser'),
-    t('Pullover'),
-    t('Dress'),
-    t('Coat'),
-    t('Sandal'),
-    t('Shirt'),
-    t('Sneaker'),
-    t('Bag'),
-    t('Ankle boot'),
-  ];
+  return CLASS_NAMES.map(translateClassName);
 }
 
 /** 11800 -> "11,800" (the grouping used in the tutorial's text, whatever the terminal language). */

@@ -9,6 +9,15 @@ import { join } from 'node:path';
 
 export const t = l10n.t;
 
+/**
+ * Localizes a key that is not written at the call: the class names of src/domain/classes.ts, which
+ * scripts/l10n-strings.mjs collects as keys from that file (so they are written once, in label order).
+ */
+export function translateClassName(name: string): string {
+  const translate = l10n.t;
+  return translate(name);
+}
+
 /** Normalises "zh_CN.UTF-8", "zh-CN", "zh-Hans" to the bundle suffix ("zh-cn"); other languages -> their code. */
 export function normalizeLocale(locale: string | undefined): string {
   if (!locale) return 'en';
