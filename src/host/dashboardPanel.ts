@@ -208,7 +208,7 @@ function nonce(): string {
 }
 
 /** The page: an empty `#app` the bundle fills in, the stylesheet and the bundle, under a strict CSP. */
-export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
   const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css'));
   const n = nonce();

@@ -12,7 +12,7 @@ import { isTerminalEvent } from '../protocol/events';
 import type { TrainingSession } from './trainingSession';
 import { Disposable } from '../core/emitter';
 
-export const TRAINING_CONTEXT_KEY = 'fashionMnist.training';
+const TRAINING_CONTEXT_KEY = 'fashionMnist.training';
 /** Notification and status text change at most this often (batch events come hundreds of times a second). */
 const REFRESH_INTERVAL_MS = 250;
 
@@ -26,7 +26,7 @@ interface ActiveNotification {
 }
 
 /** "Epoch 3/10 · 47% · about 2 min left", or the loading step before training starts. */
-export function describeProgress(state: DashboardState): string {
+function describeProgress(state: DashboardState): string {
   const p = state.progress;
   if (state.status === 'training' && p) {
     const percent = Math.floor((100 * p.batch) / Math.max(1, p.batchesPerEpoch));

@@ -24,7 +24,7 @@ export interface ViewContext {
   images: ImageStore;
 }
 
-export const CELL_ORDER: readonly DashboardCell[] = ['data', 'preprocess', 'model', 'train', 'evaluate', 'predict', 'confusion', 'classify'];
+const CELL_ORDER: readonly DashboardCell[] = ['data', 'preprocess', 'model', 'train', 'evaluate', 'predict', 'confusion', 'classify'];
 
 export interface CellFrame {
   section: HTMLElement;

@@ -11,24 +11,24 @@ import type { EpochMetrics, OverfittingAnalysis, PredictionAnalysis, Predictions
  * above where the stretch began. One point absorbs the epoch-to-epoch wobble of a 10,000-image test set
  * (about ±0.5 pt in the tutorial) while still catching a model whose test accuracy keeps improving.
  */
-export const FLAT_TOLERANCE_POINTS = 1.0;
+const FLAT_TOLERANCE_POINTS = 1.0;
 /**
  * Training accuracy must rise by at least this many points over the stretch before we call it
  * over-fitting: otherwise both curves are simply flat (the model has converged).
  */
-export const MIN_TRAIN_RISE_POINTS = 1.0;
+const MIN_TRAIN_RISE_POINTS = 1.0;
 /** ...and the train-test gap must widen by at least this much over the stretch (the curves part ways). */
-export const MIN_GAP_WIDENING_POINTS = 0.5;
+const MIN_GAP_WIDENING_POINTS = 0.5;
 /**
  * Over an over-fitting stretch, test accuracy reads as "falling" (rather than "flat") when it ends more than
  * this many points below where the stretch began. A quarter point is 25 of the 10,000 test images: smaller
  * moves, up or down, are shown as "flat" with their signed number beside the word, so the two never disagree.
  */
-export const FALLING_THRESHOLD_POINTS = 0.25;
+const FALLING_THRESHOLD_POINTS = 0.25;
 /** Float noise allowance when comparing point differences against the thresholds above. */
 const EPSILON = 1e-9;
 /** The stretch must cover at least this many epochs after its start, so one noisy epoch never flips the state. */
-export const MIN_STRETCH_EPOCHS = 2;
+const MIN_STRETCH_EPOCHS = 2;
 
 const toPoints = (fraction: number): number => fraction * 100;
 

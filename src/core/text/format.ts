@@ -47,7 +47,7 @@ export function padEnd(text: string, width: number): string {
 }
 
 /** Cuts `text` to at most `width` columns: a redrawn line that wraps can no longer be redrawn. */
-export function truncate(text: string, width: number): string {
+function truncate(text: string, width: number): string {
   let out = '';
   for (const ch of text) {
     if (displayWidth(out + ch) > width) break;
