@@ -145,7 +145,7 @@ export function dashboardStrings(): DashboardStrings {
     tileCorrect: vscode.l10n.t('correct'),
     tileWrong: vscode.l10n.t('wrong'),
     tileTrue: vscode.l10n.t('True: {0}'),
-    tileAria: vscode.l10n.t('Test image {0}: predicted {1} with {2}, true class {3}, {4}'),
+    tilePrefix: vscode.l10n.t('Test image {0}:'),
     detailTitle: vscode.l10n.t('Test image {0}'),
     detailTrue: vscode.l10n.t('True class: {0}'),
     detailPredicted: vscode.l10n.t('Predicted: {0} with {1}'),

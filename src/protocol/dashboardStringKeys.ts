@@ -129,7 +129,7 @@ export const DASHBOARD_STRING_KEYS = [
   'tileCorrect',
   'tileWrong',
   'tileTrue',
-  'tileAria',
+  'tilePrefix',
   'detailTitle',
   'detailTrue',
   'detailPredicted',

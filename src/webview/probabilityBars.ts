@@ -27,7 +27,7 @@ export function probabilityBars(s: Strings, probabilities: ArrayLike<number>, pr
   return h('table', { className: 'probability-bars' }, [
     h('caption', { text: s.t('probCaption') }),
     h('thead', { className: 'visually-hidden' }, [
-      h('tr', {}, [h('th', { text: s.t('colClass'), attrs: { scope: 'col' } }), h('th', { text: '', attrs: { scope: 'col' } }), h('th', { text: s.t('colProbability'), attrs: { scope: 'col' } })]),
+      h('tr', {}, [h('th', { text: s.t('colClass'), attrs: { scope: 'col' } }), h('td', {}), h('th', { text: s.t('colProbability'), attrs: { scope: 'col' } })]),
     ]),
     h('tbody', {}, rows),
   ]);

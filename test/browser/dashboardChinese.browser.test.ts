@@ -4,16 +4,14 @@
 // and leaves screenshots in test-output/dashboard-zh/ for a person to read.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { requireOrSkip } from '../requirements';
+import { openDashboard, startHarness, root, unavailable, type PreviewHarness } from './previewHarness';
 // @ts-expect-error plain ESM script without types
 import { dashboardEnglishStrings } from '../../scripts/l10n-strings.mjs';
 
-const root = join(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 const screenshotDir = join(root, 'test-output', 'dashboard-zh');
 const chinese: Record<string, string> = JSON.parse(readFileSync(join(root, 'l10n/bundle.l10n.zh-cn.json'), 'utf8'));
 
@@ -34,54 +32,22 @@ const CELL_TITLES: [string, string][] = [
   ['cell-classify', 'Classify your own images'],
 ];
 
-let harness: ChildProcess | undefined;
-let browser: Browser | undefined;
-let baseUrl = '';
-const unavailable = !existsSync(CHROMIUM) ? `${CHROMIUM} is not installed` : undefined;
+let harness: PreviewHarness | undefined;
 
 before(async () => {
   if (unavailable) return;
   mkdirSync(screenshotDir, { recursive: true });
-  // Port 0: the harness picks a free port and prints its URL. It bundles the webview from src itself.
-  const child = spawn(process.execPath, [join(root, 'scripts/preview-dashboard.mjs'), '--port', '0'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  harness = child;
-  baseUrl = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = output.match(/http:\/\/127\.0\.0\.1:\d+/);
-      if (url) resolve(url[0]);
-    };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`the preview harness exited (${code}):\n${output}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  harness = await startHarness();
 });
 
 after(async () => {
-  await browser?.close();
-  harness?.kill();
+  await harness?.close();
 });
 
-async function openDashboard(mode: string, width = 1100): Promise<{ page: Page; problems: string[] }> {
-  assert.ok(browser);
-  const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  await page.goto(`${baseUrl}/?theme=dark&mode=${mode}&locale=zh-cn`);
-  await page.waitForSelector('.cell h2');
-  return { page, problems };
+/** The dashboard in Chinese, dark theme, in the fixture state `mode`. */
+function openChinese(mode: string, width = 1100): Promise<{ page: Page; problems: string[] }> {
+  assert.ok(harness);
+  return openDashboard(harness, { mode, locale: 'zh-cn', width });
 }
 
 /**
@@ -145,7 +111,7 @@ function englishLeft(texts: string[]): string[] {
 
 test('the finished dashboard in zh-cn: every cell title in Chinese, no English dashboard text, no missing key', async (context) => {
   if (!requireOrSkip(context, unavailable)) return;
-  const { page, problems } = await openDashboard('finished');
+  const { page, problems } = await openChinese('finished');
   try {
     await page.waitForTimeout(300); // image tiles arrive in a second message
     const titles = await page.$$eval('.cell', (cells) => cells.map((cell) => [cell.id, cell.querySelector('h2')?.textContent?.trim() ?? '']));
@@ -174,7 +140,7 @@ test('the finished dashboard in zh-cn: every cell title in Chinese, no English d
 test('the dashboard in zh-cn in every other state (mid-run, idle, loading, stopped, failed): no English dashboard text', async (context) => {
   if (!requireOrSkip(context, unavailable)) return;
   for (const mode of ['midrun', 'idle', 'loading', 'stopped', 'error']) {
-    const { page, problems } = await openDashboard(mode);
+    const { page, problems } = await openChinese(mode);
     try {
       if (mode === 'midrun') await page.waitForSelector('.progress-stats');
       await page.waitForTimeout(400); // a few progress messages
@@ -193,7 +159,7 @@ test('the dashboard in zh-cn in every other state (mid-run, idle, loading, stopp
 test('the Chinese labels fit their controls in a narrow panel (nothing cut off sideways)', async (context) => {
   if (!requireOrSkip(context, unavailable)) return;
   // 520 px: the dashboard beside an editor on a laptop screen.
-  const { page } = await openDashboard('finished', 520);
+  const { page } = await openChinese('finished', 520);
   try {
     await page.waitForTimeout(300);
     const clipped = await page.$$eval('button, select, label, th, .tile, h2, .banner', (elements) =>

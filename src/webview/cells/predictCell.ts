@@ -155,14 +155,17 @@ export class PredictCell {
         type: 'button',
         'data-index': index,
         'data-focus-key': `tile-${index}`,
-        'aria-label': s.t('tileAria', index, s.className(predicted), s.percent(confidence, 0), s.className(truth), s.t(correct ? 'tileCorrect' : 'tileWrong')),
       },
       on: { click: () => this.showDetail(index, true) },
     }, [
+      // The name a screen reader gives the button is what it shows, framed by two hidden words:
+      // "Test image 12: Sandal 85% True: Sandal, correct" (so the visible label is part of the name).
+      h('span', { className: 'visually-hidden', text: `${s.t('tilePrefix', index)} ` }),
       canvas,
       h('span', { className: 'tile-mark', text: correct ? '✓' : '✗', attrs: { 'aria-hidden': 'true' } }),
-      h('span', { className: 'tile-predicted', attrs: { 'aria-hidden': 'true' } }, [h('span', { className: 'tile-class', text: s.className(predicted), attrs: { title: s.className(predicted) } }), h('span', { className: 'tile-confidence', text: s.percent(confidence, 0) })]),
-      h('span', { className: 'tile-true', text: s.t('tileTrue', s.className(truth)), attrs: { 'aria-hidden': 'true' } }),
+      h('span', { className: 'tile-predicted' }, [h('span', { className: 'tile-class', text: s.className(predicted), attrs: { title: s.className(predicted) } }), h('span', { className: 'tile-confidence', text: ` ${s.percent(confidence, 0)}` })]),
+      h('span', { className: 'tile-true', text: ` ${s.t('tileTrue', s.className(truth))}` }),
+      h('span', { className: 'visually-hidden', text: `, ${s.t(correct ? 'tileCorrect' : 'tileWrong')}` }),
     ]);
     if (this.ctx.ui.selected === index) button.setAttribute('aria-current', 'true');
     return button;

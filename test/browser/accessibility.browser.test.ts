@@ -1,0 +1,78 @@
+// axe-core, the accessibility engine behind Lighthouse and the browsers' audits, over every state the dashboard
+// can be in (idle, loading, mid-run, finished, stopped, error, and after a click opens a prediction's detail or
+// a confusion-matrix cell filters the grid), in the dark, light and high-contrast themes, in English and Chinese.
+// The rules are axe's WCAG 2.1 A and AA set plus its best practices; zero violations are allowed.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { requireOrSkip } from '../requirements';
+import { openDashboard, root, startHarness, unavailable, type PreviewHarness } from './previewHarness';
+
+const AXE_SOURCE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const THEMES = ['dark', 'light', 'hc'] as const;
+const LOCALES = ['en', 'zh-cn'] as const;
+const MODES = ['idle', 'loading', 'midrun', 'finished', 'stopped', 'error'] as const;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+let harness: PreviewHarness | undefined;
+
+before(async () => {
+  if (!unavailable) harness = await startHarness();
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+/** axe's violations on the page as it is now, one line each (rule, impact, the elements, why). */
+async function violations(page: Page): Promise<string[]> {
+  // The harness's CSP allows only its own scripts, so axe goes in through the DevTools protocol, not a <script>.
+  await page.evaluate(AXE_SOURCE);
+  const found = (await page.evaluate(`axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    resultTypes: ['violations'],
+  }).then((r) => r.violations)`)) as AxeViolation[];
+  return found.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join(' | ')}`,
+  );
+}
+
+for (const locale of LOCALES) {
+  for (const theme of THEMES) {
+    test(`no accessibility violations in any run state: ${theme} theme, ${locale}`, async (context) => {
+      if (!requireOrSkip(context, unavailable)) return;
+      assert.ok(harness);
+      const problems: string[] = [];
+      for (const mode of MODES) {
+        const { page, problems: errors } = await openDashboard(harness, { mode, theme, locale });
+        for (const v of await violations(page)) problems.push(`${mode}: ${v}`);
+        problems.push(...errors.map((e) => `${mode}: ${e}`));
+        await page.context().close();
+      }
+      assert.deepEqual(problems, []);
+    });
+
+    test(`no accessibility violations after interacting with the grid and the matrix: ${theme} theme, ${locale}`, async (context) => {
+      if (!requireOrSkip(context, unavailable)) return;
+      assert.ok(harness);
+      const { page, problems } = await openDashboard(harness, { mode: 'finished', theme, locale });
+      // A prediction's detail (its ten probabilities), opened as a user does: a click on a tile.
+      await page.locator('button.tile').first().click();
+      await page.waitForSelector('.cell-predict [role="img"], .cell-predict .probability-bars, .cell-predict meter', { timeout: 5000 }).catch(() => undefined);
+      const afterDetail = await violations(page);
+      // A confusion-matrix cell filters the grid.
+      await page.locator('button.confusion-cell.off-diagonal:not(.empty)').first().click();
+      const afterFilter = await violations(page);
+      assert.deepEqual([...afterDetail.map((v) => `detail: ${v}`), ...afterFilter.map((v) => `filter: ${v}`), ...problems], []);
+      await page.context().close();
+    });
+  }
+}
