@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { DashboardHost, DASHBOARD_VIEW_TYPE } from './host/dashboardPanel';
 import { shareHostBundleWithCore } from './host/hostLocale';
 import { LastRunStore } from './host/lastRunStore';
+import { NativeBackendSetup } from './host/nativeBackendSetup';
 import { RunNotifications } from './host/runNotifications';
 import { createApi, type FashionMnistApi } from './host/testApi';
 import { COMMANDS, TrainerCommands } from './host/commands';
@@ -27,11 +28,19 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
   const client = new TrainingClient({ workerPath: context.asAbsolutePath(join('dist', 'worker.js')) });
   const settings = currentSettings();
   const channel = vscode.window.createOutputChannel(vscode.l10n.t('Fashion-MNIST'), { log: true });
+  const nativeBackend = new NativeBackendSetup({
+    channel,
+    globalState: context.globalState,
+    extensionPath: context.extensionPath,
+    // `commands` exists before anyone can press "Train Now".
+    train: () => commands.train(),
+  });
   const session = new TrainingSession(client, {
     folders: { cacheDir: join(storage, 'data'), modelDir: join(storage, 'models', 'latest') },
     params: settings.ok ? settings.settings.params : DEFAULT_HYPER_PARAMETERS,
     lastRun: new LastRunStore(join(storage, 'last-run')),
     warn: (message) => channel.warn(message),
+    nativeBackendFolders: () => nativeBackend.searchFolders(),
   });
   finishStoring = () => session.whenStored();
   const log = new TrainingLog(channel, session);
@@ -56,8 +65,16 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     log,
     dashboard,
     commands,
+    nativeBackend,
+    nativeBackend.register(),
+    session.onDidTrainingEvent((event) => nativeBackend.offerIfUseful(event)),
     new TrainingProgress(session, { openDashboard: COMMANDS.openDashboard }),
-    new RunNotifications(session, { log, extensionId: context.extension.id, openDashboard: () => dashboard.show() }),
+    new RunNotifications(session, {
+      log,
+      extensionId: context.extension.id,
+      openDashboard: () => dashboard.show(),
+      setUpNativeBackend: () => void nativeBackend.setUp(),
+    }),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => dashboard.revive(panel),
     }),

@@ -9,7 +9,8 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadTfjsNode, selectBackend } from '../training/backend';
+import { selectBackend, tfjsNodeLoader } from '../training/backend';
+import { cliNativeBackendFolders } from './common';
 import { defaultCacheDir } from '../core/data/dataLocation';
 import { loadFashionMnist, type FashionMnist } from '../core/data/dataset';
 import { toUserError, TrainerError } from '../core/errors';
@@ -126,7 +127,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
 
 /** Predicts the whole test set in one batch a few times with the trained model; milliseconds each. */
 async function timePredictions(backend: BackendChoice, model: LayersModel, data: FashionMnist): Promise<number[]> {
-  const { tf } = await selectBackend(backend);
+  const { tf } = await selectBackend(backend, tfjsNodeLoader(cliNativeBackendFolders()));
   const times: number[] = [];
   for (let i = 0; i < PREDICT_REPEATS; i++) times.push(predictAll(tf, model, data.test).predictMs);
   return times;
@@ -139,7 +140,7 @@ async function benchTfjs(options: BenchOptions, backend: BackendChoice, data: Fa
   let epochCpu = process.cpuUsage();
   const cpuSeconds: number[] = [];
   const result = await runTutorial({
-    request: { params, cacheDir: defaultCacheDir(), locale: 'en', allowDownload: false },
+    request: { params, cacheDir: defaultCacheDir(), locale: 'en', allowDownload: false, nativeBackendFolders: cliNativeBackendFolders() },
     loadData: async () => data,
     shouldStop: () => false,
     onEvent: (event) => {
@@ -267,7 +268,8 @@ export async function runBench(argv: string[]): Promise<number> {
   }
   try {
     // Fail fast on a backend that cannot start, before spending time on the data.
-    await selectBackend(options.backend);
+    const nativeLoader = tfjsNodeLoader(cliNativeBackendFolders());
+    await selectBackend(options.backend, nativeLoader);
     const data = await loadFashionMnist({ dataDir: options.dataDir, cacheDir: defaultCacheDir(), allowDownload: true });
     out(t('Data: {0} training and {1} test images from {2}; decoded and verified in {3} ms.', data.train.count, data.test.count, data.directory, Math.round(data.decodeMs)));
     out(t('Note: figures depend on the machine and on what else runs on it.'));
@@ -276,7 +278,7 @@ export async function runBench(argv: string[]): Promise<number> {
     printFigures(figures);
     out(t('  Peak RSS (whole process, data included): {0} MB', Math.round(process.resourceUsage().maxRSS / 1024)));
 
-    if (options.backend !== 'node' && figures.backend !== 'tensorflow' && loadTfjsNode() !== undefined) {
+    if (options.backend !== 'node' && figures.backend !== 'tensorflow' && (await nativeLoader())?.tf !== undefined) {
       out();
       printFigures(await benchTfjs(options, 'node', data));
     }

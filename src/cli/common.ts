@@ -1,6 +1,14 @@
 /** What the terminal commands share: exit codes, where things are, the help texts, how errors are printed. */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defaultCacheDir } from '../core/data/dataLocation';
+import {
+  installCommandLine,
+  NATIVE_BACKEND_FOLDER_VARIABLE,
+  ownedNativeBackendFolder,
+  programRoot,
+  resolveUserFolder,
+  searchOrder,
+} from '../core/nativeBackend/nativeBackendFolders';
 import { t } from '../core/text/l10n';
 import { DEFAULT_HYPER_PARAMETERS as DEFAULTS } from '../domain/hyperParameters';
 import { type UserError } from '../domain/errors';
@@ -31,6 +39,16 @@ export function workerPath(): string {
 /** The per-user folder where `train` saves its model and `classify` looks for it. */
 export function defaultModelDir(): string {
   return join(defaultCacheDir(), 'model');
+}
+
+/**
+ * Where the CLI looks for tfjs-node, in the extension's order: the folder in
+ * $FASHION_MNIST_NATIVE_BACKEND_FOLDER, the per-user folder the extension's setup command installs into,
+ * then this checkout's own node_modules. So a native backend set up from VS Code serves `npm run train` too.
+ */
+export function cliNativeBackendFolders(env: NodeJS.ProcessEnv = process.env, start: string = __dirname): string[] {
+  const named = env[NATIVE_BACKEND_FOLDER_VARIABLE];
+  return searchOrder(named ? (resolveUserFolder(named) ?? resolve(named)) : undefined, ownedNativeBackendFolder(env), programRoot(start));
 }
 
 /** One line on stderr: what failed (and which file), then what to do. */
@@ -70,7 +88,7 @@ export function trainHelp(): string[] {
       ['--batch-size N', t('Images per training step (default {0}).', DEFAULTS.batchSize)],
       ['--learning-rate X', t('Adam learning rate (default {0}).', DEFAULTS.learningRate)],
       ['--hidden-units N', t('Units in the hidden Dense layer (default {0}).', DEFAULTS.hiddenUnits)],
-      ['--backend B', t('auto, node, wasm or cpu (default auto: tfjs-node if installed, else wasm, else cpu).')],
+      ['--backend B', t('auto, node, wasm or cpu (default auto: tfjs-node if set up, else wasm, else cpu).')],
       ['--seed N', t('Seed for the initial weights and the shuffling; the same seed gives the same run (default {0}).', DEFAULTS.seed)],
       ['--data-dir D', t('Folder with the four Fashion-MNIST files, tried before the cache and the Debian package.')],
       ['--save DIR', t('Save the trained model (tfjs format) to DIR instead of the default folder {0}.', defaultModelDir())],
@@ -81,6 +99,7 @@ export function trainHelp(): string[] {
       ['--help', t('Show this help.')],
     ]),
     '',
+    t('tfjs-node is looked for in ${0}, then {1}, then this program\'s node_modules; to set it up, run: {2}', NATIVE_BACKEND_FOLDER_VARIABLE, ownedNativeBackendFolder(), installCommandLine(ownedNativeBackendFolder())),
     t('Ctrl+C stops after the current batch; press it again to quit at once.'),
     t('Exit codes: 0 done, 1 the run failed, 2 wrong options, 130 stopped.'),
   ];

@@ -1,4 +1,6 @@
 /** What a run is asked to do: the hyper-parameters, the backend choices and their defaults. */
+import type { NativeBackendProblem } from './nativeBackend';
+
 /** What the user asks for. `auto` takes tfjs-node when it loads, else wasm, else cpu. */
 export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
 
@@ -10,6 +12,8 @@ export interface BackendInfo {
   name: BackendName;
   /** Human-readable, localized: why this backend (e.g. "tfjs-node is not installed; using wasm"). */
   reason: string;
+  /** Set when tfjs-node was looked for and not used: the host offers to set it up. */
+  nativeProblem?: NativeBackendProblem;
 }
 
 export interface HyperParameters {

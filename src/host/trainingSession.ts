@@ -42,6 +42,8 @@ export interface SessionOptions {
   lastRun?: LastRunStore;
   /** Reports a problem that does not stop anything (e.g. the last run could not be saved). */
   warn?: (message: string) => void;
+  /** Where the worker looks for tfjs-node, read when a run or a classification starts (the setting may change). */
+  nativeBackendFolders?: () => string[];
 }
 
 export interface SessionFolders {
@@ -129,6 +131,8 @@ export class TrainingSession extends Disposable {
       allowDownload: options.allowDownload,
     };
     if (options.dataDir !== undefined) request.dataDir = options.dataDir;
+    const nativeBackendFolders = this.options.nativeBackendFolders?.();
+    if (nativeBackendFolders !== undefined) request.nativeBackendFolders = nativeBackendFolders;
     const runId = this.client.start(request);
     this.runId = runId;
     this.testImages.set(undefined);
@@ -164,7 +168,7 @@ export class TrainingSession extends Disposable {
         t('Train the model first; it is saved automatically when training finishes.'),
       );
     }
-    const results = await this.client.classify(files, this.folders.modelDir, locale);
+    const results = await this.client.classify(files, this.folders.modelDir, locale, this.options.nativeBackendFolders?.());
     this.state = withClassifications(this.current, results);
     this.update({ kind: 'message', message: { type: 'classification', results } });
     this.update({ kind: 'message', message: { type: 'reveal', cell: 'classify' } });

@@ -7,6 +7,7 @@
  * must match `contributes.configuration` in package.json (a unit test compares them).
  */
 import { isAbsolute, join, normalize } from 'node:path';
+import { resolveUserFolder } from '../core/nativeBackend/nativeBackendFolders';
 import { t } from '../core/text/l10n';
 import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../domain/hyperParameters';
 import { type EditableSetting } from '../protocol/webview';
@@ -142,4 +143,21 @@ export function resolveDataDirectory(dir: string, home: string, workspaceFolder:
   }
   if (isAbsolute(path)) return normalize(path);
   return workspaceFolder === undefined ? undefined : join(workspaceFolder, path);
+}
+
+/**
+ * `fashionMnist.nativeBackendFolder` as an absolute path (`~` is the home folder). A value that cannot be
+ * used is a problem to log, not a reason to refuse a run: the other search folders still apply.
+ */
+export function readNativeBackendFolder(value: unknown, home: string): { folder?: string; problem?: string } {
+  if (value === undefined || value === null || value === '') return {};
+  if (typeof value !== 'string') {
+    return { problem: t('The setting fashionMnist.nativeBackendFolder must be a folder path (text); it is ignored.') };
+  }
+  if (value.trim() === '') return {};
+  const folder = resolveUserFolder(value, home);
+  if (folder === undefined) {
+    return { problem: t('The setting fashionMnist.nativeBackendFolder is "{0}", which is not an absolute path; it is ignored.', value) };
+  }
+  return { folder };
 }

@@ -16,12 +16,17 @@ export interface StartRequest {
   locale: string;
   /** Allow a one-time download when no local copy is found. */
   allowDownload: boolean;
+  /**
+   * Folders that may hold node_modules/@tensorflow/tfjs-node, tried in order (the user's folder, the
+   * per-user install, the program's own); undefined = the worker's default search.
+   */
+  nativeBackendFolders?: string[];
 }
 
 export type HostToWorker =
   | { type: 'start'; runId: number; request: StartRequest }
   | { type: 'stop'; runId: number }
-  | { type: 'classify'; requestId: number; files: string[]; modelDir: string; locale: string };
+  | { type: 'classify'; requestId: number; files: string[]; modelDir: string; locale: string; nativeBackendFolders?: string[] };
 
 export type WorkerToHost =
   | { type: 'event'; runId: number; event: TrainingEvent }

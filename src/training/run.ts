@@ -12,7 +12,7 @@ import type { TrainingEvent } from '../protocol/events';
 import { PROGRESS_INTERVAL_MS } from '../protocol/events';
 import type { UserError } from '../domain/errors';
 import { NUM_CLASSES, PIXELS } from '../domain/classes';
-import { selectBackend, type Tf } from './backend';
+import { selectBackend, tfjsNodeLoader, type Tf } from './backend';
 import { describeDataset, loadFashionMnist } from '../core/data/dataset';
 import { toUserError } from '../core/errors';
 import { buildTutorialModel, summarize, validateHyperParameters } from './model';
@@ -91,7 +91,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
   let trainer: Trainer | undefined;
   try {
     validateHyperParameters(params);
-    const { tf, info } = await selectBackend(params.backend);
+    const { tf, info } = await selectBackend(params.backend, tfjsNodeLoader(request.nativeBackendFolders));
     const backend: BackendInfo = info;
     onEvent({ type: 'backend', backend });
 

@@ -1,0 +1,180 @@
+/**
+ * "Fashion-MNIST: Set Up the Native Backend": installs tfjs-node (the version of the bundled tfjs) with the
+ * user's npm into the per-user folder the CLI also searches, with a cancellable progress notification and
+ * npm's output in the log. Also: where the worker looks for tfjs-node (the setting, that folder, the
+ * extension's own node_modules), and a one-time offer of the command when a run had to do without it.
+ */
+import { homedir } from 'node:os';
+import * as vscode from 'vscode';
+import { installTfjsNode, type InstallOptions, type InstallResult } from '../core/nativeBackend/installTfjsNode';
+import { ownedNativeBackendFolder, searchOrder } from '../core/nativeBackend/nativeBackendFolders';
+import { BUNDLED_TFJS_VERSION } from '../domain/nativeBackend';
+import type { TrainingEvent } from '../protocol/events';
+import { describeUserError } from '../core/text/format';
+import { readNativeBackendFolder } from './trainingSettings';
+
+export const SET_UP_NATIVE_BACKEND_COMMAND = 'fashionMnist.setUpNativeBackend';
+/** globalState key: the one-time offer of the command was made (never asked again). */
+export const NATIVE_BACKEND_OFFERED_KEY = 'fashionMnist.nativeBackendOffered';
+const FOLDER_SETTING = 'nativeBackendFolder';
+/** Progress text changes at most this often (npm prints hundreds of lines). */
+const PROGRESS_INTERVAL_MS = 250;
+const PROGRESS_LINE_LIMIT = 90;
+
+export interface NativeBackendSetupOptions {
+  channel: vscode.LogOutputChannel;
+  globalState: vscode.Memento;
+  /** The extension's folder: its own node_modules is searched last. */
+  extensionPath: string;
+  /** Where the command installs; the per-user folder by default (tests pass a temporary one). */
+  ownedFolder?: string;
+  /** What runs npm; the real installer by default. */
+  install?: (options: InstallOptions) => Promise<InstallResult>;
+  /** Starts a training run (the "Train Now" button after a successful setup). */
+  train: () => void;
+}
+
+export class NativeBackendSetup implements vscode.Disposable {
+  private readonly ownedFolder: string;
+  private installing: Promise<InstallResult | undefined> | undefined;
+
+  constructor(private readonly options: NativeBackendSetupOptions) {
+    this.ownedFolder = options.ownedFolder ?? ownedNativeBackendFolder();
+  }
+
+  register(): vscode.Disposable {
+    return vscode.commands.registerCommand(SET_UP_NATIVE_BACKEND_COMMAND, () => this.setUp());
+  }
+
+  dispose(): void {
+    // Nothing held: a setup in progress ends with its notification (Cancel kills npm).
+  }
+
+  /** Where the worker looks for tfjs-node, in order: the setting's folder, the per-user install, the extension. */
+  searchFolders(): string[] {
+    const value = vscode.workspace.getConfiguration('fashionMnist').get<unknown>(FOLDER_SETTING);
+    const { folder, problem } = readNativeBackendFolder(value, homedir());
+    if (problem !== undefined) this.options.channel.warn(problem);
+    return searchOrder(folder, this.ownedFolder, this.options.extensionPath);
+  }
+
+  /** Runs the installer once at a time; a second call while one runs says so and waits for the same one. */
+  setUp(): Promise<InstallResult | undefined> {
+    if (this.installing) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('The native backend is already being set up.'));
+      return this.installing;
+    }
+    this.installing = this.install().finally(() => {
+      this.installing = undefined;
+    });
+    return this.installing;
+  }
+
+  /** After a run's backend event: offers the command once, ever, when tfjs-node was looked for and not used. */
+  offerIfUseful(event: TrainingEvent): void {
+    if (event.type !== 'backend' || event.backend.nativeProblem === undefined || event.backend.requested !== 'auto') return;
+    if (this.options.globalState.get<boolean>(NATIVE_BACKEND_OFFERED_KEY)) return;
+    void this.options.globalState.update(NATIVE_BACKEND_OFFERED_KEY, true);
+    const setUp = vscode.l10n.t('Set Up the Native Backend');
+    const message = vscode.l10n.t(
+      '{0} Native TensorFlow (tfjs-node) can train faster on this machine; set it up now? (Asked once: the command "Fashion-MNIST: Set Up the Native Backend" is always in the Command Palette.)',
+      event.backend.reason,
+    );
+    void vscode.window.showInformationMessage(message, setUp).then((choice) => {
+      if (choice === setUp) void this.setUp();
+    });
+  }
+
+  private async install(): Promise<InstallResult | undefined> {
+    const { channel } = this.options;
+    const folder = this.ownedFolder;
+    channel.info(vscode.l10n.t('Setting up the native backend: npm install @tensorflow/tfjs-node@{0} into {1}', BUNDLED_TFJS_VERSION, folder));
+    const install = this.options.install ?? installTfjsNode;
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Setting up the native backend (tfjs-node {0})', BUNDLED_TFJS_VERSION),
+        cancellable: true,
+      },
+      async (progress, token): Promise<InstallResult> => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let lastReport = 0;
+        progress.report({ message: vscode.l10n.t('Running npm…') });
+        try {
+          return await install({
+          folder,
+          signal: abort.signal,
+          onOutput: (line) => {
+            channel.info(line);
+            const now = Date.now();
+            if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+            lastReport = now;
+            const text = line.trim();
+            progress.report({ message: text.length > PROGRESS_LINE_LIMIT ? `${text.slice(0, PROGRESS_LINE_LIMIT)}…` : text });
+          },
+          });
+        } catch (error) {
+          // The folder could not be created or moved (permissions, a full disk): said, not thrown at VS Code.
+          const detail = error instanceof Error ? error.message : String(error);
+          return {
+            status: 'failed',
+            error: {
+              code: 'NATIVE_SETUP_FAILED',
+              message: vscode.l10n.t('Setting up the native backend failed: {0} Training stays on the WebAssembly backend (wasm).', detail),
+              file: folder,
+            },
+          };
+        }
+      },
+    );
+    this.report(result);
+    return result;
+  }
+
+  private report(result: InstallResult): void {
+    const { channel } = this.options;
+    switch (result.status) {
+      case 'installed': {
+        const message = vscode.l10n.t(
+          'The native backend is set up: tfjs-node {0} in {1}. The next training run uses it (backend auto or node).',
+          result.version,
+          result.folder,
+        );
+        channel.info(message);
+        const train = vscode.l10n.t('Train Now');
+        void vscode.window.showInformationMessage(message, train).then((choice) => {
+          if (choice === train) this.options.train();
+        });
+        return;
+      }
+      case 'cancelled': {
+        const message = vscode.l10n.t('Setting up the native backend was cancelled; nothing was installed. Training stays on the WebAssembly backend (wasm).');
+        channel.info(message);
+        void vscode.window.showInformationMessage(message);
+        return;
+      }
+      case 'npmMissing': {
+        const message = vscode.l10n.t(
+          'npm was not found on PATH, so the native backend cannot be installed from here. Install Node.js (it includes npm), or run this in a terminal that has npm: {0} Training stays on the WebAssembly backend (wasm) until then.',
+          result.commandLine,
+        );
+        channel.warn(message);
+        const copy = vscode.l10n.t('Copy Command');
+        void vscode.window.showWarningMessage(message, copy).then((choice) => {
+          if (choice === copy) void vscode.env.clipboard.writeText(result.commandLine);
+        });
+        return;
+      }
+      case 'failed': {
+        const message = describeUserError(result.error);
+        channel.error(message);
+        const showLog = vscode.l10n.t('Show Log');
+        void vscode.window.showErrorMessage(message, showLog).then((choice) => {
+          if (choice === showLog) channel.show();
+        });
+        return;
+      }
+    }
+  }
+}
