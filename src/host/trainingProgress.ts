@@ -123,7 +123,7 @@ export class TrainingProgress extends Disposable {
     const state = this.session.current;
     const progress = describeProgress(state);
     const backend = describeBackend(state);
-    const text = backend ? vscode.l10n.t('{0} · {1}', progress, backend.name) : progress;
+    const text = backend ? `${progress} · ${backend.name}` : progress;
     this.statusBar.text = `$(sync~spin) ${vscode.l10n.t('Fashion-MNIST: {0}', text)}`;
     const tooltip = vscode.l10n.t('Training Fashion-MNIST. Click to open the dashboard.');
     this.statusBar.tooltip = backend ? `${tooltip}\n${backend.why}` : tooltip;

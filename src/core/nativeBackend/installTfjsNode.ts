@@ -239,7 +239,7 @@ export async function installTfjsNode(options: InstallOptions): Promise<InstallR
         error: {
           code: 'NATIVE_SETUP_FAILED',
           message: t('tfjs-node was downloaded but does not load on this machine: {0}. It was removed; training stays on the WebAssembly backend (wasm).', problem),
-          action: t('The log has the details. tfjs-node supports 64-bit Linux, macOS and Windows; on other systems use the wasm backend.'),
+          action: t('The log has the details. tfjs-node publishes native builds for some systems only; where it does not load, use the wasm backend.'),
         },
       };
     }
