@@ -58,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     },
   });
   const commands = new TrainerCommands(session, dashboard, log, context.extension.id);
+  const nativeBackendOffer = nativeBackend.createOffer();
 
   context.subscriptions.push(
     session,
@@ -67,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     commands,
     nativeBackend,
     nativeBackend.register(),
-    session.onDidTrainingEvent((event) => nativeBackend.offerIfUseful(event)),
+    session.onDidTrainingEvent((event) => nativeBackendOffer.consider(event)),
     new TrainingProgress(session, { openDashboard: COMMANDS.openDashboard }),
     new RunNotifications(session, {
       log,

@@ -9,13 +9,11 @@ import * as vscode from 'vscode';
 import { installTfjsNode, type InstallOptions, type InstallResult } from '../core/nativeBackend/installTfjsNode';
 import { ownedNativeBackendFolder, searchOrder } from '../core/nativeBackend/nativeBackendFolders';
 import { BUNDLED_TFJS_VERSION } from '../domain/nativeBackend';
-import type { TrainingEvent } from '../protocol/events';
 import { describeUserError } from '../core/text/format';
+import { NativeBackendOffer } from './nativeBackendOffer';
 import { readNativeBackendFolder } from './trainingSettings';
 
 export const SET_UP_NATIVE_BACKEND_COMMAND = 'fashionMnist.setUpNativeBackend';
-/** globalState key: the one-time offer of the command was made (never asked again). */
-export const NATIVE_BACKEND_OFFERED_KEY = 'fashionMnist.nativeBackendOffered';
 const FOLDER_SETTING = 'nativeBackendFolder';
 /** Progress text changes at most this often (npm prints hundreds of lines). */
 const PROGRESS_INTERVAL_MS = 250;
@@ -70,18 +68,12 @@ export class NativeBackendSetup implements vscode.Disposable {
     return this.installing;
   }
 
-  /** After a run's backend event: offers the command once, ever, when tfjs-node was looked for and not used. */
-  offerIfUseful(event: TrainingEvent): void {
-    if (event.type !== 'backend' || event.backend.nativeProblem === undefined || event.backend.requested !== 'auto') return;
-    if (this.options.globalState.get<boolean>(NATIVE_BACKEND_OFFERED_KEY)) return;
-    void this.options.globalState.update(NATIVE_BACKEND_OFFERED_KEY, true);
-    const setUp = vscode.l10n.t('Set Up the Native Backend');
-    const message = vscode.l10n.t(
-      '{0} Native TensorFlow (tfjs-node) can train faster on this machine; set it up now? (Asked once: the command "Fashion-MNIST: Set Up the Native Backend" is always in the Command Palette.)',
-      event.backend.reason,
-    );
-    void vscode.window.showInformationMessage(message, setUp).then((choice) => {
-      if (choice === setUp) void this.setUp();
+  /** The one-time offer of this command, for the session's training events. */
+  createOffer(): NativeBackendOffer {
+    return new NativeBackendOffer({
+      memory: this.options.globalState,
+      ask: async (message, button) => (await vscode.window.showInformationMessage(message, button)) === button,
+      setUp: () => void this.setUp(),
     });
   }
 
