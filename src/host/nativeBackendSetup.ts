@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { installTfjsNode, type InstallOptions, type InstallResult } from '../core/nativeBackend/installTfjsNode';
+import { installTfjsNode, type InstallResult } from '../core/nativeBackend/installTfjsNode';
 import { ownedNativeBackendFolder, searchOrder } from '../core/nativeBackend/nativeBackendFolders';
 import { BUNDLED_TFJS_VERSION } from '../domain/nativeBackend';
 import { describeUserError } from '../core/text/format';
@@ -24,28 +24,26 @@ export interface NativeBackendSetupOptions {
   globalState: vscode.Memento;
   /** The extension's folder: its own node_modules is searched last. */
   extensionPath: string;
-  /** Where the command installs; the per-user folder by default (tests pass a temporary one). */
-  ownedFolder?: string;
-  /** What runs npm; the real installer by default. */
-  install?: (options: InstallOptions) => Promise<InstallResult>;
   /** Starts a training run (the "Train Now" button after a successful setup). */
   train: () => void;
 }
 
 export class NativeBackendSetup implements vscode.Disposable {
-  private readonly ownedFolder: string;
+  /** Where the command installs: the per-user folder the CLI searches too. */
+  private readonly ownedFolder = ownedNativeBackendFolder();
   private installing: Promise<InstallResult | undefined> | undefined;
+  /** Aborts the install in progress (Cancel, or the extension shutting down). */
+  private abort: AbortController | undefined;
 
-  constructor(private readonly options: NativeBackendSetupOptions) {
-    this.ownedFolder = options.ownedFolder ?? ownedNativeBackendFolder();
-  }
+  constructor(private readonly options: NativeBackendSetupOptions) {}
 
   register(): vscode.Disposable {
     return vscode.commands.registerCommand(SET_UP_NATIVE_BACKEND_COMMAND, () => this.setUp());
   }
 
   dispose(): void {
-    // Nothing held: a setup in progress ends with its notification (Cancel kills npm).
+    // npm must not go on writing into the folder after the extension is gone; the installer cleans up.
+    this.abort?.abort();
   }
 
   /** Where the worker looks for tfjs-node, in order: the setting's folder, the per-user install, the extension. */
@@ -81,7 +79,6 @@ export class NativeBackendSetup implements vscode.Disposable {
     const { channel } = this.options;
     const folder = this.ownedFolder;
     channel.info(vscode.l10n.t('Setting up the native backend: npm install @tensorflow/tfjs-node@{0} into {1}', BUNDLED_TFJS_VERSION, folder));
-    const install = this.options.install ?? installTfjsNode;
     const result = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -90,21 +87,22 @@ export class NativeBackendSetup implements vscode.Disposable {
       },
       async (progress, token): Promise<InstallResult> => {
         const abort = new AbortController();
+        this.abort = abort;
         token.onCancellationRequested(() => abort.abort());
         let lastReport = 0;
         progress.report({ message: vscode.l10n.t('Running npm…') });
         try {
-          return await install({
-          folder,
-          signal: abort.signal,
-          onOutput: (line) => {
-            channel.info(line);
-            const now = Date.now();
-            if (now - lastReport < PROGRESS_INTERVAL_MS) return;
-            lastReport = now;
-            const text = line.trim();
-            progress.report({ message: text.length > PROGRESS_LINE_LIMIT ? `${text.slice(0, PROGRESS_LINE_LIMIT)}…` : text });
-          },
+          return await installTfjsNode({
+            folder,
+            signal: abort.signal,
+            onOutput: (line) => {
+              channel.info(line);
+              const now = Date.now();
+              if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+              lastReport = now;
+              const text = line.trim();
+              progress.report({ message: text.length > PROGRESS_LINE_LIMIT ? `${text.slice(0, PROGRESS_LINE_LIMIT)}…` : text });
+            },
           });
         } catch (error) {
           // The folder could not be created or moved (permissions, a full disk): said, not thrown at VS Code.
@@ -117,6 +115,8 @@ export class NativeBackendSetup implements vscode.Disposable {
               file: folder,
             },
           };
+        } finally {
+          this.abort = undefined;
         }
       },
     );
