@@ -67,7 +67,6 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     dashboard,
     commands,
     nativeBackend,
-    nativeBackend.register(),
     session.onDidTrainingEvent((event) => nativeBackendOffer.consider(event)),
     new TrainingProgress(session, { openDashboard: COMMANDS.openDashboard }),
     new RunNotifications(session, {

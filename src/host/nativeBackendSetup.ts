@@ -9,11 +9,12 @@ import * as vscode from 'vscode';
 import { installTfjsNode, type InstallResult } from '../core/nativeBackend/installTfjsNode';
 import { ownedNativeBackendFolder, searchOrder } from '../core/nativeBackend/nativeBackendFolders';
 import { BUNDLED_TFJS_VERSION } from '../domain/nativeBackend';
+import { Disposable } from '../core/emitter';
 import { describeUserError } from '../core/text/format';
+import { COMMANDS } from './commands/commandIds';
 import { NativeBackendOffer } from './nativeBackendOffer';
 import { readNativeBackendFolder } from './trainingSettings';
 
-export const SET_UP_NATIVE_BACKEND_COMMAND = 'fashionMnist.setUpNativeBackend';
 const FOLDER_SETTING = 'nativeBackendFolder';
 /** Progress text changes at most this often (npm prints hundreds of lines). */
 const PROGRESS_INTERVAL_MS = 250;
@@ -28,22 +29,20 @@ export interface NativeBackendSetupOptions {
   train: () => void;
 }
 
-export class NativeBackendSetup implements vscode.Disposable {
+export class NativeBackendSetup extends Disposable {
   /** Where the command installs: the per-user folder the CLI searches too. */
   private readonly ownedFolder = ownedNativeBackendFolder();
   private installing: Promise<InstallResult | undefined> | undefined;
   /** Aborts the install in progress (Cancel, or the extension shutting down). */
   private abort: AbortController | undefined;
 
-  constructor(private readonly options: NativeBackendSetupOptions) {}
-
-  register(): vscode.Disposable {
-    return vscode.commands.registerCommand(SET_UP_NATIVE_BACKEND_COMMAND, () => this.setUp());
-  }
-
-  dispose(): void {
-    // npm must not go on writing into the folder after the extension is gone; the installer cleans up.
-    this.abort?.abort();
+  constructor(private readonly options: NativeBackendSetupOptions) {
+    super();
+    this.register(
+      vscode.commands.registerCommand(COMMANDS.setUpNativeBackend, () => this.setUp()),
+      // npm must not go on writing into the folder after the extension is gone; the installer cleans up.
+      { dispose: () => this.abort?.abort() },
+    );
   }
 
   /** Where the worker looks for tfjs-node, in order: the setting's folder, the per-user install, the extension. */

@@ -6,4 +6,6 @@ export const COMMANDS = {
   classifyImage: 'fashionMnist.classifyImage',
   exportModel: 'fashionMnist.exportModel',
   importModel: 'fashionMnist.importModel',
+  /** Registered by host/nativeBackendSetup.ts. */
+  setUpNativeBackend: 'fashionMnist.setUpNativeBackend',
 } as const;
