@@ -70,6 +70,7 @@ export function mainHelp(): string[] {
       ['train', t('Train the Fashion-MNIST tutorial model and print its progress (npm run train).')],
       ['classify', t('Classify image files with the trained model (npm run classify).')],
       ['bench', t('Measure training speed, memory and prediction time (npm run bench).')],
+      ['setup-native', t('Install tfjs-node, the native TensorFlow backend, for this tool and the extension (npm run setup-native).')],
     ]),
     '',
     t('Run a command with --help to see its options.'),
@@ -99,9 +100,21 @@ export function trainHelp(): string[] {
       ['--help', t('Show this help.')],
     ]),
     '',
-    t('tfjs-node is looked for in ${0}, then {1}, then this program\'s node_modules; to set it up, run: {2}', NATIVE_BACKEND_FOLDER_VARIABLE, ownedNativeBackendFolder(), installCommandLine(ownedNativeBackendFolder())),
+    t('tfjs-node is looked for in ${0}, then {1}, then this program\'s node_modules; npm run setup-native installs it.', NATIVE_BACKEND_FOLDER_VARIABLE, ownedNativeBackendFolder()),
     t('Ctrl+C stops after the current batch; press it again to quit at once.'),
     t('Exit codes: 0 done, 1 the run failed, 2 wrong options, 130 stopped.'),
+  ];
+}
+
+export function setupNativeHelp(): string[] {
+  const folder = ownedNativeBackendFolder();
+  return [
+    t('Usage: npm run setup-native'),
+    '',
+    t('Installs tfjs-node (native TensorFlow) with npm into {0}, where train, bench and the VS Code extension look for it. The same as running: {1}', folder, installCommandLine(folder)),
+    t('npm works in a staging folder; a failed or stopped install (Ctrl+C) leaves nothing behind, and training stays on WebAssembly.'),
+    '',
+    t('Exit codes: 0 installed, 1 the install failed, 130 stopped.'),
   ];
 }
 

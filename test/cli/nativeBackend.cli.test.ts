@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -66,4 +66,25 @@ test('auto trains on wasm and says which tfjs-node did not load', async () => {
   const result = await cli(quick);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /Backend: wasm\. tfjs-node is not used \(the copy in .*native-backend did not load: .*owned copy\)/);
+});
+
+test('setup-native with this machine\'s npm: libtensorflow cannot be downloaded, so it fails with one line naming it and leaves nothing', async () => {
+  const setupCache = join(scratch, 'setup-cache');
+  const result = await cli(['setup-native'], { XDG_CACHE_HOME: setupCache });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stdout, /Installing @tensorflow\/tfjs-node@4\.22\.0 into .*setup-cache\/fashion-mnist-trainer\/native-backend/);
+  assert.match(result.stdout, /npm /, 'npm output is shown');
+  const line = result.stderr.trim();
+  assert.equal(line.split('\n').length, 1, result.stderr);
+  assert.match(line, /https:\/\/storage\.googleapis\.com\/\S*libtensorflow\S* could not be downloaded/);
+  assert.match(line, /WebAssembly/);
+  const folder = join(setupCache, 'fashion-mnist-trainer');
+  assert.deepEqual(existsSync(folder) ? readdirSync(folder) : [], []);
+});
+
+test('setup-native without npm on PATH prints the command to run instead', async () => {
+  const result = await cli(['setup-native'], { PATH: '', XDG_CACHE_HOME: join(scratch, 'no-npm-cache') });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /npm was not found on PATH/);
+  assert.ok(result.stderr.includes(`npm install --prefix "${join(scratch, 'no-npm-cache', 'fashion-mnist-trainer', 'native-backend')}" @tensorflow/tfjs-node@4.22.0`), result.stderr);
 });
