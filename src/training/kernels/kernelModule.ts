@@ -9,11 +9,15 @@ import { dirname, join } from 'node:path';
 /** The kernels' exports (addresses are byte offsets into the memory; 0 means "none" where allowed). */
 export interface MlpKernels {
   adamUpdate(count: number, parameters: number, gradients: number, moments1: number, moments2: number, settings: number): void;
-  bytesToFloats(count: number, bytes: number, table: number, floats: number): void;
+  listNonZeroPixels(
+    batch: number, width: number, images: number, table: number,
+    sampleIndices: number, sampleValues: number, sampleCounts: number,
+    unitIndices: number, unitValues: number, unitCounts: number, unitStride: number,
+  ): void;
   listNonZero(
     batch: number, width: number, stride: number, activations: number,
     sampleIndices: number, sampleValues: number, sampleCounts: number,
-    unitIndices: number, unitValues: number, unitCounts: number, capacity: number,
+    unitIndices: number, unitValues: number, unitCounts: number, unitStride: number,
   ): void;
   denseForward(
     batch: number, stride: number, sampleIndices: number, sampleValues: number, sampleCounts: number,
@@ -26,7 +30,7 @@ export interface MlpKernels {
   ): void;
   columnSums(batch: number, stride: number, gradients: number, sums: number): void;
   weightGradientAdam(
-    inputs: number, stride: number, unitIndices: number, unitValues: number, unitCounts: number, capacity: number,
+    inputs: number, stride: number, unitIndices: number, unitValues: number, unitCounts: number, unitStride: number,
     gradients: number, weights: number, moments1: number, moments2: number, settings: number, lambda: number,
   ): number;
   sumOfSquares(count: number, values: number): number;

@@ -65,7 +65,7 @@ export class KernelTrainer implements Trainer {
       batchSize: options.batchSize,
     };
     this.capacity = Math.max(options.batchSize, MIN_CAPACITY);
-    this.layout = layOutNetwork(options.architecture, this.capacity);
+    this.layout = layOutNetwork(options.architecture, options.batchSize, this.capacity);
     this.memory = new WebAssembly.Memory({ initial: this.layout.pages, maximum: this.layout.pages });
     this.kernels = instantiateKernels(module, this.memory);
     this.bytes = new Uint8Array(this.memory.buffer);
@@ -115,12 +115,15 @@ export class KernelTrainer implements Trainer {
   /** Forward through every layer (dropout only in training); the logits end in the last layer's output. */
   private forward(size: number, training: boolean): void {
     const k = this.kernels;
-    const { layers, images, pixelTable, inputs, rngState } = this.layout;
-    k.bytesToFloats(size * INPUT_WIDTH, images, pixelTable, inputs);
-    let activations = inputs;
+    const { layers, images, pixelTable, rngState } = this.layout;
+    let activations = 0;
     for (const layer of layers) {
       const units = training ? [layer.unitIndices, layer.unitValues, layer.unitCounts] : [0, 0, 0];
-      k.listNonZero(size, layer.inputs, layer.inputStride, activations, layer.sampleIndices, layer.sampleValues, layer.sampleCounts, units[0], units[1], units[2], this.capacity);
+      if (activations === 0) {
+        k.listNonZeroPixels(size, INPUT_WIDTH, images, pixelTable, layer.sampleIndices, layer.sampleValues, layer.sampleCounts, units[0], units[1], units[2], this.layout.unitStride);
+      } else {
+        k.listNonZero(size, layer.inputs, layer.inputStride, activations, layer.sampleIndices, layer.sampleValues, layer.sampleCounts, units[0], units[1], units[2], this.layout.unitStride);
+      }
       k.denseForward(size, layer.stride, layer.sampleIndices, layer.sampleValues, layer.sampleCounts, layer.inputs, layer.weights, layer.bias, layer.output);
       if (layer === layers[layers.length - 1]) break;
       const dropping = training && layer.dropout > 0;
@@ -154,7 +157,7 @@ export class KernelTrainer implements Trainer {
         k.backwardToLayerBelow(size, layer.stride, layer.gradient, layer.weights, layer.sampleIndices, layer.sampleCounts, layer.inputs, below.stride, below.mask, below.gradient);
       }
       squares += k.weightGradientAdam(
-        layer.inputs, layer.stride, layer.unitIndices, layer.unitValues, layer.unitCounts, this.capacity,
+        layer.inputs, layer.stride, layer.unitIndices, layer.unitValues, layer.unitCounts, this.layout.unitStride,
         layer.gradient, layer.weights, layer.weightMoments1, layer.weightMoments2, adamStep, lambda,
       );
       k.columnSums(size, layer.stride, layer.gradient, layer.biasGradient);
@@ -164,7 +167,7 @@ export class KernelTrainer implements Trainer {
   }
 
   trainBatch(split: ImageSplit, order: ArrayLike<number>, start: number, size: number): void {
-    if (size > this.capacity) throw new Error(`Batch of ${size} is larger than the trainer's ${this.capacity}.`);
+    if (size > this.options.batchSize) throw new Error(`Batch of ${size} is larger than the trainer's ${this.options.batchSize}.`);
     this.copyBatch(split, order, start, size);
     this.forward(size, true);
     const head = this.layout.layers[this.layout.layers.length - 1];

@@ -44,9 +44,10 @@ export interface DenseBuffers {
 
 export interface NetworkMemory {
   layers: DenseBuffers[];
-  /** The batch's images (u8), their floats (capacity × 784), labels (i32). */
+  /** Entries between two units' lists: the batch size and a little more (see assembly/lists.ts). */
+  unitStride: number;
+  /** The batch's images (u8, capacity × 784) and labels (i32). */
   images: number;
-  inputs: number;
   labels: number;
   /** Byte -> 0..1 table, Adam's step constants, training and evaluation stats (2 f64 each), the dropout generator's state. */
   pixelTable: number;
@@ -62,8 +63,12 @@ export function paddedWidth(units: number): number {
   return Math.ceil(units / 4) * 4;
 }
 
-/** Lays out a network trained in batches of at most `capacity` samples. */
-export function layOutNetwork(architecture: Architecture, capacity: number): NetworkMemory {
+/**
+ * Lays out a network trained in batches of at most `batchSize` samples and evaluated in chunks of at
+ * most `capacity` (≥ batchSize).
+ */
+export function layOutNetwork(architecture: Architecture, batchSize: number, capacity: number): NetworkMemory {
+  const unitStride = paddedWidth(batchSize) + 4;
   // Address 0 stays unused: the kernels read 0 as "no buffer".
   let next = 64;
   const take = (floats: number): number => {
@@ -98,8 +103,8 @@ export function layOutNetwork(architecture: Architecture, capacity: number): Net
       sampleIndices: take(capacity * inputs),
       sampleValues: take(capacity * inputs),
       sampleCounts: take(capacity),
-      unitIndices: take(capacity * inputs),
-      unitValues: take(capacity * inputs),
+      unitIndices: take(unitStride * inputs),
+      unitValues: take(unitStride * inputs),
       unitCounts: take(inputs),
     });
     inputs = units;
@@ -107,8 +112,8 @@ export function layOutNetwork(architecture: Architecture, capacity: number): Net
   });
   const memory = {
     layers,
+    unitStride,
     images: take(Math.ceil((capacity * INPUT_WIDTH) / 4)),
-    inputs: take(capacity * INPUT_WIDTH),
     labels: take(capacity),
     pixelTable: take(256),
     adamStep: take(8),

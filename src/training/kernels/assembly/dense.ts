@@ -212,7 +212,7 @@ export function weightGradientAdam(
   unitIndices: usize,
   unitValues: usize,
   unitCounts: usize,
-  capacity: i32,
+  unitStride: i32,
   gradients: usize,
   weights: usize,
   moments1: usize,
@@ -233,7 +233,7 @@ export function weightGradientAdam(
   let squares: f64 = 0;
   for (let unit = 0; unit < inputs; unit++) {
     const entries = load<i32>(unitCounts + (<usize>unit << 2));
-    const listAt = (<usize>unit * <usize>capacity) << 2;
+    const listAt = (<usize>unit * <usize>unitStride) << 2;
     const samples = unitIndices + listAt;
     const values = unitValues + listAt;
     const rowAt = <usize>unit * rowBytes;

@@ -2,7 +2,7 @@
 // Memory is imported and owned by the trainer (which lays out every buffer); the kernels allocate
 // nothing and hold no state, so they need no runtime and no static data.
 export { adamUpdate } from './adam';
-export { bytesToFloats, listNonZero } from './lists';
+export { listNonZero, listNonZeroPixels } from './lists';
 export { backwardToLayerBelow, columnSums, denseForward, reluDropout, sumOfSquares, weightGradientAdam } from './dense';
 export { softmaxCrossEntropy } from './head';
 export { dropoutMask } from './dropout';
