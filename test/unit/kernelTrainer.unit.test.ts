@@ -127,3 +127,49 @@ for (const c of cases) {
     assert.equal(tf.memory().numTensors, tensorsBefore);
   });
 }
+
+test('kernels: a two-layer net with dropout and L2 learns; evaluate matches LayersModel.evaluate (L2 term included); tensors stay flat', async () => {
+  const { tf } = await selectBackend('wasm', () => undefined);
+  const architecture: Architecture = { hiddenLayers: [{ units: 70, dropout: 0.3 }, { units: 33, dropout: 0 }], l2: 1e-4 };
+  const train = syntheticSplit(2000, 1);
+  const heldOut = syntheticSplit(500, 2);
+  const model = buildNetworkModel(tf, architecture, { learningRate: 0.003, seed: 1 });
+  const trainer = new KernelTrainer(tf, model, { learningRate: 0.003, batchSize: 50, architecture, seed: 4 });
+  const rng = createRng(9);
+  const counts: number[] = [];
+  let first = 0;
+  for (let epoch = 0; epoch < 3; epoch++) {
+    const order = shuffledIndices(train.count, rng);
+    trainer.resetMetrics();
+    for (let start = 0; start < train.count; start += 50) trainer.trainBatch(train, order, start, Math.min(50, train.count - start));
+    assert.equal(trainer.readMetrics().samples, train.count);
+    if (epoch === 0) first = trainer.readMetrics().loss;
+    trainer.evaluate(heldOut);
+    counts.push(tf.memory().numTensors);
+  }
+  assert.equal(new Set(counts).size, 1, `tensor counts ${counts.join(', ')}`);
+  assert.ok(trainer.readMetrics().loss < first, 'the loss should fall');
+  const ours = trainer.evaluate(heldOut);
+  assert.ok(ours.accuracy > 0.8, `accuracy ${ours.accuracy}`);
+  trainer.writeWeightsTo(model);
+  const x = tf.tidy(() => tf.tensor3d(Float32Array.from(heldOut.images, (b) => b / 255), [heldOut.count, 28, 28]));
+  const y = tf.tensor1d(Float32Array.from(heldOut.labels));
+  const [loss, accuracy] = (model.evaluate(x, y, { batchSize: 500 }) as Tensor[]).map((t) => {
+    const value = t.dataSync()[0];
+    t.dispose();
+    return value;
+  });
+  tf.dispose([x, y]);
+  // tfjs's evaluate leaves the L2 term out of the loss; Keras's (and ours) adds λ·Σw² over the kernels.
+  const kernels = model.getWeights().filter((w) => w.shape.length === 2);
+  const squares = kernels.reduce((sum, w) => sum + (w.dataSync() as Float32Array).reduce((a, v) => a + v * v, 0), 0);
+  assert.ok(architecture.l2 * squares > 1e-3, 'the L2 term is large enough to be seen');
+  closeTo(ours.loss, loss + architecture.l2 * squares, 1e-4, 'loss');
+  closeTo(ours.accuracy, accuracy, 1e-6, 'accuracy'); // tfjs's is a float32
+  trainer.dispose();
+  model.dispose();
+});
+
+function closeTo(actual: number, expected: number, tolerance: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected}`);
+}
