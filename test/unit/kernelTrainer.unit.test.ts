@@ -173,3 +173,23 @@ test('kernels: a two-layer net with dropout and L2 learns; evaluate matches Laye
 function closeTo(actual: number, expected: number, tolerance: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected}`);
 }
+
+test('kernels: two threads on shared memory take bit-identical steps to one thread', async () => {
+  const { tf } = await selectBackend('cpu', () => undefined);
+  const architecture: Architecture = { hiddenLayers: [{ units: 65, dropout: 0.25 }, { units: 40, dropout: 0 }], l2: 1e-4 };
+  const data = syntheticSplit(7 * 33, 3);
+  const order = shuffledIndices(data.count, createRng(2));
+  const [one, two] = ([1, 2] as const).map((threads) => {
+    const model = buildNetworkModel(tf, architecture, { learningRate: 0.001, seed: 8 });
+    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, batchSize: 33, architecture, seed: 6, threads });
+    for (let start = 0; start < data.count; start += 33) trainer.trainBatch(data, order, start, 33);
+    const result = { weights: trainer.weights(), metrics: trainer.readMetrics(), evaluation: trainer.evaluate(data) };
+    trainer.dispose();
+    model.dispose();
+    return result;
+  });
+  assert.deepEqual(two.weights, one.weights);
+  assert.deepEqual(two.evaluation, one.evaluation);
+  closeTo(two.metrics.loss, one.metrics.loss, 1e-12, 'running loss (the L2 part summed in two halves)');
+  assert.equal(two.metrics.accuracy, one.metrics.accuracy);
+});

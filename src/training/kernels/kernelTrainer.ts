@@ -15,7 +15,8 @@ import type { Architecture } from '../../domain/architecture';
 import type { Tf } from '../../core/backend';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../../core/model';
 import { PIXEL_TO_UNIT, type ImageSplit, type RunningMetrics, type Trainer, type TrainerOptions } from '../../core/trainer';
-import { instantiateKernels, kernelModule, type MlpKernels } from './kernelModule';
+import { KernelHelper } from './helperThread';
+import { instantiateKernels, kernelModule, SHARED_KERNELS_FILE, type MlpKernels } from './kernelModule';
 import { INPUT_WIDTH, layOutNetwork, type DenseBuffers, type NetworkMemory } from './networkMemory';
 
 /** Evaluation runs in chunks of at least this many images (the buffers are sized for it). */
@@ -27,6 +28,12 @@ export interface KernelTrainerOptions extends TrainerOptions {
   batchSize: number;
   /** Seeds the dropout masks. */
   seed?: number;
+  /**
+   * 2 splits each step's dense kernels with a helper thread on shared memory (samples for the forward
+   * and backward passes, weight rows for the gradient and Adam): the same computation, split, so the
+   * weights are bit-identical to one thread's. Default 1 (see the README's Speed section for why).
+   */
+  threads?: 1 | 2;
 }
 
 /** Whether the compiled kernels are present (they are part of every build). */
@@ -42,7 +49,8 @@ export class KernelTrainer implements Trainer {
   private readonly kernels: MlpKernels;
   private readonly layout: NetworkMemory;
   private readonly capacity: number;
-  private readonly options: Required<Omit<KernelTrainerOptions, 'architecture' | 'seed'>>;
+  private readonly options: Required<Omit<KernelTrainerOptions, 'architecture' | 'seed' | 'threads'>>;
+  private readonly helper: KernelHelper | undefined;
   private readonly bytes: Uint8Array;
   private readonly floats: Float32Array;
   private readonly ints: Int32Array;
@@ -52,7 +60,8 @@ export class KernelTrainer implements Trainer {
   private regularizationLoss = 0;
 
   constructor(tf: Tf, model: LayersModel, options: KernelTrainerOptions) {
-    const module = kernelModule();
+    const threads = options.threads ?? 1;
+    const module = kernelModule(threads === 2 ? SHARED_KERNELS_FILE : undefined);
     if (module === undefined) throw new Error('The training kernels (dist/mlpKernels.wasm) are missing; run npm run build.');
     this.tf = tf;
     this.architecture = options.architecture;
@@ -66,8 +75,9 @@ export class KernelTrainer implements Trainer {
     };
     this.capacity = Math.max(options.batchSize, MIN_CAPACITY);
     this.layout = layOutNetwork(options.architecture, options.batchSize, this.capacity);
-    this.memory = new WebAssembly.Memory({ initial: this.layout.pages, maximum: this.layout.pages });
+    this.memory = new WebAssembly.Memory({ initial: this.layout.pages, maximum: this.layout.pages, shared: threads === 2 });
     this.kernels = instantiateKernels(module, this.memory);
+    this.helper = threads === 2 ? new KernelHelper(module, this.memory, this.layout.helperCommand) : undefined;
     this.bytes = new Uint8Array(this.memory.buffer);
     this.floats = new Float32Array(this.memory.buffer);
     this.ints = new Int32Array(this.memory.buffer);
@@ -124,7 +134,10 @@ export class KernelTrainer implements Trainer {
       } else {
         k.listNonZero(size, layer.inputs, layer.inputStride, activations, layer.sampleIndices, layer.sampleValues, layer.sampleCounts, units[0], units[1], units[2], this.layout.unitStride);
       }
-      k.denseForward(size, layer.stride, layer.sampleIndices, layer.sampleValues, layer.sampleCounts, layer.inputs, layer.weights, layer.bias, layer.output);
+      this.splitSamples(size, 'denseForward', (from, count) => [
+        count, layer.stride, layer.sampleIndices + 4 * from * layer.inputs, layer.sampleValues + 4 * from * layer.inputs,
+        layer.sampleCounts + 4 * from, layer.inputs, layer.weights, layer.bias, layer.output + 4 * from * layer.stride,
+      ]);
       if (layer === layers[layers.length - 1]) break;
       const dropping = training && layer.dropout > 0;
       if (dropping) {
@@ -134,6 +147,19 @@ export class KernelTrainer implements Trainer {
       k.reluDropout(size * layer.stride, layer.output, dropping ? layer.mask : 0);
       activations = layer.output;
     }
+  }
+
+  /**
+   * Runs `name` over items [0, count) (samples, or weight rows), given the arguments for a range: all
+   * here with one thread, the second half on the helper with two. Returns the sum of the results.
+   */
+  private splitSamples(count: number, name: 'denseForward' | 'backwardToLayerBelow' | 'weightGradientAdam', argsFor: (from: number, count: number) => number[]): number {
+    const kernel = this.kernels[name] as (...args: number[]) => number | undefined;
+    if (this.helper === undefined || count < 2) return kernel(...argsFor(0, count)) ?? 0;
+    const half = Math.ceil(count / 2);
+    this.helper.start(name, argsFor(half, count - half));
+    const mine = kernel(...argsFor(0, half)) ?? 0;
+    return mine + this.helper.join();
   }
 
   /** Keras's Adam step constants for step t, into memory for the kernels. */
@@ -154,12 +180,20 @@ export class KernelTrainer implements Trainer {
       const layer = layers[index];
       if (index > 0) {
         const below: DenseBuffers = layers[index - 1];
-        k.backwardToLayerBelow(size, layer.stride, layer.gradient, layer.weights, layer.sampleIndices, layer.sampleCounts, layer.inputs, below.stride, below.mask, below.gradient);
+        this.splitSamples(size, 'backwardToLayerBelow', (from, count) => [
+          count, layer.stride, layer.gradient + 4 * from * layer.stride, layer.weights, layer.sampleIndices + 4 * from * layer.inputs,
+          layer.sampleCounts + 4 * from, layer.inputs, below.stride, below.mask === 0 ? 0 : below.mask + 4 * from * below.stride,
+          below.gradient + 4 * from * below.stride,
+        ]);
       }
-      squares += k.weightGradientAdam(
-        layer.inputs, layer.stride, layer.unitIndices, layer.unitValues, layer.unitCounts, this.layout.unitStride,
-        layer.gradient, layer.weights, layer.weightMoments1, layer.weightMoments2, adamStep, lambda,
-      );
+      const unitStride = this.layout.unitStride;
+      squares += this.splitSamples(layer.inputs, 'weightGradientAdam', (from, count) => {
+        const rows = 4 * from * layer.stride;
+        return [
+          count, layer.stride, layer.unitIndices + 4 * from * unitStride, layer.unitValues + 4 * from * unitStride, layer.unitCounts + 4 * from,
+          unitStride, layer.gradient, layer.weights + rows, layer.weightMoments1 + rows, layer.weightMoments2 + rows, adamStep, lambda,
+        ];
+      });
       k.columnSums(size, layer.stride, layer.gradient, layer.biasGradient);
       k.adamUpdate(layer.stride, layer.bias, layer.biasGradient, layer.biasMoments1, layer.biasMoments2, adamStep);
     }
@@ -258,7 +292,8 @@ export class KernelTrainer implements Trainer {
   }
 
   dispose(): void {
-    // The memory is the trainer's own; it goes with the trainer.
+    // The memory is the trainer's own and goes with it; a helper thread is stopped.
+    this.helper?.dispose();
   }
 }
 

@@ -5,6 +5,7 @@
  * assembly/dense.ts), so nothing of the math changes.
  */
 import type { Architecture } from '../../domain/architecture';
+import { COMMAND_BYTES } from './helperThread';
 import { WASM_PAGE_BYTES } from './kernelModule';
 
 export const INPUT_WIDTH = 784;
@@ -55,6 +56,8 @@ export interface NetworkMemory {
   trainStats: number;
   evalStats: number;
   rngState: number;
+  /** The helper thread's command block (helperThread.ts). */
+  helperCommand: number;
   /** Bytes of memory needed, in whole pages. */
   pages: number;
 }
@@ -120,6 +123,7 @@ export function layOutNetwork(architecture: Architecture, batchSize: number, cap
     trainStats: take(4),
     evalStats: take(4),
     rngState: take(4),
+    helperCommand: take(COMMAND_BYTES / 4),
     pages: 0,
   };
   memory.pages = Math.ceil(next / WASM_PAGE_BYTES);
