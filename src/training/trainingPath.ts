@@ -9,7 +9,7 @@ import { IMAGE_SIZE, PIXELS } from '../domain/classes';
 import { KernelTrainer, kernelsAvailable } from './kernels/kernelTrainer';
 import type { Tf } from './backend';
 import { architectureOf } from './model';
-import { heapFloats } from './wasmKernelTrainer';
+import { heapFloats } from './wasmHeap';
 import { OpsTrainer, PIXEL_TO_UNIT, type ImageSplit, type Trainer, type TrainerOptions } from './trainer';
 
 export interface TrainerChoice extends TrainerOptions {

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
-import { selectBackend, type Tf } from '../../src/core/backend';
-import { architectureOf, buildNetworkModel } from '../../src/core/model';
-import { createRng, shuffledIndices, type ImageSplit } from '../../src/core/trainer';
+import { selectBackend, type Tf } from '../../src/training/backend';
+import { architectureOf, buildNetworkModel } from '../../src/training/model';
+import { createRng, shuffledIndices, type ImageSplit } from '../../src/training/trainer';
 import type { Architecture } from '../../src/domain/architecture';
 import { KernelTrainer } from '../../src/training/kernels/kernelTrainer';
 

@@ -2,7 +2,7 @@
 // the SIMD blocks (1, 33, 500) and ones that are (128, 512), and batches of 1, 7 and 32.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRng, PIXEL_TO_UNIT } from '../../src/core/trainer';
+import { createRng, PIXEL_TO_UNIT } from '../../src/training/trainer';
 import { instantiateKernels, kernelModule, type MlpKernels } from '../../src/training/kernels/kernelModule';
 import { paddedWidth } from '../../src/training/kernels/networkMemory';
 

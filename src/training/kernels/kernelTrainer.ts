@@ -12,9 +12,9 @@
  */
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { Architecture } from '../../domain/architecture';
-import type { Tf } from '../../core/backend';
-import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../../core/model';
-import { PIXEL_TO_UNIT, type ImageSplit, type RunningMetrics, type Trainer, type TrainerOptions } from '../../core/trainer';
+import type { Tf } from '../backend';
+import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../model';
+import { PIXEL_TO_UNIT, type ImageSplit, type RunningMetrics, type Trainer, type TrainerOptions } from '../trainer';
 import { KernelHelper } from './helperThread';
 import { instantiateKernels, kernelModule, SHARED_KERNELS_FILE, type MlpKernels } from './kernelModule';
 import { INPUT_WIDTH, layOutNetwork, type DenseBuffers, type NetworkMemory } from './networkMemory';
