@@ -9,6 +9,7 @@ import { IMAGE_SIZE, NUM_CLASSES } from '../domain/classes';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import type { Tf } from './backend';
+import { singleHiddenLayer, type Architecture, type HiddenLayer } from '../domain/architecture';
 
 /** Keras's defaults for Adam (tf.keras.optimizers.Adam). */
 export const ADAM_BETA1 = 0.9;
@@ -18,33 +19,44 @@ export const ADAM_EPSILON = 1e-7;
 export const LAYER_NAMES = { flatten: 'flatten', hidden: 'dense', output: 'dense_1' } as const;
 
 /**
- * Builds and compiles the tutorial's Sequential. Weights are Glorot-uniform (seeded; each layer its
- * own seed so the two kernels are not drawn from the same stream) and biases zero, as in Keras.
+ * Builds and compiles the tutorial's Sequential with `hiddenUnits` in its hidden layer.
  */
 export function buildTutorialModel(
   tf: Tf,
   params: Pick<HyperParameters, 'hiddenUnits' | 'learningRate' | 'seed'>,
 ): LayersModel {
-  const model = tf.sequential({
-    name: 'fashion_mnist_tutorial',
-    layers: [
-      tf.layers.flatten({ inputShape: [IMAGE_SIZE, IMAGE_SIZE], name: LAYER_NAMES.flatten }),
-      tf.layers.dense({
-        units: params.hiddenUnits,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: params.seed }),
-        biasInitializer: 'zeros',
-        name: LAYER_NAMES.hidden,
-      }),
-      tf.layers.dense({
-        units: NUM_CLASSES,
-        activation: 'softmax',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: params.seed + 1 }),
-        biasInitializer: 'zeros',
-        name: LAYER_NAMES.output,
-      }),
-    ],
+  return buildNetworkModel(tf, singleHiddenLayer(params.hiddenUnits), params);
+}
+
+/**
+ * Builds and compiles a standard Sequential of exactly the architecture's layers: Flatten, then per
+ * hidden layer Dense(units, relu) and Dropout(rate) where the rate is above 0, then Dense(10,
+ * softmax); every Dense kernel with l2(λ) where λ is above 0. Weights are Glorot-uniform (seeded; each
+ * layer its own seed so no two kernels are drawn from the same stream) and biases zero, as in Keras.
+ * Layer names follow Keras's: flatten, dense, dropout, dense_1, ...
+ */
+export function buildNetworkModel(tf: Tf, architecture: Architecture, params: Pick<HyperParameters, 'learningRate' | 'seed'>): LayersModel {
+  const regularizer = architecture.l2 > 0 ? { kernelRegularizer: tf.regularizers.l2({ l2: architecture.l2 }) } : {};
+  const dense = (units: number, activation: 'relu' | 'softmax', index: number) =>
+    tf.layers.dense({
+      units,
+      activation,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: params.seed + index }),
+      biasInitializer: 'zeros',
+      name: index === 0 ? 'dense' : `dense_${index}`,
+      ...regularizer,
+    });
+  const layers: ReturnType<typeof tf.layers.flatten | typeof tf.layers.dense | typeof tf.layers.dropout>[] = [tf.layers.flatten({ inputShape: [IMAGE_SIZE, IMAGE_SIZE], name: LAYER_NAMES.flatten })];
+  let dropouts = 0;
+  architecture.hiddenLayers.forEach((hidden, index) => {
+    layers.push(dense(hidden.units, 'relu', index));
+    if (hidden.dropout > 0) {
+      layers.push(tf.layers.dropout({ rate: hidden.dropout, name: dropouts === 0 ? 'dropout' : `dropout_${dropouts}` }));
+      dropouts += 1;
+    }
   });
+  layers.push(dense(NUM_CLASSES, 'softmax', architecture.hiddenLayers.length));
+  const model = tf.sequential({ name: 'fashion_mnist_tutorial', layers });
   model.compile({
     optimizer: tf.train.adam(params.learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON),
     loss: 'sparseCategoricalCrossentropy',
@@ -54,6 +66,23 @@ export function buildTutorialModel(
   // model takes ownership and `model.dispose()` releases everything.
   (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
   return model;
+}
+
+/** The architecture of a model built by buildNetworkModel (read back from its layers' Keras config). */
+export function architectureOf(model: LayersModel): Architecture {
+  const hiddenLayers: HiddenLayer[] = [];
+  let l2 = 0;
+  for (const layer of model.layers) {
+    const config = layer.getConfig() as { units?: number; rate?: number; kernelRegularizer?: { config?: { l2?: number } } | null };
+    if (layer.getClassName() === 'Dense') {
+      hiddenLayers.push({ units: config.units ?? 0, dropout: 0 });
+      l2 = config.kernelRegularizer?.config?.l2 ?? 0;
+    } else if (layer.getClassName() === 'Dropout' && hiddenLayers.length > 0) {
+      hiddenLayers[hiddenLayers.length - 1].dropout = config.rate ?? 0;
+    }
+  }
+  hiddenLayers.pop();
+  return { hiddenLayers, l2 };
 }
 
 /** Layers, output shapes and parameter counts, as Keras's `model.summary()` shows them. */

@@ -15,7 +15,8 @@ import { NUM_CLASSES, PIXELS } from '../domain/classes';
 import { selectBackend, tfjsNodeLoader, type Tf } from './backend';
 import { describeDataset, loadFashionMnist } from '../core/data/dataset';
 import { toUserError } from '../core/errors';
-import { buildTutorialModel, summarize, validateHyperParameters } from './model';
+import type { Architecture } from '../domain/architecture';
+import { buildNetworkModel, buildTutorialModel, summarize, validateHyperParameters } from './model';
 import { createRng, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
 import { createTrainer, imagesToInput } from './trainingPath';
 
@@ -31,6 +32,11 @@ export interface RunOptions {
   onTestImages?: (images: Uint8Array, count: number) => void;
   /** Called after the last epoch, before `finished`; its result goes into `finished.modelSaved`. */
   saveModel?: (tf: Tf, model: LayersModel, record: RunRecord) => Promise<SavedModelInfo>;
+  /**
+   * The network to train; without it, the tutorial's with `params.hiddenUnits` hidden units. (The
+   * settings for layers, dropout and L2 are not wired to the UI and CLI yet; the bench uses this.)
+   */
+  architecture?: Architecture;
   /** The data loader; tests inject a small one. */
   loadData?: typeof loadFashionMnist;
   /** Aborted when the user stops: cancels a data download in progress. */
@@ -117,7 +123,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     // A view, not a copy: the callee copies what it keeps (the worker transfers its copy to the host).
     options.onTestImages?.(test.images.subarray(0, test.count * PIXELS), test.count);
 
-    model = buildTutorialModel(tf, params);
+    model = options.architecture === undefined ? buildTutorialModel(tf, params) : buildNetworkModel(tf, options.architecture, params);
     const batchesPerEpoch = Math.ceil(train.count / params.batchSize);
     onEvent({
       type: 'started',
@@ -129,7 +135,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       summary: summarize(model),
     });
 
-    trainer = createTrainer(tf, model, { learningRate: params.learningRate, batchSize: params.batchSize });
+    trainer = createTrainer(tf, model, { learningRate: params.learningRate, batchSize: params.batchSize, seed: params.seed });
     const rng = createRng(params.seed);
     const totalBatches = batchesPerEpoch * params.epochs;
     const runStarted = performance.now();

@@ -1,21 +1,32 @@
-/** Picks the training path: the wasm kernels where they run, tfjs ops everywhere else. */
+/**
+ * Picks the training path: the compiled kernels (src/training/kernels) for every network and backend
+ * (they run in their own memory and need nothing of tfjs), tfjs ops for the tutorial's shape when asked
+ * for or when the kernels were not built.
+ */
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import { isSingleHiddenLayer } from '../domain/architecture';
 import { IMAGE_SIZE, PIXELS } from '../domain/classes';
+import { KernelTrainer, kernelsAvailable } from './kernels/kernelTrainer';
 import type { Tf } from './backend';
-import { canUseWasmKernels, heapFloats, WasmKernelTrainer } from './wasmKernelTrainer';
+import { architectureOf } from './model';
+import { heapFloats } from './wasmHeap';
 import { OpsTrainer, PIXEL_TO_UNIT, type ImageSplit, type Trainer, type TrainerOptions } from './trainer';
 
 export interface TrainerChoice extends TrainerOptions {
   /** The largest batch the trainer will see (the user's batch size). */
   batchSize: number;
-  /** 'auto' takes the wasm kernels when they can run; 'ops' forces the portable path (tests, bench). */
+  /** 'auto' takes the kernels; 'ops' forces tfjs ops (the tutorial's shape only; tests, bench). */
   path?: 'auto' | 'ops';
+  /** Seeds the dropout masks. */
+  seed?: number;
 }
 
+/** The trainer for a model built by buildNetworkModel (its architecture is read from its layers). */
 export function createTrainer(tf: Tf, model: LayersModel, choice: TrainerChoice): Trainer {
-  const hidden = model.getWeights()[1].size;
-  if (choice.path !== 'ops' && canUseWasmKernels(tf, hidden, choice.batchSize)) return new WasmKernelTrainer(tf, model, choice);
-  return new OpsTrainer(tf, model, choice);
+  const architecture = architectureOf(model);
+  const opsCan = isSingleHiddenLayer(architecture);
+  if ((choice.path === 'ops' && opsCan) || (!kernelsAvailable() && opsCan)) return new OpsTrainer(tf, model, choice);
+  return new KernelTrainer(tf, model, { ...choice, architecture });
 }
 
 /**
