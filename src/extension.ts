@@ -55,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
       stop: () => commands.stop(),
       setSetting: (key, value) => commands.setSetting(key, value),
       classifyFiles: () => commands.classifyFiles(),
+      setUpNativeBackend: () => void nativeBackend.setUp(),
     },
   });
   const commands = new TrainerCommands(session, dashboard, log, context.extension.id);

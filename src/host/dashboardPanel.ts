@@ -20,6 +20,7 @@ export interface DashboardIntents {
   stop(): void;
   setSetting(key: EditableSetting, value: number | string): void;
   classifyFiles(): void;
+  setUpNativeBackend(): void;
 }
 
 export interface DashboardDependencies {
@@ -151,6 +152,9 @@ class DashboardPanel extends Disposable {
         return;
       case 'classifyFiles':
         intents.classifyFiles();
+        return;
+      case 'setUpNativeBackend':
+        intents.setUpNativeBackend();
         return;
       case 'requestImages': {
         const images = session.imagesFor(message.indices);

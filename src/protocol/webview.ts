@@ -55,4 +55,6 @@ export type WebviewToHost =
   | { type: 'stop' }
   | { type: 'setSetting'; key: EditableSetting; value: number | string }
   | { type: 'requestImages'; indices: number[] }
-  | { type: 'classifyFiles' };
+  | { type: 'classifyFiles' }
+  /** The model cell's button where tfjs-node was looked for and not used: runs the setup command. */
+  | { type: 'setUpNativeBackend' };
