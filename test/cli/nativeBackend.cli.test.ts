@@ -68,17 +68,23 @@ test('auto trains on wasm and says which tfjs-node did not load', async () => {
   assert.match(result.stdout, /Backend: wasm\. tfjs-node is not used \(the copy in .*native-backend did not load: .*owned copy\)/);
 });
 
-test('setup-native with this machine\'s npm: libtensorflow cannot be downloaded, so it fails with one line naming it and leaves nothing', async () => {
+test('setup-native with the real npm: here libtensorflow cannot be downloaded, so it fails with one line naming it and leaves nothing', async () => {
   const setupCache = join(scratch, 'setup-cache');
   const result = await cli(['setup-native'], { XDG_CACHE_HOME: setupCache });
-  assert.equal(result.code, 1, result.stderr);
   assert.match(result.stdout, /Installing @tensorflow\/tfjs-node@4\.22\.0 into .*setup-cache\/fashion-mnist-trainer\/native-backend/);
   assert.match(result.stdout, /npm /, 'npm output is shown');
+  const folder = join(setupCache, 'fashion-mnist-trainer');
+  if (result.code === 0) {
+    // A machine that can download libtensorflow: the install is in place, nothing else beside it.
+    assert.match(result.stdout, /The native backend is set up/);
+    assert.deepEqual(readdirSync(folder), ['native-backend']);
+    return;
+  }
+  assert.equal(result.code, 1, result.stderr);
   const line = result.stderr.trim();
   assert.equal(line.split('\n').length, 1, result.stderr);
   assert.match(line, /https:\/\/storage\.googleapis\.com\/\S*libtensorflow\S* could not be downloaded/);
   assert.match(line, /WebAssembly/);
-  const folder = join(setupCache, 'fashion-mnist-trainer');
   assert.deepEqual(existsSync(folder) ? readdirSync(folder) : [], []);
 });
 
