@@ -4,8 +4,8 @@
  * accuracy reached, the time to predict the whole test set in one batch; then, where Debian's PyTorch
  * is importable, the same model in PyTorch with Debian's default BLAS and with OpenBLAS on one thread
  * (libopenblas0-serial, chosen for the PyTorch process only), the BLAS that actually ran, and the
- * ratios. Also the peak RSS, the data decode time, the machine's load, tfjs-node where installed, and
- * whether a hidden width of 100 trains as fast as 128.
+ * ratios. Also the peak RSS, the data decode time, the machine's load, tfjs-node where it is set up
+ * (found where `train` finds it), and whether a hidden width of 100 trains as fast as 128.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
