@@ -17,15 +17,18 @@ export class UsageError extends TrainerError {
 
 export interface TrainOptions {
   params: HyperParameters;
+  /** As typed (resolved later against the folder the command was run in, `~` expanded). */
   dataDir?: string;
-  /** Where to save; undefined = the per-user model folder, unless `noSave`. */
+  /** Where to save, as typed; undefined = the per-user model folder, unless `noSave`. */
   saveDir?: string;
   noSave: boolean;
   allowDownload: boolean;
 }
 
 export interface ClassifyOptions {
+  /** As typed. */
   images: string[];
+  /** As typed. */
   modelDir?: string;
 }
 
@@ -102,6 +105,13 @@ class ArgReader {
   }
 }
 
+/** A flag naming a file or folder: an empty value would silently mean the current folder, so it is refused. */
+function pathValue(reader: ArgReader, flag: string, inlineValue: string | undefined): string {
+  const value = reader.value(flag, inlineValue);
+  if (value.trim() === '') throw new UsageError(t('{0} needs a path; an empty one would mean the current folder.', flag));
+  return value;
+}
+
 function noValue(flag: string, inlineValue: string | undefined): void {
   if (inlineValue !== undefined) throw new UsageError(t('{0} takes no value.', flag));
 }
@@ -126,10 +136,10 @@ export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
         break;
       }
       case '--data-dir':
-        options.dataDir = reader.value(flag, inlineValue);
+        options.dataDir = pathValue(reader, flag, inlineValue);
         break;
       case '--save':
-        options.saveDir = reader.value(flag, inlineValue);
+        options.saveDir = pathValue(reader, flag, inlineValue);
         break;
       case '--no-save':
         noValue(flag, inlineValue);
@@ -169,6 +179,7 @@ export function parseClassifyArgs(argv: string[]): Parsed<ClassifyOptions> {
   const reader = new ArgReader(argv);
   for (let item = reader.next(); item; item = reader.next()) {
     if ('positional' in item) {
+      if (item.positional.trim() === '') throw new UsageError(t('An image path is empty; name the image files to classify.'));
       options.images.push(item.positional);
       continue;
     }
@@ -178,7 +189,7 @@ export function parseClassifyArgs(argv: string[]): Parsed<ClassifyOptions> {
       case '-h':
         return { help: true };
       case '--model':
-        options.modelDir = reader.value(flag, inlineValue);
+        options.modelDir = pathValue(reader, flag, inlineValue);
         break;
       default:
         throw new UsageError(t('Unknown option "{0}".', flag));

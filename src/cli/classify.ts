@@ -2,11 +2,13 @@
  * `npm run classify -- IMAGE... [--model DIR]`: the three most likely classes per image, computed in the
  * training worker through the same `classify` path the extension's right-click uses.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
-import { recoverInterruptedSave } from '../training/modelStore';
+import { MODEL_FILE } from '../core/modelFiles/layout';
+import { tidyModelFolder } from '../core/modelFiles/folderReplace';
+import { describePath, resolveUserPath } from '../core/userPath';
 import { TrainingClient } from '../worker/client';
 import type { ClassificationResult } from '../domain/classification';
 import { parseClassifyArgs } from './args';
@@ -19,30 +21,56 @@ export async function runClassify(argv: string[], context: CliContext): Promise<
     context.stdout.write(classifyHelp().join('\n') + '\n');
     return EXIT.ok;
   }
-  const modelDir = resolve(parsed.options.modelDir ?? defaultModelDir());
-  // A save cut off between its two renames leaves the model beside the folder; put it back before looking.
-  recoverInterruptedSave(modelDir);
-  if (!existsSync(join(modelDir, 'model.json'))) {
+  const typedModel = parsed.options.modelDir;
+  const modelDir = modelFolder(typedModel);
+  // A save cut off by a crash is finished first (its model put back, its leftovers removed).
+  await tidyModelFolder(modelDir);
+  if (!existsSync(join(modelDir, MODEL_FILE))) {
     throw new TrainerError(
       'NO_MODEL',
-      t('No trained model was found in {0}.', modelDir),
+      t('No trained model was found in {0}.', describePath(typedModel, modelDir)),
       undefined,
-      parsed.options.modelDir === undefined
+      typedModel === undefined
         ? t('Train one first with "npm run train" (it saves there), or name a model folder with --model DIR.')
-        : t('Name the folder that holds model.json, or train one with "npm run train -- --save {0}".', modelDir),
+        : t('Name the folder that holds model.json, or train one with "npm run train -- --save {0}".', typedModel),
     );
   }
-  const files = parsed.options.images.map((file) => resolve(file));
+  const typedFiles = parsed.options.images;
+  const files = typedFiles.map((file) => resolveUserPath(file));
   const client = new TrainingClient({ workerPath: workerPath() });
   try {
     const results = await client.classify(files, modelDir, context.locale, cliNativeBackendFolders());
-    for (const lines of results.map(formatResult)) context.stdout.write(lines.join('\n') + '\n');
+    // Each image is named as the user typed it.
+    const shown = results.map((result, i) => ({ ...result, file: typedFiles[i] ?? result.file }));
+    for (const lines of shown.map(formatResult)) context.stdout.write(lines.join('\n') + '\n');
     const failures = results.filter((r) => !r.ok);
     for (const failure of failures) if (!failure.ok) printError(context, failure.error);
     return failures.length > 0 ? EXIT.failed : EXIT.ok;
   } finally {
     client.dispose();
   }
+}
+
+/**
+ * The model folder `--model` names (or the default): `~` expanded, relative to where the command was run;
+ * a model.json named directly stands for its folder.
+ */
+function modelFolder(typed: string | undefined): string {
+  const path = resolveUserPath(typed ?? defaultModelDir());
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    isFile = false;
+  }
+  if (!isFile) return path;
+  if (basename(path) === MODEL_FILE) return dirname(path);
+  throw new TrainerError(
+    'NO_MODEL',
+    t('--model names the file {0}; it names a model folder (one that holds model.json).', describePath(typed, path)),
+    path,
+    t('Name the folder that holds model.json and its weights.'),
+  );
 }
 
 /** One block per image: its path, then the top three classes with probabilities and any warning. */

@@ -48,6 +48,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * When the reader of our output goes away (`npm run train | head`), the next write fails with EPIPE: that
+ * is the reader's choice, not a failure, so the command ends at once and quietly.
+ */
+function endQuietlyWhenOutputCloses(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok);
+    throw error;
+  });
+}
+endQuietlyWhenOutputCloses(process.stdout);
+endQuietlyWhenOutputCloses(process.stderr);
+
 void main(process.argv.slice(2)).then((code) => {
   // Let stdout drain before leaving; the worker is already disposed.
   process.exitCode = code;

@@ -4,9 +4,11 @@
  * line per epoch (and a live bar on a TTY), then the final test accuracy, the over-fitting gap and the
  * tutorial's last step. Ctrl+C once stops after the current batch; twice quits at once.
  */
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { defaultCacheDir } from '../core/data/dataLocation';
+import { checkSaveTarget } from '../core/modelFiles/saveTarget';
+import { describePath, resolveUserPath } from '../core/userPath';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import { TrainingClient } from '../worker/client';
@@ -34,23 +36,36 @@ export async function runTrain(argv: string[], context: CliContext): Promise<num
     return EXIT.ok;
   }
   const options = parsed.options;
-  if (options.dataDir !== undefined) checkDataDir(options.dataDir);
-  const request = buildRequest(options, context.locale);
-  return trainInWorker(request, context);
+  const dataDir = options.dataDir === undefined ? undefined : checkDataDir(options.dataDir);
+  // Where the model goes is checked before anything runs: a folder that cannot take it costs seconds, not a run.
+  const saveDir = options.noSave ? undefined : resolveUserPath(options.saveDir ?? defaultModelDir());
+  if (saveDir !== undefined) await checkSaveTarget(saveDir, { typed: options.saveDir });
+  const request = buildRequest(options, context.locale, dataDir, saveDir);
+  return trainInWorker(request, context, options.saveDir !== undefined);
 }
 
-function checkDataDir(dir: string): void {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new TrainerError(
-      'DATA_MISSING',
-      t('The data folder {0} does not exist.', resolve(dir)),
-      resolve(dir),
-      t('Name the folder that holds the four Fashion-MNIST files, or leave out --data-dir to use the cache or the Debian package.'),
-    );
+/** The data folder as an absolute path, or DATA_MISSING saying what it is instead (missing, or a file). */
+function checkDataDir(typed: string): string {
+  const dir = resolveUserPath(typed);
+  const shown = describePath(typed, dir);
+  let isFolder: boolean | undefined;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch {
+    isFolder = undefined;
   }
+  if (isFolder === true) return dir;
+  throw new TrainerError(
+    'DATA_MISSING',
+    isFolder === false ? t('The data folder {0} is a file, not a folder.', shown) : t('The data folder {0} does not exist.', shown),
+    dir,
+    isFolder === false
+      ? t('--data-dir names the folder that holds the four Fashion-MNIST files (for this file: {0}).', dirname(dir))
+      : t('Name the folder that holds the four Fashion-MNIST files, or leave out --data-dir to use the cache or the Debian package.'),
+  );
 }
 
-function buildRequest(options: TrainOptions, locale: string): StartRequest {
+function buildRequest(options: TrainOptions, locale: string, dataDir: string | undefined, saveDir: string | undefined): StartRequest {
   const request: StartRequest = {
     params: options.params,
     cacheDir: defaultCacheDir(),
@@ -58,13 +73,18 @@ function buildRequest(options: TrainOptions, locale: string): StartRequest {
     allowDownload: options.allowDownload,
     nativeBackendFolders: cliNativeBackendFolders(),
   };
-  if (options.dataDir !== undefined) request.dataDir = resolve(options.dataDir);
-  if (!options.noSave) request.saveDir = resolve(options.saveDir ?? defaultModelDir());
+  if (dataDir !== undefined) request.dataDir = dataDir;
+  if (saveDir !== undefined) request.saveDir = saveDir;
   return request;
 }
 
+/** A path as a shell word: quoted when it holds anything a shell would split or expand. */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Runs one training in the worker and prints its events; resolves with the exit code. */
-function trainInWorker(request: StartRequest, context: CliContext): Promise<number> {
+function trainInWorker(request: StartRequest, context: CliContext, savedElsewhere: boolean): Promise<number> {
   const { stdout } = context;
   const client = new TrainingClient({ workerPath: workerPath() });
   const bar = new ProgressLine(stdout);
@@ -150,7 +170,12 @@ function trainInWorker(request: StartRequest, context: CliContext): Promise<numb
           }
           if (event.modelSaved) {
             bar.print('');
-            bar.print(t('Model saved to {0}. Classify images with: npm run classify -- IMAGE...', event.modelSaved.directory));
+            const directory = event.modelSaved.directory;
+            bar.print(
+              savedElsewhere
+                ? t('Model saved to {0}. Classify images with: npm run classify -- IMAGE... --model {1}', directory, shellWord(directory))
+                : t('Model saved to {0}. Classify images with: npm run classify -- IMAGE...', directory),
+            );
           }
           if (event.saveError) {
             // Training succeeded but the model was not kept: say so, and fail so scripts notice.

@@ -13,33 +13,13 @@ import { join, resolve } from 'node:path';
 import type { RunRecord, SavedModelInfo } from '../domain/runRecord';
 import type { Tf } from './backend';
 import { t } from '../core/text/l10n';
-import {
-  MODEL_FILE,
-  invalidModel,
-  RECORD_FILE,
-  WEIGHTS_FILE,
-  missingWeights,
-  nodeFileSystem,
-  readModelFolder,
-  readRunRecord,
-  recoverInterruptedSave,
-  replaceFolder,
-  saveError,
-  type StoreFileSystem,
-} from '../core/modelFiles/modelFolder';
+import { invalidModel, missingWeights, MODEL_FILE, readModelFolder, readRunRecord, RECORD_FILE, WEIGHTS_FILE } from '../core/modelFiles/modelFolder';
+import { nodeFileSystem, replaceFolder, saveError, tidyModelFolder, type ReplaceOptions, type StoreFileSystem } from '../core/modelFiles/folderReplace';
+import { TrainerError } from '../core/errors';
 
-export {
-  MODEL_FILE,
-  RECORD_FILE,
-  WEIGHTS_FILE,
-  checkModelArchitecture,
-  copyModelFolder,
-  nodeFileSystem,
-  readModelFolder,
-  readRunRecord,
-  recoverInterruptedSave,
-  type StoreFileSystem,
-} from '../core/modelFiles/modelFolder';
+export { MODEL_FILE, RECORD_FILE, WEIGHTS_FILE, checkModelArchitecture, readModelFolder, readRunRecord } from '../core/modelFiles/modelFolder';
+export { nodeFileSystem, tidyModelFolder, type StoreFileSystem } from '../core/modelFiles/folderReplace';
+export { copyModelFolder } from '../core/modelFiles/modelCopy';
 
 // ---------------------------------------------------------------------------------------------------
 // Save
@@ -61,9 +41,9 @@ export async function saveModel(
   record: RunRecord,
   dir: string,
   fileSystem: StoreFileSystem = nodeFileSystem,
+  options: ReplaceOptions = {},
 ): Promise<SavedModelInfo> {
   const target = resolve(dir);
-  recoverInterruptedSave(target);
   let captured: CapturedArtifacts | undefined;
   try {
     await model.save(
@@ -92,13 +72,46 @@ export async function saveModel(
     convertedBy: artifacts.convertedBy ?? null,
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs }],
   };
-  await replaceFolder(target, fileSystem, async (temp) => {
-    await fileSystem.writeFile(join(temp, WEIGHTS_FILE), artifacts.weightData);
-    await fileSystem.writeFile(join(temp, RECORD_FILE), JSON.stringify(record, null, 2) + '\n');
-    // model.json last: a folder with model.json is a folder whose other files are complete.
-    await fileSystem.writeFile(join(temp, MODEL_FILE), JSON.stringify(modelJson));
-  });
-  return { directory: target, record };
+  const written = await replaceFolder(
+    target,
+    fileSystem,
+    async (temp) => {
+      await fileSystem.writeFile(join(temp, WEIGHTS_FILE), artifacts.weightData);
+      await fileSystem.writeFile(join(temp, RECORD_FILE), JSON.stringify(record, null, 2) + '\n');
+      // model.json last: a folder with model.json is a folder whose other files are complete.
+      await fileSystem.writeFile(join(temp, MODEL_FILE), JSON.stringify(modelJson));
+    },
+    options,
+  );
+  return { directory: written, record };
+}
+
+/**
+ * Saves to `dir`; when that fails at the end of a run, keeps the trained model in `rescueDir` instead, and
+ * the error says where it went (or says plainly that it was not kept), so a bad target never costs the run.
+ */
+export async function saveModelOrKeep(tf: Tf, model: LayersModel, record: RunRecord, dir: string, rescueDir: string): Promise<SavedModelInfo> {
+  try {
+    return await saveModel(tf, model, record, dir);
+  } catch (error) {
+    const failure = saveError(resolve(dir), error);
+    let kept: string | undefined;
+    try {
+      kept = (await saveModel(tf, model, record, rescueDir)).directory;
+    } catch {
+      kept = undefined;
+    }
+    throw new TrainerError(
+      failure.code,
+      kept === undefined
+        ? t('{0} The trained model could not be kept anywhere else either, so it was not kept.', failure.message)
+        : t('{0} The trained model was kept in {1} instead.', failure.message, kept),
+      failure.file,
+      kept === undefined
+        ? failure.action
+        : t('Copy that folder where you want the model, or use it as it is (for the command line: --model {0}).', kept),
+    );
+  }
 }
 
 function weightBytes(data: ArrayBuffer | ArrayBuffer[] | undefined): Uint8Array {
@@ -121,7 +134,8 @@ function weightBytes(data: ArrayBuffer | ArrayBuffer[] | undefined): Uint8Array 
 /** Loads the model in `dir` (model.json + its weight files) and its run record, if any. */
 export async function loadModel(tf: Tf, dir: string): Promise<{ model: LayersModel; record?: RunRecord }> {
   const folder = resolve(dir);
-  recoverInterruptedSave(folder);
+  // An interrupted save is finished first: its model put back, its leftovers removed.
+  await tidyModelFolder(folder);
   // Checked before tfjs sees it: architecture, weight files inside the folder and present.
   const { modelPath, json, directory } = readModelFolder(folder);
 

@@ -30,6 +30,8 @@ export interface RunOptions {
    * A view on the run's data: copy what you keep, change nothing.
    */
   onTestImages?: (images: Uint8Array, count: number) => void;
+  /** Called before the backend and the data load: throws when the model could not be saved where asked. */
+  checkSaveTarget?: () => Promise<void>;
   /** Called after the last epoch, before `finished`; its result goes into `finished.modelSaved`. */
   saveModel?: (tf: Tf, model: LayersModel, record: RunRecord) => Promise<SavedModelInfo>;
   /**
@@ -97,6 +99,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
   let trainer: Trainer | undefined;
   try {
     validateHyperParameters(params);
+    await options.checkSaveTarget?.();
     const { tf, info } = await selectBackend(params.backend, tfjsNodeLoader(request.nativeBackendFolders));
     const backend: BackendInfo = info;
     onEvent({ type: 'backend', backend });

@@ -6,11 +6,12 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkSaveTarget } from '../core/modelFiles/saveTarget';
 import { selectBackend, tfjsNodeLoader, type Tf } from '../training/backend';
 import { classifyFiles } from '../training/classify';
 import { busyError, toUserError } from '../core/errors';
 import { configureLocale, t } from '../core/text/l10n';
-import { loadModel, saveModel } from '../training/modelStore';
+import { loadModel, saveModelOrKeep } from '../training/modelStore';
 import { runTutorial } from '../training/run';
 import { findL10nDir } from '../core/text/l10nDir';
 import type { ClassificationResult } from '../domain/classification';
@@ -111,10 +112,12 @@ export class TrainingWorker {
           const copy = images.slice();
           this.post({ type: 'testImages', runId, images: copy, count }, [copy.buffer as ArrayBuffer]);
         },
+        // Checked before the data loads, so a folder that cannot take the model costs seconds, not a run.
+        checkSaveTarget: request.saveDir === undefined ? undefined : async () => void (await checkSaveTarget(request.saveDir as string)),
         saveModel:
           request.saveDir === undefined
             ? undefined
-            : (tf, model, record) => saveModel(tf, model, record, request.saveDir as string),
+            : (tf, model, record) => saveModelOrKeep(tf, model, record, request.saveDir as string, rescueFolder(request.cacheDir)),
       });
       // The trained model is ours; what the host needs of it (predictions, the saved copy) is already out.
       result.model?.dispose();
@@ -167,6 +170,11 @@ export class TrainingWorker {
     this.cachedModel = { key: key ?? modelKey(tf, modelDir) ?? '', model };
     return model;
   }
+}
+
+/** Where a trained model goes when its own folder fails at the end of a run: a new folder in the cache. */
+function rescueFolder(cacheDir: string): string {
+  return join(cacheDir, 'unsaved-models', `model-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 }
 
 /** What identifies a saved model's version: backend, folder, model.json's modification time; undefined if absent. */

@@ -4,8 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrainerError } from '../../src/core/errors';
-import { checkModelArchitecture, copyModelFolder, nodeFileSystem, readModelFolder } from '../../src/core/modelFiles/modelFolder';
-import { checkExportTarget, findSavedModel } from '../../src/core/modelFiles/savedModel';
+import { checkModelArchitecture, readModelFolder } from '../../src/core/modelFiles/modelFolder';
+import { copyModelFolder } from '../../src/core/modelFiles/modelCopy';
+import { nodeFileSystem } from '../../src/core/modelFiles/folderReplace';
+import { findSavedModel } from '../../src/core/modelFiles/savedModel';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import { type RunRecord } from '../../src/domain/runRecord';
 
@@ -171,17 +173,35 @@ test('a failed copy leaves the previous model intact', async () => {
   }
 });
 
-test('an export never replaces a folder that holds other files', () => {
+test('an export or import never replaces a file or a folder that holds other files, and leaves them as they were', async () => {
   const root = mkdtempSync(join(tmpdir(), 'fmt-host-export-'));
   try {
-    checkExportTarget(join(root, 'new-folder'));
-    writeModel(join(root, 'old-export'));
-    checkExportTarget(join(root, 'old-export'));
+    const source = join(root, 'source');
+    writeModel(source, modelJson(), 'NEW');
+    await copyModelFolder(source, join(root, 'new-folder'));
+    assert.equal(readFileSync(join(root, 'new-folder', 'weights.bin'), 'utf8'), 'NEW');
+    writeModel(join(root, 'old-export'), modelJson(), 'OLD');
+    await copyModelFolder(source, join(root, 'old-export'));
+    assert.equal(readFileSync(join(root, 'old-export', 'weights.bin'), 'utf8'), 'NEW');
+
     mkdirSync(join(root, 'project'));
     writeFileSync(join(root, 'project', 'notes.txt'), 'mine');
-    assert.equal(modelError(() => checkExportTarget(join(root, 'project'))).code, 'MODEL_SAVE');
+    await assert.rejects(copyModelFolder(source, join(root, 'project')), (e: unknown) => e instanceof TrainerError && e.code === 'MODEL_SAVE' && /notes\.txt/.test(e.message));
+    assert.deepEqual(readdirSync(join(root, 'project')), ['notes.txt']);
     writeFileSync(join(root, 'file.txt'), 'a file');
-    assert.equal(modelError(() => checkExportTarget(join(root, 'file.txt'))).code, 'MODEL_SAVE');
+    await assert.rejects(copyModelFolder(source, join(root, 'file.txt')), (e: unknown) => e instanceof TrainerError && e.code === 'MODEL_SAVE' && /is a file/.test(e.message));
+    assert.equal(readFileSync(join(root, 'file.txt'), 'utf8'), 'a file');
+    // A model folder someone else wrote (no run record, no saved-by.json) is theirs.
+    mkdirSync(join(root, 'their-model'));
+    writeFileSync(join(root, 'their-model', 'model.json'), JSON.stringify(modelJson()));
+    writeFileSync(join(root, 'their-model', 'weights.bin'), 'THEIRS');
+    await assert.rejects(copyModelFolder(source, join(root, 'their-model')), (e: unknown) => e instanceof TrainerError && /did not save/.test(e.message));
+    assert.equal(readFileSync(join(root, 'their-model', 'weights.bin'), 'utf8'), 'THEIRS');
+    // An import of that model (no run record) can be replaced later: the copy carries saved-by.json.
+    await copyModelFolder(join(root, 'their-model'), join(root, 'imported'));
+    await copyModelFolder(source, join(root, 'imported'));
+    assert.equal(readFileSync(join(root, 'imported', 'weights.bin'), 'utf8'), 'NEW');
+    assert.deepEqual(readdirSync(root).filter((name) => name.startsWith('.')), [], 'no staging folders or locks left');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

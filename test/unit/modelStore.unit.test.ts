@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -65,6 +66,13 @@ function expectError(fn: () => unknown, code: string, pattern: RegExp): void {
   assert.fail(`expected ${code}`);
 }
 
+/** The id of a process that has ended (a save that died). */
+function deadPid(): number {
+  const pid = spawnSync(process.execPath, ['-e', '']).pid;
+  assert.ok(pid !== undefined);
+  return pid;
+}
+
 const temp = mkdtempSync(join(tmpdir(), 'fmnist-store-'));
 after(() => rmSync(temp, { recursive: true, force: true }));
 
@@ -83,7 +91,7 @@ describe('saveModel and loadModel', () => {
     const dir = join(temp, 'roundtrip');
     const info = await saveModel(tf, model, record(0.88), dir);
     assert.equal(info.directory, dir);
-    assert.deepEqual(readdirSync(dir).sort(), ['model.json', 'run.json', 'weights.bin']);
+    assert.deepEqual(readdirSync(dir).sort(), ['model.json', 'run.json', 'saved-by.json', 'weights.bin']);
     const loaded = await loadModel(tf, dir);
     assert.deepEqual(predict(tf, loaded.model), predict(tf, model));
     assert.deepEqual(loaded.record, record(0.88));
@@ -107,12 +115,17 @@ describe('saveModel and loadModel', () => {
     }
   });
 
-  test('saving again replaces the previous model completely', async () => {
+  test('saving again replaces the previous model completely, but never a file the user put in its folder', async () => {
     const dir = join(temp, 'replace');
     await saveModel(tf, model, record(0.1), dir);
-    writeFileSync(join(dir, 'stale.txt'), 'left over');
+    writeFileSync(join(dir, 'stale.bin'), 'an old weights file');
     await saveModel(tf, other, record(0.2), dir);
-    assert.deepEqual(readdirSync(dir).sort(), ['model.json', 'run.json', 'weights.bin']);
+    assert.deepEqual(readdirSync(dir).sort(), ['model.json', 'run.json', 'saved-by.json', 'weights.bin']);
+    writeFileSync(join(dir, 'notes.txt'), 'the user wrote this');
+    const before = snapshot(dir);
+    await assert.rejects(saveModel(tf, model, record(0.3), dir), (e: unknown) => e instanceof TrainerError && e.code === 'MODEL_SAVE' && /notes\.txt/.test(e.message));
+    assert.deepEqual(snapshot(dir), before);
+    rmSync(join(dir, 'notes.txt'));
     const loaded = await loadModel(tf, dir);
     assert.deepEqual(predict(tf, loaded.model), predict(tf, other));
     assert.equal(loaded.record?.testAccuracy, 0.2);
@@ -150,13 +163,16 @@ describe('saveModel and loadModel', () => {
   test('a save cut off between its two renames (old folder moved aside, new one not yet in place) is recovered on the next load', async () => {
     const dir = join(temp, 'interrupted');
     await saveModel(tf, model, record(0.66), dir);
-    // What a crash at that moment leaves: the previous model under its backup name, nothing at the target.
+    // What a crash at that moment leaves: the previous model under its backup name, nothing at the target,
+    // and the dead save's lock naming that backup.
     const backup = join(temp, '.interrupted.old-1234-abcd');
     renameSync(dir, backup);
+    writeFileSync(join(temp, '.interrupted.lock'), JSON.stringify({ pid: deadPid(), tag: '1234-abcd', date: new Date().toISOString() }));
     const loaded = await loadModel(tf, dir);
     assert.deepEqual(predict(tf, loaded.model), predict(tf, model));
     assert.equal(loaded.record?.testAccuracy, 0.66);
     assert.ok(!existsSync(backup));
+    assert.ok(!existsSync(join(temp, '.interrupted.lock')));
     loaded.model.dispose();
   });
 
@@ -201,7 +217,8 @@ describe('saveModel and loadModel', () => {
     const target = join(temp, 'export-target');
     await saveModel(tf, model, record(0.6), source);
     await copyModelFolder(source, target);
-    assert.deepEqual(snapshot(target), snapshot(source));
+    const withoutOwner = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([name]) => name !== 'saved-by.json'));
+    assert.deepEqual(withoutOwner(snapshot(target)), withoutOwner(snapshot(source)));
 
     const wrong = join(temp, 'wrong-model');
     const five = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28] }), tf.layers.dense({ units: 5 })] });

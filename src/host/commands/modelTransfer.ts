@@ -6,8 +6,7 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { toUserError } from '../../core/errors';
-import { copyModelFolder } from '../../core/modelFiles/modelFolder';
-import { checkExportTarget } from '../../core/modelFiles/savedModel';
+import { copyModelFolder } from '../../core/modelFiles/modelCopy';
 import type { TrainingSession } from '../trainingSession';
 import type { CommandFeedback } from './commandFeedback';
 import type { TrainCommands } from './trainCommands';
@@ -32,7 +31,7 @@ export class ModelTransfer {
     });
     if (!target) return;
     try {
-      checkExportTarget(target.fsPath);
+      // The same rules as every save: a folder or file the tool did not write is refused, never replaced.
       await copyModelFolder(this.session.folders.modelDir, target.fsPath);
     } catch (error) {
       this.feedback.failed(toUserError(error));
