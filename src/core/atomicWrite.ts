@@ -76,7 +76,6 @@ export function withTimeout<T>(operation: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
-    timer.unref?.();
   });
   return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
 }

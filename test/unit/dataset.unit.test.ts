@@ -1,24 +1,12 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import {
-  DATA_FILES,
-  DEFAULT_DEBIAN_DIR,
-  decodeDataFile,
-  decompressIfGzip,
-  defaultCacheDir,
-  describeDataset,
-  expandHome,
-  gunzipWithSha256,
-  loadFashionMnist,
-  parseIdxImages,
-  parseIdxLabels,
-  sha256Hex,
-  type DataFileSpec,
-} from '../../src/core/data/dataset';
+import { DATA_FILES, DEFAULT_DEBIAN_DIR, decodeDataFile, defaultCacheDir, describeDataset, loadFashionMnist, type DataFileSpec } from '../../src/core/data/dataset';
+import { decompressIfGzip, gunzipWithSha256, parseIdxImages, parseIdxLabels, sha256Hex } from '../../src/core/data/idx';
+import { expandHome } from '../../src/core/userPath';
 import { candidateFileNames } from '../../src/core/data/dataLocation';
 import { TrainerError } from '../../src/core/errors';
 import {
@@ -171,6 +159,43 @@ describe('decodeDataFile', () => {
     await rejectsWith(decodeDataFile(path, { ...labelsSpec, count: 60_000 }), 'DATA_CORRUPT', [path, '60000']);
   });
 
+  test('a gzip file with a damaged header says so (not "magic number 529270784")', async () => {
+    const dir = folder('badgz');
+    mkdirSync(dir, { recursive: true });
+    const gz = gzipSync(craftedFiles().get('trainLabels')!);
+    gz[1] = 0x8c;
+    const path = join(dir, `${labelsSpec.name}.gz`);
+    writeFileSync(path, gz);
+    const error = await rejectsWith(decodeDataFile(path, labelsSpec), 'DATA_CORRUPT', [path, 'gzip', '1f 8c']);
+    assert.doesNotMatch(error.message, /magic/);
+  });
+
+  test('a gzip file that unpacks to more than the file can hold is stopped at that size, not unpacked in full', async () => {
+    const dir = folder('bomb');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${labelsSpec.name}.gz`);
+    // 32 MB of zeros squeeze into 32 KB, a size on disk that 60,000 labels (60,008 bytes) could have.
+    writeFileSync(path, gzipSync(Buffer.alloc(32 << 20), { level: 9 }));
+    // Only the limit's own check gives this message: the gunzip stopped at 60,008 bytes.
+    await rejectsWith(decodeDataFile(path, { ...labelsSpec, count: 60_000 }), 'DATA_CORRUPT', [path, 'unpacks to more than 60008 bytes']);
+  });
+
+  test('a file larger on disk than the published file can be is refused before it is read', async () => {
+    const dir = folder('huge');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, labelsSpec.name);
+    writeFileSync(path, Buffer.alloc(4096));
+    await rejectsWith(decodeDataFile(path, labelsSpec), 'DATA_CORRUPT', [path, 'too large', '4096 bytes']);
+  });
+
+  test('a folder where a data file should be is named as a folder', async () => {
+    const dir = folder('dirfile');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, labelsSpec.name);
+    mkdirSync(path);
+    await rejectsWith(decodeDataFile(path, labelsSpec), 'DATA_MISSING', [path, 'folder']);
+  });
+
   test('a missing file is DATA_MISSING naming it', async () => {
     const path = join(folder('none'), 'train-labels-idx1-ubyte');
     const error = await rejectsWith(decodeDataFile(path, labelsSpec), 'DATA_MISSING', [path]);
@@ -251,7 +276,12 @@ describe('loadFashionMnist from folders', () => {
     ]);
     assert.equal(error.file, join(dir, 't10k-labels-idx1-ubyte'));
     const absent = folder('user-absent');
-    await rejectsWith(loadFashionMnist({ dataDir: absent, allowDownload: true, expectedFiles: specs }), 'DATA_MISSING', [absent]);
+    await rejectsWith(loadFashionMnist({ dataDir: absent, allowDownload: true, expectedFiles: specs }), 'DATA_MISSING', [absent, 'does not exist']);
+    const aFile = join(folder('user-file'), 'fashion.zip');
+    mkdirSync(join(aFile, '..'), { recursive: true });
+    writeFileSync(aFile, 'not a folder');
+    const error2 = await rejectsWith(loadFashionMnist({ dataDir: aFile, allowDownload: true, expectedFiles: specs }), 'DATA_MISSING', [aFile, 'is a file']);
+    assert.doesNotMatch(error2.message, /does not exist/);
   });
 
   test('source order: the user folder wins over cache and Debian; the cache wins over Debian', async () => {

@@ -4,7 +4,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DATA_FILES, type DataFileKey, type DataFileSpec, sha256Hex } from '../../src/core/data/dataset';
+import { DATA_FILES, type DataFileKey, type DataFileSpec } from '../../src/core/data/dataset';
+import { sha256Hex } from '../../src/core/data/idx';
 
 export function idxImages(count: number, options: { rows?: number; cols?: number; magic?: number; seed?: number } = {}): Buffer {
   const rows = options.rows ?? 28;

@@ -7,8 +7,8 @@
  * file in the cache is deleted and replaced; a download counts only once its checksum matches.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { renameDurably } from '../atomicWrite';
 import { join } from 'node:path';
 import type { DataInfo, DataSourceKind } from '../../domain/data';
 import { PIXELS } from '../../domain/classes';
@@ -20,75 +20,15 @@ import {
   downloadToFile,
 } from './download';
 import { TrainerError } from '../errors';
-import { gunzipWithSha256, isGzip, parseIdxImages, parseIdxLabels, sha256Hex } from './idx';
+import { sha256Hex } from './idx';
+import { DATA_FILES, KEY_ORDER, largestFileBytes, type DataFileKey, type DataFileSpec, type FashionMnist, type Split } from './dataFiles';
+import { decodeDataFile, type DecodedFile } from './dataFileDecode';
+import { expandHome } from '../userPath';
 import { t } from '../text/l10n';
 
 export { defaultCacheDir, DEFAULT_DEBIAN_DIR, DEFAULT_MIRROR_URL } from './dataLocation';
-export * from './idx';
-
-export type DataFileKey = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
-
-export interface DataFileSpec {
-  key: DataFileKey;
-  /** The file name without `.gz`, as published. */
-  name: string;
-  /** SHA-256 of the decompressed file. */
-  sha256: string;
-  /** Images or labels the file holds. */
-  count: number;
-}
-
-/** The four published files. The order is also the order of the digests in `FashionMnist.checksum`. */
-export const DATA_FILES: readonly DataFileSpec[] = Object.freeze([
-  {
-    key: 'trainImages',
-    name: 'train-images-idx3-ubyte',
-    sha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888',
-    count: 60_000,
-  },
-  {
-    key: 'trainLabels',
-    name: 'train-labels-idx1-ubyte',
-    sha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9',
-    count: 60_000,
-  },
-  {
-    key: 'testImages',
-    name: 't10k-images-idx3-ubyte',
-    sha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
-    count: 10_000,
-  },
-  {
-    key: 'testLabels',
-    name: 't10k-labels-idx1-ubyte',
-    sha256: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
-    count: 10_000,
-  },
-] as const);
-
-const KEY_ORDER: readonly DataFileKey[] = ['trainImages', 'trainLabels', 'testImages', 'testLabels'];
-
-export interface Split {
-  /** count * 784 bytes, 0..255, row-major 28x28 per image; a view on the decompressed file. */
-  images: Uint8Array;
-  /** count bytes, 0..9. */
-  labels: Uint8Array;
-  count: number;
-}
-
-export interface FashionMnist {
-  train: Split;
-  test: Split;
-  sourceKind: DataSourceKind;
-  /** The folder the four files were read from (for a download: the cache folder). */
-  directory: string;
-  /** SHA-256 (hex) of the four decompressed files' SHA-256 hex digests concatenated in DATA_FILES order. */
-  checksum: string;
-  /** Milliseconds to read, gunzip and verify the four files. */
-  decodeMs: number;
-  /** Things the user should hear about that did not stop the load (a damaged cached file replaced). Localized. */
-  warnings?: string[];
-}
+export { DATA_FILES, type DataFileKey, type DataFileSpec, type FashionMnist, type Split } from './dataFiles';
+export { decodeDataFile, type DecodedFile } from './dataFileDecode';
 
 export interface LoadOptions {
   /** The user's folder (setting / --data-dir): tried first; if given and bad, an error (no fall-through). */
@@ -115,55 +55,6 @@ export interface LoadOptions {
   expectedFiles?: readonly DataFileSpec[];
   /** @internal Tests: the first retry's delay (doubles each time). Default 1 s. */
   retryDelayMs?: number;
-}
-
-/** One verified file: its decompressed bytes and the images or labels inside them. */
-export interface DecodedFile {
-  spec: DataFileSpec;
-  path: string;
-  sha256: string;
-  /** Images (count * 784) or labels (count), a view on the decompressed bytes. */
-  data: Uint8Array;
-  count: number;
-  /** True when the file on disk was gzipped. */
-  gzipped: boolean;
-}
-
-function isImagesKey(key: DataFileKey): boolean {
-  return key === 'trainImages' || key === 'testImages';
-}
-
-/** Reads one file, gunzips it if needed, parses it and checks its count and SHA-256 against `spec`. */
-export async function decodeDataFile(path: string, spec: DataFileSpec): Promise<DecodedFile> {
-  let raw: Uint8Array;
-  try {
-    const buffer = await readFile(path);
-    // A plain Uint8Array view (not a Buffer), so raw and gzipped files hand out the same type.
-    raw = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new TrainerError('DATA_MISSING', t('{0} cannot be read: {1}', path, reason), path);
-  }
-  const gzipped = isGzip(raw);
-  const { bytes, sha256 } = gzipped ? await gunzipWithSha256(raw, path) : { bytes: raw, sha256: sha256Hex(raw) };
-  const parsed = isImagesKey(spec.key) ? parseIdxImages(bytes, path) : parseIdxLabels(bytes, path);
-  const count = parsed.count;
-  if (count !== spec.count) {
-    throw new TrainerError(
-      'DATA_CORRUPT',
-      t('{0} holds {1} entries, but the Fashion-MNIST file {2} holds {3}.', path, count, spec.name, spec.count),
-      path,
-    );
-  }
-  if (sha256 !== spec.sha256) {
-    throw new TrainerError(
-      'DATA_CHECKSUM',
-      t('The contents of {0} differ from the published Fashion-MNIST file {1} (SHA-256 {2}, expected {3}).', path, spec.name, sha256, spec.sha256),
-      path,
-    );
-  }
-  const data = 'images' in parsed ? parsed.images : parsed.labels;
-  return { spec, path, sha256, data, count, gzipped };
 }
 
 /** Builds the result from four verified files; checks that images and labels pair up. */
@@ -235,18 +126,18 @@ async function elapsed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - start];
 }
 
-/** "~/data" as typed in a setting or a shell that did not expand it. */
-export function expandHome(path: string): string {
-  if (path === '~') return homedir();
-  return /^~[/\\]/.test(path) ? join(homedir(), path.slice(2)) : path;
-}
-
 /** The user's folder: every problem is an error naming the file, because the user asked for this folder. */
 async function loadUserFolder(folder: string, specs: readonly DataFileSpec[]): Promise<FashionMnist> {
   const action = userFolderAction();
   const dir = expandHome(folder);
   if (!(await isDirectory(dir))) {
-    throw new TrainerError('DATA_MISSING', t('The data folder {0} does not exist or is not a folder.', dir), dir, action);
+    const exists = await stat(dir).then(() => true, () => false);
+    throw new TrainerError(
+      'DATA_MISSING',
+      exists ? t('The data folder {0} is a file, not a folder.', dir) : t('The data folder {0} does not exist.', dir),
+      dir,
+      action,
+    );
   }
   const paths = await Promise.all(specs.map((spec) => existingCandidates(dir, spec.name)));
   specs.forEach((spec, i) => {
@@ -338,6 +229,8 @@ async function downloadIntoCache(
     timeoutMs: options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS,
     retries: options.retries ?? DEFAULT_DOWNLOAD_RETRIES,
     retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+    // Never more than the file can be, gzipped or not: a hostile or broken server cannot fill the disk.
+    maxBytes: largestFileBytes(spec),
     signal: options.signal,
     onProgress: progress?.onProgress,
     action,
@@ -362,7 +255,7 @@ async function downloadIntoCache(
   // A server may send the file already decompressed (Content-Encoding); name it after what it holds.
   const finalPath = join(cacheDir, decoded.gzipped ? `${spec.name}.gz` : spec.name);
   try {
-    await rename(temp, finalPath);
+    await renameDurably(temp, finalPath);
   } catch (error) {
     await rm(temp, { force: true });
     const reason = error instanceof Error ? error.message : String(error);

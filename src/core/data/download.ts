@@ -17,6 +17,8 @@ export interface DownloadOptions {
   retryDelayMs: number;
   signal?: AbortSignal;
   onProgress?: (receivedBytes: number, totalBytes: number | null) => void;
+  /** The most bytes the file may have; a larger body is refused as soon as it shows (not retried). */
+  maxBytes?: number;
   /** What the user can do when the download fails (localized). */
   action: string;
 }
@@ -122,6 +124,11 @@ async function attempt(url: string, path: string, options: DownloadOptions): Pro
     const lengthHeader = response.headers.get('content-length');
     const total =
       encoding === 'identity' && lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
+    const maxBytes = options.maxBytes ?? Infinity;
+    if (total !== null && total > maxBytes) {
+      void response.body?.cancel().catch(() => undefined);
+      throw new AttemptFailure(t('the server offers {0} bytes, more than the file can be ({1} bytes)', total, maxBytes), false);
+    }
     options.onProgress?.(0, total);
     let received = 0;
     if (response.body) {
@@ -142,6 +149,7 @@ async function attempt(url: string, path: string, options: DownloadOptions): Pro
             throw new AttemptFailure(t('the file {0} could not be written: {1}', path, describe(error)), false);
           }
           received += chunk.value.byteLength;
+          if (received > maxBytes) throw new AttemptFailure(t('the server sent more than {0} bytes, more than the file can be', maxBytes), false);
           options.onProgress?.(received, total);
         }
       } finally {
@@ -151,6 +159,7 @@ async function attempt(url: string, path: string, options: DownloadOptions): Pro
     if (total !== null && received !== total) {
       throw new AttemptFailure(t('the connection closed after {0} of {1} bytes', received, total), true);
     }
+    await file.sync();
   } finally {
     clearTimeout(stallTimer);
     options.signal?.removeEventListener('abort', onUserAbort);

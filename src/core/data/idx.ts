@@ -152,9 +152,9 @@ export interface Decompressed {
  * copies the chunk before, so the 47 MB training images cost about the gunzip alone (measured ~25%
  * faster than gunzip-then-hash). Output goes straight into one buffer sized from the gzip trailer.
  */
-export function gunzipWithSha256(gz: Uint8Array, file: string): Promise<Decompressed> {
+export function gunzipWithSha256(gz: Uint8Array, file: string, maxBytes = Infinity): Promise<Decompressed> {
   return new Promise((resolve, reject) => {
-    const hint = gzipSizeHint(gz);
+    const hint = Math.min(gzipSizeHint(gz), maxBytes);
     const hash = createHash('sha256');
     let out = new Uint8Array(hint <= MAX_PREALLOCATED_BYTES ? hint : 0);
     let length = 0;
@@ -172,7 +172,20 @@ export function gunzipWithSha256(gz: Uint8Array, file: string): Promise<Decompre
     let failed = false;
     const stream = createGunzip({ chunkSize: Math.min(GUNZIP_MAX_CHUNK_BYTES, Math.max(GUNZIP_MIN_CHUNK_BYTES, hint + 64)) });
     // Deferred with setImmediate: by then zlib has started on the next chunk. setImmediate keeps the order.
-    stream.on('data', (chunk: Buffer) => setImmediate(() => failed || take(chunk)));
+    let produced = 0;
+    stream.on('data', (chunk: Buffer) => {
+      produced += chunk.byteLength;
+      if (produced > maxBytes && !failed) {
+        // More than the file can be: stop unpacking now rather than fill memory with it.
+        failed = true;
+        stream.destroy();
+        reject(
+          new TrainerError('DATA_CORRUPT', t('{0} unpacks to more than {1} bytes, more than the data it should hold; it was not unpacked further.', file, maxBytes), file),
+        );
+        return;
+      }
+      setImmediate(() => failed || take(chunk));
+    });
     stream.on('end', () =>
       setImmediate(() => {
         if (failed) return;
