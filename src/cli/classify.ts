@@ -86,7 +86,9 @@ export function formatResult(result: ClassificationResult): string[] {
     lines.push(
       warning === 'lowConfidence'
         ? t('  Warning: the model is unsure (top probability below 50%).')
-        : t('  Warning: this image looks unlike the Fashion-MNIST pictures, so the answer may mean little.'),
+        : warning === 'softmaxApplied'
+          ? t('  Warning: the model outputs logits (no softmax in its last layer, as in the current TensorFlow tutorial), so a softmax was applied to give these probabilities.')
+          : t('  Warning: this image looks unlike the Fashion-MNIST pictures, so the answer may mean little.'),
     );
   }
   return lines;

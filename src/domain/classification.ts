@@ -1,7 +1,12 @@
 /** The result of classifying one image file. */
 import type { UserError } from './errors';
 
-export type ClassificationWarning = 'lowConfidence' | 'unlikeDataset';
+/**
+ * lowConfidence: the top probability is below 50%. unlikeDataset: the picture looks unlike the dataset's.
+ * softmaxApplied: the model outputs logits (the current TensorFlow tutorial's Dense(10) without softmax);
+ * the classifier turned them into probabilities with a softmax.
+ */
+export type ClassificationWarning = 'lowConfidence' | 'unlikeDataset' | 'softmaxApplied';
 
 export type ClassificationResult =
   | {

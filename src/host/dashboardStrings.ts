@@ -175,6 +175,7 @@ export function dashboardStrings(): DashboardStrings {
     classifyTop: vscode.l10n.t('Top class: {0} with {1}'),
     classifyInverted: vscode.l10n.t('The colours were inverted because the background was light: Fashion-MNIST garments are light on black.'),
     warnLowConfidence: vscode.l10n.t('Low confidence: the top probability is below 50%, so treat this answer as a guess.'),
+    warnSoftmaxApplied: vscode.l10n.t('The model outputs logits (its last layer has no softmax, as in the current TensorFlow tutorial), so a softmax was applied to turn them into these probabilities.'),
     warnUnlikeDataset: vscode.l10n.t('This image looks unlike the Fashion-MNIST pictures (one garment, centred, on a plain background), so the answer may well be wrong.'),
     classifyFailed: vscode.l10n.t('Could not classify {0}.'),
     buttonTrainNow: vscode.l10n.t('Train now'),

@@ -158,6 +158,7 @@ export const DASHBOARD_STRING_KEYS = [
   'classifyInverted',
   'warnLowConfidence',
   'warnUnlikeDataset',
+  'warnSoftmaxApplied',
   'classifyFailed',
   'buttonTrainNow',
   'warningLabel',

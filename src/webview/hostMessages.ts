@@ -5,7 +5,7 @@
  * not fit is dropped (the caller logs it) rather than half-rendered.
  */
 import type { BatchProgress, EpochMetrics, OverfittingAnalysis, Predictions } from '../domain/metrics';
-import type { ClassificationResult } from '../domain/classification';
+import type { ClassificationResult, ClassificationWarning } from '../domain/classification';
 import type { DashboardCell, DashboardState, HostToWebview, RunStatus } from '../protocol/webview';
 
 type Obj = Record<string, unknown>;
@@ -91,7 +91,7 @@ function normalizeClassification(v: unknown): ClassificationResult | undefined {
     input,
     thumbnail: { width: thumbnail.width, height: thumbnail.height, rgba },
     inverted: v.inverted === true,
-    warnings: Array.isArray(v.warnings) ? v.warnings.filter((w): w is 'lowConfidence' | 'unlikeDataset' => w === 'lowConfidence' || w === 'unlikeDataset') : [],
+    warnings: Array.isArray(v.warnings) ? v.warnings.filter((w): w is ClassificationWarning => w === 'lowConfidence' || w === 'unlikeDataset' || w === 'softmaxApplied') : [],
   };
 }
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { selectBackend, type Tf } from '../../src/training/backend';
-import { classifyFiles, LOW_CONFIDENCE } from '../../src/training/classify';
+import { checkedProbabilities, classifyFiles, LOW_CONFIDENCE } from '../../src/training/classify';
+import { TrainerError } from '../../src/core/errors';
 import type { ClassificationResult } from '../../src/domain/classification';
 import { fixture, predictOriginals, readOriginals, trainSmallModel } from './imageFixtures';
 
@@ -98,10 +99,53 @@ describe('classifyFiles with a model trained on real data', () => {
     flatInput.dispose();
   });
 
+  test('a logits model (Dense(10) without softmax, as the current tutorial builds it) gets a softmax, with the reason as a warning', async () => {
+    const logits = tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: [28, 28] }), tf.layers.dense({ units: 128, activation: 'relu' }), tf.layers.dense({ units: 10 })],
+    });
+    logits.setWeights(model.getWeights());
+    const files = [fixture('dark-112-02.png'), fixture('light-112-05.jpg')];
+    const a = (await classifyFiles(tf, model, files)) as Ok[];
+    const b = (await classifyFiles(tf, logits, files)) as Ok[];
+    for (let i = 0; i < files.length; i++) {
+      assert.ok(b[i].warnings.includes('softmaxApplied'));
+      assert.ok(!a[i].warnings.includes('softmaxApplied'));
+      assert.equal(b[i].predicted, a[i].predicted);
+      b[i].probabilities.forEach((p, k) => assert.ok(Math.abs(p - a[i].probabilities[k]) < 1e-5));
+      assert.ok(Math.abs(b[i].probabilities.reduce((x, y) => x + y, 0) - 1) < 1e-9);
+    }
+    logits.dispose();
+  });
+
+  test('a model whose last layer is another activation is refused by name; so is one with NaN weights', async () => {
+    const relu = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28] }), tf.layers.dense({ units: 10, activation: 'relu' })] });
+    await assert.rejects(classifyFiles(tf, relu, [fixture('dark-112-01.png')]), (e: unknown) => e instanceof TrainerError && e.code === 'MODEL_INVALID' && /relu/.test(e.message));
+    relu.dispose();
+    const broken = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28] }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
+    const weights = broken.getWeights();
+    const kernel = weights[0].dataSync().slice();
+    kernel[5] = NaN;
+    const nan = tf.tensor(kernel, weights[0].shape);
+    broken.setWeights([nan, weights[1]]);
+    nan.dispose();
+    await assert.rejects(classifyFiles(tf, broken, [fixture('dark-112-01.png')]), (e: unknown) => e instanceof TrainerError && e.code === 'MODEL_INVALID' && /kernel.*NaN/.test(e.message));
+    broken.dispose();
+  });
+
   test('classifying leaves no tensors behind', async () => {
     await classifyFiles(tf, model, [fixture('dark-112-03.png')]);
     const before = tf.memory().numTensors;
     await classifyFiles(tf, model, [fixture('dark-112-03.png'), fixture('bad-truncated.png'), fixture('light-112-04.jpg')]);
     assert.equal(tf.memory().numTensors, before);
   });
+});
+
+test('outputs that are not probabilities are refused, never shown as 434% or NaN%; good ones sum to exactly 1', () => {
+  const refused = (row: number[], pattern: RegExp) =>
+    assert.throws(() => checkedProbabilities(row), (e: unknown) => e instanceof TrainerError && e.code === 'MODEL_INVALID' && pattern.test(e.message));
+  refused([4.34, 0, 0, 0, 0, 0, 0, 0, 0, 0], /not probabilities/);
+  refused([NaN, 0, 0, 0, 0, 0, 0, 0, 0, 1], /NaN/);
+  refused([-0.5, 1.5, 0, 0, 0, 0, 0, 0, 0, 0], /not probabilities/);
+  const row = checkedProbabilities([0.1000001, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.0999]);
+  assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-12);
 });

@@ -99,6 +99,7 @@ export class ClassifyCommand {
         ? vscode.l10n.t('{0}: most likely {1} ({2}).', name, className, probability)
         : vscode.l10n.t('{0}: most likely {1} ({2}). {3} more results are in the dashboard.', name, className, probability, others);
     if (first.warnings.includes('lowConfidence')) message += ' ' + vscode.l10n.t('The model is not sure about this one.');
+    if (first.warnings.includes('softmaxApplied')) message += ' ' + vscode.l10n.t('The model outputs logits, so a softmax was applied.');
     if (failures.length === 1) {
       const failure = failures[0];
       message += ' ' + vscode.l10n.t('{0} could not be classified: {1}', vscode.workspace.asRelativePath(failure.file), failure.error.message);

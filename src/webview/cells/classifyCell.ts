@@ -52,7 +52,7 @@ function resultCard(ctx: ViewContext, result: ClassificationResult): HTMLElement
       h('figure', {}, [input, h('figcaption', { text: s.t('classifyInput') })]),
       h('div', { className: 'classify-verdict' }, [
         h('p', { className: 'big-number', text: s.t('classifyTop', s.className(result.predicted), s.percent(top)) }),
-        ...result.warnings.map((w) => warning(s, s.t(w === 'lowConfidence' ? 'warnLowConfidence' : 'warnUnlikeDataset'))),
+        ...result.warnings.map((w) => warning(s, s.t(w === 'lowConfidence' ? 'warnLowConfidence' : w === 'softmaxApplied' ? 'warnSoftmaxApplied' : 'warnUnlikeDataset'))),
         result.inverted ? h('p', { className: 'note', text: s.t('classifyInverted') }) : null,
       ]),
     ]),
