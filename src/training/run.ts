@@ -17,6 +17,7 @@ import { describeDataset, loadFashionMnist } from '../core/data/dataset';
 import { toUserError } from '../core/errors';
 import type { Architecture } from '../domain/architecture';
 import { buildNetworkModel, buildTutorialModel, summarize, validateHyperParameters } from './model';
+import { checkMemoryBudget } from './memoryBudget';
 import { createRng, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
 import { createTrainer, imagesToInput } from './trainingPath';
 
@@ -103,6 +104,8 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     const { tf, info } = await selectBackend(params.backend, tfjsNodeLoader(request.nativeBackendFolders));
     const backend: BackendInfo = info;
     onEvent({ type: 'backend', backend });
+    // Before the data loads: a batch size and width that cannot fit end here, with what does fit.
+    checkMemoryBudget(params, backend.name);
 
     const load = options.loadData ?? loadFashionMnist;
     const data = await load({
