@@ -1,0 +1,146 @@
+/**
+ * Bytes to upright RGBA pixels: the format from the signature, the size from the header before any pixel
+ * is decoded, then a published decoder (jimp's png/jpeg/gif/bmp modules, the Squoosh webp codec).
+ */
+import gif from '@jimp/js-gif';
+import jpeg from '@jimp/js-jpeg';
+import png from '@jimp/js-png';
+import { imageSize } from 'image-size';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { TrainerError } from '../errors';
+import { t } from '../text/l10n';
+import { applyExifOrientation } from './exif';
+import { detectFormat, FORMAT_NAMES, isSupported, MAX_FILE_BYTES, MAX_PIXELS, type SupportedFormat } from './formats';
+import { corrupt, notAnImage, tooLarge, unsupported } from './imageErrors';
+import { decodeBmp } from './bmp';
+import { decodeWebp, isAnimatedWebp } from './webp';
+import { GifReader } from 'omggif';
+
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** width * height * 4 bytes, RGBA, rows top to bottom, already turned upright (JPEG EXIF orientation). */
+  rgba: Uint8Array;
+  format: SupportedFormat;
+}
+
+export async function decodeImageFile(file: string): Promise<DecodedImage> {
+  let size: number;
+  let isFolder = false;
+  try {
+    const info = await stat(file);
+    isFolder = info.isDirectory();
+    if (!info.isFile()) throw new Error('not a file');
+    size = info.size;
+  } catch {
+    if (isFolder) {
+      throw new TrainerError(
+        'IMAGE_INVALID',
+        t('{0} is a folder, not an image file.', file),
+        file,
+        t('Name the image files inside it (for example {0}/*.png).', file),
+      );
+    }
+    throw new TrainerError(
+      'IMAGE_INVALID',
+      t('The file {0} could not be read.', basename(file)),
+      file,
+      t('Check that the file exists and that you may read it.'),
+    );
+  }
+  if (size > MAX_FILE_BYTES) throw tooLarge(file, t('The file {0} is {1} MB; images up to 50 MB are accepted.', basename(file), (size / 1048576).toFixed(1)));
+  if (size === 0) throw notAnImage(file);
+  const bytes = await readFile(file);
+  return decodeImageBytes(bytes, file);
+}
+
+/** Decodes bytes already in memory; `file` is only used to name it in errors. */
+export async function decodeImageBytes(bytes: Uint8Array, file: string): Promise<DecodedImage> {
+  if (bytes.byteLength > MAX_FILE_BYTES) {
+    throw tooLarge(file, t('The file {0} is {1} MB; images up to 50 MB are accepted.', basename(file), (bytes.byteLength / 1048576).toFixed(1)));
+  }
+  const format = detectFormat(bytes);
+  if (format === undefined) throw notAnImage(file);
+  if (!isSupported(format)) throw unsupported(file, FORMAT_NAMES[format]);
+
+  // The header's dimensions, before any pixel is decoded, so a huge picture never reaches the decoder.
+  let header: { width?: number; height?: number; orientation?: number };
+  try {
+    header = imageSize(bytes);
+  } catch {
+    throw corrupt(file, format);
+  }
+  const width = header.width ?? 0;
+  const height = header.height ?? 0;
+  if (width <= 0 || height <= 0) throw corrupt(file, format);
+  if (width * height > MAX_PIXELS) {
+    throw tooLarge(
+      file,
+      t('The image {0} is {1} x {2} pixels ({3} megapixels); images up to 50 megapixels are accepted.', basename(file), width, height, ((width * height) / 1e6).toFixed(1)),
+    );
+  }
+
+  let decoded: { width: number; height: number; rgba: Uint8Array };
+  try {
+    decoded = await decodePixels(format, bytes, file);
+  } catch (error) {
+    if (error instanceof TrainerError) throw error;
+    throw corrupt(file, format);
+  }
+  if (decoded.width <= 0 || decoded.height <= 0 || decoded.rgba.length < decoded.width * decoded.height * 4) {
+    throw corrupt(file, format);
+  }
+  // Decoders may hand back a larger Buffer; keep exactly the pixels, as a plain Uint8Array view.
+  const rgba = new Uint8Array(decoded.rgba.buffer, decoded.rgba.byteOffset, decoded.width * decoded.height * 4);
+  const upright = format === 'jpeg' ? applyExifOrientation(rgba, decoded.width, decoded.height, header.orientation) : { ...decoded, rgba };
+  return { width: upright.width, height: upright.height, rgba: upright.rgba, format };
+}
+
+async function decodePixels(format: SupportedFormat, bytes: Uint8Array, file: string): Promise<{ width: number; height: number; rgba: Uint8Array }> {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (format) {
+    case 'png': {
+      const image = png().decode(buffer);
+      return { width: image.width, height: image.height, rgba: image.data };
+    }
+    case 'jpeg': {
+      // The decoder's own limits as a second guard (the header check above is the first).
+      const image = jpeg().decode(buffer, { maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
+      return { width: image.width, height: image.height, rgba: image.data };
+    }
+    case 'gif': {
+      refuseAnimation(file, 'GIF', gifFrames(buffer));
+      const image = await gif().decode(buffer);
+      return { width: image.width, height: image.height, rgba: image.data };
+    }
+    case 'bmp':
+      return decodeBmp(buffer, file);
+    case 'webp': {
+      if (isAnimatedWebp(buffer)) refuseAnimation(file, 'WebP', undefined);
+      const image = await decodeWebp(buffer, file);
+      return { width: image.width, height: image.height, rgba: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
+    }
+  }
+}
+
+/** The number of frames in a GIF (its blocks walked, nothing decoded). */
+function gifFrames(buffer: Buffer): number {
+  return new GifReader(buffer).numFrames();
+}
+
+/**
+ * An animation has no one picture to classify: choosing a frame for the user would be a silent guess, so it
+ * is refused by name (with how to pick a frame).
+ */
+function refuseAnimation(file: string, format: string, frames: number | undefined): void {
+  if (frames !== undefined && frames <= 1) return;
+  throw new TrainerError(
+    'IMAGE_UNSUPPORTED',
+    frames === undefined
+      ? t('The {0} image {1} is an animation; only single pictures can be classified.', format, basename(file))
+      : t('The {0} image {1} is an animation of {2} frames; only single pictures can be classified.', format, basename(file), frames),
+    file,
+    t('Save the frame you want as a PNG (an image editor can export one frame) and classify that.'),
+  );
+}
