@@ -6,6 +6,7 @@
  * No `vscode` import: the caller passes a getter, so the rules are unit-tested in plain Node. The bounds
  * must match `contributes.configuration` in package.json (a unit test compares them).
  */
+import { expandHome } from '../core/userPath';
 import { isAbsolute, join, normalize } from 'node:path';
 import { resolveUserFolder } from '../core/nativeBackend/nativeBackendFolders';
 import { t } from '../core/text/l10n';
@@ -135,8 +136,7 @@ export function readTrainingSettings(get: (key: string) => unknown): SettingsRes
  * against (the caller says so rather than guessing).
  */
 export function resolveDataDirectory(dir: string, home: string, workspaceFolder: string | undefined): string | undefined {
-  let path = dir;
-  if (path === '~' || path.startsWith('~/') || path.startsWith('~\\')) path = home + path.slice(1);
+  let path = expandHome(dir, home);
   if (path.includes('${workspaceFolder}')) {
     if (workspaceFolder === undefined) return undefined;
     path = path.split('${workspaceFolder}').join(workspaceFolder);
