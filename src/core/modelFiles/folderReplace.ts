@@ -122,7 +122,9 @@ export async function replaceFolder(
  * between its renames, removes temporary folders and stale backups). When another save is under way and the
  * model is missing for the moment of its swap, waits for it. A folder that cannot be written is only read.
  */
-export async function tidyModelFolder(target: string, options: { lockWaitMs?: number } = {}): Promise<void> {
+export async function tidyModelFolder(given: string, options: { lockWaitMs?: number } = {}): Promise<void> {
+  // Through a symbolic link, the leftovers lie beside the folder it points to (where the save wrote).
+  const target = await fsp.realpath(given).catch(() => given);
   const holder = await readLock(siblings.lock(target));
   if (holder !== undefined && isAlive(holder.pid)) {
     if (!existsSync(target)) await waitForUnlock(target, options.lockWaitMs ?? SAVE_LOCK_WAIT_MS);
