@@ -57,7 +57,7 @@ export async function runClassify(argv: string[], context: CliContext): Promise<
  */
 function modelFolder(typed: string | undefined): string {
   const path = resolveUserPath(typed ?? defaultModelDir());
-  let isFile = false;
+  let isFile: boolean;
   try {
     isFile = statSync(path).isFile();
   } catch {

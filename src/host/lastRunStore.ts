@@ -7,6 +7,7 @@
  * `last-run/test-images.bin` (count x 784 bytes). Each is written to a temporary name and renamed, so a
  * crash mid-write leaves the previous snapshot or none, never half of one. No `vscode` import.
  */
+import { writeFileAtomically } from '../core/atomicWrite';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PIXELS } from '../domain/classes';
@@ -68,12 +69,6 @@ export function decodeState(text: string): DashboardState | undefined {
   return state as DashboardState;
 }
 
-async function writeAtomically(file: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(temporary, data);
-  await fs.rename(temporary, file);
-}
-
 export class LastRunStore {
   constructor(private readonly dir: string) {}
 
@@ -83,11 +78,11 @@ export class LastRunStore {
     const imagesFile = join(this.dir, IMAGES_FILE);
     if (snapshot.testImages) {
       const { images, count } = snapshot.testImages;
-      await writeAtomically(imagesFile, images.subarray(0, count * PIXELS));
+      await writeFileAtomically(imagesFile, images.subarray(0, count * PIXELS));
     } else {
       await fs.rm(imagesFile, { force: true });
     }
-    await writeAtomically(join(this.dir, STATE_FILE), encodeState(snapshot.state));
+    await writeFileAtomically(join(this.dir, STATE_FILE), encodeState(snapshot.state));
   }
 
   /** The saved run, or undefined when there is none or it cannot be read. Synchronous: small, and read once. */

@@ -227,6 +227,18 @@ describe('downloadToFile', () => {
     assert.deepEqual(new Uint8Array(readFileSync(path)), full);
   });
 
+  test('a body larger than the file can be is refused at once, whether announced or not, and not retried', async () => {
+    const dir = writeDataFolder(folder('oversize'), { gzip: false, only: [] });
+    const announced = fakeFetch(() => new Response(new Uint8Array(5000), { headers: { 'content-length': '5000' } }));
+    const error = await rejectsWith(downloadToFile('https://m/x', join(dir, 'x'), { ...options, maxBytes: 1000, fetchImpl: announced.fetchImpl }), 'DATA_DOWNLOAD');
+    assert.match(error.message, /5000 bytes, more than the file can be \(1000 bytes\)/);
+    assert.equal(announced.urls.length, 1);
+    const unannounced = fakeFetch(() => new Response(new Uint8Array(5000)));
+    const silent = await rejectsWith(downloadToFile('https://m/y', join(dir, 'y'), { ...options, maxBytes: 1000, fetchImpl: unannounced.fetchImpl }), 'DATA_DOWNLOAD');
+    assert.match(silent.message, /more than 1000 bytes/);
+    assert.equal(existsSync(join(dir, 'y')), false, 'the partial file is removed');
+  });
+
   test('with a Content-Encoding the length is neither a progress total nor a completeness check', async () => {
     const dir = writeDataFolder(folder('encoded'), { gzip: false, only: [] });
     const decoded = new Uint8Array(5000).fill(3);

@@ -16,6 +16,7 @@ import {
   nodeFileSystem,
   readRunRecord,
   saveModel,
+  saveModelOrKeep,
   type StoreFileSystem,
 } from '../../src/training/modelStore';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
@@ -181,6 +182,24 @@ describe('saveModel and loadModel', () => {
     writeFileSync(blocker, 'not a folder');
     await assert.rejects(saveModel(tf, model, record(0.5), join(blocker, 'model')), (error: unknown) => error instanceof TrainerError && error.code === 'MODEL_SAVE');
     assert.equal(readFileSync(blocker, 'utf8'), 'not a folder');
+  });
+
+  test('a save that fails at the end of a run keeps the model elsewhere and says where, or says it was not kept', async () => {
+    const blocker = join(temp, 'blocking-file');
+    writeFileSync(blocker, 'a file');
+    const rescue = join(temp, 'rescued', 'model-1');
+    await assert.rejects(saveModelOrKeep(tf, model, record(0.5), join(blocker, 'model'), rescue), (error: unknown) => {
+      assert.ok(error instanceof TrainerError);
+      assert.equal(error.code, 'MODEL_SAVE');
+      assert.ok(error.message.includes(`kept in ${rescue} instead`), error.message);
+      assert.ok(error.action?.includes(`--model ${rescue}`));
+      return true;
+    });
+    const loaded = await loadModel(tf, rescue);
+    assert.deepEqual(predict(tf, loaded.model), predict(tf, model));
+    loaded.model.dispose();
+    await assert.rejects(saveModelOrKeep(tf, model, record(0.5), join(blocker, 'model'), join(blocker, 'rescue')), (error: unknown) => error instanceof TrainerError && /so it was not kept/.test(error.message));
+    assert.equal(readFileSync(blocker, 'utf8'), 'a file');
   });
 
   test('loading: no model.json is NO_MODEL; damaged weights or JSON is MODEL_INVALID', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { TrainerError } from '../../src/core/errors';
 import { test } from 'node:test';
 import { selectBackend } from '../../src/training/backend';
 import { loadFashionMnist, type FashionMnist } from '../../src/core/data/dataset';
@@ -124,6 +125,31 @@ test('bad parameters and failed loads end in an error event, never a throw', asy
   });
   const failed = failing.at(-1);
   assert.ok(failed?.type === 'error' && failed.error.code === 'INTERNAL' && /disk on fire/.test(failed.error.message));
+});
+
+test('a save target that cannot take the model, and a batch × width that cannot fit, end the run before the data loads', async () => {
+  let loads = 0;
+  const countingLoad: typeof realData = async (options) => {
+    loads++;
+    return realData(options);
+  };
+  const refused: TrainingEvent[] = [];
+  const result = await runTutorial({
+    request: request({}),
+    onEvent: (e) => refused.push(e),
+    shouldStop: () => false,
+    loadData: countingLoad,
+    checkSaveTarget: async () => {
+      throw new TrainerError('MODEL_SAVE', 'the target is a file', '/x', 'choose another');
+    },
+  });
+  assert.equal(result.status, 'error');
+  assert.ok(refused.at(-1)?.type === 'error' && /target is a file/.test((refused.at(-1) as { error: { message: string } }).error.message));
+  const tooBig: TrainingEvent[] = [];
+  await runTutorial({ request: request({ batchSize: 60_000, hiddenUnits: 4096 }), onEvent: (e) => tooBig.push(e), shouldStop: () => false, loadData: countingLoad });
+  const last = tooBig.at(-1);
+  assert.ok(last?.type === 'error' && last.error.code === 'INVALID_PARAMS' && /at most \d+/.test(last.error.action ?? ''));
+  assert.equal(loads, 0, 'the data was never loaded');
 });
 
 test('a stop while the data loads cancels the load and ends as stopped, not as an error', async () => {
