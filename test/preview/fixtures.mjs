@@ -161,7 +161,8 @@ export function buildFixtures({ analysis, dataDir = DEBIAN_DATA_DIR }) {
       input: testImages.slice(0, 784),
       thumbnail: photoThumbnail(testImages.slice(0, 784)),
       inverted: true,
-      warnings: [],
+      // A logits model (the current tutorial's Dense(10)): the softmax applied, with the reason shown.
+      warnings: ['softmaxApplied'],
     },
     {
       ok: true,
