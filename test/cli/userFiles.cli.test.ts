@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import png from '@jimp/js-png';
 
 const cliPath = resolve(process.env.TEST_CLI_PATH ?? 'dist/cli.js');
@@ -102,6 +102,28 @@ test('--data-dir=~/fm means the home folder, and a data folder that is a file sa
   const file = await cli(['train', '--data-dir', '~/fm.zip', ...TINY, '--no-save']);
   assert.equal(file.code, 1);
   assert.match(file.stderr, /is a file, not a folder/);
+});
+
+test('a data file with a damaged gzip header says so, and one that unpacks past its size is stopped there', async () => {
+  const debian = '/usr/share/datasets/fashion-mnist';
+  const names = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+  const folderWith = (name: string, broken: string, bytes: Buffer) => {
+    const dir = join(scratch, name);
+    mkdirSync(dir);
+    for (const file of names) if (file !== broken) symlinkSync(join(debian, `${file}.gz`), join(dir, `${file}.gz`));
+    writeFileSync(join(dir, `${broken}.gz`), bytes);
+    return dir;
+  };
+  const header = gzipSync(Buffer.alloc(1000));
+  header[1] = 0x8c;
+  const damaged = await cli(['train', '--data-dir', folderWith('data-header', 't10k-labels-idx1-ubyte', header), ...TINY, '--no-save']);
+  assert.equal(damaged.code, 1);
+  assert.match(damaged.stderr, /t10k-labels-idx1-ubyte\.gz is not a valid gzip file: its header is damaged/);
+  assert.doesNotMatch(damaged.stderr, /magic number/);
+  // 32 MB of zeros in 32 KB: a size on disk the labels file could have, but far more than it unpacks to.
+  const bomb = await cli(['train', '--data-dir', folderWith('data-bomb', 'train-labels-idx1-ubyte', gzipSync(Buffer.alloc(32 << 20), { level: 9 })), ...TINY, '--no-save']);
+  assert.equal(bomb.code, 1);
+  assert.match(bomb.stderr, /train-labels-idx1-ubyte\.gz unpacks to more than 60008 bytes/);
 });
 
 test('saving through a symbolic link, with ~ and from the folder npm was run in; then classify from there, and leftovers are cleaned', async () => {
