@@ -13,13 +13,11 @@ import { join, resolve } from 'node:path';
 import type { RunRecord, SavedModelInfo } from '../domain/runRecord';
 import type { Tf } from './backend';
 import { t } from '../core/text/l10n';
-import { invalidModel, missingWeights, MODEL_FILE, readModelFolder, readRunRecord, RECORD_FILE, WEIGHTS_FILE } from '../core/modelFiles/modelFolder';
+import { MODEL_FILE, RECORD_FILE, WEIGHTS_FILE } from '../core/modelFiles/layout';
+import { invalidModel, missingWeights } from '../core/modelFiles/modelErrors';
+import { readModelFolder, readRunRecord } from '../core/modelFiles/modelFolder';
 import { nodeFileSystem, replaceFolder, saveError, tidyModelFolder, type ReplaceOptions, type StoreFileSystem } from '../core/modelFiles/folderReplace';
 import { TrainerError } from '../core/errors';
-
-export { MODEL_FILE, RECORD_FILE, WEIGHTS_FILE, checkModelArchitecture, readModelFolder, readRunRecord } from '../core/modelFiles/modelFolder';
-export { nodeFileSystem, tidyModelFolder, type StoreFileSystem } from '../core/modelFiles/folderReplace';
-export { copyModelFolder } from '../core/modelFiles/modelCopy';
 
 // ---------------------------------------------------------------------------------------------------
 // Save

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrainerError } from '../../src/core/errors';
-import { checkModelArchitecture, readModelFolder } from '../../src/core/modelFiles/modelFolder';
+import { checkModelArchitecture } from '../../src/core/modelFiles/architecture';
+import { readModelFolder } from '../../src/core/modelFiles/modelFolder';
 import { copyModelFolder } from '../../src/core/modelFiles/modelCopy';
 import { nodeFileSystem } from '../../src/core/modelFiles/folderReplace';
 import { findSavedModel } from '../../src/core/modelFiles/savedModel';

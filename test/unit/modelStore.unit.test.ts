@@ -9,16 +9,11 @@ import * as tfjs from '@tensorflow/tfjs';
 import { selectBackend, type Tf } from '../../src/training/backend';
 import { TrainerError } from '../../src/core/errors';
 import { buildTutorialModel } from '../../src/training/model';
-import {
-  checkModelArchitecture,
-  copyModelFolder,
-  loadModel,
-  nodeFileSystem,
-  readRunRecord,
-  saveModel,
-  saveModelOrKeep,
-  type StoreFileSystem,
-} from '../../src/training/modelStore';
+import { loadModel, saveModel, saveModelOrKeep } from '../../src/training/modelStore';
+import { checkModelArchitecture } from '../../src/core/modelFiles/architecture';
+import { nodeFileSystem, type StoreFileSystem } from '../../src/core/modelFiles/folderReplace';
+import { copyModelFolder } from '../../src/core/modelFiles/modelCopy';
+import { readRunRecord } from '../../src/core/modelFiles/modelFolder';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import { type RunRecord } from '../../src/domain/runRecord';
 import { readOriginals } from './imageFixtures';

@@ -42,7 +42,7 @@ export const nodeFileSystem: StoreFileSystem = {
 };
 
 /** How long a save waits for another save of the same folder before it gives up with a message. */
-export const SAVE_LOCK_WAIT_MS = 30_000;
+const SAVE_LOCK_WAIT_MS = 30_000;
 /** A lock file that cannot be read for this long was left half-written by a process that died. */
 const UNREADABLE_LOCK_STALE_MS = 10_000;
 

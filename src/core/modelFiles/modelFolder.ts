@@ -14,9 +14,6 @@ import { checkModelArchitecture } from './architecture';
 import { invalidModel, missingWeights } from './modelErrors';
 import { MODEL_FILE, OWNER_FILE, OWNER_TAG, RECORD_FILE } from './layout';
 
-export { MODEL_FILE, OWNER_FILE, RECORD_FILE, WEIGHTS_FILE } from './layout';
-export { checkModelArchitecture } from './architecture';
-export { invalidModel, missingWeights } from './modelErrors';
 
 
 interface ModelJson {

@@ -20,7 +20,7 @@ import { describePath } from '../userPath';
 import { isModelFolderEntry, MODEL_FILE, OWNER_FILE, siblings } from './layout';
 import { readOwnerRecord, readRunRecord } from './modelFolder';
 
-export const SAVE_PROBE_TIMEOUT_MS = 5000;
+const SAVE_PROBE_TIMEOUT_MS = 5000;
 
 export interface SaveTargetOptions {
   /** The path as the user wrote it, for messages. */
