@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { TrainerError } from '../../src/core/errors';
-import { decodeImageBytes, decodeImageFile, type DecodedImage } from '../../src/core/image/image';
+import { applyExifOrientation, decodeImageBytes, decodeImageFile, type DecodedImage } from '../../src/core/image/image';
+import { crc32 } from 'node:zlib';
 import { fixture } from './imageFixtures';
 
 /** Mean absolute difference per colour channel, 0..255. */
@@ -89,4 +90,39 @@ test('BMP variants no decoder here reads, and animations, are refused by name, n
   // A one-frame GIF still decodes.
   const single = await decodeImageBytes(readFileSync(fixture('other-light.gif')), 'one.gif');
   assert.ok(single.width > 0);
+});
+
+/** A TIFF block (big-endian) with one IFD entry: Orientation = `value`. */
+function exifOrientation(value: number): Buffer {
+  return Buffer.from([0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, value, 0, 0, 0, 0, 0, 0, 0, 0]);
+}
+
+test('a PNG or WebP with EXIF orientation 6 is turned upright, as a viewer shows it (not classified sideways)', async () => {
+  const plainPng = readFileSync(fixture('light-90x140-03.png'));
+  const upright = await decodeImageBytes(plainPng, 'plain.png');
+  const expected = applyExifOrientation(upright.rgba, upright.width, upright.height, 6);
+  // An eXIf chunk right after IHDR (8-byte signature + 25-byte IHDR chunk), with its CRC.
+  const body = Buffer.concat([Buffer.from('eXIf'), exifOrientation(6)]);
+  const chunk = Buffer.alloc(body.length + 8);
+  chunk.writeUInt32BE(body.length - 4, 0);
+  body.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(body), body.length + 4);
+  const rotatedPng = Buffer.concat([plainPng.subarray(0, 33), chunk, plainPng.subarray(33)]);
+  const turned = await decodeImageBytes(rotatedPng, 'phone.png');
+  assert.deepEqual([turned.width, turned.height], [expected.width, expected.height]);
+  assert.deepEqual(turned.rgba, expected.rgba);
+
+  // WebP: an EXIF chunk after the image data, the RIFF size grown to match.
+  const plainWebp = readFileSync(fixture('other-light.webp'));
+  const exif = exifOrientation(6);
+  const webpChunk = Buffer.alloc(8 + exif.length);
+  webpChunk.write('EXIF', 0, 'ascii');
+  webpChunk.writeUInt32LE(exif.length, 4);
+  exif.copy(webpChunk, 8);
+  const rotatedWebp = Buffer.concat([plainWebp, webpChunk]);
+  rotatedWebp.writeUInt32LE(rotatedWebp.length - 8, 4);
+  const flat = await decodeImageBytes(plainWebp, 'plain.webp');
+  const turnedWebp = await decodeImageBytes(rotatedWebp, 'phone.webp');
+  assert.deepEqual([turnedWebp.width, turnedWebp.height], [flat.height, flat.width]);
+  assert.deepEqual(turnedWebp.rgba, applyExifOrientation(flat.rgba, flat.width, flat.height, 6).rgba);
 });

@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { TrainerError } from '../errors';
 import { t } from '../text/l10n';
-import { applyExifOrientation } from './exif';
+import { applyExifOrientation, containerOrientation } from './exif';
 import { detectFormat, FORMAT_NAMES, isSupported, MAX_FILE_BYTES, MAX_PIXELS, type SupportedFormat } from './formats';
 import { corrupt, notAnImage, tooLarge, unsupported } from './imageErrors';
 import { decodeBmp } from './bmp';
@@ -20,7 +20,7 @@ import { GifReader } from 'omggif';
 export interface DecodedImage {
   width: number;
   height: number;
-  /** width * height * 4 bytes, RGBA, rows top to bottom, already turned upright (JPEG EXIF orientation). */
+  /** width * height * 4 bytes, RGBA, rows top to bottom, already turned upright (EXIF orientation of a JPEG, PNG or WebP). */
   rgba: Uint8Array;
   format: SupportedFormat;
 }
@@ -93,7 +93,8 @@ export async function decodeImageBytes(bytes: Uint8Array, file: string): Promise
   }
   // Decoders may hand back a larger Buffer; keep exactly the pixels, as a plain Uint8Array view.
   const rgba = new Uint8Array(decoded.rgba.buffer, decoded.rgba.byteOffset, decoded.width * decoded.height * 4);
-  const upright = format === 'jpeg' ? applyExifOrientation(rgba, decoded.width, decoded.height, header.orientation) : { ...decoded, rgba };
+  const orientation = format === 'jpeg' ? header.orientation : format === 'png' || format === 'webp' ? containerOrientation(bytes, format) : undefined;
+  const upright = applyExifOrientation(rgba, decoded.width, decoded.height, orientation);
   return { width: upright.width, height: upright.height, rgba: upright.rgba, format };
 }
 
