@@ -1,76 +1,118 @@
 /**
- * Will this batch size and hidden width fit in memory? Checked before any data loads, so a combination that
+ * Will this batch size and network fit in memory? Checked before any data loads, so a combination that
  * cannot run is a clear message in a second instead of "memory access out of bounds" half a minute later.
  *
- * The estimate follows what training allocates: the weights with their gradients and Adam moments, one
- * batch's activations and gradients (input, pre-activation, ReLU output, their gradients, logits), and the
- * larger of the test evaluation (in chunks of 2,500) and the final prediction over all test images at once.
- * The wasm backend's heap can grow to 4 GB (emscripten's getHeapMax), but tfjs never returns memory to it and
- * freed blocks fragment, so half of it is the budget; the cpu backend's typed arrays get the same budget;
- * tfjs-node's native heap gets half the machine's memory.
+ * Two memories count. The training kernels allocate one WebAssembly memory, sized up front by
+ * kernels/networkMemory.ts (weights, Adam moments, one batch's activations, gradients and sparse input
+ * lists); a wasm32 memory holds at most 4 GB. tfjs holds the model for the test evaluation (in chunks of
+ * 2,500) and the final prediction over all test images at once, and on the portable path (no kernels) also
+ * each batch's activations and gradients: on the wasm backend that is its heap, which can grow to 4 GB
+ * (emscripten's getHeapMax) but never returns memory and fragments, so half of it is the budget; the cpu
+ * backend's typed arrays get the same budget, tfjs-node's native heap half the machine's memory.
  */
 import { totalmem } from 'node:os';
 import { NUM_CLASSES, PIXELS } from '../domain/classes';
+import { singleHiddenLayer, type Architecture } from '../domain/architecture';
 import type { BackendName, HyperParameters } from '../domain/hyperParameters';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
+import { WASM_PAGE_BYTES } from './kernels/kernelModule';
+import { kernelsAvailable } from './kernels/kernelTrainer';
+import { layOutNetwork } from './kernels/networkMemory';
 
-/** The largest the tfjs wasm heap can grow (tfjs-backend-wasm's getHeapMax: 4 GB less one 64 KB page). */
+/** The largest a wasm32 memory (and tfjs-backend-wasm's heap, its getHeapMax) can be: 4 GB less one 64 KB page. */
 export const WASM_HEAP_MAX_BYTES = 4_294_901_760;
 const FLOAT_BYTES = 4;
 /** Test images the estimate assumes when the run does not limit them: the whole Fashion-MNIST test set. */
 const TEST_IMAGES = 10_000;
 const EVALUATION_CHUNK = 2_500;
 
-/** The bytes a run with these settings needs at its peak. */
-export function trainingPeakBytes(p: Pick<HyperParameters, 'batchSize' | 'hiddenUnits' | 'testLimit'>): number {
-  const hidden = p.hiddenUnits;
-  const weights = PIXELS * hidden + hidden + hidden * NUM_CLASSES + NUM_CLASSES;
-  // Weights, gradients, two Adam moments, and the update's temporaries.
-  const model = 6 * weights;
-  const perBatch = (rows: number) => 2 * rows * PIXELS + 6 * rows * hidden + 4 * rows * NUM_CLASSES;
-  const tests = Math.min(p.testLimit ?? TEST_IMAGES, TEST_IMAGES);
-  const prediction = tests * PIXELS + 2 * tests * hidden + 2 * tests * NUM_CLASSES;
-  const evaluation = perBatch(Math.min(tests, EVALUATION_CHUNK));
-  return FLOAT_BYTES * (model + Math.max(perBatch(p.batchSize), evaluation, prediction));
+type Settings = Pick<HyperParameters, 'batchSize' | 'hiddenUnits' | 'testLimit'>;
+
+/** The kernels' memory for this network and batch size, as kernels/networkMemory.ts lays it out. */
+export function kernelBytes(p: Pick<HyperParameters, 'batchSize'>, architecture: Architecture): number {
+  // The trainer pads a small batch up to a minimum capacity; that is far below any limit, so the batch size stands in.
+  return layOutNetwork(architecture, p.batchSize, p.batchSize).pages * WASM_PAGE_BYTES;
 }
 
-/** What the backend can give a run. */
+/** What tfjs holds at its peak: the model (weights, gradients, Adam moments) and the largest pass over images. */
+export function tfjsPeakBytes(p: Settings, architecture: Architecture, portablePath: boolean = !kernelsAvailable()): number {
+  const widths = [PIXELS, ...architecture.hiddenLayers.map((layer) => layer.units), NUM_CLASSES];
+  let weights = 0;
+  let activationsPerRow = 0;
+  for (let i = 1; i < widths.length; i++) {
+    weights += widths[i - 1] * widths[i] + widths[i];
+    activationsPerRow += widths[i];
+  }
+  const model = 6 * weights;
+  // Input and its copy, then per layer its output, activation and their gradients.
+  const pass = (rows: number) => rows * (2 * PIXELS + 4 * activationsPerRow);
+  const tests = Math.min(p.testLimit ?? TEST_IMAGES, TEST_IMAGES);
+  const prediction = tests * (PIXELS + 2 * activationsPerRow);
+  const largest = Math.max(pass(Math.min(tests, EVALUATION_CHUNK)), prediction, portablePath ? pass(p.batchSize) : 0);
+  return FLOAT_BYTES * (model + largest);
+}
+
+/** The bytes a run with these settings needs at its peak in the tighter of its two memories, against that memory's budget. */
+function tightest(p: Settings, backend: BackendName, architecture: Architecture, machineBytes?: number): { needed: number; budget: number; kernels: boolean } {
+  const kernels = kernelsAvailable() ? { needed: kernelBytes(p, architecture), budget: WASM_HEAP_MAX_BYTES, kernels: true } : { needed: 0, budget: 1, kernels: true };
+  const tfjs = { needed: tfjsPeakBytes(p, architecture), budget: memoryBudgetBytes(backend, machineBytes), kernels: false };
+  return kernels.needed / kernels.budget > tfjs.needed / tfjs.budget ? kernels : tfjs;
+}
+
+/** The bytes a run needs at its peak, in the memory closest to its limit (for messages and tests). */
+export function trainingPeakBytes(p: Settings, architecture: Architecture = singleHiddenLayer(p.hiddenUnits)): number {
+  return tightest(p, 'wasm', architecture).needed;
+}
+
+/** What the tfjs backend can give a run. */
 export function memoryBudgetBytes(backend: BackendName, machineBytes: number = totalmem()): number {
   return backend === 'tensorflow' ? Math.floor(machineBytes / 2) : Math.floor(WASM_HEAP_MAX_BYTES / 2);
 }
 
-/** The largest batch size that fits the budget with this hidden width (at least 1 when anything fits). */
-export function largestBatchThatFits(p: Pick<HyperParameters, 'hiddenUnits' | 'testLimit'>, budget: number): number {
+function fits(p: Settings, backend: BackendName, architecture: Architecture, machineBytes?: number): boolean {
+  const { needed, budget } = tightest(p, backend, architecture, machineBytes);
+  return needed <= budget;
+}
+
+/** The largest batch size that fits with this network (0 when not even one image does). */
+export function largestBatchThatFits(p: Pick<HyperParameters, 'hiddenUnits' | 'testLimit'>, backend: BackendName, architecture: Architecture = singleHiddenLayer(p.hiddenUnits), machineBytes?: number): number {
   let low = 0;
   let high = 60_000;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    if (trainingPeakBytes({ ...p, batchSize: mid }) <= budget) low = mid;
+    if (fits({ ...p, batchSize: mid }, backend, architecture, machineBytes)) low = mid;
     else high = mid - 1;
   }
   return low;
 }
 
-/** Refuses, with INVALID_PARAMS saying what fits, a batch size and width that would overflow the backend's memory. */
-export function checkMemoryBudget(p: HyperParameters, backend: BackendName, machineBytes?: number): void {
-  const budget = memoryBudgetBytes(backend, machineBytes);
-  const needed = trainingPeakBytes(p);
+/** Refuses, with INVALID_PARAMS saying what fits, a batch size and network that would overflow memory. */
+export function checkMemoryBudget(p: HyperParameters, backend: BackendName, architecture: Architecture = singleHiddenLayer(p.hiddenUnits), machineBytes?: number): void {
+  const { needed, budget, kernels } = tightest(p, backend, architecture, machineBytes);
   if (needed <= budget) return;
-  const fits = largestBatchThatFits(p, budget);
+  const most = largestBatchThatFits(p, backend, architecture, machineBytes);
   throw new TrainerError(
     'INVALID_PARAMS',
-    t(
-      'A batch size of {0} with {1} hidden units needs about {2} of memory to train, more than the {3} the {4} backend can use.',
-      p.batchSize,
-      p.hiddenUnits,
-      gigabytes(needed),
-      gigabytes(budget),
-      backend,
-    ),
+    kernels
+      ? t(
+          'A batch size of {0} with {1} hidden units needs about {2} of memory to train, more than the {3} the training kernels\' memory can hold.',
+          p.batchSize,
+          p.hiddenUnits,
+          gigabytes(needed),
+          gigabytes(budget),
+        )
+      : t(
+          'A batch size of {0} with {1} hidden units needs about {2} of memory to train, more than the {3} the {4} backend can use.',
+          p.batchSize,
+          p.hiddenUnits,
+          gigabytes(needed),
+          gigabytes(budget),
+          backend,
+        ),
     undefined,
-    fits >= 1
-      ? t('Use a batch size of at most {0} with {1} hidden units, or fewer hidden units.', fits, p.hiddenUnits)
+    most >= 1
+      ? t('Use a batch size of at most {0} with {1} hidden units, or fewer hidden units.', most, p.hiddenUnits)
       : t('Use fewer hidden units.'),
   );
 }

@@ -105,7 +105,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     const backend: BackendInfo = info;
     onEvent({ type: 'backend', backend });
     // Before the data loads: a batch size and width that cannot fit end here, with what does fit.
-    checkMemoryBudget(params, backend.name);
+    checkMemoryBudget(params, backend.name, options.architecture);
 
     const load = options.loadData ?? loadFashionMnist;
     const data = await load({
