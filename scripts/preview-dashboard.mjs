@@ -20,14 +20,15 @@ import { dashboardEnglishStrings } from './l10n-strings.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The host's analysis module (TypeScript), bundled on the fly so the fixtures use the real thing. */
-async function loadAnalysis() {
+/** A host analysis module (TypeScript), bundled on the fly so the fixtures use the real thing. */
+async function loadAnalysis(name) {
   const esbuild = await import('esbuild');
-  const out = join(mkdtempSync(join(tmpdir(), 'dashboard-analysis-')), 'analysis.mjs');
-  await esbuild.build({ entryPoints: [join(root, 'src/core/analysis/analysis.ts')], outfile: out, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+  const out = join(mkdtempSync(join(tmpdir(), 'dashboard-analysis-')), `${name}.mjs`);
+  await esbuild.build({ entryPoints: [join(root, `src/core/analysis/${name}.ts`)], outfile: out, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
   return import(pathToFileURL(out).href);
 }
-const analysis = await loadAnalysis();
+const analysis = await loadAnalysis('analysis');
+const epochPredictions = await loadAnalysis('epochPredictions');
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -139,11 +140,13 @@ function encode(value) {
   return JSON.stringify(value, (_key, v) => {
     if (v instanceof Uint8Array) return { $u8: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
     if (v instanceof Float32Array) return { $f32: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+    if (v instanceof Int8Array) return { $i8: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+    if (v instanceof Uint16Array) return { $u16: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
     return v;
   });
 }
 
-const fixtures = buildFixtures({ analysis });
+const fixtures = buildFixtures({ analysis, epochPredictions });
 
 function fixtureScript(mode, locale) {
   const state = fixtures.states[mode] ?? fixtures.states.finished;
@@ -155,6 +158,8 @@ function fixtureScript(mode, locale) {
     history: fixtures.history,
     overfittingByEpoch: fixtures.overfittingByEpoch,
     finished: mode === 'midrun' ? fixtures.states.finished : undefined,
+    epochs: fixtures.epochPredictions,
+    firstLayer: ['finished', 'stopped', 'midrun'].includes(mode) ? fixtures.firstLayer : undefined,
   };
   return `window.__previewFixture = ${encode(payload)};\nwindow.__previewImages = ${encode({ images: fixtures.testImages })};\n`;
 }
@@ -166,11 +171,14 @@ const STUB = String.raw`
   const decode = (v) => {
     if (Array.isArray(v)) return v.map(decode);
     if (v && typeof v === 'object') {
-      if (typeof v.$u8 === 'string' || typeof v.$f32 === 'string') {
-        const bin = atob(v.$u8 ?? v.$f32);
+      if (typeof v.$u8 === 'string' || typeof v.$f32 === 'string' || typeof v.$i8 === 'string' || typeof v.$u16 === 'string') {
+        const bin = atob(v.$u8 ?? v.$f32 ?? v.$i8 ?? v.$u16);
         const bytes = new Uint8Array(bin.length);
         for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-        return v.$u8 !== undefined ? bytes : new Float32Array(bytes.buffer);
+        if (v.$u8 !== undefined) return bytes;
+        if (v.$i8 !== undefined) return new Int8Array(bytes.buffer);
+        if (v.$u16 !== undefined) return new Uint16Array(bytes.buffer);
+        return new Float32Array(bytes.buffer);
       }
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
     }
@@ -180,6 +188,22 @@ const STUB = String.raw`
   const images = decode(window.__previewImages).images;
   const send = (message) => window.postMessage(message, '*');
   window.__posted = [];
+  /** The fixture's per-epoch predictions up to epoch n (what the host would hold then), as its message's data. */
+  const epochsUpTo = (n) => {
+    const all = fixture.epochs;
+    const k = all.epochs.filter((e) => e <= n).length;
+    if (k === 0) return undefined;
+    return { ...all, epochs: all.epochs.slice(0, k), predicted: all.predicted.subarray(0, k * all.count), probabilities: all.probabilities.subarray(0, k * all.count * 10), analyses: all.analyses.slice(0, k) };
+  };
+  const epochOnly = (n) => {
+    const all = fixture.epochs;
+    const k = all.epochs.indexOf(n);
+    return { ...all, epochs: [n], predicted: all.predicted.subarray(k * all.count, (k + 1) * all.count), probabilities: all.probabilities.subarray(k * all.count * 10, (k + 1) * all.count * 10), analyses: [all.analyses[k]] };
+  };
+  const heldEpochs = () => (fixture.state.history ?? []).length;
+  // The host keeps the pins: here, for the page's session, so they survive a reload as the host's do.
+  const pinsKey = 'dashboard-preview-pins';
+  const pins = () => JSON.parse(sessionStorage.getItem(pinsKey) ?? '[]');
   const storageKey = 'dashboard-preview-state';
   let streaming = false;
 
@@ -208,6 +232,7 @@ const STUB = String.raw`
       if (batch >= perEpoch) {
         const metrics = fixture.history[epoch - 1];
         send({ type: 'epoch', metrics, overfitting: fixture.overfittingByEpoch[epoch - 1] });
+        send({ type: 'epochPredictions', replace: false, data: epochOnly(epoch) });
         epoch += 1;
         batch = 0;
         if (epoch > 10) {
@@ -227,10 +252,27 @@ const STUB = String.raw`
       console.log('webview -> host', JSON.stringify(message).slice(0, 200));
       if (message.type === 'ready') {
         send({ type: 'state', state: fixture.state, strings: fixture.strings, locale: fixture.locale });
+        send({ type: 'epochPredictions', replace: true, data: epochsUpTo(heldEpochs()) });
+        send({ type: 'pins', pins: pins() });
+        send({ type: 'firstLayer', layer: fixture.firstLayer });
         stream();
       } else if (message.type === 'train') {
         // Like the host: a run starts loading, with the last run's results cleared.
         send({ type: 'state', state: { status: 'loading', params: fixture.state.params, history: [] }, strings: fixture.strings, locale: fixture.locale });
+        send({ type: 'epochPredictions', replace: true, data: undefined });
+      } else if (message.type === 'requestSaliency') {
+        // Stands in for the worker: bright pixels in the garment's upper half raise the probability, the lower half lowers it.
+        const file = message.target.kind === 'file' ? (fixture.state.classifications ?? []).find((r) => r.ok && r.file === message.target.file) : undefined;
+        const pixels = file ? file.input : images.subarray(message.target.index * 784, (message.target.index + 1) * 784);
+        const values = new Float32Array(784);
+        for (let p = 0; p < 784; p++) values[p] = (pixels[p] / 255) * (p < 392 ? 0.004 : -0.002) * (1 + Math.sin(p / 9));
+        const scale = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        const predicted = file ? file.predicted : fixture.state.predictions ? fixture.state.predictions.predicted[message.target.index] : 0;
+        setTimeout(() => send({ type: 'saliency', target: message.target, saliency: { predicted, probability: 0.9, values, scale } }), 10);
+      } else if (message.type === 'setPin') {
+        const next = pins().filter((n) => n !== message.index).concat(message.pinned ? [message.index] : []);
+        sessionStorage.setItem(pinsKey, JSON.stringify(next));
+        setTimeout(() => send({ type: 'pins', pins: next }), 5);
       } else if (message.type === 'requestImages') {
         const pixels = new Uint8Array(message.indices.length * 784);
         message.indices.forEach((index, n) => pixels.set(images.subarray(index * 784, (index + 1) * 784), n * 784));

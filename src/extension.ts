@@ -9,6 +9,7 @@ import { DashboardHost, DASHBOARD_VIEW_TYPE } from './host/dashboardPanel';
 import { shareHostBundleWithCore } from './host/hostLocale';
 import { LastRunStore } from './host/lastRunStore';
 import { NativeBackendSetup } from './host/nativeBackendSetup';
+import { PinStore } from './host/pinStore';
 import { RunNotifications } from './host/runNotifications';
 import { createApi, type FashionMnistApi } from './host/testApi';
 import { COMMANDS, TrainerCommands } from './host/commands';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     folders: { cacheDir: join(storage, 'data'), modelDir: join(storage, 'models', 'latest') },
     params: settings.ok ? settings.settings.params : DEFAULT_HYPER_PARAMETERS,
     lastRun: new LastRunStore(join(storage, 'last-run')),
+    pins: new PinStore(join(storage, 'pins.json')),
     warn: (message) => channel.warn(message),
     nativeBackendFolders: () => nativeBackend.searchFolders(),
   });

@@ -136,6 +136,10 @@ class DashboardPanel extends Disposable {
       case 'ready':
         this.ready = true;
         this.postState();
+        // Once per page load: the slider then slices it there, nothing is re-sent per move.
+        this.post(session.epochPredictionsMessage());
+        this.post({ type: 'pins', pins: session.pins });
+        this.post(session.firstLayerMessage());
         if (this.pendingReveal) {
           this.post({ type: 'reveal', cell: this.pendingReveal });
           this.pendingReveal = undefined;
@@ -155,6 +159,12 @@ class DashboardPanel extends Disposable {
         return;
       case 'setUpNativeBackend':
         intents.setUpNativeBackend();
+        return;
+      case 'requestSaliency':
+        void session.saliency(message.target);
+        return;
+      case 'setPin':
+        session.setPin(message.index, message.pinned);
         return;
       case 'requestImages': {
         const images = session.imagesFor(message.indices);

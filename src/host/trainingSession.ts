@@ -7,7 +7,7 @@
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import { type ClassificationResult } from '../domain/classification';
-import { type DashboardCell, type DashboardState, type HostToWebview } from '../protocol/webview';
+import { type DashboardCell, type DashboardState, type HostToWebview, type SaliencyTarget } from '../protocol/webview';
 import { type HyperParameters } from '../domain/hyperParameters';
 import { type StartRequest } from '../protocol/worker';
 import { type TrainingEvent } from '../protocol/events';
@@ -27,9 +27,11 @@ import type { TrainingClient } from '../worker/client';
 import { isTerminalEvent } from '../protocol/events';
 import { ProgressThrottle } from './progressThrottle';
 import { TestImageCache } from './testImageCache';
+import { RunEpochs, type EpochPredictionsMessage, type FirstLayerMessage } from './runEpochs';
+import type { PinStore } from './pinStore';
 
 /** What the session needs of the worker client (a fake in unit tests). */
-export type SessionClient = Pick<TrainingClient, 'start' | 'stop' | 'classify' | 'isRunning' | 'onEvent' | 'onTestImages'>;
+export type SessionClient = Pick<TrainingClient, 'start' | 'stop' | 'classify' | 'saliency' | 'isRunning' | 'onEvent' | 'onTestImages' | 'onEpochInsight'>;
 
 /** What the panel should do after a change: post the whole state, or one incremental message. */
 export type DashboardUpdate = { kind: 'state' } | { kind: 'message'; message: HostToWebview };
@@ -40,6 +42,8 @@ export interface SessionOptions {
   params: HyperParameters;
   /** Where the last run's results are kept across reloads; none = only in memory. */
   lastRun?: LastRunStore;
+  /** Where the pinned test images are kept; none = only in memory. */
+  pins?: PinStore;
   /** Reports a problem that does not stop anything (e.g. the last run could not be saved). */
   warn?: (message: string) => void;
   /** Where the worker looks for tfjs-node, read when a run or a classification starts (the setting may change). */
@@ -65,6 +69,9 @@ export class TrainingSession extends Disposable {
   private state: DashboardState;
   private runId: number | undefined;
   private readonly testImages = new TestImageCache();
+  /** The run's predictions after each epoch, for the epoch slider. */
+  private readonly epochs = new RunEpochs();
+  private memoryPins: number[] = [];
   private readonly progress = new ProgressThrottle(() => this.flushProgress());
   /** The saved model's record and the last run are read the first time someone needs the state, not at activation. */
   private restored = false;
@@ -100,6 +107,11 @@ export class TrainingSession extends Disposable {
       client.onTestImages((runId, images, count) => {
         if (runId === this.runId) this.testImages.set({ images, count });
       }),
+      client.onEpochInsight((runId, insight) => {
+        const message = runId === this.runId ? this.epochs.receive(insight) : undefined;
+        if (message) this.update({ kind: 'message', message });
+        if (message && insight.firstLayer) this.update({ kind: 'message', message: this.epochs.firstLayerMessage() });
+      }),
     );
   }
 
@@ -129,6 +141,7 @@ export class TrainingSession extends Disposable {
       saveDir: this.folders.modelDir,
       locale: options.locale,
       allowDownload: options.allowDownload,
+      insight: true,
     };
     if (options.dataDir !== undefined) request.dataDir = options.dataDir;
     const nativeBackendFolders = this.options.nativeBackendFolders?.();
@@ -136,10 +149,12 @@ export class TrainingSession extends Disposable {
     const runId = this.client.start(request);
     this.runId = runId;
     this.testImages.set(undefined);
+    this.epochs.reset();
     // The last run's results are replaced by this run's; a reload mid-run must not bring them back.
     this.queueStoreWork((store) => store.clear());
     this.state = beginRun(this.current, options.params);
     this.update({ kind: 'state' });
+    this.update({ kind: 'message', message: this.epochs.message() });
     this.runStartEmitter.fire(runId);
     return runId;
   }
@@ -194,6 +209,51 @@ export class TrainingSession extends Disposable {
     return this.testImages.imagesFor(indices);
   }
 
+  /** The pinned test images, oldest first. */
+  get pins(): number[] {
+    return this.options.pins?.current ?? this.memoryPins;
+  }
+
+  /** Pins or unpins a test image; the panel gets the new list. */
+  setPin(index: number, pinned: boolean): void {
+    const store = this.options.pins;
+    if (store) store.set(index, pinned).catch((error: unknown) => this.options.warn?.(t('The pinned images could not be saved: {0}', error instanceof Error ? error.message : String(error))));
+    else this.memoryPins = [...this.memoryPins.filter((n) => n !== index), ...(pinned ? [index] : [])];
+    this.update({ kind: 'message', message: { type: 'pins', pins: this.pins } });
+  }
+
+  /** All held epochs' predictions and their analyses, sent whole once per page load (after the state). */
+  epochPredictionsMessage(): EpochPredictionsMessage {
+    if (!this.restored) this.restore();
+    return this.epochs.message();
+  }
+
+  /**
+   * The saved model's saliency for a test image (its pixels as the grid shows them) or a classified file (the
+   * 28 × 28 input it was classified from), computed in the worker; the panel gets it as a `saliency` message.
+   */
+  async saliency(target: SaliencyTarget): Promise<void> {
+    const input = target.kind === 'test'
+      ? this.testImages.imagesFor([target.index])?.pixels
+      : this.current.classifications?.flatMap((r) => (r.ok && r.file === target.file ? [r.input] : []))[0];
+    let message: HostToWebview;
+    if (!input || input.length !== 784 || !this.hasModel) {
+      message = { type: 'saliency', target, error: { code: 'NO_MODEL', message: t('There is no trained model yet.'), action: t('Train the model first; it is saved automatically when training finishes.') } };
+    } else {
+      try {
+        message = { type: 'saliency', target, saliency: await this.client.saliency(input, this.folders.modelDir) };
+      } catch (error) {
+        message = { type: 'saliency', target, error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } };
+      }
+    }
+    this.update({ kind: 'message', message });
+  }
+
+  /** The newest epoch's first-layer weights, for a page that has just loaded. */
+  firstLayerMessage(): FirstLayerMessage {
+    return this.epochs.firstLayerMessage();
+  }
+
   /** Once: the last run saved before a reload (if no run started since), and the saved model's record. */
   private restore(): void {
     this.restored = true;
@@ -201,6 +261,7 @@ export class TrainingSession extends Disposable {
     if (snapshot) {
       this.state = withNextParams(snapshot.state, this.state.params);
       if (snapshot.testImages) this.testImages.set(snapshot.testImages);
+      this.epochs.reset(snapshot.epochPredictions);
     }
     this.state = withModel(this.state, findSavedModel(this.folders.modelDir));
   }
@@ -226,7 +287,8 @@ export class TrainingSession extends Disposable {
     if (event.type === 'finished' || event.type === 'stopped') {
       const state = this.state;
       const testImages = this.testImages.current;
-      this.queueStoreWork((store) => store.save({ state, testImages }));
+      const epochPredictions = this.epochs.saved;
+      this.queueStoreWork((store) => store.save({ state, testImages, epochPredictions }));
     }
     switch (event.type) {
       case 'batch':

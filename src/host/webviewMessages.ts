@@ -51,6 +51,20 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
       const indices = parseIndices(message.indices);
       return indices === undefined ? undefined : { type, indices };
     }
+    case 'requestSaliency': {
+      const target = message.target;
+      if (!isFields(target)) return undefined;
+      if (target.kind === 'test' && typeof target.index === 'number' && Number.isInteger(target.index) && target.index >= 0 && target.index < MAX_TEST_IMAGES) {
+        return { type, target: { kind: 'test', index: target.index } };
+      }
+      if (target.kind === 'file' && typeof target.file === 'string' && target.file.length > 0 && target.file.length < 4096) return { type, target: { kind: 'file', file: target.file } };
+      return undefined;
+    }
+    case 'setPin': {
+      const index = message.index;
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= MAX_TEST_IMAGES) return undefined;
+      return typeof message.pinned === 'boolean' ? { type, index, pinned: message.pinned } : undefined;
+    }
     default:
       return undefined;
   }

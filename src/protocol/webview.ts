@@ -1,6 +1,11 @@
 /** The host <-> webview channel: the dashboard's whole state, its incremental updates, and the intents the webview sends. */
 import type { ClassificationResult } from '../domain/classification';
 import type { DataInfo } from '../domain/data';
+import type { EpochPredictions } from '../domain/epochPredictions';
+import type { FirstLayerSnapshot, SaliencyMap } from '../domain/firstLayer';
+
+/** What a saliency map is asked for: a test image by index, or a file classified from the Explorer. */
+export type SaliencyTarget = { kind: 'test'; index: number } | { kind: 'file'; file: string };
 import type { UserError } from '../domain/errors';
 import type { BackendInfo, HyperParameters } from '../domain/hyperParameters';
 import type { BatchProgress, EpochMetrics, OverfittingAnalysis, PredictionAnalysis, Predictions } from '../domain/metrics';
@@ -41,6 +46,17 @@ export type HostToWebview =
   /** Pixel data for test images the webview asked for (index -> 784 bytes). */
   | { type: 'images'; indices: number[]; pixels: Uint8Array }
   | { type: 'classification'; results: ClassificationResult[] }
+  /**
+   * The run's per-epoch predictions: whole (`replace`, after every `state` on ready and when a run starts;
+   * `data` undefined = none yet) or one new epoch to append during a run. Sent once, sliced in the webview.
+   */
+  | { type: 'epochPredictions'; replace: boolean; data: EpochPredictions | undefined }
+  /** The first layer's weights after the newest epoch (after each epoch, and once after `ready`); undefined: none. */
+  | { type: 'firstLayer'; layer: FirstLayerSnapshot | undefined }
+  /** The saved model's saliency for a test image or a classified file, answering `requestSaliency`. */
+  | { type: 'saliency'; target: SaliencyTarget; saliency?: SaliencyMap; error?: UserError }
+  /** The pinned test images (indices, oldest first); after `ready` and after every change. */
+  | { type: 'pins'; pins: number[] }
   /** Ask the webview to scroll to and focus a cell (e.g. after Classify). */
   | { type: 'reveal'; cell: DashboardCell };
 
@@ -57,4 +73,6 @@ export type WebviewToHost =
   | { type: 'requestImages'; indices: number[] }
   | { type: 'classifyFiles' }
   /** The model cell's button where tfjs-node was looked for and not used: runs the setup command. */
-  | { type: 'setUpNativeBackend' };
+  | { type: 'setUpNativeBackend' }
+  | { type: 'setPin'; index: number; pinned: boolean }
+  | { type: 'requestSaliency'; target: SaliencyTarget };

@@ -1,5 +1,7 @@
 /** The host/CLI <-> worker channel: requests in, events and results out. */
 import type { ClassificationResult } from '../domain/classification';
+import type { EpochSnapshot } from '../domain/epochPredictions';
+import type { FirstLayerSnapshot, SaliencyMap } from '../domain/firstLayer';
 import type { UserError } from '../domain/errors';
 import type { HyperParameters } from '../domain/hyperParameters';
 import type { TrainingEvent } from './events';
@@ -21,16 +23,40 @@ export interface StartRequest {
    * per-user install, the program's own); undefined = the worker's default search.
    */
   nativeBackendFolders?: string[];
+  /** Compute and send an `epochInsight` after every epoch (the dashboard's epoch views; the CLI does not ask). */
+  insight?: boolean;
+}
+
+/** What the worker sends after each epoch for the dashboard's epoch views (typed arrays, transferred). */
+export interface EpochInsight {
+  predictions: EpochSnapshot;
+  /** The true classes of the same test images (small; sent each time so every insight stands alone). */
+  labels: Uint8Array;
+  /** The first Dense layer's weights, the next layer's, and each unit's most exciting test images. */
+  firstLayer?: FirstLayerSnapshot;
+}
+
+/** The buffers of an insight, for the transfer list. */
+export function insightBuffers(insight: EpochInsight): ArrayBuffer[] {
+  const buffers = [insight.predictions.predicted.buffer, insight.predictions.probabilities.buffer, insight.labels.buffer];
+  const layer = insight.firstLayer;
+  if (layer) buffers.push(layer.weights.buffer, layer.unitScale.buffer, layer.next.buffer, layer.topImages.buffer);
+  return buffers as ArrayBuffer[];
 }
 
 export type HostToWorker =
   | { type: 'start'; runId: number; request: StartRequest }
   | { type: 'stop'; runId: number }
-  | { type: 'classify'; requestId: number; files: string[]; modelDir: string; locale: string; nativeBackendFolders?: string[] };
+  | { type: 'classify'; requestId: number; files: string[]; modelDir: string; locale: string; nativeBackendFolders?: string[] }
+  /** Saliency of one prepared 28 × 28 input (784 bytes) under the saved model. */
+  | { type: 'saliency'; requestId: number; input: Uint8Array; modelDir: string };
 
 export type WorkerToHost =
   | { type: 'event'; runId: number; event: TrainingEvent }
   /** The first 10,000 (or testLimit) test images, sent once per run after dataLoaded, for the grid. */
   | { type: 'testImages'; runId: number; images: Uint8Array; count: number }
+  /** After each epoch's evaluation, when the host asked for insight (`StartRequest.insight`). */
+  | { type: 'epochInsight'; runId: number; insight: EpochInsight }
   | { type: 'classified'; requestId: number; results: ClassificationResult[] }
+  | { type: 'saliency'; requestId: number; saliency?: SaliencyMap; error?: UserError }
   | { type: 'rejected'; runId: number; error: UserError };

@@ -7,7 +7,7 @@ import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { BackendInfo } from '../domain/hyperParameters';
 import type { EpochMetrics, Predictions } from '../domain/metrics';
 import type { RunRecord, SavedModelInfo } from '../domain/runRecord';
-import type { StartRequest } from '../protocol/worker';
+import type { EpochInsight, StartRequest } from '../protocol/worker';
 import type { TrainingEvent } from '../protocol/events';
 import { PROGRESS_INTERVAL_MS } from '../protocol/events';
 import type { UserError } from '../domain/errors';
@@ -20,6 +20,7 @@ import { buildNetworkModel, buildTutorialModel, summarize, validateHyperParamete
 import { checkMemoryBudget } from './memoryBudget';
 import { createRng, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
 import { createTrainer, imagesToInput } from './trainingPath';
+import { epochInsight } from './epochInsight';
 
 export interface RunOptions {
   request: StartRequest;
@@ -33,6 +34,11 @@ export interface RunOptions {
   onTestImages?: (images: Uint8Array, count: number) => void;
   /** Called before the backend and the data load: throws when the model could not be saved where asked. */
   checkSaveTarget?: () => Promise<void>;
+  /**
+   * Called after each epoch's evaluation (after its `epoch` event) with the test images' predictions by that
+   * epoch's weights. Costs one forward pass over the test set per epoch; not computed when absent.
+   */
+  onEpochInsight?: (insight: EpochInsight) => void;
   /** Called after the last epoch, before `finished`; its result goes into `finished.modelSaved`. */
   saveModel?: (tf: Tf, model: LayersModel, record: RunRecord) => Promise<SavedModelInfo>;
   /**
@@ -198,6 +204,10 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       };
       history.push(metrics);
       onEvent({ type: 'epoch', metrics });
+      if (options.onEpochInsight !== undefined) {
+        trainer.writeWeightsTo(model);
+        options.onEpochInsight(epochInsight(tf, model, test, epoch));
+      }
       await yieldToEventLoop();
     }
 

@@ -15,6 +15,10 @@ import { preprocessCell } from './cells/preprocessCell';
 import { TrainCell } from './cells/trainCell';
 import { h, replaceChildren } from './dom';
 import { ImageStore } from './imageStore';
+import { EpochStore } from './epochStore';
+import { EpochSelection } from './epochSelection';
+import { FirstLayerView } from './firstLayerView';
+import { saliencyView } from './saliencyView';
 import type { GridFilter } from './predictionFilter';
 import { statusBanner } from './statusBanner';
 import { Strings } from './strings';
@@ -32,10 +36,18 @@ export class Dashboard {
   private trainCell?: TrainCell;
   private predictCell?: PredictCell;
   private evaluateSection?: HTMLElement;
+  private confusionSection?: HTMLElement;
+  private showInGrid?: (filter: GridFilter) => void;
   private classifySection?: HTMLElement;
   private cellsContainer?: HTMLElement;
   private banner?: HTMLElement;
   private readonly images: ImageStore;
+  private readonly epochs = new EpochStore();
+  private readonly epochSelection: EpochSelection;
+  private pins: number[] = [];
+  private readonly firstLayer = new FirstLayerView();
+  /** The host's saliency answers for classified files, by path (asked for once per file and page). */
+  private readonly fileSaliencies = new Map<string, Extract<HostToWebview, { type: 'saliency' }>>();
   private readonly ui: UiState;
   private pendingProgress?: BatchProgress;
   private firstRender = true;
@@ -49,6 +61,10 @@ export class Dashboard {
   ) {
     this.images = new ImageStore(post);
     this.ui = persistence.load();
+    this.epochSelection = new EpochSelection(this.epochs, () => this.ui.epoch, (epoch) => {
+      this.ui.epoch = epoch;
+      this.persistence.save(this.ui);
+    });
     watchTheme(() => this.trainCell?.applyTheme());
     let scrollTimer: ReturnType<typeof setTimeout> | undefined;
     window.addEventListener('scroll', () => {
@@ -78,6 +94,30 @@ export class Dashboard {
       case 'classification':
         this.onClassification(message.results);
         break;
+      case 'firstLayer':
+        this.firstLayer.setLayer(message.layer);
+        break;
+      case 'saliency':
+        if (message.target.kind === 'test') this.predictCell?.saliencyArrived(message.target.index, message.saliency, message.error);
+        else {
+          this.fileSaliencies.set(message.target.file, message);
+          this.showFileSaliency(message.target.file);
+        }
+        break;
+      case 'pins':
+        this.pins = message.pins;
+        if (this.ctx) this.ctx.pins = message.pins;
+        this.predictCell?.pinsChanged();
+        break;
+      case 'epochPredictions': {
+        const before = this.epochs.epochs.length;
+        this.epochs.receive(message.replace, message.data);
+        // The epoch views change shape when their first epoch arrives (something to show) and their second
+        // (a slider); later epochs only redraw what they watch.
+        const after = this.epochs.epochs.length;
+        if (message.replace || (before < 2 && after !== before)) this.rebuildEpochCells();
+        break;
+      }
       case 'reveal':
         this.reveal(message.cell);
         break;
@@ -107,7 +147,7 @@ export class Dashboard {
     const focusKey = document.activeElement?.getAttribute('data-focus-key') ?? undefined;
     this.trainCell?.destroy();
     this.images.resetPending();
-    const ctx: ViewContext = { state, s, post: this.post, ui: this.ui, saveUi: () => this.persistence.save(this.ui), images: this.images };
+    const ctx: ViewContext = { state, s, post: this.post, ui: this.ui, saveUi: () => this.persistence.save(this.ui), images: this.images, epochs: this.epochs, epoch: this.epochSelection, pins: this.pins };
     this.ctx = ctx;
     document.documentElement.lang = s.locale;
     document.title = s.t('dashboardTitle');
@@ -120,14 +160,19 @@ export class Dashboard {
       this.predictCell?.setFilter(filter);
       this.reveal('predict');
     };
+    this.showInGrid = showInGrid;
+    this.confusionSection = confusionCell(ctx, showInGrid);
+    const model = modelCell(ctx);
+    // The first layer's pictures belong to the model they show; they are redrawn after every epoch.
+    model.querySelector('.cell-output')?.append(this.firstLayer.attach(ctx));
     this.cellsContainer = h('main', { className: 'cells' }, [
       dataCell(ctx),
       preprocessCell(ctx),
-      modelCell(ctx),
+      model,
       this.trainCell.section,
       this.evaluateSection,
       this.predictCell.section,
-      confusionCell(ctx, showInGrid),
+      this.confusionSection,
       this.classifySection,
     ]);
     this.banner = statusBanner(s, state, this.post);
@@ -137,6 +182,7 @@ export class Dashboard {
       this.cellsContainer,
     ]);
     this.root.removeAttribute('aria-busy');
+    this.showAllFileSaliencies();
     // The previous state's canvases are off the page now; stop drawing into them.
     this.images.forgetDetached();
 
@@ -183,9 +229,43 @@ export class Dashboard {
     ctx.state.history = mergeEpoch(ctx.state.history, message.metrics);
     ctx.state.overfitting = message.overfitting;
     this.trainCell?.epochAdded(message.metrics);
+    const focusKey = this.evaluateSection?.contains(document.activeElement) ? document.activeElement?.getAttribute('data-focus-key') : undefined;
     const next = evaluateCell(ctx);
     this.evaluateSection?.replaceWith(next);
     this.evaluateSection = next;
+    if (focusKey) this.restoreFocus(focusKey);
+  }
+
+  /** Rebuilds the evaluate, prediction and confusion cells in place, keeping a keyboard user's focus. */
+  private rebuildEpochCells(): void {
+    const ctx = this.ctx;
+    if (!ctx || !this.evaluateSection || !this.predictCell || !this.confusionSection || !this.showInGrid) return;
+    const focusKey = document.activeElement?.getAttribute('data-focus-key') ?? undefined;
+    const evaluate = evaluateCell(ctx);
+    this.evaluateSection.replaceWith(evaluate);
+    this.evaluateSection = evaluate;
+    const predict = new PredictCell(ctx);
+    this.predictCell.section.replaceWith(predict.section);
+    this.predictCell = predict;
+    const confusion = confusionCell(ctx, this.showInGrid);
+    this.confusionSection.replaceWith(confusion);
+    this.confusionSection = confusion;
+    this.images.forgetDetached();
+    if (focusKey) this.restoreFocus(focusKey);
+  }
+
+  /** Puts a classified file's saliency into its card, or asks the host for it once. */
+  private showFileSaliency(file: string): void {
+    const ctx = this.ctx;
+    const slot = this.classifySection?.querySelector(`.saliency-slot[data-file="${CSS.escape(file)}"]`);
+    if (!ctx || !slot) return;
+    const known = this.fileSaliencies.get(file);
+    if (known) slot.replaceChildren(saliencyView(ctx.s, known.saliency, known.error));
+    else if (ctx.state.model) ctx.post({ type: 'requestSaliency', target: { kind: 'file', file } });
+  }
+
+  private showAllFileSaliencies(): void {
+    for (const result of this.ctx?.state.classifications ?? []) if (result.ok) this.showFileSaliency(result.file);
   }
 
   private onClassification(results: DashboardState['classifications']): void {
@@ -197,6 +277,9 @@ export class Dashboard {
     else if (this.classifySection) this.classifySection.remove();
     else if (next) this.cellsContainer.append(next);
     this.classifySection = next;
+    // New results: ask again for each file (a file classified again may have changed on disk).
+    for (const result of results ?? []) this.fileSaliencies.delete(result.file);
+    this.showAllFileSaliencies();
   }
 
   private reveal(cell: DashboardCell): void {

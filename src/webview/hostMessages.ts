@@ -6,6 +6,8 @@
  */
 import type { BatchProgress, EpochMetrics, OverfittingAnalysis, Predictions } from '../domain/metrics';
 import type { ClassificationResult, ClassificationWarning } from '../domain/classification';
+import type { EpochAnalysis, EpochPredictions } from '../domain/epochPredictions';
+import type { FirstLayerSnapshot } from '../domain/firstLayer';
 import type { DashboardCell, DashboardState, HostToWebview, RunStatus } from '../protocol/webview';
 
 type Obj = Record<string, unknown>;
@@ -116,6 +118,58 @@ function normalizeState(v: unknown): DashboardState | undefined {
   return state;
 }
 
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isMatrix = (v: unknown): v is number[][] => Array.isArray(v) && v.length === 10 && v.every((row) => Array.isArray(row) && row.length === 10 && row.every(isCount));
+
+function validAnalysis(v: unknown): v is EpochAnalysis {
+  return (
+    isObject(v) &&
+    ['epoch', 'accuracy', 'learned', 'forgotten', 'misclassified'].every((k) => isNumber(v[k])) &&
+    isMatrix(v.confusion) &&
+    Array.isArray(v.perClassAccuracy) &&
+    v.perClassAccuracy.every(isNumber) &&
+    Array.isArray(v.confusedPairs) &&
+    v.confusedPairs.every((p) => isObject(p) && isCount(p.trueClass) && isCount(p.predicted) && isCount(p.count))
+  );
+}
+
+/** The per-epoch predictions with consistent sizes, or undefined. */
+function normalizeEpochPredictions(v: unknown): EpochPredictions | undefined {
+  if (!isObject(v) || !isCount(v.count) || !Array.isArray(v.epochs) || !v.epochs.every(isCount)) return undefined;
+  const labels = toUint8(v.labels);
+  const predicted = toUint8(v.predicted);
+  const probabilities = toUint8(v.probabilities);
+  const analyses = Array.isArray(v.analyses) ? v.analyses : [];
+  const n = v.epochs.length;
+  if (!labels || !predicted || !probabilities || labels.length < v.count) return undefined;
+  if (predicted.length !== n * v.count || probabilities.length !== n * v.count * 10) return undefined;
+  if (analyses.length !== n || !analyses.every(validAnalysis)) return undefined;
+  return { count: v.count, labels, epochs: v.epochs, predicted, probabilities, analyses };
+}
+
+/** The first layer's snapshot with consistent sizes, or undefined. */
+function normalizeFirstLayer(v: unknown): FirstLayerSnapshot | undefined {
+  if (!isObject(v) || !isCount(v.units) || !isCount(v.nextUnits) || !isCount(v.topK) || !isNumber(v.epoch)) return undefined;
+  const weights = numbersFrom(v.weights);
+  const unitScale = toFloat32(v.unitScale);
+  const next = toFloat32(v.next);
+  const topImages = numbersFrom(v.topImages);
+  if (!weights || !unitScale || !next || !topImages) return undefined;
+  const { units, nextUnits, topK } = v;
+  if (weights.length !== 784 * units || unitScale.length !== units || next.length !== units * nextUnits || topImages.length !== units * topK) return undefined;
+  return {
+    epoch: v.epoch,
+    units,
+    weights: weights instanceof Int8Array ? weights : Int8Array.from(weights),
+    unitScale,
+    next,
+    nextUnits,
+    nextIsClasses: v.nextIsClasses === true,
+    topImages: topImages instanceof Uint16Array ? topImages : Uint16Array.from(topImages),
+    topK,
+  };
+}
+
 function normalizeStrings(v: unknown): Record<string, string> | undefined {
   if (!isObject(v)) return undefined;
   return Object.fromEntries(Object.entries(v).filter((entry): entry is [string, string] => isString(entry[1])));
@@ -146,6 +200,32 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
     case 'classification': {
       const results = normalizeClassifications(raw.results);
       return results ? { type: 'classification', results } : undefined;
+    }
+    case 'firstLayer': {
+      if (raw.layer === undefined || raw.layer === null) return { type: 'firstLayer', layer: undefined };
+      const layer = normalizeFirstLayer(raw.layer);
+      return layer ? { type: 'firstLayer', layer } : undefined;
+    }
+    case 'saliency': {
+      const target = isObject(raw.target) ? raw.target : undefined;
+      const parsed = target?.kind === 'test' && isCount(target.index) ? { kind: 'test' as const, index: target.index } : target?.kind === 'file' && isString(target.file) ? { kind: 'file' as const, file: target.file } : undefined;
+      if (!parsed) return undefined;
+      const map = isObject(raw.saliency) ? raw.saliency : undefined;
+      const values = map ? toFloat32(map.values) : undefined;
+      if (map && values && values.length === 784 && isCount(map.predicted) && isNumber(map.probability) && isNumber(map.scale)) {
+        return { type: 'saliency', target: parsed, saliency: { predicted: map.predicted, probability: map.probability, values, scale: map.scale } };
+      }
+      const error = isObject(raw.error) && isString(raw.error.message) ? { code: isString(raw.error.code) ? raw.error.code : 'INTERNAL', message: raw.error.message } : { code: 'INTERNAL', message: '' };
+      return { type: 'saliency', target: parsed, error: error as import('../domain/errors').UserError };
+    }
+    case 'pins': {
+      const pins = numbersFrom(raw.pins);
+      return pins && Array.from(pins).every((n) => Number.isInteger(n) && n >= 0) ? { type: 'pins', pins: Array.from(pins) } : undefined;
+    }
+    case 'epochPredictions': {
+      if (raw.data === undefined || raw.data === null) return { type: 'epochPredictions', replace: true, data: undefined };
+      const data = normalizeEpochPredictions(raw.data);
+      return data ? { type: 'epochPredictions', replace: raw.replace === true, data } : undefined;
     }
     case 'reveal':
       return CELLS.includes(raw.cell as DashboardCell) ? { type: 'reveal', cell: raw.cell as DashboardCell } : undefined;

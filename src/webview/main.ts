@@ -7,6 +7,7 @@ import type { WebviewToHost } from '../protocol/webview';
 import { Dashboard } from './dashboard';
 import { parseHostMessage } from './hostMessages';
 import { sanitizeFilter } from './predictionFilter';
+import { sanitizeSort } from './predictionOrder';
 import type { UiState } from './viewContext';
 
 interface VsCodeApi {
@@ -25,6 +26,8 @@ function loadUi(api: VsCodeApi): UiState {
     page: Number.isInteger(v.page) && (v.page as number) >= 0 ? (v.page as number) : 0,
     selected: Number.isInteger(v.selected) && (v.selected as number) >= 0 ? (v.selected as number) : undefined,
     scrollY: typeof v.scrollY === 'number' && v.scrollY >= 0 ? v.scrollY : 0,
+    sort: sanitizeSort(v.sort),
+    epoch: Number.isInteger(v.epoch) && (v.epoch as number) >= 1 ? (v.epoch as number) : undefined,
   };
 }
 

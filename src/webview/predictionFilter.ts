@@ -12,13 +12,17 @@ export type GridFilter =
   | { kind: 'trueClass'; cls: number }
   | { kind: 'predictedClass'; cls: number }
   /** One confusion-matrix cell: images of class `trueClass` that the model called `predicted`. */
-  | { kind: 'cell'; trueClass: number; predicted: number };
+  | { kind: 'cell'; trueClass: number; predicted: number }
+  /** Right at the epoch shown and wrong at the epoch before (at the first epoch: right). */
+  | { kind: 'learned' }
+  /** Wrong at the epoch shown and right at the epoch before. */
+  | { kind: 'forgotten' };
 
 export const PAGE_SIZE = 100;
 
 type Labelled = Pick<Predictions, 'predicted' | 'labels' | 'count'>;
 
-function matches(filter: GridFilter, truth: number, guess: number): boolean {
+function matches(filter: GridFilter, truth: number, guess: number, before: number | undefined): boolean {
   switch (filter.kind) {
     case 'all':
       return true;
@@ -30,15 +34,22 @@ function matches(filter: GridFilter, truth: number, guess: number): boolean {
       return guess === filter.cls;
     case 'cell':
       return truth === filter.trueClass && guess === filter.predicted;
+    case 'learned':
+      return truth === guess && before !== truth;
+    case 'forgotten':
+      return truth !== guess && before === truth;
   }
 }
 
-/** Indices of the test images that pass the filter, in test-set order. */
-export function filterPredictions(predictions: Labelled, filter: GridFilter): number[] {
+/**
+ * Indices of the test images that pass the filter, in test-set order. `previous` is the predicted classes at
+ * the epoch before the one shown (for learned / forgotten; undefined at the first epoch).
+ */
+export function filterPredictions(predictions: Labelled, filter: GridFilter, previous?: ArrayLike<number>): number[] {
   const indices: number[] = [];
   const count = Math.min(predictions.count, predictions.labels.length, predictions.predicted.length);
   for (let i = 0; i < count; i++) {
-    if (matches(filter, predictions.labels[i], predictions.predicted[i])) indices.push(i);
+    if (matches(filter, predictions.labels[i], predictions.predicted[i], previous?.[i])) indices.push(i);
   }
   return indices;
 }
@@ -85,7 +96,9 @@ export function sanitizeFilter(value: unknown): GridFilter {
   const isClass = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0 && (n as number) < NUM_CLASSES;
   switch (v.kind) {
     case 'misclassified':
-      return { kind: 'misclassified' };
+    case 'learned':
+    case 'forgotten':
+      return { kind: v.kind };
     case 'trueClass':
     case 'predictedClass':
       return isClass(v.cls) ? { kind: v.kind, cls: v.cls } : { kind: 'all' };

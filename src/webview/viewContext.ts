@@ -2,7 +2,10 @@
 import type { DashboardCell, DashboardState, WebviewToHost } from '../protocol/webview';
 import { h, type Child } from './dom';
 import type { ImageStore } from './imageStore';
+import type { EpochStore } from './epochStore';
+import type { EpochSelection } from './epochSelection';
 import type { GridFilter } from './predictionFilter';
+import type { GridSort } from './predictionOrder';
 import type { DashboardStringKey } from '../protocol/dashboardStringKeys';
 import type { Strings } from './strings';
 
@@ -13,6 +16,10 @@ export interface UiState {
   /** Test image whose detail is open. */
   selected?: number;
   scrollY: number;
+  /** The epoch the epoch views show; undefined follows the newest. */
+  epoch?: number;
+  /** The prediction grid's order. */
+  sort?: GridSort;
 }
 
 export interface ViewContext {
@@ -22,6 +29,12 @@ export interface ViewContext {
   ui: UiState;
   saveUi(): void;
   images: ImageStore;
+  /** The run's per-epoch predictions, for the epoch slider. */
+  epochs: EpochStore;
+  /** The epoch the slider has chosen, shared by the epoch views. */
+  epoch: EpochSelection;
+  /** The pinned test images (the host's list, oldest first). */
+  pins: number[];
 }
 
 const CELL_ORDER: readonly DashboardCell[] = ['data', 'preprocess', 'model', 'train', 'evaluate', 'predict', 'confusion', 'classify'];

@@ -14,7 +14,8 @@ import { busyError, crashAdvice, TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import type { ClassificationResult } from '../domain/classification';
 import type { EpochMetrics } from '../domain/metrics';
-import type { HostToWorker, StartRequest, WorkerToHost } from '../protocol/worker';
+import type { SaliencyMap } from '../domain/firstLayer';
+import type { EpochInsight, HostToWorker, StartRequest, WorkerToHost } from '../protocol/worker';
 import type { TrainingEvent } from '../protocol/events';
 import type { UserError } from '../domain/errors';
 import { isTerminalEvent } from '../protocol/events';
@@ -34,6 +35,7 @@ export interface Subscription {
 
 export type TrainingEventListener = (runId: number, event: TrainingEvent) => void;
 export type TestImagesListener = (runId: number, images: Uint8Array, count: number) => void;
+export type EpochInsightListener = (runId: number, insight: EpochInsight) => void;
 
 interface CurrentRun {
   runId: number;
@@ -55,8 +57,10 @@ export class TrainingClient {
   private nextRunId = 1;
   private nextRequestId = 1;
   private readonly pending = new Map<number, PendingClassification>();
+  private readonly pendingSaliency = new Map<number, { resolve(map: SaliencyMap): void; reject(error: TrainerError): void }>();
   private readonly eventListeners = new Set<TrainingEventListener>();
   private readonly imageListeners = new Set<TestImagesListener>();
+  private readonly insightListeners = new Set<EpochInsightListener>();
   private disposed = false;
 
   constructor(private readonly options: TrainingClientOptions) {}
@@ -73,6 +77,12 @@ export class TrainingClient {
   onTestImages(listener: TestImagesListener): Subscription {
     this.imageListeners.add(listener);
     return { dispose: () => this.imageListeners.delete(listener) };
+  }
+
+  /** The per-epoch insight of runs started with `insight: true`. */
+  onEpochInsight(listener: EpochInsightListener): Subscription {
+    this.insightListeners.add(listener);
+    return { dispose: () => this.insightListeners.delete(listener) };
   }
 
   /** Starts a run in the worker and returns its id; throws a BUSY `TrainerError` while another run is going. */
@@ -111,6 +121,16 @@ export class TrainingClient {
       const message: HostToWorker = { type: 'classify', requestId, files, modelDir, locale };
       if (nativeBackendFolders !== undefined) message.nativeBackendFolders = nativeBackendFolders;
       this.send(message);
+    });
+  }
+
+  /** The saliency of one prepared input under the model in `modelDir` (computed in the worker). */
+  saliency(input: Uint8Array, modelDir: string): Promise<SaliencyMap> {
+    this.assertUsable();
+    const requestId = this.nextRequestId++;
+    return new Promise<SaliencyMap>((resolve, reject) => {
+      this.pendingSaliency.set(requestId, { resolve, reject });
+      this.send({ type: 'saliency', requestId, input: input.slice(), modelDir });
     });
   }
 
@@ -166,10 +186,21 @@ export class TrainingClient {
       case 'testImages':
         for (const listener of [...this.imageListeners]) listener(message.runId, message.images, message.count);
         return;
+      case 'epochInsight':
+        if (this.run?.runId !== message.runId) return;
+        for (const listener of [...this.insightListeners]) listener(message.runId, message.insight);
+        return;
       case 'classified': {
         const pending = this.pending.get(message.requestId);
         this.pending.delete(message.requestId);
         pending?.resolve(message.results);
+        return;
+      }
+      case 'saliency': {
+        const pending = this.pendingSaliency.get(message.requestId);
+        this.pendingSaliency.delete(message.requestId);
+        if (message.saliency) pending?.resolve(message.saliency);
+        else pending?.reject(new TrainerError(message.error?.code ?? 'INTERNAL', message.error?.message ?? '', message.error?.file, message.error?.action));
         return;
       }
       case 'rejected':
@@ -225,8 +256,9 @@ export class TrainingClient {
   }
 
   private rejectPending(error: TrainerError): void {
-    const pending = [...this.pending.values()];
+    const pending = [...this.pending.values(), ...this.pendingSaliency.values()];
     this.pending.clear();
+    this.pendingSaliency.clear();
     for (const p of pending) p.reject(error);
   }
 

@@ -13,9 +13,10 @@ import { busyError, toUserError } from '../core/errors';
 import { configureLocale, t } from '../core/text/l10n';
 import { loadModel, saveModelOrKeep } from '../training/modelStore';
 import { runTutorial } from '../training/run';
+import { saliencyOf } from '../training/saliencyOf';
 import { findL10nDir } from '../core/text/l10nDir';
 import type { ClassificationResult } from '../domain/classification';
-import type { HostToWorker, StartRequest, WorkerToHost } from '../protocol/worker';
+import { insightBuffers, type HostToWorker, type StartRequest, type WorkerToHost } from '../protocol/worker';
 import type { TrainingEvent } from '../protocol/events';
 import { isTerminalEvent } from '../protocol/events';
 
@@ -63,6 +64,11 @@ export class TrainingWorker {
           this.active.abort.abort();
         }
         return;
+      case 'saliency': {
+        const { requestId, input, modelDir } = message;
+        this.classifications = this.classifications.then(() => this.saliency(requestId, input, modelDir));
+        return;
+      }
       case 'classify': {
         // One classification at a time: a newer model replacing the cached one must not be disposed
         // while an earlier request is still predicting with it.
@@ -114,6 +120,10 @@ export class TrainingWorker {
         },
         // Checked before the data loads, so a folder that cannot take the model costs seconds, not a run.
         checkSaveTarget: request.saveDir === undefined ? undefined : async () => void (await checkSaveTarget(request.saveDir as string)),
+        // Fresh arrays per epoch, so they are transferred, not cloned.
+        onEpochInsight: request.insight
+          ? (insight) => this.post({ type: 'epochInsight', runId, insight }, insightBuffers(insight))
+          : undefined,
         saveModel:
           request.saveDir === undefined
             ? undefined
@@ -157,6 +167,17 @@ export class TrainingWorker {
       results = files.map((file) => ({ ok: false, file, error: userError }));
     }
     this.post({ type: 'classified', requestId, results });
+  }
+
+  private async saliency(requestId: number, input: Uint8Array, modelDir: string): Promise<void> {
+    try {
+      const { tf } = await selectBackend(this.active?.request.params.backend ?? 'auto');
+      const model = await this.loadCachedModel(tf, modelDir);
+      const saliency = saliencyOf(model, input);
+      this.post({ type: 'saliency', requestId, saliency }, [saliency.values.buffer as ArrayBuffer]);
+    } catch (error) {
+      this.post({ type: 'saliency', requestId, error: toUserError(error) });
+    }
   }
 
   /** The model in `modelDir`, loaded once per folder, backend and model.json modification time. */

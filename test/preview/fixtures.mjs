@@ -63,6 +63,86 @@ function fakePredictions(labels, count, random) {
   return { probabilities, predicted, labels: labels.slice(0, count), count, predictMs: 412 };
 }
 
+/**
+ * Ten epochs of predictions ending in `final`: most images are right from epoch 1, the rest are learned along
+ * the way, and a few are forgotten for an epoch or two; earlier epochs are less sure. Held in the host's own
+ * store (src/core/analysis/epochPredictions.ts), so the analyses are the host's.
+ */
+function fakeEpochPredictions({ EpochPredictionStore, quantizeEpoch }, final, random, epochs = 10) {
+  const store = new EpochPredictionStore(final.labels, final.count);
+  const { count, labels } = final;
+  const learnedAt = new Uint8Array(count);
+  for (let i = 0; i < count; i++) learnedAt[i] = random() < 0.93 ? 1 : 2 + Math.floor(random() * (epochs - 1));
+  for (let e = 1; e <= epochs; e++) {
+    const probabilities = new Float32Array(count * 10);
+    const predicted = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      const row = final.probabilities.subarray(i * 10, (i + 1) * 10);
+      const truth = labels[i];
+      const finalGuess = final.predicted[i];
+      let guess = finalGuess;
+      if (e < epochs) {
+        const right = finalGuess === truth ? e >= learnedAt[i] && random() > 0.015 : random() < 0.12;
+        const options = CONFUSIONS[truth];
+        guess = right ? truth : finalGuess !== truth ? finalGuess : options[Math.floor(random() * options.length)];
+      }
+      // Less sure early on: the top probability moves toward uniform by up to 40% at epoch 1.
+      const sureness = e === epochs ? 1 : 0.6 + (0.4 * (e - 1)) / (epochs - 1);
+      const top = e === epochs ? row[finalGuess] : Math.max(0.3, row[finalGuess] * sureness);
+      let rest = 0;
+      for (let c = 0; c < 10; c++) if (c !== finalGuess) rest += row[c];
+      for (let c = 0; c < 10; c++) {
+        const base = c === finalGuess ? 0 : rest > 0 ? (row[c] / rest) * (1 - top) : (1 - top) / 9;
+        probabilities[i * 10 + c] = e === epochs ? row[c] : base;
+      }
+      if (e < epochs) {
+        // The guessed class gets the top probability (swapped with the final guess's share).
+        const swap = probabilities[i * 10 + guess];
+        probabilities[i * 10 + guess] = top;
+        if (guess !== finalGuess) probabilities[i * 10 + finalGuess] = swap;
+      }
+      predicted[i] = guess;
+    }
+    store.add(quantizeEpoch(e, probabilities, predicted, count));
+  }
+  return store.toPayload();
+}
+
+/**
+ * A plausible first layer after epoch 10: unit u likes class u % 10 and dislikes class (3u + 1) % 10 (its
+ * weights are the difference of their mean images, with noise), pushes toward the first and away from the
+ * second, and is most excited by images of the first.
+ */
+function fakeFirstLayer(images, labels, random, units = 128) {
+  const meanOf = (cls) => {
+    const mean = new Float32Array(784);
+    let n = 0;
+    for (let i = 0; i < labels.length && n < 60; i++) {
+      if (labels[i] !== cls) continue;
+      for (let p = 0; p < 784; p++) mean[p] += images[i * 784 + p] / 255;
+      n++;
+    }
+    return mean.map((v) => v / Math.max(1, n));
+  };
+  const means = Array.from({ length: 10 }, (_, c) => meanOf(c));
+  const weights = new Int8Array(784 * units);
+  const unitScale = new Float32Array(units);
+  const next = new Float32Array(units * 10);
+  const topK = 8;
+  const topImages = new Uint16Array(units * topK);
+  for (let u = 0; u < units; u++) {
+    const like = u % 10;
+    const dislike = (3 * u + 1) % 10 === like ? (like + 5) % 10 : (3 * u + 1) % 10;
+    const raw = means[like].map((v, p) => (v - means[dislike][p]) * 0.12 + (random() - 0.5) * 0.03);
+    unitScale[u] = raw.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    for (let p = 0; p < 784; p++) weights[p * units + u] = Math.round((raw[p] / unitScale[u]) * 127);
+    for (let c = 0; c < 10; c++) next[u * 10 + c] = c === like ? 0.3 + random() * 0.2 : c === dislike ? -0.25 - random() * 0.2 : (random() - 0.5) * 0.2;
+    let k = 0;
+    for (let i = 0; i < labels.length && k < topK; i++) if (labels[i] === like && random() < 0.5) topImages[u * topK + k++] = i;
+  }
+  return { epoch: 10, units, weights, unitScale, next, nextUnits: 10, nextIsClasses: true, topImages, topK };
+}
+
 export const TUTORIAL_HISTORY = [
   [0.4981, 0.8253, 0.4412, 0.8423, 7.9],
   [0.3738, 0.8651, 0.4064, 0.8551, 7.1],
@@ -120,7 +200,7 @@ function photoThumbnail(image) {
 /**
  * @param {{ analysis: { analyzeOverfitting: Function, analyzePredictions: Function }, dataDir?: string }} options
  */
-export function buildFixtures({ analysis, dataDir = DEBIAN_DATA_DIR }) {
+export function buildFixtures({ analysis, epochPredictions, dataDir = DEBIAN_DATA_DIR }) {
   const random = mulberry32(42);
   const file = (name) => join(dataDir, name);
   const real = ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'].every((n) => existsSync(file(n)));
@@ -150,6 +230,7 @@ export function buildFixtures({ analysis, dataDir = DEBIAN_DATA_DIR }) {
     decodeMs: 612,
   };
   const predictions = fakePredictions(testLabels, 10000, random);
+  const epochPayload = fakeEpochPredictions(epochPredictions, predictions, random);
   const history = TUTORIAL_HISTORY;
   const overfittingByEpoch = history.map((_, i) => analysis.analyzeOverfitting(history.slice(0, i + 1)));
   const classifications = [
@@ -211,5 +292,6 @@ export function buildFixtures({ analysis, dataDir = DEBIAN_DATA_DIR }) {
       error: { code: 'DATA_MISSING', message: 'The Fashion-MNIST files were not found.', file: '/data/fashion-mnist/train-images-idx3-ubyte.gz', action: 'Set fashionMnist.dataDirectory to the folder that holds the four .gz files, or allow the one-time download.' },
     },
   };
-  return { states, testImages, overfittingByEpoch, history, realData: real };
+  const firstLayer = fakeFirstLayer(testImages, testLabels, random);
+  return { states, testImages, overfittingByEpoch, history, realData: real, epochPredictions: epochPayload, firstLayer };
 }

@@ -85,3 +85,30 @@ test('a damaged state file reads as no snapshot', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the per-epoch predictions are kept beside the state, exactly, and a damaged file of them loses only them', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'fmt-last-run-epochs-')), 'last-run');
+  try {
+    const store = new LastRunStore(dir);
+    const epochPredictions = {
+      count: 3,
+      labels: Uint8Array.from([9, 2, 3]),
+      epochs: [1, 4],
+      predicted: Uint8Array.from([9, 2, 1, 9, 2, 3]),
+      probabilities: Uint8Array.from({ length: 60 }, (_, i) => (i * 37) % 256),
+    };
+    await store.save({ state: finishedState(), epochPredictions });
+    assert.deepEqual(store.load()?.epochPredictions, epochPredictions);
+    assert.ok(readdirSync(dir).includes('epoch-predictions.json'));
+
+    writeFileSync(join(dir, 'epoch-predictions.json'), '{"version":1,"epochs":{"count":3,"epochs":[1]');
+    const loaded = store.load();
+    assert.equal(loaded?.state.status, 'finished');
+    assert.equal(loaded?.epochPredictions, undefined);
+
+    await store.save({ state: finishedState() });
+    assert.equal(readdirSync(dir).includes('epoch-predictions.json'), false, 'a run without them leaves no stale file');
+  } finally {
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  }
+});

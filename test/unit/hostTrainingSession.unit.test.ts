@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrainerError } from '../../src/core/errors';
 import { LastRunStore } from '../../src/host/lastRunStore';
+import { PinStore } from '../../src/host/pinStore';
 import { TrainingSession, type DashboardUpdate, type SessionClient } from '../../src/host/trainingSession';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import { PIXELS } from '../../src/domain/classes';
 import { type ClassificationResult } from '../../src/domain/classification';
 import { type EpochMetrics } from '../../src/domain/metrics';
-import { type StartRequest } from '../../src/protocol/worker';
+import { type EpochInsight, type StartRequest } from '../../src/protocol/worker';
 import { type TrainingEvent } from '../../src/protocol/events';
 import { isTerminalEvent } from '../../src/protocol/events';
 
@@ -23,6 +24,7 @@ class FakeClient implements SessionClient {
   private nextRunId = 1;
   private eventListener: ((runId: number, event: TrainingEvent) => void) | undefined;
   private imagesListener: ((runId: number, images: Uint8Array, count: number) => void) | undefined;
+  private insightListener: ((runId: number, insight: EpochInsight) => void) | undefined;
 
   start(request: StartRequest): number {
     if (this.isRunning) throw new TrainerError('BUSY', 'A training run is already in progress.');
@@ -44,6 +46,21 @@ class FakeClient implements SessionClient {
   onTestImages(listener: (runId: number, images: Uint8Array, count: number) => void) {
     this.imagesListener = listener;
     return { dispose: () => (this.imagesListener = undefined) };
+  }
+  async saliency(): Promise<never> {
+    throw new Error('not used in these tests');
+  }
+  onEpochInsight(listener: (runId: number, insight: EpochInsight) => void) {
+    this.insightListener = listener;
+    return { dispose: () => (this.insightListener = undefined) };
+  }
+  /** Epoch `epoch`'s predictions for 5 images labelled 0..4: the first `right` of them predicted right. */
+  insight(runId: number, epoch: number, right: number): void {
+    const labels = Uint8Array.from([0, 1, 2, 3, 4]);
+    const predicted = labels.map((label, i) => (i < right ? label : (label + 1) % 10));
+    const probabilities = new Uint8Array(50);
+    predicted.forEach((c, i) => (probabilities[i * 10 + c] = 255));
+    this.insightListener?.(runId, { predictions: { epoch, count: 5, predicted, probabilities }, labels });
   }
   emit(runId: number, event: TrainingEvent): void {
     if (isTerminalEvent(event)) this.isRunning = false;
@@ -97,10 +114,12 @@ test('start sends the settings, the storage folders and the locale to the worker
       saveDir: join(root, 'models', 'latest'),
       locale: 'zh-cn',
       allowDownload: false,
+      insight: true,
       dataDir: '/data/fm',
     });
     assert.equal(session.current.status, 'loading');
-    assert.deepEqual(updates, [{ kind: 'state' }]);
+    // The whole state, and the (now empty) per-epoch predictions, so the panel forgets the last run's.
+    assert.deepEqual(updates, [{ kind: 'state' }, { kind: 'message', message: { type: 'epochPredictions', replace: true, data: undefined } }]);
   } finally {
     cleanup();
   }
@@ -227,6 +246,7 @@ test('a finished run is kept for the next session and restored with its images; 
     first.session.start({ params, allowDownload: true, locale: 'en' });
     first.client.images(1, 5);
     first.client.emit(1, { type: 'epoch', metrics: epoch(1) });
+    first.client.insight(1, 1, 3);
     first.client.emit(1, { type: 'finished', history: [epoch(1)], predictions });
     await first.session.whenStored();
     first.cleanup();
@@ -236,6 +256,9 @@ test('a finished run is kept for the next session and restored with its images; 
     assert.equal(second.session.current.predictions?.count, 5);
     assert.equal(second.session.current.params.epochs, DEFAULT_HYPER_PARAMETERS.epochs, 'the controls show the next run’s settings');
     assert.equal(second.session.imagesFor([3])?.pixels[0], 3);
+    const restored = second.session.epochPredictionsMessage().data;
+    assert.deepEqual(restored?.epochs, [1]);
+    assert.deepEqual(restored?.analyses.map((a) => [a.accuracy, a.learned]), [[0.6, 3]]);
     second.session.start({ params, allowDownload: true, locale: 'en' });
     await second.session.whenStored();
     second.cleanup();
@@ -275,5 +298,50 @@ test('each run and each classification carries the native backend search folders
     session.dispose();
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('each epoch’s predictions reach the panel once, as the new epoch alone, with the host’s analysis; other runs are ignored', () => {
+  const { client, session, updates, cleanup } = setup();
+  try {
+    session.start({ params, allowDownload: true, locale: 'en' });
+    updates.length = 0;
+    client.insight(1, 1, 2);
+    client.insight(9, 1, 5); // not this session's run
+    client.insight(1, 2, 4);
+    const sent = updates.map((u) => (u.kind === 'message' && u.message.type === 'epochPredictions' ? u.message : undefined));
+    assert.equal(sent.length, 2);
+    assert.deepEqual(sent.map((m) => [m?.replace, m?.data?.epochs]), [[false, [1]], [false, [2]]]);
+    const second = sent[1]?.data?.analyses[0];
+    assert.deepEqual([second?.accuracy, second?.learned, second?.forgotten, second?.misclassified], [0.8, 2, 0, 1]);
+    // The whole set, for a panel that opens now: both epochs, concatenated.
+    const whole = session.epochPredictionsMessage();
+    assert.equal(whole.replace, true);
+    assert.deepEqual(whole.data?.epochs, [1, 2]);
+    assert.equal(whole.data?.predicted.length, 10);
+    assert.equal(whole.data?.probabilities.length, 100);
+  } finally {
+    cleanup();
+  }
+});
+
+test('pinning tells the panel the new list at once, and the pins outlive the session through their store', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fmt-session-pins-'));
+  try {
+    const pins = new PinStore(join(dir, 'pins.json'));
+    const root = mkdtempSync(join(tmpdir(), 'fmt-session-'));
+    const session = new TrainingSession(new FakeClient(), { folders: { cacheDir: join(root, 'd'), modelDir: join(root, 'm') }, params: DEFAULT_HYPER_PARAMETERS, pins });
+    const updates: DashboardUpdate[] = [];
+    session.onDidUpdate((u) => updates.push(u));
+    session.setPin(5, true);
+    session.setPin(9, true);
+    session.setPin(5, false);
+    assert.deepEqual(updates.map((u) => (u.kind === 'message' && u.message.type === 'pins' ? u.message.pins : undefined)), [[5], [5, 9], [9]]);
+    await pins.set(9, true); // waits for the writes queued before it
+    assert.deepEqual(new PinStore(join(dir, 'pins.json')).current, [9]);
+    session.dispose();
+    rmSync(root, { recursive: true, force: true });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

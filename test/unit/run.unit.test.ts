@@ -6,6 +6,7 @@ import { loadFashionMnist, type FashionMnist } from '../../src/core/data/dataset
 import { runTutorial, type RunOptions } from '../../src/training/run';
 import { DEFAULT_HYPER_PARAMETERS, type HyperParameters } from '../../src/domain/hyperParameters';
 import { type TrainingEvent } from '../../src/protocol/events';
+import { type EpochInsight } from '../../src/protocol/worker';
 
 // The real data, decoded once for every test here (the Debian package's files).
 let cached: Promise<FashionMnist> | undefined;
@@ -22,12 +23,14 @@ function request(params: Partial<HyperParameters>): RunOptions['request'] {
 
 test('a short real run on a subset learns far beyond chance and emits every event in order', async () => {
   const events: TrainingEvent[] = [];
+  const insights: EpochInsight[] = [];
   let testImages: { images: Uint8Array; count: number } | undefined;
   const result = await runTutorial({
     request: request({ epochs: 2, trainLimit: 6000, testLimit: 2000 }),
     onEvent: (e) => events.push(e),
     shouldStop: () => false,
     onTestImages: (images, count) => (testImages = { images, count }),
+    onEpochInsight: (insight) => insights.push(insight),
     loadData: realData,
   });
   assert.equal(result.status, 'finished');
@@ -54,6 +57,41 @@ test('a short real run on a subset learns far beyond chance and emits every even
   let hits = 0;
   for (let i = 0; i < predictions.count; i++) if (predictions.predicted[i] === predictions.labels[i]) hits++;
   assert.ok(Math.abs(hits / predictions.count - last.testAccuracy) < 1e-9);
+  // One insight per epoch, from that epoch's weights: the last one is the final predictions, quantized.
+  assert.deepEqual(insights.map((i) => i.predictions.epoch), [1, 2]);
+  const [first, second] = insights.map((i) => i.predictions);
+  assert.deepEqual(second.predicted, predictions.predicted);
+  for (let i = 0; i < predictions.probabilities.length; i++) {
+    assert.ok(Math.abs(second.probabilities[i] / 255 - predictions.probabilities[i]) <= 0.5 / 255 + 1e-6);
+  }
+  let firstHits = 0;
+  for (let i = 0; i < first.count; i++) if (first.predicted[i] === insights[0].labels[i]) firstHits++;
+  const firstEpoch = finished.history[0];
+  assert.ok(Math.abs(firstHits / first.count - firstEpoch.testAccuracy) < 1e-9, 'epoch 1 predicts as it was evaluated');
+  assert.deepEqual(insights[1].labels, predictions.labels);
+  // The first layer as it was after the last epoch: 128 units of 784 weights, each unit's top images.
+  const layer = insights[1].firstLayer;
+  assert.ok(layer);
+  assert.deepEqual([layer.units, layer.weights.length, layer.nextUnits, layer.next.length, layer.topK, layer.nextIsClasses], [128, 784 * 128, 10, 1280, 8, true]);
+  const [kernel] = result.model?.layers[1].getWeights() ?? [];
+  const w = kernel.dataSync();
+  for (const i of [0, 999, 50_000, 784 * 128 - 1]) {
+    const unit = i % 128;
+    assert.ok(Math.abs((layer.weights[i] / 127) * layer.unitScale[unit] - w[i]) <= layer.unitScale[unit] / 254 + 1e-7, `weight ${i}`);
+  }
+  assert.ok(layer.topImages.every((index) => index < 2000));
+  // Unit 0's first listed image is the test image that excites it most (its activation computed here).
+  const [, bias] = result.model?.layers[1].getWeights() ?? [];
+  const b0 = bias.dataSync()[0];
+  const images = testImages?.images ?? new Uint8Array(0);
+  let best = -Infinity;
+  let bestIndex = -1;
+  for (let n = 0; n < 2000; n++) {
+    let a = b0;
+    for (let p = 0; p < 784; p++) a += (images[n * 784 + p] / 255) * w[p * 128];
+    if (a > best) [best, bestIndex] = [a, n];
+  }
+  assert.equal(layer.topImages[0], bestIndex);
   result.model?.dispose();
 });
 
@@ -64,6 +102,7 @@ test('tensors do not pile up across runs (epochs and predictions included)', asy
     const result = await runTutorial({
       request: request({ epochs: i + 1, trainLimit: 600, testLimit: 300, batchSize: 64 }),
       onEvent: () => undefined,
+      onEpochInsight: () => undefined,
       shouldStop: () => false,
       loadData: realData,
     });

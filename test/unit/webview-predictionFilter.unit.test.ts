@@ -75,3 +75,13 @@ test('the grid count reads right for one image and for many', () => {
   assert.equal(gridCountText(s, pageOf(Array.from({ length: 10000 }, (_, i) => i), 3)), 'Showing 301–400 of 10,000 images');
   assert.equal(gridCountText(s, pageOf([], 0)), 'No test image matches this filter.');
 });
+
+test('learned and forgotten compare the epoch shown with the one before; at the first epoch every right image is learned', () => {
+  //               index: 0  1  2  3  4  5  6  7  8  9
+  const before = Uint8Array.from([0, 6, 6, 4, 1, 7, 6, 0, 4, 0]);
+  assert.deepEqual(filterPredictions(set, { kind: 'learned' }, before), [4]);
+  assert.deepEqual(filterPredictions(set, { kind: 'forgotten' }, before), [1, 5, 6, 7]);
+  assert.deepEqual(filterPredictions(set, { kind: 'learned' }), [0, 2, 4, 8]);
+  assert.deepEqual(filterPredictions(set, { kind: 'forgotten' }), []);
+  assert.deepEqual(sanitizeFilter({ kind: 'forgotten' }), { kind: 'forgotten' });
+});

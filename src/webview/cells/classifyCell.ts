@@ -50,6 +50,8 @@ function resultCard(ctx: ViewContext, result: ClassificationResult): HTMLElement
       h('figure', {}, [thumbnail, h('figcaption', { text: s.t('classifyOriginal') })]),
       h('span', { className: 'range-arrow', text: '→', attrs: { 'aria-hidden': 'true' } }),
       h('figure', {}, [input, h('figcaption', { text: s.t('classifyInput') })]),
+      // Filled by the host's `saliency` answer (the saved model's gradient × input of this input).
+      h('div', { className: 'saliency-slot', attrs: { 'data-file': result.file } }),
       h('div', { className: 'classify-verdict' }, [
         h('p', { className: 'big-number', text: s.t('classifyTop', s.className(result.predicted), s.percent(top)) }),
         ...result.warnings.map((w) => warning(s, s.t(w === 'lowConfidence' ? 'warnLowConfidence' : w === 'softmaxApplied' ? 'warnSoftmaxApplied' : 'warnUnlikeDataset'))),

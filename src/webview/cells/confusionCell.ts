@@ -1,7 +1,10 @@
 /** Step 7: the 10x10 confusion matrix; selecting a cell filters the prediction grid to exactly those images. */
 import { NUM_CLASSES } from '../../domain/classes';
 import * as code from '../codeSnippets';
-import { h } from '../dom';
+import type { EpochAnalysis } from '../../domain/epochPredictions';
+import type { PredictionAnalysis } from '../../domain/metrics';
+import { h, replaceKeepingFocus } from '../dom';
+import { epochSlider } from '../epochSlider';
 import type { GridFilter } from '../predictionFilter';
 import { rovingFocus } from '../rovingFocus';
 import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
@@ -9,11 +12,51 @@ import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
 export function confusionCell(ctx: ViewContext, showInGrid: (filter: GridFilter) => void): HTMLElement {
   const { s, state } = ctx;
   const { section, output } = cellFrame(s, 'confusion', 'cellConfusionTitle', s.t('cellConfusionExplain'), code.confusionCode());
-  const analysis = state.predictionAnalysis;
-  if (!analysis) {
+  // The host's analysis of the epoch the slider shows; a run kept without per-epoch predictions has only the final one.
+  const analysisNow = (): PredictionAnalysis | EpochAnalysis | undefined => ctx.epochs.at(ctx.epoch.current ?? 0)?.analysis ?? state.predictionAnalysis;
+  if (!analysisNow()) {
     output.append(waiting(s, 'waitingForPredictions'));
     return section;
   }
+  const body = h('div', { className: 'epoch-body' });
+  const draw = () => {
+    const analysis = analysisNow();
+    if (analysis) replaceKeepingFocus(body, matrixView(ctx, analysis, showInGrid));
+  };
+  output.append(...[epochSlider(ctx, 'confusion'), body].filter((e): e is HTMLElement => e !== null));
+  ctx.epoch.watch(body, draw);
+  draw();
+  return section;
+}
+
+/** The host's list of the largest off-diagonal cells; each one filters the grid to its images. */
+function confusedPairs(ctx: ViewContext, analysis: EpochAnalysis, showInGrid: (filter: GridFilter) => void): HTMLElement {
+  const { s } = ctx;
+  const titleId = 'confused-pairs-title';
+  const pairs = analysis.confusedPairs;
+  return h('section', { className: 'confused-pairs', attrs: { 'aria-labelledby': titleId } }, [
+    h('h3', { text: s.t('confusedPairsTitle'), attrs: { id: titleId } }),
+    pairs.length === 0
+      ? h('p', { className: 'waiting', text: s.t('confusedNone') })
+      : h('ol', {}, pairs.map((pair) => h('li', {}, [
+          h('button', {
+            className: 'secondary confused-pair',
+            text: s.t('confusedPairItem', s.className(pair.trueClass), s.className(pair.predicted), s.int(pair.count)),
+            attrs: {
+              type: 'button',
+              'data-focus-key': `pair-${pair.trueClass}-${pair.predicted}`,
+              // The visible words are the name; what pressing does is the description.
+              title: s.t('confusedPairAria', s.className(pair.trueClass), s.className(pair.predicted), s.int(pair.count)),
+            },
+            on: { click: () => showInGrid({ kind: 'cell', trueClass: pair.trueClass, predicted: pair.predicted }) },
+          }),
+        ]))),
+  ]);
+}
+
+/** The matrix (and, for an epoch's analysis, its most confused pairs). */
+function matrixView(ctx: ViewContext, analysis: PredictionAnalysis | EpochAnalysis, showInGrid: (filter: GridFilter) => void): HTMLElement[] {
+  const { s } = ctx;
   const maxOffDiagonal = Math.max(1, ...analysis.confusion.flatMap((row, t) => row.filter((_, p) => p !== t)));
   const maxDiagonal = Math.max(1, ...analysis.confusion.map((row, t) => row[t]));
   const buttons: HTMLButtonElement[] = [];
@@ -59,6 +102,9 @@ export function confusionCell(ctx: ViewContext, showInGrid: (filter: GridFilter)
     h('tbody', {}, rows),
   ]);
   rovingFocus(matrix, buttons, () => NUM_CLASSES);
-  output.append(facts([h('strong', { text: s.t('overallAccuracy', s.percent(analysis.accuracy)) })]), h('div', { className: 'table-scroll' }, [matrix]));
-  return section;
+  return [
+    facts([h('strong', { text: s.t('overallAccuracy', s.percent(analysis.accuracy)) })]),
+    h('div', { className: 'table-scroll' }, [matrix]),
+    ...('confusedPairs' in analysis ? [confusedPairs(ctx, analysis, showInGrid)] : []),
+  ];
 }

@@ -1,6 +1,8 @@
 /** Step 5: final training vs test accuracy and the over-fitting indicator the host computed. */
 import * as code from '../codeSnippets';
-import { h } from '../dom';
+import type { EpochMetrics } from '../../domain/metrics';
+import { h, replaceChildren } from '../dom';
+import { epochSlider } from '../epochSlider';
 import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
 
 /** The gap per epoch as a compact two-row table (epochs across), the gap's own "chart" in numbers. */
@@ -22,6 +24,25 @@ function gapTable(ctx: ViewContext, gapPoints: number[]): HTMLElement {
   ]);
 }
 
+/** Training and test accuracy of the epoch the slider shows, its gap, and what changed since the epoch before. */
+function epochNumbers(ctx: ViewContext, history: EpochMetrics[], last: EpochMetrics): HTMLElement[] {
+  const { s, state } = ctx;
+  const shown = history.find((m) => m.epoch === ctx.epoch.current) ?? last;
+  // The gap is the host's (overfitting.gapPoints); the webview only shows numbers it was sent.
+  const gaps = state.overfitting?.gapPoints ?? [];
+  const gap = gaps.length === history.length ? gaps[history.indexOf(shown)] : undefined;
+  const view = ctx.epochs.at(shown.epoch);
+  const changes = view && view.epoch === shown.epoch && view.previous ? view.analysis : undefined;
+  return [
+    h('div', { className: 'accuracy-pair' }, [
+      h('p', { className: 'big-number train', text: s.t('evalTrainAccuracy', s.percent(shown.accuracy)) }),
+      h('p', { className: 'big-number test', text: s.t('evalTestAccuracy', s.percent(shown.testAccuracy)) }),
+      gap !== undefined ? h('p', { className: 'gap', text: s.t('evalGap', s.signedPoints(gap)) }) : null,
+    ]),
+    ...(changes ? [facts([s.t('epochChanges', s.int(changes.learned), s.int(changes.forgotten))])] : []),
+  ];
+}
+
 export function evaluateCell(ctx: ViewContext): HTMLElement {
   const { s, state } = ctx;
   const { section, output } = cellFrame(s, 'evaluate', 'cellEvaluateTitle', s.t('cellEvaluateExplain'), code.evaluateCode());
@@ -31,16 +52,12 @@ export function evaluateCell(ctx: ViewContext): HTMLElement {
     output.append(waiting(s, 'waitingForEpochs'));
     return section;
   }
-  // The gap is the host's (overfitting.gapPoints); the webview only shows numbers it was sent.
-  const gaps = state.overfitting?.gapPoints ?? [];
-  const lastGap = gaps.length === history.length ? gaps[gaps.length - 1] : undefined;
-  output.append(
-    h('div', { className: 'accuracy-pair' }, [
-      h('p', { className: 'big-number train', text: s.t('evalTrainAccuracy', s.percent(last.accuracy)) }),
-      h('p', { className: 'big-number test', text: s.t('evalTestAccuracy', s.percent(last.testAccuracy)) }),
-      lastGap !== undefined ? h('p', { className: 'gap', text: s.t('evalGap', s.signedPoints(lastGap)) }) : null,
-    ]),
-  );
+  // The epoch the slider shows (the last one without a slider); its numbers are redrawn as the slider moves.
+  const body = h('div', { className: 'epoch-body' });
+  const draw = () => replaceChildren(body, epochNumbers(ctx, history, last));
+  output.append(...[epochSlider(ctx, 'evaluate'), body].filter((e): e is HTMLElement => e !== null));
+  ctx.epoch.watch(body, draw);
+  draw();
   const analysis = state.overfitting;
   if (analysis) {
     let text: string;

@@ -4,6 +4,13 @@
  */
 import { NUM_CLASSES } from '../../domain/classes';
 import type { Predictions } from '../../domain/metrics';
+import { PROBABILITY_LEVELS, type EpochAnalysis } from '../../domain/epochPredictions';
+import { epochSlider } from '../epochSlider';
+import { renderPinned } from '../pinnedImages';
+import { saliencyView } from '../saliencyView';
+import type { SaliencyMap } from '../../domain/firstLayer';
+import type { UserError } from '../../domain/errors';
+import { GRID_SORTS, sortIndices, type GridSort } from '../predictionOrder';
 import * as code from '../codeSnippets';
 import { h, replaceChildren, replaceKeepingFocus } from '../dom';
 import { grayCanvas } from '../pixels';
@@ -13,28 +20,45 @@ import { columnsOnFirstRow, rovingFocus } from '../rovingFocus';
 import type { DashboardStringKey } from '../../protocol/dashboardStringKeys';
 import { cellFrame, waiting, type ViewContext } from '../viewContext';
 
-type SimpleKind = 'all' | 'misclassified' | 'trueClass' | 'predictedClass';
-const KINDS: { kind: SimpleKind; label: DashboardStringKey }[] = [
-  { kind: 'all', label: 'filterAll' },
-  { kind: 'misclassified', label: 'filterMisclassified' },
+type SimpleKind = 'all' | 'misclassified' | 'learned' | 'forgotten' | 'trueClass' | 'predictedClass';
+/** The filters; `count` names the host's count of its images in an epoch's analysis. */
+const KINDS: { kind: SimpleKind; label: DashboardStringKey; counted?: DashboardStringKey; count?: (a: EpochAnalysis, total: number) => number; epochOnly?: boolean }[] = [
+  { kind: 'all', label: 'filterAll', counted: 'filterAllCount', count: (_a, total) => total },
+  { kind: 'misclassified', label: 'filterMisclassified', counted: 'filterMisclassifiedCount', count: (a) => a.misclassified },
+  { kind: 'learned', label: 'filterLearned', counted: 'filterLearnedCount', count: (a) => a.learned, epochOnly: true },
+  { kind: 'forgotten', label: 'filterForgotten', counted: 'filterForgottenCount', count: (a) => a.forgotten, epochOnly: true },
   { kind: 'trueClass', label: 'filterTrueClass' },
   { kind: 'predictedClass', label: 'filterPredictedClass' },
 ];
+const LEVEL_TO_PROBABILITY = Float32Array.from({ length: PROBABILITY_LEVELS + 1 }, (_, q) => q / PROBABILITY_LEVELS);
+const SORT_LABELS: Record<GridSort, DashboardStringKey> = { index: 'sortIndex', loss: 'sortLoss', confidence: 'sortConfidence', uncertain: 'sortUncertain' };
 
 export class PredictCell {
   readonly section: HTMLElement;
-  private readonly predictions?: Predictions;
+  private predictions?: Predictions;
+  /** At an epoch from the epoch store: the classes the epoch before predicted, and the host's analysis. */
+  private previous?: Uint8Array;
+  private analysis?: EpochAnalysis;
+  private readonly epochNote: HTMLElement;
+  private readonly pinned: HTMLElement;
   private readonly filterBar: HTMLElement;
   private readonly pager: HTMLElement;
   private readonly grid: HTMLUListElement;
   private readonly detail: HTMLElement;
   private filtered: number[] = [];
+  /** The page's drawn tile pictures by image index, reused when the slider redraws the same page. */
+  private canvases = new Map<number, HTMLCanvasElement>();
+  /** Drawn canvases of the last page, free for other images (only drawn ones: none is waiting for pixels). */
+  private spareCanvases: HTMLCanvasElement[] = [];
+  private readonly saliencies = new Map<number, { saliency?: SaliencyMap; error?: UserError }>();
 
   constructor(private readonly ctx: ViewContext) {
-    const { s, state } = ctx;
+    const { s } = ctx;
     const frame = cellFrame(s, 'predict', 'cellPredictTitle', s.t('cellPredictExplain'), code.predictCode());
     this.section = frame.section;
-    this.predictions = state.predictions;
+    this.refreshPredictions();
+    this.epochNote = h('p', { className: 'hint epoch-note' });
+    this.pinned = h('div', { className: 'pinned-slot' });
     this.filterBar = h('div', { className: 'filter-bar' });
     this.pager = h('div', { className: 'pager' });
     this.grid = h('ul', { className: 'prediction-grid', attrs: { 'aria-label': s.t('gridAria') } });
@@ -45,11 +69,73 @@ export class PredictCell {
       frame.output.append(waiting(s, 'waitingForPredictions'));
       return;
     }
-    frame.output.append(this.filterBar, this.pager, h('div', { className: 'predict-layout' }, [this.grid, this.detail]));
+    const slider = epochSlider(ctx, 'predict');
+    if (slider) frame.output.append(slider);
+    frame.output.append(this.epochNote, this.pinned, this.filterBar, this.pager, h('div', { className: 'predict-layout' }, [this.grid, this.detail]));
+    ctx.epoch.watch(this.grid, () => this.epochChanged());
+    this.renderEpochNote();
+    this.renderPins();
     this.renderDetailHint();
     this.applyFilter(ctx.ui.filter, ctx.ui.page, false);
     // applyFilter has already dropped a saved selection that the saved filter no longer shows.
     if (ctx.ui.selected !== undefined) this.showDetail(ctx.ui.selected, false);
+  }
+
+  /**
+   * The predictions of the epoch the slider shows: the final ones (exact) at the newest epoch of a finished
+   * run, else the epoch store's (quantized probabilities, as the worker sent them).
+   */
+  private refreshPredictions(): void {
+    const { state, epochs, epoch } = this.ctx;
+    const view = epochs.at(epoch.current ?? 0);
+    this.analysis = view?.analysis;
+    this.previous = view?.previous;
+    if (!view || (epoch.atLatest && state.predictions && state.predictions.count === view.count)) {
+      this.predictions = state.predictions;
+      return;
+    }
+    const probabilities = new Float32Array(view.probabilities.length);
+    for (let i = 0; i < probabilities.length; i++) probabilities[i] = LEVEL_TO_PROBABILITY[view.probabilities[i]];
+    this.predictions = {
+      probabilities,
+      predicted: view.predicted,
+      labels: view.labels,
+      count: view.count,
+      predictMs: 0,
+    };
+  }
+
+  /** The saved model's saliency for test image `index` arrived: shown in the open detail if it is that image's. */
+  saliencyArrived(index: number, saliency: SaliencyMap | undefined, error: UserError | undefined): void {
+    this.saliencies.set(index, { saliency, error });
+    if (this.ctx.ui.selected !== index) return;
+    this.detail.querySelector('.saliency-slot')?.replaceChildren(saliencyView(this.ctx.s, saliency, error));
+  }
+
+  /** The host's pin list changed: redraw the pinned row and the open detail's Pin button. */
+  pinsChanged(): void {
+    this.renderPins();
+    if (this.ctx.ui.selected !== undefined && this.predictions) this.showDetail(this.ctx.ui.selected, false);
+  }
+
+  private renderPins(): void {
+    if (!this.predictions) return;
+    renderPinned(this.pinned, this.ctx, this.ctx.pins, (index) => this.showDetail(index, true));
+  }
+
+  private epochChanged(): void {
+    this.refreshPredictions();
+    this.renderEpochNote();
+    this.renderPins();
+    this.applyFilter(this.ctx.ui.filter, this.ctx.ui.page, false);
+    if (this.ctx.ui.selected !== undefined) this.showDetail(this.ctx.ui.selected, false);
+  }
+
+  private renderEpochNote(): void {
+    const { s, epoch } = this.ctx;
+    const rounded = this.predictions !== this.ctx.state.predictions && epoch.current !== undefined;
+    this.epochNote.textContent = rounded ? s.t('epochRounded', s.int(epoch.current ?? 0)) : '';
+    this.epochNote.hidden = !rounded;
   }
 
   /** Shows exactly the images the filter selects (from the filter bar or a confusion-matrix cell). */
@@ -67,7 +153,7 @@ export class PredictCell {
     if (!this.predictions) return;
     let changed = !sameFilter(filter, this.ctx.ui.filter);
     this.ctx.ui.filter = filter;
-    this.filtered = filterPredictions(this.predictions, filter);
+    this.filtered = sortIndices(filterPredictions(this.predictions, filter, this.previous), this.predictions, this.ctx.ui.sort ?? 'index');
     let page = restoredPage ?? 0;
     const selected = this.ctx.ui.selected;
     if (selected !== undefined) {
@@ -88,8 +174,18 @@ export class PredictCell {
   private renderFilterBar(): void {
     const { s } = this.ctx;
     const filter = this.ctx.ui.filter;
+    const analysis = this.analysis;
+    const total = this.predictions?.count ?? 0;
+    const label = (k: (typeof KINDS)[number]) => (analysis && k.count && k.counted ? s.t(k.counted, s.int(k.count(analysis, total))) : s.t(k.label));
     const kindSelect = h('select', { attrs: { id: 'grid-filter', 'data-focus-key': 'grid-filter' } },
-      KINDS.map((k) => h('option', { text: s.t(k.label), attrs: { value: k.kind, selected: filter.kind === k.kind } })));
+      KINDS.filter((k) => !k.epochOnly || analysis || filter.kind === k.kind).map((k) => h('option', { text: label(k), attrs: { value: k.kind, selected: filter.kind === k.kind } })));
+    const sort = this.ctx.ui.sort ?? 'index';
+    const sortSelect = h('select', { attrs: { id: 'grid-sort', 'data-focus-key': 'grid-sort' } },
+      GRID_SORTS.map((key) => h('option', { text: s.t(SORT_LABELS[key]), attrs: { value: key, selected: key === sort } })));
+    sortSelect.addEventListener('change', () => {
+      this.ctx.ui.sort = sortSelect.value as GridSort;
+      this.applyFilter(this.ctx.ui.filter, undefined, true);
+    });
     if (filter.kind === 'cell') {
       kindSelect.append(h('option', { text: s.t('filterCell', s.className(filter.trueClass), s.className(filter.predicted)), attrs: { value: 'cell', selected: true } }));
     }
@@ -110,6 +206,8 @@ export class PredictCell {
       kindSelect,
       h('label', { text: s.t('filterClassLabel'), attrs: { for: 'grid-class' } }),
       classSelect,
+      h('label', { text: s.t('sortLabel'), attrs: { for: 'grid-sort' } }),
+      sortSelect,
     ]);
   }
 
@@ -131,7 +229,10 @@ export class PredictCell {
       next,
     ], () => [prev, next].find((b) => !b.disabled));
 
+    const showing = new Set(current.indices);
+    this.spareCanvases = [...this.canvases].filter(([index, canvas]) => !showing.has(index) && canvas.classList.contains('loaded')).map(([, canvas]) => canvas);
     const tiles = current.indices.map((index) => this.tile(index));
+    this.canvases = new Map(tiles.map((tile, i) => [current.indices[i], tile.querySelector('canvas') as HTMLCanvasElement]));
     replaceChildren(this.grid, tiles.map((tile) => h('li', {}, [tile])));
     // Only prune when this grid is on the page: while a new state is being built, nothing is attached yet.
     if (this.grid.isConnected) images.forgetDetached();
@@ -141,14 +242,13 @@ export class PredictCell {
   }
 
   private tile(index: number): HTMLButtonElement {
-    const { s, images } = this.ctx;
+    const { s } = this.ctx;
     const p = this.predictions as Predictions;
     const predicted = p.predicted[index];
     const truth = p.labels[index];
     const confidence = p.probabilities[index * NUM_CLASSES + predicted];
     const correct = predicted === truth;
-    const canvas = grayCanvas(undefined, 0, 'pixel-image tile-image');
-    images.drawInto(index, canvas);
+    const canvas = this.tileCanvas(index);
     const button = h('button', {
       className: `tile ${correct ? 'tile-correct' : 'tile-wrong'}`,
       attrs: {
@@ -171,6 +271,22 @@ export class PredictCell {
     return button;
   }
 
+  /**
+   * Image `index`'s tile picture: the one on the page already, else a drawn canvas of the last page that this
+   * page no longer shows, redrawn (a canvas's 2D context is costly to create, and an epoch step sorted by loss
+   * changes most tiles), else a new one drawn when its pixels arrive.
+   */
+  private tileCanvas(index: number): HTMLCanvasElement {
+    const kept = this.canvases.get(index);
+    if (kept) {
+      this.canvases.delete(index);
+      return kept;
+    }
+    const canvas = this.spareCanvases.pop() ?? grayCanvas(undefined, 0, 'pixel-image tile-image');
+    this.ctx.images.drawInto(index, canvas);
+    return canvas;
+  }
+
   private showDetail(index: number, focus: boolean): void {
     const { s, images } = this.ctx;
     const p = this.predictions as Predictions;
@@ -190,9 +306,21 @@ export class PredictCell {
     images.drawInto(index, large);
     images.request([index]);
     const close = h('button', { className: 'secondary', text: s.t('detailClose'), attrs: { type: 'button' }, on: { click: () => this.closeDetail() } });
+    const pinned = this.ctx.pins.includes(index);
+    const pin = h('button', {
+      className: 'secondary detail-pin',
+      text: s.t(pinned ? 'unpinButton' : 'pinButton'),
+      attrs: { type: 'button', 'data-focus-key': 'detail-pin', title: s.t('pinnedHint') },
+      on: { click: () => this.ctx.post({ type: 'setPin', index, pinned: !pinned }) },
+    });
     const heading = h('h3', { text: s.t('detailTitle', index), attrs: { tabindex: -1 } });
-    replaceChildren(this.detail, [
-      h('div', { className: 'detail-head' }, [heading, close]),
+    // The saved model's saliency (the finished run's model): asked for once per image, kept while this grid lives.
+    const saliencySlot = h('div', { className: 'saliency-slot' });
+    const known = this.saliencies.get(index);
+    if (known) saliencySlot.append(saliencyView(s, known.saliency, known.error));
+    else if (this.ctx.state.status === 'finished' && this.ctx.state.model) this.ctx.post({ type: 'requestSaliency', target: { kind: 'test', index } });
+    replaceKeepingFocus(this.detail, [
+      h('div', { className: 'detail-head' }, [heading, pin, close]),
       h('div', { className: 'detail-body' }, [
         h('div', { className: 'detail-picture' }, [
           large,
@@ -202,6 +330,7 @@ export class PredictCell {
           ]),
           h('p', { text: s.t('detailTrue', s.className(truth)) }),
         ]),
+        saliencySlot,
         probabilityBars(s, probabilities, predicted, truth),
       ]),
     ]);

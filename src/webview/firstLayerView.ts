@@ -1,0 +1,177 @@
+/**
+ * "What the first layer learned", inside the model cell: every hidden unit's 784 weights drawn as a 28 × 28
+ * picture on a diverging scale (theme blue for positive, theme orange for negative, the background for 0;
+ * each unit on its own scale, which the legend states), redrawn after every epoch. Selecting a unit shows it
+ * large with its legend, its weights into the next layer (for this model: which classes it pushes toward),
+ * and the test images that excite it most. Every number is the worker's.
+ */
+import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from '../domain/classes';
+import type { FirstLayerSnapshot } from '../domain/firstLayer';
+import { h, replaceKeepingFocus, table } from './dom';
+import { grayCanvas } from './pixels';
+import { rovingFocus } from './rovingFocus';
+import type { ViewContext } from './viewContext';
+
+type Rgb = [number, number, number];
+
+/** A CSS colour as RGB, through a canvas (which normalises any colour syntax to #rrggbb). */
+function rgbOf(css: string, fallback: Rgb): Rgb {
+  const context = document.createElement('canvas').getContext('2d');
+  if (!context) return fallback;
+  context.fillStyle = `rgb(${fallback.join(',')})`;
+  context.fillStyle = css;
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(String(context.fillStyle));
+  return hex ? [parseInt(hex[1], 16), parseInt(hex[2], 16), parseInt(hex[3], 16)] : fallback;
+}
+
+export interface Scale {
+  negative: Rgb;
+  zero: Rgb;
+  positive: Rgb;
+}
+
+export function themeScale(): Scale {
+  const style = getComputedStyle(document.body);
+  const read = (name: string, fallback: Rgb) => rgbOf(style.getPropertyValue(name).trim() || `rgb(${fallback.join(',')})`, fallback);
+  return {
+    negative: read('--vscode-charts-orange', [209, 134, 22]),
+    zero: read('--vscode-editor-background', [30, 30, 30]),
+    positive: read('--vscode-charts-blue', [55, 148, 255]),
+  };
+}
+
+/** t in -1..1 on the diverging scale. */
+export function colourAt(scale: Scale, t: number): Rgb {
+  const end = t < 0 ? scale.negative : scale.positive;
+  const a = Math.min(1, Math.abs(t));
+  return [0, 1, 2].map((i) => Math.round(scale.zero[i] + (end[i] - scale.zero[i]) * a)) as Rgb;
+}
+
+/** Unit `u`'s weights as a picture on the diverging scale (each unit scaled to its own largest |weight|). */
+function drawUnit(canvas: HTMLCanvasElement, layer: FirstLayerSnapshot, u: number, scale: Scale): void {
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  const image = context.createImageData(IMAGE_SIZE, IMAGE_SIZE);
+  for (let p = 0; p < PIXELS; p++) {
+    const [r, g, b] = colourAt(scale, layer.weights[p * layer.units + u] / 127);
+    image.data.set([r, g, b, 255], p * 4);
+  }
+  context.putImageData(image, 0, 0);
+  canvas.classList.add('loaded');
+}
+
+function unitCanvas(className: string): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = IMAGE_SIZE;
+  canvas.height = IMAGE_SIZE;
+  canvas.className = `pixel-image ${className}`;
+  return canvas;
+}
+
+/** The legend: the scale's colours from −max through 0 to +max. */
+export function legend(scale: Scale): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = 101;
+  canvas.height = 1;
+  canvas.className = 'weight-legend-bar';
+  const context = canvas.getContext('2d');
+  if (context) {
+    const image = context.createImageData(101, 1);
+    for (let x = 0; x <= 100; x++) image.data.set([...colourAt(scale, (x - 50) / 50), 255], x * 4);
+    context.putImageData(image, 0, 0);
+  }
+  canvas.setAttribute('aria-hidden', 'true');
+  return canvas;
+}
+
+export class FirstLayerView {
+  readonly element = h('section', { className: 'first-layer', attrs: { 'aria-labelledby': 'first-layer-title' } });
+  private layer: FirstLayerSnapshot | undefined;
+  private selected = 0;
+  private ctx: ViewContext | undefined;
+
+  /** New weights (after an epoch), or none (a new run). */
+  setLayer(layer: FirstLayerSnapshot | undefined): void {
+    this.layer = layer;
+    if (layer && this.selected >= layer.units) this.selected = 0;
+    this.render();
+  }
+
+  /** Draws into a (re)built dashboard's context. */
+  attach(ctx: ViewContext): HTMLElement {
+    this.ctx = ctx;
+    this.render();
+    return this.element;
+  }
+
+  private render(): void {
+    const ctx = this.ctx;
+    if (!ctx) return;
+    const { s } = ctx;
+    const layer = this.layer;
+    const title = h('h3', { text: s.t('firstLayerTitle'), attrs: { id: 'first-layer-title' } });
+    if (!layer) {
+      replaceKeepingFocus(this.element, [title, h('p', { className: 'waiting', text: s.t('firstLayerWaiting') })]);
+      return;
+    }
+    const scale = themeScale();
+    const buttons = Array.from({ length: layer.units }, (_, u) => {
+      const canvas = unitCanvas('unit-image');
+      drawUnit(canvas, layer, u, scale);
+      const button = h('button', {
+        className: 'unit',
+        attrs: { type: 'button', 'aria-label': s.t('firstLayerUnit', u), 'aria-pressed': u === this.selected ? 'true' : 'false', 'data-focus-key': `unit-${u}` },
+        on: { click: () => this.select(u) },
+      }, [canvas]);
+      return button;
+    });
+    const grid = h('div', { className: 'unit-grid', attrs: { role: 'group', 'aria-label': s.t('firstLayerUnitsAria') } }, buttons);
+    rovingFocus(grid, buttons, () => Math.max(1, Math.round(grid.clientWidth / 46) || 16), this.selected);
+    replaceKeepingFocus(this.element, [
+      title,
+      h('p', { className: 'cell-explain', text: s.t('firstLayerExplain', s.int(layer.epoch)) }),
+      h('div', { className: 'first-layer-body' }, [grid, this.unitDetail(ctx, layer, scale)]),
+    ]);
+  }
+
+  private select(u: number): void {
+    this.selected = u;
+    this.render();
+  }
+
+  private unitDetail(ctx: ViewContext, layer: FirstLayerSnapshot, scale: Scale): HTMLElement {
+    const { s, images } = ctx;
+    const u = this.selected;
+    const big = unitCanvas('unit-large');
+    drawUnit(big, layer, u, scale);
+    big.setAttribute('role', 'img');
+    const max = s.fixed(layer.unitScale[u], 3);
+    big.setAttribute('aria-label', s.t('firstLayerLegend', u, max));
+    const row = Array.from({ length: layer.nextUnits }, (_, j) => ({ j, w: layer.next[u * layer.nextUnits + j] })).sort((a, b) => b.w - a.w);
+    const name = (j: number) => (layer.nextIsClasses && layer.nextUnits === NUM_CLASSES ? s.className(j) : s.t('firstLayerUnit', j));
+    const tops = Array.from(layer.topImages.subarray(u * layer.topK, (u + 1) * layer.topK));
+    const topCanvases = tops.map((index) => {
+      const canvas = grayCanvas(undefined, 0, 'pixel-image unit-top');
+      canvas.setAttribute('role', 'img');
+      canvas.setAttribute('aria-label', s.t('tilePrefix', index));
+      images.drawInto(index, canvas);
+      return canvas;
+    });
+    images.request(tops);
+    return h('div', { className: 'unit-detail' }, [
+      h('h4', { text: s.t('firstLayerUnit', u) }),
+      h('div', { className: 'unit-picture' }, [
+        big,
+        h('div', { className: 'weight-legend' }, [
+          legend(scale),
+          h('div', { className: 'weight-legend-labels', attrs: { 'aria-hidden': 'true' } }, [h('span', { text: `−${max}` }), h('span', { text: '0' }), h('span', { text: `+${max}` })]),
+          h('p', { className: 'visually-hidden', text: s.t('firstLayerLegend', u, max) }),
+        ]),
+      ]),
+      table(s.t(layer.nextIsClasses ? 'firstLayerPushes' : 'firstLayerPushesNext'), [s.t(layer.nextIsClasses ? 'colClass' : 'colNextUnit'), s.t('colWeight')],
+        row.slice(0, layer.nextIsClasses ? NUM_CLASSES : 10).map(({ j, w }) => [name(j), `${w >= 0 ? '+' : '−'}${s.fixed(Math.abs(w), 3)}`]), 'data-table unit-next', [1]),
+      h('p', { className: 'unit-top-title', text: s.t('firstLayerTop') }),
+      h('div', { className: 'unit-tops' }, topCanvases),
+    ]);
+  }
+}
