@@ -56,9 +56,13 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
       setSetting: (key, value) => commands.setSetting(key, value),
       classifyFiles: () => commands.classifyFiles(),
       setUpNativeBackend: () => void nativeBackend.setUp(),
+      exportNotebook: () => commands.exportNotebook(),
+      exportChart: (chart) => commands.exportChart(chart),
+      exportMetricsCsv: () => commands.exportMetricsCsv(),
     },
   });
-  const commands = new TrainerCommands(session, dashboard, log, context.extension.id);
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'unknown');
+  const commands = new TrainerCommands(session, dashboard, log, { id: context.extension.id, version });
   const nativeBackendOffer = nativeBackend.createOffer();
 
   context.subscriptions.push(

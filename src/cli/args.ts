@@ -32,6 +32,14 @@ export interface ClassifyOptions {
   modelDir?: string;
 }
 
+export interface ExportNotebookOptions {
+  out: string;
+  /** The saved model whose run record is exported; undefined = the default model folder. */
+  modelDir?: string;
+  /** Replace a file at `out` that this tool did not write. */
+  force: boolean;
+}
+
 export type Parsed<T> = { help: true } | { help: false; options: T };
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
@@ -196,5 +204,42 @@ export function parseClassifyArgs(argv: string[]): Parsed<ClassifyOptions> {
     }
   }
   if (options.images.length === 0) throw new UsageError(t('Name at least one image file to classify.'));
+  return { help: false, options };
+}
+
+export function parseExportNotebookArgs(argv: string[]): Parsed<ExportNotebookOptions> {
+  let out: string | undefined;
+  let modelDir: string | undefined;
+  let force = false;
+  const reader = new ArgReader(argv);
+  for (let item = reader.next(); item; item = reader.next()) {
+    if ('positional' in item) throw new UsageError(t('Unexpected argument "{0}".', item.positional));
+    const { flag, inlineValue } = item;
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return { help: true };
+      case '--out':
+        out = reader.value(flag, inlineValue);
+        break;
+      case '--model':
+        modelDir = reader.value(flag, inlineValue);
+        break;
+      case '--run':
+        reader.value(flag, inlineValue);
+        // The per-user run history (issue #16) is where run IDs live; until it exists there is nothing to look up.
+        throw new UsageError(t('--run needs the run history, which this version does not keep yet; export a saved model\'s run with --model DIR instead.'));
+      case '--force':
+        noValue(flag, inlineValue);
+        force = true;
+        break;
+      default:
+        throw new UsageError(t('Unknown option "{0}".', flag));
+    }
+  }
+  if (out === undefined) throw new UsageError(t('Name the notebook to write with --out FILE.ipynb.'));
+  if (!out.toLowerCase().endsWith('.ipynb')) throw new UsageError(t('--out must name a .ipynb file; got "{0}".', out));
+  const options: ExportNotebookOptions = { out, force };
+  if (modelDir !== undefined) options.modelDir = modelDir;
   return { help: false, options };
 }

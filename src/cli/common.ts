@@ -71,6 +71,7 @@ export function mainHelp(): string[] {
       ['classify', t('Classify image files with the trained model (npm run classify).')],
       ['bench', t('Measure training speed, memory and prediction time (npm run bench).')],
       ['setup-native', t('Install tfjs-node, the native TensorFlow backend, for this tool and the extension (npm run setup-native).')],
+      ['export-notebook', t('Write a trained run as a Jupyter notebook (npm run export-notebook).')],
     ]),
     '',
     t('Run a command with --help to see its options.'),
@@ -131,5 +132,23 @@ export function classifyHelp(): string[] {
     ]),
     '',
     t('Exit codes: 0 all images classified, 1 a file or the model failed, 2 wrong options.'),
+  ];
+}
+
+export function exportNotebookHelp(): string[] {
+  return [
+    t('Usage: npm run export-notebook -- --out FILE.ipynb [--model DIR] [--force]'),
+    '',
+    t('Writes the run that trained a saved model as a Jupyter notebook: the tutorial\'s steps, Keras code that repeats the run, and its results.'),
+    '',
+    t('Options:'),
+    ...optionLines([
+      ['--out FILE.ipynb', t('The notebook to write.')],
+      ['--model DIR', t('Folder holding the saved model and its run record (default {0}, where npm run train saves).', defaultModelDir())],
+      ['--force', t('Replace FILE even when this tool did not write it.')],
+      ['--help', t('Show this help.')],
+    ]),
+    '',
+    t('Exit codes: 0 written, 1 no run record or the file could not be written, 2 wrong options.'),
   ];
 }

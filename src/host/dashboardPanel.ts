@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { DashboardCell, EditableSetting, HostToWebview } from '../protocol/webview';
+import type { DashboardCell, EditableSetting, ExportableChart, HostToWebview } from '../protocol/webview';
 import { dashboardStrings } from './dashboardStrings';
 import type { TrainingSession } from './trainingSession';
 import { parseWebviewMessage } from './webviewMessages';
@@ -21,6 +21,9 @@ export interface DashboardIntents {
   setSetting(key: EditableSetting, value: number | string): void;
   classifyFiles(): void;
   setUpNativeBackend(): void;
+  exportNotebook(): void;
+  exportChart(chart: ExportableChart): void;
+  exportMetricsCsv(): void;
 }
 
 export interface DashboardDependencies {
@@ -155,6 +158,15 @@ class DashboardPanel extends Disposable {
         return;
       case 'setUpNativeBackend':
         intents.setUpNativeBackend();
+        return;
+      case 'exportNotebook':
+        intents.exportNotebook();
+        return;
+      case 'exportChart':
+        intents.exportChart(message.chart);
+        return;
+      case 'exportMetricsCsv':
+        intents.exportMetricsCsv();
         return;
       case 'requestImages': {
         const images = session.imagesFor(message.indices);

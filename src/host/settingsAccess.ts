@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { EditableSetting } from '../protocol/webview';
 import { readTrainingSettings } from './trainingSettings';
 
-const SETTINGS_SECTION = 'fashionMnist';
+export const SETTINGS_SECTION = 'fashionMnist';
 
 /** The settings as they are now, checked. */
 export function currentSettings(): ReturnType<typeof readTrainingSettings> {

@@ -5,7 +5,7 @@
  *
  * No `vscode` import, so every branch is unit-tested in plain Node.
  */
-import type { EditableSetting, WebviewToHost } from '../protocol/webview';
+import { EXPORTABLE_CHARTS, type EditableSetting, type ExportableChart, type WebviewToHost } from '../protocol/webview';
 import { checkEditableValue, EDITABLE_SETTINGS } from './trainingSettings';
 
 /** The test set has 10,000 images; an index outside it can never name one. */
@@ -19,7 +19,7 @@ export const MAX_REQUESTED_IMAGES = 1_000;
 type Fields = Record<string, unknown>;
 
 /** Messages that carry nothing but their type. */
-const BARE_TYPES = new Set(['ready', 'train', 'stop', 'classifyFiles', 'setUpNativeBackend']);
+const BARE_TYPES = new Set(['ready', 'train', 'stop', 'classifyFiles', 'setUpNativeBackend', 'exportNotebook', 'exportMetricsCsv']);
 
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -50,6 +50,10 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
     case 'requestImages': {
       const indices = parseIndices(message.indices);
       return indices === undefined ? undefined : { type, indices };
+    }
+    case 'exportChart': {
+      const chart = message.chart;
+      return typeof chart === 'string' && (EXPORTABLE_CHARTS as readonly string[]).includes(chart) ? { type, chart: chart as ExportableChart } : undefined;
     }
     default:
       return undefined;

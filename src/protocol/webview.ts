@@ -49,6 +49,11 @@ export type DashboardCell = 'data' | 'preprocess' | 'model' | 'train' | 'evaluat
 /** Names of the settings under `fashionMnist.*` that the panel's controls may change. */
 export type EditableSetting = 'epochs' | 'batchSize' | 'learningRate' | 'hiddenUnits' | 'backend';
 
+/** What the dashboard can save as a PNG image: a training chart or the confusion matrix. */
+export type ExportableChart = 'accuracy' | 'loss' | 'confusion';
+
+export const EXPORTABLE_CHARTS: readonly ExportableChart[] = ['accuracy', 'loss', 'confusion'];
+
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'train' }
@@ -57,4 +62,8 @@ export type WebviewToHost =
   | { type: 'requestImages'; indices: number[] }
   | { type: 'classifyFiles' }
   /** The model cell's button where tfjs-node was looked for and not used: runs the setup command. */
-  | { type: 'setUpNativeBackend' };
+  | { type: 'setUpNativeBackend' }
+  /** Save the run as a Jupyter notebook, a chart as PNG, the per-epoch metrics as CSV (the host asks where). */
+  | { type: 'exportNotebook' }
+  | { type: 'exportChart'; chart: ExportableChart }
+  | { type: 'exportMetricsCsv' };

@@ -8,4 +8,9 @@ export const COMMANDS = {
   importModel: 'fashionMnist.importModel',
   /** Registered by host/nativeBackendSetup.ts. */
   setUpNativeBackend: 'fashionMnist.setUpNativeBackend',
+  exportNotebook: 'fashionMnist.exportNotebook',
+  getData: 'fashionMnist.getData',
+  showOverfitting: 'fashionMnist.showOverfitting',
+  showPredictions: 'fashionMnist.showPredictions',
+  showModel: 'fashionMnist.showModel',
 } as const;

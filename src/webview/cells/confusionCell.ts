@@ -59,6 +59,16 @@ export function confusionCell(ctx: ViewContext, showInGrid: (filter: GridFilter)
     h('tbody', {}, rows),
   ]);
   rovingFocus(matrix, buttons, () => NUM_CLASSES);
-  output.append(facts([h('strong', { text: s.t('overallAccuracy', s.percent(analysis.accuracy)) })]), h('div', { className: 'table-scroll' }, [matrix]));
+  const save = h('button', {
+    className: 'secondary small',
+    text: s.t('savePngButton'),
+    attrs: { type: 'button', 'aria-label': s.t('saveConfusionPngAria'), 'data-focus-key': 'save-confusion-png' },
+    on: { click: () => ctx.post({ type: 'exportChart', chart: 'confusion' }) },
+  });
+  output.append(
+    facts([h('strong', { text: s.t('overallAccuracy', s.percent(analysis.accuracy)) })]),
+    h('div', { className: 'table-scroll' }, [matrix]),
+    h('div', { className: 'cell-actions' }, [save]),
+  );
   return section;
 }

@@ -50,10 +50,18 @@ export class TrainCell {
       this.announcer,
     ]);
 
+    // The save buttons need an epoch to save; a rebuild on the next whole state enables them.
+    const hasEpochs = state.history.length > 0;
     const chartBoxes = (['accuracy', 'loss'] as const).map((metric) => {
       const canvas = h('canvas', { attrs: { role: 'img', 'aria-label': s.t(metric === 'accuracy' ? 'chartAccuracyAria' : 'chartLossAria') } });
+      const save = h('button', {
+        className: 'secondary small',
+        text: s.t('savePngButton'),
+        attrs: { type: 'button', disabled: !hasEpochs, 'aria-label': s.t(metric === 'accuracy' ? 'saveAccuracyPngAria' : 'saveLossPngAria'), 'data-focus-key': `save-${metric}-png` },
+        on: { click: () => ctx.post({ type: 'exportChart', chart: metric }) },
+      });
       const box = h('figure', { className: 'chart-box' }, [
-        h('figcaption', { text: s.t(metric === 'accuracy' ? 'chartAccuracyTitle' : 'chartLossTitle') }),
+        h('div', { className: 'figure-head' }, [h('figcaption', { text: s.t(metric === 'accuracy' ? 'chartAccuracyTitle' : 'chartLossTitle') }), save]),
         h('div', { className: 'chart-canvas' }, [canvas]),
       ]);
       return { metric, canvas, box };
@@ -73,6 +81,14 @@ export class TrainCell {
       this.progressBox,
       h('div', { className: 'charts' }, chartBoxes.map((c) => c.box)),
       epochTable,
+      h('div', { className: 'cell-actions' }, [
+        h('button', {
+          className: 'secondary small',
+          text: s.t('saveCsvButton'),
+          attrs: { type: 'button', disabled: !hasEpochs, 'aria-label': s.t('saveCsvAria'), 'data-focus-key': 'save-csv' },
+          on: { click: () => ctx.post({ type: 'exportMetricsCsv' }) },
+        }),
+      ]),
     );
 
     // Chart.js measures its container, so the charts are made after the canvases are in a document tree.
