@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { MAX_REQUESTED_IMAGES, MAX_TEST_IMAGES, parseWebviewMessage } from '../../src/host/webviewMessages';
 
 test('messages without fields parse to exactly their type, extra fields dropped', () => {
-  for (const type of ['ready', 'train', 'stop', 'classifyFiles', 'setUpNativeBackend']) {
+  for (const type of ['ready', 'train', 'stop', 'classifyFiles', 'setUpNativeBackend', 'exportNotebook', 'exportMetricsCsv']) {
     assert.deepEqual(parseWebviewMessage({ type, extra: '<script>' }), { type });
   }
 });
@@ -92,4 +92,13 @@ test('requestImages rejects lists that are empty, too long, or hold anything but
     { type: 'requestImages', indices: [Number.NaN] },
   ];
   for (const message of bad) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message).slice(0, 80));
+});
+
+test('exportChart names one of the three pictures the dashboard can save, nothing else', () => {
+  for (const chart of ['accuracy', 'loss', 'confusion']) {
+    assert.deepEqual(parseWebviewMessage({ type: 'exportChart', chart, dataUrl: 'data:image/png;base64,AAAA' }), { type: 'exportChart', chart });
+  }
+  for (const chart of [undefined, '', 'Accuracy', 'predictions', 7, ['loss'], { chart: 'loss' }]) {
+    assert.equal(parseWebviewMessage({ type: 'exportChart', chart }), undefined, JSON.stringify(chart));
+  }
 });

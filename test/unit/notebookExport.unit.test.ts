@@ -1,0 +1,143 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TrainerError } from '../../src/core/errors';
+import { inspectNotebookTarget, writeFileAtomically, writeNotebookFile } from '../../src/core/notebook/exportFile';
+import { epochMetricsCsv } from '../../src/core/notebook/metricsCsv';
+import { buildNotebook, serializeNotebook } from '../../src/core/notebook/notebook';
+import { notebookStrings } from '../../src/core/notebook/notebookStrings';
+import { hasExportableRun, notebookRunFromDashboard, notebookRunFromRecord } from '../../src/core/notebook/runSources';
+import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
+import type { EpochMetrics } from '../../src/domain/metrics';
+import type { DashboardState } from '../../src/protocol/webview';
+import { analyzePredictions } from '../../src/core/analysis/analysis';
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'fmt-export-'));
+}
+
+const epochs: EpochMetrics[] = [
+  { epoch: 2, loss: 0.38, accuracy: 0.86, testLoss: 0.4, testAccuracy: 0.85, seconds: 1.5, samplesPerSecond: 40000 },
+  { epoch: 1, loss: 0.5, accuracy: 0.82, testLoss: 0.45, testAccuracy: 0.84, seconds: 1.25, samplesPerSecond: 48000 },
+];
+
+function ourNotebookText(): string {
+  const run = notebookRunFromRecord({
+    date: '2026-12-01', params: DEFAULT_HYPER_PARAMETERS, backend: 'wasm', trainAccuracy: 0.91, testAccuracy: 0.88, dataChecksum: 'x', trainCount: 60000, testCount: 10000,
+  });
+  return serializeNotebook(buildNotebook(run, notebookStrings(), 'test'));
+}
+
+function rejects(promise: Promise<unknown>, code: string): Promise<void> {
+  return assert.rejects(promise, (error: unknown) => error instanceof TrainerError && error.code === code && typeof error.action === 'string');
+}
+
+test('a notebook is written whole, and one the extension wrote is replaced without asking', async () => {
+  const dir = scratch();
+  try {
+    const file = join(dir, 'run.ipynb');
+    assert.equal(inspectNotebookTarget(file), 'absent');
+    await writeNotebookFile(file, ourNotebookText(), { replaceForeign: false });
+    assert.equal(inspectNotebookTarget(file), 'ours');
+    const second = ourNotebookText().replace('"test"', '"second"');
+    await writeNotebookFile(file, second, { replaceForeign: false });
+    assert.equal(readFileSync(file, 'utf8'), second);
+    assert.deepEqual(readdirSync(dir), ['run.ipynb'], 'no temporary file is left behind');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file the extension did not write is kept unless replacing it was confirmed', async () => {
+  const dir = scratch();
+  try {
+    const foreign = join(dir, 'mine.ipynb');
+    const theirs = JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3' } }, cells: [] });
+    writeFileSync(foreign, theirs);
+    const notJson = join(dir, 'notes.ipynb');
+    writeFileSync(notJson, 'my notes');
+    for (const file of [foreign, notJson]) {
+      assert.equal(inspectNotebookTarget(file), 'foreign');
+      await rejects(writeNotebookFile(file, ourNotebookText(), { replaceForeign: false }), 'FILE_EXISTS');
+    }
+    assert.equal(readFileSync(foreign, 'utf8'), theirs);
+    assert.equal(readFileSync(notJson, 'utf8'), 'my notes');
+    await writeNotebookFile(foreign, ourNotebookText(), { replaceForeign: true });
+    assert.equal(inspectNotebookTarget(foreign), 'ours');
+    assert.deepEqual(readdirSync(dir).sort(), ['mine.ipynb', 'notes.ipynb']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a target that is a folder, or in a folder that does not exist, fails with EXPORT_FAILED naming it, and changes nothing', async () => {
+  const dir = scratch();
+  try {
+    const folder = join(dir, 'taken.ipynb');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'keep.txt'), 'keep');
+    await rejects(writeNotebookFile(folder, ourNotebookText(), { replaceForeign: true }), 'EXPORT_FAILED');
+    assert.equal(readFileSync(join(folder, 'keep.txt'), 'utf8'), 'keep');
+    await rejects(writeFileAtomically(join(dir, 'missing', 'chart.png'), new Uint8Array([1, 2, 3])), 'EXPORT_FAILED');
+    assert.deepEqual(readdirSync(dir), ['taken.ipynb']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the per-epoch CSV has a header, one row per epoch in order, full precision and CRLF line ends', () => {
+  const csv = epochMetricsCsv([...epochs, { ...epochs[0], epoch: 3, testLoss: Number.NaN }]);
+  assert.equal(
+    csv,
+    'epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second\r\n' +
+      '1,0.5,0.82,0.45,0.84,1.25,48000\r\n' +
+      '2,0.38,0.86,0.4,0.85,1.5,40000\r\n' +
+      '3,0.38,0.86,NaN,0.85,1.5,40000\r\n',
+  );
+});
+
+function finishedState(): DashboardState {
+  const probabilities = new Float32Array(20);
+  probabilities.set([0, 0, 0, 0, 0, 0, 0, 0.25, 0, 0.75]);
+  probabilities[10 + 2] = 1;
+  const predictions = { probabilities, predicted: Uint8Array.from([9, 2]), labels: Uint8Array.from([9, 4]), count: 2, predictMs: 3 };
+  return {
+    status: 'finished',
+    params: { ...DEFAULT_HYPER_PARAMETERS, epochs: 2, hiddenUnits: 64, trainLimit: 3000 },
+    backend: { requested: 'auto', name: 'wasm', reason: 'r' },
+    history: epochs,
+    predictions,
+    predictionAnalysis: analyzePredictions(predictions),
+    model: {
+      directory: '/m',
+      record: { date: '2026-12-01T08:00:00Z', params: DEFAULT_HYPER_PARAMETERS, backend: 'wasm', trainAccuracy: 0.86, testAccuracy: 0.85, dataChecksum: 'x', trainCount: 3000, testCount: 10000 },
+    },
+  };
+}
+
+test('the dashboard\'s run becomes the notebook\'s: settings, epochs in order with the test set as validation, predictions', () => {
+  const run = notebookRunFromDashboard(finishedState());
+  assert.ok(run);
+  assert.deepEqual(run.settings, { epochs: 2, batchSize: 32, learningRate: 0.001, seed: 42, architecture: { hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 }, trainLimit: 3000 });
+  assert.deepEqual(run.history.map((m) => [m.epoch, m.valLoss, m.valAccuracy]), [[1, 0.45, 0.84], [2, 0.4, 0.85]]);
+  assert.deepEqual(run.final, { testAccuracy: 0.85, testLoss: 0.4, trainAccuracy: 0.86 });
+  assert.equal(run.trainCount, 3000, 'the limit, when the data cell has not said how many');
+  assert.equal(run.backend, 'wasm');
+  assert.equal(run.date, '2026-12-01T08:00:00Z', 'the saved model is this run\'s');
+  assert.equal(run.confusion?.[4][2], 1);
+  assert.deepEqual(run.firstPrediction, { probabilities: [0, 0, 0, 0, 0, 0, 0, 0.25, 0, 0.75], label: 9 });
+});
+
+test('only a finished or stopped run with an epoch is exported; an older saved model does not date it', () => {
+  const state = finishedState();
+  assert.equal(hasExportableRun({ ...state, status: 'training' }), false);
+  assert.equal(notebookRunFromDashboard({ ...state, status: 'idle' }), undefined);
+  assert.equal(notebookRunFromDashboard({ ...state, history: [] }), undefined);
+  const stopped = notebookRunFromDashboard({ ...state, status: 'stopped' });
+  assert.ok(stopped);
+  assert.equal(stopped.date, undefined);
+  const older = { ...state, model: { directory: '/m', record: { ...state.model!.record, testAccuracy: 0.7 } } };
+  assert.equal(notebookRunFromDashboard(older)?.date, undefined);
+});
