@@ -1,17 +1,19 @@
 /**
  * The packaged extension, through the clicks a user makes, in a real VS Code workbench (code-server) driven
  * by Chromium: palette -> Train -> the dashboard's progress, charts and over-fitting indicator -> a prediction
- * tile's 10 probabilities -> a confusion-matrix cell filters the grid -> Explorer right-click -> Classify.
+ * tile's 10 probabilities -> a confusion-matrix cell filters the grid -> Explorer right-click -> Classify ->
+ * Export as Notebook (opened in VS Code's notebook editor) -> the walkthrough with the steps done checked.
  * Started by scripts/vscode-e2e.mjs, which packages and installs the .vsix and starts code-server; the steps
  * run in order on one page, and once a step fails the later ones are skipped (they depend on it).
  * Screenshots of every step land in test-output/e2e (dark theme, then light).
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { type BrowserContext, chromium, type FrameLocator, type Page } from 'playwright-core';
 import { testImagePng } from '../vscode/fixtureImage';
+import { validateWithPython } from '../unit/notebookPython';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -231,5 +233,63 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     await screenshot('evaluate-high-contrast');
     await view.locator('.confusion-matrix').scrollIntoViewIfNeeded();
     await screenshot('confusion-high-contrast');
+  });
+
+  step('"Export as Notebook…" writes a notebook that VS Code\'s notebook editor opens with the run\'s outputs', async () => {
+    await selectColorTheme('Dark Modern', 'vs-dark');
+    const view = dashboard();
+    const button = view.locator('[data-focus-key="export-notebook"]');
+    await button.scrollIntoViewIfNeeded();
+    await button.click();
+    // code-server's save dialog is VS Code's simple file dialog: the path in a quick input, the suggestion filled in.
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    // The dialog shows the folder first and fills in the suggested name a moment later.
+    let suggested = '';
+    for (let waited = 0; waited < 10_000 && !suggested.endsWith('fashion-mnist-run.ipynb'); waited += 100) {
+      suggested = await input.inputValue();
+      if (!suggested.endsWith('fashion-mnist-run.ipynb')) await page.waitForTimeout(100);
+    }
+    assert.match(suggested, /e2e-workspace\/fashion-mnist-run\.ipynb$/);
+    await screenshot('notebook-save-dialog-dark');
+    await page.keyboard.press('Enter');
+    const file = join(WORKSPACE, 'fashion-mnist-run.ipynb');
+    for (let waited = 0; waited < 20_000 && !existsSync(file); waited += 200) await page.waitForTimeout(200);
+    assert.ok(existsSync(file), `${file} was not written`);
+    validateWithPython(readFileSync(file, 'utf8'));
+
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fashion-mnist-run.ipynb' });
+    await row.waitFor();
+    await row.dblclick();
+    // The tab's notebook editor (the workbench keeps a second, hidden one for reuse).
+    const editor = page.locator('.notebook-editor:visible').first();
+    await editor.locator('.code-cell-row').first().waitFor({ timeout: 60_000 });
+    assert.ok((await editor.locator('.code-cell-row').count()) >= 5, 'the notebook editor shows the code cells');
+    // Outputs and rendered markdown are drawn in the notebook's own webview.
+    const outputs = page.frameLocator('iframe.webview.ready:visible >> nth=-1').frameLocator('#active-frame');
+    await outputs.locator('img').first().waitFor({ timeout: 60_000 });
+    await outputs.getByText(`Epoch ${EPOCHS}/${EPOCHS}`).first().waitFor();
+    await screenshot('notebook-open-dark');
+    // Down to the charts: the first image output.
+    await outputs.locator('img').first().scrollIntoViewIfNeeded().catch(() => undefined);
+    await editor.hover();
+    for (let i = 0; i < 12; i++) await page.mouse.wheel(0, 600);
+    await page.waitForTimeout(800);
+    await screenshot('notebook-charts-dark');
+  });
+
+  step('the walkthrough lists seven steps, and the ones done are checked', async () => {
+    await runCommand('Welcome: Open Walkthrough...');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.fill('Fashion-MNIST');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Fashion-MNIST' }).first().click();
+    const steps = page.locator('.gettingStartedSlideDetails .getting-started-step');
+    await steps.first().waitFor({ timeout: 30_000 });
+    assert.equal(await steps.count(), 7);
+    await page.waitForTimeout(1000);
+    await screenshot('walkthrough-dark');
+    const done = await steps.evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-step-id') ?? '', e.querySelector('.codicon-pass-filled') !== null || e.classList.contains('complete')]));
+    const completed = done.filter(([, isDone]) => isDone).map(([id]) => String(id).split('#').pop());
+    for (const id of ['train', 'classify', 'exportNotebook']) assert.ok(completed.includes(id), `step ${id} is not checked: ${JSON.stringify(done)}`);
   });
 });

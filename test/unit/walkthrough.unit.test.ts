@@ -64,3 +64,10 @@ test('the media are SVGs that take every colour from the theme and hold no words
     assert.doesNotMatch(withoutThemed, /#[0-9a-f]{3,6}\b|rgba?\(/i, `${step.media.svg} has a colour outside the theme`);
   }
 });
+
+test('a step that also completes on a context key names a key the extension sets', () => {
+  const sources = ['src/host/walkthroughProgress.ts', 'src/host/trainingProgress.ts'].map((file) => readFileSync(join(root, file), 'utf8')).join('\n');
+  const keys = walkthrough.steps.flatMap((s) => s.completionEvents).filter((e) => e.startsWith('onContext:')).map((e) => e.slice('onContext:'.length));
+  assert.ok(keys.length >= 3, keys.join(', '));
+  for (const contextKey of keys) assert.ok(sources.includes(`'${contextKey}'`), `${contextKey} is never set`);
+});

@@ -11,6 +11,11 @@ const COMMANDS = [
   'fashionMnist.exportModel',
   'fashionMnist.importModel',
   'fashionMnist.setUpNativeBackend',
+  'fashionMnist.exportNotebook',
+  'fashionMnist.getData',
+  'fashionMnist.showOverfitting',
+  'fashionMnist.showPredictions',
+  'fashionMnist.showModel',
 ];
 
 const SETTINGS = ['epochs', 'batchSize', 'learningRate', 'hiddenUnits', 'backend', 'dataDirectory', 'trainSubset',

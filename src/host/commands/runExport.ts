@@ -16,6 +16,7 @@ import { notebookRunFromDashboard, notebookRunFromRecord } from '../../core/note
 import type { NotebookRun } from '../../core/notebook/notebookRun';
 import type { ExportableChart } from '../../protocol/webview';
 import type { TrainingSession } from '../trainingSession';
+import { markWalkthroughDone, WALKTHROUGH_CONTEXT } from '../walkthroughProgress';
 import type { CommandFeedback } from './commandFeedback';
 import type { TrainCommands } from './trainCommands';
 
@@ -57,6 +58,7 @@ export class RunExport {
       this.feedback.failed(toUserError(error));
       return undefined;
     }
+    markWalkthroughDone(WALKTHROUGH_CONTEXT.notebookExported);
     this.feedback.channel.info(vscode.l10n.t('Notebook exported to {0}.', uri.fsPath));
     const open = vscode.l10n.t('Open Notebook');
     void vscode.window.showInformationMessage(vscode.l10n.t('Notebook exported to {0}.', uri.fsPath), open).then((choice) => {
