@@ -11,9 +11,13 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { type BrowserContext, chromium, type FrameLocator, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { testImagePng } from '../vscode/fixtureImage';
 import { validateWithPython } from '../unit/notebookPython';
+import { buildNotebook, serializeNotebook } from '../../src/core/notebook/notebook';
+import { notebookStrings } from '../../src/core/notebook/notebookStrings';
+import { notebookRunFromRecord } from '../../src/core/notebook/runSources';
+import { configureLocale } from '../../src/core/text/l10n';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -38,6 +42,20 @@ let testImageZeroPercents: string[] = [];
 /** The dashboard's document: the webview iframe, then VS Code's inner frame that holds the page. */
 function dashboard(): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** The document of the webview (of those open) that shows `text`: the notebook editor's outputs, say. */
+async function notebookWebview(text: string): Promise<FrameLocator> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const count = await page.locator('iframe.webview.ready').count();
+    for (let i = 0; i < count; i++) {
+      const inner = page.frameLocator(`iframe.webview.ready >> nth=${i}`).frameLocator('#active-frame');
+      if ((await inner.getByText(text).count().catch(() => 0)) > 0) return inner;
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`no webview shows "${text}"`);
 }
 
 async function screenshot(name: string): Promise<void> {
@@ -83,6 +101,24 @@ async function runCommand(title: string): Promise<void> {
   throw new Error(`the command "${title}" never appeared in the command palette`);
 }
 
+/** Palette -> "Welcome: Open Walkthrough..." -> ours; returns its steps. */
+async function openWalkthrough() {
+  await runCommand('Welcome: Open Walkthrough...');
+  await page.locator('.quick-input-widget input.input').fill('Fashion-MNIST');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Learn image classification with Fashion-MNIST' }).first().click();
+  const steps = page.locator('.gettingStartedSlideDetails .getting-started-step');
+  await steps.first().waitFor({ timeout: 30_000 });
+  return steps;
+}
+
+/** The ids of the walkthrough steps shown as done (VS Code marks the check icon `complete`). */
+async function completedSteps(): Promise<string[]> {
+  const steps = page.locator('.gettingStartedSlideDetails .getting-started-step');
+  const states = await steps.evaluateAll((elements) =>
+    elements.map((e) => [e.getAttribute('data-step-id') ?? '', e.querySelector('.codicon.complete') !== null] as const));
+  return states.filter(([, done]) => done).map(([id]) => id.split('#').pop() ?? id);
+}
+
 /** Picks a color theme the way a user does: palette -> "Preferences: Color Theme" -> the theme's row. */
 async function selectColorTheme(label: string, workbenchClass: string): Promise<void> {
   await runCommand('Preferences: Color Theme');
@@ -119,6 +155,17 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     // The user's theme (dark, from settings.json) is applied a moment after the Explorer shows.
     await page.locator('.monaco-workbench.vs-dark').waitFor();
     await screenshot('workbench');
+  });
+
+  step('the walkthrough lists seven steps, none done yet', async () => {
+    // On first install VS Code opens it by itself (workbench.welcomePage.walkthroughs.openOnInstall, off in the
+    // test profile); a user opens it from the palette just the same. Opening it also starts VS Code's
+    // getting-started service, which counts the steps' completion events from then on, as after an install.
+    const steps = await openWalkthrough();
+    assert.equal(await steps.count(), 7);
+    assert.deepEqual(await completedSteps(), []);
+    await screenshot('walkthrough-dark');
+    await runCommand('View: Close Editor');
   });
 
   step('palette -> "Train Fashion-MNIST" opens the dashboard and shows epoch progress', async () => {
@@ -261,35 +308,70 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fashion-mnist-run.ipynb' });
     await row.waitFor();
     await row.dblclick();
-    // The tab's notebook editor (the workbench keeps a second, hidden one for reuse).
-    const editor = page.locator('.notebook-editor:visible').first();
-    await editor.locator('.code-cell-row').first().waitFor({ timeout: 60_000 });
-    assert.ok((await editor.locator('.code-cell-row').count()) >= 5, 'the notebook editor shows the code cells');
-    // Outputs and rendered markdown are drawn in the notebook's own webview.
-    const outputs = page.frameLocator('iframe.webview.ready:visible >> nth=-1').frameLocator('#active-frame');
-    await outputs.locator('img').first().waitFor({ timeout: 60_000 });
-    await outputs.getByText(`Epoch ${EPOCHS}/${EPOCHS}`).first().waitFor();
+    // The notebook editor's cells (virtualised: only those on screen exist).
+    await page.locator('.notebook-editor .code-cell-row:visible').first().waitFor({ timeout: 60_000 });
+    // Markdown and outputs are drawn in the notebook's own webview; the dashboard's (hidden now) is the other one.
+    const outputs = await notebookWebview('Settings of this run');
+    await outputs.locator('img').first().waitFor({ timeout: 60_000 }).catch(() => undefined);
     await screenshot('notebook-open-dark');
-    // Down to the charts: the first image output.
-    await outputs.locator('img').first().scrollIntoViewIfNeeded().catch(() => undefined);
-    await editor.hover();
-    for (let i = 0; i < 12; i++) await page.mouse.wheel(0, 600);
-    await page.waitForTimeout(800);
+    // Down to the training log and the charts (outputs off screen still count as visible, so by position).
+    await page.locator('.notebook-editor .code-cell-row:visible').first().hover();
+    const scrollTo = async (target: Locator): Promise<boolean> => {
+      for (let i = 0; i < 60; i++) {
+        const box = await target.boundingBox().catch(() => null);
+        if (box && box.y > 120 && box.y < 520) return true;
+        await page.mouse.wheel(0, box && box.y < 120 ? -300 : 300);
+        await page.waitForTimeout(150);
+      }
+      return false;
+    };
+    assert.ok(await scrollTo(outputs.getByText(`Epoch ${EPOCHS}/${EPOCHS}`).first()), 'the epoch log is not the training cell\'s output');
+    await page.waitForTimeout(400);
+    await screenshot('notebook-epoch-log-dark');
+    const chart = outputs.locator('img').first();
+    assert.ok(await scrollTo(chart), 'the accuracy chart is not shown');
+    const box = await chart.boundingBox();
+    assert.ok(box && box.width > 200, `the accuracy chart is not drawn (box ${JSON.stringify(box)})`);
+    await page.waitForTimeout(500);
     await screenshot('notebook-charts-dark');
   });
 
-  step('the walkthrough lists seven steps, and the ones done are checked', async () => {
-    await runCommand('Welcome: Open Walkthrough...');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.fill('Fashion-MNIST');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Fashion-MNIST' }).first().click();
-    const steps = page.locator('.gettingStartedSlideDetails .getting-started-step');
-    await steps.first().waitFor({ timeout: 30_000 });
-    assert.equal(await steps.count(), 7);
+  step('the walkthrough checks the steps done: train, classify, export', async () => {
+    await openWalkthrough();
     await page.waitForTimeout(1000);
-    await screenshot('walkthrough-dark');
-    const done = await steps.evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-step-id') ?? '', e.querySelector('.codicon-pass-filled') !== null || e.classList.contains('complete')]));
-    const completed = done.filter(([, isDone]) => isDone).map(([id]) => String(id).split('#').pop());
-    for (const id of ['train', 'classify', 'exportNotebook']) assert.ok(completed.includes(id), `step ${id} is not checked: ${JSON.stringify(done)}`);
+    await screenshot('walkthrough-done-dark');
+    const completed = await completedSteps();
+    for (const id of ['train', 'classify', 'exportNotebook']) assert.ok(completed.includes(id), `step ${id} is not checked (checked: ${completed.join(', ') || 'none'})`);
+    // The step pictures take their colours from the theme.
+    await selectColorTheme('Light Modern', 'vs');
+    await page.waitForTimeout(800);
+    await screenshot('walkthrough-light');
+    await selectColorTheme('Dark High Contrast', 'hc-black');
+    await page.waitForTimeout(800);
+    await screenshot('walkthrough-high-contrast');
+    await selectColorTheme('Dark Modern', 'vs-dark');
+  });
+
+  step('a notebook exported in Chinese reads in Chinese in the notebook editor', async () => {
+    // The workbench here is English (code-server has no language pack offline); the notebook's prose follows
+    // the language it was exported in, so it is built here as the Chinese UI would build it.
+    const l10nDir = join(__dirname, '..', '..', 'l10n');
+    configureLocale('zh-cn', l10nDir);
+    const exported = JSON.parse(readFileSync(join(WORKSPACE, 'fashion-mnist-run.ipynb'), 'utf8')) as { cells: { cell_type: string }[] };
+    assert.ok(exported.cells.length > 10);
+    const run = notebookRunFromRecord({
+      date: '2026-12-01T08:00:00Z', params: { epochs: 5, batchSize: 32, learningRate: 0.001, hiddenUnits: 128, seed: 42, backend: 'auto' },
+      backend: 'wasm', trainAccuracy: 0.89, testAccuracy: 0.87, dataChecksum: 'e2e', trainCount: 60000, testCount: 2000,
+    });
+    const text = serializeNotebook(buildNotebook(run, notebookStrings(), 'e2e'));
+    configureLocale('en', l10nDir);
+    writeFileSync(join(WORKSPACE, 'fashion-mnist-run-zh.ipynb'), text);
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fashion-mnist-run-zh.ipynb' });
+    await row.waitFor({ timeout: 30_000 });
+    await row.dblclick();
+    const outputs = await notebookWebview('这次运行的设置');
+    await outputs.getByText('导入 Fashion-MNIST 数据集').first().waitFor();
+    await page.waitForTimeout(500);
+    await screenshot('notebook-zh-dark');
   });
 });

@@ -63,6 +63,14 @@ function cellText(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+/** "2026-12-01T08:37:49.009Z" -> "2026-12-01 08:37 UTC" (the same in every language); text that is no date stays. */
+function readableDate(date: string | undefined): string {
+  if (date === undefined) return '?';
+  const time = Date.parse(date);
+  if (Number.isNaN(time)) return date;
+  return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
@@ -106,7 +114,7 @@ function settingsTable(run: NotebookRun, s: NotebookStrings): string {
     [s.settingValidation, settings.validationSplit === undefined ? s.validationTest : fillTemplate(s.validationSplit, percent(settings.validationSplit))],
     [s.settingImages, `${run.trainCount} / ${run.testCount}`],
   ];
-  const table = ['| | |', '|---|---|', ...rows.map(([name, value]) => `| ${cellText(name)} | ${cellText(value)} |`)].join('\n');
+  const table = [`| ${cellText(s.colSetting)} | ${cellText(s.colValue)} |`, '|---|---|', ...rows.map(([name, value]) => `| ${cellText(name)} | ${cellText(value)} |`)].join('\n');
   const stopping = settings.earlyStopping;
   return stopping ? `${table}\n\n${fillTemplate(s.settingEarlyStopping, `\`${stopping.monitor}\``, stopping.patience)}` : table;
 }
@@ -119,7 +127,7 @@ function classTable(s: NotebookStrings): string {
 export function buildNotebook(run: NotebookRun, s: NotebookStrings, extensionVersion: string): Notebook {
   const { settings } = run;
   const nb = new NotebookBuilder();
-  const facts = run.date !== undefined || run.backend !== undefined ? [fillTemplate(s.runFacts, run.date ?? '?', run.backend ?? '?')] : [];
+  const facts = run.date !== undefined || run.backend !== undefined ? [fillTemplate(s.runFacts, readableDate(run.date), run.backend ?? '?')] : [];
   nb.markdown(`# ${s.title}`, s.intro, ...facts, `### ${s.settingsHeading}`, settingsTable(run, s));
 
   nb.markdown(`## ${s.setupHeading}`, s.setupText);

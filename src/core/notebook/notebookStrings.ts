@@ -12,6 +12,8 @@ export interface NotebookStrings {
   /** {0} date, {1} backend. */
   runFacts: string;
   settingsHeading: string;
+  colSetting: string;
+  colValue: string;
   settingEpochs: string;
   settingBatchSize: string;
   settingLearningRate: string;
@@ -62,6 +64,8 @@ export function notebookStrings(): NotebookStrings {
     intro: t('This notebook repeats one run of the Fashion-MNIST Trainer extension in TensorFlow/Keras. The outputs below are that run\'s own results (trained with TensorFlow.js); running the cells again trains the same model with the same settings, and the numbers come out close to these, not identical.'),
     runFacts: t('Run of {0}, trained on the {1} backend.'),
     settingsHeading: t('Settings of this run'),
+    colSetting: t('Setting'),
+    colValue: t('Value'),
     settingEpochs: t('Epochs'),
     settingBatchSize: t('Batch size'),
     settingLearningRate: t('Learning rate (Adam)'),
