@@ -370,7 +370,7 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     await row.waitFor({ timeout: 30_000 });
     await row.dblclick();
     const outputs = await notebookWebview('这次运行的设置');
-    await outputs.getByText('导入 Fashion-MNIST 数据集').first().waitFor();
+    await outputs.getByText('导入 Fashion-MNIST 数据集').first().waitFor({ state: 'attached' });
     await page.waitForTimeout(500);
     await screenshot('notebook-zh-dark');
   });
