@@ -13,6 +13,7 @@ import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import type { EpochMetrics } from '../../src/domain/metrics';
 import type { DashboardState } from '../../src/protocol/webview';
 import { analyzePredictions } from '../../src/core/analysis/analysis';
+import { missingDataFiles } from '../../src/core/data/dataFolderCheck';
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'fmt-export-'));
@@ -140,4 +141,21 @@ test('only a finished or stopped run with an epoch is exported; an older saved m
   assert.equal(stopped.date, undefined);
   const older = { ...state, model: { directory: '/m', record: { ...state.model!.record, testAccuracy: 0.7 } } };
   assert.equal(notebookRunFromDashboard(older)?.date, undefined);
+});
+
+test('"Get the data" accepts a folder only when all four files are there, plain or gzipped, in either spelling', async () => {
+  const dir = scratch();
+  try {
+    assert.deepEqual(await missingDataFiles(dir), ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']);
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), '');
+    writeFileSync(join(dir, 'train-labels.idx1-ubyte'), '');
+    mkdirSync(join(dir, 't10k-images-idx3-ubyte'));
+    assert.deepEqual(await missingDataFiles(dir), ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'], 'a folder of that name is no file');
+    rmSync(join(dir, 't10k-images-idx3-ubyte'), { recursive: true });
+    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), '');
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte.gz'), '');
+    assert.deepEqual(await missingDataFiles(dir), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -6,16 +6,11 @@
  */
 import * as vscode from 'vscode';
 import { toUserError } from '../../core/errors';
+import { missingDataFiles } from '../../core/data/dataFolderCheck';
 import { DATA_FILES } from '../../core/data/dataset';
-import { DEFAULT_DEBIAN_DIR, existingCandidates } from '../../core/data/dataLocation';
+import { DEFAULT_DEBIAN_DIR } from '../../core/data/dataLocation';
 import { SETTINGS_SECTION } from '../settingsAccess';
 import type { CommandFeedback } from './commandFeedback';
-
-/** The names of the four files that are not in `dir` (in any of their accepted spellings). */
-export async function missingDataFiles(dir: string): Promise<string[]> {
-  const found = await Promise.all(DATA_FILES.map(async (spec) => (await existingCandidates(dir, spec.name)).length > 0));
-  return DATA_FILES.filter((_, i) => !found[i]).map((spec) => spec.name);
-}
 
 type Choice = 'debian' | 'folder' | 'download';
 
