@@ -282,6 +282,29 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     await screenshot('confusion-high-contrast');
   });
 
+  step('"Save Metrics as CSV…" and the confusion matrix\'s "Save PNG…" write where the save dialog says', async () => {
+    await selectColorTheme('Dark Modern', 'vs-dark');
+    const view = dashboard();
+    const saveThrough = async (button: Locator, name: string): Promise<Buffer> => {
+      await button.scrollIntoViewIfNeeded();
+      await button.click();
+      const input = page.locator('.quick-input-widget input.input');
+      await input.waitFor({ state: 'visible' });
+      for (let waited = 0; waited < 10_000 && !(await input.inputValue()).endsWith(name); waited += 100) await page.waitForTimeout(100);
+      assert.match(await input.inputValue(), new RegExp(`e2e-workspace/${name.replace('.', '\\.')}$`));
+      await page.keyboard.press('Enter');
+      const file = join(WORKSPACE, name);
+      for (let waited = 0; waited < 20_000 && !existsSync(file); waited += 200) await page.waitForTimeout(200);
+      assert.ok(existsSync(file), `${file} was not written`);
+      return readFileSync(file);
+    };
+    const csv = (await saveThrough(view.locator('[data-focus-key="save-csv"]'), 'fashion-mnist-epochs.csv')).toString('utf8').trimEnd().split('\r\n');
+    assert.equal(csv[0], 'epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second');
+    assert.equal(csv.length, EPOCHS + 1, 'one row per epoch');
+    const png = await saveThrough(view.locator('[data-focus-key="save-confusion-png"]'), 'fashion-mnist-confusion.png');
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+  });
+
   step('"Export as Notebook…" writes a notebook that VS Code\'s notebook editor opens with the run\'s outputs', async () => {
     await selectColorTheme('Dark Modern', 'vs-dark');
     const view = dashboard();
