@@ -7,13 +7,15 @@
  * NotebookRun with the history adapter in src/core/notebook/runSources.ts; the rest of this file stays.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { TrainerError } from '../core/errors';
 import { writeNotebookFile } from '../core/notebook/exportFile';
 import { buildNotebook, serializeNotebook } from '../core/notebook/notebook';
 import { notebookStrings } from '../core/notebook/notebookStrings';
 import { notebookRunFromRecord } from '../core/notebook/runSources';
-import { readRunRecord, recoverInterruptedSave } from '../core/modelFiles/modelFolder';
+import { tidyModelFolder } from '../core/modelFiles/folderReplace';
+import { readRunRecord } from '../core/modelFiles/modelFolder';
+import { resolveUserPath } from '../core/userPath';
 import { t } from '../core/text/l10n';
 import { parseExportNotebookArgs } from './args';
 import { defaultModelDir, EXIT, exportNotebookHelp, type CliContext } from './common';
@@ -25,8 +27,10 @@ export async function runExportNotebook(argv: string[], context: CliContext): Pr
     return EXIT.ok;
   }
   const { out, force } = parsed.options;
-  const modelDir = resolve(parsed.options.modelDir ?? defaultModelDir());
-  recoverInterruptedSave(modelDir);
+  // Paths as typed where `npm run` was started (npm itself runs in the project folder).
+  const modelDir = resolveUserPath(parsed.options.modelDir ?? defaultModelDir());
+  // A save cut off between its renames leaves the model beside the folder; put it back before reading.
+  await tidyModelFolder(modelDir);
   const record = readRunRecord(modelDir);
   if (!record) {
     throw new TrainerError(
@@ -38,7 +42,7 @@ export async function runExportNotebook(argv: string[], context: CliContext): Pr
         : t('Name a folder that "npm run train" or the extension saved a model to.'),
     );
   }
-  const target = resolve(out);
+  const target = resolveUserPath(out);
   const notebook = buildNotebook(notebookRunFromRecord(record), notebookStrings(), extensionVersion());
   await writeNotebookFile(target, serializeNotebook(notebook), { replaceForeign: force });
   context.stdout.write(t('Notebook written to {0}.', target) + '\n');
