@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { type BrowserContext, chromium, type FrameLocator, type Page } from 'playwright-core';
 import { testImagePng } from '../vscode/fixtureImage';
+import { runCommand } from './commandPalette';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -60,30 +61,9 @@ function step(name: string, body: () => Promise<void>): void {
   });
 }
 
-/** F1, type the command, pick its row. Retries: contributed commands appear once the remote host registered them. */
-async function runCommand(title: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ state: 'visible', timeout: 3000 });
-      await row.click();
-      return;
-    } catch {
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(1000);
-    }
-  }
-  throw new Error(`the command "${title}" never appeared in the command palette`);
-}
-
 /** Picks a color theme the way a user does: palette -> "Preferences: Color Theme" -> the theme's row. */
 async function selectColorTheme(label: string, workbenchClass: string): Promise<void> {
-  await runCommand('Preferences: Color Theme');
+  await runCommand(page, 'Preferences: Color Theme');
   const input = page.locator('.quick-input-widget input.input');
   await input.fill(label);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
@@ -120,7 +100,7 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
   });
 
   step('palette -> "Train Fashion-MNIST" opens the dashboard and shows epoch progress', async () => {
-    await runCommand('Train Fashion-MNIST');
+    await runCommand(page, 'Train Fashion-MNIST');
     const view = dashboard();
     await view.locator('#cell-train').waitFor({ timeout: 60_000 });
     // Live progress: the overall bar is seen part-way (neither empty nor full) while the run goes.
