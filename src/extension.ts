@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     intents: {
       train: () => commands.train(),
       stop: () => commands.stop(),
-      setSetting: (key, value) => commands.setSetting(key, value),
+      setSettings: (values) => commands.setSettings(values),
       classifyFiles: () => commands.classifyFiles(),
     },
   });

@@ -15,14 +15,14 @@ import { loadFashionMnist, type FashionMnist } from '../core/data/dataset';
 import { toUserError, TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import { predictAll, runTutorial } from '../training/run';
-import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../domain/hyperParameters';
+import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters, BACKEND_CHOICES } from '../domain/hyperParameters';
 import { type EpochMetrics } from '../domain/metrics';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 const PREDICT_REPEATS = 5;
-const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendChoice[] = BACKEND_CHOICES;
 
 interface BenchOptions {
   epochs: number;

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { defaultCacheDir } from '../core/data/dataLocation';
 import { t } from '../core/text/l10n';
-import { DEFAULT_HYPER_PARAMETERS as DEFAULTS } from '../domain/hyperParameters';
+import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS as DEFAULTS, HYPER_PARAMETER_SCHEMA as SCHEMA } from '../domain/hyperParameters';
 import { type UserError } from '../domain/errors';
 import { describeUserError } from '../core/text/format';
 
@@ -69,8 +69,16 @@ export function trainHelp(): string[] {
       ['--epochs N', t('Passes over the training data (default {0}).', DEFAULTS.epochs)],
       ['--batch-size N', t('Images per training step (default {0}).', DEFAULTS.batchSize)],
       ['--learning-rate X', t('Adam learning rate (default {0}).', DEFAULTS.learningRate)],
-      ['--hidden-units N', t('Units in the hidden Dense layer (default {0}).', DEFAULTS.hiddenUnits)],
-      ['--backend B', t('auto, node, wasm or cpu (default auto: tfjs-node if installed, else wasm, else cpu).')],
+      ['--layers N,N...', t('Widths of the hidden Dense (relu) layers, input to output (default {0}).', SCHEMA.hiddenLayers.default.join(','))],
+      ['--hidden-units N', t('One hidden layer of N units (the tutorial has {0}).', SCHEMA.hiddenUnits.default)],
+      ['--dropout R[,R...]', t('Dropout rate after every hidden layer, or one per layer (default none).')],
+      ['--l2 X', t('L2 factor on every Dense kernel, as Keras\'s l2(X) (default none).')],
+      ['--validation-split X', t('Hold out the last fraction X of the training images for validation, before shuffling (default off).')],
+      ['--early-stopping N', t('Stop when the monitored metric has not improved for N epochs (Keras\'s patience).')],
+      ['--monitor M', t('What early stopping and the best epoch watch: val_loss or val_accuracy (default {0}); without a validation split, the test set.', DEFAULTS.monitor)],
+      ['--min-delta X', t('The smallest change that counts as an improvement (default {0}).', DEFAULTS.minDelta)],
+      ['--restore-best', t('End with the weights of the best epoch instead of the last.')],
+      ['--backend B', t('{0} (default auto: tfjs-node if installed, else wasm, else cpu).', BACKEND_CHOICES.join(', '))],
       ['--seed N', t('Seed for the initial weights and the shuffling; the same seed gives the same run (default {0}).', DEFAULTS.seed)],
       ['--data-dir D', t('Folder with the four Fashion-MNIST files, tried before the cache and the Debian package.')],
       ['--save DIR', t('Save the trained model (tfjs format) to DIR instead of the default folder {0}.', defaultModelDir())],
@@ -95,6 +103,7 @@ export function classifyHelp(): string[] {
     t('Options:'),
     ...optionLines([
       ['--model DIR', t('Folder holding model.json (default {0}, where npm run train saves).', defaultModelDir())],
+      ['--run ID', t('Classify with the model kept for run ID in the run history (npm run runs lists them).')],
       ['--help', t('Show this help.')],
     ]),
     '',

@@ -3,6 +3,7 @@
  * Keras-like line per epoch, the result) and every error with its file and what to do. The line formats
  * are the CLI's (src/core/text/format.ts), so the log and the terminal read the same.
  */
+import { describeArchitecture } from '../domain/architecture';
 import * as vscode from 'vscode';
 import { formatDataSource, formatEpochLine, formatSummary, groupDigits } from '../core/text/format';
 import type { TrainingEvent } from '../protocol/events';
@@ -25,12 +26,12 @@ export class TrainingLog extends Disposable {
         this.epochs = params.epochs;
         channel.info(
           vscode.l10n.t(
-            'Run {0}: {1} epochs, batch size {2}, learning rate {3}, {4} hidden units, backend {5}.',
+            'Run {0}: {1} epochs, batch size {2}, learning rate {3}, network {4}, backend {5}.',
             runId,
             params.epochs,
             params.batchSize,
             params.learningRate,
-            params.hiddenUnits,
+            describeArchitecture(params.architecture),
             params.backend,
           ),
         );

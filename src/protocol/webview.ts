@@ -47,12 +47,28 @@ export type HostToWebview =
 export type DashboardCell = 'data' | 'preprocess' | 'model' | 'train' | 'evaluate' | 'predict' | 'confusion' | 'classify';
 
 /** Names of the settings under `fashionMnist.*` that the panel's controls may change. */
-export type EditableSetting = 'epochs' | 'batchSize' | 'learningRate' | 'hiddenUnits' | 'backend';
+export type EditableSetting =
+  | 'epochs'
+  | 'batchSize'
+  | 'learningRate'
+  | 'hiddenLayers'
+  | 'dropout'
+  | 'l2'
+  | 'backend'
+  | 'validationSplit'
+  | 'earlyStopping'
+  | 'earlyStoppingPatience'
+  | 'restoreBestWeights';
+
+/** A setting's value as the panel sends it: a number, a choice, a switch, or a list (hidden widths, dropout rates). */
+export type SettingValue = number | string | boolean | number[];
 
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'train' }
   | { type: 'stop' }
-  | { type: 'setSetting'; key: EditableSetting; value: number | string }
+  | { type: 'setSetting'; key: EditableSetting; value: SettingValue }
+  /** Several settings at once (a model preset: hidden layers, dropout and L2 together). */
+  | { type: 'setSettings'; values: { key: EditableSetting; value: SettingValue }[] }
   | { type: 'requestImages'; indices: number[] }
   | { type: 'classifyFiles' };

@@ -15,7 +15,8 @@ import { NUM_CLASSES, PIXELS } from '../domain/classes';
 import { selectBackend, type Tf } from './backend';
 import { describeDataset, loadFashionMnist } from '../core/data/dataset';
 import { toUserError } from '../core/errors';
-import { buildTutorialModel, summarize, validateHyperParameters } from './model';
+import { buildModel, summarize } from './model';
+import { validateHyperParameters } from '../core/hyperParameters';
 import { createRng, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
 import { createTrainer, imagesToInput } from './trainingPath';
 
@@ -117,7 +118,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     // A view, not a copy: the callee copies what it keeps (the worker transfers its copy to the host).
     options.onTestImages?.(test.images.subarray(0, test.count * PIXELS), test.count);
 
-    model = buildTutorialModel(tf, params);
+    model = buildModel(tf, params);
     const batchesPerEpoch = Math.ceil(train.count / params.batchSize);
     onEvent({
       type: 'started',

@@ -2,6 +2,8 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { IMAGE_SIZE, PIXELS } from '../domain/classes';
 import type { Tf } from './backend';
+import { isSingleHiddenLayer } from '../domain/architecture';
+import { architectureOf } from './model';
 import { canUseWasmKernels, heapFloats, WasmKernelTrainer } from './wasmKernelTrainer';
 import { OpsTrainer, PIXEL_TO_UNIT, type ImageSplit, type Trainer, type TrainerOptions } from './trainer';
 
@@ -12,9 +14,15 @@ export interface TrainerChoice extends TrainerOptions {
   path?: 'auto' | 'ops';
 }
 
+/**
+ * The wasm kernels here train the tutorial's shape (one hidden layer, no dropout, no L2); every other
+ * architecture trains on the tfjs ops path until the kernels for any MLP land.
+ */
 export function createTrainer(tf: Tf, model: LayersModel, choice: TrainerChoice): Trainer {
-  const hidden = model.getWeights()[1].size;
-  if (choice.path !== 'ops' && canUseWasmKernels(tf, hidden, choice.batchSize)) return new WasmKernelTrainer(tf, model, choice);
+  const architecture = architectureOf(model);
+  if (choice.path !== 'ops' && isSingleHiddenLayer(architecture) && canUseWasmKernels(tf, architecture.hiddenLayers[0].units, choice.batchSize)) {
+    return new WasmKernelTrainer(tf, model, choice);
+  }
   return new OpsTrainer(tf, model, choice);
 }
 

@@ -78,7 +78,10 @@ export const TUTORIAL_HISTORY = [
   epoch: i + 1, loss, accuracy, testLoss, testAccuracy, seconds, samplesPerSecond: Math.round(60000 / seconds),
 }));
 
-const PARAMS = { epochs: 10, batchSize: 32, learningRate: 0.001, hiddenUnits: 128, seed: 42, backend: 'auto' };
+const PARAMS = {
+  epochs: 10, batchSize: 32, learningRate: 0.001, architecture: { hiddenLayers: [{ units: 128, dropout: 0 }], l2: 0 }, seed: 42, backend: 'auto',
+  validationSplit: 0, earlyStopping: false, patience: 3, minDelta: 0, monitor: 'val_loss', restoreBestWeights: false,
+};
 const BACKEND = { requested: 'auto', name: 'wasm', reason: 'tfjs-node is not installed; using wasm (WebAssembly).' };
 const SUMMARY = {
   layers: [

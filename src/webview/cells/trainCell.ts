@@ -5,7 +5,7 @@
 import type { BatchProgress, EpochMetrics } from '../../domain/metrics';
 import * as code from '../codeSnippets';
 import { h, replaceChildren } from '../dom';
-import { BACKEND_CONTROLS, NUMBER_CONTROLS, type NumberControl } from '../settingControls';
+import { BACKEND_CONTROLS, NUMBER_CONTROLS, SWITCH_CONTROLS, type NumberControl } from '../settingControls';
 import { EpochChart } from '../trainingCharts';
 import { cellFrame, type ViewContext } from '../viewContext';
 
@@ -29,8 +29,9 @@ export class TrainCell {
     const running = state.status === 'training' || state.status === 'loading';
 
     const controls = h('div', { className: 'controls' }, [
-      ...NUMBER_CONTROLS.map((c) => this.numberControl(c, running)),
+      ...NUMBER_CONTROLS.map((c) => numberInput(ctx, c, running)),
       this.backendControl(running),
+      ...SWITCH_CONTROLS.map((c) => this.switchControl(c, running)),
     ]);
     const buttons = h('div', { className: 'buttons' }, [
       h('button', { className: 'primary', text: s.t('buttonTrain'), attrs: { type: 'button', disabled: running, 'data-focus-key': 'train' }, on: { click: () => ctx.post({ type: 'train' }) } }),
@@ -94,19 +95,12 @@ export class TrainCell {
     else this.showIdleProgress();
   }
 
-  private numberControl(c: NumberControl, disabled: boolean): HTMLElement {
+  private switchControl(c: (typeof SWITCH_CONTROLS)[number], disabled: boolean): HTMLElement {
     const { s, state, post } = this.ctx;
     const id = `param-${c.key}`;
-    const input = h('input', {
-      attrs: { id, type: 'number', min: c.min, max: c.max, step: c.step, value: state.params[c.key], disabled, 'data-focus-key': id },
-    });
-    input.addEventListener('change', () => {
-      const value = Number(input.value);
-      const valid = input.checkValidity() && Number.isFinite(value);
-      input.setAttribute('aria-invalid', String(!valid));
-      if (valid) post({ type: 'setSetting', key: c.key, value });
-    });
-    return h('div', { className: 'control' }, [h('label', { text: s.t(c.label), attrs: { for: id } }), input]);
+    const input = h('input', { attrs: { id, type: 'checkbox', checked: state.params[c.param], disabled, 'data-focus-key': id } });
+    input.addEventListener('change', () => post({ type: 'setSetting', key: c.key, value: input.checked }));
+    return h('div', { className: 'control control-switch' }, [input, h('label', { text: s.t(c.label), attrs: { for: id } })]);
   }
 
   private backendControl(disabled: boolean): HTMLElement {
@@ -202,4 +196,20 @@ export class TrainCell {
     for (const chart of this.charts) chart.destroy();
     this.charts.length = 0;
   }
+}
+
+/** A number box bound to a setting: the browser checks the schema's bounds, the host checks again. */
+export function numberInput(ctx: ViewContext, c: NumberControl, disabled: boolean): HTMLElement {
+  const { s, state, post } = ctx;
+  const id = `param-${c.key}`;
+  const input = h('input', {
+    attrs: { id, type: 'number', min: c.min, max: c.max, step: c.step, value: c.param === 'l2' ? state.params.architecture.l2 : state.params[c.param], disabled, 'data-focus-key': id },
+  });
+  input.addEventListener('change', () => {
+    const value = Number(input.value);
+    const valid = input.checkValidity() && Number.isFinite(value);
+    input.setAttribute('aria-invalid', String(!valid));
+    if (valid) post({ type: 'setSetting', key: c.key, value });
+  });
+  return h('div', { className: 'control' }, [h('label', { text: s.t(c.label), attrs: { for: id } }), input]);
 }
