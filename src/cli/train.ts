@@ -16,6 +16,8 @@ import { parseTrainArgs, type TrainOptions } from './args';
 import {
   formatDataSource,
   formatEpochLine,
+  formatOutcome,
+  heldEpoch,
   formatImagePrediction,
   formatProgressBar,
   formatSummary,
@@ -121,6 +123,11 @@ function trainInWorker(request: StartRequest, context: CliContext): Promise<numb
               event.params.batchSize,
             ),
           );
+          if (event.validationCount > 0) {
+            bar.print(t('Validating on the last {0} training images (validation split {1}); early stopping and the best epoch watch them.', groupDigits(event.validationCount), event.params.validationSplit));
+          } else if (event.params.earlyStopping || event.params.restoreBestWeights) {
+            bar.print(t('Without a validation split, early stopping and the best epoch watch the test set, so the test accuracy is no longer an unbiased judge.'));
+          }
           return;
         case 'batch':
           bar.progress(formatProgressBar(event.progress, stdout.columns || 80));
@@ -129,9 +136,10 @@ function trainInWorker(request: StartRequest, context: CliContext): Promise<numb
           bar.print(formatEpochLine(event.metrics, epochs));
           return;
         case 'finished': {
-          const last = event.history[event.history.length - 1];
+          const last = heldEpoch(event.history, event.outcome);
           if (last) {
             bar.print('');
+            for (const line of formatOutcome(event.outcome, event.history)) bar.print(line);
             bar.print(t('Test accuracy: {0} (test loss {1}).', last.testAccuracy.toFixed(4), last.testLoss.toFixed(4)));
             bar.print(
               t(

@@ -1,5 +1,6 @@
 /** The record a saved model carries: what was trained, how, and how well. */
 import type { BackendName, HyperParameters } from './hyperParameters';
+import type { RunOutcome } from './metrics';
 
 /** The small record written beside model.json. */
 export interface RunRecord {
@@ -12,6 +13,8 @@ export interface RunRecord {
   dataChecksum: string;
   trainCount: number;
   testCount: number;
+  /** How the run ended and whether the model holds the best or the last epoch's weights (absent before 0.2). */
+  outcome?: RunOutcome;
 }
 
 export interface SavedModelInfo {

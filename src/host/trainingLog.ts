@@ -5,7 +5,7 @@
  */
 import { describeArchitecture } from '../domain/architecture';
 import * as vscode from 'vscode';
-import { formatDataSource, formatEpochLine, formatSummary, groupDigits } from '../core/text/format';
+import { formatDataSource, formatEpochLine, formatOutcome, formatSummary, groupDigits, heldEpoch } from '../core/text/format';
 import type { TrainingEvent } from '../protocol/events';
 import type { UserError } from '../domain/errors';
 import type { TrainingSession } from './trainingSession';
@@ -87,7 +87,8 @@ export class TrainingLog extends Disposable {
         channel.info(formatEpochLine(event.metrics, this.epochs));
         return;
       case 'finished': {
-        const last = event.history.at(-1);
+        for (const line of formatOutcome(event.outcome, event.history)) channel.info(line);
+        const last = heldEpoch(event.history, event.outcome);
         if (last) {
           channel.info(vscode.l10n.t('Finished. Test accuracy: {0}; training accuracy: {1}.', last.testAccuracy.toFixed(4), last.accuracy.toFixed(4)));
         }

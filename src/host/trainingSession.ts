@@ -232,7 +232,7 @@ export class TrainingSession extends Disposable {
       case 'epoch':
         this.update({
           kind: 'message',
-          message: { type: 'epoch', metrics: event.metrics, overfitting: this.state.overfitting ?? { state: 'notEnoughData', gapPoints: [] } },
+          message: { type: 'epoch', metrics: event.metrics, overfitting: this.state.overfitting ?? { state: 'notEnoughData', gapPoints: [] }, bestEpoch: this.state.bestEpoch },
         });
         break;
       default:

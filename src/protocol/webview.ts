@@ -3,7 +3,7 @@ import type { ClassificationResult } from '../domain/classification';
 import type { DataInfo } from '../domain/data';
 import type { UserError } from '../domain/errors';
 import type { BackendInfo, HyperParameters } from '../domain/hyperParameters';
-import type { BatchProgress, EpochMetrics, OverfittingAnalysis, PredictionAnalysis, Predictions } from '../domain/metrics';
+import type { BatchProgress, EpochMetrics, OverfittingAnalysis, PredictionAnalysis, Predictions, RunOutcome } from '../domain/metrics';
 import type { ModelSummary } from '../domain/modelSummary';
 import type { SavedModelInfo } from '../domain/runRecord';
 
@@ -19,6 +19,12 @@ export interface DashboardState {
   batchesPerEpoch?: number;
   progress?: BatchProgress;
   history: EpochMetrics[];
+  /** Training images held out for validation in this run (0 or absent: none; the test set is monitored). */
+  validationCount?: number;
+  /** The best epoch so far by the run's monitored metric (the host computes it as the run does). */
+  bestEpoch?: number;
+  /** How the run ended, once it has. */
+  outcome?: RunOutcome;
   overfitting?: OverfittingAnalysis;
   predictions?: Predictions;
   predictionAnalysis?: PredictionAnalysis;
@@ -37,7 +43,7 @@ export type HostToWebview =
   | { type: 'state'; state: DashboardState; strings: DashboardStrings; locale: string }
   /** Incremental: a training event after the host folded it into its state. */
   | { type: 'progress'; progress: BatchProgress }
-  | { type: 'epoch'; metrics: EpochMetrics; overfitting: OverfittingAnalysis }
+  | { type: 'epoch'; metrics: EpochMetrics; overfitting: OverfittingAnalysis; bestEpoch?: number }
   /** Pixel data for test images the webview asked for (index -> 784 bytes). */
   | { type: 'images'; indices: number[]; pixels: Uint8Array }
   | { type: 'classification'; results: ClassificationResult[] }

@@ -1,11 +1,12 @@
 /**
  * The whole tutorial as one call: backend, data, model, training with events, evaluation on the
- * test set after every epoch, predictions for the test images, and (optionally) saving. The worker
+ * validation split (when asked) and the test set after every epoch, early stopping and the best epoch
+ * (Keras's EarlyStopping), predictions for the test images, and (optionally) saving. The worker
  * and the CLI both run it; it never throws, every failure becomes an `error` event.
  */
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { BackendInfo } from '../domain/hyperParameters';
-import type { EpochMetrics, Predictions } from '../domain/metrics';
+import type { EpochMetrics, Predictions, RunOutcome } from '../domain/metrics';
 import type { RunRecord, SavedModelInfo } from '../domain/runRecord';
 import type { StartRequest } from '../protocol/worker';
 import type { TrainingEvent } from '../protocol/events';
@@ -16,7 +17,8 @@ import { selectBackend, type Tf } from './backend';
 import { describeDataset, loadFashionMnist } from '../core/data/dataset';
 import { toUserError } from '../core/errors';
 import { buildModel, summarize } from './model';
-import { validateHyperParameters } from '../core/hyperParameters';
+import { splitCounts, validateHyperParameters } from '../core/hyperParameters';
+import { EarlyStopping, monitoredValue } from '../core/analysis/earlyStopping';
 import { createRng, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
 import { createTrainer, imagesToInput } from './trainingPath';
 
@@ -57,6 +59,20 @@ function firstImages(split: ImageSplit, limit: number | undefined): ImageSplit {
   return { images: split.images.subarray(0, limit * PIXELS), labels: split.labels.subarray(0, limit), count: limit };
 }
 
+function imagesFrom(split: ImageSplit, start: number, count: number): ImageSplit {
+  return { images: split.images.subarray(start * PIXELS, (start + count) * PIXELS), labels: split.labels.subarray(start, start + count), count };
+}
+
+/**
+ * Keras's validation_split: the last fraction of the images, taken before any shuffling, validates; the
+ * rest trains. (Keras takes them from the arrays as passed to fit: here, after `trainLimit`.)
+ */
+export function splitValidation(split: ImageSplit, validationSplit: number): { train: ImageSplit; validation?: ImageSplit } {
+  const counts = splitCounts(split.count, validationSplit);
+  if (counts.validation === 0) return { train: split };
+  return { train: imagesFrom(split, 0, counts.train), validation: imagesFrom(split, counts.train, counts.validation) };
+}
+
 /**
  * Runs the model (the standard LayersModel) on all test images in one batch. `apply` rather than
  * `predict`: predict first copies its whole input with a slice, 31 MB for the test set, which the
@@ -82,6 +98,13 @@ export function predictAll(tf: Tf, model: LayersModel, test: ImageSplit): Predic
   } finally {
     input.dispose();
   }
+}
+
+/** Sets the model's weights to copies kept earlier (the best epoch's), in the model's weight order. */
+function restoreWeights(tf: Tf, model: LayersModel, weights: Float32Array[]): void {
+  const tensors = model.getWeights().map((current, i) => tf.tensor(weights[i], current.shape));
+  model.setWeights(tensors);
+  for (const tensor of tensors) tensor.dispose();
 }
 
 export async function runTutorial(options: RunOptions): Promise<RunResult> {
@@ -111,7 +134,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       return { history, status: 'stopped' };
     }
     validateHyperParameters(params, data.train.count);
-    const train = firstImages(data.train, params.trainLimit);
+    const { train, validation } = splitValidation(firstImages(data.train, params.trainLimit), params.validationSplit);
     const test = firstImages(data.test, params.testLimit);
     // Described as used: counts and pixel range of the images this run trains on.
     onEvent({ type: 'dataLoaded', data: describeDataset({ ...data, train, test }, SAMPLE_IMAGES) });
@@ -125,12 +148,30 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       params,
       backend,
       trainCount: train.count,
+      validationCount: validation?.count ?? 0,
       testCount: test.count,
       batchesPerEpoch,
       summary: summarize(model),
     });
 
-    trainer = createTrainer(tf, model, { learningRate: params.learningRate, batchSize: params.batchSize });
+    trainer = createTrainer(tf, model, { learningRate: params.learningRate, batchSize: params.batchSize, seed: params.seed });
+    // The best epoch and early stopping watch the validation images; without a split, the test set.
+    const stopping = new EarlyStopping(params.monitor, params.earlyStopping ? params.patience : undefined, params.minDelta);
+    const outcome = (end: RunOutcome['end']): RunOutcome => {
+      const result: RunOutcome = {
+        end,
+        epochsRun: history.length,
+        monitor: params.monitor,
+        monitoredOn: validation !== undefined ? 'validation' : 'test',
+        weights: params.restoreBestWeights && bestWeights !== undefined ? 'best' : 'last',
+      };
+      if (stopping.bestEpoch !== undefined) result.bestEpoch = stopping.bestEpoch;
+      if (end === 'earlyStopped') result.patience = params.patience;
+      return result;
+    };
+    /** The best epoch's weights, kept only when they are to be restored. */
+    let bestWeights: Float32Array[] | undefined;
+    let end: RunOutcome['end'] = 'completed';
     const rng = createRng(params.seed);
     const totalBatches = batchesPerEpoch * params.epochs;
     const runStarted = performance.now();
@@ -144,7 +185,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       for (let batch = 1; batch <= batchesPerEpoch; batch++) {
         if (shouldStop()) {
           trainer.writeWeightsTo(model);
-          onEvent({ type: 'stopped', history: history.slice() });
+          onEvent({ type: 'stopped', history: history.slice(), outcome: outcome('stopped') });
           return { model, history, status: 'stopped' };
         }
         const start = (batch - 1) * params.batchSize;
@@ -174,6 +215,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       }
       const trainSeconds = (performance.now() - epochStarted) / 1000;
       const running = trainer.readMetrics();
+      const held = validation !== undefined ? trainer.evaluate(validation) : undefined;
       const evaluation = trainer.evaluate(test);
       const metrics: EpochMetrics = {
         epoch,
@@ -182,17 +224,32 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
         testLoss: evaluation.loss,
         testAccuracy: evaluation.accuracy,
         // What the user waits for, test evaluation included (as Keras counts validation in the epoch).
-        seconds: (performance.now() - epochStarted) / 1000,
+        seconds: 0,
         samplesPerSecond: train.count / trainSeconds,
       };
+      if (held !== undefined) {
+        metrics.valLoss = held.loss;
+        metrics.valAccuracy = held.accuracy;
+      }
+      const verdict = stopping.onEpochEnd(epoch, monitoredValue(metrics, params.monitor));
+      if (verdict.improved && params.restoreBestWeights) bestWeights = trainer.weights().map((w) => w.slice());
+      metrics.seconds = (performance.now() - epochStarted) / 1000;
       history.push(metrics);
       onEvent({ type: 'epoch', metrics });
       await yieldToEventLoop();
+      if (verdict.stop) {
+        end = 'earlyStopped';
+        break;
+      }
     }
 
     trainer.writeWeightsTo(model);
+    if (params.restoreBestWeights && bestWeights !== undefined) restoreWeights(tf, model, bestWeights);
+    const finalOutcome = outcome(end);
+    // The record's accuracies are those of the weights the model holds.
+    const held = finalOutcome.weights === 'best' && finalOutcome.bestEpoch !== undefined ? history[finalOutcome.bestEpoch - 1] : history[history.length - 1];
     const predictions = predictAll(tf, model, test);
-    const last = history[history.length - 1];
+    const last = held;
     let modelSaved: SavedModelInfo | undefined;
     let saveError: UserError | undefined;
     if (options.saveModel !== undefined) {
@@ -205,6 +262,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
         dataChecksum: data.checksum,
         trainCount: train.count,
         testCount: test.count,
+        outcome: finalOutcome,
       };
       try {
         modelSaved = await options.saveModel(tf, model, record);
@@ -213,7 +271,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
         saveError = toUserError(error);
       }
     }
-    const finished: TrainingEvent = { type: 'finished', history: history.slice(), predictions };
+    const finished: TrainingEvent = { type: 'finished', history: history.slice(), predictions, outcome: finalOutcome };
     if (modelSaved !== undefined) finished.modelSaved = modelSaved;
     if (saveError !== undefined) finished.saveError = saveError;
     onEvent(finished);

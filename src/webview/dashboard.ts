@@ -182,6 +182,7 @@ export class Dashboard {
     if (!ctx) return;
     ctx.state.history = mergeEpoch(ctx.state.history, message.metrics);
     ctx.state.overfitting = message.overfitting;
+    if (message.bestEpoch !== undefined) ctx.state.bestEpoch = message.bestEpoch;
     this.trainCell?.epochAdded(message.metrics);
     const next = evaluateCell(ctx);
     this.evaluateSection?.replaceWith(next);

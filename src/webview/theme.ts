@@ -5,6 +5,7 @@
 export interface ChartColors {
   train: string;
   test: string;
+  validation: string;
   text: string;
   grid: string;
   font: string;
@@ -22,6 +23,7 @@ export function chartColors(): ChartColors {
   return {
     train: cssVar(style, '--vscode-charts-blue', '#3794ff'),
     test: cssVar(style, '--vscode-charts-orange', '#d18616'),
+    validation: cssVar(style, '--vscode-charts-purple', '#b180d7'),
     text,
     grid: highContrast ? cssVar(style, '--vscode-contrastBorder', text) : cssVar(style, '--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
     font: cssVar(style, '--vscode-font-family', 'sans-serif'),
