@@ -29,6 +29,8 @@ export interface TrainOptions {
   /** Where to save; undefined = the per-user model folder, unless `noSave`. */
   saveDir?: string;
   noSave: boolean;
+  /** Do not keep the run in the per-user run history. */
+  noHistory: boolean;
   allowDownload: boolean;
 }
 
@@ -103,7 +105,7 @@ function noValue(flag: string, inlineValue: string | undefined): void {
 export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
   const params: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS };
   const fields = params as unknown as Record<string, unknown>;
-  const options: TrainOptions = { params, noSave: false, allowDownload: true };
+  const options: TrainOptions = { params, noSave: false, noHistory: false, allowDownload: true };
   let widths: number[] = [...HYPER_PARAMETER_SCHEMA.hiddenLayers.default];
   let widthsFlag: string | undefined;
   let rates: number[] = [];
@@ -129,6 +131,10 @@ export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
       case '--no-download':
         noValue(flag, inlineValue);
         options.allowDownload = false;
+        break;
+      case '--no-history':
+        noValue(flag, inlineValue);
+        options.noHistory = true;
         break;
       case '--restore-best':
         noValue(flag, inlineValue);

@@ -1,6 +1,7 @@
 /** What the terminal commands share: exit codes, where things are, the help texts, how errors are printed. */
 import { join } from 'node:path';
 import { defaultCacheDir } from '../core/data/dataLocation';
+import { defaultRunHistoryDir } from '../core/runs/historyLocation';
 import { t } from '../core/text/l10n';
 import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS as DEFAULTS, HYPER_PARAMETER_SCHEMA as SCHEMA } from '../domain/hyperParameters';
 import { type UserError } from '../domain/errors';
@@ -83,6 +84,7 @@ export function trainHelp(): string[] {
       ['--data-dir D', t('Folder with the four Fashion-MNIST files, tried before the cache and the Debian package.')],
       ['--save DIR', t('Save the trained model (tfjs format) to DIR instead of the default folder {0}.', defaultModelDir())],
       ['--no-save', t('Do not save the trained model.')],
+      ['--no-history', t('Do not keep this run in the run history ({0}; FASHION_MNIST_RUNS moves it).', defaultRunHistoryDir())],
       ['--train-limit N', t('Train on the first N training images only (quick runs).')],
       ['--test-limit N', t('Test on the first N test images only.')],
       ['--no-download', t('Never download the data; fail if no local copy is found.')],

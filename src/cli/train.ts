@@ -7,6 +7,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultCacheDir } from '../core/data/dataLocation';
+import { defaultRunHistoryDir } from '../core/runs/historyLocation';
+import type { UserError } from '../domain/errors';
+import { describeUserError } from '../core/text/format';
+import { DEFAULT_KEPT_MODELS } from '../core/runs/runHistory';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import { TrainingClient } from '../worker/client';
@@ -52,6 +56,13 @@ function checkDataDir(dir: string): void {
   }
 }
 
+/** Where the run was kept in the history, or why it was not (the run itself stands either way). */
+function keptLines(event: { keptRunId?: string; historyError?: UserError }): string[] {
+  if (event.keptRunId !== undefined) return [t('Run kept in the run history as {0} (npm run runs -- show {0}).', event.keptRunId)];
+  if (event.historyError !== undefined) return [t('Warning: {0}', describeUserError(event.historyError))];
+  return [];
+}
+
 function buildRequest(options: TrainOptions, locale: string): StartRequest {
   const request: StartRequest = {
     params: options.params,
@@ -61,6 +72,7 @@ function buildRequest(options: TrainOptions, locale: string): StartRequest {
   };
   if (options.dataDir !== undefined) request.dataDir = resolve(options.dataDir);
   if (!options.noSave) request.saveDir = resolve(options.saveDir ?? defaultModelDir());
+  if (!options.noHistory) request.runHistory = { dir: defaultRunHistoryDir(), keepModels: DEFAULT_KEPT_MODELS };
   return request;
 }
 
@@ -159,6 +171,7 @@ function trainInWorker(request: StartRequest, context: CliContext): Promise<numb
             bar.print('');
             bar.print(t('Model saved to {0}. Classify images with: npm run classify -- IMAGE...', event.modelSaved.directory));
           }
+          for (const line of keptLines(event)) bar.print(line);
           if (event.saveError) {
             // Training succeeded but the model was not kept: say so, and fail so scripts notice.
             printError(context, event.saveError);
@@ -170,6 +183,7 @@ function trainInWorker(request: StartRequest, context: CliContext): Promise<numb
         }
         case 'stopped':
           bar.print(t('Stopped after {0} of {1} epochs.', event.history.length, epochs));
+          for (const line of keptLines(event)) bar.print(line);
           if (request.saveDir !== undefined) bar.print(t('The model is saved only when training finishes; nothing was saved.'));
           finish(EXIT.interrupted);
           return;

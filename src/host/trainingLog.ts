@@ -40,6 +40,12 @@ export class TrainingLog extends Disposable {
     );
   }
 
+  /** Where the run was kept in the run history, or why it was not. */
+  private kept(event: { keptRunId?: string; historyError?: UserError }): void {
+    if (event.keptRunId !== undefined) this.channel.info(vscode.l10n.t('Run kept in the run history as {0}.', event.keptRunId));
+    if (event.historyError !== undefined) this.error(event.historyError);
+  }
+
   /** Logs an error the user can act on: the message, the file it concerns and what to do. */
   error(error: UserError): void {
     this.channel.error(`[${error.code}] ${error.message}`);
@@ -94,6 +100,7 @@ export class TrainingLog extends Disposable {
         }
         if (event.modelSaved) channel.info(vscode.l10n.t('Model saved in {0}.', event.modelSaved.directory));
         if (event.saveError) this.error(event.saveError);
+        this.kept(event);
         return;
       }
       case 'notice':
@@ -101,6 +108,7 @@ export class TrainingLog extends Disposable {
         return;
       case 'stopped':
         channel.info(vscode.l10n.t('Stopped after {0} of {1} epochs.', event.history.length, this.epochs));
+        this.kept(event);
         return;
       case 'error':
         this.error(event.error);

@@ -57,6 +57,8 @@ export interface RunSettings {
   dataDir?: string;
   allowDownload: boolean;
   locale: string;
+  /** Keep the run in the run history (its folder, resolved, and how many models to keep). */
+  runHistory?: { dir: string; keepModels: number };
 }
 
 export class TrainingSession extends Disposable {
@@ -129,6 +131,7 @@ export class TrainingSession extends Disposable {
       allowDownload: options.allowDownload,
     };
     if (options.dataDir !== undefined) request.dataDir = options.dataDir;
+    if (options.runHistory !== undefined) request.runHistory = options.runHistory;
     const runId = this.client.start(request);
     this.runId = runId;
     this.testImages.set(undefined);

@@ -8,6 +8,8 @@
  * follows (a unit test compares them).
  */
 import { isAbsolute, join, normalize } from 'node:path';
+import { homedir } from 'node:os';
+import { defaultRunHistoryDir } from '../core/runs/historyLocation';
 import { t } from '../core/text/l10n';
 import { describeAllowed, fitsSpec, architectureProblems, dropoutProblem } from '../core/hyperParameters';
 import {
@@ -20,6 +22,7 @@ import {
   type ParameterSpec,
 } from '../domain/hyperParameters';
 import { type EditableSetting, type SettingValue } from '../protocol/webview';
+import { DEFAULT_KEPT_MODELS } from '../core/runs/runHistory';
 
 export { BACKEND_CHOICES };
 
@@ -51,7 +54,12 @@ export interface TrainingSettings {
   /** The folder the user named (as written; the caller resolves `~` and relative paths); undefined = automatic. */
   dataDirectory?: string;
   allowDownload: boolean;
+  /** The run history: the folder the user named (as written; empty = the per-user default) and how many models to keep. */
+  runHistory: { directory?: string; keepModels: number };
 }
+
+/** How many runs keep their model at most (the latest ones; pinned runs always keep theirs). */
+export const MAX_KEPT_MODELS = 100;
 
 export type SettingsResult = { ok: true; settings: TrainingSettings } | { ok: false; problems: string[] };
 
@@ -112,6 +120,12 @@ export function readTrainingSettings(get: (key: string) => unknown): SettingsRes
     problems.push(t('The setting fashionMnist.allowDownload must be true or false.'));
   }
 
+  const historyValue = get('runHistoryDirectory') ?? '';
+  if (typeof historyValue !== 'string') problems.push(t('The setting fashionMnist.runHistoryDirectory must be a folder path (text), or empty for the per-user default.'));
+  const keepValue = get('keptModels') ?? DEFAULT_KEPT_MODELS;
+  const keepSpec = { kind: 'integer', min: 0, max: MAX_KEPT_MODELS, default: DEFAULT_KEPT_MODELS } as const;
+  if (!fitsSpec(keepSpec, keepValue)) problems.push(describeSetting('keptModels', keepSpec, keepValue));
+
   if (problems.length > 0) return { ok: false, problems };
   const params: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS, architecture };
   const fields = params as unknown as Record<string, unknown>;
@@ -121,7 +135,9 @@ export function readTrainingSettings(get: (key: string) => unknown): SettingsRes
     if ((name === 'trainLimit' || name === 'testLimit') && value === 0) continue;
     fields[name] = value;
   }
-  const settings: TrainingSettings = { params, allowDownload: downloadValue === true };
+  const runHistory: TrainingSettings['runHistory'] = { keepModels: keepValue as number };
+  if (typeof historyValue === 'string' && historyValue.trim() !== '') runHistory.directory = historyValue.trim();
+  const settings: TrainingSettings = { params, allowDownload: downloadValue === true, runHistory };
   if (dataDirectory !== undefined) settings.dataDirectory = dataDirectory;
   return { ok: true, settings };
 }
@@ -140,4 +156,16 @@ export function resolveDataDirectory(dir: string, home: string, workspaceFolder:
   }
   if (isAbsolute(path)) return normalize(path);
   return workspaceFolder === undefined ? undefined : join(workspaceFolder, path);
+}
+
+/**
+ * The run history folder the settings name, absolute: `~` is the home folder; empty is the per-user default
+ * the CLI uses too. A relative path is taken from the home folder (the history is per user, not per workspace).
+ */
+export function runHistoryDirectory(settings: Pick<TrainingSettings, 'runHistory'>, home = homedir()): string {
+  const named = settings.runHistory.directory;
+  if (named === undefined) return defaultRunHistoryDir();
+  let path = named;
+  if (path === '~' || path.startsWith('~/') || path.startsWith('~\\')) path = home + path.slice(1);
+  return isAbsolute(path) ? normalize(path) : join(home, path);
 }

@@ -34,8 +34,12 @@ export type TrainingEvent =
       modelSaved?: SavedModelInfo;
       /** The run finished but its model could not be saved; the previous saved model is untouched. */
       saveError?: UserError;
+      /** The run's id in the run history, when it was kept there. */
+      keptRunId?: string;
+      /** The run could not be written to the run history (the run itself stands). */
+      historyError?: UserError;
     }
-  | { type: 'stopped'; history: EpochMetrics[]; outcome?: RunOutcome }
+  | { type: 'stopped'; history: EpochMetrics[]; outcome?: RunOutcome; keptRunId?: string; historyError?: UserError }
   | { type: 'error'; error: UserError };
 
 /**

@@ -16,6 +16,8 @@ export interface StartRequest {
   locale: string;
   /** Allow a one-time download when no local copy is found. */
   allowDownload: boolean;
+  /** Keep the run (record and model) in the per-user run history; undefined = do not. */
+  runHistory?: { dir: string; keepModels: number };
 }
 
 export type HostToWorker =

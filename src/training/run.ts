@@ -7,7 +7,9 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { BackendInfo } from '../domain/hyperParameters';
 import type { EpochMetrics, Predictions, RunOutcome } from '../domain/metrics';
-import type { RunRecord, SavedModelInfo } from '../domain/runRecord';
+import type { RunHistoryRecord, RunRecord, SavedModelInfo } from '../domain/runRecord';
+import { RUN_HISTORY_FORMAT, RUN_HISTORY_VERSION } from '../domain/runRecord';
+import { analyzePredictions } from '../core/analysis/analysis';
 import type { StartRequest } from '../protocol/worker';
 import type { TrainingEvent } from '../protocol/events';
 import { PROGRESS_INTERVAL_MS } from '../protocol/events';
@@ -34,6 +36,11 @@ export interface RunOptions {
   onTestImages?: (images: Uint8Array, count: number) => void;
   /** Called after the last epoch, before `finished`; its result goes into `finished.modelSaved`. */
   saveModel?: (tf: Tf, model: LayersModel, record: RunRecord) => Promise<SavedModelInfo>;
+  /**
+   * Keeps the run (record and model) in the run history, for a run that finished or was stopped after
+   * training began; returns its id. A failure does not fail the run: the terminal event says so.
+   */
+  keepRun?: (tf: Tf, model: LayersModel, record: Omit<RunHistoryRecord, 'id'>) => Promise<string>;
   /** The data loader; tests inject a small one. */
   loadData?: typeof loadFashionMnist;
   /** Aborted when the user stops: cancels a data download in progress. */
@@ -111,6 +118,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
   const { request, onEvent, shouldStop } = options;
   const params = request.params;
   const history: EpochMetrics[] = [];
+  const startedAt = new Date();
   let model: LayersModel | undefined;
   let trainer: Trainer | undefined;
   try {
@@ -163,11 +171,40 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
         epochsRun: history.length,
         monitor: params.monitor,
         monitoredOn: validation !== undefined ? 'validation' : 'test',
-        weights: params.restoreBestWeights && bestWeights !== undefined ? 'best' : 'last',
+        weights: end !== 'stopped' && params.restoreBestWeights && bestWeights !== undefined ? 'best' : 'last',
       };
       if (stopping.bestEpoch !== undefined) result.bestEpoch = stopping.bestEpoch;
       if (end === 'earlyStopped') result.patience = params.patience;
       return result;
+    };
+    /** Writes the run to the history (when asked); what the terminal event says about it. */
+    const keep = async (trained: LayersModel, ended: RunOutcome, predictions?: Predictions): Promise<{ keptRunId?: string; historyError?: UserError }> => {
+      if (options.keepRun === undefined) return {};
+      const record: Omit<RunHistoryRecord, 'id'> = {
+        format: RUN_HISTORY_FORMAT,
+        version: RUN_HISTORY_VERSION,
+        startedAt: startedAt.toISOString(),
+        durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+        params,
+        backend: backend.name,
+        tfjsVersion: tf.version.tfjs,
+        dataChecksum: data.checksum,
+        trainCount: train.count,
+        validationCount: validation?.count ?? 0,
+        testCount: test.count,
+        history: history.slice(),
+        outcome: ended,
+      };
+      if (predictions !== undefined) {
+        const analysis = analyzePredictions(predictions);
+        record.confusion = analysis.confusion;
+        record.perClassAccuracy = analysis.perClassAccuracy;
+      }
+      try {
+        return { keptRunId: await options.keepRun(tf, trained, record) };
+      } catch (error) {
+        return { historyError: toUserError(error) };
+      }
     };
     /** The best epoch's weights, kept only when they are to be restored. */
     let bestWeights: Float32Array[] | undefined;
@@ -185,7 +222,10 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       for (let batch = 1; batch <= batchesPerEpoch; batch++) {
         if (shouldStop()) {
           trainer.writeWeightsTo(model);
-          onEvent({ type: 'stopped', history: history.slice(), outcome: outcome('stopped') });
+          const stoppedOutcome = outcome('stopped');
+          // A stop before the first epoch ended leaves nothing worth keeping.
+          const kept = history.length > 0 ? await keep(model, stoppedOutcome) : {};
+          onEvent({ type: 'stopped', history: history.slice(), outcome: stoppedOutcome, ...kept });
           return { model, history, status: 'stopped' };
         }
         const start = (batch - 1) * params.batchSize;
@@ -271,7 +311,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
         saveError = toUserError(error);
       }
     }
-    const finished: TrainingEvent = { type: 'finished', history: history.slice(), predictions, outcome: finalOutcome };
+    const finished: TrainingEvent = { type: 'finished', history: history.slice(), predictions, outcome: finalOutcome, ...(await keep(model, finalOutcome, predictions)) };
     if (modelSaved !== undefined) finished.modelSaved = modelSaved;
     if (saveError !== undefined) finished.saveError = saveError;
     onEvent(finished);

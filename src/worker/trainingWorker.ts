@@ -12,6 +12,8 @@ import { busyError, toUserError } from '../core/errors';
 import { configureLocale, t } from '../core/text/l10n';
 import { loadModel, saveModel } from '../training/modelStore';
 import { runTutorial } from '../training/run';
+import { keepRun } from '../training/keepRun';
+import { RunHistory } from '../core/runs/runHistory';
 import { findL10nDir } from '../core/text/l10nDir';
 import type { ClassificationResult } from '../domain/classification';
 import type { HostToWorker, StartRequest, WorkerToHost } from '../protocol/worker';
@@ -111,6 +113,10 @@ export class TrainingWorker {
           const copy = images.slice();
           this.post({ type: 'testImages', runId, images: copy, count }, [copy.buffer as ArrayBuffer]);
         },
+        keepRun:
+          request.runHistory === undefined
+            ? undefined
+            : (tf, model, record) => keepRun(tf, new RunHistory(request.runHistory!.dir, request.runHistory!.keepModels), model, record),
         saveModel:
           request.saveDir === undefined
             ? undefined

@@ -5,6 +5,13 @@ import { loadFashionMnist, type FashionMnist } from '../../src/core/data/dataset
 import { runTutorial, splitValidation, type RunOptions } from '../../src/training/run';
 import { DEFAULT_HYPER_PARAMETERS, type HyperParameters } from '../../src/domain/hyperParameters';
 import { type TrainingEvent } from '../../src/protocol/events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunHistory } from '../../src/core/runs/runHistory';
+import { keepRun } from '../../src/training/keepRun';
+import { loadModel } from '../../src/training/modelStore';
+import { selectBackend } from '../../src/training/backend';
 
 let cached: Promise<FashionMnist> | undefined;
 const realData: typeof loadFashionMnist = () => (cached ??= loadFashionMnist({ allowDownload: false }));
@@ -81,4 +88,56 @@ test('without a validation split the test set is monitored, and without restore 
   assert.equal(finished.outcome.epochsRun, 2);
   assert.equal(finished.outcome.weights, 'last');
   assert.ok(Math.abs(accuracyOf(finished) - finished.history[1].testAccuracy) < 1e-9);
+});
+
+test('every run is kept in the history: record with settings, seed, backend, tfjs version, checksum, epochs, confusion; the model is a standard Sequential', async () => {
+  const history = new RunHistory(mkdtempSync(join(tmpdir(), 'kept-runs-')));
+  const events: TrainingEvent[] = [];
+  const architecture = { hiddenLayers: [{ units: 32, dropout: 0.2 }, { units: 16, dropout: 0 }], l2: 0.0001 };
+  const result = await runTutorial({
+    request: request({ epochs: 2, trainLimit: 600, testLimit: 300, architecture, seed: 5 }),
+    onEvent: (e) => events.push(e),
+    shouldStop: () => false,
+    loadData: realData,
+    keepRun: (tf, model, record) => keepRun(tf, history, model, record),
+  });
+  result.model?.dispose();
+  const finished = events.at(-1);
+  assert.ok(finished?.type === 'finished' && finished.keptRunId !== undefined, JSON.stringify(finished?.type === 'finished' ? finished.historyError : finished));
+  const record = await history.load(finished.keptRunId);
+  assert.deepEqual(record.params.architecture, architecture);
+  assert.equal(record.params.seed, 5);
+  assert.equal(record.backend, 'wasm');
+  assert.match(record.tfjsVersion, /^\d+\.\d+\.\d+/);
+  assert.match(record.dataChecksum, /^[0-9a-f]{64}$/);
+  assert.equal(record.history.length, 2);
+  assert.equal(record.outcome.end, 'completed');
+  assert.equal(record.confusion?.flat().reduce((a, b) => a + b, 0), 300);
+  assert.ok(record.durationSeconds > 0);
+  const { tf } = await selectBackend('wasm', () => undefined);
+  const { model } = await loadModel(tf, history.modelDir(record.id));
+  assert.deepEqual(model.layers.map((l) => l.getClassName()), ['Flatten', 'Dense', 'Dropout', 'Dense', 'Dense']);
+  model.dispose();
+});
+
+test('a stopped run is kept too, with how it ended', async () => {
+  const history = new RunHistory(mkdtempSync(join(tmpdir(), 'kept-runs-')));
+  const events: TrainingEvent[] = [];
+  let epochs = 0;
+  await runTutorial({
+    request: request({ epochs: 5, trainLimit: 600, testLimit: 300 }),
+    onEvent: (e) => {
+      events.push(e);
+      if (e.type === 'epoch') epochs += 1;
+    },
+    shouldStop: () => epochs >= 1,
+    loadData: realData,
+    keepRun: (tf, model, record) => keepRun(tf, history, model, record),
+  }).then((r) => r.model?.dispose());
+  const stopped = events.at(-1);
+  assert.ok(stopped?.type === 'stopped' && stopped.keptRunId !== undefined);
+  const record = await history.load(stopped.keptRunId);
+  assert.equal(record.outcome.end, 'stopped');
+  assert.equal(record.outcome.epochsRun, 1);
+  assert.equal(record.confusion, undefined);
 });

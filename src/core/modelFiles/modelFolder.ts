@@ -16,6 +16,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../../domain/runRecord';
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from '../../domain/classes';
 import { TrainerError } from '../errors';
+import { normalizeHyperParameters } from '../hyperParameters';
 import { t } from '../text/l10n';
 
 export const MODEL_FILE = 'model.json';
@@ -220,7 +221,10 @@ export function readRunRecord(dir: string): RunRecord | undefined {
       typeof parsed.dataChecksum === 'string' &&
       typeof parsed.trainCount === 'number' &&
       typeof parsed.testCount === 'number';
-    return valid ? (parsed as RunRecord) : undefined;
+    if (!valid) return undefined;
+    // A record of an older version names one hidden width (hiddenUnits): read it as that architecture.
+    const params = normalizeHyperParameters(parsed.params);
+    return params === undefined ? undefined : ({ ...parsed, params } as RunRecord);
   } catch {
     return undefined;
   }
