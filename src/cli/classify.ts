@@ -5,6 +5,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TrainerError } from '../core/errors';
+import { RunHistory } from '../core/runs/runHistory';
+import { defaultRunHistoryDir } from '../core/runs/historyLocation';
 import { t } from '../core/text/l10n';
 import { recoverInterruptedSave } from '../training/modelStore';
 import { TrainingClient } from '../worker/client';
@@ -13,13 +15,26 @@ import { parseClassifyArgs } from './args';
 import { classifyHelp, defaultModelDir, EXIT, printError, workerPath, type CliContext } from './common';
 import { displayWidth, localizedClassNames, padEnd, topClasses } from '../core/text/format';
 
+/** The model folder of a kept run; NO_MODEL saying why when the run's model is no longer kept. */
+async function runModelDir(id: string): Promise<string> {
+  const history = new RunHistory(defaultRunHistoryDir());
+  await history.load(id);
+  const dir = history.modelDir(id);
+  if (!existsSync(join(dir, 'model.json'))) {
+    throw new TrainerError('NO_MODEL', t('Run {0} is in the run history, but its model is no longer kept (only the latest runs and pinned runs keep theirs).', id), dir,
+      t('Pin a run in the Runs view to keep its model, or train the run again.'));
+  }
+  return dir;
+}
+
 export async function runClassify(argv: string[], context: CliContext): Promise<number> {
   const parsed = parseClassifyArgs(argv);
   if (parsed.help) {
     context.stdout.write(classifyHelp().join('\n') + '\n');
     return EXIT.ok;
   }
-  const modelDir = resolve(parsed.options.modelDir ?? defaultModelDir());
+  const runId = parsed.options.runId;
+  const modelDir = runId !== undefined ? await runModelDir(runId) : resolve(parsed.options.modelDir ?? defaultModelDir());
   // A save cut off between its two renames leaves the model beside the folder; put it back before looking.
   recoverInterruptedSave(modelDir);
   if (!existsSync(join(modelDir, 'model.json'))) {

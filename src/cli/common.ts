@@ -52,6 +52,7 @@ export function mainHelp(): string[] {
     ...optionLines([
       ['train', t('Train the Fashion-MNIST tutorial model and print its progress (npm run train).')],
       ['classify', t('Classify image files with the trained model (npm run classify).')],
+      ['runs', t('List, show and compare the runs in the run history (npm run runs).')],
       ['bench', t('Measure training speed, memory and prediction time (npm run bench).')],
     ]),
     '',
@@ -93,6 +94,22 @@ export function trainHelp(): string[] {
     '',
     t('Ctrl+C stops after the current batch; press it again to quit at once.'),
     t('Exit codes: 0 done, 1 the run failed, 2 wrong options, 130 stopped.'),
+  ];
+}
+
+export function runsHelp(): string[] {
+  return [
+    t('Usage: npm run runs [-- list | show ID | compare ID ID...]'),
+    '',
+    t('The run history in {0} (FASHION_MNIST_RUNS moves it; the extension shares it).', defaultRunHistoryDir()),
+    '',
+    ...optionLines([
+      ['list', t('Every run, newest first: id, date, layers, dropout, L2, epochs run, best epoch, test accuracy.')],
+      ['show ID', t('One run: its settings, how it ended, every epoch and the per-class test accuracy.')],
+      ['compare ID ID...', t('The settings that differ, best and last metrics side by side, the curves per epoch and the per-class differences.')],
+    ]),
+    '',
+    t('Classify with a kept run\'s model: npm run classify -- --run ID IMAGE...'),
   ];
 }
 

@@ -1,5 +1,5 @@
 /**
- * The terminal entry (bundled to dist/cli.js): `train`, `classify`, `bench`. Errors end as one line on
+ * The terminal entry (bundled to dist/cli.js): `train`, `classify`, `runs`, `bench`. Errors end as one line on
  * stderr and an exit code: 2 for a wrong command line, 1 for a failed run, 130 after Ctrl+C.
  */
 import { toUserError } from '../core/errors';
@@ -9,6 +9,7 @@ import { UsageError } from './args';
 import { runClassify } from './classify';
 import { EXIT, mainHelp, printError, type CliContext } from './common';
 import { runTrain } from './train';
+import { runRuns } from './runs';
 
 async function main(argv: string[]): Promise<number> {
   const locale = terminalLocale();
@@ -22,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
         return await runTrain(rest, context);
       case 'classify':
         return await runClassify(rest, context);
+      case 'runs':
+        return await runRuns(rest, context);
       case 'bench': {
         // Loaded on demand: the bench runs tfjs on this thread, and train/classify should not pay for loading it.
         const { runBench } = await import('./bench');
@@ -37,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
         context.stderr.write(mainHelp().join('\n') + '\n');
         return EXIT.usage;
       default:
-        throw new UsageError(t('Unknown command "{0}"; use train, classify or bench.', command));
+        throw new UsageError(t('Unknown command "{0}"; use train, classify, runs or bench.', command));
     }
   } catch (error) {
     printError(context, toUserError(error));
