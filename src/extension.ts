@@ -16,6 +16,7 @@ import { TrainingClient } from './worker/client';
 import { TrainingLog } from './host/trainingLog';
 import { TrainingProgress } from './host/trainingProgress';
 import { TrainingSession } from './host/trainingSession';
+import { RunsView } from './host/runsView';
 import { DEFAULT_HYPER_PARAMETERS } from './domain/hyperParameters';
 
 /** Set while active: finishes writing the last run to disk before the extension host goes away. */
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     },
   });
   const commands = new TrainerCommands(session, dashboard, log, context.extension.id);
+  const runsView = new RunsView(session, dashboard, (error) => log.error(error));
 
   context.subscriptions.push(
     session,
@@ -56,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     log,
     dashboard,
     commands,
+    runsView,
     new TrainingProgress(session, { openDashboard: COMMANDS.openDashboard }),
     new RunNotifications(session, { log, extensionId: context.extension.id, openDashboard: () => dashboard.show() }),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {

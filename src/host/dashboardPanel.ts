@@ -155,6 +155,9 @@ class DashboardPanel extends Disposable {
       case 'classifyFiles':
         intents.classifyFiles();
         return;
+      case 'closeComparison':
+        session.setComparison(undefined);
+        return;
       case 'requestImages': {
         const images = session.imagesFor(message.indices);
         if (images) this.post(images);

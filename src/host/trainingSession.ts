@@ -4,6 +4,7 @@
  * panel what to post. The state lives here, not in the webview, so the panel can close, reopen or reload
  * mid-run and show the same thing, and training goes on with no panel at all.
  */
+import type { RunComparison } from '../domain/runComparison';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import { type ClassificationResult } from '../domain/classification';
@@ -148,6 +149,16 @@ export class TrainingSession extends Disposable {
     if (!this.client.isRunning) return false;
     this.client.stop();
     return true;
+  }
+
+  /** Shows runs from the history side by side in the dashboard (undefined closes the compare view). */
+  setComparison(comparison: RunComparison | undefined): void {
+    const next = { ...this.current };
+    if (comparison === undefined) delete next.comparison;
+    else next.comparison = comparison;
+    this.state = next;
+    this.update({ kind: 'state' });
+    if (comparison !== undefined) this.update({ kind: 'message', message: { type: 'reveal', cell: 'compare' } });
   }
 
   /** Between runs, shows the parameters the next run will use (after a settings change). */

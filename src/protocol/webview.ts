@@ -6,6 +6,7 @@ import type { BackendInfo, HyperParameters } from '../domain/hyperParameters';
 import type { BatchProgress, EpochMetrics, OverfittingAnalysis, PredictionAnalysis, Predictions, RunOutcome } from '../domain/metrics';
 import type { ModelSummary } from '../domain/modelSummary';
 import type { SavedModelInfo } from '../domain/runRecord';
+import type { RunComparison } from '../domain/runComparison';
 
 export type RunStatus = 'idle' | 'loading' | 'training' | 'finished' | 'stopped' | 'error';
 
@@ -32,6 +33,8 @@ export interface DashboardState {
   /** Last saved model's record, if any. */
   model?: SavedModelInfo;
   classifications?: ClassificationResult[];
+  /** Runs from the run history side by side (the compare view), when the user asked for them. */
+  comparison?: RunComparison;
   /** Download of the dataset in progress. */
   download?: { file: string; receivedBytes: number; totalBytes: number | null };
 }
@@ -50,7 +53,7 @@ export type HostToWebview =
   /** Ask the webview to scroll to and focus a cell (e.g. after Classify). */
   | { type: 'reveal'; cell: DashboardCell };
 
-export type DashboardCell = 'data' | 'preprocess' | 'model' | 'train' | 'evaluate' | 'predict' | 'confusion' | 'classify';
+export type DashboardCell = 'compare' | 'data' | 'preprocess' | 'model' | 'train' | 'evaluate' | 'predict' | 'confusion' | 'classify';
 
 /** Names of the settings under `fashionMnist.*` that the panel's controls may change. */
 export type EditableSetting =
@@ -77,4 +80,6 @@ export type WebviewToHost =
   /** Several settings at once (a model preset: hidden layers, dropout and L2 together). */
   | { type: 'setSettings'; values: { key: EditableSetting; value: SettingValue }[] }
   | { type: 'requestImages'; indices: number[] }
-  | { type: 'classifyFiles' };
+  | { type: 'classifyFiles' }
+  /** Close the compare view. */
+  | { type: 'closeComparison' };

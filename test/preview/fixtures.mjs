@@ -132,6 +132,40 @@ const REGULARIZED_HISTORY = [
   epoch: i + 1, loss, accuracy, valLoss, valAccuracy, testLoss, testAccuracy, seconds, samplesPerSecond: Math.round(54000 / seconds),
 }));
 
+/** The tutorial's run against the regularized one, as src/core/runs/runComparison.ts lays them out. */
+function comparisonFixture(tutorial, regularized) {
+  const longest = Math.max(tutorial.length, regularized.length);
+  const perRunClass = [
+    [0.84, 0.97, 0.80, 0.89, 0.82, 0.96, 0.66, 0.95, 0.97, 0.95],
+    [0.85, 0.97, 0.79, 0.88, 0.80, 0.95, 0.62, 0.94, 0.96, 0.95],
+  ];
+  const pick = (h, bestEpoch, weights) => ({ best: h[bestEpoch - 1], last: h[h.length - 1], held: weights === 'best' ? h[bestEpoch - 1] : h[h.length - 1] });
+  return {
+    ids: ['20261201-081500-3fa1', '20261201-083000-9c2e'],
+    labels: ['12-01 08:15 · 128 · dropout 0 · L2 0', '12-01 08:30 · 256-128 · dropout 0.2 · L2 0.0001'],
+    monitoredOn: ['test', 'validation'],
+    differences: [
+      { key: 'hiddenLayers', values: ['128', '256, 128'] },
+      { key: 'dropout', values: ['0', '0.2'] },
+      { key: 'l2', values: ['0', '0.0001'] },
+      { key: 'epochs', values: ['10', '20'] },
+      { key: 'validationSplit', values: ['0', '0.1'] },
+      { key: 'earlyStopping', values: ['off', 'patience 2, min_delta 0, val_loss'] },
+      { key: 'restoreBestWeights', values: ['false', 'true'] },
+      { key: 'trainImages', values: ['60000', '54000'] },
+    ],
+    metrics: [
+      { id: '20261201-081500-3fa1', end: 'completed', epochsRun: 10, bestEpoch: 10, weights: 'last', durationSeconds: 71, ...pick(tutorial, 10, 'last') },
+      { id: '20261201-083000-9c2e', end: 'earlyStopped', epochsRun: 7, bestEpoch: 5, weights: 'best', durationSeconds: 62, ...pick(regularized, 5, 'best') },
+    ],
+    curves: Array.from({ length: longest }, (_, i) => ({ epoch: i + 1, runs: [tutorial[i], regularized[i]] })),
+    perClass: Array.from({ length: 10 }, (_, c) => ({
+      accuracy: [perRunClass[0][c], perRunClass[1][c]],
+      difference: [0, perRunClass[1][c] - perRunClass[0][c]],
+    })),
+  };
+}
+
 /** A light-background RGBA thumbnail made from a test image, as a phone photo of a garment would look. */
 function photoThumbnail(image) {
   const scale = 4;
@@ -250,6 +284,17 @@ export function buildFixtures({ analysis, dataDir = DEBIAN_DATA_DIR }) {
       overfitting: analysis.analyzeOverfitting(REGULARIZED_HISTORY),
       predictions,
       predictionAnalysis: analysis.analyzePredictions(predictions),
+    },
+    compare: {
+      ...base,
+      status: 'finished',
+      data,
+      summary: SUMMARY,
+      history,
+      overfitting: overfittingByEpoch[9],
+      predictions,
+      predictionAnalysis: analysis.analyzePredictions(predictions),
+      comparison: comparisonFixture(history, REGULARIZED_HISTORY),
     },
     stopped: { ...base, status: 'stopped', data, summary: SUMMARY, history: history.slice(0, 4), overfitting: overfittingByEpoch[3] },
     error: {

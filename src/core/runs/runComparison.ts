@@ -4,40 +4,11 @@
  * per-class test accuracy with its difference from the first run (the baseline).
  */
 import { dropoutList } from '../../domain/hyperParameters';
-import type { EpochMetrics } from '../../domain/metrics';
 import type { RunHistoryRecord } from '../../domain/runRecord';
+import type { MetricsRow, RunComparison, SettingRow } from '../../domain/runComparison';
+
+export type { MetricsRow, RunComparison, SettingRow };
 import { heldMetrics } from './runRecordFile';
-
-/** One setting's value in each run, as text (numbers as written in settings, lists comma-separated). */
-export interface SettingRow {
-  /** The setting's key (fashionMnist.<key>) or, for facts of the run, its own name. */
-  key: string;
-  values: string[];
-}
-
-export interface MetricsRow {
-  id: string;
-  end: RunHistoryRecord['outcome']['end'];
-  epochsRun: number;
-  bestEpoch?: number;
-  best?: EpochMetrics;
-  last?: EpochMetrics;
-  /** The epoch whose weights the model holds. */
-  held?: EpochMetrics;
-  weights: 'best' | 'last';
-  durationSeconds: number;
-}
-
-export interface RunComparison {
-  ids: string[];
-  /** Only the settings whose values are not all equal. */
-  differences: SettingRow[];
-  metrics: MetricsRow[];
-  /** epochs[i] = 1-based epoch; per run its metrics for that epoch (undefined where it did not run). */
-  curves: { epoch: number; runs: (EpochMetrics | undefined)[] }[];
-  /** Per class: each run's test accuracy and its difference from the first run's (undefined where not measured). */
-  perClass: { accuracy: (number | undefined)[]; difference: (number | undefined)[] }[];
-}
 
 /** The settings of a run as comparable text, keyed as the settings are (plus a few facts of where it ran). */
 export function settingValues(record: RunHistoryRecord): Record<string, string> {
@@ -96,5 +67,11 @@ export function compareRuns(records: readonly RunHistoryRecord[]): RunComparison
     const difference = accuracy.map((a) => (a === undefined || baseline === undefined ? undefined : a - baseline[c]));
     return { accuracy, difference };
   });
-  return { ids: records.map((r) => r.id), differences, metrics, curves, perClass };
+  const labels = records.map((r) => {
+    const a = r.params.architecture;
+    const dropout = dropoutList(a).join('/') || '0';
+    return `${r.startedAt.slice(5, 16).replace('T', ' ')} · ${a.hiddenLayers.map((l) => l.units).join('-')} · dropout ${dropout} · L2 ${a.l2}`;
+  });
+  const monitoredOn = records.map((r) => r.outcome.monitoredOn);
+  return { ids: records.map((r) => r.id), labels, monitoredOn, differences, metrics, curves, perClass };
 }
