@@ -20,7 +20,11 @@ const SETTING_LABELS: Record<string, DashboardStringKey> = {
   validationSplit: 'paramValidationSplit',
   earlyStopping: 'paramEarlyStopping',
   restoreBestWeights: 'paramRestoreBest',
-  backend: 'paramBackend',
+  trainImages: 'compareTrainImages',
+  testImages: 'compareTestImages',
+  seed: 'compareSeed',
+  backend: 'compareBackendUsed',
+  data: 'compareData',
 };
 
 export class CompareCell {
