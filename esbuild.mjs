@@ -1,10 +1,13 @@
 // One build, four bundles: the extension host, the training worker, the CLI (all Node, CommonJS) and
 // the dashboard webview (browser, IIFE). The wasm binaries of the tfjs wasm backend are copied beside
-// the Node bundles. tfjs-node is optional: it stays external and is required at run time when present.
+// the Node bundles, and the training kernels (AssemblyScript, src/training/kernels/assembly) are
+// compiled there. tfjs-node is optional: it is never bundled; the worker requires it by path from the
+// search folders (src/training/tfjsNodeLoader.ts) when it is set up there.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildKernels } from './src/training/kernels/compile.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const args = new Set(process.argv.slice(2));
@@ -60,6 +63,7 @@ function copyWebpDecoder() {
 
 copyWasm();
 copyWebpDecoder();
+await buildKernels(join(root, 'dist'));
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));

@@ -1,12 +1,14 @@
 """The tutorial's model trained in PyTorch, for `npm run bench` to compare against.
 
-Same data (the four IDX files in the folder given), same model (Flatten -> Linear(784, 128) + ReLU ->
-Linear(128, 10)), Keras's initialisation (Glorot-uniform weights, zero biases), Adam(lr, 0.9, 0.999,
+Same data (the four IDX files in the folder given), same model (Flatten -> Linear(784, H1) + ReLU
+[-> Dropout] ... -> Linear(Hn, 10); the tutorial's is one hidden layer of 128), Keras's initialisation (Glorot-uniform weights, zero biases), Adam(lr, 0.9, 0.999,
 eps 1e-7), mean cross-entropy from the logits, batch size and epochs as asked, images kept as uint8
 and scaled per batch. Prints one JSON line: seconds (wall and CPU) per epoch, test accuracy after each epoch, the
-torch version and its thread count.
+torch version, its thread count (set to 1) and the BLAS library that actually ran (threadpoolctl,
+where installed, else the libraries mapped into the process).
 
-Usage: python3 scripts/bench_torch.py DATA_DIR EPOCHS BATCH_SIZE [SEED]
+Usage: python3 scripts/bench_torch.py DATA_DIR EPOCHS BATCH_SIZE [SEED [HIDDEN [DROPOUT]]]
+  HIDDEN: the hidden widths, comma-separated (default 128); DROPOUT: the rate after each (default 0).
 """
 import gzip
 import json
@@ -29,19 +31,42 @@ def read_idx(folder, name, header):
     raise FileNotFoundError(os.path.join(folder, name))
 
 
+def blas_in_use():
+    """The BLAS libraries loaded in this process: threadpoolctl's view, or the mapped files."""
+    try:
+        from threadpoolctl import threadpool_info
+        return [
+            {"api": info.get("internal_api"), "file": info.get("filepath"), "version": info.get("version"),
+             "architecture": info.get("architecture"), "threads": info.get("num_threads")}
+            for info in threadpool_info() if info.get("user_api") == "blas"
+        ]
+    except ImportError:
+        with open("/proc/self/maps") as maps:
+            files = sorted({line.split()[-1] for line in maps if "blas" in line.rsplit("/", 1)[-1]})
+        return [{"api": None, "file": f, "version": None, "architecture": None, "threads": None} for f in files]
+
+
 def main():
     folder, epochs, batch_size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     seed = int(sys.argv[4]) if len(sys.argv) > 4 else 42
+    hidden = [int(w) for w in sys.argv[5].split(",")] if len(sys.argv) > 5 else [128]
+    dropout = float(sys.argv[6]) if len(sys.argv) > 6 else 0.0
+    torch.set_num_threads(1)
     torch.manual_seed(seed)
     train_x = torch.from_numpy(read_idx(folder, "train-images-idx3-ubyte", 16).reshape(-1, 784).copy())
     train_y = torch.from_numpy(read_idx(folder, "train-labels-idx1-ubyte", 8).astype(np.int64))
     test_x = torch.from_numpy(read_idx(folder, "t10k-images-idx3-ubyte", 16).reshape(-1, 784).copy())
     test_y = torch.from_numpy(read_idx(folder, "t10k-labels-idx1-ubyte", 8).astype(np.int64))
 
-    model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
-    for layer in (model[0], model[2]):
-        nn.init.xavier_uniform_(layer.weight)
-        nn.init.zeros_(layer.bias)
+    layers, width = [], 784
+    for units in hidden:
+        layers += [nn.Linear(width, units), nn.ReLU()] + ([nn.Dropout(dropout)] if dropout > 0 else [])
+        width = units
+    model = nn.Sequential(*layers, nn.Linear(width, 10))
+    for layer in model:
+        if isinstance(layer, nn.Linear):
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
     loss_fn = nn.CrossEntropyLoss()
 
@@ -59,6 +84,7 @@ def main():
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
+        model.eval()
         with torch.no_grad():
             logits = model(test_x.float().div_(255.0))
             accuracies.append(float((logits.argmax(1) == test_y).float().mean()))
@@ -71,6 +97,7 @@ def main():
         "testAccuracy": accuracies,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
+        "blas": blas_in_use(),
     }))
 
 

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildKernels } from '../src/training/kernels/compile.mjs';
 
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -17,6 +18,8 @@ if (files.length === 0) {
   console.error(`no test files in ${folder}${filter.length ? ` matching ${filter.join(', ')}` : ''}`);
   process.exit(1);
 }
+// The trainer loads the compiled kernels from dist/; build them from the current sources first.
+await buildKernels();
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
   stdio: 'inherit',
 });

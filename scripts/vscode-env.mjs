@@ -121,7 +121,7 @@ export async function startCodeServer({ profileDir, settings = {}, port, env = {
   const userDataDir = join(profileDir, 'user-data');
   const extensionsDir = join(profileDir, 'extensions');
   const tmpDir = join(profileDir, 'tmp');
-  for (const dir of [join(userDataDir, 'User'), extensionsDir, tmpDir, join(profileDir, 'config'), join(profileDir, 'data')]) {
+  for (const dir of [join(userDataDir, 'User'), extensionsDir, tmpDir, join(profileDir, 'config'), join(profileDir, 'data'), join(profileDir, 'cache')]) {
     mkdirSync(dir, { recursive: true });
   }
   const settingsFile = join(userDataDir, 'User', 'settings.json');
@@ -143,6 +143,8 @@ export async function startCodeServer({ profileDir, settings = {}, port, env = {
     env: node24Env({
       XDG_CONFIG_HOME: join(profileDir, 'config'),
       XDG_DATA_HOME: join(profileDir, 'data'),
+      // The per-user cache, where the native backend setup installs tfjs-node: the test profile's, not the user's.
+      XDG_CACHE_HOME: join(profileDir, 'cache'),
       TMPDIR: tmpDir,
       ...env,
     }),

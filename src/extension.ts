@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { DashboardHost, DASHBOARD_VIEW_TYPE } from './host/dashboardPanel';
 import { shareHostBundleWithCore } from './host/hostLocale';
 import { LastRunStore } from './host/lastRunStore';
+import { NativeBackendSetup } from './host/nativeBackendSetup';
 import { RunNotifications } from './host/runNotifications';
 import { createApi, type FashionMnistApi } from './host/testApi';
 import { COMMANDS, TrainerCommands } from './host/commands';
@@ -28,11 +29,19 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
   const client = new TrainingClient({ workerPath: context.asAbsolutePath(join('dist', 'worker.js')) });
   const settings = currentSettings();
   const channel = vscode.window.createOutputChannel(vscode.l10n.t('Fashion-MNIST'), { log: true });
+  const nativeBackend = new NativeBackendSetup({
+    channel,
+    globalState: context.globalState,
+    extensionPath: context.extensionPath,
+    // `commands` exists before anyone can press "Train Now".
+    train: () => commands.train(),
+  });
   const session = new TrainingSession(client, {
     folders: { cacheDir: join(storage, 'data'), modelDir: join(storage, 'models', 'latest') },
     params: settings.ok ? settings.settings.params : DEFAULT_HYPER_PARAMETERS,
     lastRun: new LastRunStore(join(storage, 'last-run')),
     warn: (message) => channel.warn(message),
+    nativeBackendFolders: () => nativeBackend.searchFolders(),
   });
   finishStoring = () => session.whenStored();
   const log = new TrainingLog(channel, session);
@@ -47,10 +56,12 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
       stop: () => commands.stop(),
       setSettings: (values) => commands.setSettings(values),
       classifyFiles: () => commands.classifyFiles(),
+      setUpNativeBackend: () => void nativeBackend.setUp(),
     },
   });
   const commands = new TrainerCommands(session, dashboard, log, context.extension.id);
   const runsView = new RunsView(session, dashboard, (error) => log.error(error));
+  const nativeBackendOffer = nativeBackend.createOffer();
 
   context.subscriptions.push(
     session,
@@ -59,8 +70,15 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     dashboard,
     commands,
     runsView,
+    nativeBackend,
+    session.onDidTrainingEvent((event) => nativeBackendOffer.consider(event)),
     new TrainingProgress(session, { openDashboard: COMMANDS.openDashboard }),
-    new RunNotifications(session, { log, extensionId: context.extension.id, openDashboard: () => dashboard.show() }),
+    new RunNotifications(session, {
+      log,
+      extensionId: context.extension.id,
+      openDashboard: () => dashboard.show(),
+      setUpNativeBackend: () => void nativeBackend.setUp(),
+    }),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => dashboard.revive(panel),
     }),

@@ -1,31 +1,43 @@
 /**
- * `bench`: how fast the tutorial trains here, in one run. Trains with the chosen backend (and with
- * tfjs-node too when it is installed), then prints seconds per epoch (median and spread), samples per
- * second, the test accuracy reached, the peak RSS, the time to predict the whole test set in one
- * batch, the data decode time, and, where Debian's PyTorch is importable, the same model trained in
- * PyTorch on the same data with the ratio between the two.
+ * `bench`: how fast the tutorial and a bigger network (784-512-256-10, dropout 0.2) train here, in one
+ * run. For each: seconds per epoch (median and spread, wall and CPU), samples per second, the test
+ * accuracy reached, the time to predict the whole test set in one batch; then, where Debian's PyTorch
+ * is importable, the same model in PyTorch with Debian's default BLAS and with OpenBLAS on one thread
+ * (libopenblas0-serial, chosen for the PyTorch process only), the BLAS that actually ran, and the
+ * ratios. Also the peak RSS, the data decode time, the machine's load, tfjs-node where it is set up
+ * (found where `train` finds it), and whether a hidden width of 100 trains as fast as 128.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadTfjsNode, selectBackend } from '../training/backend';
+import { selectBackend, tfjsNodeLoader } from '../training/backend';
+import { cliNativeBackendFolders } from './common';
 import { defaultCacheDir } from '../core/data/dataLocation';
 import { loadFashionMnist, type FashionMnist } from '../core/data/dataset';
 import { toUserError, TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import { predictAll, runTutorial } from '../training/run';
-import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters, BACKEND_CHOICES } from '../domain/hyperParameters';
+import { describeArchitecture, singleHiddenLayer, type Architecture } from '../domain/architecture';
+import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../domain/hyperParameters';
 import { type EpochMetrics } from '../domain/metrics';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 const PREDICT_REPEATS = 5;
+const BIG_ARCHITECTURE: Architecture = { hiddenLayers: [{ units: 512, dropout: 0.2 }, { units: 256, dropout: 0.2 }], l2: 0 };
+const DEFAULT_BIG_EPOCHS = 3;
+/** Epochs of the width check (100 and 128 hidden units). */
+const WIDTH_CHECK_EPOCHS = 2;
+const OPENBLAS_SERIAL_DIR = '/usr/lib/x86_64-linux-gnu/openblas-serial';
 const BACKENDS: readonly BackendChoice[] = BACKEND_CHOICES;
 
 interface BenchOptions {
   epochs: number;
+  /** Epochs of the bigger network (784-512-256-10, dropout 0.2); 0 skips it. */
+  bigEpochs: number;
   batchSize: number;
   backend: BackendChoice;
   dataDir?: string;
@@ -65,6 +77,7 @@ function benchHelp(): string[] {
     `  --epochs N        ${t('Epochs to train (default {0}).', DEFAULT_HYPER_PARAMETERS.epochs)}`,
     `  --batch-size N    ${t('Batch size (default {0}).', DEFAULT_HYPER_PARAMETERS.batchSize)}`,
     `  --backend B       ${t('auto, node, wasm or cpu (default auto).')}`,
+    `  --big-epochs N    ${t('Epochs of the 784-512-256-10 network with dropout 0.2 (default {0}; 0 skips it).', DEFAULT_BIG_EPOCHS)}`,
     `  --data-dir D      ${t('A folder with the four Fashion-MNIST files.')}`,
     `  --no-torch        ${t('Skip the PyTorch comparison.')}`,
   ];
@@ -83,6 +96,7 @@ function wholeNumber(flag: string, text: string | undefined, max: number): numbe
 export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   const options: BenchOptions = {
     epochs: DEFAULT_HYPER_PARAMETERS.epochs,
+    bigEpochs: DEFAULT_BIG_EPOCHS,
     batchSize: DEFAULT_HYPER_PARAMETERS.batchSize,
     backend: 'auto',
     torch: true,
@@ -97,6 +111,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       case '--epochs':
         options.epochs = wholeNumber(flag, value(), 1000);
         break;
+      case '--big-epochs': {
+        const text = value();
+        options.bigEpochs = text === '0' ? 0 : wholeNumber(flag, text, 1000);
+        break;
+      }
       case '--batch-size':
         options.batchSize = wholeNumber(flag, value(), 60000);
         break;
@@ -126,21 +145,22 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
 
 /** Predicts the whole test set in one batch a few times with the trained model; milliseconds each. */
 async function timePredictions(backend: BackendChoice, model: LayersModel, data: FashionMnist): Promise<number[]> {
-  const { tf } = await selectBackend(backend);
+  const { tf } = await selectBackend(backend, tfjsNodeLoader(cliNativeBackendFolders()));
   const times: number[] = [];
   for (let i = 0; i < PREDICT_REPEATS; i++) times.push(predictAll(tf, model, data.test).predictMs);
   return times;
 }
 
-async function benchTfjs(options: BenchOptions, backend: BackendChoice, data: FashionMnist): Promise<RunFigures> {
-  const params: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS, epochs: options.epochs, batchSize: options.batchSize, backend };
+async function benchTfjs(options: BenchOptions, backend: BackendChoice, data: FashionMnist, architecture?: Architecture, epochs = options.epochs): Promise<RunFigures> {
+  const params: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS, epochs, batchSize: options.batchSize, backend };
   let backendName = backend as string;
   let failure: TrainerError | undefined;
   let epochCpu = process.cpuUsage();
   const cpuSeconds: number[] = [];
   const result = await runTutorial({
-    request: { params, cacheDir: defaultCacheDir(), locale: 'en', allowDownload: false },
+    request: { params, cacheDir: defaultCacheDir(), locale: 'en', allowDownload: false, nativeBackendFolders: cliNativeBackendFolders() },
     loadData: async () => data,
+    architecture,
     shouldStop: () => false,
     onEvent: (event) => {
       if (event.type === 'backend') {
@@ -156,7 +176,7 @@ async function benchTfjs(options: BenchOptions, backend: BackendChoice, data: Fa
           t(
             'Epoch {0}/{1}: {2} s, {3} samples/s, loss {4}, accuracy {5}, test accuracy {6}',
             m.epoch,
-            options.epochs,
+            epochs,
             m.seconds.toFixed(2),
             Math.round(m.samplesPerSecond),
             m.loss.toFixed(4),
@@ -232,17 +252,30 @@ interface TorchFigures {
   testAccuracy: number[];
   torch: string;
   threads: number;
+  /** The BLAS libraries loaded in the PyTorch process (threadpoolctl's view where installed). */
+  blas?: { api: string | null; file: string; version: string | null; architecture: string | null; threads: number | null }[];
 }
 
-function benchTorch(options: BenchOptions, data: FashionMnist): TorchFigures | string {
+/** Which BLAS the PyTorch process is given: the system's (Debian's alternatives), or OpenBLAS serial. */
+type TorchBlas = 'default' | 'openblas-serial';
+
+function benchTorch(options: BenchOptions, data: FashionMnist, architecture: Architecture, epochs: number, blas: TorchBlas): TorchFigures | string {
   const python = findTorchPython();
   if (python === undefined) return t('PyTorch is not importable (install python3-torch to compare); skipped.');
   const script = torchScript();
   if (script === undefined) return t('scripts/bench_torch.py was not found; PyTorch comparison skipped.');
-  out(t('Training the same model in PyTorch ({0} epochs, batch {1})…', options.epochs, options.batchSize));
-  const run = spawnSync(python, [script, data.directory, String(options.epochs), String(options.batchSize)], {
+  if (blas === 'openblas-serial' && !existsSync(OPENBLAS_SERIAL_DIR)) {
+    return t('{0} is missing (install libopenblas0-serial); this PyTorch run is skipped.', OPENBLAS_SERIAL_DIR);
+  }
+  out(t('Training the same model in PyTorch ({0} epochs, batch {1})…', epochs, options.batchSize));
+  const hidden = architecture.hiddenLayers.map((layer) => layer.units).join(',');
+  const dropout = String(architecture.hiddenLayers[0]?.dropout ?? 0);
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '1' };
+  if (blas === 'openblas-serial') env.LD_LIBRARY_PATH = [OPENBLAS_SERIAL_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+  const run = spawnSync(python, [script, data.directory, String(epochs), String(options.batchSize), '42', hidden, dropout], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
+    env,
   });
   if (run.status !== 0) return t('The PyTorch run failed: {0}', (run.stderr || '').trim().split('\n').pop() ?? '');
   try {
@@ -250,6 +283,30 @@ function benchTorch(options: BenchOptions, data: FashionMnist): TorchFigures | s
   } catch {
     return t('The PyTorch run printed no result.');
   }
+}
+
+function formatLoad(): string {
+  return loadavg().map((l) => l.toFixed(2)).join(', ');
+}
+
+function blasLabel(blas: TorchBlas): string {
+  return blas === 'default' ? t("Debian's default BLAS") : t('OpenBLAS, one thread (LD_LIBRARY_PATH={0})', OPENBLAS_SERIAL_DIR);
+}
+
+/** Prints a PyTorch run (and the BLAS that ran) and returns ours / theirs, wall and CPU. */
+function printTorch(torch: TorchFigures, blas: TorchBlas, ours: { wall: number; cpu: number }): { wall: number; cpu: number } {
+  const theirs = { wall: median(torch.seconds), cpu: median(torch.cpuSeconds) };
+  out(t('PyTorch {0} ({1} thread(s)):', torch.torch, torch.threads) + ' ' + blasLabel(blas));
+  for (const library of torch.blas ?? []) {
+    out(t('  BLAS that ran: {0} {1} ({2}), kernels for {3}, {4} thread(s)', library.api ?? '?', library.version ?? '', library.file, library.architecture ?? '?', library.threads ?? '?'));
+  }
+  out(t('  Seconds per epoch: median {0} (min {1}, max {2})', theirs.wall.toFixed(2), Math.min(...torch.seconds).toFixed(2), Math.max(...torch.seconds).toFixed(2)));
+  out(t('  CPU seconds per epoch: median {0}', theirs.cpu.toFixed(2)));
+  out(t('  Test accuracy after {0} epochs: {1}', torch.testAccuracy.length, (torch.testAccuracy.at(-1) ?? 0).toFixed(4)));
+  const ratios = { wall: ours.wall / theirs.wall, cpu: ours.cpu / theirs.cpu };
+  out(t('Ours / PyTorch, time per epoch: {0} ({1} is faster).', ratios.wall.toFixed(2), ratios.wall <= 1 ? t('ours') : 'PyTorch'));
+  out(t('Ours / PyTorch, CPU time per epoch: {0}.', ratios.cpu.toFixed(2)));
+  return ratios;
 }
 
 export async function runBench(argv: string[]): Promise<number> {
@@ -267,36 +324,58 @@ export async function runBench(argv: string[]): Promise<number> {
   }
   try {
     // Fail fast on a backend that cannot start, before spending time on the data.
-    await selectBackend(options.backend);
+    const nativeLoader = tfjsNodeLoader(cliNativeBackendFolders());
+    await selectBackend(options.backend, nativeLoader);
     const data = await loadFashionMnist({ dataDir: options.dataDir, cacheDir: defaultCacheDir(), allowDownload: true });
     out(t('Data: {0} training and {1} test images from {2}; decoded and verified in {3} ms.', data.train.count, data.test.count, data.directory, Math.round(data.decodeMs)));
     out(t('Note: figures depend on the machine and on what else runs on it.'));
 
-    const figures = await benchTfjs(options, options.backend, data);
-    printFigures(figures);
-    out(t('  Peak RSS (whole process, data included): {0} MB', Math.round(process.resourceUsage().maxRSS / 1024)));
+    out(t('Load average at the start (1, 5, 15 min): {0}', formatLoad()));
+    const summary: string[] = [];
+    let mainBackend = '';
+    const models: [Architecture, number, string][] = [[DEFAULT_HYPER_PARAMETERS.architecture, options.epochs, t('the tutorial')]];
+    if (options.bigEpochs > 0) models.push([BIG_ARCHITECTURE, options.bigEpochs, t('a bigger network')]);
+    for (const [architecture, epochs, role] of models) {
+      const name = describeArchitecture(architecture);
+      out();
+      out(t('== {0} ({1}), {2} epochs, batch {3} ==', name, role, epochs, options.batchSize));
+      const figures = await benchTfjs(options, options.backend, data, architecture, epochs);
+      mainBackend = figures.backend;
+      printFigures(figures);
+      out(t('  Peak RSS (whole process, data included): {0} MB', Math.round(process.resourceUsage().maxRSS / 1024)));
+      const ours = { wall: median(figures.history.map((m) => m.seconds)), cpu: median(figures.cpuSeconds) };
+      const line = [t('{0}: ours {1} s/epoch wall, {2} CPU, test accuracy {3}', name, ours.wall.toFixed(2), ours.cpu.toFixed(2), (figures.history.at(-1)?.testAccuracy ?? 0).toFixed(4))];
+      if (options.torch) {
+        for (const blas of ['default', 'openblas-serial'] as const) {
+          out();
+          const torch = benchTorch(options, data, architecture, epochs, blas);
+          if (typeof torch === 'string') {
+            out(torch);
+            continue;
+          }
+          const ratios = printTorch(torch, blas, ours);
+          line.push(t('PyTorch with {0}: ×{1} wall, ×{2} CPU', blasLabel(blas), ratios.wall.toFixed(2), ratios.cpu.toFixed(2)));
+        }
+      }
+      summary.push(line.join('; '));
+    }
 
-    if (options.backend !== 'node' && figures.backend !== 'tensorflow' && loadTfjsNode() !== undefined) {
+    if (options.backend !== 'node' && mainBackend !== 'tensorflow' && (await nativeLoader())?.tf !== undefined) {
       out();
       printFigures(await benchTfjs(options, 'node', data));
     }
 
-    if (options.torch) {
-      out();
-      const torch = benchTorch(options, data);
-      if (typeof torch === 'string') {
-        out(torch);
-      } else {
-        const ours = median(figures.history.map((m) => m.seconds));
-        const theirs = median(torch.seconds);
-        out(t('PyTorch {0} ({1} thread(s)):', torch.torch, torch.threads));
-        out(t('  Seconds per epoch: median {0} (min {1}, max {2})', theirs.toFixed(2), Math.min(...torch.seconds).toFixed(2), Math.max(...torch.seconds).toFixed(2)));
-        out(t('  CPU seconds per epoch: median {0}', median(torch.cpuSeconds).toFixed(2)));
-        out(t('  Test accuracy after {0} epochs: {1}', torch.testAccuracy.length, (torch.testAccuracy.at(-1) ?? 0).toFixed(4)));
-        out(t('Ours / PyTorch, time per epoch: {0} ({1} is faster).', (ours / theirs).toFixed(2), ours <= theirs ? figures.backend : 'PyTorch'));
-        out(t('Ours / PyTorch, CPU time per epoch: {0}.', (median(figures.cpuSeconds) / median(torch.cpuSeconds)).toFixed(2)));
-      }
-    }
+    out();
+    out(t('== Width check: 100 and 128 hidden units, {0} epochs each ==', WIDTH_CHECK_EPOCHS));
+    const narrow = await benchTfjs(options, options.backend, data, singleHiddenLayer(100), WIDTH_CHECK_EPOCHS);
+    const wide = await benchTfjs(options, options.backend, data, singleHiddenLayer(128), WIDTH_CHECK_EPOCHS);
+    summary.push(t('Hidden width 100 vs 128: {0} vs {1} CPU s/epoch', median(narrow.cpuSeconds).toFixed(2), median(wide.cpuSeconds).toFixed(2)));
+
+    out();
+    out(t('Summary (ours / PyTorch: below 1 means we are faster):'));
+    for (const line of summary) out('  ' + line);
+    out(t('  Peak RSS (whole process, data included): {0} MB', Math.round(process.resourceUsage().maxRSS / 1024)));
+    out('  ' + t('Load average at the end (1, 5, 15 min): {0}', formatLoad()));
     return EXIT_OK;
   } catch (error) {
     const userError = toUserError(error);

@@ -12,7 +12,7 @@ import { recoverInterruptedSave } from '../training/modelStore';
 import { TrainingClient } from '../worker/client';
 import type { ClassificationResult } from '../domain/classification';
 import { parseClassifyArgs } from './args';
-import { classifyHelp, defaultModelDir, EXIT, printError, workerPath, type CliContext } from './common';
+import { classifyHelp, cliNativeBackendFolders, defaultModelDir, EXIT, printError, workerPath, type CliContext } from './common';
 import { displayWidth, localizedClassNames, padEnd, topClasses } from '../core/text/format';
 
 /** The model folder of a kept run; NO_MODEL saying why when the run's model is no longer kept. */
@@ -50,7 +50,7 @@ export async function runClassify(argv: string[], context: CliContext): Promise<
   const files = parsed.options.images.map((file) => resolve(file));
   const client = new TrainingClient({ workerPath: workerPath() });
   try {
-    const results = await client.classify(files, modelDir, context.locale);
+    const results = await client.classify(files, modelDir, context.locale, cliNativeBackendFolders());
     for (const lines of results.map(formatResult)) context.stdout.write(lines.join('\n') + '\n');
     const failures = results.filter((r) => !r.ok);
     for (const failure of failures) if (!failure.ok) printError(context, failure.error);

@@ -1,7 +1,15 @@
 /** What the terminal commands share: exit codes, where things are, the help texts, how errors are printed. */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defaultCacheDir } from '../core/data/dataLocation';
 import { defaultRunHistoryDir } from '../core/runs/historyLocation';
+import {
+  installCommandLine,
+  NATIVE_BACKEND_FOLDER_VARIABLE,
+  ownedNativeBackendFolder,
+  programRoot,
+  resolveUserFolder,
+  searchOrder,
+} from '../core/nativeBackend/nativeBackendFolders';
 import { t } from '../core/text/l10n';
 import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS as DEFAULTS, HYPER_PARAMETER_SCHEMA as SCHEMA } from '../domain/hyperParameters';
 import { type UserError } from '../domain/errors';
@@ -34,6 +42,16 @@ export function defaultModelDir(): string {
   return join(defaultCacheDir(), 'model');
 }
 
+/**
+ * Where the CLI looks for tfjs-node, in the extension's order: the folder in
+ * $FASHION_MNIST_NATIVE_BACKEND_FOLDER, the per-user folder the extension's setup command installs into,
+ * then this checkout's own node_modules. So a native backend set up from VS Code serves `npm run train` too.
+ */
+export function cliNativeBackendFolders(env: NodeJS.ProcessEnv = process.env, start: string = __dirname): string[] {
+  const named = env[NATIVE_BACKEND_FOLDER_VARIABLE];
+  return searchOrder(named ? (resolveUserFolder(named) ?? resolve(named)) : undefined, ownedNativeBackendFolder(env), programRoot(start));
+}
+
 /** One line on stderr: what failed (and which file), then what to do. */
 export function printError(context: CliContext, error: UserError): void {
   context.stderr.write(t('Error: {0}', describeUserError(error)) + '\n');
@@ -54,6 +72,7 @@ export function mainHelp(): string[] {
       ['classify', t('Classify image files with the trained model (npm run classify).')],
       ['runs', t('List, show and compare the runs in the run history (npm run runs).')],
       ['bench', t('Measure training speed, memory and prediction time (npm run bench).')],
+      ['setup-native', t('Install tfjs-node, the native TensorFlow backend, for this tool and the extension (npm run setup-native).')],
     ]),
     '',
     t('Run a command with --help to see its options.'),
@@ -80,7 +99,7 @@ export function trainHelp(): string[] {
       ['--monitor M', t('What early stopping and the best epoch watch: val_loss or val_accuracy (default {0}); without a validation split, the test set.', DEFAULTS.monitor)],
       ['--min-delta X', t('The smallest change that counts as an improvement (default {0}).', DEFAULTS.minDelta)],
       ['--restore-best', t('End with the weights of the best epoch instead of the last.')],
-      ['--backend B', t('{0} (default auto: tfjs-node if installed, else wasm, else cpu).', BACKEND_CHOICES.join(', '))],
+      ['--backend B', t('{0} (default auto: tfjs-node if set up, else wasm, else cpu).', BACKEND_CHOICES.join(', '))],
       ['--seed N', t('Seed for the initial weights and the shuffling; the same seed gives the same run (default {0}).', DEFAULTS.seed)],
       ['--data-dir D', t('Folder with the four Fashion-MNIST files, tried before the cache and the Debian package.')],
       ['--save DIR', t('Save the trained model (tfjs format) to DIR instead of the default folder {0}.', defaultModelDir())],
@@ -92,6 +111,7 @@ export function trainHelp(): string[] {
       ['--help', t('Show this help.')],
     ]),
     '',
+    t('tfjs-node is looked for in ${0}, then {1}, then this program\'s node_modules; npm run setup-native installs it.', NATIVE_BACKEND_FOLDER_VARIABLE, ownedNativeBackendFolder()),
     t('Ctrl+C stops after the current batch; press it again to quit at once.'),
     t('Exit codes: 0 done, 1 the run failed, 2 wrong options, 130 stopped.'),
   ];
@@ -110,6 +130,18 @@ export function runsHelp(): string[] {
     ]),
     '',
     t('Classify with a kept run\'s model: npm run classify -- --run ID IMAGE...'),
+  ];
+}
+
+export function setupNativeHelp(): string[] {
+  const folder = ownedNativeBackendFolder();
+  return [
+    t('Usage: npm run setup-native'),
+    '',
+    t('Installs tfjs-node (native TensorFlow) with npm into {0}, where train, bench and the VS Code extension look for it. The same as running: {1}', folder, installCommandLine(folder)),
+    t('npm works in a staging folder; a failed or stopped install (Ctrl+C) leaves nothing behind, and training stays on WebAssembly.'),
+    '',
+    t('Exit codes: 0 installed, 1 the install failed, 130 stopped.'),
   ];
 }
 

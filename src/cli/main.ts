@@ -1,5 +1,5 @@
 /**
- * The terminal entry (bundled to dist/cli.js): `train`, `classify`, `runs`, `bench`. Errors end as one line on
+ * The terminal entry (bundled to dist/cli.js): `train`, `classify`, `runs`, `bench`, `setup-native`. Errors end as one line on
  * stderr and an exit code: 2 for a wrong command line, 1 for a failed run, 130 after Ctrl+C.
  */
 import { toUserError } from '../core/errors';
@@ -8,6 +8,7 @@ import { findL10nDir } from '../core/text/l10nDir';
 import { UsageError } from './args';
 import { runClassify } from './classify';
 import { EXIT, mainHelp, printError, type CliContext } from './common';
+import { runSetupNative } from './setupNative';
 import { runTrain } from './train';
 import { runRuns } from './runs';
 
@@ -30,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
         const { runBench } = await import('./bench');
         return await runBench(rest);
       }
+      case 'setup-native':
+        return await runSetupNative(rest, context);
       case '--help':
       case '-h':
       case 'help':
@@ -40,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
         context.stderr.write(mainHelp().join('\n') + '\n');
         return EXIT.usage;
       default:
-        throw new UsageError(t('Unknown command "{0}"; use train, classify, runs or bench.', command));
+        throw new UsageError(t('Unknown command "{0}"; use train, classify, runs, bench or setup-native.', command));
     }
   } catch (error) {
     printError(context, toUserError(error));

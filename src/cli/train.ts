@@ -28,7 +28,7 @@ import {
   gapPoints,
   groupDigits,
 } from '../core/text/format';
-import { defaultModelDir, EXIT, printError, trainHelp, workerPath, type CliContext } from './common';
+import { cliNativeBackendFolders, defaultModelDir, EXIT, printError, trainHelp, workerPath, type CliContext } from './common';
 
 /** Redraws of the progress bar are at most this often, whatever the event rate. */
 const BAR_INTERVAL_MS = 100;
@@ -69,6 +69,7 @@ function buildRequest(options: TrainOptions, locale: string): StartRequest {
     cacheDir: defaultCacheDir(),
     locale,
     allowDownload: options.allowDownload,
+    nativeBackendFolders: cliNativeBackendFolders(),
   };
   if (options.dataDir !== undefined) request.dataDir = resolve(options.dataDir);
   if (!options.noSave) request.saveDir = resolve(options.saveDir ?? defaultModelDir());

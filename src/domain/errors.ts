@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'DATA_DOWNLOAD'
   | 'INVALID_PARAMS'
   | 'BACKEND_UNAVAILABLE'
+  /** The native backend (tfjs-node) could not be installed or does not load after installing. */
+  | 'NATIVE_SETUP_FAILED'
   | 'BUSY'
   | 'NO_MODEL'
   | 'MODEL_INVALID'

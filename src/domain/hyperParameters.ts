@@ -5,6 +5,7 @@
  * core's validation and the dashboard's controls all read this table; a bound is written here only.
  */
 import { TUTORIAL_ARCHITECTURE, type Architecture } from './architecture';
+import type { NativeBackendProblem } from './nativeBackend';
 
 /** What the user asks for. `auto` takes tfjs-node when it loads, else wasm, else cpu. */
 export const BACKEND_CHOICES = ['auto', 'node', 'wasm', 'cpu'] as const;
@@ -18,6 +19,8 @@ export interface BackendInfo {
   name: BackendName;
   /** Human-readable, localized: why this backend (e.g. "tfjs-node is not installed; using wasm"). */
   reason: string;
+  /** Set when tfjs-node was looked for and not used: the host offers to set it up. */
+  nativeProblem?: NativeBackendProblem;
 }
 
 /** What early stopping and the best epoch watch: Keras's names (the held-out images' loss or accuracy). */

@@ -20,6 +20,7 @@ export interface DashboardIntents {
   stop(): void;
   setSettings(values: { key: EditableSetting; value: SettingValue }[]): void;
   classifyFiles(): void;
+  setUpNativeBackend(): void;
 }
 
 export interface DashboardDependencies {
@@ -157,6 +158,9 @@ class DashboardPanel extends Disposable {
         return;
       case 'closeComparison':
         session.setComparison(undefined);
+        return;
+      case 'setUpNativeBackend':
+        intents.setUpNativeBackend();
         return;
       case 'requestImages': {
         const images = session.imagesFor(message.indices);

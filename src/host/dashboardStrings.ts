@@ -68,6 +68,7 @@ export function dashboardStrings(): DashboardStrings {
     modelMetrics: vscode.l10n.t('Metrics: {0}'),
     modelBackend: vscode.l10n.t('Backend in use: {0}. {1}'),
     modelSaved: vscode.l10n.t('The trained model is saved in {0}.'),
+    modelSetUpNative: vscode.l10n.t('Set Up the Native Backend'),
 
     cellTrainTitle: vscode.l10n.t('Train the model'),
     cellTrainExplain: vscode.l10n.t('model.fit shows the network the training images in batches, one epoch after another. After each epoch the test images measure how well what it learned carries over.'),

@@ -21,13 +21,20 @@ const SETTING_FOR_ERROR: Partial<Record<ErrorCode, string>> = {
   BACKEND_UNAVAILABLE: 'fashionMnist.backend',
 };
 
-export function showUserError(error: UserError, context: { log: TrainingLog; extensionId: string }): void {
+/** A button an error message may carry besides Open Settings and Show Log. */
+export interface ErrorAction {
+  title: string;
+  run: () => void;
+}
+
+export function showUserError(error: UserError, context: { log: TrainingLog; extensionId: string }, extra?: ErrorAction): void {
   const setting = SETTING_FOR_ERROR[error.code];
   const openSettings = vscode.l10n.t('Open Settings');
   const showLog = vscode.l10n.t('Show Log');
-  const buttons = setting ? [openSettings, showLog] : [showLog];
+  const buttons = [...(extra ? [extra.title] : []), ...(setting ? [openSettings] : []), showLog];
   void vscode.window.showErrorMessage(describeUserError(error), ...buttons).then((choice) => {
-    if (choice === openSettings && setting) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
+    if (extra && choice === extra.title) extra.run();
+    else if (choice === openSettings && setting) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
     else if (choice === showLog) context.log.show();
   });
 }
@@ -36,10 +43,17 @@ export class RunNotifications extends Disposable {
 
   constructor(
     private readonly session: TrainingSession,
-    private readonly context: { log: TrainingLog; extensionId: string; openDashboard: () => void },
+    private readonly context: { log: TrainingLog; extensionId: string; openDashboard: () => void; setUpNativeBackend?: () => void },
   ) {
     super();
     this.register(session.onDidTrainingEvent((event) => this.ended(event)));
+  }
+
+  /** `node` was asked for and tfjs-node is missing or broken: the setup command is the fix. */
+  private nativeBackendAction(error: UserError): ErrorAction | undefined {
+    const setUp = this.context.setUpNativeBackend;
+    if (error.code !== 'BACKEND_UNAVAILABLE' || this.session.current.params.backend !== 'node' || !setUp) return undefined;
+    return { title: vscode.l10n.t('Set Up the Native Backend'), run: setUp };
   }
 
   private ended(event: TrainingEvent): void {
@@ -71,7 +85,7 @@ export class RunNotifications extends Disposable {
         if (event.historyError) showUserError(event.historyError, this.context);
         return;
       case 'error':
-        showUserError(event.error, this.context);
+        showUserError(event.error, this.context, this.nativeBackendAction(event.error));
         return;
       default:
         return;

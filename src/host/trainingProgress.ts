@@ -43,6 +43,13 @@ function describeProgress(state: DashboardState): string {
   return vscode.l10n.t('Loading the data…');
 }
 
+/** The backend for the status bar: its name for the text, its name and why for the tooltip. */
+function describeBackend(state: DashboardState): { name: string; why: string } | undefined {
+  const backend = state.backend;
+  if (!backend) return undefined;
+  return { name: backend.name, why: vscode.l10n.t('Backend {0}: {1}', backend.name, backend.reason) };
+}
+
 export class TrainingProgress extends Disposable {
   private readonly statusBar: vscode.StatusBarItem;
   private notification: ActiveNotification | undefined;
@@ -114,9 +121,12 @@ export class TrainingProgress extends Disposable {
 
   private refresh(): void {
     const state = this.session.current;
-    const text = describeProgress(state);
+    const progress = describeProgress(state);
+    const backend = describeBackend(state);
+    const text = backend ? `${progress} · ${backend.name}` : progress;
     this.statusBar.text = `$(sync~spin) ${vscode.l10n.t('Fashion-MNIST: {0}', text)}`;
-    this.statusBar.tooltip = vscode.l10n.t('Training Fashion-MNIST. Click to open the dashboard.');
+    const tooltip = vscode.l10n.t('Training Fashion-MNIST. Click to open the dashboard.');
+    this.statusBar.tooltip = backend ? `${tooltip}\n${backend.why}` : tooltip;
     this.statusBar.accessibilityInformation = { label: vscode.l10n.t('Training Fashion-MNIST: {0}', text) };
     this.statusBar.show();
     const notification = this.notification;
@@ -137,12 +147,14 @@ export class TrainingProgress extends Disposable {
       return;
     }
     const accuracy = (100 * last.testAccuracy).toFixed(1);
-    this.statusBar.text = `$(beaker) ${vscode.l10n.t('Fashion-MNIST: {0}%', accuracy)}`;
-    this.statusBar.tooltip =
+    const backend = describeBackend(state);
+    this.statusBar.text = `$(beaker) ${vscode.l10n.t('Fashion-MNIST: {0}%', accuracy)}${backend ? ` · ${backend.name}` : ''}`;
+    const result =
       state.status === 'stopped'
         ? vscode.l10n.t('Training was stopped after {0} epochs; test accuracy {1}%. Click to open the dashboard.', state.history.length, accuracy)
         : vscode.l10n.t('Last run: test accuracy {0}%. Click to open the dashboard.', accuracy);
-    this.statusBar.accessibilityInformation = { label: this.statusBar.tooltip };
+    this.statusBar.tooltip = backend ? `${result}\n${backend.why}` : result;
+    this.statusBar.accessibilityInformation = { label: backend ? `${result} ${backend.why}` : result };
     this.statusBar.show();
   }
 }

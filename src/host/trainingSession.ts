@@ -43,6 +43,8 @@ export interface SessionOptions {
   lastRun?: LastRunStore;
   /** Reports a problem that does not stop anything (e.g. the last run could not be saved). */
   warn?: (message: string) => void;
+  /** Where the worker looks for tfjs-node, read when a run or a classification starts (the setting may change). */
+  nativeBackendFolders?: () => string[];
 }
 
 export interface SessionFolders {
@@ -133,6 +135,8 @@ export class TrainingSession extends Disposable {
     };
     if (options.dataDir !== undefined) request.dataDir = options.dataDir;
     if (options.runHistory !== undefined) request.runHistory = options.runHistory;
+    const nativeBackendFolders = this.options.nativeBackendFolders?.();
+    if (nativeBackendFolders !== undefined) request.nativeBackendFolders = nativeBackendFolders;
     const runId = this.client.start(request);
     this.runId = runId;
     this.testImages.set(undefined);
@@ -178,7 +182,7 @@ export class TrainingSession extends Disposable {
         t('Train the model first; it is saved automatically when training finishes.'),
       );
     }
-    const results = await this.client.classify(files, this.folders.modelDir, locale);
+    const results = await this.client.classify(files, this.folders.modelDir, locale, this.options.nativeBackendFolders?.());
     this.state = withClassifications(this.current, results);
     this.update({ kind: 'message', message: { type: 'classification', results } });
     this.update({ kind: 'message', message: { type: 'reveal', cell: 'classify' } });

@@ -10,6 +10,7 @@
 import { isAbsolute, join, normalize } from 'node:path';
 import { homedir } from 'node:os';
 import { defaultRunHistoryDir } from '../core/runs/historyLocation';
+import { resolveUserFolder } from '../core/nativeBackend/nativeBackendFolders';
 import { t } from '../core/text/l10n';
 import { describeAllowed, fitsSpec, architectureProblems, dropoutProblem } from '../core/hyperParameters';
 import {
@@ -168,4 +169,21 @@ export function runHistoryDirectory(settings: Pick<TrainingSettings, 'runHistory
   let path = named;
   if (path === '~' || path.startsWith('~/') || path.startsWith('~\\')) path = home + path.slice(1);
   return isAbsolute(path) ? normalize(path) : join(home, path);
+}
+
+/**
+ * `fashionMnist.nativeBackendFolder` as an absolute path (`~` is the home folder). A value that cannot be
+ * used is a problem to log, not a reason to refuse a run: the other search folders still apply.
+ */
+export function readNativeBackendFolder(value: unknown, home: string): { folder?: string; problem?: string } {
+  if (value === undefined || value === null || value === '') return {};
+  if (typeof value !== 'string') {
+    return { problem: t('The setting fashionMnist.nativeBackendFolder must be a folder path (text); it is ignored.') };
+  }
+  if (value.trim() === '') return {};
+  const folder = resolveUserFolder(value, home);
+  if (folder === undefined) {
+    return { problem: t('The setting fashionMnist.nativeBackendFolder is "{0}", which is not an absolute path; it is ignored.', value) };
+  }
+  return { folder };
 }

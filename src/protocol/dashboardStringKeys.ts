@@ -55,6 +55,7 @@ export const DASHBOARD_STRING_KEYS = [
   'modelMetrics',
   'modelBackend',
   'modelSaved',
+  'modelSetUpNative',
   'cellTrainTitle',
   'cellTrainExplain',
   'buttonTrain',

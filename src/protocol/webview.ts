@@ -82,4 +82,6 @@ export type WebviewToHost =
   | { type: 'requestImages'; indices: number[] }
   | { type: 'classifyFiles' }
   /** Close the compare view. */
-  | { type: 'closeComparison' };
+  | { type: 'closeComparison' }
+  /** The model cell's button where tfjs-node was looked for and not used: runs the setup command. */
+  | { type: 'setUpNativeBackend' };

@@ -18,12 +18,17 @@ export interface StartRequest {
   allowDownload: boolean;
   /** Keep the run (record and model) in the per-user run history; undefined = do not. */
   runHistory?: { dir: string; keepModels: number };
+  /**
+   * Folders that may hold node_modules/@tensorflow/tfjs-node, tried in order (the user's folder, the
+   * per-user install, the program's own); undefined = the worker's default search.
+   */
+  nativeBackendFolders?: string[];
 }
 
 export type HostToWorker =
   | { type: 'start'; runId: number; request: StartRequest }
   | { type: 'stop'; runId: number }
-  | { type: 'classify'; requestId: number; files: string[]; modelDir: string; locale: string };
+  | { type: 'classify'; requestId: number; files: string[]; modelDir: string; locale: string; nativeBackendFolders?: string[] };
 
 export type WorkerToHost =
   | { type: 'event'; runId: number; event: TrainingEvent }

@@ -15,12 +15,13 @@ import type { TrainingEvent } from '../protocol/events';
 import { PROGRESS_INTERVAL_MS } from '../protocol/events';
 import type { UserError } from '../domain/errors';
 import { NUM_CLASSES, PIXELS } from '../domain/classes';
-import { selectBackend, type Tf } from './backend';
+import { selectBackend, tfjsNodeLoader, type Tf } from './backend';
 import { describeDataset, loadFashionMnist } from '../core/data/dataset';
 import { toUserError } from '../core/errors';
 import { buildModel, summarize } from './model';
 import { splitCounts, validateHyperParameters } from '../core/hyperParameters';
 import { EarlyStopping, monitoredValue } from '../core/analysis/earlyStopping';
+import type { Architecture } from '../domain/architecture';
 import { createRng, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
 import { createTrainer, imagesToInput } from './trainingPath';
 
@@ -41,6 +42,8 @@ export interface RunOptions {
    * training began; returns its id. A failure does not fail the run: the terminal event says so.
    */
   keepRun?: (tf: Tf, model: LayersModel, record: Omit<RunHistoryRecord, 'id'>) => Promise<string>;
+  /** A network to train instead of `params.architecture` (the bench's fixed networks). */
+  architecture?: Architecture;
   /** The data loader; tests inject a small one. */
   loadData?: typeof loadFashionMnist;
   /** Aborted when the user stops: cancels a data download in progress. */
@@ -123,7 +126,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
   let trainer: Trainer | undefined;
   try {
     validateHyperParameters(params);
-    const { tf, info } = await selectBackend(params.backend);
+    const { tf, info } = await selectBackend(params.backend, tfjsNodeLoader(request.nativeBackendFolders));
     const backend: BackendInfo = info;
     onEvent({ type: 'backend', backend });
 
@@ -149,7 +152,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     // A view, not a copy: the callee copies what it keeps (the worker transfers its copy to the host).
     options.onTestImages?.(test.images.subarray(0, test.count * PIXELS), test.count);
 
-    model = buildModel(tf, params);
+    model = buildModel(tf, options.architecture === undefined ? params : { ...params, architecture: options.architecture });
     const batchesPerEpoch = Math.ceil(train.count / params.batchSize);
     onEvent({
       type: 'started',

@@ -1,29 +1,33 @@
-/** Picks the training path: the wasm kernels where they run, tfjs ops everywhere else. */
+/**
+ * Picks the training path: the compiled kernels (src/training/kernels) for every network and backend
+ * (they run in their own memory and need nothing of tfjs), tfjs ops for the tutorial's shape when asked
+ * for or when the kernels were not built.
+ */
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { IMAGE_SIZE, PIXELS } from '../domain/classes';
+import { KernelTrainer, kernelsAvailable } from './kernels/kernelTrainer';
 import type { Tf } from './backend';
-import { isSingleHiddenLayer } from '../domain/architecture';
 import { architectureOf } from './model';
-import { canUseWasmKernels, heapFloats, WasmKernelTrainer } from './wasmKernelTrainer';
+import { heapFloats } from './wasmHeap';
 import { OpsTrainer, PIXEL_TO_UNIT, type ImageSplit, type Trainer, type TrainerOptions } from './trainer';
 
 export interface TrainerChoice extends TrainerOptions {
   /** The largest batch the trainer will see (the user's batch size). */
   batchSize: number;
-  /** 'auto' takes the wasm kernels when they can run; 'ops' forces the portable path (tests, bench). */
+  /** 'auto' takes the kernels; 'ops' forces tfjs ops (the tutorial's shape only; tests, bench). */
   path?: 'auto' | 'ops';
+  /** Seeds the dropout masks. */
+  seed?: number;
 }
 
 /**
- * The wasm kernels here train the tutorial's shape (one hidden layer, no dropout, no L2); every other
- * architecture trains on the tfjs ops path until the kernels for any MLP land.
+ * The trainer for a model built by buildNetworkModel (its architecture is read from its layers): the
+ * kernels when they were built, else tfjs ops, which also train any MLP (dropout and L2 included).
  */
 export function createTrainer(tf: Tf, model: LayersModel, choice: TrainerChoice): Trainer {
   const architecture = architectureOf(model);
-  if (choice.path !== 'ops' && isSingleHiddenLayer(architecture) && canUseWasmKernels(tf, architecture.hiddenLayers[0].units, choice.batchSize)) {
-    return new WasmKernelTrainer(tf, model, choice);
-  }
-  return new OpsTrainer(tf, model, choice);
+  if (choice.path === 'ops' || !kernelsAvailable()) return new OpsTrainer(tf, model, choice);
+  return new KernelTrainer(tf, model, { ...choice, architecture });
 }
 
 /**

@@ -103,12 +103,14 @@ export class TrainingClient {
   }
 
   /** Classifies image files with the model saved in `modelDir`; runs in the worker, never on this thread. */
-  classify(files: string[], modelDir: string, locale: string): Promise<ClassificationResult[]> {
+  classify(files: string[], modelDir: string, locale: string, nativeBackendFolders?: string[]): Promise<ClassificationResult[]> {
     this.assertUsable();
     const requestId = this.nextRequestId++;
     return new Promise<ClassificationResult[]>((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject });
-      this.send({ type: 'classify', requestId, files, modelDir, locale });
+      const message: HostToWorker = { type: 'classify', requestId, files, modelDir, locale };
+      if (nativeBackendFolders !== undefined) message.nativeBackendFolders = nativeBackendFolders;
+      this.send(message);
     });
   }
 

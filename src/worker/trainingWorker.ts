@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectBackend, type Tf } from '../training/backend';
+import { selectBackend, tfjsNodeLoader, type Tf } from '../training/backend';
 import { classifyFiles } from '../training/classify';
 import { busyError, toUserError } from '../core/errors';
 import { configureLocale, t } from '../core/text/l10n';
@@ -67,8 +67,8 @@ export class TrainingWorker {
       case 'classify': {
         // One classification at a time: a newer model replacing the cached one must not be disposed
         // while an earlier request is still predicting with it.
-        const { requestId, files, modelDir, locale } = message;
-        this.classifications = this.classifications.then(() => this.classify(requestId, files, modelDir, locale));
+        const { requestId, files, modelDir, locale, nativeBackendFolders } = message;
+        this.classifications = this.classifications.then(() => this.classify(requestId, files, modelDir, locale, nativeBackendFolders));
         return;
       }
     }
@@ -140,12 +140,19 @@ export class TrainingWorker {
     });
   }
 
-  private async classify(requestId: number, files: string[], modelDir: string, locale: string): Promise<void> {
+  private async classify(
+    requestId: number,
+    files: string[],
+    modelDir: string,
+    locale: string,
+    nativeBackendFolders: string[] | undefined,
+  ): Promise<void> {
     if (!this.active) this.setLocale(locale);
     let results: ClassificationResult[];
     try {
       // During a run, classify on the run's backend: switching backends under a running fit would break it.
-      const { tf } = await selectBackend(this.active?.request.params.backend ?? 'auto');
+      const run = this.active?.request;
+      const { tf } = await selectBackend(run?.params.backend ?? 'auto', tfjsNodeLoader(run?.nativeBackendFolders ?? nativeBackendFolders));
       const model = await this.loadCachedModel(tf, modelDir);
       results = await classifyFiles(tf, model, files);
     } catch (error) {

@@ -82,7 +82,13 @@ const PARAMS = {
   epochs: 10, batchSize: 32, learningRate: 0.001, architecture: { hiddenLayers: [{ units: 128, dropout: 0 }], l2: 0 }, seed: 42, backend: 'auto',
   validationSplit: 0, earlyStopping: false, patience: 3, minDelta: 0, monitor: 'val_loss', restoreBestWeights: false,
 };
-const BACKEND = { requested: 'auto', name: 'wasm', reason: 'tfjs-node is not installed; using wasm (WebAssembly).' };
+// As the worker reports it where tfjs-node is not set up (the model cell then offers the setup command).
+const BACKEND = {
+  requested: 'auto',
+  name: 'wasm',
+  reason: 'tfjs-node is not used (it was not found in /home/user/.cache/fashion-mnist-trainer/native-backend, /home/user/.vscode/extensions/fashion-mnist-trainer-0.1.0); using the WebAssembly backend (wasm).',
+  nativeProblem: 'notFound',
+};
 const SUMMARY = {
   layers: [
     { name: 'flatten', className: 'Flatten', outputShape: [null, 784], params: 0 },

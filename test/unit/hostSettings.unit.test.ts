@@ -135,7 +135,9 @@ test('every manifest string is a %key% that package.nls.json defines', () => {
   }
   assert.equal(nls['command.train'], 'Train Fashion-MNIST', 'the palette must find the command by its tutorial name');
   // Restricted Mode must not let a workspace point training at another folder.
-  assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['fashionMnist.dataDirectory']);
+  assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['fashionMnist.dataDirectory', 'fashionMnist.nativeBackendFolder']);
+  // A folder whose code the worker loads is a per-machine choice, never a workspace's.
+  assert.equal(properties['fashionMnist.nativeBackendFolder'].scope, 'machine');
 });
 
 test('every classify menu offers exactly the image formats of src/domain/imageFormats.ts, case-insensitively', () => {

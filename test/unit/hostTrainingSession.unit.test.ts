@@ -251,3 +251,32 @@ test('a finished run is kept for the next session and restored with its images; 
     rmSync(join(storeDir, '..'), { recursive: true, force: true });
   }
 });
+
+test('each run and each classification carries the native backend search folders as they are at that moment', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'fmt-session-'));
+  try {
+    const client = new (class extends FakeClient {
+      classifyFolders: (string[] | undefined)[] = [];
+      override async classify(files: string[], modelDir: string, _locale?: string, nativeBackendFolders?: string[]): Promise<ClassificationResult[]> {
+        this.classifyFolders.push(nativeBackendFolders);
+        return super.classify(files, modelDir);
+      }
+    })();
+    let folders = ['/setting', '/owned', '/extension'];
+    const session = new TrainingSession(client, {
+      folders: { cacheDir: join(root, 'data'), modelDir: join(root, 'models', 'latest') },
+      params: DEFAULT_HYPER_PARAMETERS,
+      nativeBackendFolders: () => folders,
+    });
+    session.start({ params, allowDownload: false, locale: 'en' });
+    assert.deepEqual(client.started[0].nativeBackendFolders, ['/setting', '/owned', '/extension']);
+    folders = ['/owned', '/extension'];
+    mkdirSync(join(root, 'models', 'latest'), { recursive: true });
+    writeFileSync(join(root, 'models', 'latest', 'model.json'), '{}');
+    await session.classify(['/a.png'], 'en');
+    assert.deepEqual(client.classifyFolders, [['/owned', '/extension']]);
+    session.dispose();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -66,7 +66,7 @@ test('every setting in the schema is in the manifest with the same type, bounds 
 
 test('every manifest setting of a hyper-parameter is in the schema (or is the deprecated hiddenUnits)', () => {
   const settings = new Set<string>(Object.values(HYPER_PARAMETER_SCHEMA).flatMap((spec) => ('setting' in spec ? [spec.setting] : [])));
-  const others = new Set(['dataDirectory', 'allowDownload', 'hiddenUnits', 'runHistoryDirectory', 'keptModels']);
+  const others = new Set(['dataDirectory', 'allowDownload', 'hiddenUnits', 'runHistoryDirectory', 'keptModels', 'nativeBackendFolder']);
   for (const key of Object.keys(properties)) {
     const name = key.replace('fashionMnist.', '');
     assert.ok(settings.has(name) || others.has(name), `${key} is not in the schema`);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { MAX_REQUESTED_IMAGES, MAX_TEST_IMAGES, parseWebviewMessage } from '../../src/host/webviewMessages';
 
 test('messages without fields parse to exactly their type, extra fields dropped', () => {
-  for (const type of ['ready', 'train', 'stop', 'classifyFiles']) {
+  for (const type of ['ready', 'train', 'stop', 'classifyFiles', 'setUpNativeBackend']) {
     assert.deepEqual(parseWebviewMessage({ type, extra: '<script>' }), { type });
   }
 });

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { selectBackend } from '../../src/training/backend';
 import { buildTutorialModel } from '../../src/training/model';
 import { createRng, shuffledIndices, OpsTrainer, type ImageSplit, type Trainer } from '../../src/training/trainer';
-import { WasmKernelTrainer } from '../../src/training/wasmKernelTrainer';
+import { KernelTrainer } from '../../src/training/kernels/kernelTrainer';
+import { TUTORIAL_ARCHITECTURE } from '../../src/domain/architecture';
 import type { Tf } from '../../src/training/backend';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { BackendChoice } from '../../src/domain/hyperParameters';
@@ -29,7 +30,7 @@ type MakeTrainer = (tf: Tf, model: LayersModel, options: { learningRate: number;
 const paths: [string, BackendChoice, MakeTrainer][] = [
   ['tfjs ops on cpu', 'cpu', (tf, model, o) => new OpsTrainer(tf, model, o)],
   ['tfjs ops on wasm', 'wasm', (tf, model, o) => new OpsTrainer(tf, model, o)],
-  ['wasm kernels', 'wasm', (tf, model, o) => new WasmKernelTrainer(tf, model, o)],
+  ['compiled kernels', 'wasm', (tf, model, o) => new KernelTrainer(tf, model, { ...o, architecture: TUTORIAL_ARCHITECTURE })],
 ];
 
 for (const [label, backend, makeTrainer] of paths) {
@@ -118,19 +119,19 @@ test('the shuffle is a seeded permutation', () => {
   assert.deepEqual([...a].sort((x, y) => x - y), Array.from({ length: 1000 }, (_, i) => i));
 });
 
-test('the wasm kernels are chosen on wasm for whole 32-column blocks and batches up to 4096, tfjs ops otherwise', async () => {
+test('the compiled kernels are chosen for any width and batch on every backend, tfjs ops only when asked for', async () => {
   const { createTrainer } = await import('../../src/training/trainingPath');
   const wasm = await selectBackend('wasm', () => undefined);
-  const cases: [typeof wasm.tf, number, number, 'auto' | 'ops', string][] = [
-    [wasm.tf, 128, 32, 'auto', 'wasm-kernels'],
-    [wasm.tf, 64, 4096, 'auto', 'wasm-kernels'],
-    [wasm.tf, 30, 32, 'auto', 'tfjs-ops'],
-    [wasm.tf, 128, 4097, 'auto', 'tfjs-ops'],
-    [wasm.tf, 128, 32, 'ops', 'tfjs-ops'],
+  const cases: [number, number, 'auto' | 'ops', string][] = [
+    [128, 32, 'auto', 'wasm-kernels'],
+    [64, 4096, 'auto', 'wasm-kernels'],
+    [30, 32, 'auto', 'wasm-kernels'],
+    [128, 4097, 'auto', 'wasm-kernels'],
+    [128, 32, 'ops', 'tfjs-ops'],
   ];
-  for (const [tf, hiddenUnits, batchSize, path, expected] of cases) {
-    const model = buildTutorialModel(tf, { hiddenUnits, learningRate: 0.001, seed: 1 });
-    const trainer = createTrainer(tf, model, { learningRate: 0.001, batchSize, path });
+  for (const [hiddenUnits, batchSize, path, expected] of cases) {
+    const model = buildTutorialModel(wasm.tf, { hiddenUnits, learningRate: 0.001, seed: 1 });
+    const trainer = createTrainer(wasm.tf, model, { learningRate: 0.001, batchSize, path });
     assert.equal(trainer.path, expected);
     trainer.dispose();
     model.dispose();
@@ -138,7 +139,7 @@ test('the wasm kernels are chosen on wasm for whole 32-column blocks and batches
   const cpu = await selectBackend('cpu', () => undefined);
   const model = buildTutorialModel(cpu.tf, { hiddenUnits: 128, learningRate: 0.001, seed: 1 });
   const trainer = createTrainer(cpu.tf, model, { learningRate: 0.001, batchSize: 32 });
-  assert.equal(trainer.path, 'tfjs-ops');
+  assert.equal(trainer.path, 'wasm-kernels');
   trainer.dispose();
   model.dispose();
 });

@@ -1,5 +1,5 @@
-// The tfjs ops trainer on the model variants: deeper networks, L2 and dropout take the same steps as
-// tfjs's own training (trainOnBatch; for dropout, autodiff and tfjs's Adam with the same masks).
+// The tfjs ops trainer (the path when the kernels are not built, or asked for) on the model variants:
+// deeper networks, L2 and dropout take the same steps as tfjs's own training (trainOnBatch; for dropout, autodiff and tfjs's Adam with the same masks).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Tensor, Variable } from '@tensorflow/tfjs';
@@ -70,8 +70,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
     const fastModel = buildNetworkModel(tf, DEEP_L2, params);
     const kerasModel = buildNetworkModel(tf, DEEP_L2, params);
     kerasModel.setWeights(fastModel.getWeights());
-    const trainer = createTrainer(tf, fastModel, { learningRate: params.learningRate, epsilonForm: 'tfjs', batchSize: 32 });
-    assert.equal(trainer.path, 'tfjs-ops', 'only the tutorial shape has wasm kernels on this branch');
+    const trainer = createTrainer(tf, fastModel, { learningRate: params.learningRate, epsilonForm: 'tfjs', batchSize: 32, path: 'ops' });
+    assert.equal(trainer.path, 'tfjs-ops', 'the ops path trains any MLP when asked for');
     const order = shuffledIndices(data.count, createRng(5));
     let kerasLoss = 0;
     for (const [start, size] of [[0, 32], [32, 32], [64, 32], [96, 8]]) {
@@ -147,7 +147,7 @@ test('a regularized network learns on the ops path, and tensors stay flat', asyn
   const { tf } = await selectBackend('cpu');
   const train = syntheticSplit(1200, 1);
   const model = buildNetworkModel(tf, { hiddenLayers: [{ units: 32, dropout: 0.2 }, { units: 16, dropout: 0.2 }], l2: 0.0001 }, { learningRate: 0.005, seed: 1 });
-  const trainer = createTrainer(tf, model, { learningRate: 0.005, batchSize: 64, seed: 1 });
+  const trainer = createTrainer(tf, model, { learningRate: 0.005, batchSize: 64, seed: 1, path: 'ops' });
   const rng = createRng(9);
   const losses: number[] = [];
   const counts: number[] = [];

@@ -2,7 +2,7 @@
 // event order, stop, the worker's own BUSY refusal, crashes and recovery, classify without a model.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -216,6 +216,34 @@ test('classify uses the saved model, and a model saved again in the same folder 
     await run(client, { ...request({ seed: 3 }), saveDir: modelDir });
     const overlapping = await Promise.all([1, 2, 3].map(() => client.classify([image], modelDir, 'en')));
     for (const [result] of overlapping) assert.ok(result.ok, JSON.stringify(result.ok ? '' : result.error));
+  } finally {
+    client.dispose();
+  }
+});
+
+test('the worker looks for tfjs-node in the folders of the request: auto falls back with the reason, node fails with it', async () => {
+  const folder = join(scratch, 'broken-native');
+  const packageDir = join(folder, 'node_modules', '@tensorflow', 'tfjs-node');
+  mkdirSync(packageDir, { recursive: true });
+  writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', main: 'index.js' }));
+  writeFileSync(join(packageDir, 'index.js'), "throw new Error('libtensorflow.so.2: cannot open shared object file');");
+  const client = new TrainingClient({ workerPath });
+  try {
+    const auto = await run(client, { ...request({}), nativeBackendFolders: [folder] }, (event) => {
+      if (event.type === 'backend') client.stop();
+    });
+    const backend = auto.find((e): e is Extract<TrainingEvent, { type: 'backend' }> => e.type === 'backend');
+    assert.equal(backend?.backend.name, 'wasm');
+    assert.equal(backend?.backend.nativeProblem, 'failed');
+    assert.ok(backend?.backend.reason.includes(folder), backend?.backend.reason);
+    assert.match(backend?.backend.reason ?? '', /libtensorflow\.so\.2/);
+
+    const node = await run(client, { ...request({ backend: 'node' }), nativeBackendFolders: [join(scratch, 'nothing-here'), folder] });
+    const last = node.at(-1);
+    assert.ok(last?.type === 'error');
+    assert.equal(last.error.code, 'BACKEND_UNAVAILABLE');
+    assert.equal(last.error.file, folder);
+    assert.match(last.error.message, /libtensorflow\.so\.2/);
   } finally {
     client.dispose();
   }

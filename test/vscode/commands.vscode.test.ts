@@ -10,10 +10,11 @@ const COMMANDS = [
   'fashionMnist.classifyImage',
   'fashionMnist.exportModel',
   'fashionMnist.importModel',
+  'fashionMnist.setUpNativeBackend',
 ];
 
 const SETTINGS = ['epochs', 'batchSize', 'learningRate', 'hiddenLayers', 'dropout', 'l2', 'validationSplit', 'earlyStopping', 'backend', 'dataDirectory', 'trainSubset',
-  'testSubset', 'allowDownload'];
+  'testSubset', 'allowDownload', 'nativeBackendFolder'];
 
 describe('Extension in a real VS Code', () => {
   let extension: vscode.Extension<unknown>;

@@ -13,4 +13,6 @@ export const COMMANDS = {
   runsPin: 'fashionMnist.runs.pin',
   runsUnpin: 'fashionMnist.runs.unpin',
   runsDelete: 'fashionMnist.runs.delete',
+  /** Registered by host/nativeBackendSetup.ts. */
+  setUpNativeBackend: 'fashionMnist.setUpNativeBackend',
 } as const;

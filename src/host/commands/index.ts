@@ -19,7 +19,8 @@ import { TrainCommands } from './trainCommands';
 
 export { COMMANDS } from './commandIds';
 
-export class TrainerCommands extends Disposable implements DashboardIntents {
+// The panel's "Set Up the Native Backend" is host/nativeBackendSetup.ts's, not a trainer command.
+export class TrainerCommands extends Disposable implements Omit<DashboardIntents, 'setUpNativeBackend'> {
   private readonly feedback: CommandFeedback;
   private readonly training: TrainCommands;
   private readonly classifying: ClassifyCommand;

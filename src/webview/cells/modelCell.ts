@@ -75,6 +75,24 @@ function listControl(ctx: ViewContext, key: 'hiddenLayers' | 'dropout', values: 
   ]);
 }
 
+/**
+ * The backend in use and why; where tfjs-node was looked for and not used, a button that runs the setup
+ * command (a quiet offer in place: the only notification about it is shown once, by the host).
+ */
+function backendNote(ctx: ViewContext): HTMLElement {
+  const { s, state, post } = ctx;
+  const backend = state.backend;
+  const note = h('p', { className: 'backend-note', text: backend ? s.t('modelBackend', backend.name, backend.reason) : '' });
+  if (backend?.nativeProblem === undefined) return note;
+  const setUp = h('button', {
+    className: 'secondary',
+    text: s.t('modelSetUpNative'),
+    attrs: { type: 'button', 'data-focus-key': 'set-up-native' },
+    on: { click: () => post({ type: 'setUpNativeBackend' }) },
+  });
+  return h('div', { className: 'backend-note-row' }, [note, setUp]);
+}
+
 export function modelCell(ctx: ViewContext): HTMLElement {
   const { s, state } = ctx;
   const { section, output } = cellFrame(s, 'model', 'cellModelTitle', explanation(ctx), code.modelCode(state.params));
@@ -109,7 +127,7 @@ export function modelCell(ctx: ViewContext): HTMLElement {
   } else {
     output.append(waiting(s, 'waitingForModel'));
   }
-  if (state.backend) output.append(h('p', { className: 'backend-note', text: s.t('modelBackend', state.backend.name, state.backend.reason) }));
+  if (state.backend) output.append(backendNote(ctx));
   if (state.model) output.append(h('p', { className: 'saved-note', text: s.t('modelSaved', state.model.directory) }));
   return section;
 }

@@ -1,0 +1,8 @@
+// The training kernels of a Flatten -> Dense(relu) [-> Dropout] ... -> Dense(10, softmax) network.
+// Memory is imported and owned by the trainer (which lays out every buffer); the kernels allocate
+// nothing and hold no state, so they need no runtime and no static data.
+export { adamUpdate } from './adam';
+export { listNonZero, listNonZeroPixels } from './lists';
+export { backwardToLayerBelow, columnSums, denseForward, reluDropout, sumOfSquares, weightGradientAdam } from './dense';
+export { softmaxCrossEntropy } from './head';
+export { dropoutMask } from './dropout';

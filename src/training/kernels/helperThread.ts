@@ -1,0 +1,80 @@
+/**
+ * A second thread for the training kernels: a worker thread with its own instance of the kernels on
+ * the same shared memory, which runs one kernel call at a time while the calling thread runs another
+ * (its half of a batch, or of a weight matrix's rows). Calls are handed over through a small command
+ * block in the shared memory and Atomics (no messages, no copies); the caller waits for the helper's
+ * half before going on, so every step is exactly the single-threaded computation, split.
+ */
+import { Worker } from 'node:worker_threads';
+import type { MlpKernels } from './kernelModule';
+
+export type KernelName = keyof MlpKernels;
+
+/** Command block layout (Int32 slots): [0] sequence number posted, [1] sequence done, [2] kernel, [3] argument count; arguments as f64 from byte 16; the result as f64 after them. */
+const POSTED = 0;
+const DONE = 1;
+const KERNEL = 2;
+const ARGUMENT_COUNT = 3;
+const ARGUMENTS_BYTE = 16;
+export const MAX_ARGUMENTS = 14;
+export const COMMAND_BYTES = ARGUMENTS_BYTE + 8 * (MAX_ARGUMENTS + 1);
+
+/** The kernels a helper can run, by number (the order is the protocol). */
+const KERNEL_NAMES: KernelName[] = ['denseForward', 'backwardToLayerBelow', 'weightGradientAdam', 'listNonZero', 'softmaxCrossEntropy'];
+
+// The helper's whole program: instantiate the kernels on the shared memory, then wait for commands.
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, commandAt, names } = workerData;
+const kernels = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } }).exports;
+const control = new Int32Array(memory.buffer, commandAt, 4);
+const args = new Float64Array(memory.buffer, commandAt + ${ARGUMENTS_BYTE}, ${MAX_ARGUMENTS + 1});
+let seen = 0;
+for (;;) {
+  Atomics.wait(control, ${POSTED}, seen);
+  seen = Atomics.load(control, ${POSTED});
+  if (seen < 0) break;
+  const kernel = control[${KERNEL}];
+  const count = control[${ARGUMENT_COUNT}];
+  const result = kernels[names[kernel]](...Array.from(args.subarray(0, count)));
+  args[${MAX_ARGUMENTS}] = typeof result === 'number' ? result : 0;
+  Atomics.store(control, ${DONE}, seen);
+  Atomics.notify(control, ${DONE});
+}
+`;
+
+export class KernelHelper {
+  private readonly worker: Worker;
+  private readonly control: Int32Array;
+  private readonly args: Float64Array;
+  private sequence = 0;
+
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, commandAt: number) {
+    this.control = new Int32Array(memory.buffer, commandAt, 4);
+    this.args = new Float64Array(memory.buffer, commandAt + ARGUMENTS_BYTE, MAX_ARGUMENTS + 1);
+    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, commandAt, names: KERNEL_NAMES } });
+    this.worker.unref();
+  }
+
+  /** Starts `name(...args)` on the helper thread; `join` waits for it. */
+  start(name: KernelName, args: number[]): void {
+    this.args.set(args);
+    this.control[KERNEL] = KERNEL_NAMES.indexOf(name);
+    this.control[ARGUMENT_COUNT] = args.length;
+    this.sequence += 1;
+    Atomics.store(this.control, POSTED, this.sequence);
+    Atomics.notify(this.control, POSTED);
+  }
+
+  /** Waits for the call started last; returns its result (0 for kernels without one). */
+  join(): number {
+    while (Atomics.load(this.control, DONE) !== this.sequence) Atomics.wait(this.control, DONE, this.sequence - 1);
+    return this.args[MAX_ARGUMENTS];
+  }
+
+  dispose(): void {
+    Atomics.store(this.control, POSTED, -1);
+    Atomics.notify(this.control, POSTED);
+    void this.worker.terminate();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Where every buffer of a network's training lives in the kernels' memory. Sizes are in floats (4
+ * bytes; i32 lists and u8 images use the same slots) and every buffer starts 16-byte aligned for SIMD.
+ * Layer widths are padded to a multiple of 4 (`stride`): padding columns hold zeros and stay zero (see
+ * assembly/dense.ts), so nothing of the math changes.
+ */
+import type { Architecture } from '../../domain/architecture';
+import { COMMAND_BYTES } from './helperThread';
+import { WASM_PAGE_BYTES } from './kernelModule';
+
+export const INPUT_WIDTH = 784;
+export const CLASSES = 10;
+
+/** One Dense layer's parameters, their Adam moments, activations, gradients and its input's lists. */
+export interface DenseBuffers {
+  /** Its input's width (weight rows) and the row stride of the input's activations. */
+  inputs: number;
+  inputStride: number;
+  /** Its width and padded width (weight row stride). */
+  units: number;
+  stride: number;
+  /** Dropout rate after it (hidden layers), 0 for none. */
+  dropout: number;
+  weights: number;
+  weightMoments1: number;
+  weightMoments2: number;
+  bias: number;
+  biasGradient: number;
+  biasMoments1: number;
+  biasMoments2: number;
+  /** capacity × stride: pre-activation, then (hidden layers) relu·mask in place. */
+  output: number;
+  /** capacity × stride: the gradient at the pre-activation. */
+  gradient: number;
+  /** capacity × stride dropout mask, or 0. */
+  mask: number;
+  /** The non-zero entries of its input, per sample and per input unit (lists.ts). */
+  sampleIndices: number;
+  sampleValues: number;
+  sampleCounts: number;
+  unitIndices: number;
+  unitValues: number;
+  unitCounts: number;
+}
+
+export interface NetworkMemory {
+  layers: DenseBuffers[];
+  /** Entries between two units' lists: the batch size and a little more (see assembly/lists.ts). */
+  unitStride: number;
+  /** The batch's images (u8, capacity × 784) and labels (i32). */
+  images: number;
+  labels: number;
+  /** Byte -> 0..1 table, Adam's step constants, training and evaluation stats (2 f64 each), the dropout generator's state. */
+  pixelTable: number;
+  adamStep: number;
+  trainStats: number;
+  evalStats: number;
+  rngState: number;
+  /** The helper thread's command block (helperThread.ts). */
+  helperCommand: number;
+  /** Bytes of memory needed, in whole pages. */
+  pages: number;
+}
+
+export function paddedWidth(units: number): number {
+  return Math.ceil(units / 4) * 4;
+}
+
+/**
+ * Lays out a network trained in batches of at most `batchSize` samples and evaluated in chunks of at
+ * most `capacity` (≥ batchSize).
+ */
+export function layOutNetwork(architecture: Architecture, batchSize: number, capacity: number): NetworkMemory {
+  const unitStride = paddedWidth(batchSize) + 4;
+  // Address 0 stays unused: the kernels read 0 as "no buffer".
+  let next = 64;
+  const take = (floats: number): number => {
+    const at = next;
+    next += Math.ceil(Math.max(floats, 4) / 4) * 16;
+    return at;
+  };
+  const widths = [...architecture.hiddenLayers.map((layer) => layer.units), CLASSES];
+  const rates = [...architecture.hiddenLayers.map((layer) => layer.dropout), 0];
+  const layers: DenseBuffers[] = [];
+  let inputs = INPUT_WIDTH;
+  let inputStride = INPUT_WIDTH;
+  widths.forEach((units, index) => {
+    const stride = paddedWidth(units);
+    const weightFloats = inputs * stride;
+    layers.push({
+      inputs,
+      inputStride,
+      units,
+      stride,
+      dropout: rates[index],
+      weights: take(weightFloats),
+      weightMoments1: take(weightFloats),
+      weightMoments2: take(weightFloats),
+      bias: take(stride),
+      biasGradient: take(stride),
+      biasMoments1: take(stride),
+      biasMoments2: take(stride),
+      output: take(capacity * stride),
+      gradient: take(capacity * stride),
+      mask: rates[index] > 0 ? take(capacity * stride) : 0,
+      sampleIndices: take(capacity * inputs),
+      sampleValues: take(capacity * inputs),
+      sampleCounts: take(capacity),
+      unitIndices: take(unitStride * inputs),
+      unitValues: take(unitStride * inputs),
+      unitCounts: take(inputs),
+    });
+    inputs = units;
+    inputStride = stride;
+  });
+  const memory = {
+    layers,
+    unitStride,
+    images: take(Math.ceil((capacity * INPUT_WIDTH) / 4)),
+    labels: take(capacity),
+    pixelTable: take(256),
+    adamStep: take(8),
+    trainStats: take(4),
+    evalStats: take(4),
+    rngState: take(4),
+    helperCommand: take(COMMAND_BYTES / 4),
+    pages: 0,
+  };
+  memory.pages = Math.ceil(next / WASM_PAGE_BYTES);
+  return memory;
+}
