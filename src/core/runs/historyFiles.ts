@@ -1,33 +1,15 @@
 /**
- * The run history's file operations, kept in one place so they can be swapped for the model folder's
- * shared durable-write helper when it lands: an atomic JSON write (temporary file, flush, rename) and a
- * removal that deletes only the files the history itself writes.
+ * The run history's file operations: the atomic write shared with the model folders (core/atomicWrite.ts:
+ * temporary file, flush, rename, folder flush) and a removal that deletes only the files the history writes.
  */
-import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 
-/** Writes `text` to `file` so a reader sees the old content or the new, never a part: temp file, fsync, rename. */
-export async function writeFileAtomically(file: string, text: string): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fsp.open(temp, 'wx');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fsp.rename(temp, file);
-  } catch (error) {
-    await fsp.rm(temp, { force: true });
-    throw error;
-  }
-}
+export { writeFileAtomically } from '../atomicWrite';
 
 /** A temporary file this module left behind (a writer that died between write and rename). */
 export function isLeftoverTemp(name: string): boolean {
-  return /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/.test(name);
+  return /^\..+\.tmp-\d+-[0-9a-f]{8}$/.test(name);
 }
 
 /**
