@@ -24,4 +24,6 @@ export type ErrorCode =
   | 'IMAGE_TOO_LARGE'
   | 'IMAGE_UNSUPPORTED'
   | 'WORKER_CRASHED'
+  | 'RUN_HISTORY'
+  | 'NO_RUN'
   | 'INTERNAL';

@@ -3,7 +3,7 @@
  * checking, without vscode), written from the dashboard's controls, and watched for changes.
  */
 import * as vscode from 'vscode';
-import type { EditableSetting } from '../protocol/webview';
+import type { EditableSetting, SettingValue } from '../protocol/webview';
 import { readTrainingSettings } from './trainingSettings';
 
 const SETTINGS_SECTION = 'fashionMnist';
@@ -25,13 +25,13 @@ export function onSettingsChanged(listener: (settings: ReturnType<typeof readTra
  * Writes a user setting (already validated by parseWebviewMessage). When the workspace sets the same key, its
  * value wins, and the user is told where to change it.
  */
-export async function writeUserSetting(key: EditableSetting, value: number | string): Promise<void> {
+export async function writeUserSetting(key: EditableSetting, value: SettingValue): Promise<void> {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   await config.update(key, value, vscode.ConfigurationTarget.Global);
   const inspected = config.inspect(key);
   if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) {
     void vscode.window.showWarningMessage(
-      vscode.l10n.t('fashionMnist.{0} is also set in this workspace, and the workspace value wins. Change it in the workspace settings to use {1}.', key, String(value)),
+      vscode.l10n.t('fashionMnist.{0} is also set in this workspace, and the workspace value wins. Change it in the workspace settings to use {1}.', key, JSON.stringify(value)),
     );
   }
 }

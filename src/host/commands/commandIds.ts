@@ -6,6 +6,13 @@ export const COMMANDS = {
   classifyImage: 'fashionMnist.classifyImage',
   exportModel: 'fashionMnist.exportModel',
   importModel: 'fashionMnist.importModel',
+  runsRefresh: 'fashionMnist.runs.refresh',
+  runsOpen: 'fashionMnist.runs.open',
+  runsCompare: 'fashionMnist.runs.compare',
+  runsRerun: 'fashionMnist.runs.rerun',
+  runsPin: 'fashionMnist.runs.pin',
+  runsUnpin: 'fashionMnist.runs.unpin',
+  runsDelete: 'fashionMnist.runs.delete',
   /** Registered by host/nativeBackendSetup.ts. */
   setUpNativeBackend: 'fashionMnist.setUpNativeBackend',
 } as const;

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { toUserError } from '../../core/errors';
 import { Disposable } from '../../core/emitter';
-import type { EditableSetting } from '../../protocol/webview';
+import type { EditableSetting, SettingValue } from '../../protocol/webview';
 import type { DashboardHost, DashboardIntents } from '../dashboardPanel';
 import { onSettingsChanged, writeUserSetting } from '../settingsAccess';
 import type { TrainingLog } from '../trainingLog';
@@ -60,7 +60,10 @@ export class TrainerCommands extends Disposable implements Omit<DashboardIntents
     void this.classifying.classifyImages();
   }
 
-  setSetting(key: EditableSetting, value: number | string): void {
-    writeUserSetting(key, value).catch((error: unknown) => this.feedback.failed(toUserError(error)));
+  /** Writes the settings the panel changed (a model preset sets three at once), in order. */
+  setSettings(values: { key: EditableSetting; value: SettingValue }[]): void {
+    void (async () => {
+      for (const { key, value } of values) await writeUserSetting(key, value);
+    })().catch((error: unknown) => this.feedback.failed(toUserError(error)));
   }
 }
