@@ -11,7 +11,17 @@ const SETTINGS_SECTION = 'fashionMnist';
 /** The settings as they are now, checked. */
 export function currentSettings(): ReturnType<typeof readTrainingSettings> {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-  return readTrainingSettings((key) => config.get(key));
+  return readTrainingSettings((key) => setValue(config, key));
+}
+
+/**
+ * The value someone set (folder, workspace or user), undefined when nobody did. Not `config.get`: for a setting
+ * without a default (the deprecated hiddenUnits) VS Code makes one up from its type (0 for an integer), which
+ * would read as a setting the user wrote.
+ */
+function setValue(config: vscode.WorkspaceConfiguration, key: string): unknown {
+  const inspected = config.inspect(key);
+  return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
 }
 
 /** Calls `listener` with the checked settings whenever one of ours changes. */

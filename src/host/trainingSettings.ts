@@ -83,8 +83,8 @@ export function checkEditableValue(key: EditableSetting, value: unknown): Settin
 const LEGACY_HIDDEN_UNITS = 'hiddenUnits';
 
 /**
- * Reads and checks every setting a run needs. `get(key)` returns the effective value of
- * `fashionMnist.<key>` (undefined when unset; the manifest's defaults normally fill it in).
+ * Reads and checks every setting a run needs. `get(key)` returns the value someone set for
+ * `fashionMnist.<key>`, undefined when nobody did: the schema's default (which the manifest repeats) applies.
  */
 export function readTrainingSettings(get: (key: string) => unknown): SettingsResult {
   const problems: string[] = [];
