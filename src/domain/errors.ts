@@ -28,4 +28,6 @@ export type ErrorCode =
   | 'FILE_EXISTS'
   /** An export (notebook, chart, CSV) could not be written. */
   | 'EXPORT_FAILED'
+  | 'RUN_HISTORY'
+  | 'NO_RUN'
   | 'INTERNAL';

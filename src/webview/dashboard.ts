@@ -13,6 +13,7 @@ import { modelCell } from './cells/modelCell';
 import { PredictCell } from './cells/predictCell';
 import { preprocessCell } from './cells/preprocessCell';
 import { TrainCell } from './cells/trainCell';
+import { CompareCell } from './cells/compareCell';
 import { h, replaceChildren } from './dom';
 import { ImageStore } from './imageStore';
 import type { GridFilter } from './predictionFilter';
@@ -30,6 +31,7 @@ export interface UiPersistence {
 export class Dashboard {
   private ctx?: ViewContext;
   private trainCell?: TrainCell;
+  private compareCell?: CompareCell;
   private predictCell?: PredictCell;
   private evaluateSection?: HTMLElement;
   private classifySection?: HTMLElement;
@@ -106,6 +108,7 @@ export class Dashboard {
     }
     const focusKey = document.activeElement?.getAttribute('data-focus-key') ?? undefined;
     this.trainCell?.destroy();
+    this.compareCell?.destroy();
     this.images.resetPending();
     const ctx: ViewContext = { state, s, post: this.post, ui: this.ui, saveUi: () => this.persistence.save(this.ui), images: this.images };
     this.ctx = ctx;
@@ -113,6 +116,7 @@ export class Dashboard {
     document.title = s.t('dashboardTitle');
 
     this.trainCell = new TrainCell(ctx);
+    this.compareCell = state.comparison !== undefined ? new CompareCell(ctx, state.comparison) : undefined;
     this.predictCell = new PredictCell(ctx);
     this.evaluateSection = evaluateCell(ctx);
     this.classifySection = classifyCell(ctx);
@@ -121,6 +125,7 @@ export class Dashboard {
       this.reveal('predict');
     };
     this.cellsContainer = h('main', { className: 'cells' }, [
+      this.compareCell?.section,
       dataCell(ctx),
       preprocessCell(ctx),
       modelCell(ctx),
@@ -182,6 +187,7 @@ export class Dashboard {
     if (!ctx) return;
     ctx.state.history = mergeEpoch(ctx.state.history, message.metrics);
     ctx.state.overfitting = message.overfitting;
+    if (message.bestEpoch !== undefined) ctx.state.bestEpoch = message.bestEpoch;
     this.trainCell?.epochAdded(message.metrics);
     const next = evaluateCell(ctx);
     this.evaluateSection?.replaceWith(next);

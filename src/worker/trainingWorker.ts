@@ -13,6 +13,8 @@ import { busyError, toUserError } from '../core/errors';
 import { configureLocale, t } from '../core/text/l10n';
 import { loadModel, saveModelOrKeep } from '../training/modelStore';
 import { runTutorial } from '../training/run';
+import { keepRun } from '../training/keepRun';
+import { RunHistory } from '../core/runs/runHistory';
 import { findL10nDir } from '../core/text/l10nDir';
 import type { ClassificationResult } from '../domain/classification';
 import type { HostToWorker, StartRequest, WorkerToHost } from '../protocol/worker';
@@ -114,6 +116,10 @@ export class TrainingWorker {
         },
         // Checked before the data loads, so a folder that cannot take the model costs seconds, not a run.
         checkSaveTarget: request.saveDir === undefined ? undefined : async () => void (await checkSaveTarget(request.saveDir as string)),
+        keepRun:
+          request.runHistory === undefined
+            ? undefined
+            : (tf, model, record) => keepRun(tf, new RunHistory(request.runHistory!.dir, request.runHistory!.keepModels), model, record),
         saveModel:
           request.saveDir === undefined
             ? undefined

@@ -95,8 +95,9 @@ function englishPattern(english: string): RegExp {
   return letters >= 6 ? new RegExp(escaped) : new RegExp(`^${escaped}$`);
 }
 
-// Dashboard strings that read the same in Chinese (none today): only these may show in English.
-const SAME_IN_CHINESE = new Set<string>();
+// Dashboard strings that read the same in Chinese: Keras's layer and regularizer names, which the Chinese
+// tutorial keeps in English too. Only these may show in English.
+const SAME_IN_CHINESE = new Set<string>(['Dropout', 'L2', 'L2 {0}', 'dropout {0}']);
 
 /** English dashboard strings found among the readable texts, as "key: text". */
 function englishLeft(texts: string[]): string[] {

@@ -71,16 +71,22 @@ test('export-notebook replaces its own notebook, refuses someone else\'s file un
   validateWithPython(readFileSync(theirs, 'utf8'));
 });
 
-test('export-notebook: no --out, a wrong extension, --run before the history exists, and a folder with no record', () => {
+test('export-notebook: no --out, a wrong extension, --run with --model, an empty history, an unknown run, and a folder with no record', () => {
   for (const [args, pattern] of [
     [['export-notebook'], /--out FILE\.ipynb/],
     [['export-notebook', '--out', 'run.json'], /\.ipynb/],
-    [['export-notebook', '--run', '3', '--out', 'a.ipynb'], /--run needs the run history.*--model DIR/],
+    [['export-notebook', '--run', '3', '--model', 'm', '--out', 'a.ipynb'], /--model and --run cannot be used together/],
   ] as [string[], RegExp][]) {
     const result = cli(args);
     assert.equal(result.status, 2, args.join(' '));
     assert.match(result.stderr, pattern);
   }
+  const noHistory = cli(['export-notebook', '--out', join(scratch, 'latest.ipynb')]);
+  assert.equal(noHistory.status, 1);
+  assert.match(noHistory.stderr, /holds no run yet[\s\S]*npm run train/);
+  const unknown = cli(['export-notebook', '--run', '20990101-000000-abcd', '--out', join(scratch, 'unknown.ipynb')]);
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /no run 20990101-000000-abcd/i);
   const empty = join(scratch, 'empty');
   mkdirSync(empty, { recursive: true });
   const missing = cli(['export-notebook', '--model', empty, '--out', join(scratch, 'x.ipynb')]);

@@ -18,6 +18,8 @@ import { buildNotebook, serializeNotebook } from '../../src/core/notebook/notebo
 import { notebookStrings } from '../../src/core/notebook/notebookStrings';
 import { notebookRunFromRecord } from '../../src/core/notebook/runSources';
 import { configureLocale } from '../../src/core/text/l10n';
+import { runCommand } from './commandPalette';
+import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -80,30 +82,9 @@ function step(name: string, body: () => Promise<void>): void {
   });
 }
 
-/** F1, type the command, pick its row. Retries: contributed commands appear once the remote host registered them. */
-async function runCommand(title: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ state: 'visible', timeout: 3000 });
-      await row.click();
-      return;
-    } catch {
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(1000);
-    }
-  }
-  throw new Error(`the command "${title}" never appeared in the command palette`);
-}
-
 /** Palette -> "Welcome: Open Walkthrough..." -> ours; returns its steps. */
 async function openWalkthrough() {
-  await runCommand('Welcome: Open Walkthrough...');
+  await runCommand(page, 'Welcome: Open Walkthrough...');
   await page.locator('.quick-input-widget input.input').fill('Fashion-MNIST');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Learn image classification with Fashion-MNIST' }).first().click();
   const steps = page.locator('.gettingStartedSlideDetails .getting-started-step');
@@ -121,7 +102,7 @@ async function completedSteps(): Promise<string[]> {
 
 /** Picks a color theme the way a user does: palette -> "Preferences: Color Theme" -> the theme's row. */
 async function selectColorTheme(label: string, workbenchClass: string): Promise<void> {
-  await runCommand('Preferences: Color Theme');
+  await runCommand(page, 'Preferences: Color Theme');
   const input = page.locator('.quick-input-widget input.input');
   await input.fill(label);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
@@ -165,11 +146,11 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     assert.equal(await steps.count(), 7);
     assert.deepEqual(await completedSteps(), []);
     await screenshot('walkthrough-dark');
-    await runCommand('View: Close Editor');
+    await runCommand(page, 'View: Close Editor');
   });
 
   step('palette -> "Train Fashion-MNIST" opens the dashboard and shows epoch progress', async () => {
-    await runCommand('Train Fashion-MNIST');
+    await runCommand(page, 'Train Fashion-MNIST');
     const view = dashboard();
     await view.locator('#cell-train').waitFor({ timeout: 60_000 });
     // Live progress: the overall bar is seen part-way (neither empty nor full) while the run goes.
@@ -383,7 +364,7 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     const exported = JSON.parse(readFileSync(join(WORKSPACE, 'fashion-mnist-run.ipynb'), 'utf8')) as { cells: { cell_type: string }[] };
     assert.ok(exported.cells.length > 10);
     const run = notebookRunFromRecord({
-      date: '2026-12-01T08:00:00Z', params: { epochs: 5, batchSize: 32, learningRate: 0.001, hiddenUnits: 128, seed: 42, backend: 'auto' },
+      date: '2026-12-01T08:00:00Z', params: { ...DEFAULT_HYPER_PARAMETERS, epochs: 5 },
       backend: 'wasm', trainAccuracy: 0.89, testAccuracy: 0.87, dataChecksum: 'e2e', trainCount: 60000, testCount: 2000,
     });
     const text = serializeNotebook(buildNotebook(run, notebookStrings(), 'e2e'));

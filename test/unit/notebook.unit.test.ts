@@ -26,7 +26,7 @@ function variantRun(): NotebookRun {
       seed: 7,
       architecture: { hiddenLayers: [{ units: 256, dropout: 0.3 }, { units: 64, dropout: 0 }], l2: 0.0001 },
       validationSplit: 0.1,
-      earlyStopping: { monitor: 'val_loss', patience: 2, restoreBestWeights: true },
+      earlyStopping: { monitor: 'val_loss', patience: 2, minDelta: 0.001, restoreBestWeights: true },
     },
     date: '2026-12-01T08:00:00.000Z',
     backend: 'wasm',
@@ -117,7 +117,7 @@ test('the code rebuilds a variant exactly: layers, dropout, L2, Adam rate, epoch
   assert.match(code, /batch_size=64,/);
   assert.match(code, /validation_split=0\.1,/);
   assert.doesNotMatch(code, /validation_data=/);
-  assert.match(code, /EarlyStopping\(\n {4}monitor='val_loss',\n {4}patience=2,\n {4}restore_best_weights=True,/);
+  assert.match(code, /EarlyStopping\(\n {4}monitor='val_loss',\n {4}patience=2,\n {4}min_delta=0\.001,\n {4}restore_best_weights=True,/);
   assert.match(code, /callbacks=\[early_stopping\]/);
   assert.match(code, /keras\.utils\.set_random_seed\(7\)/);
   assert.match(code, /model\.evaluate\(test_images, test_labels/);
@@ -144,7 +144,7 @@ test('the outputs are the run\'s own: the Keras epoch log, PNG charts and confus
   // 54,000 images after the 10% split, batch 64: 844 steps.
   assert.match(log, /^844\/844 \[=+\] - 3s 3ms\/step - loss: 0\.6000 - accuracy: 0\.8000 - val_loss: 0\.5000 - val_accuracy: 0\.8300$/m);
   assert.equal(log.match(/^Epoch \d+\/20$/gm)?.length, 6);
-  assert.match(log, /Restoring model weights from the end of the best epoch: 4\.\nEpoch 6: early stopping\n$/);
+  assert.match(log, /Epoch 6: early stopping\nRestoring model weights from the end of the best epoch: 4\.\n$/);
   assert.ok(streams.some((text) => text.includes('Test accuracy: 0.8610')));
   assert.ok(streams.some((text) => text.includes('Total params: 218058')), 'model.summary with 784*256+256 + 256*64+64 + 64*10+10 params');
   assert.ok(streams.some((text) => text.startsWith('[0.000 0.000 0.000 0.000 0.000 0.020 0.000 0.030 0.000 0.950]\nPredicted: Ankle boot - label: Ankle boot')));

@@ -4,11 +4,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrainerError } from '../../src/core/errors';
-import { inspectNotebookTarget, writeFileAtomically, writeNotebookFile } from '../../src/core/notebook/exportFile';
+import { inspectNotebookTarget, writeExportFile, writeNotebookFile } from '../../src/core/notebook/exportFile';
 import { epochMetricsCsv } from '../../src/core/notebook/metricsCsv';
 import { buildNotebook, serializeNotebook } from '../../src/core/notebook/notebook';
 import { notebookStrings } from '../../src/core/notebook/notebookStrings';
-import { hasExportableRun, notebookRunFromDashboard, notebookRunFromRecord } from '../../src/core/notebook/runSources';
+import { hasExportableRun, notebookRunFromDashboard, notebookRunFromHistory, notebookRunFromRecord } from '../../src/core/notebook/runSources';
+import { RUN_HISTORY_FORMAT, RUN_HISTORY_VERSION, type RunHistoryRecord } from '../../src/domain/runRecord';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import type { EpochMetrics } from '../../src/domain/metrics';
 import type { DashboardState } from '../../src/protocol/webview';
@@ -81,7 +82,7 @@ test('a target that is a folder, or in a folder that does not exist, fails with 
     writeFileSync(join(folder, 'keep.txt'), 'keep');
     await rejects(writeNotebookFile(folder, ourNotebookText(), { replaceForeign: true }), 'EXPORT_FAILED');
     assert.equal(readFileSync(join(folder, 'keep.txt'), 'utf8'), 'keep');
-    await rejects(writeFileAtomically(join(dir, 'missing', 'chart.png'), new Uint8Array([1, 2, 3])), 'EXPORT_FAILED');
+    await rejects(writeExportFile(join(dir, 'missing', 'chart.png'), new Uint8Array([1, 2, 3])), 'EXPORT_FAILED');
     assert.deepEqual(readdirSync(dir), ['taken.ipynb']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -99,6 +100,11 @@ test('the per-epoch CSV has a header, one row per epoch in order, full precision
   );
 });
 
+test('with a validation split the CSV\'s val_* columns are the held-out images\', and the test set\'s follow', () => {
+  const csv = epochMetricsCsv([{ epoch: 1, loss: 0.5, accuracy: 0.8, testLoss: 0.47, testAccuracy: 0.83, valLoss: 0.45, valAccuracy: 0.84, seconds: 1, samplesPerSecond: 2 }]);
+  assert.equal(csv, 'epoch,loss,accuracy,val_loss,val_accuracy,test_loss,test_accuracy,seconds,samples_per_second\r\n1,0.5,0.8,0.45,0.84,0.47,0.83,1,2\r\n');
+});
+
 function finishedState(): DashboardState {
   const probabilities = new Float32Array(20);
   probabilities.set([0, 0, 0, 0, 0, 0, 0, 0.25, 0, 0.75]);
@@ -106,7 +112,7 @@ function finishedState(): DashboardState {
   const predictions = { probabilities, predicted: Uint8Array.from([9, 2]), labels: Uint8Array.from([9, 4]), count: 2, predictMs: 3 };
   return {
     status: 'finished',
-    params: { ...DEFAULT_HYPER_PARAMETERS, epochs: 2, hiddenUnits: 64, trainLimit: 3000 },
+    params: { ...DEFAULT_HYPER_PARAMETERS, epochs: 2, architecture: { hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 }, trainLimit: 3000 },
     backend: { requested: 'auto', name: 'wasm', reason: 'r' },
     history: epochs,
     predictions,
@@ -129,6 +135,73 @@ test('the dashboard\'s run becomes the notebook\'s: settings, epochs in order wi
   assert.equal(run.date, '2026-12-01T08:00:00Z', 'the saved model is this run\'s');
   assert.equal(run.confusion?.[4][2], 1);
   assert.deepEqual(run.firstPrediction, { probabilities: [0, 0, 0, 0, 0, 0, 0, 0.25, 0, 0.75], label: 9 });
+});
+
+/** Three epochs with a validation split: the validation loss is best at epoch 2, the test set's at epoch 3. */
+const splitEpochs: EpochMetrics[] = [
+  { epoch: 1, loss: 0.5, accuracy: 0.82, testLoss: 0.47, testAccuracy: 0.83, valLoss: 0.45, valAccuracy: 0.84, seconds: 1, samplesPerSecond: 1 },
+  { epoch: 2, loss: 0.4, accuracy: 0.86, testLoss: 0.44, testAccuracy: 0.845, valLoss: 0.41, valAccuracy: 0.855, seconds: 1, samplesPerSecond: 1 },
+  { epoch: 3, loss: 0.33, accuracy: 0.89, testLoss: 0.43, testAccuracy: 0.85, valLoss: 0.42, valAccuracy: 0.85, seconds: 1, samplesPerSecond: 1 },
+];
+
+test('with a validation split, Keras\'s val_* are the held-out images, fit gets them back, and restored weights are the final test', () => {
+  const params = { ...DEFAULT_HYPER_PARAMETERS, epochs: 5, validationSplit: 0.1, earlyStopping: true, patience: 1, minDelta: 0.001, restoreBestWeights: true, trainLimit: 3000 };
+  const state: DashboardState = {
+    ...finishedState(),
+    params,
+    history: splitEpochs,
+    data: { trainCount: 2700, testCount: 2 } as DashboardState['data'],
+    validationCount: 300,
+    outcome: { end: 'earlyStopped', epochsRun: 3, monitor: 'val_loss', monitoredOn: 'validation', bestEpoch: 2, weights: 'best', patience: 1 },
+  };
+  const run = notebookRunFromDashboard(state);
+  assert.ok(run);
+  assert.deepEqual(run.settings.earlyStopping, { monitor: 'val_loss', patience: 1, minDelta: 0.001, restoreBestWeights: true });
+  assert.equal(run.settings.validationSplit, 0.1);
+  assert.deepEqual(run.history.map((m) => m.valLoss), [0.45, 0.41, 0.42], 'validation, not test');
+  assert.equal(run.trainCount, 3000, 'fit() is given the trained and the held-out images');
+  assert.equal(run.bestEpoch, 2);
+  assert.deepEqual(run.final, { testAccuracy: 0.845, testLoss: 0.44, trainAccuracy: 0.86 }, 'the best epoch\'s weights are the ones evaluated');
+  const last = notebookRunFromDashboard({ ...state, outcome: { ...state.outcome!, weights: 'last' } });
+  assert.equal(last?.final?.testAccuracy, 0.85);
+});
+
+test('restoring the best weights without early stopping is kept, as EarlyStopping that never runs out of patience', () => {
+  const run = notebookRunFromDashboard({ ...finishedState(), params: { ...DEFAULT_HYPER_PARAMETERS, epochs: 2, restoreBestWeights: true, monitor: 'val_accuracy' } });
+  assert.deepEqual(run?.settings.earlyStopping, { monitor: 'val_accuracy', minDelta: 0, restoreBestWeights: true });
+  const code = buildNotebook(run!, notebookStrings(), 'test').cells.filter((c) => c.cell_type === 'code').map((c) => c.source.join('')).join('\n');
+  assert.match(code, /EarlyStopping\(\n {4}monitor='val_accuracy',\n {4}patience=2,\n {4}min_delta=0,\n {4}restore_best_weights=True,/);
+  assert.equal(notebookRunFromDashboard(finishedState())?.settings.earlyStopping, undefined, 'the tutorial has neither');
+});
+
+test('a run of the run history becomes a notebook run with its epochs, end, best epoch and confusion matrix', () => {
+  const record: RunHistoryRecord = {
+    format: RUN_HISTORY_FORMAT,
+    version: RUN_HISTORY_VERSION,
+    id: '20261201-080000-abcd',
+    startedAt: '2026-12-01T08:00:00.000Z',
+    durationSeconds: 12,
+    params: { ...DEFAULT_HYPER_PARAMETERS, epochs: 3, validationSplit: 0.1, restoreBestWeights: true },
+    backend: 'wasm',
+    tfjsVersion: '4.22.0',
+    dataChecksum: 'x',
+    trainCount: 54000,
+    validationCount: 6000,
+    testCount: 10000,
+    history: splitEpochs,
+    outcome: { end: 'completed', epochsRun: 3, monitor: 'val_loss', monitoredOn: 'validation', bestEpoch: 2, weights: 'best' },
+    confusion: Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 1 : 0))),
+  };
+  const run = notebookRunFromHistory(record);
+  assert.equal(run.date, record.startedAt);
+  assert.equal(run.trainCount, 60000);
+  assert.equal(run.testCount, 10000);
+  assert.deepEqual(run.history.map((m) => [m.epoch, m.valAccuracy]), [[1, 0.84], [2, 0.855], [3, 0.85]]);
+  assert.equal(run.bestEpoch, 2);
+  assert.equal(run.final?.testAccuracy, 0.845);
+  assert.equal(run.confusion?.[3][3], 1);
+  assert.equal(run.firstPrediction, undefined, 'the history keeps no per-image predictions');
+  assert.notEqual(run.confusion, record.confusion, 'a copy');
 });
 
 test('only a finished or stopped run with an epoch is exported; an older saved model does not date it', () => {

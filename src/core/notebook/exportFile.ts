@@ -1,13 +1,11 @@
 /**
- * Writing an export (notebook, chart, CSV) where the user asked: to a temporary file beside the target,
- * flushed to disk, then renamed over it, so a crash leaves the old file or the new one, never half of one.
+ * Writing an export (notebook, chart, CSV) where the user asked, atomically (core/atomicWrite.ts), so a crash
+ * leaves the old file or the new one, never half of one.
  * A notebook export also refuses to replace a file this extension did not write, unless told to: it knows
  * its own notebooks by the marker in their metadata.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomically } from '../atomicWrite';
 import { TrainerError } from '../errors';
 import { t } from '../text/l10n';
 import { NOTEBOOK_MARKER } from './notebook';
@@ -27,22 +25,12 @@ export function inspectNotebookTarget(path: string): NotebookTarget {
   }
 }
 
-/** Writes `data` to `path` through a flushed temporary file and a rename. Throws EXPORT_FAILED naming the file. */
-export async function writeFileAtomically(path: string, data: string | Uint8Array): Promise<void> {
-  const directory = dirname(path);
-  const temporary = join(directory, `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+/** Writes an export atomically (core/atomicWrite.ts). Throws EXPORT_FAILED naming the file and what to do. */
+export async function writeExportFile(path: string, data: string | Uint8Array): Promise<void> {
   try {
     if (existsSync(path) && statSync(path).isDirectory()) throw new Error(t('it is a folder'));
-    const handle = await fsp.open(temporary, 'wx');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fsp.rename(temporary, path);
+    await writeFileAtomically(path, data);
   } catch (error) {
-    await fsp.rm(temporary, { force: true }).catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
     throw new TrainerError(
       'EXPORT_FAILED',
@@ -50,17 +38,6 @@ export async function writeFileAtomically(path: string, data: string | Uint8Arra
       path,
       t('Check that the folder exists and is writable and the disk has space, or choose another place.'),
     );
-  }
-  // The rename is durable once the folder's entry is on disk too; where a folder cannot be opened, it is only less sure.
-  try {
-    const folder = await fsp.open(directory, 'r');
-    try {
-      await folder.sync();
-    } finally {
-      await folder.close();
-    }
-  } catch {
-    // Some systems cannot sync a folder; the file itself is already flushed.
   }
 }
 
@@ -77,5 +54,5 @@ export async function writeNotebookFile(path: string, text: string, options: { r
       t('Choose another file name, or confirm that it may be replaced (--force on the command line).'),
     );
   }
-  await writeFileAtomically(path, text);
+  await writeExportFile(path, text);
 }

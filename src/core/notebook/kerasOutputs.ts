@@ -85,7 +85,7 @@ function epochLine(m: NotebookEpoch, steps: number): string {
   );
 }
 
-/** What `fit` prints: two lines per epoch, then early stopping's own lines when it ended the run early. */
+/** What `fit` prints: two lines per epoch, then early stopping's own lines. */
 export function epochLogText(run: NotebookRun): string {
   const steps = stepsPerEpoch(run);
   const epochs = run.settings.epochs;
@@ -93,11 +93,10 @@ export function epochLogText(run: NotebookRun): string {
   for (const m of run.history) lines.push(`Epoch ${m.epoch}/${epochs}`, epochLine(m, steps));
   const stopping = run.settings.earlyStopping;
   const last = run.history[run.history.length - 1];
-  if (stopping && last && last.epoch < epochs) {
-    if (stopping.restoreBestWeights && run.bestEpoch !== undefined) {
-      lines.push(`Restoring model weights from the end of the best epoch: ${run.bestEpoch}.`);
-    }
-    lines.push(`Epoch ${last.epoch}: early stopping`);
+  // Keras 3's on_train_end: the early-stopping line, then the restore line (also after a full run).
+  if (stopping?.patience !== undefined && last && last.epoch < epochs) lines.push(`Epoch ${last.epoch}: early stopping`);
+  if (stopping?.restoreBestWeights && run.bestEpoch !== undefined && last) {
+    lines.push(`Restoring model weights from the end of the best epoch: ${run.bestEpoch}.`);
   }
   return lines.join('\n') + '\n';
 }

@@ -116,7 +116,11 @@ function settingsTable(run: NotebookRun, s: NotebookStrings): string {
   ];
   const table = [`| ${cellText(s.colSetting)} | ${cellText(s.colValue)} |`, '|---|---|', ...rows.map(([name, value]) => `| ${cellText(name)} | ${cellText(value)} |`)].join('\n');
   const stopping = settings.earlyStopping;
-  return stopping ? `${table}\n\n${fillTemplate(s.settingEarlyStopping, `\`${stopping.monitor}\``, stopping.patience)}` : table;
+  if (!stopping) return table;
+  const monitor = `\`${stopping.monitor}\``;
+  if (stopping.patience === undefined) return `${table}\n\n${fillTemplate(s.settingRestoreBestOnly, monitor)}`;
+  const restore = stopping.restoreBestWeights ? `\n\n${s.settingRestoreBest}` : '';
+  return `${table}\n\n${fillTemplate(s.settingEarlyStopping, monitor, stopping.patience)}${restore}`;
 }
 
 function classTable(s: NotebookStrings): string {

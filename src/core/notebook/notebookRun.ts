@@ -1,20 +1,18 @@
 /**
  * What a notebook export needs to know about one run, independent of where the run is kept: the dashboard's
- * state (the extension host), a saved model's run record (the CLI), or, once it exists, the per-user run
- * history (src/core/runs). Each source has a small adapter to this type (runSources.ts); the notebook itself
- * is a pure function of it (notebook.ts).
+ * state (the extension host), a run in the per-user run history (src/core/runs: the CLI's --run and the Runs
+ * view), or a saved model's run record. Each source has a small adapter to this type (runSources.ts); the
+ * notebook itself is a pure function of it (notebook.ts).
  */
+import type { Architecture } from '../../domain/architecture';
+import type { MonitorChoice } from '../../domain/hyperParameters';
 
-/** The network, in the shape of src/domain/architecture.ts's `Architecture` (issue #16), so that one assigns to it. */
-export interface NotebookArchitecture {
-  hiddenLayers: { units: number; dropout: number }[];
-  /** λ of kernel_regularizer=l2(λ) on every Dense kernel; 0 = none. */
-  l2: number;
-}
-
+/** Keras's EarlyStopping callback as the run used it. */
 export interface NotebookEarlyStopping {
-  monitor: 'val_loss' | 'val_accuracy';
-  patience: number;
+  monitor: MonitorChoice;
+  /** Undefined: the run never stopped early and only kept the best epoch's weights (restore without stopping). */
+  patience?: number;
+  minDelta: number;
   restoreBestWeights: boolean;
 }
 
@@ -23,9 +21,10 @@ export interface NotebookSettings {
   batchSize: number;
   learningRate: number;
   seed: number;
-  architecture: NotebookArchitecture;
+  architecture: Architecture;
   /** Fraction of the training images held out for validation; undefined = the test set validates each epoch. */
   validationSplit?: number;
+  /** Early stopping, or restoring the best weights without it; undefined = neither. */
   earlyStopping?: NotebookEarlyStopping;
   /** The run used only the first N training / test images. */
   trainLimit?: number;

@@ -26,6 +26,8 @@ export interface NotebookStrings {
   validationTest: string;
   /** {0} monitor, {1} patience. */
   settingEarlyStopping: string;
+  settingRestoreBest: string;
+  settingRestoreBestOnly: string;
   settingImages: string;
   none: string;
   setupHeading: string;
@@ -76,6 +78,8 @@ export function notebookStrings(): NotebookStrings {
     validationSplit: t('{0} of the training images held out'),
     validationTest: t('the test set, after every epoch'),
     settingEarlyStopping: t('Early stopping: watches {0}, patience {1} epochs'),
+    settingRestoreBest: t('The model ends with the weights of the best epoch (restore_best_weights).'),
+    settingRestoreBestOnly: t('No early stopping; the model ends with the weights of the best epoch by {0} (restore_best_weights).'),
     settingImages: t('Images (training / test)'),
     none: t('none'),
     setupHeading: t('Set up'),

@@ -77,10 +77,14 @@ export function trainCode(settings: NotebookSettings): string {
   else arguments_.push('    validation_data=(test_images, test_labels),');
   const stopping = settings.earlyStopping;
   if (stopping) {
+    if (stopping.patience === undefined) {
+      lines.push('# Patience as long as the run: it never stops early, it only ends with the best epoch\'s weights.');
+    }
     lines.push(
       'early_stopping = keras.callbacks.EarlyStopping(',
       `    monitor=${pythonString(stopping.monitor)},`,
-      `    patience=${stopping.patience},`,
+      `    patience=${stopping.patience ?? settings.epochs},`,
+      `    min_delta=${pythonNumber(stopping.minDelta)},`,
       `    restore_best_weights=${stopping.restoreBestWeights ? 'True' : 'False'},`,
       '    verbose=1,',
       ')',

@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { toUserError } from '../../core/errors';
 import { Disposable } from '../../core/emitter';
-import type { EditableSetting, ExportableChart } from '../../protocol/webview';
+import type { RunSummary } from '../../domain/runRecord';
+import type { EditableSetting, ExportableChart, SettingValue } from '../../protocol/webview';
 import type { DashboardHost, DashboardIntents } from '../dashboardPanel';
 import { onSettingsChanged, writeUserSetting } from '../settingsAccess';
 import type { TrainingLog } from '../trainingLog';
@@ -52,6 +53,9 @@ export class TrainerCommands extends Disposable implements Omit<DashboardIntents
     this.register(vscode.commands.registerCommand(COMMANDS.exportModel, () => this.transfer.exportModel()));
     this.register(vscode.commands.registerCommand(COMMANDS.importModel, () => this.transfer.importModel()));
     this.register(vscode.commands.registerCommand(COMMANDS.exportNotebook, (target?: unknown) => this.runExport.exportNotebook(target)));
+    this.register(
+      vscode.commands.registerCommand(COMMANDS.runsExportNotebook, (run?: RunSummary, target?: unknown) => this.runExport.exportHistoryRun(run, target)),
+    );
     this.register(vscode.commands.registerCommand(COMMANDS.getData, () => dataChoice.choose()));
     // The walkthrough's "look at" steps: each opens the dashboard at its cell (and completes on its own command).
     this.register(vscode.commands.registerCommand(COMMANDS.showOverfitting, () => this.dashboard.show('evaluate')));
@@ -84,7 +88,10 @@ export class TrainerCommands extends Disposable implements Omit<DashboardIntents
     void this.runExport.exportMetricsCsv();
   }
 
-  setSetting(key: EditableSetting, value: number | string): void {
-    writeUserSetting(key, value).catch((error: unknown) => this.feedback.failed(toUserError(error)));
+  /** Writes the settings the panel changed (a model preset sets three at once), in order. */
+  setSettings(values: { key: EditableSetting; value: SettingValue }[]): void {
+    void (async () => {
+      for (const { key, value } of values) await writeUserSetting(key, value);
+    })().catch((error: unknown) => this.feedback.failed(toUserError(error)));
   }
 }

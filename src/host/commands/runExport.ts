@@ -1,5 +1,6 @@
 /**
- * Export the dashboard's run: as a Jupyter notebook (the palette command and the dashboard's button), and
+ * Export the dashboard's run: as a Jupyter notebook (the palette command and the dashboard's button; a run of
+ * the run history from the Runs view), and
  * its charts and confusion matrix as PNG and per-epoch metrics as CSV (the dashboard's buttons per cell).
  * The host builds every file from its own state with the same core code the CLI uses; the webview only
  * asks. Each file goes where the user picks in the save dialog and is written atomically.
@@ -8,13 +9,15 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { toUserError } from '../../core/errors';
 import { confusionMatrixPng, epochChartPng } from '../../core/notebook/charts';
-import { inspectNotebookTarget, writeFileAtomically, writeNotebookFile } from '../../core/notebook/exportFile';
+import { inspectNotebookTarget, writeExportFile, writeNotebookFile } from '../../core/notebook/exportFile';
 import { epochMetricsCsv } from '../../core/notebook/metricsCsv';
 import { buildNotebook, serializeNotebook } from '../../core/notebook/notebook';
 import { notebookStrings } from '../../core/notebook/notebookStrings';
-import { notebookRunFromDashboard, notebookRunFromRecord } from '../../core/notebook/runSources';
+import { notebookRunFromDashboard, notebookRunFromHistory, notebookRunFromRecord } from '../../core/notebook/runSources';
+import type { RunHistoryRecord, RunSummary } from '../../domain/runRecord';
 import type { NotebookRun } from '../../core/notebook/notebookRun';
 import type { ExportableChart } from '../../protocol/webview';
+import { currentHistory } from '../runsView';
 import type { TrainingSession } from '../trainingSession';
 import { markWalkthroughDone, WALKTHROUGH_CONTEXT } from '../walkthroughProgress';
 import type { CommandFeedback } from './commandFeedback';
@@ -38,7 +41,27 @@ export class RunExport {
       await this.train.offerTraining(vscode.l10n.t('There is no run to export yet. Train the model, then export the run as a notebook.'));
       return undefined;
     }
-    const uri = target instanceof vscode.Uri ? target : await this.pickTarget('fashion-mnist-run.ipynb', { [vscode.l10n.t('Jupyter Notebook')]: ['ipynb'] }, vscode.l10n.t('Export the run as a Jupyter notebook'));
+    return this.writeNotebook(run, 'fashion-mnist-run.ipynb', target);
+  }
+
+  /** A run of the run history (the Runs view's "Export as Notebook"): its settings, every epoch and its confusion matrix. */
+  async exportHistoryRun(summary: RunSummary | undefined, target?: unknown): Promise<vscode.Uri | undefined> {
+    if (!summary) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Choose a run in the Runs view to export it as a notebook.'));
+      return undefined;
+    }
+    let record: RunHistoryRecord;
+    try {
+      record = await currentHistory().load(summary.id);
+    } catch (error) {
+      this.feedback.failed(toUserError(error));
+      return undefined;
+    }
+    return this.writeNotebook(notebookRunFromHistory(record), `fashion-mnist-${summary.id}.ipynb`, target);
+  }
+
+  private async writeNotebook(run: NotebookRun, fileName: string, target: unknown): Promise<vscode.Uri | undefined> {
+    const uri = target instanceof vscode.Uri ? target : await this.pickTarget(fileName, { [vscode.l10n.t('Jupyter Notebook')]: ['ipynb'] }, vscode.l10n.t('Export the run as a Jupyter notebook'));
     if (!uri) return undefined;
     let replaceForeign = false;
     if (inspectNotebookTarget(uri.fsPath) === 'foreign') {
@@ -73,7 +96,7 @@ export class RunExport {
     const png =
       chart === 'confusion'
         ? run?.confusion && confusionMatrixPng(run.confusion)
-        : run && run.history.length > 0 && epochChartPng(run.history, chart, ['train', 'test']);
+        : run && run.history.length > 0 && epochChartPng(run.history, chart, ['train', run.settings.validationSplit === undefined ? 'test' : 'validation']);
     if (!png) {
       void vscode.window.showInformationMessage(vscode.l10n.t('There is nothing to save yet; it fills in as the run trains.'));
       return;
@@ -110,7 +133,7 @@ export class RunExport {
     if (!uri) return;
     try {
       // The save dialog has already asked before replacing an existing file.
-      await writeFileAtomically(uri.fsPath, data);
+      await writeExportFile(uri.fsPath, data);
     } catch (error) {
       this.feedback.failed(toUserError(error));
       return;

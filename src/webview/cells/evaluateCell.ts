@@ -26,14 +26,17 @@ export function evaluateCell(ctx: ViewContext): HTMLElement {
   const { s, state } = ctx;
   const { section, output } = cellFrame(s, 'evaluate', 'cellEvaluateTitle', s.t('cellEvaluateExplain'), code.evaluateCode());
   const history = [...state.history].sort((a, b) => a.epoch - b.epoch);
-  const last = history[history.length - 1];
+  // The model's accuracy is that of the weights it holds: the best epoch's when they were restored.
+  const outcome = state.outcome;
+  const heldIndex = outcome?.weights === 'best' ? history.findIndex((m) => m.epoch === outcome.bestEpoch) : history.length - 1;
+  const last = history[heldIndex];
   if (!last) {
     output.append(waiting(s, 'waitingForEpochs'));
     return section;
   }
   // The gap is the host's (overfitting.gapPoints); the webview only shows numbers it was sent.
   const gaps = state.overfitting?.gapPoints ?? [];
-  const lastGap = gaps.length === history.length ? gaps[gaps.length - 1] : undefined;
+  const lastGap = gaps.length === history.length ? gaps[heldIndex] : undefined;
   output.append(
     h('div', { className: 'accuracy-pair' }, [
       h('p', { className: 'big-number train', text: s.t('evalTrainAccuracy', s.percent(last.accuracy)) }),
@@ -41,6 +44,9 @@ export function evaluateCell(ctx: ViewContext): HTMLElement {
       lastGap !== undefined ? h('p', { className: 'gap', text: s.t('evalGap', s.signedPoints(lastGap)) }) : null,
     ]),
   );
+  if (outcome !== undefined && outcome.end !== 'stopped') {
+    output.append(h('p', { className: 'weights-note', text: outcome.weights === 'best' ? s.t('weightsBest', last.epoch) : s.t('weightsLast', last.epoch) }));
+  }
   const analysis = state.overfitting;
   if (analysis) {
     let text: string;
