@@ -463,6 +463,17 @@ async function screenshots(base, dir) {
       for (const low of await p.evaluate(lowContrastText)) problems.push(`${theme}: low contrast (${kind} detail open): ${low}`);
     }
     await context.close();
+    // A regularized run: validation split, early stopping, the best epoch marked, the model cell's preset.
+    const regularized = await open(`${theme}-regularized`, `theme=${theme}&mode=regularized`);
+    await shoot(regularized.p, `${theme}-regularized-train-cell`, '#cell-train');
+    await shoot(regularized.p, `${theme}-regularized-model-cell`, '#cell-model');
+    for (const low of await regularized.p.evaluate(lowContrastText)) problems.push(`${theme}: low contrast (regularized): ${low}`);
+    await regularized.context.close();
+    // Two runs compared: overlaid curves, the settings that differ, best and last side by side, per class.
+    const compared = await open(`${theme}-compare`, `theme=${theme}&mode=compare`);
+    await shoot(compared.p, `${theme}-compare`, '#cell-compare');
+    for (const low of await compared.p.evaluate(lowContrastText)) problems.push(`${theme}: low contrast (compare): ${low}`);
+    await compared.context.close();
   }
   // Streams of progress (mid-run) and of download states (loading) must update in place, not rebuild the cells.
   for (const mode of ['midrun', 'loading']) {

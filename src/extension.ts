@@ -18,6 +18,7 @@ import { TrainingClient } from './worker/client';
 import { TrainingLog } from './host/trainingLog';
 import { TrainingProgress } from './host/trainingProgress';
 import { TrainingSession } from './host/trainingSession';
+import { RunsView } from './host/runsView';
 import { DEFAULT_HYPER_PARAMETERS } from './domain/hyperParameters';
 
 /** Set while active: finishes writing the last run to disk before the extension host goes away. */
@@ -55,12 +56,17 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     intents: {
       train: () => commands.train(),
       stop: () => commands.stop(),
-      setSetting: (key, value) => commands.setSetting(key, value),
+      setSettings: (values) => commands.setSettings(values),
       classifyFiles: () => commands.classifyFiles(),
       setUpNativeBackend: () => void nativeBackend.setUp(),
+      exportNotebook: () => commands.exportNotebook(),
+      exportChart: (chart) => commands.exportChart(chart),
+      exportMetricsCsv: () => commands.exportMetricsCsv(),
     },
   });
-  const commands = new TrainerCommands(session, dashboard, log, context.extension.id);
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'unknown');
+  const commands = new TrainerCommands(session, dashboard, log, { id: context.extension.id, version });
+  const runsView = new RunsView(session, dashboard, (error) => log.error(error));
   const nativeBackendOffer = nativeBackend.createOffer();
 
   context.subscriptions.push(
@@ -69,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     log,
     dashboard,
     commands,
+    runsView,
     nativeBackend,
     session.onDidTrainingEvent((event) => nativeBackendOffer.consider(event)),
     new TrainingProgress(session, { openDashboard: COMMANDS.openDashboard }),

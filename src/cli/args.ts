@@ -1,11 +1,19 @@
 /**
  * Command-line parsing for `train` and `classify`: flags in `--name value` or `--name=value` form, checked
- * up front so a typo or a bad number is a one-line usage error (exit code 2) before any worker starts.
+ * up front so a typo or a bad number is a one-line usage error (exit code 2) before any worker starts. The
+ * hyper-parameter flags and their bounds come from the schema (src/domain/hyperParameters.ts).
  */
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
-import { validateHyperParameters } from '../training/model';
-import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../domain/hyperParameters';
+import { architectureProblems, describeAllowed, dropoutProblem, fitsSpec, validateHyperParameters } from '../core/hyperParameters';
+import {
+  architectureFrom,
+  DEFAULT_HYPER_PARAMETERS,
+  HYPER_PARAMETER_SCHEMA,
+  type HyperParameters,
+  type ParameterName,
+  type ParameterSpec,
+} from '../domain/hyperParameters';
 
 /** A mistake in the command line itself; the CLI exits with code 2. */
 export class UsageError extends TrainerError {
@@ -22,6 +30,8 @@ export interface TrainOptions {
   /** Where to save, as typed; undefined = the per-user model folder, unless `noSave`. */
   saveDir?: string;
   noSave: boolean;
+  /** Do not keep the run in the per-user run history. */
+  noHistory: boolean;
   allowDownload: boolean;
 }
 
@@ -30,53 +40,49 @@ export interface ClassifyOptions {
   images: string[];
   /** As typed. */
   modelDir?: string;
+  /** A run in the history whose kept model classifies. */
+  runId?: string;
+}
+
+export interface ExportNotebookOptions {
+  out: string;
+  /** The run in the run history to export; with neither this nor `modelDir`, the latest run. */
+  runId?: string;
+  /** Export a saved model's run record instead (settings and final accuracies, no epochs). */
+  modelDir?: string;
+  /** Replace a file at `out` that this tool did not write. */
+  force: boolean;
 }
 
 export type Parsed<T> = { help: true } | { help: false; options: T };
 
-const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+/** The schema's parameters by their `train` flag. */
+const FLAG_PARAMETERS = new Map<string, [ParameterName, ParameterSpec]>(
+  Object.entries(HYPER_PARAMETER_SCHEMA).flatMap(([name, spec]) =>
+    'flag' in spec && spec.flag !== undefined ? [[spec.flag, [name as ParameterName, spec as ParameterSpec]] as const] : [],
+  ),
+);
 
-/** The hyper-parameters a numeric flag sets. */
-type NumericParam = 'epochs' | 'batchSize' | 'learningRate' | 'hiddenUnits' | 'seed' | 'trainLimit' | 'testLimit';
-
-/** A numeric flag: the parameter it sets and its bounds [min, max], integers unless `real`. */
-interface NumberRule {
-  param: NumericParam;
-  min: number;
-  max: number;
-  real?: boolean;
-  /** The lower bound itself is not allowed (learning rate > 0). */
-  exclusiveMin?: boolean;
-}
-
-const NUMBER_RULES: Record<string, NumberRule> = {
-  '--epochs': { param: 'epochs', min: 1, max: 1000 },
-  '--batch-size': { param: 'batchSize', min: 1, max: 60000 },
-  '--learning-rate': { param: 'learningRate', min: 0, max: 10, real: true, exclusiveMin: true },
-  '--hidden-units': { param: 'hiddenUnits', min: 1, max: 4096 },
-  '--seed': { param: 'seed', min: 0, max: 2 ** 31 - 1 },
-  '--train-limit': { param: 'trainLimit', min: 1, max: 60000 },
-  '--test-limit': { param: 'testLimit', min: 1, max: 10000 },
-};
-
-function parseNumber(flag: string, rule: NumberRule, text: string): number {
-  const value = Number(text);
-  const wellFormed = text.trim() !== '' && Number.isFinite(value) && (rule.real || Number.isInteger(value));
-  if (!wellFormed) {
-    throw new UsageError(
-      rule.real
-        ? t('{0} needs a number, not "{1}".', flag, text)
-        : t('{0} needs a whole number, not "{1}".', flag, text),
-    );
+/** A flag's text as its parameter's value; a UsageError naming the flag and what it takes when it does not fit. */
+function parseValue(flag: string, spec: ParameterSpec, text: string): number | number[] | string {
+  const problem = () => new UsageError(t('{0} must be {1}; got "{2}".', flag, describeAllowed(spec), text));
+  let value: number | number[] | string;
+  switch (spec.kind) {
+    case 'integer':
+    case 'number':
+      value = text.trim() === '' ? Number.NaN : Number(text);
+      break;
+    case 'integerList':
+    case 'numberList':
+      value = text.split(',').map((item) => (item.trim() === '' ? Number.NaN : Number(item)));
+      break;
+    case 'choice':
+      value = text;
+      break;
+    case 'boolean':
+      throw problem();
   }
-  const tooSmall = rule.exclusiveMin ? value <= rule.min : value < rule.min;
-  if (tooSmall || value > rule.max) {
-    throw new UsageError(
-      rule.exclusiveMin
-        ? t('{0} must be greater than {1} and at most {2}; got {3}.', flag, rule.min, rule.max, text)
-        : t('{0} must be between {1} and {2}; got {3}.', flag, rule.min, rule.max, text),
-    );
-  }
+  if (!fitsSpec(spec, value)) throw problem();
   return value;
 }
 
@@ -118,7 +124,12 @@ function noValue(flag: string, inlineValue: string | undefined): void {
 
 export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
   const params: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS };
-  const options: TrainOptions = { params, noSave: false, allowDownload: true };
+  const fields = params as unknown as Record<string, unknown>;
+  const options: TrainOptions = { params, noSave: false, noHistory: false, allowDownload: true };
+  let widths: number[] = [...HYPER_PARAMETER_SCHEMA.hiddenLayers.default];
+  let widthsFlag: string | undefined;
+  let rates: number[] = [];
+  let l2: number = HYPER_PARAMETER_SCHEMA.l2.default;
   const reader = new ArgReader(argv);
   for (let item = reader.next(); item; item = reader.next()) {
     if ('positional' in item) throw new UsageError(t('Unexpected argument "{0}".', item.positional));
@@ -127,14 +138,6 @@ export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
       case '--help':
       case '-h':
         return { help: true };
-      case '--backend': {
-        const value = reader.value(flag, inlineValue);
-        if (!(BACKENDS as readonly string[]).includes(value)) {
-          throw new UsageError(t('--backend must be one of {0}; got "{1}".', BACKENDS.join(', '), value));
-        }
-        params.backend = value as BackendChoice;
-        break;
-      }
       case '--data-dir':
         options.dataDir = pathValue(reader, flag, inlineValue);
         break;
@@ -149,16 +152,43 @@ export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
         noValue(flag, inlineValue);
         options.allowDownload = false;
         break;
+      case '--no-history':
+        noValue(flag, inlineValue);
+        options.noHistory = true;
+        break;
+      case '--restore-best':
+        noValue(flag, inlineValue);
+        params.restoreBestWeights = true;
+        break;
       default: {
-        const rule = Object.hasOwn(NUMBER_RULES, flag) ? NUMBER_RULES[flag] : undefined;
-        if (rule === undefined) throw new UsageError(t('Unknown option "{0}".', flag));
-        params[rule.param] = parseNumber(flag, rule, reader.value(flag, inlineValue));
+        const entry = FLAG_PARAMETERS.get(flag);
+        if (entry === undefined || entry[1].kind === 'boolean') throw new UsageError(t('Unknown option "{0}".', flag));
+        const [name, spec] = entry;
+        const value = parseValue(flag, spec, reader.value(flag, inlineValue));
+        if (name === 'hiddenLayers' || name === 'hiddenUnits') {
+          if (widthsFlag !== undefined && widthsFlag !== flag) throw new UsageError(t('{0} and {1} cannot be used together.', widthsFlag, flag));
+          widthsFlag = flag;
+          widths = typeof value === 'number' ? [value] : (value as number[]);
+        } else if (name === 'dropout') {
+          rates = value as number[];
+        } else if (name === 'l2') {
+          l2 = value as number;
+        } else {
+          fields[name] = value;
+          // --early-stopping PATIENCE turns early stopping on with that patience.
+          if (name === 'patience') params.earlyStopping = true;
+        }
       }
     }
   }
   if (options.noSave && options.saveDir !== undefined) {
     throw new UsageError(t('--save and --no-save cannot be used together.'));
   }
+  const dropoutMismatch = dropoutProblem(widths, rates);
+  if (dropoutMismatch !== undefined) throw new UsageError(`--dropout: ${dropoutMismatch}`);
+  params.architecture = architectureFrom(widths, rates, l2);
+  const tooLarge = architectureProblems(params.architecture);
+  if (tooLarge.length > 0) throw new UsageError(tooLarge.join(' '));
   try {
     validateHyperParameters(params);
   } catch (error) {
@@ -191,10 +221,53 @@ export function parseClassifyArgs(argv: string[]): Parsed<ClassifyOptions> {
       case '--model':
         options.modelDir = pathValue(reader, flag, inlineValue);
         break;
+      case '--run':
+        options.runId = reader.value(flag, inlineValue);
+        break;
       default:
         throw new UsageError(t('Unknown option "{0}".', flag));
     }
   }
   if (options.images.length === 0) throw new UsageError(t('Name at least one image file to classify.'));
+  if (options.modelDir !== undefined && options.runId !== undefined) throw new UsageError(t('{0} and {1} cannot be used together.', '--model', '--run'));
+  return { help: false, options };
+}
+
+export function parseExportNotebookArgs(argv: string[]): Parsed<ExportNotebookOptions> {
+  let out: string | undefined;
+  let modelDir: string | undefined;
+  let runId: string | undefined;
+  let force = false;
+  const reader = new ArgReader(argv);
+  for (let item = reader.next(); item; item = reader.next()) {
+    if ('positional' in item) throw new UsageError(t('Unexpected argument "{0}".', item.positional));
+    const { flag, inlineValue } = item;
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return { help: true };
+      case '--out':
+        out = reader.value(flag, inlineValue);
+        break;
+      case '--model':
+        modelDir = reader.value(flag, inlineValue);
+        break;
+      case '--run':
+        runId = reader.value(flag, inlineValue);
+        break;
+      case '--force':
+        noValue(flag, inlineValue);
+        force = true;
+        break;
+      default:
+        throw new UsageError(t('Unknown option "{0}".', flag));
+    }
+  }
+  if (out === undefined) throw new UsageError(t('Name the notebook to write with --out FILE.ipynb.'));
+  if (!out.toLowerCase().endsWith('.ipynb')) throw new UsageError(t('--out must name a .ipynb file; got "{0}".', out));
+  if (modelDir !== undefined && runId !== undefined) throw new UsageError(t('{0} and {1} cannot be used together.', '--model', '--run'));
+  const options: ExportNotebookOptions = { out, force };
+  if (modelDir !== undefined) options.modelDir = modelDir;
+  if (runId !== undefined) options.runId = runId;
   return { help: false, options };
 }

@@ -20,7 +20,7 @@ import { toUserError, TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import { predictAll, runTutorial } from '../training/run';
 import { describeArchitecture, singleHiddenLayer, type Architecture } from '../domain/architecture';
-import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../domain/hyperParameters';
+import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../domain/hyperParameters';
 import { type EpochMetrics } from '../domain/metrics';
 
 const EXIT_OK = 0;
@@ -32,7 +32,7 @@ const DEFAULT_BIG_EPOCHS = 3;
 /** Epochs of the width check (100 and 128 hidden units). */
 const WIDTH_CHECK_EPOCHS = 2;
 const OPENBLAS_SERIAL_DIR = '/usr/lib/x86_64-linux-gnu/openblas-serial';
-const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendChoice[] = BACKEND_CHOICES;
 
 interface BenchOptions {
   epochs: number;
@@ -333,7 +333,7 @@ export async function runBench(argv: string[]): Promise<number> {
     out(t('Load average at the start (1, 5, 15 min): {0}', formatLoad()));
     const summary: string[] = [];
     let mainBackend = '';
-    const models: [Architecture, number, string][] = [[singleHiddenLayer(DEFAULT_HYPER_PARAMETERS.hiddenUnits), options.epochs, t('the tutorial')]];
+    const models: [Architecture, number, string][] = [[DEFAULT_HYPER_PARAMETERS.architecture, options.epochs, t('the tutorial')]];
     if (options.bigEpochs > 0) models.push([BIG_ARCHITECTURE, options.bigEpochs, t('a bigger network')]);
     for (const [architecture, epochs, role] of models) {
       const name = describeArchitecture(architecture);

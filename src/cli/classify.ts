@@ -5,6 +5,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { TrainerError } from '../core/errors';
+import { RunHistory } from '../core/runs/runHistory';
+import { defaultRunHistoryDir } from '../core/runs/historyLocation';
 import { t } from '../core/text/l10n';
 import { MODEL_FILE } from '../core/modelFiles/layout';
 import { tidyModelFolder } from '../core/modelFiles/folderReplace';
@@ -15,14 +17,27 @@ import { parseClassifyArgs } from './args';
 import { classifyHelp, cliNativeBackendFolders, defaultModelDir, EXIT, printError, workerPath, type CliContext } from './common';
 import { displayWidth, localizedClassNames, padEnd, topClasses } from '../core/text/format';
 
+/** The model folder of a kept run; NO_MODEL saying why when the run's model is no longer kept. */
+async function runModelDir(id: string): Promise<string> {
+  const history = new RunHistory(defaultRunHistoryDir());
+  await history.load(id);
+  const dir = history.modelDir(id);
+  if (!existsSync(join(dir, 'model.json'))) {
+    throw new TrainerError('NO_MODEL', t('Run {0} is in the run history, but its model is no longer kept (only the latest runs and pinned runs keep theirs).', id), dir,
+      t('Pin a run in the Runs view to keep its model, or train the run again.'));
+  }
+  return dir;
+}
+
 export async function runClassify(argv: string[], context: CliContext): Promise<number> {
   const parsed = parseClassifyArgs(argv);
   if (parsed.help) {
     context.stdout.write(classifyHelp().join('\n') + '\n');
     return EXIT.ok;
   }
+  const runId = parsed.options.runId;
   const typedModel = parsed.options.modelDir;
-  const modelDir = modelFolder(typedModel);
+  const modelDir = runId !== undefined ? await runModelDir(runId) : modelFolder(typedModel);
   // A save cut off by a crash is finished first (its model put back, its leftovers removed).
   await tidyModelFolder(modelDir);
   if (!existsSync(join(modelDir, MODEL_FILE))) {

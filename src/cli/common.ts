@@ -1,6 +1,7 @@
 /** What the terminal commands share: exit codes, where things are, the help texts, how errors are printed. */
 import { join, resolve } from 'node:path';
 import { defaultCacheDir } from '../core/data/dataLocation';
+import { defaultRunHistoryDir } from '../core/runs/historyLocation';
 import {
   installCommandLine,
   NATIVE_BACKEND_FOLDER_VARIABLE,
@@ -10,7 +11,7 @@ import {
   searchOrder,
 } from '../core/nativeBackend/nativeBackendFolders';
 import { t } from '../core/text/l10n';
-import { DEFAULT_HYPER_PARAMETERS as DEFAULTS } from '../domain/hyperParameters';
+import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS as DEFAULTS, HYPER_PARAMETER_SCHEMA as SCHEMA } from '../domain/hyperParameters';
 import { type UserError } from '../domain/errors';
 import { describeUserError } from '../core/text/format';
 
@@ -69,8 +70,10 @@ export function mainHelp(): string[] {
     ...optionLines([
       ['train', t('Train the Fashion-MNIST tutorial model and print its progress (npm run train).')],
       ['classify', t('Classify image files with the trained model (npm run classify).')],
+      ['runs', t('List, show and compare the runs in the run history (npm run runs).')],
       ['bench', t('Measure training speed, memory and prediction time (npm run bench).')],
       ['setup-native', t('Install tfjs-node, the native TensorFlow backend, for this tool and the extension (npm run setup-native).')],
+      ['export-notebook', t('Write a trained run as a Jupyter notebook (npm run export-notebook).')],
     ]),
     '',
     t('Run a command with --help to see its options.'),
@@ -88,12 +91,21 @@ export function trainHelp(): string[] {
       ['--epochs N', t('Passes over the training data (default {0}).', DEFAULTS.epochs)],
       ['--batch-size N', t('Images per training step (default {0}).', DEFAULTS.batchSize)],
       ['--learning-rate X', t('Adam learning rate (default {0}).', DEFAULTS.learningRate)],
-      ['--hidden-units N', t('Units in the hidden Dense layer (default {0}).', DEFAULTS.hiddenUnits)],
-      ['--backend B', t('auto, node, wasm or cpu (default auto: tfjs-node if set up, else wasm, else cpu).')],
+      ['--layers N,N...', t('Widths of the hidden Dense (relu) layers, input to output (default {0}).', SCHEMA.hiddenLayers.default.join(','))],
+      ['--hidden-units N', t('One hidden layer of N units (the tutorial has {0}).', SCHEMA.hiddenUnits.default)],
+      ['--dropout R[,R...]', t('Dropout rate after every hidden layer, or one per layer (default none).')],
+      ['--l2 X', t('L2 factor on every Dense kernel, as Keras\'s l2(X) (default none).')],
+      ['--validation-split X', t('Hold out the last fraction X of the training images for validation, before shuffling (default off).')],
+      ['--early-stopping N', t('Stop when the monitored metric has not improved for N epochs (Keras\'s patience).')],
+      ['--monitor M', t('What early stopping and the best epoch watch: val_loss or val_accuracy (default {0}); without a validation split, the test set.', DEFAULTS.monitor)],
+      ['--min-delta X', t('The smallest change that counts as an improvement (default {0}).', DEFAULTS.minDelta)],
+      ['--restore-best', t('End with the weights of the best epoch instead of the last.')],
+      ['--backend B', t('{0} (default auto: tfjs-node if set up, else wasm, else cpu).', BACKEND_CHOICES.join(', '))],
       ['--seed N', t('Seed for the initial weights and the shuffling; the same seed gives the same run (default {0}).', DEFAULTS.seed)],
       ['--data-dir D', t('Folder with the four Fashion-MNIST files, tried before the cache and the Debian package.')],
       ['--save DIR', t('Save the trained model (tfjs format) to DIR instead of the default folder {0}.', defaultModelDir())],
       ['--no-save', t('Do not save the trained model.')],
+      ['--no-history', t('Do not keep this run in the run history ({0}; FASHION_MNIST_RUNS moves it).', defaultRunHistoryDir())],
       ['--train-limit N', t('Train on the first N training images only (quick runs).')],
       ['--test-limit N', t('Test on the first N test images only.')],
       ['--no-download', t('Never download the data; fail if no local copy is found.')],
@@ -103,6 +115,22 @@ export function trainHelp(): string[] {
     t('tfjs-node is looked for in ${0}, then {1}, then this program\'s node_modules; npm run setup-native installs it.', NATIVE_BACKEND_FOLDER_VARIABLE, ownedNativeBackendFolder()),
     t('Ctrl+C stops after the current batch; press it again to quit at once.'),
     t('Exit codes: 0 done, 1 the run failed, 2 wrong options, 130 stopped.'),
+  ];
+}
+
+export function runsHelp(): string[] {
+  return [
+    t('Usage: npm run runs [-- list | show ID | compare ID ID...]'),
+    '',
+    t('The run history in {0} (FASHION_MNIST_RUNS moves it; the extension shares it).', defaultRunHistoryDir()),
+    '',
+    ...optionLines([
+      ['list', t('Every run, newest first: id, date, layers, dropout, L2, epochs run, best epoch, test accuracy.')],
+      ['show ID', t('One run: its settings, how it ended, every epoch and the per-class test accuracy.')],
+      ['compare ID ID...', t('The settings that differ, best and last metrics side by side, the curves per epoch and the per-class differences.')],
+    ]),
+    '',
+    t('Classify with a kept run\'s model: npm run classify -- --run ID IMAGE...'),
   ];
 }
 
@@ -127,9 +155,29 @@ export function classifyHelp(): string[] {
     t('Options:'),
     ...optionLines([
       ['--model DIR', t('Folder holding model.json (default {0}, where npm run train saves).', defaultModelDir())],
+      ['--run ID', t('Classify with the model kept for run ID in the run history (npm run runs lists them).')],
       ['--help', t('Show this help.')],
     ]),
     '',
     t('Exit codes: 0 all images classified, 1 a file or the model failed, 2 wrong options.'),
+  ];
+}
+
+export function exportNotebookHelp(): string[] {
+  return [
+    t('Usage: npm run export-notebook -- --out FILE.ipynb [--run ID | --model DIR] [--force]'),
+    '',
+    t('Writes a run as a Jupyter notebook: the tutorial\'s steps, Keras code that repeats the run, and its results.'),
+    '',
+    t('Options:'),
+    ...optionLines([
+      ['--out FILE.ipynb', t('The notebook to write.')],
+      ['--run ID', t('The run in the run history to export (npm run runs lists them); default: the latest run.')],
+      ['--model DIR', t('Export the run record of a saved model instead (settings and final accuracies; no epochs).')],
+      ['--force', t('Replace FILE even when this tool did not write it.')],
+      ['--help', t('Show this help.')],
+    ]),
+    '',
+    t('Exit codes: 0 written, 1 no run record or the file could not be written, 2 wrong options.'),
   ];
 }

@@ -1,5 +1,5 @@
 /**
- * The terminal entry (bundled to dist/cli.js): `train`, `classify`, `bench`, `setup-native`. Errors end as one line on
+ * The terminal entry (bundled to dist/cli.js): `train`, `classify`, `runs`, `bench`, `setup-native`. Errors end as one line on
  * stderr and an exit code: 2 for a wrong command line, 1 for a failed run, 130 after Ctrl+C.
  */
 import { toUserError } from '../core/errors';
@@ -7,9 +7,11 @@ import { configureLocale, t, terminalLocale } from '../core/text/l10n';
 import { findL10nDir } from '../core/text/l10nDir';
 import { UsageError } from './args';
 import { runClassify } from './classify';
+import { runExportNotebook } from './exportNotebook';
 import { EXIT, mainHelp, printError, type CliContext } from './common';
 import { runSetupNative } from './setupNative';
 import { runTrain } from './train';
+import { runRuns } from './runs';
 
 async function main(argv: string[]): Promise<number> {
   const locale = terminalLocale();
@@ -23,6 +25,10 @@ async function main(argv: string[]): Promise<number> {
         return await runTrain(rest, context);
       case 'classify':
         return await runClassify(rest, context);
+      case 'export-notebook':
+        return await runExportNotebook(rest, context);
+      case 'runs':
+        return await runRuns(rest, context);
       case 'bench': {
         // Loaded on demand: the bench runs tfjs on this thread, and train/classify should not pay for loading it.
         const { runBench } = await import('./bench');
@@ -40,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
         context.stderr.write(mainHelp().join('\n') + '\n');
         return EXIT.usage;
       default:
-        throw new UsageError(t('Unknown command "{0}"; use train, classify, bench or setup-native.', command));
+        throw new UsageError(t('Unknown command "{0}"; use train, classify, runs, bench, setup-native or export-notebook.', command));
     }
   } catch (error) {
     printError(context, toUserError(error));

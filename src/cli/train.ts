@@ -9,6 +9,10 @@ import { dirname } from 'node:path';
 import { defaultCacheDir } from '../core/data/dataLocation';
 import { checkSaveTarget } from '../core/modelFiles/saveTarget';
 import { describePath, resolveUserPath } from '../core/userPath';
+import { defaultRunHistoryDir } from '../core/runs/historyLocation';
+import type { UserError } from '../domain/errors';
+import { describeUserError } from '../core/text/format';
+import { DEFAULT_KEPT_MODELS } from '../core/runs/runHistory';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import { TrainingClient } from '../worker/client';
@@ -18,6 +22,8 @@ import { parseTrainArgs, type TrainOptions } from './args';
 import {
   formatDataSource,
   formatEpochLine,
+  formatOutcome,
+  heldEpoch,
   formatImagePrediction,
   formatProgressBar,
   formatSummary,
@@ -65,6 +71,13 @@ function checkDataDir(typed: string): string {
   );
 }
 
+/** Where the run was kept in the history, or why it was not (the run itself stands either way). */
+function keptLines(event: { keptRunId?: string; historyError?: UserError }): string[] {
+  if (event.keptRunId !== undefined) return [t('Run kept in the run history as {0} (npm run runs -- show {0}).', event.keptRunId)];
+  if (event.historyError !== undefined) return [t('Warning: {0}', describeUserError(event.historyError))];
+  return [];
+}
+
 function buildRequest(options: TrainOptions, locale: string, dataDir: string | undefined, saveDir: string | undefined): StartRequest {
   const request: StartRequest = {
     params: options.params,
@@ -75,6 +88,7 @@ function buildRequest(options: TrainOptions, locale: string, dataDir: string | u
   };
   if (dataDir !== undefined) request.dataDir = dataDir;
   if (saveDir !== undefined) request.saveDir = saveDir;
+  if (!options.noHistory) request.runHistory = { dir: defaultRunHistoryDir(), keepModels: DEFAULT_KEPT_MODELS };
   return request;
 }
 
@@ -142,6 +156,11 @@ function trainInWorker(request: StartRequest, context: CliContext, savedElsewher
               event.params.batchSize,
             ),
           );
+          if (event.validationCount > 0) {
+            bar.print(t('Validating on the last {0} training images (validation split {1}); early stopping and the best epoch watch them.', groupDigits(event.validationCount), event.params.validationSplit));
+          } else if (event.params.earlyStopping || event.params.restoreBestWeights) {
+            bar.print(t('Without a validation split, early stopping and the best epoch watch the test set, so the test accuracy is no longer an unbiased judge.'));
+          }
           return;
         case 'batch':
           bar.progress(formatProgressBar(event.progress, stdout.columns || 80));
@@ -150,9 +169,10 @@ function trainInWorker(request: StartRequest, context: CliContext, savedElsewher
           bar.print(formatEpochLine(event.metrics, epochs));
           return;
         case 'finished': {
-          const last = event.history[event.history.length - 1];
+          const last = heldEpoch(event.history, event.outcome);
           if (last) {
             bar.print('');
+            for (const line of formatOutcome(event.outcome, event.history)) bar.print(line);
             bar.print(t('Test accuracy: {0} (test loss {1}).', last.testAccuracy.toFixed(4), last.testLoss.toFixed(4)));
             bar.print(
               t(
@@ -177,6 +197,7 @@ function trainInWorker(request: StartRequest, context: CliContext, savedElsewher
                 : t('Model saved to {0}. Classify images with: npm run classify -- IMAGE...', directory),
             );
           }
+          for (const line of keptLines(event)) bar.print(line);
           if (event.saveError) {
             // Training succeeded but the model was not kept: say so, and fail so scripts notice.
             printError(context, event.saveError);
@@ -188,6 +209,7 @@ function trainInWorker(request: StartRequest, context: CliContext, savedElsewher
         }
         case 'stopped':
           bar.print(t('Stopped after {0} of {1} epochs.', event.history.length, epochs));
+          for (const line of keptLines(event)) bar.print(line);
           if (request.saveDir !== undefined) bar.print(t('The model is saved only when training finishes; nothing was saved.'));
           finish(EXIT.interrupted);
           return;

@@ -24,4 +24,10 @@ export type ErrorCode =
   | 'IMAGE_TOO_LARGE'
   | 'IMAGE_UNSUPPORTED'
   | 'WORKER_CRASHED'
+  /** An export would replace a file the extension did not write. */
+  | 'FILE_EXISTS'
+  /** An export (notebook, chart, CSV) could not be written. */
+  | 'EXPORT_FAILED'
+  | 'RUN_HISTORY'
+  | 'NO_RUN'
   | 'INTERNAL';

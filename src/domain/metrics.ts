@@ -1,4 +1,6 @@
-/** What training and evaluation measure: batch progress, per-epoch metrics, predictions and their analysis. */
+/** What training and evaluation measure: batch progress, per-epoch metrics, how a run ended, predictions and their analysis. */
+import type { MonitorChoice } from './hyperParameters';
+
 export interface BatchProgress {
   /** 1-based epoch and batch numbers. */
   epoch: number;
@@ -20,8 +22,29 @@ export interface EpochMetrics {
   accuracy: number;
   testLoss: number;
   testAccuracy: number;
+  /** On the held-out validation images, when the run has a validation split. */
+  valLoss?: number;
+  valAccuracy?: number;
   seconds: number;
   samplesPerSecond: number;
+}
+
+/** How a run ended: all its epochs, early stopping, the user's Stop, or a failure. */
+export type RunEnd = 'completed' | 'earlyStopped' | 'stopped' | 'failed';
+
+/** The end of a run and what the model holds. */
+export interface RunOutcome {
+  end: RunEnd;
+  epochsRun: number;
+  /** What the best epoch is judged by, and on which images (the validation split, or the test set without one). */
+  monitor: MonitorChoice;
+  monitoredOn: 'validation' | 'test';
+  /** 1-based best epoch by the monitored metric; undefined before the first epoch ends. */
+  bestEpoch?: number;
+  /** The weights the trained model holds: the best epoch's (restore_best_weights) or the last epoch's. */
+  weights: 'best' | 'last';
+  /** Early stopping's patience, when it ended the run. */
+  patience?: number;
 }
 
 /** Predictions for the test images, as compact typed arrays (row-major, one row per image). */

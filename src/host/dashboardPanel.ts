@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { DashboardCell, EditableSetting, HostToWebview } from '../protocol/webview';
+import type { DashboardCell, EditableSetting, ExportableChart, HostToWebview, SettingValue } from '../protocol/webview';
 import { dashboardStrings } from './dashboardStrings';
 import type { TrainingSession } from './trainingSession';
 import { parseWebviewMessage } from './webviewMessages';
@@ -18,9 +18,12 @@ export const DASHBOARD_VIEW_TYPE = 'fashionMnist.dashboard';
 export interface DashboardIntents {
   train(): void;
   stop(): void;
-  setSetting(key: EditableSetting, value: number | string): void;
+  setSettings(values: { key: EditableSetting; value: SettingValue }[]): void;
   classifyFiles(): void;
   setUpNativeBackend(): void;
+  exportNotebook(): void;
+  exportChart(chart: ExportableChart): void;
+  exportMetricsCsv(): void;
 }
 
 export interface DashboardDependencies {
@@ -152,10 +155,16 @@ class DashboardPanel extends Disposable {
         intents.stop();
         return;
       case 'setSetting':
-        intents.setSetting(message.key, message.value);
+        intents.setSettings([{ key: message.key, value: message.value }]);
+        return;
+      case 'setSettings':
+        intents.setSettings(message.values);
         return;
       case 'classifyFiles':
         intents.classifyFiles();
+        return;
+      case 'closeComparison':
+        session.setComparison(undefined);
         return;
       case 'setUpNativeBackend':
         intents.setUpNativeBackend();
@@ -165,6 +174,15 @@ class DashboardPanel extends Disposable {
         return;
       case 'setPin':
         session.setPin(message.index, message.pinned);
+        return;
+      case 'exportNotebook':
+        intents.exportNotebook();
+        return;
+      case 'exportChart':
+        intents.exportChart(message.chart);
+        return;
+      case 'exportMetricsCsv':
+        intents.exportMetricsCsv();
         return;
       case 'requestImages': {
         const images = session.imagesFor(message.indices);

@@ -9,9 +9,11 @@
  * - the analyses (over-fitting, confusion) are computed here from the data, never by the webview;
  * - classifications and the saved model are not part of a run: a new run leaves them alone.
  */
+import { bestEpochOf } from '../core/analysis/earlyStopping';
 import { analyzeOverfitting, analyzePredictions } from '../core/analysis/analysis';
 import type { ClassificationResult } from '../domain/classification';
 import type { DashboardState } from '../protocol/webview';
+import type { EpochMetrics } from '../domain/metrics';
 import type { HyperParameters } from '../domain/hyperParameters';
 import type { SavedModelInfo } from '../domain/runRecord';
 import type { TrainingEvent } from '../protocol/events';
@@ -51,6 +53,7 @@ export function applyTrainingEvent(state: DashboardState, event: TrainingEvent):
         backend: event.backend,
         summary: event.summary,
         batchesPerEpoch: event.batchesPerEpoch,
+        validationCount: event.validationCount,
       };
     case 'batch':
       return { ...state, progress: event.progress };
@@ -59,7 +62,7 @@ export function applyTrainingEvent(state: DashboardState, event: TrainingEvent):
       return state;
     case 'epoch': {
       const history = mergeEpoch(state.history, event.metrics);
-      return { ...state, history, overfitting: analyzeOverfitting(history) };
+      return { ...state, history, overfitting: analyzeOverfitting(history), ...best(history, state) };
     }
     case 'finished': {
       const history = event.history.length > 0 ? event.history : state.history;
@@ -70,7 +73,10 @@ export function applyTrainingEvent(state: DashboardState, event: TrainingEvent):
         overfitting: analyzeOverfitting(history),
         predictions: event.predictions,
         predictionAnalysis: analyzePredictions(event.predictions),
+        outcome: event.outcome,
+        ...best(history, state),
       };
+      if (event.outcome.bestEpoch !== undefined) next.bestEpoch = event.outcome.bestEpoch;
       if (event.modelSaved) next.model = event.modelSaved;
       // The results stand; the banner says the model was not kept and what to do.
       if (event.saveError) next.error = event.saveError;
@@ -80,7 +86,8 @@ export function applyTrainingEvent(state: DashboardState, event: TrainingEvent):
     case 'stopped': {
       // The client's own `stopped` (after a forced terminate) may know fewer epochs than we folded in.
       const history = event.history.length >= state.history.length ? event.history : state.history;
-      const next: DashboardState = { ...state, status: 'stopped', history, overfitting: analyzeOverfitting(history) };
+      const next: DashboardState = { ...state, status: 'stopped', history, overfitting: analyzeOverfitting(history), ...best(history, state) };
+      if (event.outcome !== undefined) next.outcome = event.outcome;
       delete next.download;
       return next;
     }
@@ -121,4 +128,10 @@ export function runFraction(state: DashboardState): number {
   const p = state.progress;
   if (!p || p.epochs <= 0 || p.batchesPerEpoch <= 0) return 0;
   return Math.min(1, (p.epoch - 1 + p.batch / p.batchesPerEpoch) / p.epochs);
+}
+
+/** The best epoch of the history by the run's monitored metric, as a state field (absent before any epoch). */
+function best(history: EpochMetrics[], state: DashboardState): { bestEpoch?: number } {
+  const epoch = bestEpochOf(history, state.params.monitor, state.params.minDelta);
+  return epoch === undefined ? {} : { bestEpoch: epoch };
 }

@@ -71,6 +71,7 @@ export class RunNotifications extends Disposable {
           if (choice === open) this.context.openDashboard();
         });
         if (event.saveError) showUserError(event.saveError, this.context);
+        if (event.historyError) showUserError(event.historyError, this.context);
         return;
       }
       case 'notice':
@@ -81,6 +82,7 @@ export class RunNotifications extends Disposable {
           vscode.l10n.t('Fashion-MNIST: training stopped after {0} of {1} epochs.', event.history.length, this.session.current.params.epochs),
           5000,
         );
+        if (event.historyError) showUserError(event.historyError, this.context);
         return;
       case 'error':
         showUserError(event.error, this.context, this.nativeBackendAction(event.error));

@@ -3,8 +3,9 @@
  * Keras-like line per epoch, the result) and every error with its file and what to do. The line formats
  * are the CLI's (src/core/text/format.ts), so the log and the terminal read the same.
  */
+import { describeArchitecture } from '../domain/architecture';
 import * as vscode from 'vscode';
-import { formatDataSource, formatEpochLine, formatSummary, groupDigits } from '../core/text/format';
+import { formatDataSource, formatEpochLine, formatOutcome, formatSummary, groupDigits, heldEpoch } from '../core/text/format';
 import type { TrainingEvent } from '../protocol/events';
 import type { UserError } from '../domain/errors';
 import type { TrainingSession } from './trainingSession';
@@ -25,18 +26,24 @@ export class TrainingLog extends Disposable {
         this.epochs = params.epochs;
         channel.info(
           vscode.l10n.t(
-            'Run {0}: {1} epochs, batch size {2}, learning rate {3}, {4} hidden units, backend {5}.',
+            'Run {0}: {1} epochs, batch size {2}, learning rate {3}, network {4}, backend {5}.',
             runId,
             params.epochs,
             params.batchSize,
             params.learningRate,
-            params.hiddenUnits,
+            describeArchitecture(params.architecture),
             params.backend,
           ),
         );
       }),
       session.onDidTrainingEvent((event) => this.write(event)),
     );
+  }
+
+  /** Where the run was kept in the run history, or why it was not. */
+  private kept(event: { keptRunId?: string; historyError?: UserError }): void {
+    if (event.keptRunId !== undefined) this.channel.info(vscode.l10n.t('Run kept in the run history as {0}.', event.keptRunId));
+    if (event.historyError !== undefined) this.error(event.historyError);
   }
 
   /** Logs an error the user can act on: the message, the file it concerns and what to do. */
@@ -86,12 +93,14 @@ export class TrainingLog extends Disposable {
         channel.info(formatEpochLine(event.metrics, this.epochs));
         return;
       case 'finished': {
-        const last = event.history.at(-1);
+        for (const line of formatOutcome(event.outcome, event.history)) channel.info(line);
+        const last = heldEpoch(event.history, event.outcome);
         if (last) {
           channel.info(vscode.l10n.t('Finished. Test accuracy: {0}; training accuracy: {1}.', last.testAccuracy.toFixed(4), last.accuracy.toFixed(4)));
         }
         if (event.modelSaved) channel.info(vscode.l10n.t('Model saved in {0}.', event.modelSaved.directory));
         if (event.saveError) this.error(event.saveError);
+        this.kept(event);
         return;
       }
       case 'notice':
@@ -99,6 +108,7 @@ export class TrainingLog extends Disposable {
         return;
       case 'stopped':
         channel.info(vscode.l10n.t('Stopped after {0} of {1} epochs.', event.history.length, this.epochs));
+        this.kept(event);
         return;
       case 'error':
         this.error(event.error);

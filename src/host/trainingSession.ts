@@ -4,6 +4,7 @@
  * panel what to post. The state lives here, not in the webview, so the panel can close, reopen or reload
  * mid-run and show the same thing, and training goes on with no panel at all.
  */
+import type { RunComparison } from '../domain/runComparison';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import { type ClassificationResult } from '../domain/classification';
@@ -63,6 +64,8 @@ export interface RunSettings {
   dataDir?: string;
   allowDownload: boolean;
   locale: string;
+  /** Keep the run in the run history (its folder, resolved, and how many models to keep). */
+  runHistory?: { dir: string; keepModels: number };
 }
 
 export class TrainingSession extends Disposable {
@@ -144,6 +147,7 @@ export class TrainingSession extends Disposable {
       insight: true,
     };
     if (options.dataDir !== undefined) request.dataDir = options.dataDir;
+    if (options.runHistory !== undefined) request.runHistory = options.runHistory;
     const nativeBackendFolders = this.options.nativeBackendFolders?.();
     if (nativeBackendFolders !== undefined) request.nativeBackendFolders = nativeBackendFolders;
     const runId = this.client.start(request);
@@ -164,6 +168,16 @@ export class TrainingSession extends Disposable {
     if (!this.client.isRunning) return false;
     this.client.stop();
     return true;
+  }
+
+  /** Shows runs from the history side by side in the dashboard (undefined closes the compare view). */
+  setComparison(comparison: RunComparison | undefined): void {
+    const next = { ...this.current };
+    if (comparison === undefined) delete next.comparison;
+    else next.comparison = comparison;
+    this.state = next;
+    this.update({ kind: 'state' });
+    if (comparison !== undefined) this.update({ kind: 'message', message: { type: 'reveal', cell: 'compare' } });
   }
 
   /** Between runs, shows the parameters the next run will use (after a settings change). */
@@ -298,7 +312,7 @@ export class TrainingSession extends Disposable {
       case 'epoch':
         this.update({
           kind: 'message',
-          message: { type: 'epoch', metrics: event.metrics, overfitting: this.state.overfitting ?? { state: 'notEnoughData', gapPoints: [] } },
+          message: { type: 'epoch', metrics: event.metrics, overfitting: this.state.overfitting ?? { state: 'notEnoughData', gapPoints: [] }, bestEpoch: this.state.bestEpoch },
         });
         break;
       default:

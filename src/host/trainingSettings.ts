@@ -3,39 +3,52 @@
  * Settings UI against the manifest's schema, but settings.json accepts anything (it only underlines it), so
  * every value is checked again here and a bad one becomes a sentence naming the setting.
  *
- * No `vscode` import: the caller passes a getter, so the rules are unit-tested in plain Node. The bounds
- * must match `contributes.configuration` in package.json (a unit test compares them).
+ * No `vscode` import: the caller passes a getter, so the rules are unit-tested in plain Node. Every rule
+ * comes from the schema in src/domain/hyperParameters.ts, which `contributes.configuration` in package.json
+ * follows (a unit test compares them).
  */
 import { expandHome } from '../core/userPath';
 import { isAbsolute, join, normalize } from 'node:path';
+import { homedir } from 'node:os';
+import { defaultRunHistoryDir } from '../core/runs/historyLocation';
 import { resolveUserFolder } from '../core/nativeBackend/nativeBackendFolders';
 import { t } from '../core/text/l10n';
-import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../domain/hyperParameters';
-import { type EditableSetting } from '../protocol/webview';
+import { describeAllowed, fitsSpec, architectureProblems, dropoutProblem } from '../core/hyperParameters';
+import {
+  architectureFrom,
+  BACKEND_CHOICES,
+  DEFAULT_HYPER_PARAMETERS,
+  HYPER_PARAMETER_SCHEMA,
+  type HyperParameters,
+  type ParameterName,
+  type ParameterSpec,
+} from '../domain/hyperParameters';
+import { type EditableSetting, type SettingValue } from '../protocol/webview';
+import { DEFAULT_KEPT_MODELS } from '../core/runs/runHistory';
 
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+export { BACKEND_CHOICES };
 
-interface NumberRule {
-  kind: 'integer' | 'number';
-  min: number;
-  max: number;
-  /** The minimum itself is not allowed (learning rate > 0). */
-  exclusiveMin?: boolean;
+/** The parameters with a `fashionMnist.*` setting, as [parameter, setting key, spec]. */
+export const SETTING_PARAMETERS: readonly [ParameterName, string, ParameterSpec][] = Object.entries(HYPER_PARAMETER_SCHEMA).flatMap(
+  ([name, spec]) => ('setting' in spec && spec.setting !== undefined ? [[name as ParameterName, spec.setting, spec as ParameterSpec]] : []),
+);
+
+/**
+ * The spec a setting is checked against. A parameter that is absent unless asked for (the image limits)
+ * has a setting from 0, which means "all".
+ */
+export function settingSpec(key: string): ParameterSpec | undefined {
+  const entry = SETTING_PARAMETERS.find(([, setting]) => setting === key);
+  if (entry === undefined) return undefined;
+  const spec = entry[2];
+  return spec.kind === 'integer' && spec.optional ? { ...spec, min: 0, default: 0 } : spec;
 }
 
-/** Numeric settings and their bounds (the same as package.json). */
-export const NUMBER_RULES = {
-  epochs: { kind: 'integer', min: 1, max: 200 },
-  batchSize: { kind: 'integer', min: 1, max: 8192 },
-  learningRate: { kind: 'number', min: 0, max: 1, exclusiveMin: true },
-  hiddenUnits: { kind: 'integer', min: 1, max: 4096 },
-  trainSubset: { kind: 'integer', min: 0, max: 60000 },
-  testSubset: { kind: 'integer', min: 0, max: 10000 },
-} as const satisfies Record<string, NumberRule>;
-
-export type NumberSetting = keyof typeof NUMBER_RULES;
-
-export const EDITABLE_SETTINGS: readonly EditableSetting[] = ['epochs', 'batchSize', 'learningRate', 'hiddenUnits', 'backend'];
+/** The settings the dashboard's controls may change. */
+export const EDITABLE_SETTINGS: readonly EditableSetting[] = [
+  'epochs', 'batchSize', 'learningRate', 'hiddenLayers', 'dropout', 'l2', 'backend',
+  'validationSplit', 'earlyStopping', 'earlyStoppingPatience', 'restoreBestWeights',
+];
 
 /** What the settings ask for, ready to become a `StartRequest` (the caller adds the folders and locale). */
 export interface TrainingSettings {
@@ -43,70 +56,58 @@ export interface TrainingSettings {
   /** The folder the user named (as written; the caller resolves `~` and relative paths); undefined = automatic. */
   dataDirectory?: string;
   allowDownload: boolean;
+  /** The run history: the folder the user named (as written; empty = the per-user default) and how many models to keep. */
+  runHistory: { directory?: string; keepModels: number };
 }
+
+/** How many runs keep their model at most (the latest ones; pinned runs always keep theirs). */
+export const MAX_KEPT_MODELS = 100;
 
 export type SettingsResult = { ok: true; settings: TrainingSettings } | { ok: false; problems: string[] };
 
-/** True when `value` fits the rule; the check behind both the run's settings and the panel's controls. */
-function fitsRule(value: unknown, rule: NumberRule): value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-  if (rule.kind === 'integer' && !Number.isInteger(value)) return false;
-  if (rule.exclusiveMin ? value <= rule.min : value < rule.min) return false;
-  return value <= rule.max;
-}
-
-function describeRule(key: NumberSetting, rule: NumberRule, value: unknown): string {
-  const shown = JSON.stringify(value) ?? String(value);
-  if (rule.exclusiveMin) {
-    return t('The setting fashionMnist.{0} is {1}; it must be a number greater than {2} and at most {3}.', key, shown, rule.min, rule.max);
-  }
-  if (rule.kind === 'integer') {
-    return t('The setting fashionMnist.{0} is {1}; it must be a whole number from {2} to {3}.', key, shown, rule.min, rule.max);
-  }
-  return t('The setting fashionMnist.{0} is {1}; it must be a number from {2} to {3}.', key, shown, rule.min, rule.max);
+function describeSetting(key: string, spec: ParameterSpec, value: unknown): string {
+  return t('The setting fashionMnist.{0} is {1}; it must be {2}.', key, JSON.stringify(value) ?? String(value), describeAllowed(spec));
 }
 
 /**
  * A value for one of the settings the panel may change, or undefined when it does not fit. Used for
  * `setSetting` messages from the webview, which are never trusted.
  */
-export function checkEditableValue(key: EditableSetting, value: unknown): number | string | undefined {
-  if (key === 'backend') {
-    return typeof value === 'string' && (BACKEND_CHOICES as readonly string[]).includes(value) ? value : undefined;
-  }
-  return fitsRule(value, NUMBER_RULES[key]) ? value : undefined;
+export function checkEditableValue(key: EditableSetting, value: unknown): SettingValue | undefined {
+  const spec = settingSpec(key);
+  if (spec === undefined || !fitsSpec(spec, value)) return undefined;
+  return Array.isArray(value) ? value.slice() : (value as SettingValue);
 }
 
+/** The deprecated `hiddenUnits` setting (before hidden layers): honoured while hiddenLayers keeps its default. */
+const LEGACY_HIDDEN_UNITS = 'hiddenUnits';
+
 /**
- * Reads and checks every setting a run needs. `get(key)` returns the effective value of
- * `fashionMnist.<key>` (undefined when unset; the manifest's defaults normally fill it in).
+ * Reads and checks every setting a run needs. `get(key)` returns the value someone set for
+ * `fashionMnist.<key>`, undefined when nobody did: the schema's default (which the manifest repeats) applies.
  */
 export function readTrainingSettings(get: (key: string) => unknown): SettingsResult {
   const problems: string[] = [];
-
-  const numberSetting = (key: NumberSetting, fallback: number): number => {
-    const value = get(key) ?? fallback;
-    if (fitsRule(value, NUMBER_RULES[key])) return value;
-    problems.push(describeRule(key, NUMBER_RULES[key], value));
-    return fallback;
-  };
-
-  const epochs = numberSetting('epochs', DEFAULT_HYPER_PARAMETERS.epochs);
-  const batchSize = numberSetting('batchSize', DEFAULT_HYPER_PARAMETERS.batchSize);
-  const learningRate = numberSetting('learningRate', DEFAULT_HYPER_PARAMETERS.learningRate);
-  const hiddenUnits = numberSetting('hiddenUnits', DEFAULT_HYPER_PARAMETERS.hiddenUnits);
-  const trainSubset = numberSetting('trainSubset', 0);
-  const testSubset = numberSetting('testSubset', 0);
-
-  const backendValue = get('backend') ?? DEFAULT_HYPER_PARAMETERS.backend;
-  let backend: BackendChoice = DEFAULT_HYPER_PARAMETERS.backend;
-  if (typeof backendValue === 'string' && (BACKEND_CHOICES as readonly string[]).includes(backendValue)) {
-    backend = backendValue as BackendChoice;
-  } else {
-    problems.push(
-      t('The setting fashionMnist.backend is {0}; it must be one of {1}.', JSON.stringify(backendValue) ?? String(backendValue), BACKEND_CHOICES.join(', ')),
-    );
+  const values: Partial<Record<ParameterName, unknown>> = {};
+  for (const [name, key] of SETTING_PARAMETERS) {
+    const spec = settingSpec(key) as ParameterSpec;
+    const value = get(key) ?? spec.default;
+    if (fitsSpec(spec, value)) values[name] = value;
+    else problems.push(describeSetting(key, spec, value));
   }
+
+  let widths = (values.hiddenLayers ?? HYPER_PARAMETER_SCHEMA.hiddenLayers.default) as number[];
+  const legacy = get(LEGACY_HIDDEN_UNITS);
+  if (legacy !== undefined && JSON.stringify(widths) === JSON.stringify(HYPER_PARAMETER_SCHEMA.hiddenLayers.default)) {
+    if (fitsSpec(HYPER_PARAMETER_SCHEMA.hiddenUnits, legacy)) widths = [legacy as number];
+    else problems.push(describeSetting(LEGACY_HIDDEN_UNITS, HYPER_PARAMETER_SCHEMA.hiddenUnits, legacy));
+  }
+  const rates = (values.dropout ?? []) as number[];
+  const l2 = (values.l2 ?? 0) as number;
+  const dropoutMismatch = dropoutProblem(widths, rates);
+  if (dropoutMismatch !== undefined) problems.push(t('The setting fashionMnist.dropout: {0}', dropoutMismatch));
+  const architecture = architectureFrom(widths, rates, l2);
+  if (dropoutMismatch === undefined && values.hiddenLayers !== undefined) problems.push(...architectureProblems(architecture));
 
   const dataValue = get('dataDirectory') ?? '';
   let dataDirectory: string | undefined;
@@ -121,11 +122,24 @@ export function readTrainingSettings(get: (key: string) => unknown): SettingsRes
     problems.push(t('The setting fashionMnist.allowDownload must be true or false.'));
   }
 
+  const historyValue = get('runHistoryDirectory') ?? '';
+  if (typeof historyValue !== 'string') problems.push(t('The setting fashionMnist.runHistoryDirectory must be a folder path (text), or empty for the per-user default.'));
+  const keepValue = get('keptModels') ?? DEFAULT_KEPT_MODELS;
+  const keepSpec = { kind: 'integer', min: 0, max: MAX_KEPT_MODELS, default: DEFAULT_KEPT_MODELS } as const;
+  if (!fitsSpec(keepSpec, keepValue)) problems.push(describeSetting('keptModels', keepSpec, keepValue));
+
   if (problems.length > 0) return { ok: false, problems };
-  const params: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS, epochs, batchSize, learningRate, hiddenUnits, backend };
-  if (trainSubset > 0) params.trainLimit = trainSubset;
-  if (testSubset > 0) params.testLimit = testSubset;
-  const settings: TrainingSettings = { params, allowDownload: downloadValue === true };
+  const params: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS, architecture };
+  const fields = params as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(values)) {
+    if (name === 'hiddenLayers' || name === 'dropout' || name === 'l2') continue;
+    // An image limit of 0 is "all": the parameter stays absent.
+    if ((name === 'trainLimit' || name === 'testLimit') && value === 0) continue;
+    fields[name] = value;
+  }
+  const runHistory: TrainingSettings['runHistory'] = { keepModels: keepValue as number };
+  if (typeof historyValue === 'string' && historyValue.trim() !== '') runHistory.directory = historyValue.trim();
+  const settings: TrainingSettings = { params, allowDownload: downloadValue === true, runHistory };
   if (dataDirectory !== undefined) settings.dataDirectory = dataDirectory;
   return { ok: true, settings };
 }
@@ -143,6 +157,18 @@ export function resolveDataDirectory(dir: string, home: string, workspaceFolder:
   }
   if (isAbsolute(path)) return normalize(path);
   return workspaceFolder === undefined ? undefined : join(workspaceFolder, path);
+}
+
+/**
+ * The run history folder the settings name, absolute: `~` is the home folder; empty is the per-user default
+ * the CLI uses too. A relative path is taken from the home folder (the history is per user, not per workspace).
+ */
+export function runHistoryDirectory(settings: Pick<TrainingSettings, 'runHistory'>, home = homedir()): string {
+  const named = settings.runHistory.directory;
+  if (named === undefined) return defaultRunHistoryDir();
+  let path = named;
+  if (path === '~' || path.startsWith('~/') || path.startsWith('~\\')) path = home + path.slice(1);
+  return isAbsolute(path) ? normalize(path) : join(home, path);
 }
 
 /**

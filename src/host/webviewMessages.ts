@@ -5,7 +5,7 @@
  *
  * No `vscode` import, so every branch is unit-tested in plain Node.
  */
-import type { EditableSetting, WebviewToHost } from '../protocol/webview';
+import { EXPORTABLE_CHARTS, type EditableSetting, type ExportableChart, type SettingValue, type WebviewToHost } from '../protocol/webview';
 import { checkEditableValue, EDITABLE_SETTINGS } from './trainingSettings';
 
 /** The test set has 10,000 images; an index outside it can never name one. */
@@ -19,10 +19,16 @@ export const MAX_REQUESTED_IMAGES = 1_000;
 type Fields = Record<string, unknown>;
 
 /** Messages that carry nothing but their type. */
-const BARE_TYPES = new Set(['ready', 'train', 'stop', 'classifyFiles', 'setUpNativeBackend']);
+const BARE_TYPES = new Set(['ready', 'train', 'stop', 'classifyFiles', 'closeComparison', 'setUpNativeBackend', 'exportNotebook', 'exportMetricsCsv']);
 
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseSetting(key: unknown, value: unknown): { key: EditableSetting; value: SettingValue } | undefined {
+  if (typeof key !== 'string' || !(EDITABLE_SETTINGS as readonly string[]).includes(key)) return undefined;
+  const checked = checkEditableValue(key as EditableSetting, value);
+  return checked === undefined ? undefined : { key: key as EditableSetting, value: checked };
 }
 
 function parseIndices(value: unknown): number[] | undefined {
@@ -42,10 +48,18 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
   if (BARE_TYPES.has(type)) return { type } as WebviewToHost;
   switch (type) {
     case 'setSetting': {
-      const key = message.key;
-      if (typeof key !== 'string' || !(EDITABLE_SETTINGS as readonly string[]).includes(key)) return undefined;
-      const value = checkEditableValue(key as EditableSetting, message.value);
-      return value === undefined ? undefined : { type, key: key as EditableSetting, value };
+      const setting = parseSetting(message.key, message.value);
+      return setting === undefined ? undefined : { type, ...setting };
+    }
+    case 'setSettings': {
+      if (!Array.isArray(message.values) || message.values.length === 0 || message.values.length > EDITABLE_SETTINGS.length) return undefined;
+      const values: { key: EditableSetting; value: SettingValue }[] = [];
+      for (const item of message.values) {
+        const setting = isFields(item) ? parseSetting(item.key, item.value) : undefined;
+        if (setting === undefined) return undefined;
+        values.push(setting);
+      }
+      return { type, values };
     }
     case 'requestImages': {
       const indices = parseIndices(message.indices);
@@ -64,6 +78,10 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
       const index = message.index;
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= MAX_TEST_IMAGES) return undefined;
       return typeof message.pinned === 'boolean' ? { type, index, pinned: message.pinned } : undefined;
+    }
+    case 'exportChart': {
+      const chart = message.chart;
+      return typeof chart === 'string' && (EXPORTABLE_CHARTS as readonly string[]).includes(chart) ? { type, chart: chart as ExportableChart } : undefined;
     }
     default:
       return undefined;

@@ -2,7 +2,7 @@
 import type { DataInfo } from '../domain/data';
 import type { UserError } from '../domain/errors';
 import type { BackendInfo, HyperParameters } from '../domain/hyperParameters';
-import type { BatchProgress, EpochMetrics, Predictions } from '../domain/metrics';
+import type { BatchProgress, EpochMetrics, Predictions, RunOutcome } from '../domain/metrics';
 import type { ModelSummary } from '../domain/modelSummary';
 import type { SavedModelInfo } from '../domain/runRecord';
 
@@ -16,6 +16,8 @@ export type TrainingEvent =
       params: HyperParameters;
       backend: BackendInfo;
       trainCount: number;
+      /** Images held out from the training images by the validation split (0 without one). */
+      validationCount: number;
       testCount: number;
       batchesPerEpoch: number;
       summary: ModelSummary;
@@ -28,11 +30,16 @@ export type TrainingEvent =
       type: 'finished';
       history: EpochMetrics[];
       predictions: Predictions;
+      outcome: RunOutcome;
       modelSaved?: SavedModelInfo;
       /** The run finished but its model could not be saved; the previous saved model is untouched. */
       saveError?: UserError;
+      /** The run's id in the run history, when it was kept there. */
+      keptRunId?: string;
+      /** The run could not be written to the run history (the run itself stands). */
+      historyError?: UserError;
     }
-  | { type: 'stopped'; history: EpochMetrics[] }
+  | { type: 'stopped'; history: EpochMetrics[]; outcome?: RunOutcome; keptRunId?: string; historyError?: UserError }
   | { type: 'error'; error: UserError };
 
 /**

@@ -8,9 +8,10 @@ import type { FirstLayerSnapshot, SaliencyMap } from '../domain/firstLayer';
 export type SaliencyTarget = { kind: 'test'; index: number } | { kind: 'file'; file: string };
 import type { UserError } from '../domain/errors';
 import type { BackendInfo, HyperParameters } from '../domain/hyperParameters';
-import type { BatchProgress, EpochMetrics, OverfittingAnalysis, PredictionAnalysis, Predictions } from '../domain/metrics';
+import type { BatchProgress, EpochMetrics, OverfittingAnalysis, PredictionAnalysis, Predictions, RunOutcome } from '../domain/metrics';
 import type { ModelSummary } from '../domain/modelSummary';
 import type { SavedModelInfo } from '../domain/runRecord';
+import type { RunComparison } from '../domain/runComparison';
 
 export type RunStatus = 'idle' | 'loading' | 'training' | 'finished' | 'stopped' | 'error';
 
@@ -24,6 +25,12 @@ export interface DashboardState {
   batchesPerEpoch?: number;
   progress?: BatchProgress;
   history: EpochMetrics[];
+  /** Training images held out for validation in this run (0 or absent: none; the test set is monitored). */
+  validationCount?: number;
+  /** The best epoch so far by the run's monitored metric (the host computes it as the run does). */
+  bestEpoch?: number;
+  /** How the run ended, once it has. */
+  outcome?: RunOutcome;
   overfitting?: OverfittingAnalysis;
   predictions?: Predictions;
   predictionAnalysis?: PredictionAnalysis;
@@ -31,6 +38,8 @@ export interface DashboardState {
   /** Last saved model's record, if any. */
   model?: SavedModelInfo;
   classifications?: ClassificationResult[];
+  /** Runs from the run history side by side (the compare view), when the user asked for them. */
+  comparison?: RunComparison;
   /** Download of the dataset in progress. */
   download?: { file: string; receivedBytes: number; totalBytes: number | null };
 }
@@ -42,7 +51,7 @@ export type HostToWebview =
   | { type: 'state'; state: DashboardState; strings: DashboardStrings; locale: string }
   /** Incremental: a training event after the host folded it into its state. */
   | { type: 'progress'; progress: BatchProgress }
-  | { type: 'epoch'; metrics: EpochMetrics; overfitting: OverfittingAnalysis }
+  | { type: 'epoch'; metrics: EpochMetrics; overfitting: OverfittingAnalysis; bestEpoch?: number }
   /** Pixel data for test images the webview asked for (index -> 784 bytes). */
   | { type: 'images'; indices: number[]; pixels: Uint8Array }
   | { type: 'classification'; results: ClassificationResult[] }
@@ -60,19 +69,46 @@ export type HostToWebview =
   /** Ask the webview to scroll to and focus a cell (e.g. after Classify). */
   | { type: 'reveal'; cell: DashboardCell };
 
-export type DashboardCell = 'data' | 'preprocess' | 'model' | 'train' | 'evaluate' | 'predict' | 'confusion' | 'classify';
+export type DashboardCell = 'compare' | 'data' | 'preprocess' | 'model' | 'train' | 'evaluate' | 'predict' | 'confusion' | 'classify';
 
 /** Names of the settings under `fashionMnist.*` that the panel's controls may change. */
-export type EditableSetting = 'epochs' | 'batchSize' | 'learningRate' | 'hiddenUnits' | 'backend';
+export type EditableSetting =
+  | 'epochs'
+  | 'batchSize'
+  | 'learningRate'
+  | 'hiddenLayers'
+  | 'dropout'
+  | 'l2'
+  | 'backend'
+  | 'validationSplit'
+  | 'earlyStopping'
+  | 'earlyStoppingPatience'
+  | 'restoreBestWeights';
+
+/** A setting's value as the panel sends it: a number, a choice, a switch, or a list (hidden widths, dropout rates). */
+export type SettingValue = number | string | boolean | number[];
+
+/** What the dashboard can save as a PNG image: a training chart or the confusion matrix. */
+export type ExportableChart = 'accuracy' | 'loss' | 'confusion';
+
+export const EXPORTABLE_CHARTS: readonly ExportableChart[] = ['accuracy', 'loss', 'confusion'];
 
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'train' }
   | { type: 'stop' }
-  | { type: 'setSetting'; key: EditableSetting; value: number | string }
+  | { type: 'setSetting'; key: EditableSetting; value: SettingValue }
+  /** Several settings at once (a model preset: hidden layers, dropout and L2 together). */
+  | { type: 'setSettings'; values: { key: EditableSetting; value: SettingValue }[] }
   | { type: 'requestImages'; indices: number[] }
   | { type: 'classifyFiles' }
+  /** Close the compare view. */
+  | { type: 'closeComparison' }
   /** The model cell's button where tfjs-node was looked for and not used: runs the setup command. */
   | { type: 'setUpNativeBackend' }
   | { type: 'setPin'; index: number; pinned: boolean }
-  | { type: 'requestSaliency'; target: SaliencyTarget };
+  | { type: 'requestSaliency'; target: SaliencyTarget }
+  /** Save the run as a Jupyter notebook, a chart as PNG, the per-epoch metrics as CSV (the host asks where). */
+  | { type: 'exportNotebook' }
+  | { type: 'exportChart'; chart: ExportableChart }
+  | { type: 'exportMetricsCsv' };

@@ -12,7 +12,7 @@
  */
 import { totalmem } from 'node:os';
 import { NUM_CLASSES, PIXELS } from '../domain/classes';
-import { singleHiddenLayer, type Architecture } from '../domain/architecture';
+import type { Architecture } from '../domain/architecture';
 import type { BackendName, HyperParameters } from '../domain/hyperParameters';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
@@ -27,7 +27,7 @@ const FLOAT_BYTES = 4;
 const TEST_IMAGES = 10_000;
 const EVALUATION_CHUNK = 2_500;
 
-type Settings = Pick<HyperParameters, 'batchSize' | 'hiddenUnits' | 'testLimit'>;
+type Settings = Pick<HyperParameters, 'batchSize' | 'testLimit'>;
 
 /** The kernels' memory for this network and batch size, as kernels/networkMemory.ts lays it out. */
 export function kernelBytes(p: Pick<HyperParameters, 'batchSize'>, architecture: Architecture): number {
@@ -61,7 +61,7 @@ function tightest(p: Settings, backend: BackendName, architecture: Architecture,
 }
 
 /** The bytes a run needs at its peak, in the memory closest to its limit (for messages and tests). */
-export function trainingPeakBytes(p: Settings, architecture: Architecture = singleHiddenLayer(p.hiddenUnits)): number {
+export function trainingPeakBytes(p: Settings, architecture: Architecture): number {
   return tightest(p, 'wasm', architecture).needed;
 }
 
@@ -76,7 +76,7 @@ function fits(p: Settings, backend: BackendName, architecture: Architecture, mac
 }
 
 /** The largest batch size that fits with this network (0 when not even one image does). */
-export function largestBatchThatFits(p: Pick<HyperParameters, 'hiddenUnits' | 'testLimit'>, backend: BackendName, architecture: Architecture = singleHiddenLayer(p.hiddenUnits), machineBytes?: number): number {
+export function largestBatchThatFits(p: Pick<HyperParameters, 'testLimit'>, backend: BackendName, architecture: Architecture, machineBytes?: number): number {
   let low = 0;
   let high = 60_000;
   while (low < high) {
@@ -88,32 +88,33 @@ export function largestBatchThatFits(p: Pick<HyperParameters, 'hiddenUnits' | 't
 }
 
 /** Refuses, with INVALID_PARAMS saying what fits, a batch size and network that would overflow memory. */
-export function checkMemoryBudget(p: HyperParameters, backend: BackendName, architecture: Architecture = singleHiddenLayer(p.hiddenUnits), machineBytes?: number): void {
+export function checkMemoryBudget(p: HyperParameters, backend: BackendName, architecture: Architecture = p.architecture, machineBytes?: number): void {
   const { needed, budget, kernels } = tightest(p, backend, architecture, machineBytes);
   if (needed <= budget) return;
   const most = largestBatchThatFits(p, backend, architecture, machineBytes);
+  const widths = architecture.hiddenLayers.map((layer) => layer.units).join(', ');
   throw new TrainerError(
     'INVALID_PARAMS',
     kernels
       ? t(
-          'A batch size of {0} with {1} hidden units needs about {2} of memory to train, more than the {3} the training kernels\' memory can hold.',
+          'A batch size of {0} with hidden layers of {1} units needs about {2} of memory to train, more than the {3} the training kernels\' memory can hold.',
           p.batchSize,
-          p.hiddenUnits,
+          widths,
           gigabytes(needed),
           gigabytes(budget),
         )
       : t(
-          'A batch size of {0} with {1} hidden units needs about {2} of memory to train, more than the {3} the {4} backend can use.',
+          'A batch size of {0} with hidden layers of {1} units needs about {2} of memory to train, more than the {3} the {4} backend can use.',
           p.batchSize,
-          p.hiddenUnits,
+          widths,
           gigabytes(needed),
           gigabytes(budget),
           backend,
         ),
     undefined,
     most >= 1
-      ? t('Use a batch size of at most {0} with {1} hidden units, or fewer hidden units.', most, p.hiddenUnits)
-      : t('Use fewer hidden units.'),
+      ? t('Use a batch size of at most {0} with hidden layers of {1} units, or fewer or narrower hidden layers.', most, widths)
+      : t('Use fewer or narrower hidden layers.'),
   );
 }
 

@@ -1,12 +1,15 @@
 /**
  * The whole tutorial as one call: backend, data, model, training with events, evaluation on the
- * test set after every epoch, predictions for the test images, and (optionally) saving. The worker
+ * validation split (when asked) and the test set after every epoch, early stopping and the best epoch
+ * (Keras's EarlyStopping), predictions for the test images, and (optionally) saving. The worker
  * and the CLI both run it; it never throws, every failure becomes an `error` event.
  */
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { BackendInfo } from '../domain/hyperParameters';
-import type { EpochMetrics, Predictions } from '../domain/metrics';
-import type { RunRecord, SavedModelInfo } from '../domain/runRecord';
+import type { EpochMetrics, Predictions, RunOutcome } from '../domain/metrics';
+import type { RunHistoryRecord, RunRecord, SavedModelInfo } from '../domain/runRecord';
+import { RUN_HISTORY_FORMAT, RUN_HISTORY_VERSION } from '../domain/runRecord';
+import { analyzePredictions } from '../core/analysis/analysis';
 import type { EpochInsight, StartRequest } from '../protocol/worker';
 import type { TrainingEvent } from '../protocol/events';
 import { PROGRESS_INTERVAL_MS } from '../protocol/events';
@@ -15,8 +18,10 @@ import { NUM_CLASSES, PIXELS } from '../domain/classes';
 import { selectBackend, tfjsNodeLoader, type Tf } from './backend';
 import { describeDataset, loadFashionMnist } from '../core/data/dataset';
 import { toUserError } from '../core/errors';
+import { buildModel, summarize } from './model';
+import { splitCounts, validateHyperParameters } from '../core/hyperParameters';
+import { EarlyStopping, monitoredValue } from '../core/analysis/earlyStopping';
 import type { Architecture } from '../domain/architecture';
-import { buildNetworkModel, buildTutorialModel, summarize, validateHyperParameters } from './model';
 import { checkMemoryBudget } from './memoryBudget';
 import { createRng, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
 import { createTrainer, imagesToInput } from './trainingPath';
@@ -42,9 +47,11 @@ export interface RunOptions {
   /** Called after the last epoch, before `finished`; its result goes into `finished.modelSaved`. */
   saveModel?: (tf: Tf, model: LayersModel, record: RunRecord) => Promise<SavedModelInfo>;
   /**
-   * The network to train; without it, the tutorial's with `params.hiddenUnits` hidden units. (The
-   * settings for layers, dropout and L2 are not wired to the UI and CLI yet; the bench uses this.)
+   * Keeps the run (record and model) in the run history, for a run that finished or was stopped after
+   * training began; returns its id. A failure does not fail the run: the terminal event says so.
    */
+  keepRun?: (tf: Tf, model: LayersModel, record: Omit<RunHistoryRecord, 'id'>) => Promise<string>;
+  /** A network to train instead of `params.architecture` (the bench's fixed networks). */
   architecture?: Architecture;
   /** The data loader; tests inject a small one. */
   loadData?: typeof loadFashionMnist;
@@ -69,6 +76,20 @@ function yieldToEventLoop(): Promise<void> {
 function firstImages(split: ImageSplit, limit: number | undefined): ImageSplit {
   if (limit === undefined || limit >= split.count) return split;
   return { images: split.images.subarray(0, limit * PIXELS), labels: split.labels.subarray(0, limit), count: limit };
+}
+
+function imagesFrom(split: ImageSplit, start: number, count: number): ImageSplit {
+  return { images: split.images.subarray(start * PIXELS, (start + count) * PIXELS), labels: split.labels.subarray(start, start + count), count };
+}
+
+/**
+ * Keras's validation_split: the last fraction of the images, taken before any shuffling, validates; the
+ * rest trains. (Keras takes them from the arrays as passed to fit: here, after `trainLimit`.)
+ */
+export function splitValidation(split: ImageSplit, validationSplit: number): { train: ImageSplit; validation?: ImageSplit } {
+  const counts = splitCounts(split.count, validationSplit);
+  if (counts.validation === 0) return { train: split };
+  return { train: imagesFrom(split, 0, counts.train), validation: imagesFrom(split, counts.train, counts.validation) };
 }
 
 /**
@@ -98,10 +119,18 @@ export function predictAll(tf: Tf, model: LayersModel, test: ImageSplit): Predic
   }
 }
 
+/** Sets the model's weights to copies kept earlier (the best epoch's), in the model's weight order. */
+function restoreWeights(tf: Tf, model: LayersModel, weights: Float32Array[]): void {
+  const tensors = model.getWeights().map((current, i) => tf.tensor(weights[i], current.shape));
+  model.setWeights(tensors);
+  for (const tensor of tensors) tensor.dispose();
+}
+
 export async function runTutorial(options: RunOptions): Promise<RunResult> {
   const { request, onEvent, shouldStop } = options;
   const params = request.params;
   const history: EpochMetrics[] = [];
+  const startedAt = new Date();
   let model: LayersModel | undefined;
   let trainer: Trainer | undefined;
   try {
@@ -111,7 +140,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     const backend: BackendInfo = info;
     onEvent({ type: 'backend', backend });
     // Before the data loads: a batch size and width that cannot fit end here, with what does fit.
-    checkMemoryBudget(params, backend.name, options.architecture);
+    checkMemoryBudget(params, backend.name, options.architecture ?? params.architecture);
 
     const load = options.loadData ?? loadFashionMnist;
     const data = await load({
@@ -128,26 +157,73 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       return { history, status: 'stopped' };
     }
     validateHyperParameters(params, data.train.count);
-    const train = firstImages(data.train, params.trainLimit);
+    const { train, validation } = splitValidation(firstImages(data.train, params.trainLimit), params.validationSplit);
     const test = firstImages(data.test, params.testLimit);
     // Described as used: counts and pixel range of the images this run trains on.
     onEvent({ type: 'dataLoaded', data: describeDataset({ ...data, train, test }, SAMPLE_IMAGES) });
     // A view, not a copy: the callee copies what it keeps (the worker transfers its copy to the host).
     options.onTestImages?.(test.images.subarray(0, test.count * PIXELS), test.count);
 
-    model = options.architecture === undefined ? buildTutorialModel(tf, params) : buildNetworkModel(tf, options.architecture, params);
+    model = buildModel(tf, options.architecture === undefined ? params : { ...params, architecture: options.architecture });
     const batchesPerEpoch = Math.ceil(train.count / params.batchSize);
     onEvent({
       type: 'started',
       params,
       backend,
       trainCount: train.count,
+      validationCount: validation?.count ?? 0,
       testCount: test.count,
       batchesPerEpoch,
       summary: summarize(model),
     });
 
     trainer = createTrainer(tf, model, { learningRate: params.learningRate, batchSize: params.batchSize, seed: params.seed });
+    // The best epoch and early stopping watch the validation images; without a split, the test set.
+    const stopping = new EarlyStopping(params.monitor, params.earlyStopping ? params.patience : undefined, params.minDelta);
+    const outcome = (end: RunOutcome['end']): RunOutcome => {
+      const result: RunOutcome = {
+        end,
+        epochsRun: history.length,
+        monitor: params.monitor,
+        monitoredOn: validation !== undefined ? 'validation' : 'test',
+        weights: end !== 'stopped' && params.restoreBestWeights && bestWeights !== undefined ? 'best' : 'last',
+      };
+      if (stopping.bestEpoch !== undefined) result.bestEpoch = stopping.bestEpoch;
+      if (end === 'earlyStopped') result.patience = params.patience;
+      return result;
+    };
+    /** Writes the run to the history (when asked); what the terminal event says about it. */
+    const keep = async (trained: LayersModel, ended: RunOutcome, predictions?: Predictions): Promise<{ keptRunId?: string; historyError?: UserError }> => {
+      if (options.keepRun === undefined) return {};
+      const record: Omit<RunHistoryRecord, 'id'> = {
+        format: RUN_HISTORY_FORMAT,
+        version: RUN_HISTORY_VERSION,
+        startedAt: startedAt.toISOString(),
+        durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+        params,
+        backend: backend.name,
+        tfjsVersion: tf.version.tfjs,
+        dataChecksum: data.checksum,
+        trainCount: train.count,
+        validationCount: validation?.count ?? 0,
+        testCount: test.count,
+        history: history.slice(),
+        outcome: ended,
+      };
+      if (predictions !== undefined) {
+        const analysis = analyzePredictions(predictions);
+        record.confusion = analysis.confusion;
+        record.perClassAccuracy = analysis.perClassAccuracy;
+      }
+      try {
+        return { keptRunId: await options.keepRun(tf, trained, record) };
+      } catch (error) {
+        return { historyError: toUserError(error) };
+      }
+    };
+    /** The best epoch's weights, kept only when they are to be restored. */
+    let bestWeights: Float32Array[] | undefined;
+    let end: RunOutcome['end'] = 'completed';
     const rng = createRng(params.seed);
     const totalBatches = batchesPerEpoch * params.epochs;
     const runStarted = performance.now();
@@ -161,7 +237,10 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       for (let batch = 1; batch <= batchesPerEpoch; batch++) {
         if (shouldStop()) {
           trainer.writeWeightsTo(model);
-          onEvent({ type: 'stopped', history: history.slice() });
+          const stoppedOutcome = outcome('stopped');
+          // A stop before the first epoch ended leaves nothing worth keeping.
+          const kept = history.length > 0 ? await keep(model, stoppedOutcome) : {};
+          onEvent({ type: 'stopped', history: history.slice(), outcome: stoppedOutcome, ...kept });
           return { model, history, status: 'stopped' };
         }
         const start = (batch - 1) * params.batchSize;
@@ -191,6 +270,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       }
       const trainSeconds = (performance.now() - epochStarted) / 1000;
       const running = trainer.readMetrics();
+      const held = validation !== undefined ? trainer.evaluate(validation) : undefined;
       const evaluation = trainer.evaluate(test);
       const metrics: EpochMetrics = {
         epoch,
@@ -199,9 +279,16 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
         testLoss: evaluation.loss,
         testAccuracy: evaluation.accuracy,
         // What the user waits for, test evaluation included (as Keras counts validation in the epoch).
-        seconds: (performance.now() - epochStarted) / 1000,
+        seconds: 0,
         samplesPerSecond: train.count / trainSeconds,
       };
+      if (held !== undefined) {
+        metrics.valLoss = held.loss;
+        metrics.valAccuracy = held.accuracy;
+      }
+      const verdict = stopping.onEpochEnd(epoch, monitoredValue(metrics, params.monitor));
+      if (verdict.improved && params.restoreBestWeights) bestWeights = trainer.weights().map((w) => w.slice());
+      metrics.seconds = (performance.now() - epochStarted) / 1000;
       history.push(metrics);
       onEvent({ type: 'epoch', metrics });
       if (options.onEpochInsight !== undefined) {
@@ -209,11 +296,19 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
         options.onEpochInsight(epochInsight(tf, model, test, epoch));
       }
       await yieldToEventLoop();
+      if (verdict.stop) {
+        end = 'earlyStopped';
+        break;
+      }
     }
 
     trainer.writeWeightsTo(model);
+    if (params.restoreBestWeights && bestWeights !== undefined) restoreWeights(tf, model, bestWeights);
+    const finalOutcome = outcome(end);
+    // The record's accuracies are those of the weights the model holds.
+    const held = finalOutcome.weights === 'best' && finalOutcome.bestEpoch !== undefined ? history[finalOutcome.bestEpoch - 1] : history[history.length - 1];
     const predictions = predictAll(tf, model, test);
-    const last = history[history.length - 1];
+    const last = held;
     let modelSaved: SavedModelInfo | undefined;
     let saveError: UserError | undefined;
     if (options.saveModel !== undefined) {
@@ -226,6 +321,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
         dataChecksum: data.checksum,
         trainCount: train.count,
         testCount: test.count,
+        outcome: finalOutcome,
       };
       try {
         modelSaved = await options.saveModel(tf, model, record);
@@ -234,7 +330,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
         saveError = toUserError(error);
       }
     }
-    const finished: TrainingEvent = { type: 'finished', history: history.slice(), predictions };
+    const finished: TrainingEvent = { type: 'finished', history: history.slice(), predictions, outcome: finalOutcome, ...(await keep(model, finalOutcome, predictions)) };
     if (modelSaved !== undefined) finished.modelSaved = modelSaved;
     if (saveError !== undefined) finished.saveError = saveError;
     onEvent(finished);

@@ -2,22 +2,24 @@
  * Training the tutorial's model fast, with Keras's math, on any tfjs backend.
  *
  * `model.fit` spends most of its time outside the arithmetic: ~130 kernels per step from autodiff,
- * four separate Adam updates, and (on wasm) a transposed matMul for the first layer's weight gradient
- * that misses the fast XNNPACK path. This trainer writes the gradients of this fixed architecture out
- * by hand, feeds every matMul untransposed operands (the batch's transpose is built in JS while the
- * batch is gathered), keeps all parameters in one flat buffer so Adam is one update, and accumulates
- * loss and accuracy on the device so nothing is read back between progress reports.
+ * separate Adam updates per weight, and (on wasm) a transposed matMul for the first layer's weight
+ * gradient that misses the fast XNNPACK path. This trainer writes the gradients of the MLP out by hand
+ * (any number of Dense/relu hidden layers, inverted dropout after any of them, L2 on the kernels), feeds
+ * the first layer's matMul untransposed operands (the batch's transpose is built in JS while the batch is
+ * gathered), keeps all parameters in one flat buffer so Adam is one update, and accumulates loss and
+ * accuracy on the device so nothing is read back between progress reports.
  *
  * What is computed is what Keras computes: Glorot-uniform weights and zero biases (taken from the
  * compiled LayersModel), mean sparse categorical cross-entropy over the batch (its gradient with
- * respect to the logits of a softmax output is (p - onehot) / B), Adam with β1 0.9, β2 0.999, ε 1e-7
+ * respect to the logits of a softmax output is (p - onehot) / B) plus λ·Σw² over the kernels (gradient
+ * 2λw), Dropout as Keras's (keep with probability 1-rate, scaled by 1/(1-rate), in training only), Adam with β1 0.9, β2 0.999, ε 1e-7
  * in Keras's form (step size lr·√(1-β2^t)/(1-β1^t), ε added to √v). The trained weights are written
  * back into the LayersModel, which then saves and predicts like any other.
  */
 import type { LayersModel, Scalar, Tensor } from '@tensorflow/tfjs';
 import { NUM_CLASSES, PIXELS } from '../domain/classes';
 import type { Tf } from './backend';
-import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from './model';
+import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, architectureOf } from './model';
 
 /** The images (uint8, count*784) and labels of one split, as the dataset hands them over. */
 export interface ImageSplit {
@@ -65,6 +67,8 @@ export interface TrainerOptions {
    * the same as ε·√(1-β2^t) in the folded form. They differ only for gradients near ε.
    */
   epsilonForm?: 'keras' | 'tfjs';
+  /** Seeds the dropout masks (the run's seed); the same seed drops the same units. */
+  seed?: number;
 }
 
 /** Running totals over an epoch (or an evaluation), read back only when asked. */
@@ -89,7 +93,7 @@ export interface Trainer {
   evaluate(split: ImageSplit): RunningMetrics;
   /** Writes the trained weights into the LayersModel (copies). */
   writeWeightsTo(model: LayersModel): void;
-  /** The current weights in the model's layout [W1, b1, W2, b2] (tests compare them). */
+  /** The current weights in the model's layout [W1, b1, ..., Wout, bout] (tests compare them, early stopping keeps the best). */
   weights(): Float32Array[];
   dispose(): void;
 }
@@ -127,9 +131,13 @@ export function gatherBatch(
   }
 }
 
-/** Loss and accuracy of weights [W1, b1, W2, b2] on a split, in chunks to bound memory. */
-export function evaluateWeights(tf: Tf, weights: Tensor[], split: ImageSplit, chunk = 2500): RunningMetrics {
-  const [w1, b1, w2, b2] = weights;
+/**
+ * Loss and accuracy of weights [W1, b1, ..., Wout, bout] (relu between, no dropout: inference) on a split,
+ * in chunks to bound memory. `l2` adds Keras's penalty λ·Σw² over the kernels to the loss, as Keras's
+ * evaluate does.
+ */
+export function evaluateWeights(tf: Tf, weights: Tensor[], split: ImageSplit, chunk = 2500, l2 = 0): RunningMetrics {
+  if (split.count === 0) return { loss: 0, accuracy: 0, samples: 0 };
   let lossSum = 0;
   let correct = 0;
   for (let start = 0; start < split.count; start += chunk) {
@@ -144,18 +152,46 @@ export function evaluateWeights(tf: Tf, weights: Tensor[], split: ImageSplit, ch
       oneHot[s * NUM_CLASSES + labels[s]] = 1;
     }
     const [l, c] = tf.tidy(() => {
-      const h = tf.relu(tf.add(tf.matMul(tf.tensor2d(x, [size, PIXELS]), w1), b1));
-      const z = tf.add(tf.matMul(h, w2), b2);
+      let h: Tensor = tf.tensor2d(x, [size, PIXELS]);
+      for (let layer = 0; layer < weights.length; layer += 2) {
+        h = tf.add(tf.matMul(h, weights[layer]), weights[layer + 1]);
+        if (layer + 2 < weights.length) h = tf.relu(h);
+      }
       // Cross-entropy from the logits (log-sum-exp), as Keras computes it for a softmax output.
-      const logProbabilities = tf.logSoftmax(z);
+      const logProbabilities = tf.logSoftmax(h);
       const loss = tf.neg(tf.sum(tf.mul(logProbabilities, tf.tensor2d(oneHot, [size, NUM_CLASSES]))));
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(z, 1), tf.tensor1d(labels, 'int32')), 'float32'));
+      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(h, 1), tf.tensor1d(labels, 'int32')), 'float32'));
       return [loss.dataSync()[0], hits.dataSync()[0]];
     });
     lossSum += l;
     correct += c;
   }
-  return { loss: lossSum / split.count, accuracy: correct / split.count, samples: split.count };
+  const penalty = l2 > 0 ? l2Penalty(tf, weights, l2) : 0;
+  return { loss: lossSum / split.count + penalty, accuracy: correct / split.count, samples: split.count };
+}
+
+/** λ·Σw² over the kernels (every even weight: W1, W2, ...), as Keras's l2 regularizer adds to the loss. */
+function l2Penalty(tf: Tf, weights: Tensor[], l2: number): number {
+  return tf.tidy(() => {
+    const sums = weights.filter((_, index) => index % 2 === 0).map((kernel) => tf.sum(tf.square(kernel)));
+    return tf.mul(tf.addN(sums), l2).dataSync()[0];
+  });
+}
+
+/** The stream the dropout masks are drawn from (apart from the shuffling's, so dropout does not change the order). */
+export function dropoutRng(seed: number): () => number {
+  return createRng((seed ^ 0x5eed) >>> 0);
+}
+
+/**
+ * Keras's inverted dropout mask for one layer of a batch (size×units): 0 with probability `rate`, else
+ * 1/(1-rate), so the expected activation is unchanged and inference needs no scaling.
+ */
+export function dropoutMask(rng: () => number, size: number, units: number, rate: number): Float32Array {
+  const mask = new Float32Array(size * units);
+  const kept = 1 / (1 - rate);
+  for (let i = 0; i < mask.length; i++) mask[i] = rng() >= rate ? kept : 0;
+  return mask;
 }
 
 /** One batch's inputs, gathered from the uint8 images and normalised. */
@@ -169,25 +205,27 @@ interface BatchBuffers {
   labels: Int32Array;
 }
 
-/** The training step in tfjs ops: runs on every backend (cpu, wasm, tfjs-node). */
+/** The training step in tfjs ops: runs on every backend (cpu, wasm, tfjs-node), for any MLP the model builder makes. */
 export class OpsTrainer implements Trainer {
   readonly path = 'tfjs-ops';
   private readonly tf: Tf;
-  private readonly hidden: number;
+  private readonly shapes: number[][];
   private readonly sizes: number[];
+  /** Per hidden layer: its width and the dropout rate after it. */
+  private readonly hidden: { units: number; dropout: number }[];
+  private readonly l2: number;
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly epsilon: number;
   private readonly learningRate: number;
   private readonly epsilonForm: 'keras' | 'tfjs';
+  private readonly dropoutRng: () => number;
   /** wasm copies uploaded data into its heap at once, so batch buffers can be reused there. */
   private readonly reuseBuffers: boolean;
 
-  private w1: Tensor;
-  private b1: Tensor;
-  private w2: Tensor;
-  private b2: Tensor;
-  /** All parameters, flattened in the order w1, b1, w2, b2; with its Adam moments. */
+  /** [W1, b1, ..., Wout, bout], each in its layer's shape. */
+  private params: Tensor[];
+  /** All parameters, flattened in that order; with its Adam moments. */
   private theta: Tensor;
   private m: Tensor;
   private v: Tensor;
@@ -205,15 +243,16 @@ export class OpsTrainer implements Trainer {
     this.beta2 = options.beta2 ?? ADAM_BETA2;
     this.epsilon = options.epsilon ?? ADAM_EPSILON;
     this.epsilonForm = options.epsilonForm ?? 'keras';
+    this.dropoutRng = dropoutRng(options.seed ?? 0);
     this.reuseBuffers = tf.getBackend() === 'wasm';
-    const [w1, b1, w2, b2] = model.getWeights();
-    this.hidden = w1.shape[1] ?? 0;
-    this.sizes = [w1.size, b1.size, w2.size, b2.size];
-    this.w1 = w1.clone();
-    this.b1 = b1.clone();
-    this.w2 = w2.clone();
-    this.b2 = b2.clone();
-    this.theta = tf.tidy(() => tf.concat([w1.reshape([-1]), b1, w2.reshape([-1]), b2]));
+    const architecture = architectureOf(model);
+    this.hidden = architecture.hiddenLayers;
+    this.l2 = architecture.l2;
+    const weights = model.getWeights();
+    this.shapes = weights.map((w) => w.shape.slice());
+    this.sizes = weights.map((w) => w.size);
+    this.params = weights.map((w) => w.clone());
+    this.theta = tf.tidy(() => tf.concat(weights.map((w) => w.reshape([-1]))));
     this.m = tf.zerosLike(this.theta);
     this.v = tf.zerosLike(this.theta);
     this.lossSum = tf.scalar(0);
@@ -262,53 +301,72 @@ export class OpsTrainer implements Trainer {
   trainBatch(split: ImageSplit, order: ArrayLike<number>, start: number, size: number): void {
     const tf = this.tf;
     const b = this.gather(split, order, start, size);
+    const masks = this.hidden.map((layer) => (layer.dropout > 0 ? dropoutMask(this.dropoutRng, size, layer.units, layer.dropout) : undefined));
     this.step += 1;
     const t = this.step;
     // Keras's Adam: the bias corrections fold into one step size; ε is added to √v.
     const stepSize = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
     const epsilon = this.epsilonForm === 'keras' ? this.epsilon : this.epsilon * Math.sqrt(1 - this.beta2 ** t);
-    const previous = [this.w1, this.b1, this.w2, this.b2, this.theta, this.m, this.v, this.lossSum, this.correctSum];
+    const previous = [...this.params, this.theta, this.m, this.v, this.lossSum, this.correctSum];
+    const dense = this.params.length / 2;
     const result = tf.tidy(() => {
       const x = tf.tensor2d(b.x, [size, PIXELS]);
       const xT = tf.tensor2d(b.xT, [PIXELS, size]);
       const oneHot = tf.tensor2d(b.oneHot, [size, NUM_CLASSES]);
       const labels = tf.tensor1d(b.labels, 'int32');
-      // Forward.
-      const a1 = tf.add(tf.matMul(x, this.w1), this.b1);
-      const h = tf.relu(a1);
-      const z = tf.add(tf.matMul(h, this.w2), this.b2);
+      // Forward: per hidden layer a = h·W + b, h' = relu(a) (· dropout mask).
+      const inputs: Tensor[] = [x];
+      const preActivations: Tensor[] = [];
+      const maskTensors: (Tensor | undefined)[] = [];
+      let h: Tensor = x;
+      for (let layer = 0; layer < dense - 1; layer++) {
+        const a = tf.add(tf.matMul(h, this.params[2 * layer]), this.params[2 * layer + 1]);
+        preActivations.push(a);
+        h = tf.relu(a);
+        const mask = masks[layer];
+        const maskTensor = mask === undefined ? undefined : tf.tensor2d(mask, [size, this.hidden[layer].units]);
+        maskTensors.push(maskTensor);
+        if (maskTensor !== undefined) h = tf.mul(h, maskTensor);
+        inputs.push(h);
+      }
+      const z = tf.add(tf.matMul(h, this.params[2 * (dense - 1)]), this.params[2 * dense - 1]);
       const p = tf.softmax(z);
-      // Backward: mean cross-entropy over the batch, through softmax, dense, relu, dense.
-      const dz2 = tf.mul(tf.sub(p, oneHot), this.scalar(1 / size));
-      const dW2 = tf.matMul(tf.transpose(h), dz2);
-      const db2 = tf.sum(dz2, 0);
-      const dh = tf.matMul(dz2, tf.transpose(this.w2));
-      const dz1 = tf.mul(dh, tf.step(a1));
-      const dW1 = tf.matMul(xT, dz1);
-      const db1 = tf.sum(dz1, 0);
-      const g = tf.concat([tf.reshape(dW1, [-1]), db1, tf.reshape(dW2, [-1]), db2]);
+      // Backward: mean cross-entropy over the batch, through softmax, then each dense (+ L2), dropout, relu.
+      let dz: Tensor = tf.mul(tf.sub(p, oneHot), this.scalar(1 / size));
+      const gradients: Tensor[] = new Array(this.params.length);
+      for (let layer = dense - 1; layer >= 0; layer--) {
+        const kernel = this.params[2 * layer];
+        const inputT = layer === 0 ? xT : tf.transpose(inputs[layer]);
+        let dW = tf.matMul(inputT, dz);
+        if (this.l2 > 0) dW = tf.add(dW, tf.mul(kernel, this.scalar(2 * this.l2)));
+        gradients[2 * layer] = tf.reshape(dW, [-1]);
+        gradients[2 * layer + 1] = tf.sum(dz, 0);
+        if (layer > 0) {
+          let dh = tf.matMul(dz, tf.transpose(kernel));
+          const mask = maskTensors[layer - 1];
+          if (mask !== undefined) dh = tf.mul(dh, mask);
+          dz = tf.mul(dh, tf.step(preActivations[layer - 1]));
+        }
+      }
+      const g = tf.concat(gradients);
       const m = tf.add(tf.mul(this.m, this.scalar(this.beta1)), tf.mul(g, this.scalar(1 - this.beta1)));
       const v = tf.add(tf.mul(this.v, this.scalar(this.beta2)), tf.mul(tf.square(g), this.scalar(1 - this.beta2)));
       const update = tf.div(m, tf.add(tf.sqrt(v), tf.scalar(epsilon)));
       const theta = tf.sub(this.theta, tf.mul(update, tf.scalar(stepSize)));
-      const [w1, b1, w2, b2] = tf.split(theta, this.sizes);
-      // Metrics, kept on the device.
-      // Cross-entropy from the logits (log-sum-exp), as Keras computes it for a softmax output.
-      const batchLoss = tf.neg(tf.sum(tf.mul(tf.logSoftmax(z), oneHot)));
+      const params = tf.split(theta, this.sizes).map((part, index) => tf.reshape(part, this.shapes[index]));
+      // Metrics, kept on the device. Cross-entropy from the logits (log-sum-exp), as Keras computes it
+      // for a softmax output; the L2 penalty is part of the loss Keras reports.
+      let batchLoss = tf.neg(tf.sum(tf.mul(tf.logSoftmax(z), oneHot)));
+      if (this.l2 > 0) {
+        const squares = this.params.filter((_, index) => index % 2 === 0).map((kernel) => tf.sum(tf.square(kernel)));
+        batchLoss = tf.add(batchLoss, tf.mul(tf.addN(squares), this.scalar(this.l2 * size)));
+      }
       const correct = tf.sum(tf.cast(tf.equal(tf.argMax(z, 1), labels), 'float32'));
-      return [
-        tf.reshape(w1, [PIXELS, this.hidden]),
-        b1,
-        tf.reshape(w2, [this.hidden, NUM_CLASSES]),
-        b2,
-        theta,
-        m,
-        v,
-        tf.add(this.lossSum, batchLoss),
-        tf.add(this.correctSum, correct),
-      ];
+      return [...params, theta, m, v, tf.add(this.lossSum, batchLoss), tf.add(this.correctSum, correct)];
     });
-    [this.w1, this.b1, this.w2, this.b2, this.theta, this.m, this.v, this.lossSum, this.correctSum] = result;
+    const count = this.params.length;
+    this.params = result.slice(0, count);
+    [this.theta, this.m, this.v, this.lossSum, this.correctSum] = result.slice(count);
     this.samples += size;
     for (const tensor of previous) tensor.dispose();
   }
@@ -330,23 +388,21 @@ export class OpsTrainer implements Trainer {
   }
 
   evaluate(split: ImageSplit): RunningMetrics {
-    return evaluateWeights(this.tf, [this.w1, this.b1, this.w2, this.b2], split);
+    return evaluateWeights(this.tf, this.params, split, undefined, this.l2);
   }
 
   /** Writes the trained weights into the model (a copy: the model owns its variables). */
   writeWeightsTo(model: LayersModel): void {
-    model.setWeights([this.w1, this.b1, this.w2, this.b2]);
+    model.setWeights(this.params);
   }
 
-  /** The current weights, as copies of the model's four weight arrays (tests compare them). */
+  /** The current weights, as copies of the model's weight arrays. */
   weights(): Float32Array[] {
-    return [this.w1, this.b1, this.w2, this.b2].map((w) => w.dataSync() as Float32Array);
+    return this.params.map((w) => w.dataSync() as Float32Array);
   }
 
   dispose(): void {
-    for (const tensor of [this.w1, this.b1, this.w2, this.b2, this.theta, this.m, this.v, this.lossSum, this.correctSum]) {
-      tensor.dispose();
-    }
+    for (const tensor of [...this.params, this.theta, this.m, this.v, this.lossSum, this.correctSum]) tensor.dispose();
     for (const s of this.scalars.values()) s.dispose();
     this.scalars.clear();
   }

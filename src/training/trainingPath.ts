@@ -4,7 +4,6 @@
  * for or when the kernels were not built.
  */
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
-import { isSingleHiddenLayer } from '../domain/architecture';
 import { IMAGE_SIZE, PIXELS } from '../domain/classes';
 import { KernelTrainer, kernelsAvailable } from './kernels/kernelTrainer';
 import type { Tf } from './backend';
@@ -21,11 +20,13 @@ export interface TrainerChoice extends TrainerOptions {
   seed?: number;
 }
 
-/** The trainer for a model built by buildNetworkModel (its architecture is read from its layers). */
+/**
+ * The trainer for a model built by buildNetworkModel (its architecture is read from its layers): the
+ * kernels when they were built, else tfjs ops, which also train any MLP (dropout and L2 included).
+ */
 export function createTrainer(tf: Tf, model: LayersModel, choice: TrainerChoice): Trainer {
   const architecture = architectureOf(model);
-  const opsCan = isSingleHiddenLayer(architecture);
-  if ((choice.path === 'ops' && opsCan) || (!kernelsAvailable() && opsCan)) return new OpsTrainer(tf, model, choice);
+  if (choice.path === 'ops' || !kernelsAvailable()) return new OpsTrainer(tf, model, choice);
   return new KernelTrainer(tf, model, { ...choice, architecture });
 }
 

@@ -17,12 +17,18 @@ export function preprocessCode(): string {
 }
 
 export function modelCode(params: HyperParameters): string {
+  const { hiddenLayers, l2 } = params.architecture;
+  const regularizer = l2 > 0 ? `, kernelRegularizer: tf.regularizers.l2({ l2: ${l2} })` : '';
+  const layers = hiddenLayers.flatMap((layer) => [
+    `    tf.layers.dense({ units: ${layer.units}, activation: 'relu'${regularizer} }),`,
+    ...(layer.dropout > 0 ? [`    tf.layers.dropout({ rate: ${layer.dropout} }),`] : []),
+  ]);
   return [
     'const model = tf.sequential({',
     '  layers: [',
     '    tf.layers.flatten({ inputShape: [28, 28] }),',
-    `    tf.layers.dense({ units: ${params.hiddenUnits}, activation: 'relu' }),`,
-    "    tf.layers.dense({ units: 10, activation: 'softmax' }),",
+    ...layers,
+    `    tf.layers.dense({ units: 10, activation: 'softmax'${regularizer} }),`,
     '  ],',
     '});',
     'model.compile({',
@@ -34,14 +40,17 @@ export function modelCode(params: HyperParameters): string {
 }
 
 export function trainCode(params: HyperParameters): string {
-  return [
-    'await model.fit(trainImages, trainLabels, {',
-    `  epochs: ${params.epochs},`,
-    `  batchSize: ${params.batchSize},`,
-    '  validationData: [testImages, testLabels],',
-    '  callbacks: { onBatchEnd, onEpochEnd },',
-    '});',
-  ].join('\n');
+  const lines = ['await model.fit(trainImages, trainLabels, {', `  epochs: ${params.epochs},`, `  batchSize: ${params.batchSize},`];
+  if (params.validationSplit > 0) lines.push(`  validationSplit: ${params.validationSplit},`);
+  else lines.push('  validationData: [testImages, testLabels],');
+  const callbacks = ['onBatchEnd', 'onEpochEnd'];
+  if (params.earlyStopping) {
+    const restore = params.restoreBestWeights ? ', restoreBestWeights: true' : '';
+    lines.push(`  // Keras: EarlyStopping(monitor='${params.monitor}', patience=${params.patience}, min_delta=${params.minDelta}${restore ? ', restore_best_weights=True' : ''})`);
+    callbacks.push(`tf.callbacks.earlyStopping({ monitor: '${params.monitor}', patience: ${params.patience}, minDelta: ${params.minDelta} })`);
+  }
+  lines.push(`  callbacks: [${callbacks.join(', ')}],`, '});');
+  return lines.join('\n');
 }
 
 export function evaluateCode(): string {

@@ -13,6 +13,7 @@ import { modelCell } from './cells/modelCell';
 import { PredictCell } from './cells/predictCell';
 import { preprocessCell } from './cells/preprocessCell';
 import { TrainCell } from './cells/trainCell';
+import { CompareCell } from './cells/compareCell';
 import { h, replaceChildren } from './dom';
 import { ImageStore } from './imageStore';
 import { EpochStore } from './epochStore';
@@ -34,6 +35,7 @@ export interface UiPersistence {
 export class Dashboard {
   private ctx?: ViewContext;
   private trainCell?: TrainCell;
+  private compareCell?: CompareCell;
   private predictCell?: PredictCell;
   private evaluateSection?: HTMLElement;
   private confusionSection?: HTMLElement;
@@ -146,6 +148,7 @@ export class Dashboard {
     }
     const focusKey = document.activeElement?.getAttribute('data-focus-key') ?? undefined;
     this.trainCell?.destroy();
+    this.compareCell?.destroy();
     this.images.resetPending();
     const ctx: ViewContext = { state, s, post: this.post, ui: this.ui, saveUi: () => this.persistence.save(this.ui), images: this.images, epochs: this.epochs, epoch: this.epochSelection, pins: this.pins };
     this.ctx = ctx;
@@ -153,6 +156,7 @@ export class Dashboard {
     document.title = s.t('dashboardTitle');
 
     this.trainCell = new TrainCell(ctx);
+    this.compareCell = state.comparison !== undefined ? new CompareCell(ctx, state.comparison) : undefined;
     this.predictCell = new PredictCell(ctx);
     this.evaluateSection = evaluateCell(ctx);
     this.classifySection = classifyCell(ctx);
@@ -166,6 +170,7 @@ export class Dashboard {
     // The first layer's pictures belong to the model they show; they are redrawn after every epoch.
     model.querySelector('.cell-output')?.append(this.firstLayer.attach(ctx));
     this.cellsContainer = h('main', { className: 'cells' }, [
+      this.compareCell?.section,
       dataCell(ctx),
       preprocessCell(ctx),
       model,
@@ -228,6 +233,7 @@ export class Dashboard {
     if (!ctx) return;
     ctx.state.history = mergeEpoch(ctx.state.history, message.metrics);
     ctx.state.overfitting = message.overfitting;
+    if (message.bestEpoch !== undefined) ctx.state.bestEpoch = message.bestEpoch;
     this.trainCell?.epochAdded(message.metrics);
     const focusKey = this.evaluateSection?.contains(document.activeElement) ? document.activeElement?.getAttribute('data-focus-key') : undefined;
     const next = evaluateCell(ctx);

@@ -189,7 +189,7 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
       return validProgress(raw.progress) ? { type: 'progress', progress: raw.progress } : undefined;
     case 'epoch':
       return validMetrics(raw.metrics) && validOverfitting(raw.overfitting)
-        ? { type: 'epoch', metrics: raw.metrics, overfitting: raw.overfitting }
+        ? { type: 'epoch', metrics: raw.metrics, overfitting: raw.overfitting, ...(isNumber(raw.bestEpoch) ? { bestEpoch: raw.bestEpoch } : {}) }
         : undefined;
     case 'images': {
       const indices = numbersFrom(raw.indices);

@@ -49,5 +49,14 @@ export function statusBanner(s: Strings, state: DashboardState, post: (m: Webvie
     state.status === 'idle'
       ? h('button', { className: 'primary', text: s.t('buttonTrain'), attrs: { type: 'button', 'data-focus-key': 'banner-train' }, on: { click: () => post({ type: 'train' }) } })
       : null,
+    // A finished or stopped run can leave for Jupyter: the notebook repeats it in Keras, with its results.
+    (state.status === 'finished' || state.status === 'stopped') && state.history.length > 0
+      ? h('button', {
+          className: 'secondary',
+          text: s.t('exportNotebookButton'),
+          attrs: { type: 'button', title: s.t('exportNotebookHint'), 'data-focus-key': 'export-notebook' },
+          on: { click: () => post({ type: 'exportNotebook' }) },
+        })
+      : null,
   ]);
 }

@@ -5,6 +5,9 @@
 export interface ChartColors {
   train: string;
   test: string;
+  validation: string;
+  /** One colour per run in the compare view, in order. */
+  series: string[];
   text: string;
   grid: string;
   font: string;
@@ -22,6 +25,15 @@ export function chartColors(): ChartColors {
   return {
     train: cssVar(style, '--vscode-charts-blue', '#3794ff'),
     test: cssVar(style, '--vscode-charts-orange', '#d18616'),
+    validation: cssVar(style, '--vscode-charts-purple', '#b180d7'),
+    series: [
+      cssVar(style, '--vscode-charts-blue', '#3794ff'),
+      cssVar(style, '--vscode-charts-orange', '#d18616'),
+      cssVar(style, '--vscode-charts-green', '#89d185'),
+      cssVar(style, '--vscode-charts-purple', '#b180d7'),
+      cssVar(style, '--vscode-charts-red', '#f14c4c'),
+      cssVar(style, '--vscode-charts-yellow', '#cca700'),
+    ],
     text,
     grid: highContrast ? cssVar(style, '--vscode-contrastBorder', text) : cssVar(style, '--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
     font: cssVar(style, '--vscode-font-family', 'sans-serif'),

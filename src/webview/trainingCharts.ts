@@ -12,7 +12,10 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryS
 
 export interface SeriesLabels {
   train: string;
+  validation: string;
   test: string;
+  /** The best epoch's mark, in the tooltip. */
+  best: string;
   xTitle: string;
 }
 
@@ -20,6 +23,7 @@ type Metric = 'accuracy' | 'loss';
 
 export class EpochChart {
   private readonly chart: Chart<'line', number[], string>;
+  private bestEpoch: number | undefined;
 
   constructor(
     canvas: HTMLCanvasElement,
@@ -36,6 +40,8 @@ export class EpochChart {
           // Training: solid line, round points. Test: dashed line, square points. Never colour alone.
           { label: labels.train, data: [], borderColor: colors.train, backgroundColor: colors.train, pointStyle: 'circle', borderWidth: 2 },
           { label: labels.test, data: [], borderColor: colors.test, backgroundColor: colors.test, pointStyle: 'rect', borderDash: [6, 4], borderWidth: 2 },
+          // Validation (only with a validation split): dashed too, triangles, its own colour.
+          { label: labels.validation, data: [], borderColor: colors.validation, backgroundColor: colors.validation, pointStyle: 'triangle', borderDash: [2, 3], borderWidth: 2, hidden: true },
         ],
       },
       options: {
@@ -53,7 +59,12 @@ export class EpochChart {
         },
         plugins: {
           legend: { labels: { usePointStyle: true, boxWidth: 8, boxHeight: 8 } },
-          tooltip: { callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${format(Number(item.raw))}` } },
+          tooltip: {
+            callbacks: {
+              label: (item) => `${item.dataset.label ?? ''}: ${format(Number(item.raw))}`,
+              footer: (items) => (items.length > 0 && Number(items[0].label) === this.bestEpoch ? `★ ${labels.best}` : ''),
+            },
+          },
         },
       },
     });
@@ -61,27 +72,38 @@ export class EpochChart {
   }
 
   /** Plots the epochs so far on an axis that already spans the whole run, so the chart does not rescale. */
-  setHistory(history: EpochMetrics[], totalEpochs: number): void {
+  setHistory(history: EpochMetrics[], totalEpochs: number, bestEpoch?: number): void {
     const byEpoch = new Map(history.map((m) => [m.epoch, m]));
     const last = Math.max(totalEpochs, ...history.map((m) => m.epoch), 1);
     const epochs = Array.from({ length: last }, (_, i) => i + 1);
-    const value = (epoch: number, train: boolean): number => {
-      const m = byEpoch.get(epoch);
-      if (!m) return Number.NaN; // a gap Chart.js leaves undrawn
-      return this.metric === 'accuracy' ? (train ? m.accuracy : m.testAccuracy) : train ? m.loss : m.testLoss;
-    };
+    const accuracy = this.metric === 'accuracy';
+    // A gap (NaN) is left undrawn by Chart.js.
+    const series = (pick: (m: EpochMetrics) => number | undefined) => epochs.map((e) => {
+      const m = byEpoch.get(e);
+      return m === undefined ? Number.NaN : (pick(m) ?? Number.NaN);
+    });
+    this.bestEpoch = bestEpoch;
+    const [train, test, validation] = this.chart.data.datasets;
     this.chart.data.labels = epochs.map(String);
-    this.chart.data.datasets[0].data = epochs.map((e) => value(e, true));
-    this.chart.data.datasets[1].data = epochs.map((e) => value(e, false));
+    train.data = series((m) => (accuracy ? m.accuracy : m.loss));
+    test.data = series((m) => (accuracy ? m.testAccuracy : m.testLoss));
+    validation.data = series((m) => (accuracy ? m.valAccuracy : m.valLoss));
+    validation.hidden = history.every((m) => m.valLoss === undefined);
+    // The best epoch: a larger point on the held-out curve it was judged by (validation, else test).
+    const judged = validation.hidden ? test : validation;
+    for (const dataset of [test, validation]) {
+      dataset.pointRadius = epochs.map((e) => (dataset === judged && e === bestEpoch ? 7 : 3));
+    }
     this.chart.update('none');
   }
 
   /** Re-reads the theme colours (after VS Code switches theme) and redraws. */
   applyTheme(): void {
     const colors = chartColors();
-    const [train, test] = this.chart.data.datasets;
+    const [train, test, validation] = this.chart.data.datasets;
     train.borderColor = train.backgroundColor = colors.train;
     test.borderColor = test.backgroundColor = colors.test;
+    validation.borderColor = validation.backgroundColor = colors.validation;
     const options = this.chart.options;
     for (const scale of [options.scales?.x, options.scales?.y]) {
       if (!scale) continue;

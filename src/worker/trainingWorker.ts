@@ -14,6 +14,8 @@ import { configureLocale, t } from '../core/text/l10n';
 import { loadModel, saveModelOrKeep } from '../training/modelStore';
 import { runTutorial } from '../training/run';
 import { saliencyOf } from '../training/saliencyOf';
+import { keepRun } from '../training/keepRun';
+import { RunHistory } from '../core/runs/runHistory';
 import { findL10nDir } from '../core/text/l10nDir';
 import type { ClassificationResult } from '../domain/classification';
 import { insightBuffers, type HostToWorker, type StartRequest, type WorkerToHost } from '../protocol/worker';
@@ -124,6 +126,10 @@ export class TrainingWorker {
         onEpochInsight: request.insight
           ? (insight) => this.post({ type: 'epochInsight', runId, insight }, insightBuffers(insight))
           : undefined,
+        keepRun:
+          request.runHistory === undefined
+            ? undefined
+            : (tf, model, record) => keepRun(tf, new RunHistory(request.runHistory!.dir, request.runHistory!.keepModels), model, record),
         saveModel:
           request.saveDir === undefined
             ? undefined

@@ -44,10 +44,10 @@ after(async () => {
   await harness?.close();
 });
 
-/** The dashboard in Chinese, dark theme, in the fixture state `mode`. */
-function openChinese(mode: string, width = 1100): Promise<{ page: Page; problems: string[] }> {
+/** The dashboard in Chinese, in the fixture state `mode` (dark theme unless `theme` says). */
+function openChinese(mode: string, width = 1100, theme: 'dark' | 'light' | 'hc' = 'dark'): Promise<{ page: Page; problems: string[] }> {
   assert.ok(harness);
-  return openDashboard(harness, { mode, locale: 'zh-cn', width });
+  return openDashboard(harness, { mode, locale: 'zh-cn', width, theme });
 }
 
 /**
@@ -95,8 +95,9 @@ function englishPattern(english: string): RegExp {
   return letters >= 6 ? new RegExp(escaped) : new RegExp(`^${escaped}$`);
 }
 
-// Dashboard strings that read the same in Chinese (none today): only these may show in English.
-const SAME_IN_CHINESE = new Set<string>();
+// Dashboard strings that read the same in Chinese: Keras's layer and regularizer names, which the Chinese
+// tutorial keeps in English too. Only these may show in English.
+const SAME_IN_CHINESE = new Set<string>(['Dropout', 'L2', 'L2 {0}', 'dropout {0}']);
 
 /** English dashboard strings found among the readable texts, as "key: text". */
 function englishLeft(texts: string[]): string[] {
@@ -171,5 +172,36 @@ test('the Chinese labels fit their controls in a narrow panel (nothing cut off s
     assert.deepEqual(clipped, []);
   } finally {
     await page.context().close();
+  }
+});
+
+/** The fonts Chromium actually drew an element's text with (DevTools protocol), most glyphs first. */
+async function fontsUsed(page: Page, selector: string): Promise<{ familyName: string; glyphCount: number }[]> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root: documentNode } = await cdp.send('DOM.getDocument');
+  const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: documentNode.nodeId, selector });
+  const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+  return [...fonts].sort((a, b) => b.glyphCount - a.glyphCount);
+}
+
+test('Chinese text is drawn in one CJK font (Noto Sans CJK SC), in the light and high-contrast themes too', async (context) => {
+  if (!requireOrSkip(context, unavailable)) return;
+  for (const theme of ['dark', 'light', 'hc'] as const) {
+    const { page, problems } = await openChinese('finished', 1100, theme);
+    try {
+      await page.waitForTimeout(300);
+      for (const selector of ['.page-header h1', '#cell-train .cell-explain', '#cell-confusion .cell-title', '.banner p']) {
+        const fonts = await fontsUsed(page, selector);
+        const cjk = fonts.filter((font) => /CJK|Han|Hei|YaHei|PingFang/i.test(font.familyName));
+        assert.equal(cjk.length, 1, `${theme} ${selector}: ${JSON.stringify(fonts)}`);
+        assert.match(cjk[0].familyName, /^Noto Sans CJK SC$/, `${theme} ${selector}: ${JSON.stringify(fonts)}`);
+      }
+      assert.deepEqual(problems, []);
+      await page.screenshot({ path: join(screenshotDir, `finished-${theme}-top.png`) });
+    } finally {
+      await page.context().close();
+    }
   }
 });

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { runCommand } from './commandPalette';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -32,26 +33,6 @@ let page: Page;
 
 async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: join(OUTPUT, `native-${name}.png`) });
-}
-
-async function runCommand(title: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ state: 'visible', timeout: 3000 });
-      await row.click();
-      return;
-    } catch {
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(1000);
-    }
-  }
-  throw new Error(`the command "${title}" never appeared in the command palette`);
 }
 
 describe('Set Up the Native Backend (packaged .vsix)', () => {
@@ -75,9 +56,9 @@ describe('Set Up the Native Backend (packaged .vsix)', () => {
   it('runs npm with progress, then fails cleanly naming the download (or installs where it can download)', async () => {
     await page.goto(`${SERVER}/?folder=${encodeURIComponent(WORKSPACE)}`);
     await page.locator('.explorer-folders-view').waitFor({ timeout: 90_000 });
-    await runCommand(TITLE);
+    await runCommand(page, TITLE);
     // Toasts are hidden while the test driver is on; the notification center lists them.
-    await runCommand('Notifications: Show Notifications');
+    await runCommand(page, 'Notifications: Show Notifications');
     const center = page.locator('.notifications-center');
     await center.locator('.notification-list-item', { hasText: 'Setting up the native backend' }).first().waitFor({ timeout: 30_000 });
     await screenshot('progress');
@@ -99,7 +80,7 @@ describe('Set Up the Native Backend (packaged .vsix)', () => {
   });
 
   it('the log has npm\'s output', async () => {
-    await runCommand('Output: Show Output Channels...');
+    await runCommand(page, 'Output: Show Output Channels...');
     const input = page.locator('.quick-input-widget input.input');
     await input.fill('Fashion-MNIST');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Fashion-MNIST' }).first().click();

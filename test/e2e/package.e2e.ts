@@ -39,10 +39,13 @@ describe('The packaged .vsix', () => {
   assert.ok(vsix, 'FMT_E2E_VSIX is not set: run with `npm run test:e2e`');
   const entries = zipEntries(vsix);
 
-  it('holds what runs: the three bundles, the wasm binaries, media, l10n and the manifest', () => {
+  it('holds what runs: the three bundles, the wasm binaries, media (the walkthrough\'s too), l10n and the manifest', () => {
+    // The walkthrough's pictures: a step whose SVG is left out shows an empty frame.
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { walkthroughs: { steps: { media: { svg: string } }[] }[] } };
+    const walkthroughMedia = manifest.contributes.walkthroughs.flatMap((w) => w.steps.map((s) => `extension/${s.media.svg}`));
     const required = ['extension/package.json', 'extension/package.nls.json', 'extension/dist/extension.js',
       'extension/dist/worker.js', 'extension/dist/webview.js', 'extension/media/dashboard.css',
-      'extension/l10n/bundle.l10n.json'];
+      'extension/l10n/bundle.l10n.json', ...walkthroughMedia];
     const missing = required.filter((name) => !entries.includes(name));
     assert.deepEqual(missing, [], `missing from the .vsix: ${missing.join(', ')}`);
     assert.ok(entries.some((name) => /^extension\/dist\/.*\.wasm$/.test(name)), 'no tfjs wasm binary in the .vsix');

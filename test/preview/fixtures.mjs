@@ -158,7 +158,10 @@ export const TUTORIAL_HISTORY = [
   epoch: i + 1, loss, accuracy, testLoss, testAccuracy, seconds, samplesPerSecond: Math.round(60000 / seconds),
 }));
 
-const PARAMS = { epochs: 10, batchSize: 32, learningRate: 0.001, hiddenUnits: 128, seed: 42, backend: 'auto' };
+const PARAMS = {
+  epochs: 10, batchSize: 32, learningRate: 0.001, architecture: { hiddenLayers: [{ units: 128, dropout: 0 }], l2: 0 }, seed: 42, backend: 'auto',
+  validationSplit: 0, earlyStopping: false, patience: 3, minDelta: 0, monitor: 'val_loss', restoreBestWeights: false,
+};
 // As the worker reports it where tfjs-node is not set up (the model cell then offers the setup command).
 const BACKEND = {
   requested: 'auto',
@@ -178,6 +181,76 @@ const SUMMARY = {
   loss: 'sparseCategoricalCrossentropy',
   metrics: ['accuracy'],
 };
+
+/** A deeper network with dropout and L2, a 10% validation split, early stopping (patience 2) and the best weights kept. */
+const REGULARIZED_PARAMS = {
+  ...PARAMS,
+  epochs: 20,
+  architecture: { hiddenLayers: [{ units: 256, dropout: 0.2 }, { units: 128, dropout: 0.2 }], l2: 0.0001 },
+  validationSplit: 0.1,
+  earlyStopping: true,
+  patience: 2,
+  restoreBestWeights: true,
+};
+const REGULARIZED_SUMMARY = {
+  ...SUMMARY,
+  layers: [
+    { name: 'flatten', className: 'Flatten', outputShape: [null, 784], params: 0 },
+    { name: 'dense', className: 'Dense', outputShape: [null, 256], params: 200960 },
+    { name: 'dropout', className: 'Dropout', outputShape: [null, 256], params: 0 },
+    { name: 'dense_1', className: 'Dense', outputShape: [null, 128], params: 32896 },
+    { name: 'dropout_1', className: 'Dropout', outputShape: [null, 128], params: 0 },
+    { name: 'dense_2', className: 'Dense', outputShape: [null, 10], params: 1290 },
+  ],
+  totalParams: 235146,
+  trainableParams: 235146,
+};
+// [loss, accuracy, valLoss, valAccuracy, testLoss, testAccuracy, seconds]: validation loss is lowest at epoch 5.
+const REGULARIZED_HISTORY = [
+  [0.6012, 0.7861, 0.4390, 0.8410, 0.4601, 0.8352, 9.1],
+  [0.4310, 0.8442, 0.3911, 0.8573, 0.4102, 0.8511, 8.8],
+  [0.3961, 0.8561, 0.3702, 0.8650, 0.3929, 0.8589, 8.9],
+  [0.3755, 0.8634, 0.3598, 0.8698, 0.3815, 0.8630, 8.7],
+  [0.3610, 0.8688, 0.3476, 0.8741, 0.3702, 0.8672, 8.8],
+  [0.3498, 0.8721, 0.3512, 0.8731, 0.3733, 0.8660, 8.9],
+  [0.3411, 0.8760, 0.3530, 0.8722, 0.3760, 0.8651, 8.8],
+].map(([loss, accuracy, valLoss, valAccuracy, testLoss, testAccuracy, seconds], i) => ({
+  epoch: i + 1, loss, accuracy, valLoss, valAccuracy, testLoss, testAccuracy, seconds, samplesPerSecond: Math.round(54000 / seconds),
+}));
+
+/** The tutorial's run against the regularized one, as src/core/runs/runComparison.ts lays them out. */
+function comparisonFixture(tutorial, regularized) {
+  const longest = Math.max(tutorial.length, regularized.length);
+  const perRunClass = [
+    [0.84, 0.97, 0.80, 0.89, 0.82, 0.96, 0.66, 0.95, 0.97, 0.95],
+    [0.85, 0.97, 0.79, 0.88, 0.80, 0.95, 0.62, 0.94, 0.96, 0.95],
+  ];
+  const pick = (h, bestEpoch, weights) => ({ best: h[bestEpoch - 1], last: h[h.length - 1], held: weights === 'best' ? h[bestEpoch - 1] : h[h.length - 1] });
+  return {
+    ids: ['20261201-081500-3fa1', '20261201-083000-9c2e'],
+    labels: ['12-01 08:15 · 128 · dropout 0 · L2 0', '12-01 08:30 · 256-128 · dropout 0.2 · L2 0.0001'],
+    monitoredOn: ['test', 'validation'],
+    differences: [
+      { key: 'hiddenLayers', values: ['128', '256, 128'] },
+      { key: 'dropout', values: ['0', '0.2'] },
+      { key: 'l2', values: ['0', '0.0001'] },
+      { key: 'epochs', values: ['10', '20'] },
+      { key: 'validationSplit', values: ['0', '0.1'] },
+      { key: 'earlyStopping', values: ['off', 'patience 2, min_delta 0, val_loss'] },
+      { key: 'restoreBestWeights', values: ['false', 'true'] },
+      { key: 'trainImages', values: ['60000', '54000'] },
+    ],
+    metrics: [
+      { id: '20261201-081500-3fa1', end: 'completed', epochsRun: 10, bestEpoch: 10, weights: 'last', durationSeconds: 71, ...pick(tutorial, 10, 'last') },
+      { id: '20261201-083000-9c2e', end: 'earlyStopped', epochsRun: 7, bestEpoch: 5, weights: 'best', durationSeconds: 62, ...pick(regularized, 5, 'best') },
+    ],
+    curves: Array.from({ length: longest }, (_, i) => ({ epoch: i + 1, runs: [tutorial[i], regularized[i]] })),
+    perClass: Array.from({ length: 10 }, (_, c) => ({
+      accuracy: [perRunClass[0][c], perRunClass[1][c]],
+      difference: [0, perRunClass[1][c] - perRunClass[0][c]],
+    })),
+  };
+}
 
 /** A light-background RGBA thumbnail made from a test image, as a phone photo of a garment would look. */
 function photoThumbnail(image) {
@@ -284,6 +357,32 @@ export function buildFixtures({ analysis, epochPredictions, dataDir = DEBIAN_DAT
       predictionAnalysis: analysis.analyzePredictions(predictions),
       model: { directory: '~/.config/Code/User/globalStorage/fashion-mnist-trainer/model', record: { date: '2026-11-27T18:00:00Z', params: PARAMS, backend: 'wasm', trainAccuracy: 0.9121, testAccuracy: 0.8823, dataChecksum: 'abc', trainCount: 60000, testCount: 10000 } },
       classifications,
+    },
+    regularized: {
+      ...base,
+      params: REGULARIZED_PARAMS,
+      status: 'finished',
+      data,
+      summary: REGULARIZED_SUMMARY,
+      batchesPerEpoch: 1688,
+      validationCount: 6000,
+      history: REGULARIZED_HISTORY,
+      bestEpoch: 5,
+      outcome: { end: 'earlyStopped', epochsRun: 7, monitor: 'val_loss', monitoredOn: 'validation', bestEpoch: 5, weights: 'best', patience: 2 },
+      overfitting: analysis.analyzeOverfitting(REGULARIZED_HISTORY),
+      predictions,
+      predictionAnalysis: analysis.analyzePredictions(predictions),
+    },
+    compare: {
+      ...base,
+      status: 'finished',
+      data,
+      summary: SUMMARY,
+      history,
+      overfitting: overfittingByEpoch[9],
+      predictions,
+      predictionAnalysis: analysis.analyzePredictions(predictions),
+      comparison: comparisonFixture(history, REGULARIZED_HISTORY),
     },
     stopped: { ...base, status: 'stopped', data, summary: SUMMARY, history: history.slice(0, 4), overfitting: overfittingByEpoch[3] },
     error: {

@@ -33,7 +33,7 @@ test('train flags set the hyper-parameters, in both --flag value and --flag=valu
     epochs: 3,
     batchSize: 64,
     learningRate: 0.01,
-    hiddenUnits: 256,
+    architecture: { hiddenLayers: [{ units: 256, dropout: 0 }], l2: 0 },
     backend: 'cpu',
     seed: 7,
     trainLimit: 2000,
@@ -43,6 +43,26 @@ test('train flags set the hyper-parameters, in both --flag value and --flag=valu
   assert.equal(o.saveDir, 'out');
   assert.equal(o.allowDownload, false);
   assert.equal(o.noSave, false);
+});
+
+test('model variant and regularization flags: layers, dropout (one rate or a list), L2, validation, early stopping', () => {
+  const o = options([
+    '--layers', '512,256', '--dropout', '0.2', '--l2', '1e-4', '--validation-split=0.1',
+    '--early-stopping', '2', '--min-delta', '0.001', '--monitor', 'val_accuracy', '--restore-best',
+  ]);
+  assert.deepEqual(o.params, {
+    ...DEFAULT_HYPER_PARAMETERS,
+    architecture: { hiddenLayers: [{ units: 512, dropout: 0.2 }, { units: 256, dropout: 0.2 }], l2: 0.0001 },
+    validationSplit: 0.1,
+    earlyStopping: true,
+    patience: 2,
+    minDelta: 0.001,
+    monitor: 'val_accuracy',
+    restoreBestWeights: true,
+  });
+  const perLayer = options(['--layers', '64,32,16', '--dropout', '0.5,0,0.1']);
+  assert.deepEqual(perLayer.params.architecture.hiddenLayers.map((l) => l.dropout), [0.5, 0, 0.1]);
+  assert.deepEqual(options(['--hidden-units', '64']).params.architecture, { hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 });
 });
 
 test('no flags give the tutorial defaults, download allowed and the model saved', () => {
@@ -75,6 +95,17 @@ test('every kind of bad train input is a UsageError naming the flag or the value
     [['--save', 'x', '--no-save'], /--save and --no-save/],
     [['--train-limit', '100', '--batch-size', '200'], /--batch-size \(200\).*\(100\)/],
     [['--train-limit', '60001'], /--train-limit/],
+    [['--layers', '512,,256'], /--layers must be 1 to 8 whole numbers.*512,,256/],
+    [['--layers', '0'], /--layers/],
+    [['--layers', '128', '--hidden-units', '64'], /--layers and --hidden-units cannot be used together/],
+    [['--layers', '64,32,16', '--dropout', '0.1,0.2'], /--dropout: 2 dropout rates.*3 hidden layers/],
+    [['--dropout', '1'], /--dropout must be/],
+    [['--l2', '-1'], /--l2/],
+    [['--validation-split', '0.9'], /--validation-split.*0 to 0.5/],
+    [['--early-stopping', '-1'], /--early-stopping/],
+    [['--monitor', 'loss'], /val_loss, val_accuracy.*loss/],
+    [['--restore-best=yes'], /--restore-best takes no value/],
+    [['--layers', '4096,4096,4096'], /weights.*fewer or narrower/],
   ];
   for (const [argv, pattern] of cases) {
     assert.throws(

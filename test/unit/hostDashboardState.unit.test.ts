@@ -18,6 +18,9 @@ import { type EpochMetrics, type Predictions } from '../../src/domain/metrics';
 import { type ModelSummary } from '../../src/domain/modelSummary';
 import { type SavedModelInfo } from '../../src/domain/runRecord';
 import { type TrainingEvent } from '../../src/protocol/events';
+import type { RunOutcome } from '../../src/domain/metrics';
+
+const OUTCOME: RunOutcome = { end: 'completed', epochsRun: 1, monitor: 'val_loss', monitoredOn: 'test', bestEpoch: 1, weights: 'last' };
 
 const params = { ...DEFAULT_HYPER_PARAMETERS, epochs: 3, trainLimit: 600, testLimit: 4 };
 const backend: BackendInfo = { requested: 'auto', name: 'wasm', reason: 'tfjs-node is not installed; using wasm' };
@@ -74,7 +77,7 @@ function fold(state: DashboardState, events: TrainingEvent[]): DashboardState {
 const runStart: TrainingEvent[] = [
   { type: 'backend', backend },
   { type: 'dataLoaded', data },
-  { type: 'started', params, backend, trainCount: 600, testCount: 4, batchesPerEpoch: 19, summary },
+  { type: 'started', params, backend, trainCount: 600, validationCount: 0, testCount: 4, batchesPerEpoch: 19, summary },
 ];
 
 test('a run folds in order: loading, backend and data, training with progress, epochs, finished with analyses', () => {
@@ -106,7 +109,7 @@ test('a run folds in order: loading, backend and data, training with progress, e
   assert.equal(state.overfitting?.gapPoints.length, 3);
   assert.equal(state.overfitting?.bestEpoch, 3);
 
-  state = applyTrainingEvent(state, { type: 'finished', history: state.history, predictions: predictions(), modelSaved: model });
+  state = applyTrainingEvent(state, { type: 'finished', history: state.history, predictions: predictions(), outcome: OUTCOME, modelSaved: model });
   assert.equal(state.status, 'finished');
   assert.equal(isRunActive(state), false);
   assert.equal(state.predictions?.count, 4);
@@ -131,7 +134,7 @@ test('a new run clears the last run’s results but keeps the saved model and cl
   let state = fold(beginRun(withModel(initialDashboardState(params), model), params), [
     ...runStart,
     { type: 'epoch', metrics: epoch(1, 0.7, 0.7) },
-    { type: 'finished', history: [epoch(1, 0.7, 0.7)], predictions: predictions() },
+    { type: 'finished', history: [epoch(1, 0.7, 0.7)], predictions: predictions(), outcome: OUTCOME },
   ]);
   state = withClassifications(state, [classification]);
   const next = beginRun(state, { ...params, epochs: 5 });
@@ -190,7 +193,7 @@ test('settings changes show in the state between runs, never during one', () => 
   assert.equal(withNextParams(idle, { ...params, epochs: 7 }).params.epochs, 7);
   const running = beginRun(idle, params);
   assert.equal(withNextParams(running, { ...params, epochs: 7 }).params.epochs, 3);
-  const finished = fold(running, [...runStart, { type: 'finished', history: [epoch(1, 0.7, 0.7)], predictions: predictions() }]);
+  const finished = fold(running, [...runStart, { type: 'finished', history: [epoch(1, 0.7, 0.7)], predictions: predictions(), outcome: OUTCOME }]);
   const changed = withNextParams(finished, { ...params, epochs: 9 });
   assert.equal(changed.params.epochs, 9);
   assert.equal(changed.predictions?.count, 4, 'the last run’s results stay');
@@ -206,10 +209,26 @@ test('a finished run whose model could not be saved keeps its results, shows the
   const saveError = { code: 'MODEL_SAVE' as const, message: 'Could not save the model: disk full', action: 'Free some space.' };
   let state = fold(beginRun(initialDashboardState(params), params), runStart);
   state = { ...state, model };
-  state = applyTrainingEvent(state, { type: 'finished', history: [epoch(1, 0.8, 0.78)], predictions: predictions(), saveError });
+  state = applyTrainingEvent(state, { type: 'finished', history: [epoch(1, 0.8, 0.78)], predictions: predictions(), saveError, outcome: OUTCOME });
   assert.equal(state.status, 'finished');
   assert.equal(state.predictions?.count, 4);
   assert.equal(state.error, saveError);
   assert.equal(state.model, model, 'the previous saved model is still the one on disk');
   assert.equal(applyTrainingEvent(state, { type: 'notice', message: 'x' }), state, 'a notice changes nothing on the dashboard');
+});
+
+test('the best epoch follows the run’s monitor (validation when measured), and the outcome is kept', () => {
+  const withVal = (n: number, valLoss: number, testLoss: number): EpochMetrics => ({ ...epoch(n, 0.8, 0.8), valLoss, valAccuracy: 0.8, testLoss });
+  let state = beginRun(initialDashboardState(params), params);
+  state = applyTrainingEvent(state, { type: 'epoch', metrics: withVal(1, 0.5, 0.4) });
+  state = applyTrainingEvent(state, { type: 'epoch', metrics: withVal(2, 0.3, 0.6) });
+  state = applyTrainingEvent(state, { type: 'epoch', metrics: withVal(3, 0.35, 0.2) });
+  assert.equal(state.bestEpoch, 2, 'validation loss, not test loss, picks the best epoch');
+  const outcome: RunOutcome = { end: 'earlyStopped', epochsRun: 3, monitor: 'val_loss', monitoredOn: 'validation', bestEpoch: 2, weights: 'best', patience: 1 };
+  state = applyTrainingEvent(state, { type: 'finished', history: state.history, predictions: predictions(), outcome });
+  assert.deepEqual(state.outcome, outcome);
+  assert.equal(state.bestEpoch, 2);
+  const next = beginRun(state, params);
+  assert.equal(next.outcome, undefined);
+  assert.equal(next.bestEpoch, undefined);
 });

@@ -2,12 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  BACKEND_CHOICES,
-  NUMBER_RULES,
-  readTrainingSettings,
-  resolveDataDirectory,
-} from '../../src/host/trainingSettings';
+import { checkEditableValue, readTrainingSettings, resolveDataDirectory } from '../../src/host/trainingSettings';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import { hasImageExtension, IMAGE_EXTENSIONS } from '../../src/domain/imageFormats';
 import { COMMANDS } from '../../src/host/commands/commandIds';
@@ -37,18 +32,29 @@ test('the manifest defaults read as the tutorial too', () => {
 
 test('valid settings become the run’s parameters; subsets become limits and a blank folder means automatic', () => {
   const result = readTrainingSettings(
-    getter({ epochs: 2, batchSize: 64, learningRate: 0.01, hiddenUnits: 32, backend: 'cpu', trainSubset: 3000, testSubset: 500, dataDirectory: '  /data/fm  ', allowDownload: false }),
+    getter({
+      epochs: 2, batchSize: 64, learningRate: 0.01, hiddenLayers: [256, 64], dropout: [0.2, 0.1], l2: 0.0001, backend: 'cpu',
+      trainSubset: 3000, testSubset: 500, dataDirectory: '  /data/fm  ', allowDownload: false, validationSplit: 0.1,
+      earlyStopping: true, earlyStoppingPatience: 2, earlyStoppingMinDelta: 0.01, earlyStoppingMonitor: 'val_accuracy', restoreBestWeights: true, seed: 9,
+    }),
   );
-  assert.ok(result.ok);
+  assert.ok(result.ok, result.ok ? '' : result.problems.join('\n'));
   assert.deepEqual(result.settings.params, {
     ...DEFAULT_HYPER_PARAMETERS,
     epochs: 2,
     batchSize: 64,
     learningRate: 0.01,
-    hiddenUnits: 32,
+    architecture: { hiddenLayers: [{ units: 256, dropout: 0.2 }, { units: 64, dropout: 0.1 }], l2: 0.0001 },
     backend: 'cpu',
     trainLimit: 3000,
     testLimit: 500,
+    validationSplit: 0.1,
+    earlyStopping: true,
+    patience: 2,
+    minDelta: 0.01,
+    monitor: 'val_accuracy',
+    restoreBestWeights: true,
+    seed: 9,
   });
   assert.equal(result.settings.dataDirectory, '/data/fm');
   assert.equal(result.settings.allowDownload, false);
@@ -59,29 +65,51 @@ test('valid settings become the run’s parameters; subsets become limits and a 
 
 test('every bad value is reported, naming the setting and the value', () => {
   const result = readTrainingSettings(
-    getter({ epochs: 0, batchSize: 'big', learningRate: 0, hiddenUnits: 1.5, backend: 'gpu', trainSubset: 70000, testSubset: -1, dataDirectory: 3, allowDownload: 'yes' }),
+    getter({ epochs: 0, batchSize: 'big', learningRate: 0, hiddenLayers: [1.5], backend: 'gpu', trainSubset: 70000, testSubset: -1, dataDirectory: 3, allowDownload: 'yes', dropout: [0.95], validationSplit: 1 }),
   );
   assert.equal(result.ok, false);
   const problems = result.ok ? [] : result.problems;
-  assert.equal(problems.length, 9, problems.join('\n'));
-  for (const key of ['epochs', 'batchSize', 'learningRate', 'hiddenUnits', 'backend', 'trainSubset', 'testSubset', 'dataDirectory', 'allowDownload']) {
+  assert.equal(problems.length, 11, problems.join('\n'));
+  for (const key of ['epochs', 'batchSize', 'learningRate', 'hiddenLayers', 'backend', 'trainSubset', 'testSubset', 'dataDirectory', 'allowDownload', 'dropout', 'validationSplit']) {
     assert.ok(problems.some((p) => p.includes(`fashionMnist.${key}`)), `no problem names fashionMnist.${key}`);
   }
   assert.ok(problems.some((p) => p.includes('"gpu"') && p.includes('auto, node, wasm, cpu')));
-  assert.ok(problems.some((p) => p.includes('fashionMnist.epochs is 0') && p.includes('1 to 200')));
+  assert.ok(problems.some((p) => p.includes('fashionMnist.epochs is 0') && p.includes('1 to 1000')));
 });
 
-test('the bounds in code are the bounds in package.json', () => {
-  for (const [key, rule] of Object.entries(NUMBER_RULES)) {
-    const property = properties[`fashionMnist.${key}`];
-    assert.ok(property, `package.json has no fashionMnist.${key}`);
-    assert.equal(property.type, rule.kind);
-    assert.equal(property.maximum, rule.max, `${key} maximum`);
-    if ('exclusiveMin' in rule && rule.exclusiveMin) assert.equal(property.exclusiveMinimum, rule.min, `${key} exclusiveMinimum`);
-    else assert.equal(property.minimum, rule.min, `${key} minimum`);
-  }
-  assert.deepEqual(properties['fashionMnist.backend'].enum, [...BACKEND_CHOICES]);
-  assert.equal((properties['fashionMnist.backend'].enumDescriptions as string[]).length, BACKEND_CHOICES.length);
+test('dropout rates must be none, one for all layers, or one per layer', () => {
+  const mismatch = readTrainingSettings(getter({ hiddenLayers: [64, 32, 16], dropout: [0.1, 0.2] }));
+  assert.equal(mismatch.ok, false);
+  assert.match(mismatch.ok ? '' : mismatch.problems.join(' '), /fashionMnist\.dropout.*2 dropout rates.*3 hidden layers/);
+  const one = readTrainingSettings(getter({ hiddenLayers: [64, 32], dropout: [0.3] }));
+  assert.ok(one.ok);
+  assert.deepEqual(one.settings.params.architecture.hiddenLayers.map((l) => l.dropout), [0.3, 0.3]);
+});
+
+test('a network too large for memory is refused with a sentence saying what to do', () => {
+  const result = readTrainingSettings(getter({ hiddenLayers: [4096, 4096, 4096] }));
+  assert.equal(result.ok, false);
+  assert.match(result.ok ? '' : result.problems.join(' '), /weights.*fewer or narrower hidden layers/);
+});
+
+test('the deprecated hiddenUnits setting still gives one hidden layer until hiddenLayers is set', () => {
+  const legacy = readTrainingSettings(getter({ hiddenUnits: 32 }));
+  assert.ok(legacy.ok);
+  assert.deepEqual(legacy.settings.params.architecture, { hiddenLayers: [{ units: 32, dropout: 0 }], l2: 0 });
+  const both = readTrainingSettings(getter({ hiddenUnits: 32, hiddenLayers: [64, 64] }));
+  assert.ok(both.ok);
+  assert.deepEqual(both.settings.params.architecture.hiddenLayers.map((l) => l.units), [64, 64]);
+});
+
+test('the panel may set lists and switches within the schema, nothing else', () => {
+  assert.deepEqual(checkEditableValue('hiddenLayers', [512, 256]), [512, 256]);
+  assert.equal(checkEditableValue('hiddenLayers', []), undefined);
+  assert.equal(checkEditableValue('hiddenLayers', [0]), undefined);
+  assert.equal(checkEditableValue('dropout', [1]), undefined);
+  assert.deepEqual(checkEditableValue('dropout', []), []);
+  assert.equal(checkEditableValue('earlyStopping', true), true);
+  assert.equal(checkEditableValue('earlyStopping', 'yes'), undefined);
+  assert.equal(checkEditableValue('validationSplit', 0.6), undefined);
 });
 
 test('every manifest string is a %key% that package.nls.json defines', () => {

@@ -14,6 +14,9 @@ import { type EpochMetrics } from '../../src/domain/metrics';
 import { type EpochInsight, type StartRequest } from '../../src/protocol/worker';
 import { type TrainingEvent } from '../../src/protocol/events';
 import { isTerminalEvent } from '../../src/protocol/events';
+import type { RunOutcome } from '../../src/domain/metrics';
+
+const OUTCOME: RunOutcome = { end: 'completed', epochsRun: 1, monitor: 'val_loss', monitoredOn: 'test', bestEpoch: 1, weights: 'last' };
 
 /** A stand-in for the worker client: records what the session asks and lets the test play the worker. */
 class FakeClient implements SessionClient {
@@ -149,7 +152,7 @@ test('events fold into the state; epochs post an epoch message, phase changes th
     client.emit(1, { type: 'backend', backend: { requested: 'auto', name: 'cpu', reason: 'test' } });
     client.emit(7, { type: 'epoch', metrics: epoch(5) }); // not this session's run
     client.emit(1, { type: 'epoch', metrics: epoch(1) });
-    client.emit(1, { type: 'finished', history: [epoch(1), epoch(2)], predictions });
+    client.emit(1, { type: 'finished', history: [epoch(1), epoch(2)], predictions, outcome: OUTCOME });
     assert.deepEqual(seen, ['backend', 'epoch', 'finished']);
     assert.deepEqual(
       updates.map((u) => (u.kind === 'state' ? 'state' : u.message.type)),
@@ -247,7 +250,7 @@ test('a finished run is kept for the next session and restored with its images; 
     first.client.images(1, 5);
     first.client.emit(1, { type: 'epoch', metrics: epoch(1) });
     first.client.insight(1, 1, 3);
-    first.client.emit(1, { type: 'finished', history: [epoch(1)], predictions });
+    first.client.emit(1, { type: 'finished', history: [epoch(1)], predictions, outcome: OUTCOME });
     await first.session.whenStored();
     first.cleanup();
 

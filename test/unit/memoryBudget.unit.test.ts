@@ -3,26 +3,29 @@ import assert from 'node:assert/strict';
 import { TrainerError } from '../../src/core/errors';
 import { checkMemoryBudget, largestBatchThatFits, memoryBudgetBytes, trainingPeakBytes, WASM_HEAP_MAX_BYTES } from '../../src/training/memoryBudget';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
+import { singleHiddenLayer } from '../../src/domain/architecture';
+
+const wide = singleHiddenLayer(4096);
 
 test('the tutorial settings need tens of megabytes; the estimate grows with batch × width', () => {
-  const tutorial = trainingPeakBytes(DEFAULT_HYPER_PARAMETERS);
+  const tutorial = trainingPeakBytes(DEFAULT_HYPER_PARAMETERS, DEFAULT_HYPER_PARAMETERS.architecture);
   assert.ok(tutorial > 10e6 && tutorial < 100e6, String(tutorial));
-  assert.ok(trainingPeakBytes({ batchSize: 8192, hiddenUnits: 4096 }) > trainingPeakBytes({ batchSize: 4096, hiddenUnits: 4096 }));
+  assert.ok(trainingPeakBytes({ batchSize: 8192 }, wide) > trainingPeakBytes({ batchSize: 4096 }, wide));
   // One batch of 60,000 × 4,096 alone is 60,000 × 4,096 floats per activation: gigabytes.
-  assert.ok(trainingPeakBytes({ batchSize: 60_000, hiddenUnits: 4096 }) > 4 * 60_000 * 4096 * 4);
+  assert.ok(trainingPeakBytes({ batchSize: 60_000 }, wide) > 4 * 60_000 * 4096 * 4);
 });
 
 test('a batch × width that overflows the wasm heap is refused before training, saying what fits', () => {
   checkMemoryBudget({ ...DEFAULT_HYPER_PARAMETERS }, 'wasm');
-  checkMemoryBudget({ ...DEFAULT_HYPER_PARAMETERS, batchSize: 8192, hiddenUnits: 4096 }, 'wasm');
-  const params = { ...DEFAULT_HYPER_PARAMETERS, batchSize: 60_000, hiddenUnits: 4096 };
+  checkMemoryBudget({ ...DEFAULT_HYPER_PARAMETERS, batchSize: 8192, architecture: wide }, 'wasm');
+  const params = { ...DEFAULT_HYPER_PARAMETERS, batchSize: 60_000, architecture: wide };
   assert.throws(
     () => checkMemoryBudget(params, 'wasm'),
     (e: unknown) => {
       assert.ok(e instanceof TrainerError);
       assert.equal(e.code, 'INVALID_PARAMS');
-      assert.match(e.message, /60000 with 4096 hidden units needs about \d+\.\d GB .* more than the (4\.0 GB the training kernels' memory can hold|2\.0 GB the wasm backend can use)/);
-      const fits = largestBatchThatFits(params, 'wasm');
+      assert.match(e.message, /60000 with hidden layers of 4096 units needs about \d+\.\d GB .* more than the (4\.0 GB the training kernels' memory can hold|2\.0 GB the wasm backend can use)/);
+      const fits = largestBatchThatFits(params, 'wasm', wide);
       assert.ok(fits > 1000 && fits < 60_000);
       assert.match(e.action ?? '', new RegExp(`at most ${fits} `));
       // What the message offers does fit, and one more does not.

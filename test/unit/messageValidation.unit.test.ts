@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { MAX_REQUESTED_IMAGES, MAX_TEST_IMAGES, parseWebviewMessage } from '../../src/host/webviewMessages';
 
 test('messages without fields parse to exactly their type, extra fields dropped', () => {
-  for (const type of ['ready', 'train', 'stop', 'classifyFiles', 'setUpNativeBackend']) {
+  for (const type of ['ready', 'train', 'stop', 'classifyFiles', 'setUpNativeBackend', 'exportNotebook', 'exportMetricsCsv']) {
     assert.deepEqual(parseWebviewMessage({ type, extra: '<script>' }), { type });
   }
 });
@@ -34,11 +34,12 @@ test('setSetting accepts each editable setting with a value in range', () => {
     key: 'learningRate',
     value: 0.01,
   });
-  assert.deepEqual(parseWebviewMessage({ type: 'setSetting', key: 'hiddenUnits', value: 4096 }), {
-    type: 'setSetting',
-    key: 'hiddenUnits',
-    value: 4096,
-  });
+  const widths = [4096, 1];
+  const parsed = parseWebviewMessage({ type: 'setSetting', key: 'hiddenLayers', value: widths });
+  assert.deepEqual(parsed, { type: 'setSetting', key: 'hiddenLayers', value: [4096, 1] });
+  assert.ok(parsed?.type === 'setSetting' && parsed.value !== widths, 'the parsed list must not be the sender’s array');
+  assert.deepEqual(parseWebviewMessage({ type: 'setSetting', key: 'earlyStopping', value: true }), { type: 'setSetting', key: 'earlyStopping', value: true });
+  assert.deepEqual(parseWebviewMessage({ type: 'setSetting', key: 'epochs', value: 1000 }), { type: 'setSetting', key: 'epochs', value: 1000 });
   assert.deepEqual(parseWebviewMessage({ type: 'setSetting', key: 'backend', value: 'wasm' }), { type: 'setSetting', key: 'backend', value: 'wasm' });
 });
 
@@ -51,7 +52,7 @@ test('setSetting rejects unknown keys, wrong types and out-of-range values', () 
     { type: 'setSetting', key: 'epochs' },
     { type: 'setSetting', key: 'epochs', value: '10' },
     { type: 'setSetting', key: 'epochs', value: 0 },
-    { type: 'setSetting', key: 'epochs', value: 201 },
+    { type: 'setSetting', key: 'epochs', value: 1001 },
     { type: 'setSetting', key: 'epochs', value: 2.5 },
     { type: 'setSetting', key: 'epochs', value: Number.NaN },
     { type: 'setSetting', key: 'batchSize', value: -32 },
@@ -60,12 +61,27 @@ test('setSetting rejects unknown keys, wrong types and out-of-range values', () 
     { type: 'setSetting', key: 'learningRate', value: -0.001 },
     { type: 'setSetting', key: 'learningRate', value: 2 },
     { type: 'setSetting', key: 'learningRate', value: Number.POSITIVE_INFINITY },
-    { type: 'setSetting', key: 'hiddenUnits', value: 0 },
-    { type: 'setSetting', key: 'hiddenUnits', value: 5000 },
+    { type: 'setSetting', key: 'hiddenUnits', value: 64 }, // deprecated: the panel writes hiddenLayers
+    { type: 'setSetting', key: 'hiddenLayers', value: [0] },
+    { type: 'setSetting', key: 'hiddenLayers', value: [5000] },
+    { type: 'setSetting', key: 'hiddenLayers', value: [] },
+    { type: 'setSetting', key: 'hiddenLayers', value: [1, 2, 3, 4, 5, 6, 7, 8, 9] },
+    { type: 'setSetting', key: 'hiddenLayers', value: '128' },
+    { type: 'setSetting', key: 'dropout', value: [0.95] },
+    { type: 'setSetting', key: 'earlyStopping', value: 1 },
+    { type: 'setSetting', key: 'trainSubset', value: 100 }, // not editable from the panel
+    { type: 'setSettings', values: [] },
+    { type: 'setSettings', values: [{ key: 'epochs', value: 3 }, { key: 'epochs', value: 0 }] },
+    { type: 'setSettings', values: 'epochs' },
     { type: 'setSetting', key: 'backend', value: 'gpu' },
     { type: 'setSetting', key: 'backend', value: 1 },
   ];
   for (const message of bad) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message));
+});
+
+test('setSettings carries several checked settings at once (a model preset)', () => {
+  const values = [{ key: 'hiddenLayers', value: [256, 128] }, { key: 'dropout', value: [0.2] }, { key: 'l2', value: 0.0001 }];
+  assert.deepEqual(parseWebviewMessage({ type: 'setSettings', values }), { type: 'setSettings', values });
 });
 
 test('requestImages accepts in-range integer indices and returns a copy', () => {
@@ -92,4 +108,13 @@ test('requestImages rejects lists that are empty, too long, or hold anything but
     { type: 'requestImages', indices: [Number.NaN] },
   ];
   for (const message of bad) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message).slice(0, 80));
+});
+
+test('exportChart names one of the three pictures the dashboard can save, nothing else', () => {
+  for (const chart of ['accuracy', 'loss', 'confusion']) {
+    assert.deepEqual(parseWebviewMessage({ type: 'exportChart', chart, dataUrl: 'data:image/png;base64,AAAA' }), { type: 'exportChart', chart });
+  }
+  for (const chart of [undefined, '', 'Accuracy', 'predictions', 7, ['loss'], { chart: 'loss' }]) {
+    assert.equal(parseWebviewMessage({ type: 'exportChart', chart }), undefined, JSON.stringify(chart));
+  }
 });

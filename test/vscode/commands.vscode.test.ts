@@ -11,9 +11,14 @@ const COMMANDS = [
   'fashionMnist.exportModel',
   'fashionMnist.importModel',
   'fashionMnist.setUpNativeBackend',
+  'fashionMnist.exportNotebook',
+  'fashionMnist.getData',
+  'fashionMnist.showOverfitting',
+  'fashionMnist.showPredictions',
+  'fashionMnist.showModel',
 ];
 
-const SETTINGS = ['epochs', 'batchSize', 'learningRate', 'hiddenUnits', 'backend', 'dataDirectory', 'trainSubset',
+const SETTINGS = ['epochs', 'batchSize', 'learningRate', 'hiddenLayers', 'dropout', 'l2', 'validationSplit', 'earlyStopping', 'backend', 'dataDirectory', 'trainSubset',
   'testSubset', 'allowDownload', 'nativeBackendFolder'];
 
 describe('Extension in a real VS Code', () => {
@@ -52,7 +57,8 @@ describe('Extension in a real VS Code', () => {
     assert.equal(config.inspect('epochs')?.defaultValue, 10);
     assert.equal(config.inspect('batchSize')?.defaultValue, 32);
     assert.equal(config.inspect('learningRate')?.defaultValue, 0.001);
-    assert.equal(config.inspect('hiddenUnits')?.defaultValue, 128);
+    assert.deepEqual(config.inspect('hiddenLayers')?.defaultValue, [128]);
+    assert.equal(config.inspect('validationSplit')?.defaultValue, 0);
   });
 
   it('opens the dashboard as a webview panel', async () => {

@@ -123,6 +123,27 @@ describe('Training in a real VS Code', function () {
     assert.ok(posted.some((m) => m.type === 'classification'), 'the dashboard did not receive the classification');
   });
 
+  it('exports the finished run as a notebook with its epochs, charts and confusion matrix', async () => {
+    assert.ok(finished, 'the training test did not finish, so there is no run to export');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? join(tmpdir(), 'fmt-vscode-suite');
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'exported-run.ipynb');
+    const written = await vscode.commands.executeCommand<vscode.Uri | undefined>('fashionMnist.exportNotebook', vscode.Uri.file(file));
+    assert.equal(written?.fsPath, file);
+    const notebook = JSON.parse(readFileSync(file, 'utf8')) as {
+      metadata: Record<string, unknown>;
+      cells: { cell_type: string; source: string[]; outputs?: { output_type: string; text?: string[]; data?: Record<string, unknown> }[] }[];
+    };
+    assert.ok(notebook.metadata.fashionMnistTrainer, 'the marker is missing');
+    const outputs = notebook.cells.flatMap((c) => c.outputs ?? []);
+    const log = outputs.flatMap((o) => o.text ?? []).join('');
+    assert.match(log, new RegExp(`Epoch ${SHORT_RUN.epochs}/${SHORT_RUN.epochs}`));
+    assert.equal(outputs.filter((o) => typeof o.data?.['image/png'] === 'string').length, 3, 'accuracy, loss and confusion matrix images');
+    const code = notebook.cells.filter((c) => c.cell_type === 'code').map((c) => c.source.join('')).join('\n');
+    assert.match(code, new RegExp(`epochs=${SHORT_RUN.epochs},`));
+    assert.match(code, new RegExp(`train_images\\[:${SHORT_RUN.trainSubset}\\]`));
+  });
+
   it('a dashboard closed and reopened mid-run comes back with the live run', async () => {
     // A long run (all 60,000 images, 50 epochs) so it is still going while the panel is away.
     const restore = await useSettings({ epochs: 50, trainSubset: 0 });

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../../domain/runRecord';
 import { TrainerError } from '../errors';
+import { normalizeHyperParameters } from '../hyperParameters';
 import { t } from '../text/l10n';
 import { checkModelArchitecture } from './architecture';
 import { invalidModel, missingWeights } from './modelErrors';
@@ -101,7 +102,10 @@ export function readRunRecord(dir: string): RunRecord | undefined {
       typeof parsed.dataChecksum === 'string' &&
       typeof parsed.trainCount === 'number' &&
       typeof parsed.testCount === 'number';
-    return valid ? (parsed as RunRecord) : undefined;
+    if (!valid) return undefined;
+    // A record of an older version names one hidden width (hiddenUnits): read it as that architecture.
+    const params = normalizeHyperParameters(parsed.params);
+    return params === undefined ? undefined : ({ ...parsed, params } as RunRecord);
   } catch {
     return undefined;
   }

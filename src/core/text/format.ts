@@ -5,7 +5,7 @@
  */
 import { t, translateClassName } from './l10n';
 import { CLASS_NAMES } from '../../domain/classes';
-import type { BatchProgress, EpochMetrics } from '../../domain/metrics';
+import type { BatchProgress, EpochMetrics, RunOutcome } from '../../domain/metrics';
 import type { DataInfo } from '../../domain/data';
 import type { ModelSummary } from '../../domain/modelSummary';
 import type { UserError } from '../../domain/errors';
@@ -79,6 +79,21 @@ export function describeUserError(error: UserError): string {
 
 /** `Epoch 3/10 - 5.1s - loss: 0.3361 - accuracy: 0.8775 - test_loss: 0.3600 - test_accuracy: 0.8700 - 11,800 samples/s` */
 export function formatEpochLine(metrics: EpochMetrics, epochs: number): string {
+  if (metrics.valLoss !== undefined && metrics.valAccuracy !== undefined) {
+    return t(
+      'Epoch {0}/{1} - {2}s - loss: {3} - accuracy: {4} - val_loss: {5} - val_accuracy: {6} - test_loss: {7} - test_accuracy: {8} - {9} samples/s',
+      metrics.epoch,
+      epochs,
+      metrics.seconds.toFixed(1),
+      metrics.loss.toFixed(4),
+      metrics.accuracy.toFixed(4),
+      metrics.valLoss.toFixed(4),
+      metrics.valAccuracy.toFixed(4),
+      metrics.testLoss.toFixed(4),
+      metrics.testAccuracy.toFixed(4),
+      groupDigits(metrics.samplesPerSecond),
+    );
+  }
   return t(
     'Epoch {0}/{1} - {2}s - loss: {3} - accuracy: {4} - test_loss: {5} - test_accuracy: {6} - {7} samples/s',
     metrics.epoch,
@@ -199,4 +214,30 @@ export function topClasses(probabilities: ArrayLike<number>, k: number): [number
   return Array.from(probabilities, (p, c): [number, number] => [c, p])
     .sort((a, b) => b[1] - a[1])
     .slice(0, k);
+}
+
+/** The epoch whose weights the model holds: the best one when they were restored, else the last. */
+export function heldEpoch(history: readonly EpochMetrics[], outcome: RunOutcome | undefined): EpochMetrics | undefined {
+  if (outcome?.weights === 'best' && outcome.bestEpoch !== undefined) return history.find((m) => m.epoch === outcome.bestEpoch);
+  return history[history.length - 1];
+}
+
+/** How a run ended, its best epoch and the weights its model holds: the lines the CLI and the log print. */
+export function formatOutcome(outcome: RunOutcome, history: readonly EpochMetrics[]): string[] {
+  const lines: string[] = [];
+  if (outcome.end === 'earlyStopped') {
+    lines.push(t('Early stopping ended the run after epoch {0}: {1} had not improved for {2} epochs.', outcome.epochsRun, outcome.monitor, outcome.patience ?? 0));
+  } else if (outcome.end === 'completed') {
+    lines.push(t('The run trained all {0} epochs.', outcome.epochsRun));
+  }
+  const best = history.find((m) => m.epoch === outcome.bestEpoch);
+  if (best !== undefined) {
+    const value = outcome.monitor === 'val_accuracy' ? (best.valAccuracy ?? best.testAccuracy) : (best.valLoss ?? best.testLoss);
+    const on = outcome.monitoredOn === 'validation' ? t('on the validation images') : t('on the test images (no validation split)');
+    lines.push(t('Best epoch: {0} ({1} {2}, {3}).', best.epoch, outcome.monitor, value.toFixed(4), on));
+  }
+  if (outcome.end !== 'stopped') {
+    lines.push(outcome.weights === 'best' ? t('The model holds the weights of the best epoch ({0}).', outcome.bestEpoch ?? outcome.epochsRun) : t('The model holds the weights of the last epoch ({0}).', outcome.epochsRun));
+  }
+  return lines;
 }

@@ -12,6 +12,7 @@ import type { TrainingLog } from '../trainingLog';
 import type { TrainingSession } from '../trainingSession';
 import type { CommandFeedback } from './commandFeedback';
 import type { TrainCommands } from './trainCommands';
+import { markWalkthroughDone, WALKTHROUGH_CONTEXT } from '../walkthroughProgress';
 
 export class ClassifyCommand {
   constructor(
@@ -76,6 +77,7 @@ export class ClassifyCommand {
       this.feedback.failed(error instanceof TrainerError ? error.toUserError() : toUserError(error));
       return;
     }
+    if (results.some((r) => r.ok)) markWalkthroughDone(WALKTHROUGH_CONTEXT.imageClassified);
     this.reportClassification(results);
   }
 

@@ -1,12 +1,14 @@
 /**
  * Every command and every dashboard intent, registered in one place: Train, Stop, Open Dashboard, Classify,
- * Export and Import the model, and a setting changed from the panel. Each handler reads the settings or the
+ * Export and Import the model, Export the run (notebook, charts, CSV), the walkthrough's steps (get the data,
+ * show a dashboard cell), and a setting changed from the panel. Each handler reads the settings or the
  * user's choice, asks the session to act, and turns a failure into a message that says what to do.
  */
 import * as vscode from 'vscode';
 import { toUserError } from '../../core/errors';
 import { Disposable } from '../../core/emitter';
-import type { EditableSetting } from '../../protocol/webview';
+import type { RunSummary } from '../../domain/runRecord';
+import type { EditableSetting, ExportableChart, SettingValue } from '../../protocol/webview';
 import type { DashboardHost, DashboardIntents } from '../dashboardPanel';
 import { onSettingsChanged, writeUserSetting } from '../settingsAccess';
 import type { TrainingLog } from '../trainingLog';
@@ -14,7 +16,9 @@ import type { TrainingSession } from '../trainingSession';
 import { ClassifyCommand } from './classifyCommand';
 import { CommandFeedback } from './commandFeedback';
 import { COMMANDS } from './commandIds';
+import { DataChoice } from './dataChoice';
 import { ModelTransfer } from './modelTransfer';
+import { RunExport } from './runExport';
 import { TrainCommands } from './trainCommands';
 
 export { COMMANDS } from './commandIds';
@@ -25,13 +29,16 @@ export class TrainerCommands extends Disposable implements Omit<DashboardIntents
   private readonly training: TrainCommands;
   private readonly classifying: ClassifyCommand;
   private readonly transfer: ModelTransfer;
+  private readonly runExport: RunExport;
 
-  constructor(session: TrainingSession, private readonly dashboard: DashboardHost, log: TrainingLog, extensionId: string) {
+  constructor(session: TrainingSession, private readonly dashboard: DashboardHost, log: TrainingLog, extension: { id: string; version: string }) {
     super();
-    this.feedback = new CommandFeedback(log, extensionId);
+    this.feedback = new CommandFeedback(log, extension.id);
     this.training = new TrainCommands(session, dashboard, this.feedback);
     this.classifying = new ClassifyCommand(session, dashboard, log, this.feedback, this.training);
     this.transfer = new ModelTransfer(session, this.feedback, this.training);
+    this.runExport = new RunExport(session, this.feedback, this.training, extension.version);
+    const dataChoice = new DataChoice(this.feedback);
     this.register(
       onSettingsChanged((result) => {
         if (result.ok) session.setNextParams(result.settings.params);
@@ -45,6 +52,15 @@ export class TrainerCommands extends Disposable implements Omit<DashboardIntents
     );
     this.register(vscode.commands.registerCommand(COMMANDS.exportModel, () => this.transfer.exportModel()));
     this.register(vscode.commands.registerCommand(COMMANDS.importModel, () => this.transfer.importModel()));
+    this.register(vscode.commands.registerCommand(COMMANDS.exportNotebook, (target?: unknown) => this.runExport.exportNotebook(target)));
+    this.register(
+      vscode.commands.registerCommand(COMMANDS.runsExportNotebook, (run?: RunSummary, target?: unknown) => this.runExport.exportHistoryRun(run, target)),
+    );
+    this.register(vscode.commands.registerCommand(COMMANDS.getData, () => dataChoice.choose()));
+    // The walkthrough's "look at" steps: each opens the dashboard at its cell (and completes on its own command).
+    this.register(vscode.commands.registerCommand(COMMANDS.showOverfitting, () => this.dashboard.show('evaluate')));
+    this.register(vscode.commands.registerCommand(COMMANDS.showPredictions, () => this.dashboard.show('predict')));
+    this.register(vscode.commands.registerCommand(COMMANDS.showModel, () => this.dashboard.show('model')));
   }
 
   train(): void {
@@ -60,7 +76,22 @@ export class TrainerCommands extends Disposable implements Omit<DashboardIntents
     void this.classifying.classifyImages();
   }
 
-  setSetting(key: EditableSetting, value: number | string): void {
-    writeUserSetting(key, value).catch((error: unknown) => this.feedback.failed(toUserError(error)));
+  exportNotebook(): void {
+    void this.runExport.exportNotebook();
+  }
+
+  exportChart(chart: ExportableChart): void {
+    void this.runExport.exportChart(chart);
+  }
+
+  exportMetricsCsv(): void {
+    void this.runExport.exportMetricsCsv();
+  }
+
+  /** Writes the settings the panel changed (a model preset sets three at once), in order. */
+  setSettings(values: { key: EditableSetting; value: SettingValue }[]): void {
+    void (async () => {
+      for (const { key, value } of values) await writeUserSetting(key, value);
+    })().catch((error: unknown) => this.feedback.failed(toUserError(error)));
   }
 }

@@ -5,7 +5,7 @@ import { toUserError } from '../../core/errors';
 import type { DashboardHost } from '../dashboardPanel';
 import { currentSettings } from '../settingsAccess';
 import type { TrainingSession } from '../trainingSession';
-import { resolveDataDirectory, type TrainingSettings } from '../trainingSettings';
+import { resolveDataDirectory, runHistoryDirectory, type TrainingSettings } from '../trainingSettings';
 import type { CommandFeedback } from './commandFeedback';
 
 export class TrainCommands {
@@ -36,6 +36,7 @@ export class TrainCommands {
         dataDir,
         allowDownload: settings.allowDownload,
         locale: vscode.env.language,
+        runHistory: { dir: runHistoryDirectory(settings), keepModels: settings.runHistory.keepModels },
       });
     } catch (error) {
       const userError = toUserError(error);

@@ -23,7 +23,14 @@ export function confusionCell(ctx: ViewContext, showInGrid: (filter: GridFilter)
     const analysis = analysisNow();
     if (analysis) replaceKeepingFocus(body, matrixView(ctx, analysis, showInGrid));
   };
-  output.append(...[epochSlider(ctx, 'confusion'), body].filter((e): e is HTMLElement => e !== null));
+  // The PNG is the run's final matrix (the host draws it from its state), whichever epoch the slider shows.
+  const save = h('button', {
+    className: 'secondary small',
+    text: s.t('savePngButton'),
+    attrs: { type: 'button', 'aria-label': s.t('saveConfusionPngAria'), 'data-focus-key': 'save-confusion-png' },
+    on: { click: () => ctx.post({ type: 'exportChart', chart: 'confusion' }) },
+  });
+  output.append(...[epochSlider(ctx, 'confusion'), body, h('div', { className: 'cell-actions' }, [save])].filter((e): e is HTMLElement => e !== null));
   ctx.epoch.watch(body, draw);
   draw();
   return section;

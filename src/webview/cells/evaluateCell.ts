@@ -47,7 +47,10 @@ export function evaluateCell(ctx: ViewContext): HTMLElement {
   const { s, state } = ctx;
   const { section, output } = cellFrame(s, 'evaluate', 'cellEvaluateTitle', s.t('cellEvaluateExplain'), code.evaluateCode());
   const history = [...state.history].sort((a, b) => a.epoch - b.epoch);
-  const last = history[history.length - 1];
+  // The model's accuracy is that of the weights it holds: the best epoch's when they were restored.
+  const outcome = state.outcome;
+  const heldIndex = outcome?.weights === 'best' ? history.findIndex((m) => m.epoch === outcome.bestEpoch) : history.length - 1;
+  const last = history[heldIndex];
   if (!last) {
     output.append(waiting(s, 'waitingForEpochs'));
     return section;
@@ -58,6 +61,9 @@ export function evaluateCell(ctx: ViewContext): HTMLElement {
   output.append(...[epochSlider(ctx, 'evaluate'), body].filter((e): e is HTMLElement => e !== null));
   ctx.epoch.watch(body, draw);
   draw();
+  if (outcome !== undefined && outcome.end !== 'stopped') {
+    output.append(h('p', { className: 'weights-note', text: outcome.weights === 'best' ? s.t('weightsBest', last.epoch) : s.t('weightsLast', last.epoch) }));
+  }
   const analysis = state.overfitting;
   if (analysis) {
     let text: string;

@@ -1,10 +1,78 @@
-/** Step 3: the model summary (layer, output shape, params), optimizer, loss, metric and the backend in use. */
+/**
+ * Step 3: the network (a named preset or the user's own hidden layers, dropout and L2), its summary
+ * (layer, output shape, params), optimizer, loss, metric and the backend in use.
+ */
+import { HYPER_PARAMETER_SCHEMA, dropoutList, fitsSpec } from '../../domain/hyperParameters';
+import { MODEL_PRESETS, presetOf } from '../../domain/modelPresets';
+import type { DashboardStringKey } from '../../protocol/dashboardStringKeys';
 import * as code from '../codeSnippets';
 import { h, table } from '../dom';
+import { L2_CONTROL, parseNumberList } from '../settingControls';
+import { numberInput } from './trainCell';
 import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
 
 function shape(outputShape: (number | null)[]): string {
   return `[${outputShape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
+}
+
+const PRESET_LABELS: Record<(typeof MODEL_PRESETS)[number]['id'], DashboardStringKey> = {
+  tutorial: 'presetTutorial',
+  wider: 'presetWider',
+  deeper: 'presetDeeper',
+  regularized: 'presetRegularized',
+};
+
+/** The explanation under the title, in the words of the network it shows. */
+function explanation(ctx: ViewContext): string {
+  const { s, state } = ctx;
+  const { hiddenLayers, l2 } = state.params.architecture;
+  if (hiddenLayers.length === 1 && hiddenLayers[0].dropout === 0 && l2 === 0) return s.t('cellModelExplain', hiddenLayers[0].units);
+  return s.t('cellModelExplainLayers', hiddenLayers.map((layer) => layer.units).join(' → '));
+}
+
+function presetControl(ctx: ViewContext, disabled: boolean): HTMLElement {
+  const { s, state, post } = ctx;
+  const current = presetOf(state.params.architecture);
+  const select = h('select', { attrs: { id: 'param-preset', disabled, 'data-focus-key': 'param-preset' } }, [
+    ...MODEL_PRESETS.map((preset) => h('option', { text: s.t(PRESET_LABELS[preset.id]), attrs: { value: preset.id, selected: preset.id === current } })),
+    h('option', { text: s.t('presetCustom'), attrs: { value: '', selected: current === undefined, disabled: true } }),
+  ]);
+  select.addEventListener('change', () => {
+    const preset = MODEL_PRESETS.find((p) => p.id === select.value);
+    if (preset === undefined) return;
+    const { architecture } = preset;
+    post({
+      type: 'setSettings',
+      values: [
+        { key: 'hiddenLayers', value: architecture.hiddenLayers.map((layer) => layer.units) },
+        { key: 'dropout', value: dropoutList(architecture) },
+        { key: 'l2', value: architecture.l2 },
+      ],
+    });
+  });
+  return h('div', { className: 'control' }, [h('label', { text: s.t('paramPreset'), attrs: { for: 'param-preset' } }), select]);
+}
+
+/** A comma-separated list (hidden widths, dropout rates) bound to its setting. */
+function listControl(ctx: ViewContext, key: 'hiddenLayers' | 'dropout', values: number[], label: DashboardStringKey, hint: DashboardStringKey, disabled: boolean): HTMLElement {
+  const { s, post } = ctx;
+  const id = `param-${key}`;
+  const hintId = `${id}-hint`;
+  const input = h('input', {
+    className: 'list-input',
+    attrs: { id, type: 'text', value: values.join(', '), disabled, inputmode: 'decimal', spellcheck: 'false', 'aria-describedby': hintId, 'data-focus-key': id },
+  });
+  input.addEventListener('change', () => {
+    const parsed = parseNumberList(input.value);
+    const valid = parsed !== undefined && fitsSpec(HYPER_PARAMETER_SCHEMA[key], parsed);
+    input.setAttribute('aria-invalid', String(!valid));
+    if (valid) post({ type: 'setSetting', key, value: parsed });
+  });
+  return h('div', { className: 'control' }, [
+    h('label', { text: s.t(label), attrs: { for: id } }),
+    input,
+    h('span', { className: 'control-hint', text: s.t(hint), attrs: { id: hintId } }),
+  ]);
 }
 
 /**
@@ -27,7 +95,17 @@ function backendNote(ctx: ViewContext): HTMLElement {
 
 export function modelCell(ctx: ViewContext): HTMLElement {
   const { s, state } = ctx;
-  const { section, output } = cellFrame(s, 'model', 'cellModelTitle', s.t('cellModelExplain', state.params.hiddenUnits), code.modelCode(state.params));
+  const { section, output } = cellFrame(s, 'model', 'cellModelTitle', explanation(ctx), code.modelCode(state.params));
+  const running = state.status === 'training' || state.status === 'loading';
+  const architecture = state.params.architecture;
+  output.append(
+    h('div', { className: 'controls model-controls' }, [
+      presetControl(ctx, running),
+      listControl(ctx, 'hiddenLayers', architecture.hiddenLayers.map((layer) => layer.units), 'paramLayers', 'paramLayersHint', running),
+      listControl(ctx, 'dropout', dropoutList(architecture), 'paramDropout', 'paramDropoutHint', running),
+      numberInput(ctx, L2_CONTROL, running),
+    ]),
+  );
   const summary = state.summary;
   if (summary) {
     output.append(

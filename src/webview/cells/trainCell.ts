@@ -3,9 +3,10 @@
  * Built once per whole state; progress and epoch messages then update only their own widgets.
  */
 import type { BatchProgress, EpochMetrics } from '../../domain/metrics';
+import type { DashboardState } from '../../protocol/webview';
 import * as code from '../codeSnippets';
 import { h, replaceChildren } from '../dom';
-import { BACKEND_CONTROLS, NUMBER_CONTROLS, type NumberControl } from '../settingControls';
+import { BACKEND_CONTROLS, NUMBER_CONTROLS, SWITCH_CONTROLS, type NumberControl } from '../settingControls';
 import { EpochChart } from '../trainingCharts';
 import { cellFrame, type ViewContext } from '../viewContext';
 
@@ -19,6 +20,9 @@ export class TrainCell {
   private readonly stats: HTMLElement;
   private readonly tableBody: HTMLTableSectionElement;
   private readonly charts: EpochChart[] = [];
+  private readonly runNotes: HTMLElement;
+  /** The run holds out validation images: the table and charts show them. */
+  private readonly withValidation: boolean;
   /** Polite live region: a screen reader hears each finished epoch, not every progress tick. */
   private readonly announcer: HTMLElement;
 
@@ -29,8 +33,9 @@ export class TrainCell {
     const running = state.status === 'training' || state.status === 'loading';
 
     const controls = h('div', { className: 'controls' }, [
-      ...NUMBER_CONTROLS.map((c) => this.numberControl(c, running)),
+      ...NUMBER_CONTROLS.map((c) => numberInput(ctx, c, running)),
       this.backendControl(running),
+      ...SWITCH_CONTROLS.map((c) => this.switchControl(c, running)),
     ]);
     const buttons = h('div', { className: 'buttons' }, [
       h('button', { className: 'primary', text: s.t('buttonTrain'), attrs: { type: 'button', disabled: running, 'data-focus-key': 'train' }, on: { click: () => ctx.post({ type: 'train' }) } }),
@@ -50,29 +55,49 @@ export class TrainCell {
       this.announcer,
     ]);
 
+    // The save buttons need an epoch to save; a rebuild on the next whole state enables them.
+    const hasEpochs = state.history.length > 0;
     const chartBoxes = (['accuracy', 'loss'] as const).map((metric) => {
       const canvas = h('canvas', { attrs: { role: 'img', 'aria-label': s.t(metric === 'accuracy' ? 'chartAccuracyAria' : 'chartLossAria') } });
+      const save = h('button', {
+        className: 'secondary small',
+        text: s.t('savePngButton'),
+        attrs: { type: 'button', disabled: !hasEpochs, 'aria-label': s.t(metric === 'accuracy' ? 'saveAccuracyPngAria' : 'saveLossPngAria'), 'data-focus-key': `save-${metric}-png` },
+        on: { click: () => ctx.post({ type: 'exportChart', chart: metric }) },
+      });
       const box = h('figure', { className: 'chart-box' }, [
-        h('figcaption', { text: s.t(metric === 'accuracy' ? 'chartAccuracyTitle' : 'chartLossTitle') }),
+        h('div', { className: 'figure-head' }, [h('figcaption', { text: s.t(metric === 'accuracy' ? 'chartAccuracyTitle' : 'chartLossTitle') }), save]),
         h('div', { className: 'chart-canvas' }, [canvas]),
       ]);
       return { metric, canvas, box };
     });
 
     this.tableBody = h('tbody');
+    this.withValidation = hasValidation(state);
+    const columns = this.withValidation
+      ? (['colEpoch', 'colLoss', 'colAccuracy', 'colValLoss', 'colValAccuracy', 'colTestLoss', 'colTestAccuracy', 'colGap', 'colSeconds'] as const)
+      : (['colEpoch', 'colLoss', 'colAccuracy', 'colTestLoss', 'colTestAccuracy', 'colGap', 'colSeconds'] as const);
     const epochTable = h('table', { className: 'data-table epoch-table' }, [
       h('caption', { text: s.t('epochTableCaption') }),
-      h('thead', {}, [
-        h('tr', {}, (['colEpoch', 'colLoss', 'colAccuracy', 'colTestLoss', 'colTestAccuracy', 'colGap', 'colSeconds'] as const).map((k) => h('th', { text: s.t(k), attrs: { scope: 'col' } }))),
-      ]),
+      h('thead', {}, [h('tr', {}, columns.map((k) => h('th', { text: s.t(k), attrs: { scope: 'col' } })))]),
       this.tableBody,
     ]);
+    this.runNotes = h('div', { className: 'run-notes', attrs: { role: 'status' } });
 
     frame.output.append(
       h('div', { className: 'train-controls' }, [buttons, controls, h('p', { className: 'hint', text: s.t(running ? 'paramsLocked' : 'paramsHint') })]),
       this.progressBox,
+      this.runNotes,
       h('div', { className: 'charts' }, chartBoxes.map((c) => c.box)),
       epochTable,
+      h('div', { className: 'cell-actions' }, [
+        h('button', {
+          className: 'secondary small',
+          text: s.t('saveCsvButton'),
+          attrs: { type: 'button', disabled: !hasEpochs, 'aria-label': s.t('saveCsvAria'), 'data-focus-key': 'save-csv' },
+          on: { click: () => ctx.post({ type: 'exportMetricsCsv' }) },
+        }),
+      ]),
     );
 
     // Chart.js measures its container, so the charts are made after the canvases are in a document tree.
@@ -81,32 +106,28 @@ export class TrainCell {
         const format = metric === 'accuracy' ? (v: number) => s.percent(v, 0) : (v: number) => s.fixed(v, 2);
         const chart = new EpochChart(canvas, metric, {
           train: s.t(metric === 'accuracy' ? 'seriesTrainAccuracy' : 'seriesTrainLoss'),
+          validation: s.t(metric === 'accuracy' ? 'seriesValAccuracy' : 'seriesValLoss'),
           test: s.t(metric === 'accuracy' ? 'seriesTestAccuracy' : 'seriesTestLoss'),
+          best: s.t('bestEpochMark'),
           xTitle: s.t('colEpoch'),
         }, format);
-        chart.setHistory(ctx.state.history, this.totalEpochs());
+        chart.setHistory(ctx.state.history, this.totalEpochs(), ctx.state.bestEpoch);
         this.charts.push(chart);
       }
     });
 
     this.renderTable();
+    this.renderNotes();
     if (state.progress && running) this.updateProgress(state.progress);
     else this.showIdleProgress();
   }
 
-  private numberControl(c: NumberControl, disabled: boolean): HTMLElement {
+  private switchControl(c: (typeof SWITCH_CONTROLS)[number], disabled: boolean): HTMLElement {
     const { s, state, post } = this.ctx;
     const id = `param-${c.key}`;
-    const input = h('input', {
-      attrs: { id, type: 'number', min: c.min, max: c.max, step: c.step, value: state.params[c.key], disabled, 'data-focus-key': id },
-    });
-    input.addEventListener('change', () => {
-      const value = Number(input.value);
-      const valid = input.checkValidity() && Number.isFinite(value);
-      input.setAttribute('aria-invalid', String(!valid));
-      if (valid) post({ type: 'setSetting', key: c.key, value });
-    });
-    return h('div', { className: 'control' }, [h('label', { text: s.t(c.label), attrs: { for: id } }), input]);
+    const input = h('input', { attrs: { id, type: 'checkbox', checked: state.params[c.param], disabled, 'data-focus-key': id } });
+    input.addEventListener('change', () => post({ type: 'setSetting', key: c.key, value: input.checked }));
+    return h('div', { className: 'control control-switch' }, [input, h('label', { text: s.t(c.label), attrs: { for: id } })]);
   }
 
   private backendControl(disabled: boolean): HTMLElement {
@@ -169,7 +190,8 @@ export class TrainCell {
       this.announcer.textContent = s.t('epochAnnounce', metrics.epoch, this.totalEpochs(), s.percent(metrics.accuracy), s.percent(metrics.testAccuracy));
     }
     this.renderTable();
-    for (const chart of this.charts) chart.setHistory(this.ctx.state.history, this.totalEpochs());
+    this.renderNotes();
+    for (const chart of this.charts) chart.setHistory(this.ctx.state.history, this.totalEpochs(), this.ctx.state.bestEpoch);
     if (this.ctx.state.status !== 'training') this.showIdleProgress();
   }
 
@@ -179,19 +201,53 @@ export class TrainCell {
     // The gap per epoch comes from the host's analysis, in the same (epoch) order.
     const gaps = this.ctx.state.overfitting?.gapPoints;
     const gapAt = (i: number) => (gaps && gaps.length === sorted.length ? s.signedPoints(gaps[i]) : s.t('notAvailable'));
+    const best = this.ctx.state.bestEpoch;
+    const optional = (value: number | undefined, text: (v: number) => string) => h('td', { className: 'num', text: value === undefined ? s.t('notAvailable') : text(value) });
     const rows = sorted.map((m: EpochMetrics, i) =>
-      h('tr', {}, [
-        h('th', { text: String(m.epoch), attrs: { scope: 'row' } }),
+      h('tr', { className: m.epoch === best ? 'best-epoch' : undefined }, [
+        h('th', { attrs: { scope: 'row' } }, [String(m.epoch), m.epoch === best ? h('span', { className: 'best-mark', text: ` ★ ${s.t('bestEpochMark')}` }) : null]),
         h('td', { className: 'num', text: s.fixed(m.loss, 4) }),
         h('td', { className: 'num', text: s.percent(m.accuracy) }),
+        this.withValidation ? optional(m.valLoss, (v) => s.fixed(v, 4)) : null,
+        this.withValidation ? optional(m.valAccuracy, (v) => s.percent(v)) : null,
         h('td', { className: 'num', text: s.fixed(m.testLoss, 4) }),
         h('td', { className: 'num', text: s.percent(m.testAccuracy) }),
         h('td', { className: 'num', text: gapAt(i) }),
         h('td', { className: 'num', text: s.fixed(m.seconds, 1) }),
       ]),
     );
-    if (rows.length === 0) rows.push(h('tr', {}, [h('td', { text: s.t('waitingForEpochs'), attrs: { colspan: 7 } })]));
+    if (rows.length === 0) rows.push(h('tr', {}, [h('td', { text: s.t('waitingForEpochs'), attrs: { colspan: this.withValidation ? 9 : 7 } })]));
     replaceChildren(this.tableBody, rows);
+  }
+
+  /** One line each: what is monitored (and why), the best epoch, how the run ended and which weights it kept. */
+  private renderNotes(): void {
+    const { s, state } = this.ctx;
+    const params = state.params;
+    const notes: string[] = [];
+    const monitorName = params.monitor;
+    if (this.withValidation) {
+      notes.push(s.t('validationNote', s.percent(params.validationSplit, 0), s.int(state.validationCount ?? 0)));
+    } else if (params.earlyStopping || params.restoreBestWeights) {
+      notes.push(s.t('testAsValidationNote'));
+    }
+    const bestEpoch = state.bestEpoch;
+    const bestMetrics = state.history.find((m) => m.epoch === bestEpoch);
+    if (bestEpoch !== undefined && bestMetrics !== undefined) {
+      const value = monitorName === 'val_accuracy' ? (bestMetrics.valAccuracy ?? bestMetrics.testAccuracy) : (bestMetrics.valLoss ?? bestMetrics.testLoss);
+      notes.push(s.t('bestEpochNote', bestEpoch, monitorName, monitorName === 'val_accuracy' ? s.percent(value) : s.fixed(value, 4)));
+    }
+    const outcome = state.outcome;
+    if (outcome !== undefined) {
+      if (outcome.end === 'earlyStopped') notes.push(s.t('endedEarly', outcome.epochsRun, monitorName, outcome.patience ?? params.patience));
+      else if (outcome.end === 'stopped') notes.push(s.t('endedStopped', outcome.epochsRun));
+      else if (outcome.end === 'completed') notes.push(s.t('endedEpochs', outcome.epochsRun));
+      if (outcome.end !== 'stopped') {
+        notes.push(outcome.weights === 'best' ? s.t('weightsBest', outcome.bestEpoch ?? outcome.epochsRun) : s.t('weightsLast', outcome.epochsRun));
+      }
+    }
+    replaceChildren(this.runNotes, notes.map((text) => h('p', { text })));
+    this.runNotes.hidden = notes.length === 0;
   }
 
   applyTheme(): void {
@@ -202,4 +258,25 @@ export class TrainCell {
     for (const chart of this.charts) chart.destroy();
     this.charts.length = 0;
   }
+}
+
+/** A number box bound to a setting: the browser checks the schema's bounds, the host checks again. */
+export function numberInput(ctx: ViewContext, c: NumberControl, disabled: boolean): HTMLElement {
+  const { s, state, post } = ctx;
+  const id = `param-${c.key}`;
+  const input = h('input', {
+    attrs: { id, type: 'number', min: c.min, max: c.max, step: c.step, value: c.param === 'l2' ? state.params.architecture.l2 : state.params[c.param], disabled, 'data-focus-key': id },
+  });
+  input.addEventListener('change', () => {
+    const value = Number(input.value);
+    const valid = input.checkValidity() && Number.isFinite(value);
+    input.setAttribute('aria-invalid', String(!valid));
+    if (valid) post({ type: 'setSetting', key: c.key, value });
+  });
+  return h('div', { className: 'control' }, [h('label', { text: s.t(c.label), attrs: { for: id } }), input]);
+}
+
+/** Whether the run shows validation metrics: it holds out images, or its epochs have them. */
+function hasValidation(state: DashboardState): boolean {
+  return (state.validationCount ?? 0) > 0 || state.history.some((m) => m.valLoss !== undefined);
 }

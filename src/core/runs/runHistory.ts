@@ -1,0 +1,222 @@
+/**
+ * The per-user run history, shared by the CLI and the extension: one folder per run
+ * (`<root>/<id>/run.json`, its model in `<id>/model/`, a `pinned` marker file), written atomically, so
+ * two windows or a terminal can write at the same time without a lock. Records are small and read on
+ * demand (`list` keeps only summaries); models are kept for the latest `keepModels` runs and for pinned
+ * runs, older models are deleted. A file in the folder that is not a run record is skipped with a
+ * warning, never fatal; deleting a run deletes only the files the history wrote.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fsp from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunHistoryRecord, RunSummary } from '../../domain/runRecord';
+import { TrainerError } from '../errors';
+import { t } from '../text/l10n';
+import { MODEL_FILE, RECORD_FILE, WEIGHTS_FILE } from '../modelFiles/layout';
+import { removeOwnEntries, writeFileAtomically } from './historyFiles';
+import { heldMetrics, parseRunRecord } from './runRecordFile';
+
+export const RUN_FILE = 'run.json';
+export const MODEL_FOLDER = 'model';
+const PIN_FILE = 'pinned';
+/** How many runs keep their model unless the user sets another number. */
+export const DEFAULT_KEPT_MODELS = 5;
+/** A run id: start time to the second (UTC) and a random suffix; sorts by time as text. */
+const ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+export interface RunList {
+  /** Newest first. */
+  runs: RunSummary[];
+  /** One localized sentence per entry that was skipped (not a run, damaged, or from a newer version). */
+  warnings: string[];
+}
+
+/** A new run id for a run started at `date`. */
+export function newRunId(date: Date): string {
+  const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export function isRunId(text: string): boolean {
+  return ID_PATTERN.test(text);
+}
+
+function historyError(root: string, error: unknown): TrainerError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    return new TrainerError('RUN_HISTORY', t('The run history folder {0} is a file, not a folder, so the run was not kept.', root), root,
+      t('Move that file away, or choose another folder in the setting fashionMnist.runHistoryDirectory (CLI: FASHION_MNIST_RUNS).'));
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new TrainerError('RUN_HISTORY', t('The run history folder {0} cannot be written (permission denied), so the run was not kept.', root), root,
+      t('Make the folder writable, or choose another folder in the setting fashionMnist.runHistoryDirectory (CLI: FASHION_MNIST_RUNS).'));
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new TrainerError('RUN_HISTORY', t('The run could not be written to the run history {0}: {1}', root, detail), root,
+    t('Check the folder and the free disk space; the run itself is not affected.'));
+}
+
+function summaryOf(record: RunHistoryRecord, pinned: boolean, hasModel: boolean): RunSummary {
+  const held = heldMetrics(record);
+  const summary: RunSummary = {
+    id: record.id,
+    startedAt: record.startedAt,
+    params: record.params,
+    end: record.outcome.end,
+    epochsRun: record.outcome.epochsRun,
+    pinned,
+    hasModel,
+  };
+  if (record.outcome.bestEpoch !== undefined) summary.bestEpoch = record.outcome.bestEpoch;
+  if (held !== undefined) {
+    summary.testAccuracy = held.testAccuracy;
+    summary.trainAccuracy = held.accuracy;
+  }
+  return summary;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await fsp.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class RunHistory {
+  constructor(
+    readonly root: string,
+    private readonly keepModels = DEFAULT_KEPT_MODELS,
+  ) {}
+
+  runDir(id: string): string {
+    return join(this.root, id);
+  }
+
+  modelDir(id: string): string {
+    return join(this.root, id, MODEL_FOLDER);
+  }
+
+  /**
+   * Makes the folder of a new run and returns its id. The folder is created exclusively: two writers
+   * that pick the same id (same second, same random suffix) cannot both get it.
+   */
+  async createRun(startedAt: Date): Promise<string> {
+    try {
+      await fsp.mkdir(this.root, { recursive: true });
+      for (let attempt = 0; ; attempt++) {
+        const id = newRunId(startedAt);
+        try {
+          await fsp.mkdir(this.runDir(id));
+          return id;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 20) throw error;
+        }
+      }
+    } catch (error) {
+      throw historyError(this.root, error);
+    }
+  }
+
+  /** Writes (or replaces) the record of a run made by createRun, atomically. */
+  async writeRecord(record: RunHistoryRecord): Promise<void> {
+    try {
+      await writeFileAtomically(join(this.runDir(record.id), RUN_FILE), JSON.stringify(record));
+    } catch (error) {
+      throw historyError(this.root, error);
+    }
+  }
+
+  /** The runs in the history, newest first, reading only what a summary needs to keep. */
+  async list(): Promise<RunList> {
+    const warnings: string[] = [];
+    let names: string[];
+    try {
+      names = await fsp.readdir(this.root);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { runs: [], warnings };
+      if (code === 'ENOTDIR') return { runs: [], warnings: [t('The run history folder {0} is a file, not a folder; no runs can be listed.', this.root)] };
+      throw historyError(this.root, error);
+    }
+    const runs: RunSummary[] = [];
+    for (const name of names.sort().reverse()) {
+      if (name.startsWith('.')) continue;
+      const loaded = await this.read(name);
+      if ('warning' in loaded) {
+        if (loaded.warning !== undefined) warnings.push(loaded.warning);
+        continue;
+      }
+      const [pinned, hasModel] = await Promise.all([exists(join(this.runDir(name), PIN_FILE)), exists(join(this.modelDir(name), MODEL_FILE))]);
+      runs.push(summaryOf(loaded.record, pinned, hasModel));
+    }
+    return { runs, warnings };
+  }
+
+  /** One run's whole record; a TrainerError saying what to do when there is no such run. */
+  async load(id: string): Promise<RunHistoryRecord> {
+    const loaded = isRunId(id) ? await this.read(id) : { warning: undefined };
+    if ('record' in loaded) return loaded.record;
+    throw new TrainerError('NO_RUN', loaded.warning ?? t('There is no run {0} in the run history {1}.', id, this.root), join(this.root, id),
+      t('List the runs with npm run runs (or the Runs view) and use one of their ids.'));
+  }
+
+  /** A run's record, or the warning why the entry is skipped (undefined: an entry that is plainly not a run). */
+  private async read(name: string): Promise<{ record: RunHistoryRecord } | { warning: string | undefined }> {
+    const file = join(this.runDir(name), RUN_FILE);
+    let text: string;
+    try {
+      text = await fsp.readFile(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A run folder still being written (its record comes at the end) or a file that is no run folder.
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { warning: isRunId(name) ? undefined : t('{0} in the run history is not a run; skipped.', join(this.root, name)) };
+      return { warning: t('{0} could not be read; skipped.', file) };
+    }
+    const parsed = parseRunRecord(text);
+    if ('record' in parsed && parsed.record.id === name) return parsed;
+    if ('problem' in parsed && parsed.problem === 'version') return { warning: t('{0} was written by a newer version of the extension; skipped.', file) };
+    if ('problem' in parsed && parsed.problem === 'foreign') return { warning: t('{0} is not a run record of this extension; skipped.', file) };
+    return { warning: t('{0} is damaged (not a complete run record); skipped.', file) };
+  }
+
+  async setPinned(id: string, pinned: boolean): Promise<void> {
+    await this.load(id);
+    const marker = join(this.runDir(id), PIN_FILE);
+    try {
+      if (pinned) await writeFileAtomically(marker, '');
+      else await fsp.rm(marker, { force: true });
+    } catch (error) {
+      throw historyError(this.root, error);
+    }
+    if (!pinned) await this.pruneModels();
+  }
+
+  /** Deletes a run: its record, pin and model. Files someone else put in its folder stay (and so does the folder). */
+  async delete(id: string): Promise<void> {
+    await this.load(id);
+    try {
+      await removeOwnEntries(this.modelDir(id), [MODEL_FILE, WEIGHTS_FILE, RECORD_FILE]);
+      await removeOwnEntries(this.runDir(id), [RUN_FILE, PIN_FILE]);
+    } catch (error) {
+      throw historyError(this.root, error);
+    }
+  }
+
+  /** Deletes the models of runs beyond the latest `keepModels` that are not pinned; their records stay. */
+  async pruneModels(): Promise<string[]> {
+    const { runs } = await this.list();
+    const removed: string[] = [];
+    let kept = 0;
+    for (const run of runs) {
+      if (!run.hasModel) continue;
+      if (run.pinned) continue;
+      kept += 1;
+      if (kept <= this.keepModels) continue;
+      await removeOwnEntries(this.modelDir(run.id), [MODEL_FILE, WEIGHTS_FILE, RECORD_FILE]);
+      removed.push(run.id);
+    }
+    return removed;
+  }
+}

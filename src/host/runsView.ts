@@ -1,0 +1,198 @@
+/**
+ * The Runs view (Explorer): every run in the per-user run history with its key settings and test
+ * accuracy, and what can be done with them: open one or compare several in the dashboard, re-run with
+ * changes (its settings become the current ones, to edit before Train), pin (keeps its model), delete.
+ * It reads the history through src/core/runs (no tfjs) and refreshes when a run ends.
+ */
+import * as vscode from 'vscode';
+import { Disposable } from '../core/emitter';
+import { toUserError } from '../core/errors';
+import { compareRuns } from '../core/runs/runComparison';
+import { RunHistory } from '../core/runs/runHistory';
+import { dropoutList } from '../domain/hyperParameters';
+import type { RunSummary } from '../domain/runRecord';
+import { isTerminalEvent } from '../protocol/events';
+import type { EditableSetting, SettingValue } from '../protocol/webview';
+import type { DashboardHost } from './dashboardPanel';
+import { currentSettings, writeUserSetting } from './settingsAccess';
+import type { TrainingSession } from './trainingSession';
+import { DEFAULT_KEPT_MODELS } from '../core/runs/runHistory';
+import { runHistoryDirectory } from './trainingSettings';
+import { COMMANDS } from './commands/commandIds';
+
+export const RUNS_VIEW_ID = 'fashionMnist.runs';
+
+const RUN_COMMANDS = {
+  refresh: COMMANDS.runsRefresh,
+  open: COMMANDS.runsOpen,
+  compare: COMMANDS.runsCompare,
+  rerun: COMMANDS.runsRerun,
+  pin: COMMANDS.runsPin,
+  unpin: COMMANDS.runsUnpin,
+  delete: COMMANDS.runsDelete,
+} as const;
+
+/** The history the settings name (the default one when the settings are being fixed). */
+export function currentHistory(): RunHistory {
+  const settings = currentSettings();
+  if (!settings.ok) return new RunHistory(runHistoryDirectory({ runHistory: { keepModels: DEFAULT_KEPT_MODELS } }));
+  return new RunHistory(runHistoryDirectory(settings.settings), settings.settings.runHistory.keepModels);
+}
+
+function percent(value: number | undefined): string {
+  return value === undefined ? '–' : `${(value * 100).toFixed(1)}%`;
+}
+
+/** "128-64 · dropout 0.2 · L2 0.0001 · 10 epochs": the key settings of a run, as its tree item shows them. */
+export function describeRun(run: RunSummary): string {
+  const a = run.params.architecture;
+  const parts = [a.hiddenLayers.map((layer) => layer.units).join('-')];
+  const dropout = dropoutList(a);
+  if (dropout.length > 0) parts.push(vscode.l10n.t('dropout {0}', dropout.join('/')));
+  if (a.l2 > 0) parts.push(vscode.l10n.t('L2 {0}', a.l2));
+  parts.push(vscode.l10n.t('{0}/{1} epochs', run.epochsRun, run.params.epochs));
+  if (run.params.validationSplit > 0) parts.push(vscode.l10n.t('validation {0}', run.params.validationSplit));
+  return parts.join(' · ');
+}
+
+class RunsTree implements vscode.TreeDataProvider<RunSummary> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private warned = new Set<string>();
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async getChildren(element?: RunSummary): Promise<RunSummary[]> {
+    if (element !== undefined) return [];
+    const { runs, warnings } = await currentHistory().list();
+    // Each skipped file is said once per session, not on every refresh.
+    for (const warning of warnings.filter((w) => !this.warned.has(w))) {
+      this.warned.add(warning);
+      void vscode.window.showWarningMessage(warning);
+    }
+    return runs;
+  }
+
+  getTreeItem(run: RunSummary): vscode.TreeItem {
+    const date = new Date(run.startedAt);
+    const item = new vscode.TreeItem(`${date.toLocaleDateString()} ${date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}  ${percent(run.testAccuracy)}`);
+    item.id = run.id;
+    item.description = describeRun(run);
+    const ended =
+      run.end === 'earlyStopped' ? vscode.l10n.t('stopped early') : run.end === 'stopped' ? vscode.l10n.t('stopped by you') : vscode.l10n.t('all epochs');
+    item.tooltip = new vscode.MarkdownString(
+      [
+        `**${run.id}**${run.pinned ? ` · ${vscode.l10n.t('pinned')}` : ''}`,
+        describeRun(run),
+        vscode.l10n.t('Test accuracy {0}, best epoch {1}, ended: {2}.', percent(run.testAccuracy), run.bestEpoch ?? '–', ended),
+        run.hasModel ? vscode.l10n.t('Its model is kept.') : vscode.l10n.t('Its model is no longer kept.'),
+      ].join('\n\n'),
+    );
+    item.iconPath = new vscode.ThemeIcon(run.pinned ? 'pinned' : run.end === 'completed' ? 'pass' : run.end === 'earlyStopped' ? 'debug-step-out' : 'debug-stop');
+    item.contextValue = run.pinned ? 'run.pinned' : 'run';
+    item.accessibilityInformation = { label: `${item.label as string}, ${describeRun(run)}, ${ended}${run.pinned ? `, ${vscode.l10n.t('pinned')}` : ''}` };
+    item.command = { command: RUN_COMMANDS.open, title: vscode.l10n.t('Open Run'), arguments: [run] };
+    return item;
+  }
+}
+
+export class RunsView extends Disposable {
+  private readonly tree = new RunsTree();
+  private readonly view: vscode.TreeView<RunSummary>;
+
+  constructor(
+    private readonly session: TrainingSession,
+    private readonly dashboard: DashboardHost,
+    private readonly failed: (error: ReturnType<typeof toUserError>) => void,
+  ) {
+    super();
+    this.view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: false });
+    const selected = (run?: RunSummary, runs?: RunSummary[]): RunSummary[] =>
+      runs !== undefined && runs.length > 0 ? runs : run !== undefined ? [run] : [...this.view.selection];
+    this.register(
+      this.view,
+      session.onDidTrainingEvent((event) => {
+        if (isTerminalEvent(event)) this.tree.refresh();
+      }),
+      vscode.commands.registerCommand(RUN_COMMANDS.refresh, () => this.tree.refresh()),
+      vscode.commands.registerCommand(RUN_COMMANDS.open, (run?: RunSummary, runs?: RunSummary[]) => this.act(() => this.show(selected(run, runs).slice(0, 1)))),
+      vscode.commands.registerCommand(RUN_COMMANDS.compare, (run?: RunSummary, runs?: RunSummary[]) => this.act(() => this.compare(selected(run, runs)))),
+      vscode.commands.registerCommand(RUN_COMMANDS.rerun, (run?: RunSummary) => this.act(() => this.rerun(selected(run)[0]))),
+      vscode.commands.registerCommand(RUN_COMMANDS.pin, (run?: RunSummary, runs?: RunSummary[]) => this.act(() => this.pin(selected(run, runs), true))),
+      vscode.commands.registerCommand(RUN_COMMANDS.unpin, (run?: RunSummary, runs?: RunSummary[]) => this.act(() => this.pin(selected(run, runs), false))),
+      vscode.commands.registerCommand(RUN_COMMANDS.delete, (run?: RunSummary, runs?: RunSummary[]) => this.act(() => this.delete(selected(run, runs)))),
+    );
+  }
+
+  private async act(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.failed(toUserError(error));
+    }
+  }
+
+  /** Opens runs in the dashboard's compare view (one run shows its own curves and numbers). */
+  async show(runs: RunSummary[]): Promise<void> {
+    if (runs.length === 0) return;
+    const history = currentHistory();
+    const records = await Promise.all(runs.map((run) => history.load(run.id)));
+    this.dashboard.show();
+    this.session.setComparison(compareRuns(records));
+  }
+
+  private async compare(runs: RunSummary[]): Promise<void> {
+    if (runs.length < 2) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Select two or more runs in the Runs view (Ctrl or Shift and click), then choose Compare Runs.'));
+      return;
+    }
+    // Oldest first: the first run is the baseline the differences are measured from.
+    await this.show([...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt)));
+  }
+
+  /** Makes the run's settings the current ones and opens the dashboard, where they can be changed before Train. */
+  private async rerun(run: RunSummary | undefined): Promise<void> {
+    if (run === undefined) return;
+    const p = (await currentHistory().load(run.id)).params;
+    const values: [EditableSetting | 'seed' | 'earlyStoppingMinDelta' | 'earlyStoppingMonitor', SettingValue][] = [
+      ['hiddenLayers', p.architecture.hiddenLayers.map((layer) => layer.units)],
+      ['dropout', dropoutList(p.architecture)],
+      ['l2', p.architecture.l2],
+      ['epochs', p.epochs],
+      ['batchSize', p.batchSize],
+      ['learningRate', p.learningRate],
+      ['backend', p.backend],
+      ['validationSplit', p.validationSplit],
+      ['earlyStopping', p.earlyStopping],
+      ['earlyStoppingPatience', p.patience],
+      ['earlyStoppingMinDelta', p.minDelta],
+      ['earlyStoppingMonitor', p.monitor],
+      ['restoreBestWeights', p.restoreBestWeights],
+      ['seed', p.seed],
+    ];
+    for (const [key, value] of values) await writeUserSetting(key as EditableSetting, value);
+    this.dashboard.show();
+    void vscode.window.showInformationMessage(vscode.l10n.t('The settings of run {0} are now the current settings: change what you want to try in the dashboard, then Train.', run.id));
+  }
+
+  private async pin(runs: RunSummary[], pinned: boolean): Promise<void> {
+    const history = currentHistory();
+    for (const run of runs) await history.setPinned(run.id, pinned);
+    this.tree.refresh();
+  }
+
+  private async delete(runs: RunSummary[]): Promise<void> {
+    if (runs.length === 0) return;
+    const remove = vscode.l10n.t('Delete');
+    const message =
+      runs.length === 1
+        ? vscode.l10n.t('Delete run {0}? Its record and its model are deleted from the run history.', runs[0].id)
+        : vscode.l10n.t('Delete {0} runs? Their records and models are deleted from the run history.', runs.length);
+    if ((await vscode.window.showWarningMessage(message, { modal: true }, remove)) !== remove) return;
+    const history = currentHistory();
+    for (const run of runs) await history.delete(run.id);
+    this.tree.refresh();
+  }
+}

@@ -1,0 +1,141 @@
+// The one hyper-parameter schema and everything that follows it: the manifest's settings, the core's
+// validation, and the records of older versions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BACKEND_CHOICES,
+  DEFAULT_HYPER_PARAMETERS,
+  HYPER_PARAMETER_SCHEMA,
+  type HyperParameters,
+  type ParameterSpec,
+} from '../../src/domain/hyperParameters';
+import { normalizeHyperParameters, splitCounts, validateHyperParameters } from '../../src/core/hyperParameters';
+import { TrainerError } from '../../src/core/errors';
+
+const root = join(__dirname, '..', '..');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
+
+test('every setting in the schema is in the manifest with the same type, bounds and default', () => {
+  const withSetting = Object.entries(HYPER_PARAMETER_SCHEMA).filter(([, spec]) => 'setting' in spec) as [string, ParameterSpec & { setting: string }][];
+  assert.ok(withSetting.length >= 15);
+  for (const [name, spec] of withSetting) {
+    const property = properties[`fashionMnist.${spec.setting}`];
+    assert.ok(property, `package.json has no fashionMnist.${spec.setting} (${name})`);
+    const where = `fashionMnist.${spec.setting}`;
+    switch (spec.kind) {
+      case 'integer':
+      case 'number': {
+        assert.equal(property.type, spec.kind, `${where} type`);
+        assert.equal(property.maximum, spec.max, `${where} maximum`);
+        // An optional parameter's setting starts at 0, which means "all".
+        const min = spec.optional ? 0 : spec.min;
+        if (spec.exclusiveMin) assert.equal(property.exclusiveMinimum, min, `${where} exclusiveMinimum`);
+        else assert.equal(property.minimum, min, `${where} minimum`);
+        assert.equal(property.default, spec.optional ? 0 : spec.default, `${where} default`);
+        break;
+      }
+      case 'integerList':
+      case 'numberList': {
+        const items = property.items as Record<string, unknown>;
+        assert.equal(property.type, 'array', `${where} type`);
+        assert.equal(items.type, spec.kind === 'integerList' ? 'integer' : 'number', `${where} item type`);
+        assert.equal(items.minimum, spec.min, `${where} item minimum`);
+        assert.equal(items.maximum, spec.max, `${where} item maximum`);
+        assert.equal(property.minItems, spec.minItems, `${where} minItems`);
+        assert.equal(property.maxItems, spec.maxItems, `${where} maxItems`);
+        assert.deepEqual(property.default, spec.default, `${where} default`);
+        break;
+      }
+      case 'boolean':
+        assert.equal(property.type, 'boolean', `${where} type`);
+        assert.equal(property.default, spec.default, `${where} default`);
+        break;
+      case 'choice':
+        assert.equal(property.type, 'string', `${where} type`);
+        assert.deepEqual(property.enum, [...spec.values], `${where} enum`);
+        assert.equal((property.enumDescriptions as string[]).length, spec.values.length, `${where} enumDescriptions`);
+        assert.equal(property.default, spec.default, `${where} default`);
+        break;
+    }
+  }
+  assert.deepEqual(properties['fashionMnist.backend'].enum, [...BACKEND_CHOICES]);
+});
+
+test('every manifest setting of a hyper-parameter is in the schema (or is the deprecated hiddenUnits)', () => {
+  const settings = new Set<string>(Object.values(HYPER_PARAMETER_SCHEMA).flatMap((spec) => ('setting' in spec ? [spec.setting] : [])));
+  const others = new Set(['dataDirectory', 'allowDownload', 'hiddenUnits', 'runHistoryDirectory', 'keptModels', 'nativeBackendFolder']);
+  for (const key of Object.keys(properties)) {
+    const name = key.replace('fashionMnist.', '');
+    assert.ok(settings.has(name) || others.has(name), `${key} is not in the schema`);
+  }
+  assert.ok(properties['fashionMnist.hiddenUnits'].markdownDeprecationMessage);
+  assert.equal(properties['fashionMnist.hiddenUnits'].default, undefined, 'a deprecated setting has no default that would hide hiddenLayers');
+});
+
+function rejects(params: Partial<HyperParameters>, pattern: RegExp, trainCount?: number): void {
+  assert.throws(
+    () => validateHyperParameters({ ...DEFAULT_HYPER_PARAMETERS, ...params }, trainCount),
+    (error: unknown) => error instanceof TrainerError && error.code === 'INVALID_PARAMS' && pattern.test(error.message),
+    `expected ${pattern}`,
+  );
+}
+
+test('each bad hyper-parameter is refused with its own sentence, the bounds coming from the schema', () => {
+  validateHyperParameters(DEFAULT_HYPER_PARAMETERS, 60000);
+  rejects({ epochs: 0 }, /number of epochs must be a whole number from 1 to 1000 \(got 0\)/);
+  rejects({ epochs: 2.5 }, /epochs/);
+  rejects({ epochs: 1001 }, /epochs.*1000/);
+  rejects({ batchSize: 0 }, /batch size must be a whole number/);
+  rejects({ batchSize: 64 }, /batch size \(64\) is larger than the number of training images \(50\)/, 50);
+  rejects({ batchSize: 64, trainLimit: 10 }, /\(10\)/, 60000);
+  rejects({ learningRate: 0 }, /learning rate must be a number greater than 0 and at most 1/);
+  rejects({ learningRate: 2 }, /learning rate/);
+  rejects({ learningRate: Number.NaN }, /learning rate/);
+  rejects({ architecture: { hiddenLayers: [{ units: 0, dropout: 0 }], l2: 0 } }, /hidden layer widths/);
+  rejects({ architecture: { hiddenLayers: [], l2: 0 } }, /hidden layer widths/);
+  rejects({ architecture: { hiddenLayers: [{ units: 8, dropout: 1 }], l2: 0 } }, /dropout rate/);
+  rejects({ architecture: { hiddenLayers: [{ units: 8, dropout: 0 }], l2: -1 } }, /L2 factor/);
+  rejects({ seed: 1.5 }, /seed/);
+  rejects({ backend: 'gpu' as never }, /backend must be one of auto, node, wasm, cpu/);
+  rejects({ trainLimit: 0 }, /training image limit/);
+  rejects({ testLimit: -3 }, /test image limit/);
+  rejects({ validationSplit: 0.7 }, /validation split/);
+  rejects({ patience: -1 }, /patience/);
+  rejects({ monitor: 'loss' as never }, /monitored metric/);
+  // The validation split takes its images from the training images: the batch must fit in what is left.
+  rejects({ batchSize: 60, trainLimit: 100, validationSplit: 0.5 }, /\(50\)/, 60000);
+});
+
+test('several problems are all named at once', () => {
+  assert.throws(
+    () => validateHyperParameters({ ...DEFAULT_HYPER_PARAMETERS, epochs: 0, learningRate: 0 }),
+    (error: unknown) => error instanceof TrainerError && /epochs/.test(error.message) && /learning rate/.test(error.message),
+  );
+});
+
+test('validation split as Keras takes it: floor(count × (1 − split)) train, the rest validate', () => {
+  assert.deepEqual(splitCounts(60000, 0), { train: 60000, validation: 0 });
+  assert.deepEqual(splitCounts(60000, 0.1), { train: 54000, validation: 6000 });
+  assert.deepEqual(splitCounts(1001, 0.1), { train: 900, validation: 101 });
+  assert.deepEqual(splitCounts(10, 0.25), { train: 7, validation: 3 });
+});
+
+test('a record of an older version reads back: hiddenUnits becomes one layer, new fields take defaults', () => {
+  const old = { epochs: 3, batchSize: 64, learningRate: 0.01, hiddenUnits: 32, seed: 5, backend: 'cpu', trainLimit: 1000 };
+  assert.deepEqual(normalizeHyperParameters(old), {
+    ...DEFAULT_HYPER_PARAMETERS,
+    epochs: 3,
+    batchSize: 64,
+    learningRate: 0.01,
+    architecture: { hiddenLayers: [{ units: 32, dropout: 0 }], l2: 0 },
+    seed: 5,
+    backend: 'cpu',
+    trainLimit: 1000,
+  });
+  assert.deepEqual(normalizeHyperParameters(DEFAULT_HYPER_PARAMETERS), DEFAULT_HYPER_PARAMETERS);
+  assert.equal(normalizeHyperParameters('nope'), undefined);
+  assert.equal(normalizeHyperParameters({ epochs: 1, learningRate: 0.1, architecture: { hiddenLayers: 'x' } }), undefined);
+});
