@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DashboardHost, DASHBOARD_VIEW_TYPE } from './host/dashboardPanel';
 import { shareHostBundleWithCore } from './host/hostLocale';
-import { LastRunStore } from './host/lastRunStore';
+import { RunSnapshotStore } from './core/runs/runSnapshot';
 import { NativeBackendSetup } from './host/nativeBackendSetup';
 import { PinStore } from './host/pinStore';
 import { RunNotifications } from './host/runNotifications';
@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
   const session = new TrainingSession(client, {
     folders: { cacheDir: join(storage, 'data'), modelDir: join(storage, 'models', 'latest') },
     params: settings.ok ? settings.settings.params : DEFAULT_HYPER_PARAMETERS,
-    lastRun: new LastRunStore(join(storage, 'last-run')),
+    lastRun: new RunSnapshotStore(join(storage, 'last-run')),
     pins: new PinStore(join(storage, 'pins.json')),
     warn: (message) => channel.warn(message),
     nativeBackendFolders: () => nativeBackend.searchFolders(),

@@ -65,4 +65,6 @@ export interface RunSummary {
   pinned: boolean;
   /** The run's model is still kept (the latest runs and pinned ones). */
   hasModel: boolean;
+  /** The run's dashboard as it ended is kept (a run trained in the extension, while its model is kept): it opens whole. */
+  hasSnapshot: boolean;
 }

@@ -166,6 +166,9 @@ class DashboardPanel extends Disposable {
       case 'closeComparison':
         session.setComparison(undefined);
         return;
+      case 'showLatestRun':
+        session.showLatestRun();
+        return;
       case 'setUpNativeBackend':
         intents.setUpNativeBackend();
         return;

@@ -6,7 +6,7 @@
 import { EpochPredictionStore } from '../core/analysis/epochPredictions';
 import type { HostToWebview } from '../protocol/webview';
 import type { EpochInsight } from '../protocol/worker';
-import type { RunSnapshot } from './lastRunStore';
+import type { RunSnapshot } from '../core/runs/runSnapshot';
 import type { FirstLayerSnapshot } from '../domain/firstLayer';
 
 export type EpochPredictionsMessage = Extract<HostToWebview, { type: 'epochPredictions' }>;
@@ -23,14 +23,18 @@ export class RunEpochs {
   }
 
   /** Forgets everything (a new run), or takes a run read back from disk. */
-  reset(saved?: RunSnapshot['epochPredictions']): void {
-    this.store = saved ? EpochPredictionStore.fromPayload(saved) : undefined;
-    this.layer = undefined;
+  reset(saved?: Pick<RunSnapshot, 'epochPredictions' | 'firstLayer'>): void {
+    this.store = saved?.epochPredictions ? EpochPredictionStore.fromPayload(saved.epochPredictions) : undefined;
+    this.layer = saved?.firstLayer;
   }
 
-  /** What the last-run store keeps. */
-  get saved(): RunSnapshot['epochPredictions'] {
-    return this.store?.toPayload();
+  /** What a run snapshot keeps. */
+  get saved(): Pick<RunSnapshot, 'epochPredictions' | 'firstLayer'> {
+    const saved: Pick<RunSnapshot, 'epochPredictions' | 'firstLayer'> = {};
+    const epochPredictions = this.store?.toPayload();
+    if (epochPredictions) saved.epochPredictions = epochPredictions;
+    if (this.layer) saved.firstLayer = this.layer;
+    return saved;
   }
 
   /** Everything held, for a page that has just loaded (`data` undefined: nothing yet). */

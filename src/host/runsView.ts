@@ -117,7 +117,7 @@ export class RunsView extends Disposable {
         if (isTerminalEvent(event)) this.tree.refresh();
       }),
       vscode.commands.registerCommand(RUN_COMMANDS.refresh, () => this.tree.refresh()),
-      vscode.commands.registerCommand(RUN_COMMANDS.open, (run?: RunSummary, runs?: RunSummary[]) => this.act(() => this.show(selected(run, runs).slice(0, 1)))),
+      vscode.commands.registerCommand(RUN_COMMANDS.open, (run?: RunSummary, runs?: RunSummary[]) => this.act(() => this.open(selected(run, runs)[0]))),
       vscode.commands.registerCommand(RUN_COMMANDS.compare, (run?: RunSummary, runs?: RunSummary[]) => this.act(() => this.compare(selected(run, runs)))),
       vscode.commands.registerCommand(RUN_COMMANDS.rerun, (run?: RunSummary) => this.act(() => this.rerun(selected(run)[0]))),
       vscode.commands.registerCommand(RUN_COMMANDS.pin, (run?: RunSummary, runs?: RunSummary[]) => this.act(() => this.pin(selected(run, runs), true))),
@@ -132,6 +132,21 @@ export class RunsView extends Disposable {
     } catch (error) {
       this.failed(toUserError(error));
     }
+  }
+
+  /**
+   * Opens a run: whole in the dashboard (every epoch, the grid, the epoch slider) when the history kept its
+   * dashboard and nothing is training; otherwise its curves and numbers in the compare view.
+   */
+  async open(run: RunSummary | undefined): Promise<void> {
+    if (run === undefined) return;
+    const history = currentHistory();
+    await history.load(run.id);
+    if (!this.session.isRunning && this.session.showRun(history, run.id)) {
+      this.dashboard.show();
+      return;
+    }
+    await this.show([run]);
   }
 
   /** Opens runs in the dashboard's compare view (one run shows its own curves and numbers). */

@@ -21,7 +21,9 @@ import {
   withModel,
   withNextParams,
 } from './dashboardState';
-import type { LastRunStore } from './lastRunStore';
+import { RunSnapshotStore, type RunSnapshot } from '../core/runs/runSnapshot';
+import { RunHistory } from '../core/runs/runHistory';
+import { busyError } from '../core/errors';
 import { findSavedModel, hasSavedModel } from '../core/modelFiles/savedModel';
 import { Disposable, Emitter } from '../core/emitter';
 import type { TrainingClient } from '../worker/client';
@@ -42,7 +44,7 @@ export interface SessionOptions {
   /** What the dashboard shows before any run: the parameters the settings ask for. */
   params: HyperParameters;
   /** Where the last run's results are kept across reloads; none = only in memory. */
-  lastRun?: LastRunStore;
+  lastRun?: RunSnapshotStore;
   /** Where the pinned test images are kept; none = only in memory. */
   pins?: PinStore;
   /** Reports a problem that does not stop anything (e.g. the last run could not be saved). */
@@ -80,6 +82,10 @@ export class TrainingSession extends Disposable {
   private restored = false;
   /** The last-run store's write or delete in progress, so they happen in order and can be awaited. */
   private storeWork: Promise<void> = Promise.resolve();
+  /** The run history the current run is kept in (its dashboard is kept there too when the run ends). */
+  private runHistoryDir: string | undefined;
+  /** While a past run is shown: the live dashboard to go back to, and the past run's model (for saliency). */
+  private pastRun: { live: RunSnapshot; modelDir: string } | undefined;
 
   private readonly eventEmitter = new Emitter<TrainingEvent>();
   private readonly updateEmitter = new Emitter<DashboardUpdate>();
@@ -152,6 +158,8 @@ export class TrainingSession extends Disposable {
     if (nativeBackendFolders !== undefined) request.nativeBackendFolders = nativeBackendFolders;
     const runId = this.client.start(request);
     this.runId = runId;
+    this.runHistoryDir = options.runHistory?.dir;
+    this.pastRun = undefined;
     this.testImages.set(undefined);
     this.epochs.reset();
     // The last run's results are replaced by this run's; a reload mid-run must not bring them back.
@@ -178,6 +186,40 @@ export class TrainingSession extends Disposable {
     this.state = next;
     this.update({ kind: 'state' });
     if (comparison !== undefined) this.update({ kind: 'message', message: { type: 'reveal', cell: 'compare' } });
+  }
+
+  /**
+   * Shows a past run of the run history whole (its dashboard as it ended: every epoch, the grid and the epoch
+   * slider, saliency with its model) in place of the latest run, until `showLatestRun` or the next run. False
+   * when the history kept no dashboard for it (a run from the terminal, or one whose model was deleted).
+   */
+  showRun(history: RunHistory, id: string): boolean {
+    if (isRunActive(this.current)) throw busyError();
+    const snapshot = new RunSnapshotStore(history.snapshotDir(id)).load();
+    if (!snapshot) return false;
+    const live = this.pastRun?.live ?? { state: this.state, testImages: this.testImages.current, ...this.epochs.saved };
+    this.pastRun = { live, modelDir: history.modelDir(id) };
+    const state: DashboardState = { ...withNextParams(snapshot.state, this.state.params), shownRun: { id } };
+    delete state.comparison;
+    this.display(state, snapshot);
+    return true;
+  }
+
+  /** Back from a past run to the latest one (the dashboard's "Show the latest run"). */
+  showLatestRun(): void {
+    const past = this.pastRun;
+    if (!past) return;
+    this.pastRun = undefined;
+    this.display({ ...withNextParams(past.live.state, this.state.params) }, past.live);
+  }
+
+  private display(state: DashboardState, snapshot: Omit<RunSnapshot, 'state'>): void {
+    this.state = state;
+    this.testImages.set(snapshot.testImages);
+    this.epochs.reset(snapshot);
+    this.update({ kind: 'state' });
+    this.update({ kind: 'message', message: this.epochs.message() });
+    this.update({ kind: 'message', message: this.epochs.firstLayerMessage() });
   }
 
   /** Between runs, shows the parameters the next run will use (after a settings change). */
@@ -251,11 +293,12 @@ export class TrainingSession extends Disposable {
       ? this.testImages.imagesFor([target.index])?.pixels
       : this.current.classifications?.flatMap((r) => (r.ok && r.file === target.file ? [r.input] : []))[0];
     let message: HostToWebview;
-    if (!input || input.length !== 784 || !this.hasModel) {
+    const modelDir = this.pastRun?.modelDir ?? this.folders.modelDir;
+    if (!input || input.length !== 784 || !hasSavedModel(modelDir)) {
       message = { type: 'saliency', target, error: { code: 'NO_MODEL', message: t('There is no trained model yet.'), action: t('Train the model first; it is saved automatically when training finishes.') } };
     } else {
       try {
-        message = { type: 'saliency', target, saliency: await this.client.saliency(input, this.folders.modelDir) };
+        message = { type: 'saliency', target, saliency: await this.client.saliency(input, modelDir) };
       } catch (error) {
         message = { type: 'saliency', target, error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } };
       }
@@ -275,7 +318,7 @@ export class TrainingSession extends Disposable {
     if (snapshot) {
       this.state = withNextParams(snapshot.state, this.state.params);
       if (snapshot.testImages) this.testImages.set(snapshot.testImages);
-      this.epochs.reset(snapshot.epochPredictions);
+      this.epochs.reset(snapshot);
     }
     this.state = withModel(this.state, findSavedModel(this.folders.modelDir));
   }
@@ -285,14 +328,23 @@ export class TrainingSession extends Disposable {
     return this.storeWork;
   }
 
-  private queueStoreWork(work: (store: LastRunStore) => Promise<void>): void {
+  private queueStoreWork(work: (store: RunSnapshotStore) => Promise<void>): void {
     const store = this.options.lastRun;
     if (!store) return;
-    this.storeWork = this.storeWork.then(() => work(store)).catch((error: unknown) => this.warn(error));
+    this.queueWork(() => work(store), (error) => this.warn(error));
+  }
+
+  /** Store writes run one after the other (whenStored awaits them all). */
+  private queueWork(work: () => Promise<void>, onError: (error: unknown) => void): void {
+    this.storeWork = this.storeWork.then(work).catch(onError);
   }
 
   private warn(error: unknown): void {
     this.options.warn?.(t('The last run could not be kept for the next session: {0}', error instanceof Error ? error.message : String(error)));
+  }
+
+  private warnHistory(error: unknown): void {
+    this.options.warn?.(t('The run\'s dashboard could not be kept in the run history (the run itself is): {0}', error instanceof Error ? error.message : String(error)));
   }
 
   private receive(runId: number, event: TrainingEvent): void {
@@ -301,8 +353,14 @@ export class TrainingSession extends Disposable {
     if (event.type === 'finished' || event.type === 'stopped') {
       const state = this.state;
       const testImages = this.testImages.current;
-      const epochPredictions = this.epochs.saved;
-      this.queueStoreWork((store) => store.save({ state, testImages, epochPredictions }));
+      const epochs = this.epochs.saved;
+      this.queueStoreWork((store) => store.save({ state, testImages, ...epochs }));
+      const historyDir = this.runHistoryDir;
+      const keptId = event.keptRunId;
+      if (historyDir !== undefined && keptId !== undefined) {
+        const kept = new RunHistory(historyDir).snapshotDir(keptId);
+        this.queueWork(() => new RunSnapshotStore(kept).save({ state, testImages, ...epochs }), (error) => this.warnHistory(error));
+      }
     }
     switch (event.type) {
       case 'batch':
@@ -334,3 +392,4 @@ export class TrainingSession extends Disposable {
     this.updateEmitter.fire(update);
   }
 }
+

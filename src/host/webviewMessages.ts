@@ -19,7 +19,7 @@ export const MAX_REQUESTED_IMAGES = 1_000;
 type Fields = Record<string, unknown>;
 
 /** Messages that carry nothing but their type. */
-const BARE_TYPES = new Set(['ready', 'train', 'stop', 'classifyFiles', 'closeComparison', 'setUpNativeBackend', 'exportNotebook', 'exportMetricsCsv']);
+const BARE_TYPES = new Set(['ready', 'train', 'stop', 'classifyFiles', 'closeComparison', 'showLatestRun', 'setUpNativeBackend', 'exportNotebook', 'exportMetricsCsv']);
 
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -116,6 +116,8 @@ export const DASHBOARD_STRING_KEYS = [
   'compareTitle',
   'compareExplain',
   'compareClose',
+  'pastRunNote',
+  'pastRunBack',
   'compareChartAria',
   'compareAccuracyTitle',
   'compareLossTitle',

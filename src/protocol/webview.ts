@@ -38,6 +38,8 @@ export interface DashboardState {
   /** Last saved model's record, if any. */
   model?: SavedModelInfo;
   classifications?: ClassificationResult[];
+  /** Set while the dashboard shows a past run of the run history (Open Run) instead of the latest run. */
+  shownRun?: { id: string };
   /** Runs from the run history side by side (the compare view), when the user asked for them. */
   comparison?: RunComparison;
   /** Download of the dataset in progress. */
@@ -104,6 +106,8 @@ export type WebviewToHost =
   | { type: 'classifyFiles' }
   /** Close the compare view. */
   | { type: 'closeComparison' }
+  /** Leave a past run shown with Open Run and show the latest run again. */
+  | { type: 'showLatestRun' }
   /** The model cell's button where tfjs-node was looked for and not used: runs the setup command. */
   | { type: 'setUpNativeBackend' }
   | { type: 'setPin'; index: number; pinned: boolean }

@@ -183,6 +183,7 @@ export class Dashboard {
     this.banner = statusBanner(s, state, this.post);
     replaceChildren(this.root, [
       h('header', { className: 'page-header' }, [h('h1', { text: s.t('dashboardTitle') }), h('p', { className: 'subtitle', text: s.t('dashboardSubtitle') })]),
+      pastRunNote(ctx),
       this.banner,
       this.cellsContainer,
     ]);
@@ -295,4 +296,19 @@ export class Dashboard {
     section.scrollIntoView({ block: 'start' });
     section.focus({ preventScroll: true });
   }
+}
+
+/** While a past run of the run history is shown (Open Run): which one, and the way back to the latest run. */
+function pastRunNote(ctx: ViewContext): HTMLElement | null {
+  const shown = ctx.state.shownRun;
+  if (!shown) return null;
+  return h('div', { className: 'past-run' }, [
+    h('p', { text: ctx.s.t('pastRunNote', shown.id) }),
+    h('button', {
+      className: 'secondary',
+      text: ctx.s.t('pastRunBack'),
+      attrs: { type: 'button', 'data-focus-key': 'past-run-back' },
+      on: { click: () => ctx.post({ type: 'showLatestRun' }) },
+    }),
+  ]);
 }

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrainerError } from '../../src/core/errors';
-import { LastRunStore } from '../../src/host/lastRunStore';
+import { RunSnapshotStore } from '../../src/core/runs/runSnapshot';
+import { RunHistory } from '../../src/core/runs/runHistory';
 import { PinStore } from '../../src/host/pinStore';
 import { TrainingSession, type DashboardUpdate, type SessionClient } from '../../src/host/trainingSession';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
@@ -87,7 +88,7 @@ const predictions = {
   predictMs: 1,
 };
 
-function setup(options: { lastRun?: LastRunStore } = {}) {
+function setup(options: { lastRun?: RunSnapshotStore } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'fmt-session-'));
   const client = new FakeClient();
   const warnings: string[] = [];
@@ -245,7 +246,7 @@ test('classify without a saved model says so; with one it asks the worker and sh
 test('a finished run is kept for the next session and restored with its images; a new run forgets it', async () => {
   const storeDir = join(mkdtempSync(join(tmpdir(), 'fmt-session-store-')), 'last-run');
   try {
-    const first = setup({ lastRun: new LastRunStore(storeDir) });
+    const first = setup({ lastRun: new RunSnapshotStore(storeDir) });
     first.session.start({ params, allowDownload: true, locale: 'en' });
     first.client.images(1, 5);
     first.client.emit(1, { type: 'epoch', metrics: epoch(1) });
@@ -254,7 +255,7 @@ test('a finished run is kept for the next session and restored with its images; 
     await first.session.whenStored();
     first.cleanup();
 
-    const second = setup({ lastRun: new LastRunStore(storeDir) });
+    const second = setup({ lastRun: new RunSnapshotStore(storeDir) });
     assert.equal(second.session.current.status, 'finished');
     assert.equal(second.session.current.predictions?.count, 5);
     assert.equal(second.session.current.params.epochs, DEFAULT_HYPER_PARAMETERS.epochs, 'the controls show the next run’s settings');
@@ -266,7 +267,7 @@ test('a finished run is kept for the next session and restored with its images; 
     await second.session.whenStored();
     second.cleanup();
 
-    const third = setup({ lastRun: new LastRunStore(storeDir) });
+    const third = setup({ lastRun: new RunSnapshotStore(storeDir) });
     assert.equal(third.session.current.status, 'idle');
     assert.deepEqual(third.warnings, []);
     third.cleanup();
@@ -348,3 +349,40 @@ test('pinning tells the panel the new list at once, and the pins outlive the ses
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a run kept in the run history keeps its dashboard there; Open Run shows it whole, and the latest run comes back', async () => {
+  const { root, client, session, updates, cleanup } = setup();
+  const history = new RunHistory(join(root, 'runs'));
+  const keptId = '20261201-080000-abcd';
+  session.start({ params, allowDownload: true, locale: 'en', runHistory: { dir: history.root, keepModels: 5 } });
+  client.images(1, 5);
+  client.emit(1, { type: 'epoch', metrics: epoch(1) });
+  client.insight(1, 1, 3);
+  client.emit(1, { type: 'finished', history: [epoch(1)], predictions, outcome: OUTCOME, keptRunId: keptId });
+  await session.whenStored();
+  assert.ok(new RunSnapshotStore(history.snapshotDir(keptId)).load(), 'the dashboard is kept beside the run');
+
+  // A second run ends; then the first one is opened from the Runs view.
+  session.start({ params: { ...params, epochs: 1 }, allowDownload: true, locale: 'en' });
+  client.images(2, 2);
+  client.emit(2, { type: 'epoch', metrics: { ...epoch(1), testAccuracy: 0.5 } });
+  client.emit(2, { type: 'finished', history: [{ ...epoch(1), testAccuracy: 0.5 }], predictions, outcome: OUTCOME });
+  updates.length = 0;
+  assert.equal(session.showRun(history, keptId), true);
+  assert.deepEqual(session.current.shownRun, { id: keptId });
+  assert.equal(session.current.history[0].testAccuracy, 0.78, 'the past run\'s epochs');
+  assert.equal(session.imagesFor([4])?.indices.length, 1, 'its five test images, not the latest run\'s two');
+  assert.deepEqual(session.epochPredictionsMessage().data?.epochs, [1], 'its epoch slider');
+  assert.ok(updates.some((u) => u.kind === 'state'));
+
+  session.showLatestRun();
+  assert.equal(session.current.shownRun, undefined);
+  assert.equal(session.current.history[0].testAccuracy, 0.5, 'the latest run again');
+  assert.equal(session.imagesFor([4])?.indices.length ?? 0, 0);
+  assert.equal(session.showRun(history, '20261201-090000-ffff'), false, 'no dashboard kept: the caller shows the compare view');
+
+  session.start({ params, allowDownload: true, locale: 'en' });
+  assert.throws(() => session.showRun(history, keptId), (error: unknown) => error instanceof TrainerError && error.code === 'BUSY');
+  cleanup();
+});
+

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { isRunId, newRunId, RunHistory } from '../../src/core/runs/runHistory';
 import { defaultRunHistoryDir } from '../../src/core/runs/historyLocation';
 import { TrainerError } from '../../src/core/errors';
+import { RunSnapshotStore } from '../../src/core/runs/runSnapshot';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import { RUN_HISTORY_FORMAT, RUN_HISTORY_VERSION, type RunHistoryRecord } from '../../src/domain/runRecord';
 import type { EpochMetrics } from '../../src/domain/metrics';
@@ -140,6 +141,28 @@ test('delete removes the run’s own files only; a file someone put there stays,
   assert.deepEqual(readdirSync(history.runDir(annotated)), ['my-notes.md']);
   assert.equal(readFileSync(join(history.runDir(annotated), 'my-notes.md'), 'utf8'), 'keep me');
   assert.deepEqual((await history.list()).runs, []);
+});
+
+/** The dashboard the extension keeps for a run (a minimal finished state). */
+async function addSnapshot(history: RunHistory, id: string): Promise<void> {
+  await new RunSnapshotStore(history.snapshotDir(id)).save({ state: { status: 'finished', params: DEFAULT_HYPER_PARAMETERS, history: [epoch(1, 0.8)] } });
+}
+
+test('a run\'s kept dashboard is listed, goes with its model when pruned, and with the run when deleted; foreign files stay', async () => {
+  const history = new RunHistory(scratch(), 1);
+  const old = await addRun(history, '2026-12-01T08:00:00Z');
+  await addSnapshot(history, old);
+  writeFileSync(join(history.snapshotDir(old), 'notes.txt'), 'mine');
+  assert.equal((await history.list()).runs[0].hasSnapshot, true);
+  assert.ok(new RunSnapshotStore(history.snapshotDir(old)).load(), 'it reads back');
+  const latest = await addRun(history, '2026-12-01T09:00:00Z');
+  await addSnapshot(history, latest);
+  assert.deepEqual(await history.pruneModels(), [old]);
+  const runs = (await history.list()).runs;
+  assert.deepEqual(runs.map((r) => [r.id, r.hasModel, r.hasSnapshot]), [[latest, true, true], [old, false, false]]);
+  assert.deepEqual(readdirSync(history.snapshotDir(old)), ['notes.txt'], 'only the snapshot\'s own files are deleted');
+  await history.delete(latest);
+  assert.ok(!existsSync(history.runDir(latest)), 'the run\'s folder goes with its dashboard');
 });
 
 test('two writers at once (two windows, or a window and a terminal) lose nothing', async () => {

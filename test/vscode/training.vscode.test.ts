@@ -144,6 +144,29 @@ describe('Training in a real VS Code', function () {
     assert.match(code, new RegExp(`train_images\\[:${SHORT_RUN.trainSubset}\\]`));
   });
 
+  it('opens the kept run whole from the Runs view (its epochs and grid), and exports it as a notebook from there', async () => {
+    assert.ok(finished, 'the training test did not finish, so there is no run to open');
+    const id = finished.keptRunId;
+    assert.ok(id, `the run was not kept in the run history: ${finished.historyError?.message ?? 'no historyError either'}`);
+    // The run's dashboard is written into the history just after the run ends; until then Open Run shows the compare view.
+    await waitFor(async () => {
+      await vscode.commands.executeCommand('fashionMnist.runs.open', { id });
+      return api.getState().shownRun?.id === id ? true : undefined;
+    }, 20_000, `run ${id} shown whole in the dashboard`);
+    const state = api.getState();
+    assert.equal(state.history.length, SHORT_RUN.epochs);
+    assert.equal(state.predictions?.count, SHORT_RUN.testSubset);
+    assert.equal(state.comparison, undefined, 'the whole run, not the compare view');
+
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? join(tmpdir(), 'fmt-vscode-suite');
+    const file = join(folder, `run-${id}.ipynb`);
+    const written = await vscode.commands.executeCommand<vscode.Uri | undefined>('fashionMnist.runs.exportNotebook', { id }, vscode.Uri.file(file));
+    assert.equal(written?.fsPath, file);
+    const log = (JSON.parse(readFileSync(file, 'utf8')) as { cells: { outputs?: { text?: string[] }[] }[] }).cells
+      .flatMap((c) => c.outputs ?? []).flatMap((o) => o.text ?? []).join('');
+    assert.match(log, new RegExp(`Epoch ${SHORT_RUN.epochs}/${SHORT_RUN.epochs}`), 'the history run\'s own epoch log');
+  });
+
   it('a dashboard closed and reopened mid-run comes back with the live run', async () => {
     // A long run (all 60,000 images, 50 epochs) so it is still going while the panel is away.
     const restore = await useSettings({ epochs: 50, trainSubset: 0 });
@@ -198,10 +221,10 @@ describe('Training in a real VS Code', function () {
   });
 });
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -1,9 +1,10 @@
 /**
  * The per-user run history, shared by the CLI and the extension: one folder per run
- * (`<root>/<id>/run.json`, its model in `<id>/model/`, a `pinned` marker file), written atomically, so
+ * (`<root>/<id>/run.json`, its model in `<id>/model/`, the dashboard as it ended in `<id>/dashboard/` for a
+ * run trained in the extension (core/runs/runSnapshot.ts), a `pinned` marker file), written atomically, so
  * two windows or a terminal can write at the same time without a lock. Records are small and read on
- * demand (`list` keeps only summaries); models are kept for the latest `keepModels` runs and for pinned
- * runs, older models are deleted. A file in the folder that is not a run record is skipped with a
+ * demand (`list` keeps only summaries); models and dashboards are kept for the latest `keepModels` runs and for
+ * pinned runs, older ones are deleted. A file in the folder that is not a run record is skipped with a
  * warning, never fatal; deleting a run deletes only the files the history wrote.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,9 +16,12 @@ import { t } from '../text/l10n';
 import { MODEL_FILE, RECORD_FILE, WEIGHTS_FILE } from '../modelFiles/layout';
 import { removeOwnEntries, writeFileAtomically } from './historyFiles';
 import { heldMetrics, parseRunRecord } from './runRecordFile';
+import { SNAPSHOT_FILES } from './runSnapshot';
 
 export const RUN_FILE = 'run.json';
 export const MODEL_FOLDER = 'model';
+const SNAPSHOT_FOLDER = 'dashboard';
+const SNAPSHOT_STATE = SNAPSHOT_FILES[0];
 const PIN_FILE = 'pinned';
 /** How many runs keep their model unless the user sets another number. */
 export const DEFAULT_KEPT_MODELS = 5;
@@ -56,7 +60,7 @@ function historyError(root: string, error: unknown): TrainerError {
     t('Check the folder and the free disk space; the run itself is not affected.'));
 }
 
-function summaryOf(record: RunHistoryRecord, pinned: boolean, hasModel: boolean): RunSummary {
+function summaryOf(record: RunHistoryRecord, pinned: boolean, hasModel: boolean, hasSnapshot: boolean): RunSummary {
   const held = heldMetrics(record);
   const summary: RunSummary = {
     id: record.id,
@@ -66,6 +70,7 @@ function summaryOf(record: RunHistoryRecord, pinned: boolean, hasModel: boolean)
     epochsRun: record.outcome.epochsRun,
     pinned,
     hasModel,
+    hasSnapshot,
   };
   if (record.outcome.bestEpoch !== undefined) summary.bestEpoch = record.outcome.bestEpoch;
   if (held !== undefined) {
@@ -96,6 +101,11 @@ export class RunHistory {
 
   modelDir(id: string): string {
     return join(this.root, id, MODEL_FOLDER);
+  }
+
+  /** Where the extension keeps the run's dashboard as it ended (runSnapshot.ts). */
+  snapshotDir(id: string): string {
+    return join(this.root, id, SNAPSHOT_FOLDER);
   }
 
   /**
@@ -148,8 +158,12 @@ export class RunHistory {
         if (loaded.warning !== undefined) warnings.push(loaded.warning);
         continue;
       }
-      const [pinned, hasModel] = await Promise.all([exists(join(this.runDir(name), PIN_FILE)), exists(join(this.modelDir(name), MODEL_FILE))]);
-      runs.push(summaryOf(loaded.record, pinned, hasModel));
+      const [pinned, hasModel, hasSnapshot] = await Promise.all([
+        exists(join(this.runDir(name), PIN_FILE)),
+        exists(join(this.modelDir(name), MODEL_FILE)),
+        exists(join(this.snapshotDir(name), SNAPSHOT_STATE)),
+      ]);
+      runs.push(summaryOf(loaded.record, pinned, hasModel, hasSnapshot));
     }
     return { runs, warnings };
   }
@@ -193,28 +207,30 @@ export class RunHistory {
     if (!pinned) await this.pruneModels();
   }
 
-  /** Deletes a run: its record, pin and model. Files someone else put in its folder stay (and so does the folder). */
+  /** Deletes a run: its record, pin, model and dashboard. Files someone else put in its folder stay (and so does the folder). */
   async delete(id: string): Promise<void> {
     await this.load(id);
     try {
       await removeOwnEntries(this.modelDir(id), [MODEL_FILE, WEIGHTS_FILE, RECORD_FILE]);
+      await removeOwnEntries(this.snapshotDir(id), SNAPSHOT_FILES);
       await removeOwnEntries(this.runDir(id), [RUN_FILE, PIN_FILE]);
     } catch (error) {
       throw historyError(this.root, error);
     }
   }
 
-  /** Deletes the models of runs beyond the latest `keepModels` that are not pinned; their records stay. */
+  /** Deletes the models and dashboards of runs beyond the latest `keepModels` that are not pinned; their records stay. */
   async pruneModels(): Promise<string[]> {
     const { runs } = await this.list();
     const removed: string[] = [];
     let kept = 0;
     for (const run of runs) {
-      if (!run.hasModel) continue;
+      if (!run.hasModel && !run.hasSnapshot) continue;
       if (run.pinned) continue;
       kept += 1;
       if (kept <= this.keepModels) continue;
       await removeOwnEntries(this.modelDir(run.id), [MODEL_FILE, WEIGHTS_FILE, RECORD_FILE]);
+      await removeOwnEntries(this.snapshotDir(run.id), SNAPSHOT_FILES);
       removed.push(run.id);
     }
     return removed;

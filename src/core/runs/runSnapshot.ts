@@ -1,23 +1,32 @@
 /**
- * Keeps the last run's results across a window reload or a restart: the dashboard state when a run
- * finished or was stopped, and the test images its prediction grid shows. A reload restarts the extension
- * host, so without this the revived panel would say "no run yet" while the trained model sits on disk.
+ * A run's dashboard as it ended: the dashboard state when a run finished or was stopped, the test images its
+ * prediction grid shows, and its predictions after every epoch (the epoch slider). Kept twice:
+ * - the last run, in the extension's global storage (`last-run/`), across a window reload or a restart (a
+ *   reload restarts the extension host; without it the revived panel would say "no run yet");
+ * - each run of the run history that keeps its model (`<run>/dashboard/`), so a past run opens whole.
  *
- * Files in the extension's global storage: `last-run/state.json` (the state, typed arrays as base64) and
- * `last-run/test-images.bin` (count x 784 bytes). Each is written to a temporary name and renamed, so a
- * crash mid-write leaves the previous snapshot or none, never half of one. No `vscode` import.
+ * Files: `state.json` (the state, typed arrays as base64), `test-images.bin` (count x 784 bytes) and
+ * `epoch-predictions.json`. Each is written atomically, so a crash mid-write leaves the previous snapshot or
+ * none, never half of one.
  */
-import { writeFileAtomically } from '../core/atomicWrite';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PIXELS } from '../domain/classes';
-import { type DashboardState } from '../protocol/webview';
-import type { EpochPredictions } from '../domain/epochPredictions';
+import { PIXELS } from '../../domain/classes';
+import type { EpochPredictions } from '../../domain/epochPredictions';
+import { PIXELS as INPUTS } from '../../domain/classes';
+import type { FirstLayerSnapshot } from '../../domain/firstLayer';
+import { type DashboardState } from '../../protocol/webview';
+import { writeFileAtomically } from '../atomicWrite';
+import { removeOwnEntries } from './historyFiles';
 
 const STATE_FILE = 'state.json';
 const IMAGES_FILE = 'test-images.bin';
 /** The per-epoch predictions (bounded: at most MAX_HELD_EPOCHS × 110 KB of arrays, as base64 JSON). */
 const EPOCHS_FILE = 'epoch-predictions.json';
+/** The first layer's weights after the last epoch (about 100 KB for 128 units). */
+const FIRST_LAYER_FILE = 'first-layer.json';
+/** Every file a snapshot writes: what deleting one may remove (and nothing else in its folder). */
+export const SNAPSHOT_FILES = [STATE_FILE, IMAGES_FILE, EPOCHS_FILE, FIRST_LAYER_FILE] as const;
 /** Bumped when the snapshot's shape changes; an older snapshot is ignored rather than misread. */
 const SNAPSHOT_VERSION = 1;
 
@@ -26,9 +35,14 @@ export interface RunSnapshot {
   testImages?: { images: Uint8Array; count: number };
   /** Analyses are not kept: the store recomputes them from the predictions. */
   epochPredictions?: Pick<EpochPredictions, 'count' | 'labels' | 'epochs' | 'predicted' | 'probabilities'>;
+  /** The first layer's weights after the last epoch, for its pictures. */
+  firstLayer?: FirstLayerSnapshot;
 }
 
-type TypedArrayName = 'Uint8Array' | 'Float32Array';
+/** The typed arrays a snapshot holds, by the name their encoding records. */
+const TYPED_ARRAYS = { Uint8Array, Int8Array, Uint16Array, Float32Array } as const;
+type TypedArrayName = keyof typeof TYPED_ARRAYS;
+type SnapshotArray = InstanceType<(typeof TYPED_ARRAYS)[TypedArrayName]>;
 interface EncodedArray {
   $typed: TypedArrayName;
   base64: string;
@@ -37,10 +51,14 @@ interface EncodedArray {
 function isEncodedArray(value: unknown): value is EncodedArray {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<EncodedArray>;
-  return (candidate.$typed === 'Uint8Array' || candidate.$typed === 'Float32Array') && typeof candidate.base64 === 'string';
+  return typeof candidate.$typed === 'string' && Object.hasOwn(TYPED_ARRAYS, candidate.$typed) && typeof candidate.base64 === 'string';
 }
 
-/** The state as JSON text; Uint8Array and Float32Array fields become base64 (JSON would write them as {"0":…}). */
+function typedArrayName(value: unknown): TypedArrayName | undefined {
+  return (Object.keys(TYPED_ARRAYS) as TypedArrayName[]).find((name) => value instanceof TYPED_ARRAYS[name]);
+}
+
+/** The state as JSON text; typed-array fields become base64 (JSON would write them as {"0":…}). */
 export function encodeState(state: DashboardState): string {
   return encodeTyped({ version: SNAPSHOT_VERSION, state });
 }
@@ -48,11 +66,10 @@ export function encodeState(state: DashboardState): string {
 /** Any JSON-like value as text, typed arrays as base64. */
 function encodeTyped(value: unknown): string {
   return JSON.stringify(value, (_key, value: unknown) => {
-    if (value instanceof Uint8Array || value instanceof Float32Array) {
-      const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-      return { $typed: value instanceof Uint8Array ? 'Uint8Array' : 'Float32Array', base64: bytes.toString('base64') };
-    }
-    return value;
+    const name = typedArrayName(value);
+    if (name === undefined) return value;
+    const array = value as SnapshotArray;
+    return { $typed: name, base64: Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64') };
   });
 }
 
@@ -76,11 +93,27 @@ function decodeTyped(text: string): unknown {
       // Copy into a fresh, aligned buffer: a Float32Array view needs a 4-byte aligned offset.
       const copy = new Uint8Array(bytes.length);
       copy.set(bytes);
-      return value.$typed === 'Uint8Array' ? copy : new Float32Array(copy.buffer, 0, Math.floor(copy.length / 4));
+      const Type = TYPED_ARRAYS[value.$typed];
+      return new Type(copy.buffer, 0, Math.floor(copy.length / Type.BYTES_PER_ELEMENT));
     });
   } catch {
     return undefined;
   }
+}
+
+/** The first layer's weights from their file's text, or undefined when they are not well-formed. */
+export function decodeFirstLayer(text: string): FirstLayerSnapshot | undefined {
+  const parsed = decodeTyped(text) as { version?: unknown; layer?: Partial<FirstLayerSnapshot> } | undefined;
+  const l = parsed?.layer;
+  if (parsed?.version !== SNAPSHOT_VERSION || typeof l !== 'object' || l === null) return undefined;
+  const { epoch, units, nextUnits, topK } = l;
+  if (![epoch, units, nextUnits, topK].every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0)) return undefined;
+  const [u, next, k] = [units as number, nextUnits as number, topK as number];
+  if (!(l.weights instanceof Int8Array && l.weights.length === INPUTS * u)) return undefined;
+  if (!(l.unitScale instanceof Float32Array && l.unitScale.length === u)) return undefined;
+  if (!(l.next instanceof Float32Array && l.next.length === u * next)) return undefined;
+  if (!(l.topImages instanceof Uint16Array && l.topImages.length === u * k) || typeof l.nextIsClasses !== 'boolean') return undefined;
+  return l as FirstLayerSnapshot;
 }
 
 /** The per-epoch predictions from their file's text, or undefined when they are not well-formed. */
@@ -93,7 +126,7 @@ export function decodeEpochPredictions(text: string): RunSnapshot['epochPredicti
   return { count: e.count, epochs: e.epochs, labels: e.labels, predicted: e.predicted, probabilities: e.probabilities };
 }
 
-export class LastRunStore {
+export class RunSnapshotStore {
   constructor(private readonly dir: string) {}
 
   /** Saves a finished or stopped run; the images file is written first, so a state never points at missing images. */
@@ -113,6 +146,9 @@ export class LastRunStore {
     } else {
       await fs.rm(epochsFile, { force: true });
     }
+    const layerFile = join(this.dir, FIRST_LAYER_FILE);
+    if (snapshot.firstLayer) await writeFileAtomically(layerFile, encodeTyped({ version: SNAPSHOT_VERSION, layer: snapshot.firstLayer }));
+    else await fs.rm(layerFile, { force: true });
     await writeFileAtomically(join(this.dir, STATE_FILE), encodeState(snapshot.state));
   }
 
@@ -145,11 +181,19 @@ export class LastRunStore {
         // The epoch slider is not offered then; the final results still are.
       }
     }
+    const layerFile = join(this.dir, FIRST_LAYER_FILE);
+    if (existsSync(layerFile)) {
+      try {
+        snapshot.firstLayer = decodeFirstLayer(readFileSync(layerFile, 'utf8'));
+      } catch {
+        // The first layer's pictures are not shown then.
+      }
+    }
     return snapshot;
   }
 
-  /** Forgets the saved run (a new run has started: its results replace the old ones). */
+  /** Forgets the saved run (a new run has started: its results replace the old ones); other files in its folder stay. */
   async clear(): Promise<void> {
-    await fs.rm(this.dir, { recursive: true, force: true });
+    await removeOwnEntries(this.dir, SNAPSHOT_FILES);
   }
 }

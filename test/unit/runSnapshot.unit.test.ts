@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeState, encodeState, LastRunStore } from '../../src/host/lastRunStore';
+import { decodeState, encodeState, RunSnapshotStore } from '../../src/core/runs/runSnapshot';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import { type DashboardState } from '../../src/protocol/webview';
 
@@ -53,7 +53,7 @@ test('a snapshot that is not a finished or stopped run of this version is ignore
 test('the store keeps the last run and its test images, and forgets them on clear', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'fmt-last-run-')), 'last-run');
   try {
-    const store = new LastRunStore(dir);
+    const store = new RunSnapshotStore(dir);
     assert.equal(store.load(), undefined);
     const images = Uint8Array.from({ length: 3 * 784 + 100 }, (_, i) => (i * 7) % 256); // more than `count` images' worth
     await store.save({ state: finishedState(), testImages: { images, count: 3 } });
@@ -80,7 +80,7 @@ test('a damaged state file reads as no snapshot', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fmt-last-run-bad-'));
   try {
     writeFileSync(join(dir, 'state.json'), '{"version":1,"state":');
-    assert.equal(new LastRunStore(dir).load(), undefined);
+    assert.equal(new RunSnapshotStore(dir).load(), undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -89,7 +89,7 @@ test('a damaged state file reads as no snapshot', async () => {
 test('the per-epoch predictions are kept beside the state, exactly, and a damaged file of them loses only them', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'fmt-last-run-epochs-')), 'last-run');
   try {
-    const store = new LastRunStore(dir);
+    const store = new RunSnapshotStore(dir);
     const epochPredictions = {
       count: 3,
       labels: Uint8Array.from([9, 2, 3]),
@@ -111,4 +111,30 @@ test('the per-epoch predictions are kept beside the state, exactly, and a damage
   } finally {
     rmSync(join(dir, '..'), { recursive: true, force: true });
   }
+});
+
+test('the first layer\'s weights are kept exactly (int8, uint16 and float arrays); a damaged or mis-sized file loses only them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fmt-snapshot-layer-'));
+  const units = 3;
+  const firstLayer = {
+    epoch: 4,
+    units,
+    weights: Int8Array.from({ length: 784 * units }, (_, i) => (i % 255) - 127),
+    unitScale: Float32Array.from([0.5, 0.25, 0.125]),
+    next: Float32Array.from({ length: units * 10 }, (_, i) => i / 7),
+    nextUnits: 10,
+    nextIsClasses: true,
+    topImages: Uint16Array.from({ length: units * 2 }, (_, i) => 60000 - i),
+    topK: 2,
+  };
+  const store = new RunSnapshotStore(dir);
+  await store.save({ state: finishedState(), firstLayer });
+  assert.deepEqual(store.load()?.firstLayer, firstLayer);
+  writeFileSync(join(dir, 'first-layer.json'), JSON.stringify({ version: 1, layer: { ...firstLayer, units: 4, weights: { $typed: 'Int8Array', base64: '' } } }));
+  const damaged = store.load();
+  assert.equal(damaged?.firstLayer, undefined);
+  assert.equal(damaged?.state.status, 'finished', 'the rest still reads');
+  await store.clear();
+  assert.equal(existsSync(dir), false, 'clear removes its own files, then the empty folder');
+  rmSync(dir, { recursive: true, force: true });
 });
