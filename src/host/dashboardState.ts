@@ -28,6 +28,8 @@ export function beginRun(state: DashboardState, params: HyperParameters): Dashbo
   const next: DashboardState = { status: 'loading', params, history: [] };
   if (state.model) next.model = state.model;
   if (state.classifications) next.classifications = state.classifications;
+  // A comparison stays open: a re-run with changes trains below the runs it is measured against.
+  if (state.comparison) next.comparison = state.comparison;
   return next;
 }
 

@@ -232,3 +232,11 @@ test('the best epoch follows the run’s monitor (validation when measured), and
   assert.equal(next.outcome, undefined);
   assert.equal(next.bestEpoch, undefined);
 });
+
+test('a comparison stays open when a run starts (a re-run trains below the runs it is measured against)', () => {
+  const comparison = { ids: ['a'], labels: ['a'], monitoredOn: ['test' as const], differences: [], metrics: [], curves: [], perClass: [] };
+  const state = beginRun({ ...initialDashboardState(DEFAULT_HYPER_PARAMETERS), comparison }, DEFAULT_HYPER_PARAMETERS);
+  assert.equal(state.comparison, comparison);
+  assert.deepEqual(state.history, []);
+});
+

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareRuns } from '../../src/core/runs/runComparison';
+import { configureLocale } from '../../src/core/text/l10n';
+import { findL10nDir } from '../../src/core/text/l10nDir';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import { RUN_HISTORY_FORMAT, RUN_HISTORY_VERSION, type RunHistoryRecord } from '../../src/domain/runRecord';
 
@@ -28,4 +30,24 @@ test('only the settings that differ are listed; metrics, curves and per-class di
   assert.ok(Math.abs((comparison.perClass[0].difference[1] ?? 0) - 0.1) < 1e-12);
   assert.equal(comparison.perClass[0].difference[0], 0, 'the first run is the baseline');
   assert.deepEqual(compareRuns([a, a]).differences, [], 'identical runs differ in nothing');
+});
+
+test('the values and labels the compare view shows are in the UI\'s language', () => {
+  const a = run('a', 0, [0.8], Array(10).fill(0.8));
+  const b = { ...run('b', 0.2, [0.8], Array(10).fill(0.8)) };
+  b.params = { ...b.params, earlyStopping: true, patience: 2, restoreBestWeights: true };
+  const english = compareRuns([a, b]);
+  assert.deepEqual(english.differences.find((d) => d.key === 'earlyStopping')?.values, ['off', 'patience 2, min_delta 0, val_loss']);
+  assert.deepEqual(english.differences.find((d) => d.key === 'restoreBestWeights')?.values, ['no', 'yes']);
+  const l10nDir = findL10nDir(__dirname);
+  assert.ok(l10nDir);
+  configureLocale('zh-cn', l10nDir);
+  try {
+    const chinese = compareRuns([a, b]);
+    assert.deepEqual(chinese.differences.find((d) => d.key === 'earlyStopping')?.values, ['关闭', '耐心 2 轮，min_delta 0，val_loss']);
+    assert.deepEqual(chinese.differences.find((d) => d.key === 'restoreBestWeights')?.values, ['否', '是']);
+    assert.match(chinese.labels[1], /Dropout 0\.2/);
+  } finally {
+    configureLocale('en', l10nDir);
+  }
 });

@@ -9,8 +9,9 @@ import type { MetricsRow, RunComparison, SettingRow } from '../../domain/runComp
 
 export type { MetricsRow, RunComparison, SettingRow };
 import { heldMetrics } from './runRecordFile';
+import { t } from '../text/l10n';
 
-/** The settings of a run as comparable text, keyed as the settings are (plus a few facts of where it ran). */
+/** The settings of a run as comparable text in the UI's language, keyed as the settings are (plus a few facts of where it ran). */
 export function settingValues(record: RunHistoryRecord): Record<string, string> {
   const p = record.params;
   const values: Record<string, string> = {
@@ -22,8 +23,8 @@ export function settingValues(record: RunHistoryRecord): Record<string, string> 
     learningRate: String(p.learningRate),
     seed: String(p.seed),
     validationSplit: String(p.validationSplit),
-    earlyStopping: p.earlyStopping ? `patience ${p.patience}, min_delta ${p.minDelta}, ${p.monitor}` : 'off',
-    restoreBestWeights: String(p.restoreBestWeights),
+    earlyStopping: p.earlyStopping ? t('patience {0}, min_delta {1}, {2}', p.patience, p.minDelta, p.monitor) : t('off'),
+    restoreBestWeights: p.restoreBestWeights ? t('yes') : t('no'),
     trainImages: String(record.trainCount),
     testImages: String(record.testCount),
     backend: record.backend,
@@ -70,7 +71,7 @@ export function compareRuns(records: readonly RunHistoryRecord[]): RunComparison
   const labels = records.map((r) => {
     const a = r.params.architecture;
     const dropout = dropoutList(a).join('/') || '0';
-    return `${r.startedAt.slice(5, 16).replace('T', ' ')} · ${a.hiddenLayers.map((l) => l.units).join('-')} · dropout ${dropout} · L2 ${a.l2}`;
+    return `${r.startedAt.slice(5, 16).replace('T', ' ')} · ${a.hiddenLayers.map((l) => l.units).join('-')} · ${t('dropout {0}', dropout)} · L2 ${a.l2}`;
   });
   const monitoredOn = records.map((r) => r.outcome.monitoredOn);
   return { ids: records.map((r) => r.id), labels, monitoredOn, differences, metrics, curves, perClass };
