@@ -130,7 +130,7 @@ export function dashboardStrings(): DashboardStrings {
     compareTitle: vscode.l10n.t('Compare {0} runs'),
     compareExplain: vscode.l10n.t('Runs from the run history side by side: one colour per run, training solid and validation (or test) dashed, as the TensorFlow tutorial “Overfit and underfit” plots them. The first run is the baseline for the differences.'),
     compareClose: vscode.l10n.t('Close comparison'),
-    pastRunNote: vscode.l10n.t('This is run {0} from the run history, as it ended. Train, or go back to the latest run, to leave it.'),
+    pastRunNote: vscode.l10n.t('This is run {0} from the run history, as it ended; classifying and saliency use its model. Train, or go back to the latest run, to leave it.'),
     pastRunBack: vscode.l10n.t('Show the latest run'),
     compareChartAria: vscode.l10n.t('Line chart of each run’s training and held-out curves per epoch. The tables below hold the numbers.'),
     compareAccuracyTitle: vscode.l10n.t('Accuracy per epoch, all runs'),

@@ -231,7 +231,17 @@ export class TrainingSession extends Disposable {
 
   /** Classifies image files with the saved model, in the worker; results go into the state and the panel. */
   async classify(files: string[], locale: string): Promise<ClassificationResult[]> {
-    if (!this.hasModel) {
+    // The model of the run the dashboard shows: a past run's own while it is shown, else the latest saved one.
+    const modelDir = this.pastRun?.modelDir ?? this.folders.modelDir;
+    if (this.pastRun && !hasSavedModel(modelDir)) {
+      throw new TrainerError(
+        'NO_MODEL',
+        t('The model of run {0} is no longer kept in the run history.', this.state.shownRun?.id ?? ''),
+        modelDir,
+        t('Show the latest run to classify with its model, or pin a run in the Runs view to keep its model.'),
+      );
+    }
+    if (!hasSavedModel(modelDir)) {
       throw new TrainerError(
         'NO_MODEL',
         t('There is no trained model yet.'),
@@ -239,7 +249,7 @@ export class TrainingSession extends Disposable {
         t('Train the model first; it is saved automatically when training finishes.'),
       );
     }
-    const results = await this.client.classify(files, this.folders.modelDir, locale, this.options.nativeBackendFolders?.());
+    const results = await this.client.classify(files, modelDir, locale, this.options.nativeBackendFolders?.());
     this.state = withClassifications(this.current, results);
     this.update({ kind: 'message', message: { type: 'classification', results } });
     this.update({ kind: 'message', message: { type: 'reveal', cell: 'classify' } });

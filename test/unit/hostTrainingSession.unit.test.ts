@@ -374,6 +374,12 @@ test('a run kept in the run history keeps its dashboard there; Open Run shows it
   assert.equal(session.imagesFor([4])?.indices.length, 1, 'its five test images, not the latest run\'s two');
   assert.deepEqual(session.epochPredictionsMessage().data?.epochs, [1], 'its epoch slider');
   assert.ok(updates.some((u) => u.kind === 'state'));
+  // Classifying uses the shown run's model: none kept yet, then the one in its folder.
+  await assert.rejects(session.classify(['shirt.png'], 'en'), (error: unknown) => error instanceof TrainerError && error.code === 'NO_MODEL' && error.message.includes(keptId));
+  mkdirSync(history.modelDir(keptId), { recursive: true });
+  writeFileSync(join(history.modelDir(keptId), 'model.json'), '{}');
+  await session.classify(['shirt.png'], 'en');
+  assert.equal(client.classified.at(-1)?.modelDir, history.modelDir(keptId));
 
   session.showLatestRun();
   assert.equal(session.current.shownRun, undefined);

@@ -167,6 +167,31 @@ describe('Training in a real VS Code', function () {
     assert.match(log, new RegExp(`Epoch ${SHORT_RUN.epochs}/${SHORT_RUN.epochs}`), 'the history run\'s own epoch log');
   });
 
+  it('trains a second short run with dropout and compares the two runs in the dashboard', async () => {
+    const first = finished?.keptRunId;
+    assert.ok(first, 'the first run was not kept, so there is nothing to compare with');
+    const restore = await useSettings({ dropout: [0.2] });
+    try {
+      const run = collectEvents(api, isTerminal, 240_000);
+      launch('fashionMnist.train');
+      const last = (await run.done).at(-1);
+      assert.equal(last?.type, 'finished', `the second run ended with ${describeEvent(last)}`);
+      const second = (last as Extract<TrainingEvent, { type: 'finished' }>).keptRunId;
+      assert.ok(second, 'the second run was not kept');
+      // Run ids sort by start time, as the Runs view's summaries do.
+      const summaries = [first, second].map((id) => ({ id, startedAt: id }));
+      await vscode.commands.executeCommand('fashionMnist.runs.compare', summaries[1], summaries);
+      const comparison = await waitFor(() => api.getState().comparison, 10_000, 'the compare view');
+      assert.deepEqual(comparison.ids, [first, second], 'oldest first: the first run is the baseline');
+      assert.deepEqual(comparison.differences.find((row) => row.key === 'dropout')?.values, ['0', '0.2']);
+      assert.equal(comparison.differences.some((row) => row.key === 'epochs'), false, 'only what differs');
+      assert.equal(comparison.curves.length, SHORT_RUN.epochs);
+      assert.ok(comparison.metrics.every((m) => m.held !== undefined), 'both runs have their final metrics');
+    } finally {
+      await restore();
+    }
+  });
+
   it('a dashboard closed and reopened mid-run comes back with the live run', async () => {
     // A long run (all 60,000 images, 50 epochs) so it is still going while the panel is away.
     const restore = await useSettings({ epochs: 50, trainSubset: 0 });
