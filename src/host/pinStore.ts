@@ -1,9 +1,10 @@
 /**
  * The test images the user pinned on the dashboard, kept across reloads and runs (an index names the same
- * test image in every run). One small JSON file, written to a temporary name and renamed. No `vscode` import.
+ * test image in every run). One small JSON file, written atomically (core/atomicWrite.ts). No `vscode` import.
  */
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileAtomically } from '../core/atomicWrite';
 import { MAX_TEST_IMAGES } from './webviewMessages';
 
 /** More pins than this would not fit the dashboard's pinned row; the oldest goes first. */
@@ -42,9 +43,7 @@ export class PinStore {
     const text = JSON.stringify({ tests: this.pins });
     this.writing = this.writing.then(async () => {
       await fs.mkdir(dirname(this.file), { recursive: true });
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      await fs.writeFile(temporary, text);
-      await fs.rename(temporary, this.file);
+      await writeFileAtomically(this.file, text);
     });
     return this.writing;
   }
