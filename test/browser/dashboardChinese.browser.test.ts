@@ -177,6 +177,9 @@ test('the Chinese labels fit their controls in a narrow panel (nothing cut off s
 
 /** The fonts Chromium actually drew an element's text with (DevTools protocol), most glyphs first. */
 async function fontsUsed(page: Page, selector: string): Promise<{ familyName: string; glyphCount: number }[]> {
+  // Cells off screen are not painted (content-visibility: auto), so nothing would be drawn to ask about.
+  await page.locator(selector).first().scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('DOM.enable');
   await cdp.send('CSS.enable');
