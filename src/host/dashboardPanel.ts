@@ -178,6 +178,9 @@ class DashboardPanel extends Disposable {
       case 'setPin':
         session.setPin(message.index, message.pinned);
         return;
+      case 'setFilePin':
+        session.setFilePin(message.file, message.pinned);
+        return;
       case 'exportNotebook':
         intents.exportNotebook();
         return;

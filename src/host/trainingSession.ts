@@ -8,7 +8,8 @@ import type { RunComparison } from '../domain/runComparison';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import { type ClassificationResult } from '../domain/classification';
-import { type DashboardCell, type DashboardState, type HostToWebview, type SaliencyTarget } from '../protocol/webview';
+import { type DashboardCell, type DashboardState, type FollowedFile, type HostToWebview, type SaliencyTarget } from '../protocol/webview';
+import { NUM_CLASSES, PIXELS } from '../domain/classes';
 import { type HyperParameters } from '../domain/hyperParameters';
 import { type StartRequest } from '../protocol/worker';
 import { type TrainingEvent } from '../protocol/events';
@@ -77,6 +78,9 @@ export class TrainingSession extends Disposable {
   /** The run's predictions after each epoch, for the epoch slider. */
   private readonly epochs = new RunEpochs();
   private memoryPins: number[] = [];
+  private memoryFollowed: string[] = [];
+  /** The files this run follows (in its `followImages` order) and their probabilities after each epoch. */
+  private following: { files: string[]; epochs: number[]; probabilities: number[][][] } = { files: [], epochs: [], probabilities: [] };
   private readonly progress = new ProgressThrottle(() => this.flushProgress());
   /** The saved model's record and the last run are read the first time someone needs the state, not at activation. */
   private restored = false;
@@ -120,6 +124,7 @@ export class TrainingSession extends Disposable {
         const message = runId === this.runId ? this.epochs.receive(insight) : undefined;
         if (message) this.update({ kind: 'message', message });
         if (message && insight.firstLayer) this.update({ kind: 'message', message: this.epochs.firstLayerMessage() });
+        if (message && insight.followed) this.receiveFollowed(insight.predictions.epoch, insight.followed);
       }),
     );
   }
@@ -154,10 +159,18 @@ export class TrainingSession extends Disposable {
     };
     if (options.dataDir !== undefined) request.dataDir = options.dataDir;
     if (options.runHistory !== undefined) request.runHistory = options.runHistory;
+    // The followed files this session has classified (their 28 × 28 inputs); the others wait for a classification.
+    const inputs = new Map((this.current.classifications ?? []).flatMap((r) => (r.ok ? [[r.file, r.input] as const] : [])));
+    const followed = this.followedPaths.filter((file) => inputs.has(file));
+    if (followed.length > 0) {
+      request.followImages = new Uint8Array(followed.length * PIXELS);
+      followed.forEach((file, i) => request.followImages!.set((inputs.get(file) as Uint8Array).subarray(0, PIXELS), i * PIXELS));
+    }
     const nativeBackendFolders = this.options.nativeBackendFolders?.();
     if (nativeBackendFolders !== undefined) request.nativeBackendFolders = nativeBackendFolders;
     const runId = this.client.start(request);
     this.runId = runId;
+    this.following = { files: followed, epochs: [], probabilities: followed.map(() => []) };
     this.runHistoryDir = options.runHistory?.dir;
     this.pastRun = undefined;
     this.testImages.set(undefined);
@@ -165,6 +178,7 @@ export class TrainingSession extends Disposable {
     // The last run's results are replaced by this run's; a reload mid-run must not bring them back.
     this.queueStoreWork((store) => store.clear());
     this.state = beginRun(this.current, options.params);
+    this.state = { ...this.state, followedFiles: this.followedFiles() };
     this.update({ kind: 'state' });
     this.update({ kind: 'message', message: this.epochs.message() });
     this.runStartEmitter.fire(runId);
@@ -199,6 +213,8 @@ export class TrainingSession extends Disposable {
     if (!snapshot) return false;
     const live = this.pastRun?.live ?? { state: this.state, testImages: this.testImages.current, ...this.epochs.saved };
     this.pastRun = { live, modelDir: history.modelDir(id) };
+    // What the live run followed is in its state now (live.state.followedFiles); the past run shows its own.
+    this.following = { files: [], epochs: [], probabilities: [] };
     const state: DashboardState = { ...withNextParams(snapshot.state, this.state.params), shownRun: { id } };
     delete state.comparison;
     this.display(state, snapshot);
@@ -288,6 +304,43 @@ export class TrainingSession extends Disposable {
     this.update({ kind: 'message', message: { type: 'pins', pins: this.pins } });
   }
 
+  /** The classified files followed across the epochs, oldest first. */
+  get followedPaths(): string[] {
+    return this.options.pins?.files ?? this.memoryFollowed;
+  }
+
+  /** Follows a classified file across the epochs of the next runs, or stops; the panel gets the new list. */
+  setFilePin(file: string, pinned: boolean): void {
+    const store = this.options.pins;
+    if (store) store.setFile(file, pinned).catch((error: unknown) => this.options.warn?.(t('The pinned images could not be saved: {0}', error instanceof Error ? error.message : String(error))));
+    else this.memoryFollowed = [...this.memoryFollowed.filter((f) => f !== file), ...(pinned ? [file] : [])];
+    this.postFollowed();
+  }
+
+  /** Every followed file with what the run shown knows of it (this run's epochs, or what a kept run recorded). */
+  private followedFiles(): FollowedFile[] {
+    const recorded = new Map((this.state.followedFiles ?? []).map((f) => [f.file, f]));
+    return this.followedPaths.map((file) => {
+      const k = this.following.files.indexOf(file);
+      if (k >= 0 && this.following.epochs.length > 0) return { file, epochs: [...this.following.epochs], probabilities: this.following.probabilities[k].map((p) => [...p]) };
+      return recorded.get(file) ?? { file, epochs: [], probabilities: [] };
+    });
+  }
+
+  private receiveFollowed(epoch: number, probabilities: Float32Array): void {
+    const { files } = this.following;
+    if (probabilities.length < files.length * NUM_CLASSES || this.following.epochs.includes(epoch)) return;
+    this.following.epochs.push(epoch);
+    files.forEach((_, k) => this.following.probabilities[k].push(Array.from(probabilities.subarray(k * NUM_CLASSES, (k + 1) * NUM_CLASSES))));
+    this.postFollowed();
+  }
+
+  private postFollowed(): void {
+    const files = this.followedFiles();
+    this.state = { ...this.state, followedFiles: files };
+    this.update({ kind: 'message', message: { type: 'followedFiles', files } });
+  }
+
   /** All held epochs' predictions and their analyses, sent whole once per page load (after the state). */
   epochPredictionsMessage(): EpochPredictionsMessage {
     if (!this.restored) this.restore();
@@ -331,6 +384,7 @@ export class TrainingSession extends Disposable {
       this.epochs.reset(snapshot);
     }
     this.state = withModel(this.state, findSavedModel(this.folders.modelDir));
+    this.state = { ...this.state, followedFiles: this.followedFiles() };
   }
 
   /** Resolves when the last run has been saved (or forgotten) on disk; for deactivation and tests. */

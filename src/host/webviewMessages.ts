@@ -79,6 +79,11 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= MAX_TEST_IMAGES) return undefined;
       return typeof message.pinned === 'boolean' ? { type, index, pinned: message.pinned } : undefined;
     }
+    case 'setFilePin': {
+      const file = message.file;
+      if (typeof file !== 'string' || file.length === 0 || file.length >= 4096) return undefined;
+      return typeof message.pinned === 'boolean' ? { type, file, pinned: message.pinned } : undefined;
+    }
     case 'exportChart': {
       const chart = message.chart;
       return typeof chart === 'string' && (EXPORTABLE_CHARTS as readonly string[]).includes(chart) ? { type, chart: chart as ExportableChart } : undefined;

@@ -38,12 +38,24 @@ export interface DashboardState {
   /** Last saved model's record, if any. */
   model?: SavedModelInfo;
   classifications?: ClassificationResult[];
+  /**
+   * Classified files the user follows across the epochs: their ten probabilities after each epoch of the run
+   * shown (empty `epochs` until a run has trained with them followed).
+   */
+  followedFiles?: FollowedFile[];
   /** Set while the dashboard shows a past run of the run history (Open Run) instead of the latest run. */
   shownRun?: { id: string };
   /** Runs from the run history side by side (the compare view), when the user asked for them. */
   comparison?: RunComparison;
   /** Download of the dataset in progress. */
   download?: { file: string; receivedBytes: number; totalBytes: number | null };
+}
+
+export interface FollowedFile {
+  file: string;
+  /** 1-based epochs, in order, and each one's ten probabilities. */
+  epochs: number[];
+  probabilities: number[][];
 }
 
 export type DashboardStrings = Record<string, string>;
@@ -68,6 +80,8 @@ export type HostToWebview =
   | { type: 'saliency'; target: SaliencyTarget; saliency?: SaliencyMap; error?: UserError }
   /** The pinned test images (indices, oldest first); after `ready` and after every change. */
   | { type: 'pins'; pins: number[] }
+  /** The followed files and their probabilities so far (after each epoch of a run, and after a change). */
+  | { type: 'followedFiles'; files: FollowedFile[] }
   /** Ask the webview to scroll to and focus a cell (e.g. after Classify). */
   | { type: 'reveal'; cell: DashboardCell };
 
@@ -111,6 +125,8 @@ export type WebviewToHost =
   /** The model cell's button where tfjs-node was looked for and not used: runs the setup command. */
   | { type: 'setUpNativeBackend' }
   | { type: 'setPin'; index: number; pinned: boolean }
+  /** Follow a classified file across the epochs of the next runs (or stop). */
+  | { type: 'setFilePin'; file: string; pinned: boolean }
   | { type: 'requestSaliency'; target: SaliencyTarget }
   /** Save the run as a Jupyter notebook, a chart as PNG, the per-epoch metrics as CSV (the host asks where). */
   | { type: 'exportNotebook' }

@@ -27,6 +27,12 @@ export interface StartRequest {
   nativeBackendFolders?: string[];
   /** Compute and send an `epochInsight` after every epoch (the dashboard's epoch views; the CLI does not ask). */
   insight?: boolean;
+  /**
+   * Images the user follows across the epochs (files classified from the Explorer and pinned): count × 784
+   * bytes, each the 28 × 28 input the file was classified from. With `insight`, each epoch's insight carries
+   * their ten probabilities.
+   */
+  followImages?: Uint8Array;
 }
 
 /** What the worker sends after each epoch for the dashboard's epoch views (typed arrays, transferred). */
@@ -36,6 +42,8 @@ export interface EpochInsight {
   labels: Uint8Array;
   /** The first Dense layer's weights, the next layer's, and each unit's most exciting test images. */
   firstLayer?: FirstLayerSnapshot;
+  /** The followed images' probabilities after this epoch (count × 10, in `followImages` order). */
+  followed?: Float32Array;
 }
 
 /** The buffers of an insight, for the transfer list. */
@@ -43,6 +51,7 @@ export function insightBuffers(insight: EpochInsight): ArrayBuffer[] {
   const buffers = [insight.predictions.predicted.buffer, insight.predictions.probabilities.buffer, insight.labels.buffer];
   const layer = insight.firstLayer;
   if (layer) buffers.push(layer.weights.buffer, layer.unitScale.buffer, layer.next.buffer, layer.topImages.buffer);
+  if (insight.followed) buffers.push(insight.followed.buffer);
   return buffers as ArrayBuffer[];
 }
 

@@ -14,12 +14,13 @@ import type { ImageSplit } from './trainer';
 import { predictAll } from './run';
 import { imagesToInput } from './trainingPath';
 
-/** The epoch's insight from `model` (holding that epoch's weights) on the test split. */
-export function epochInsight(tf: Tf, model: LayersModel, test: ImageSplit, epoch: number): EpochInsight {
+/** The epoch's insight from `model` (holding that epoch's weights) on the test split, and on the followed images. */
+export function epochInsight(tf: Tf, model: LayersModel, test: ImageSplit, epoch: number, follow?: ImageSplit): EpochInsight {
   const p = predictAll(tf, model, test);
   const insight: EpochInsight = { predictions: quantizeEpoch(epoch, p.probabilities, p.predicted, p.count), labels: p.labels };
   const firstLayer = firstLayerSnapshot(tf, model, test, epoch);
   if (firstLayer) insight.firstLayer = firstLayer;
+  if (follow && follow.count > 0) insight.followed = predictAll(tf, model, follow).probabilities.slice();
   return insight;
 }
 

@@ -73,6 +73,12 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** The followed images as a split (no labels: only their probabilities are asked for). */
+function followSplit(images: Uint8Array | undefined): ImageSplit | undefined {
+  const count = images === undefined ? 0 : Math.floor(images.length / PIXELS);
+  return images === undefined || count === 0 ? undefined : { images: images.subarray(0, count * PIXELS), labels: new Uint8Array(count), count };
+}
+
 function firstImages(split: ImageSplit, limit: number | undefined): ImageSplit {
   if (limit === undefined || limit >= split.count) return split;
   return { images: split.images.subarray(0, limit * PIXELS), labels: split.labels.subarray(0, limit), count: limit };
@@ -159,6 +165,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     validateHyperParameters(params, data.train.count);
     const { train, validation } = splitValidation(firstImages(data.train, params.trainLimit), params.validationSplit);
     const test = firstImages(data.test, params.testLimit);
+    const follow = followSplit(request.followImages);
     // Described as used: counts and pixel range of the images this run trains on.
     onEvent({ type: 'dataLoaded', data: describeDataset({ ...data, train, test }, SAMPLE_IMAGES) });
     // A view, not a copy: the callee copies what it keeps (the worker transfers its copy to the host).
@@ -293,7 +300,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       onEvent({ type: 'epoch', metrics });
       if (options.onEpochInsight !== undefined) {
         trainer.writeWeightsTo(model);
-        options.onEpochInsight(epochInsight(tf, model, test, epoch));
+        options.onEpochInsight(epochInsight(tf, model, test, epoch, follow));
       }
       await yieldToEventLoop();
       if (verdict.stop) {

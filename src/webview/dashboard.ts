@@ -106,6 +106,9 @@ export class Dashboard {
           this.showFileSaliency(message.target.file);
         }
         break;
+      case 'followedFiles':
+        if (this.ctx) this.onClassification(this.ctx.state.classifications, message.files);
+        break;
       case 'pins':
         this.pins = message.pins;
         if (this.ctx) this.ctx.pins = message.pins;
@@ -275,18 +278,21 @@ export class Dashboard {
     for (const result of this.ctx?.state.classifications ?? []) if (result.ok) this.showFileSaliency(result.file);
   }
 
-  private onClassification(results: DashboardState['classifications']): void {
+  private onClassification(results: DashboardState['classifications'], followed?: DashboardState['followedFiles']): void {
     const ctx = this.ctx;
     if (!ctx || !this.cellsContainer) return;
+    const focusKey = document.activeElement?.getAttribute('data-focus-key') ?? undefined;
     ctx.state.classifications = results;
+    if (followed !== undefined) ctx.state.followedFiles = followed;
     const next = classifyCell(ctx);
     if (this.classifySection && next) this.classifySection.replaceWith(next);
     else if (this.classifySection) this.classifySection.remove();
     else if (next) this.cellsContainer.append(next);
     this.classifySection = next;
     // New results: ask again for each file (a file classified again may have changed on disk).
-    for (const result of results ?? []) this.fileSaliencies.delete(result.file);
+    if (followed === undefined) for (const result of results ?? []) this.fileSaliencies.delete(result.file);
     this.showAllFileSaliencies();
+    if (focusKey) this.restoreFocus(focusKey);
   }
 
   private reveal(cell: DashboardCell): void {

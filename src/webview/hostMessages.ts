@@ -8,7 +8,7 @@ import type { BatchProgress, EpochMetrics, OverfittingAnalysis, Predictions } fr
 import type { ClassificationResult, ClassificationWarning } from '../domain/classification';
 import type { EpochAnalysis, EpochPredictions } from '../domain/epochPredictions';
 import type { FirstLayerSnapshot } from '../domain/firstLayer';
-import type { DashboardCell, DashboardState, HostToWebview, RunStatus } from '../protocol/webview';
+import type { DashboardCell, DashboardState, FollowedFile, HostToWebview, RunStatus } from '../protocol/webview';
 
 type Obj = Record<string, unknown>;
 
@@ -102,6 +102,17 @@ function normalizeClassifications(v: unknown): ClassificationResult[] | undefine
   return v.map(normalizeClassification).filter((r): r is ClassificationResult => r !== undefined);
 }
 
+/** Followed files as the host sends them: a path, epochs in order, and ten probabilities per epoch. */
+function normalizeFollowed(v: unknown): FollowedFile[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  return v.flatMap((f): FollowedFile[] => {
+    if (!isObject(f) || !isString(f.file) || !Array.isArray(f.epochs) || !Array.isArray(f.probabilities)) return [];
+    const epochs = f.epochs.filter((e): e is number => Number.isInteger(e) && (e as number) > 0);
+    const probabilities = f.probabilities.filter((row): row is number[] => Array.isArray(row) && row.length === 10 && row.every(isNumber));
+    return epochs.length === f.epochs.length && probabilities.length === epochs.length ? [{ file: f.file, epochs, probabilities }] : [];
+  });
+}
+
 function normalizeState(v: unknown): DashboardState | undefined {
   if (!isObject(v) || !STATUSES.includes(v.status as RunStatus) || !isObject(v.params) || !Array.isArray(v.history)) return undefined;
   const state = { ...v, history: v.history.filter(validMetrics) } as unknown as DashboardState;
@@ -114,6 +125,7 @@ function normalizeState(v: unknown): DashboardState | undefined {
   if (v.progress !== undefined && !validProgress(v.progress)) state.progress = undefined;
   if (v.overfitting !== undefined && !validOverfitting(v.overfitting)) state.overfitting = undefined;
   if (v.classifications !== undefined) state.classifications = normalizeClassifications(v.classifications);
+  if (v.followedFiles !== undefined) state.followedFiles = normalizeFollowed(v.followedFiles);
   if (v.error !== undefined && !(isObject(v.error) && isString(v.error.message))) state.error = undefined;
   return state;
 }
@@ -217,6 +229,10 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
       }
       const error = isObject(raw.error) && isString(raw.error.message) ? { code: isString(raw.error.code) ? raw.error.code : 'INTERNAL', message: raw.error.message } : { code: 'INTERNAL', message: '' };
       return { type: 'saliency', target: parsed, error: error as import('../domain/errors').UserError };
+    }
+    case 'followedFiles': {
+      const files = normalizeFollowed(raw.files);
+      return files ? { type: 'followedFiles', files } : undefined;
     }
     case 'pins': {
       const pins = numbersFrom(raw.pins);

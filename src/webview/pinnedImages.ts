@@ -21,7 +21,7 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 /** The chart of one image's probabilities (rows: held epochs, columns: classes), marking epoch `shown`. */
-function probabilityChart(epochs: number[], probabilities: number[][], truth: number, shown: number | undefined): SVGSVGElement {
+export function probabilityChart(epochs: number[], probabilities: number[][], truth: number, shown: number | undefined): SVGSVGElement {
   const chart = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'pin-chart', 'aria-hidden': 'true', focusable: 'false' });
   const first = epochs[0];
   const last = epochs[epochs.length - 1];

@@ -39,8 +39,16 @@ class FakeClient implements SessionClient {
   stop(): void {
     this.stops++;
   }
+  /** Classify answers as if every file were a picture (else as if none were). */
+  picturesOk = false;
   async classify(files: string[], modelDir: string): Promise<ClassificationResult[]> {
     this.classified.push({ files, modelDir });
+    if (this.picturesOk) {
+      return files.map((file, i) => ({
+        ok: true, file, probabilities: Array.from({ length: 10 }, (_, c) => (c === 6 ? 1 : 0)), predicted: 6,
+        input: new Uint8Array(784).fill(i + 1), thumbnail: { width: 1, height: 1, rgba: new Uint8Array(4) }, inverted: false, warnings: [],
+      }));
+    }
     return files.map((file) => ({ ok: false, file, error: { code: 'IMAGE_INVALID', message: `${file} is not an image.` } }));
   }
   onEvent(listener: (runId: number, event: TrainingEvent) => void) {
@@ -59,12 +67,12 @@ class FakeClient implements SessionClient {
     return { dispose: () => (this.insightListener = undefined) };
   }
   /** Epoch `epoch`'s predictions for 5 images labelled 0..4: the first `right` of them predicted right. */
-  insight(runId: number, epoch: number, right: number): void {
+  insight(runId: number, epoch: number, right: number, followed?: Float32Array): void {
     const labels = Uint8Array.from([0, 1, 2, 3, 4]);
     const predicted = labels.map((label, i) => (i < right ? label : (label + 1) % 10));
     const probabilities = new Uint8Array(50);
     predicted.forEach((c, i) => (probabilities[i * 10 + c] = 255));
-    this.insightListener?.(runId, { predictions: { epoch, count: 5, predicted, probabilities }, labels });
+    this.insightListener?.(runId, { predictions: { epoch, count: 5, predicted, probabilities }, labels, ...(followed ? { followed } : {}) });
   }
   emit(runId: number, event: TrainingEvent): void {
     if (isTerminalEvent(event)) this.isRunning = false;
@@ -389,6 +397,34 @@ test('a run kept in the run history keeps its dashboard there; Open Run shows it
 
   session.start({ params, allowDownload: true, locale: 'en' });
   assert.throws(() => session.showRun(history, keptId), (error: unknown) => error instanceof TrainerError && error.code === 'BUSY');
+  cleanup();
+});
+
+test('a followed classified file goes with the next run and gets its ten probabilities after every epoch', async () => {
+  const { root, client, session, updates, cleanup } = setup();
+  mkdirSync(join(root, 'models', 'latest'), { recursive: true });
+  writeFileSync(join(root, 'models', 'latest', 'model.json'), '{}');
+  client.picturesOk = true;
+  await session.classify(['/pictures/shirt.png', '/pictures/boot.png'], 'en');
+  session.setFilePin('/pictures/boot.png', true);
+  session.setFilePin('/pictures/gone.png', true);
+  assert.deepEqual(session.current.followedFiles?.map((f) => [f.file, f.epochs.length]), [['/pictures/boot.png', 0], ['/pictures/gone.png', 0]]);
+  assert.ok(updates.some((u) => u.kind === 'message' && u.message.type === 'followedFiles'));
+
+  session.start({ params, allowDownload: true, locale: 'en' });
+  const sent = client.started.at(-1)?.followImages;
+  assert.equal(sent?.length, 784, 'only the file this session classified: its 28 × 28 input');
+  assert.equal(sent?.[0], 2, 'boot.png was the second file classified');
+  const probabilities = (top: number) => Float32Array.from({ length: 10 }, (_, c) => (c === 9 ? top : (1 - top) / 9));
+  client.insight(1, 1, 3, probabilities(0.4));
+  client.insight(1, 2, 4, probabilities(0.8));
+  const boot = session.current.followedFiles?.find((f) => f.file === '/pictures/boot.png');
+  assert.deepEqual(boot?.epochs, [1, 2]);
+  assert.ok(Math.abs((boot?.probabilities[1][9] ?? 0) - 0.8) < 1e-6);
+  assert.deepEqual(session.current.followedFiles?.find((f) => f.file === '/pictures/gone.png')?.epochs, [], 'not classified here: waits');
+
+  session.setFilePin('/pictures/boot.png', false);
+  assert.deepEqual(session.current.followedFiles?.map((f) => f.file), ['/pictures/gone.png']);
   cleanup();
 });
 

@@ -3,7 +3,7 @@ import { TrainerError } from '../../src/core/errors';
 import { test } from 'node:test';
 import { selectBackend } from '../../src/training/backend';
 import { loadFashionMnist, type FashionMnist } from '../../src/core/data/dataset';
-import { runTutorial, type RunOptions } from '../../src/training/run';
+import { predictAll, runTutorial, type RunOptions } from '../../src/training/run';
 import { DEFAULT_HYPER_PARAMETERS, type HyperParameters } from '../../src/domain/hyperParameters';
 import { type TrainingEvent } from '../../src/protocol/events';
 import { type EpochInsight } from '../../src/protocol/worker';
@@ -93,6 +93,37 @@ test('a short real run on a subset learns far beyond chance and emits every even
     if (a > best) [best, bestIndex] = [a, n];
   }
   assert.equal(layer.topImages[0], bestIndex);
+  result.model?.dispose();
+});
+
+test('followed images get their ten probabilities in every epoch\'s insight, from that epoch\'s weights', async () => {
+  const { tf } = await selectBackend('wasm', () => undefined);
+  // Two pictures of the user's (any bytes will do): a bright square, and a faint gradient.
+  const followImages = new Uint8Array(2 * 784);
+  for (let p = 0; p < 784; p++) {
+    const [row, column] = [Math.floor(p / 28), p % 28];
+    followImages[p] = row > 6 && row < 22 && column > 6 && column < 22 ? 230 : 0;
+    followImages[784 + p] = p % 256;
+  }
+  const insights: EpochInsight[] = [];
+  const result = await runTutorial({
+    request: { ...request({ epochs: 2, trainLimit: 600, testLimit: 100, batchSize: 64 }), followImages },
+    onEvent: () => undefined,
+    onEpochInsight: (insight) => insights.push(insight),
+    shouldStop: () => false,
+    loadData: realData,
+  });
+  assert.equal(result.status, 'finished');
+  assert.deepEqual(insights.map((i) => i.followed?.length), [20, 20]);
+  for (const insight of insights) {
+    for (const k of [0, 1]) {
+      const sum = Array.from(insight.followed!.subarray(k * 10, k * 10 + 10)).reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(sum - 1) < 1e-4, `image ${k} sums to ${sum}`);
+    }
+  }
+  assert.notDeepEqual(insights[0].followed, insights[1].followed, 'each epoch its own weights');
+  const final = predictAll(tf, result.model!, { images: followImages, labels: new Uint8Array(2), count: 2 });
+  for (let i = 0; i < 20; i++) assert.ok(Math.abs(final.probabilities[i] - insights[1].followed![i]) < 1e-6, 'the last epoch is the final model');
   result.model?.dispose();
 });
 

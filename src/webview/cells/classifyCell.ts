@@ -6,6 +6,7 @@ import type { ClassificationResult } from '../../domain/classification';
 import * as code from '../codeSnippets';
 import { h } from '../dom';
 import { grayCanvas, rgbaCanvas } from '../pixels';
+import { probabilityChart } from '../pinnedImages';
 import { probabilityBars } from '../probabilityBars';
 import type { Strings } from '../strings';
 import { cellFrame, type ViewContext } from '../viewContext';
@@ -59,7 +60,35 @@ function resultCard(ctx: ViewContext, result: ClassificationResult): HTMLElement
       ]),
     ]),
     probabilityBars(s, result.probabilities, result.predicted),
+    followView(ctx, result.file),
   ]);
+}
+
+/**
+ * Follow this file across the epochs: a toggle, and once a run has trained with it followed, its ten
+ * probabilities after each epoch (the class predicted after the last epoch drawn strong).
+ */
+function followView(ctx: ViewContext, file: string): HTMLElement {
+  const { s } = ctx;
+  const followed = (ctx.state.followedFiles ?? []).find((f) => f.file === file);
+  const name = baseName(file);
+  const toggle = h('button', {
+    className: 'secondary small follow-toggle',
+    text: s.t(followed ? 'followStop' : 'followStart'),
+    attrs: { type: 'button', 'aria-pressed': followed ? 'true' : 'false', 'data-focus-key': `follow-${file}` },
+    on: { click: () => ctx.post({ type: 'setFilePin', file, pinned: !followed }) },
+  });
+  const parts: (HTMLElement | SVGSVGElement)[] = [toggle];
+  if (followed && followed.epochs.length > 0) {
+    const last = followed.probabilities[followed.probabilities.length - 1];
+    const predicted = last.indexOf(Math.max(...last));
+    const first = followed.probabilities[0][predicted];
+    const summary = s.t('followSummary', name, s.className(predicted), s.percent(first), s.int(followed.epochs[0]), s.percent(last[predicted]), s.int(followed.epochs[followed.epochs.length - 1]));
+    parts.push(h('figure', { className: 'pin-figure follow-figure' }, [probabilityChart(followed.epochs, followed.probabilities, predicted, ctx.epoch.current), h('figcaption', { text: summary })]));
+  } else if (followed) {
+    parts.push(h('p', { className: 'hint', text: s.t('followNext') }));
+  }
+  return h('div', { className: 'follow' }, parts);
 }
 
 export function classifyCell(ctx: ViewContext): HTMLElement | undefined {
