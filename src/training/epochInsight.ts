@@ -10,9 +10,8 @@ import { TOP_IMAGES_PER_UNIT, type FirstLayerSnapshot } from '../domain/firstLay
 import type { EpochInsight } from '../protocol/worker';
 import { quantizeEpoch } from '../core/analysis/epochPredictions';
 import type { Tf } from './backend';
-import type { ImageSplit } from './trainer';
+import { imagesToInput, type ImageSplit } from './imageInput';
 import { predictAll } from './run';
-import { imagesToInput } from './trainingPath';
 
 /** The epoch's insight from `model` (holding that epoch's weights) on the test split. */
 export function epochInsight(tf: Tf, model: LayersModel, test: ImageSplit, epoch: number): EpochInsight {

@@ -23,8 +23,12 @@ import { splitCounts, validateHyperParameters } from '../core/hyperParameters';
 import { EarlyStopping, monitoredValue } from '../core/analysis/earlyStopping';
 import type { Architecture } from '../domain/architecture';
 import { checkMemoryBudget } from './memoryBudget';
-import { createRng, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
-import { createTrainer, imagesToInput } from './trainingPath';
+import type { ImageSplit } from './imageInput';
+import { createRng } from './seededRandom';
+import { shuffledIndices } from './shuffling';
+import type { Trainer } from './trainer';
+import { imagesToInput } from './imageInput';
+import { createTrainer } from './trainingPath';
 import { epochInsight } from './epochInsight';
 
 export interface RunOptions {
