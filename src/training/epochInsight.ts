@@ -11,7 +11,7 @@ import type { EpochInsight } from '../protocol/worker';
 import { quantizeEpoch } from '../core/analysis/epochPredictions';
 import type { Tf } from './backend';
 import { imagesToInput, type ImageSplit } from './imageInput';
-import { predictAll } from './run';
+import { predictAll } from './predictAll';
 
 /** The epoch's insight from `model` (holding that epoch's weights) on the test split. */
 export function epochInsight(tf: Tf, model: LayersModel, test: ImageSplit, epoch: number): EpochInsight {

@@ -11,7 +11,8 @@ import type { Architecture } from '../../domain/architecture';
 import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../../domain/hyperParameters';
 import type { EpochMetrics } from '../../domain/metrics';
 import { selectBackend, tfjsNodeLoader } from '../../training/backend';
-import { predictAll, runTutorial } from '../../training/run';
+import { predictAll } from '../../training/predictAll';
+import { runTutorial } from '../../training/run';
 import { cliNativeBackendFolders } from '../common';
 import { printBackend, printEpoch } from './benchReport';
 
