@@ -63,8 +63,11 @@ const FLAG_PARAMETERS = new Map<string, [ParameterName, ParameterSpec]>(
   ),
 );
 
-/** A flag's text as its parameter's value; a UsageError naming the flag and what it takes when it does not fit. */
-function parseValue(flag: string, spec: ParameterSpec, text: string): number | number[] | string {
+/**
+ * A flag's text as its parameter's value; a UsageError naming the flag and what it takes (from the
+ * schema) when it does not fit. `train` and `bench` read their hyper-parameter flags with it.
+ */
+export function parseFlagValue(flag: string, spec: ParameterSpec, text: string): number | number[] | string {
   const problem = () => new UsageError(t('{0} must be {1}; got "{2}".', flag, describeAllowed(spec), text));
   let value: number | number[] | string;
   switch (spec.kind) {
@@ -164,7 +167,7 @@ export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
         const entry = FLAG_PARAMETERS.get(flag);
         if (entry === undefined || entry[1].kind === 'boolean') throw new UsageError(t('Unknown option "{0}".', flag));
         const [name, spec] = entry;
-        const value = parseValue(flag, spec, reader.value(flag, inlineValue));
+        const value = parseFlagValue(flag, spec, reader.value(flag, inlineValue));
         if (name === 'hiddenLayers' || name === 'hiddenUnits') {
           if (widthsFlag !== undefined && widthsFlag !== flag) throw new UsageError(t('{0} and {1} cannot be used together.', widthsFlag, flag));
           widthsFlag = flag;

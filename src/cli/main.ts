@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
         return await runRuns(rest, context);
       case 'bench': {
         // Loaded on demand: the bench runs tfjs on this thread, and train/classify should not pay for loading it.
-        const { runBench } = await import('./bench');
+        const { runBench } = await import('./bench/benchCommand');
         return await runBench(rest);
       }
       case 'setup-native':

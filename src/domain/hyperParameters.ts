@@ -70,6 +70,11 @@ export interface NumberSpec extends BaseSpec {
   /** No default: the parameter is absent unless asked for (the setting then says 0 = all). */
   optional?: boolean;
   default: number;
+  /**
+   * How far one press of the dashboard's up/down arrows moves a fractional number (integers move by 1;
+   * without it, the browser's own). Only the arrows: any value within the bounds is still allowed.
+   */
+  step?: number;
 }
 
 export interface ListSpec extends BaseSpec {
@@ -108,19 +113,19 @@ export const HYPER_PARAMETER_SCHEMA = {
   learningRate: { kind: 'number', min: 0, max: 1, exclusiveMin: true, default: 0.001, setting: 'learningRate', flag: '--learning-rate' },
   hiddenLayers: {
     kind: 'integerList', min: 1, max: 4096, minItems: 1, maxItems: MAX_HIDDEN_LAYERS,
-    default: [128], setting: 'hiddenLayers', flag: '--layers',
+    default: TUTORIAL_ARCHITECTURE.hiddenLayers.map((layer) => layer.units), setting: 'hiddenLayers', flag: '--layers',
   },
-  hiddenUnits: { kind: 'integer', min: 1, max: 4096, default: 128, flag: '--hidden-units' },
+  hiddenUnits: { kind: 'integer', min: 1, max: 4096, default: TUTORIAL_ARCHITECTURE.hiddenLayers[0].units, flag: '--hidden-units' },
   dropout: {
     kind: 'numberList', min: 0, max: 0.9, minItems: 0, maxItems: MAX_HIDDEN_LAYERS,
     default: [], setting: 'dropout', flag: '--dropout',
   },
-  l2: { kind: 'number', min: 0, max: 1, default: 0, setting: 'l2', flag: '--l2' },
+  l2: { kind: 'number', min: 0, max: 1, default: TUTORIAL_ARCHITECTURE.l2, setting: 'l2', flag: '--l2' },
   seed: { kind: 'integer', min: 0, max: 2 ** 31 - 1, default: 42, setting: 'seed', flag: '--seed' },
   backend: { kind: 'choice', values: BACKEND_CHOICES, default: 'auto', setting: 'backend', flag: '--backend' },
   trainLimit: { kind: 'integer', min: 1, max: 60000, optional: true, default: 60000, setting: 'trainSubset', flag: '--train-limit' },
   testLimit: { kind: 'integer', min: 1, max: 10000, optional: true, default: 10000, setting: 'testSubset', flag: '--test-limit' },
-  validationSplit: { kind: 'number', min: 0, max: 0.5, default: 0, setting: 'validationSplit', flag: '--validation-split' },
+  validationSplit: { kind: 'number', min: 0, max: 0.5, default: 0, step: 0.05, setting: 'validationSplit', flag: '--validation-split' },
   earlyStopping: { kind: 'boolean', default: false, setting: 'earlyStopping' },
   patience: { kind: 'integer', min: 0, max: 1000, default: 3, setting: 'earlyStoppingPatience', flag: '--early-stopping' },
   minDelta: { kind: 'number', min: 0, max: 1, default: 0, setting: 'earlyStoppingMinDelta', flag: '--min-delta' },

@@ -10,9 +10,8 @@ import { TOP_IMAGES_PER_UNIT, type FirstLayerSnapshot } from '../domain/firstLay
 import type { EpochInsight } from '../protocol/worker';
 import { quantizeEpoch } from '../core/analysis/epochPredictions';
 import type { Tf } from './backend';
-import type { ImageSplit } from './trainer';
-import { predictAll } from './run';
-import { imagesToInput } from './trainingPath';
+import { imagesToInput, type ImageSplit } from './imageInput';
+import { predictAll } from './predictAll';
 
 /** The epoch's insight from `model` (holding that epoch's weights) on the test split, and on the followed images. */
 export function epochInsight(tf: Tf, model: LayersModel, test: ImageSplit, epoch: number, follow?: ImageSplit): EpochInsight {

@@ -4,7 +4,7 @@
  * (Keras's EarlyStopping), predictions for the test images, and (optionally) saving. The worker
  * and the CLI both run it; it never throws, every failure becomes an `error` event.
  */
-import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import type { LayersModel } from '@tensorflow/tfjs';
 import type { BackendInfo } from '../domain/hyperParameters';
 import type { EpochMetrics, Predictions, RunOutcome } from '../domain/metrics';
 import type { RunHistoryRecord, RunRecord, SavedModelInfo } from '../domain/runRecord';
@@ -14,7 +14,7 @@ import type { EpochInsight, StartRequest } from '../protocol/worker';
 import type { TrainingEvent } from '../protocol/events';
 import { PROGRESS_INTERVAL_MS } from '../protocol/events';
 import type { UserError } from '../domain/errors';
-import { NUM_CLASSES, PIXELS } from '../domain/classes';
+import { PIXELS } from '../domain/classes';
 import { selectBackend, tfjsNodeLoader, type Tf } from './backend';
 import { describeDataset, loadFashionMnist } from '../core/data/dataset';
 import { toUserError } from '../core/errors';
@@ -23,8 +23,12 @@ import { splitCounts, validateHyperParameters } from '../core/hyperParameters';
 import { EarlyStopping, monitoredValue } from '../core/analysis/earlyStopping';
 import type { Architecture } from '../domain/architecture';
 import { checkMemoryBudget } from './memoryBudget';
-import { createRng, shuffledIndices, type ImageSplit, type Trainer } from './trainer';
-import { createTrainer, imagesToInput } from './trainingPath';
+import type { ImageSplit } from './imageInput';
+import { createRng } from './seededRandom';
+import { shuffledIndices } from './shuffling';
+import type { Trainer } from './trainer';
+import { predictAll } from './predictAll';
+import { createTrainer } from './trainingPath';
 import { epochInsight } from './epochInsight';
 
 export interface RunOptions {
@@ -96,33 +100,6 @@ export function splitValidation(split: ImageSplit, validationSplit: number): { t
   const counts = splitCounts(split.count, validationSplit);
   if (counts.validation === 0) return { train: split };
   return { train: imagesFrom(split, 0, counts.train), validation: imagesFrom(split, counts.train, counts.validation) };
-}
-
-/**
- * Runs the model (the standard LayersModel) on all test images in one batch. `apply` rather than
- * `predict`: predict first copies its whole input with a slice, 31 MB for the test set, which the
- * wasm heap keeps; the forward pass is the same.
- */
-export function predictAll(tf: Tf, model: LayersModel, test: ImageSplit): Predictions {
-  const input = imagesToInput(tf, test);
-  try {
-    const started = performance.now();
-    const output = model.apply(input, { training: false }) as Tensor;
-    const probabilities = output.dataSync() as Float32Array;
-    const predictMs = performance.now() - started;
-    output.dispose();
-    const predicted = new Uint8Array(test.count);
-    for (let i = 0; i < test.count; i++) {
-      let best = 0;
-      for (let c = 1; c < NUM_CLASSES; c++) {
-        if (probabilities[i * NUM_CLASSES + c] > probabilities[i * NUM_CLASSES + best]) best = c;
-      }
-      predicted[i] = best;
-    }
-    return { probabilities, predicted, labels: test.labels.slice(0, test.count), count: test.count, predictMs };
-  } finally {
-    input.dispose();
-  }
 }
 
 /** Sets the model's weights to copies kept earlier (the best epoch's), in the model's weight order. */

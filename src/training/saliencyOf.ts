@@ -1,6 +1,6 @@
 /** The saved model's Dense layers as plain arrays, and the saliency of one 28 × 28 input (worker side). */
 import type { LayersModel } from '@tensorflow/tfjs';
-import { PIXEL_TO_UNIT } from './trainer';
+import { PIXEL_TO_UNIT } from './imageInput';
 import { saliency, type DenseLayer, type Saliency } from '../core/analysis/saliency';
 
 /** The model's Dense layers in order (Flatten and Dropout have no weights and change nothing at inference). */

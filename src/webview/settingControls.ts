@@ -1,10 +1,11 @@
 /**
  * The hyper-parameter controls of the Train and Model cells, built from the one schema
- * (src/domain/hyperParameters.ts), so the browser flags an out-of-range value before the host has to
- * refuse it. Pure data, no DOM.
+ * (src/domain/hyperParameters.ts): their bounds, steps, choices and checks, so the dashboard flags an
+ * out-of-range value before the host has to refuse it and takes every value the host takes. No DOM.
  */
-import { BACKEND_CHOICES, HYPER_PARAMETER_SCHEMA, type BackendChoice, type NumberSpec } from '../domain/hyperParameters';
-import type { EditableSetting } from '../protocol/webview';
+import type { Architecture } from '../domain/architecture';
+import { BACKEND_CHOICES, dropoutList, fitsSpec, HYPER_PARAMETER_SCHEMA, type BackendChoice, type NumberSpec } from '../domain/hyperParameters';
+import type { EditableSetting, SettingValue } from '../protocol/webview';
 import type { DashboardStringKey } from '../protocol/dashboardStringKeys';
 
 export type NumberParameter = 'epochs' | 'batchSize' | 'learningRate' | 'validationSplit' | 'patience' | 'l2';
@@ -15,21 +16,28 @@ export interface NumberControl {
   /** The field of HyperParameters it shows. */
   param: NumberParameter;
   label: DashboardStringKey;
+  /** The input's min, max and step attributes: the schema's bounds, and the step of its arrows. */
   min: number;
   max: number;
   step: number | 'any';
+  /**
+   * Whether a typed value is one to send: the schema's own check, so the box takes what the host takes (an
+   * excluded minimum such as the learning rate's 0, which an input's `min` cannot say, is refused here; a
+   * value between the arrows' steps is accepted).
+   */
+  accepts(value: number): boolean;
 }
 
-function numberControl(param: NumberParameter, label: DashboardStringKey, step?: number): NumberControl {
+function numberControl(param: NumberParameter, label: DashboardStringKey): NumberControl {
   const spec: NumberSpec = HYPER_PARAMETER_SCHEMA[param];
   return {
     key: spec.setting as EditableSetting,
     param,
     label,
-    // An excluded minimum (learning rate > 0): the smallest value anyone would type is far above this.
-    min: spec.exclusiveMin ? spec.min + 1e-6 : spec.min,
+    min: spec.min,
     max: spec.max,
-    step: spec.kind === 'integer' ? 1 : (step ?? 'any'),
+    step: spec.kind === 'integer' ? 1 : (spec.step ?? 'any'),
+    accepts: (value) => fitsSpec(spec, value),
   };
 }
 
@@ -38,7 +46,7 @@ export const NUMBER_CONTROLS: readonly NumberControl[] = [
   numberControl('epochs', 'paramEpochs'),
   numberControl('batchSize', 'paramBatchSize'),
   numberControl('learningRate', 'paramLearningRate'),
-  numberControl('validationSplit', 'paramValidationSplit', 0.05),
+  numberControl('validationSplit', 'paramValidationSplit'),
   numberControl('patience', 'paramPatience'),
 ];
 
@@ -63,4 +71,13 @@ export function parseNumberList(text: string): number[] | undefined {
   if (text.trim() === '') return [];
   const values = text.split(/[,，\s]+/).filter((part) => part !== '').map(Number);
   return values.every((value) => Number.isFinite(value)) ? values : undefined;
+}
+
+/** The settings a model preset sets: its hidden widths, dropout rates (as the setting holds them) and L2 factor. */
+export function presetSettings(architecture: Architecture): { key: 'hiddenLayers' | 'dropout' | 'l2'; value: SettingValue }[] {
+  return [
+    { key: 'hiddenLayers', value: architecture.hiddenLayers.map((layer) => layer.units) },
+    { key: 'dropout', value: dropoutList(architecture) },
+    { key: 'l2', value: architecture.l2 },
+  ];
 }

@@ -1,18 +1,25 @@
-// The one hyper-parameter schema and everything that follows it: the manifest's settings, the core's
-// validation, and the records of older versions.
+// The one hyper-parameter schema and everything that follows it: the manifest's settings, the CLI's flags,
+// the host's settings check, the core's validation, and the records of older versions. (The dashboard's
+// controls: webview-settingControls.unit.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  architectureFrom,
   BACKEND_CHOICES,
   DEFAULT_HYPER_PARAMETERS,
+  fitsSpec,
   HYPER_PARAMETER_SCHEMA,
   type HyperParameters,
   type ParameterSpec,
 } from '../../src/domain/hyperParameters';
 import { normalizeHyperParameters, splitCounts, validateHyperParameters } from '../../src/core/hyperParameters';
 import { TrainerError } from '../../src/core/errors';
+import { TUTORIAL_ARCHITECTURE } from '../../src/domain/architecture';
+import { parseTrainArgs, UsageError } from '../../src/cli/args';
+import { MAX_KEPT_MODELS, readTrainingSettings, settingSpec } from '../../src/host/trainingSettings';
+import { DEFAULT_KEPT_MODELS } from '../../src/core/runs/runHistory';
 
 const root = join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -73,6 +80,103 @@ test('every manifest setting of a hyper-parameter is in the schema (or is the de
   }
   assert.ok(properties['fashionMnist.hiddenUnits'].markdownDeprecationMessage);
   assert.equal(properties['fashionMnist.hiddenUnits'].default, undefined, 'a deprecated setting has no default that would hide hiddenLayers');
+});
+
+test('the manifest\'s other settings agree with their one home: the deprecated hiddenUnits, keptModels', () => {
+  const legacy = properties['fashionMnist.hiddenUnits'];
+  assert.equal(legacy.type, 'integer');
+  assert.equal(legacy.minimum, HYPER_PARAMETER_SCHEMA.hiddenUnits.min);
+  assert.equal(legacy.maximum, HYPER_PARAMETER_SCHEMA.hiddenUnits.max);
+  const kept = properties['fashionMnist.keptModels'];
+  assert.equal(kept.maximum, MAX_KEPT_MODELS);
+  assert.equal(kept.default, DEFAULT_KEPT_MODELS);
+});
+
+test('the defaults are the tutorial\'s network and a valid run', () => {
+  const { hiddenLayers, dropout, l2, hiddenUnits } = HYPER_PARAMETER_SCHEMA;
+  assert.deepEqual(architectureFrom(hiddenLayers.default, dropout.default, l2.default), TUTORIAL_ARCHITECTURE);
+  assert.deepEqual(DEFAULT_HYPER_PARAMETERS.architecture, TUTORIAL_ARCHITECTURE);
+  assert.deepEqual([hiddenUnits.default], hiddenLayers.default);
+  for (const [name, spec] of Object.entries(HYPER_PARAMETER_SCHEMA) as [string, ParameterSpec][]) {
+    assert.ok(fitsSpec(spec, spec.default), `${name}'s default fits its own bounds`);
+  }
+  validateHyperParameters(DEFAULT_HYPER_PARAMETERS, 60000);
+});
+
+/** Values just inside and just outside a spec's bounds: [allowed, refused]. Lists of one item (dropout rates must match the layers). */
+function boundaryProbes(spec: ParameterSpec): [unknown[], unknown[]] {
+  switch (spec.kind) {
+    case 'integer':
+    case 'number': {
+      const beyond = spec.kind === 'integer' ? 1 : 1e-6;
+      const allowed: unknown[] = [spec.max];
+      const refused: unknown[] = [spec.max + beyond, spec.min - beyond];
+      if (spec.exclusiveMin) refused.push(spec.min);
+      else allowed.push(spec.min);
+      if (spec.kind === 'integer') refused.push(spec.min + 0.5);
+      return [allowed, refused];
+    }
+    case 'integerList':
+    case 'numberList': {
+      const beyond = spec.kind === 'integerList' ? 1 : 1e-6;
+      const allowed: unknown[] = [[spec.min], [spec.max]];
+      const refused: unknown[] = [[spec.max + beyond], [spec.min - beyond]];
+      if (spec === HYPER_PARAMETER_SCHEMA.hiddenLayers) {
+        allowed.push(Array(spec.maxItems).fill(spec.min));
+        refused.push(Array(spec.maxItems + 1).fill(spec.min));
+      }
+      return [allowed, refused];
+    }
+    case 'choice':
+      return [[...spec.values], ['nope']];
+    case 'boolean':
+      return [[true, false], ['yes']];
+  }
+}
+
+test('the CLI\'s flags take each parameter\'s bounds from the schema', () => {
+  let probed = 0;
+  for (const [name, spec] of Object.entries(HYPER_PARAMETER_SCHEMA) as [string, ParameterSpec & { flag?: string }][]) {
+    if (spec.flag === undefined || spec.kind === 'boolean') continue;
+    // A batch of 1 fits the smallest image limit.
+    const others = spec.flag === '--batch-size' ? [] : ['--batch-size', '1'];
+    const text = (value: unknown) => (Array.isArray(value) ? value.join(',') : String(value));
+    const [allowed, refused] = boundaryProbes(spec);
+    for (const value of allowed) {
+      assert.doesNotThrow(() => parseTrainArgs([...others, spec.flag as string, text(value)]), `${name}: ${spec.flag} ${text(value)} is allowed`);
+    }
+    for (const value of refused) {
+      assert.throws(
+        () => parseTrainArgs([...others, spec.flag as string, text(value)]),
+        (error: unknown) => error instanceof UsageError && error.message.includes(spec.flag as string),
+        `${name}: ${spec.flag} ${text(value)} is refused`,
+      );
+    }
+    probed++;
+  }
+  assert.ok(probed >= 14, `${probed} flags probed`);
+});
+
+test('the host\'s settings check takes each setting\'s bounds from the schema (an image limit from 0, meaning all)', () => {
+  let probed = 0;
+  for (const [name, schemaSpec] of Object.entries(HYPER_PARAMETER_SCHEMA) as [string, ParameterSpec & { setting?: string }][]) {
+    const key = schemaSpec.setting;
+    if (key === undefined) continue;
+    const spec = settingSpec(key) as ParameterSpec;
+    if (schemaSpec.kind === 'integer' && schemaSpec.optional) assert.deepEqual(spec, { ...schemaSpec, min: 0, default: 0 });
+    else assert.equal(spec, schemaSpec, `${key} is checked against the schema itself`);
+    const [allowed, refused] = boundaryProbes(spec);
+    for (const value of allowed) {
+      const result = readTrainingSettings((asked) => (asked === key ? value : undefined));
+      assert.ok(result.ok, `${name}: fashionMnist.${key} = ${JSON.stringify(value)} is allowed: ${result.ok ? '' : result.problems.join(' ')}`);
+    }
+    for (const value of refused) {
+      const result = readTrainingSettings((asked) => (asked === key ? value : undefined));
+      assert.ok(!result.ok && result.problems.some((p) => p.includes(`fashionMnist.${key}`)), `${name}: fashionMnist.${key} = ${JSON.stringify(value)} is refused`);
+    }
+    probed++;
+  }
+  assert.ok(probed >= 15, `${probed} settings probed`);
 });
 
 function rejects(params: Partial<HyperParameters>, pattern: RegExp, trainCount?: number): void {

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { selectBackend, type Tf } from '../../src/training/backend';
 import { architectureOf, buildNetworkModel } from '../../src/training/model';
-import { createRng, shuffledIndices, type ImageSplit } from '../../src/training/trainer';
+import type { ImageSplit } from '../../src/training/imageInput';
+import { createRng } from '../../src/training/seededRandom';
+import { shuffledIndices } from '../../src/training/shuffling';
 import type { Architecture } from '../../src/domain/architecture';
 import { KernelTrainer } from '../../src/training/kernels/kernelTrainer';
 

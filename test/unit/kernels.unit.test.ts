@@ -2,7 +2,8 @@
 // the SIMD blocks (1, 33, 500) and ones that are (128, 512), and batches of 1, 7 and 32.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRng, PIXEL_TO_UNIT } from '../../src/training/trainer';
+import { PIXEL_TO_UNIT } from '../../src/training/imageInput';
+import { createRng } from '../../src/training/seededRandom';
 import { instantiateKernels, kernelModule, type MlpKernels } from '../../src/training/kernels/kernelModule';
 import { paddedWidth } from '../../src/training/kernels/networkMemory';
 

@@ -5,7 +5,11 @@ import { test } from 'node:test';
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { selectBackend, type Tf } from '../../src/training/backend';
 import { architectureOf, buildNetworkModel, summarize } from '../../src/training/model';
-import { createRng, dropoutMask, dropoutRng, OpsTrainer, shuffledIndices, type ImageSplit } from '../../src/training/trainer';
+import { dropoutMask, dropoutRng } from '../../src/training/dropoutMasks';
+import type { ImageSplit } from '../../src/training/imageInput';
+import { OpsTrainer } from '../../src/training/opsTrainer';
+import { createRng } from '../../src/training/seededRandom';
+import { shuffledIndices } from '../../src/training/shuffling';
 import { createTrainer } from '../../src/training/trainingPath';
 import type { Architecture } from '../../src/domain/architecture';
 

@@ -7,7 +7,7 @@ import { MODEL_PRESETS, presetOf } from '../../domain/modelPresets';
 import type { DashboardStringKey } from '../../protocol/dashboardStringKeys';
 import * as code from '../codeSnippets';
 import { h, table } from '../dom';
-import { L2_CONTROL, parseNumberList } from '../settingControls';
+import { L2_CONTROL, parseNumberList, presetSettings } from '../settingControls';
 import { numberInput } from './trainCell';
 import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
 
@@ -40,15 +40,7 @@ function presetControl(ctx: ViewContext, disabled: boolean): HTMLElement {
   select.addEventListener('change', () => {
     const preset = MODEL_PRESETS.find((p) => p.id === select.value);
     if (preset === undefined) return;
-    const { architecture } = preset;
-    post({
-      type: 'setSettings',
-      values: [
-        { key: 'hiddenLayers', value: architecture.hiddenLayers.map((layer) => layer.units) },
-        { key: 'dropout', value: dropoutList(architecture) },
-        { key: 'l2', value: architecture.l2 },
-      ],
-    });
+    post({ type: 'setSettings', values: presetSettings(preset.architecture) });
   });
   return h('div', { className: 'control' }, [h('label', { text: s.t('paramPreset'), attrs: { for: 'param-preset' } }), select]);
 }

@@ -269,7 +269,8 @@ export function numberInput(ctx: ViewContext, c: NumberControl, disabled: boolea
   });
   input.addEventListener('change', () => {
     const value = Number(input.value);
-    const valid = input.checkValidity() && Number.isFinite(value);
+    // The schema decides (not the browser's step check): a value between the arrows' steps is allowed.
+    const valid = !input.validity.badInput && c.accepts(value);
     input.setAttribute('aria-invalid', String(!valid));
     if (valid) post({ type: 'setSetting', key: c.key, value });
   });

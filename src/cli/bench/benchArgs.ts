@@ -1,0 +1,82 @@
+/**
+ * `bench`'s command line: which backend, how many epochs of each network, the batch size, the data folder,
+ * and whether to run PyTorch too. The hyper-parameter flags take the schema's bounds and words
+ * (src/domain/hyperParameters.ts), as `train`'s do.
+ */
+import { t } from '../../core/text/l10n';
+import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS, HYPER_PARAMETER_SCHEMA, type BackendChoice, type NumberSpec } from '../../domain/hyperParameters';
+import { parseFlagValue, UsageError } from '../args';
+
+export interface BenchOptions {
+  epochs: number;
+  /** Epochs of the bigger network (784-512-256-10, dropout 0.2); 0 skips it. */
+  bigEpochs: number;
+  batchSize: number;
+  backend: BackendChoice;
+  dataDir?: string;
+  torch: boolean;
+}
+
+export const DEFAULT_BIG_EPOCHS = 3;
+
+/** The bigger network's epochs: the schema's epochs, or 0 to skip it. */
+const BIG_EPOCHS_SPEC: NumberSpec = { kind: 'integer', min: 0, max: HYPER_PARAMETER_SCHEMA.epochs.max, default: DEFAULT_BIG_EPOCHS };
+
+export function benchHelp(): string[] {
+  return [
+    t('Usage: node dist/cli.js bench [options]'),
+    t('Trains the tutorial and prints how fast it ran (and PyTorch on the same data, where it is installed).'),
+    '',
+    `  --epochs N        ${t('Epochs to train (default {0}).', DEFAULT_HYPER_PARAMETERS.epochs)}`,
+    `  --batch-size N    ${t('Batch size (default {0}).', DEFAULT_HYPER_PARAMETERS.batchSize)}`,
+    `  --backend B       ${t('{0} (default auto: tfjs-node if set up, else wasm, else cpu).', BACKEND_CHOICES.join(', '))}`,
+    `  --big-epochs N    ${t('Epochs of the 784-512-256-10 network with dropout 0.2 (default {0}; 0 skips it).', DEFAULT_BIG_EPOCHS)}`,
+    `  --data-dir D      ${t('A folder with the four Fashion-MNIST files.')}`,
+    `  --no-torch        ${t('Skip the PyTorch comparison.')}`,
+  ];
+}
+
+/** The options, or 'help'; a UsageError (exit code 2) for a flag that is unknown, lacks its value or does not fit. */
+export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
+  const options: BenchOptions = {
+    epochs: DEFAULT_HYPER_PARAMETERS.epochs,
+    bigEpochs: DEFAULT_BIG_EPOCHS,
+    batchSize: DEFAULT_HYPER_PARAMETERS.batchSize,
+    backend: DEFAULT_HYPER_PARAMETERS.backend,
+    torch: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const value = (): string => {
+      const text = inline ?? argv[++i];
+      if (text === undefined || text === '') throw new UsageError(t('{0} needs a value.', flag));
+      return text;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--epochs':
+        options.epochs = parseFlagValue(flag, HYPER_PARAMETER_SCHEMA.epochs, value()) as number;
+        break;
+      case '--big-epochs':
+        options.bigEpochs = parseFlagValue(flag, BIG_EPOCHS_SPEC, value()) as number;
+        break;
+      case '--batch-size':
+        options.batchSize = parseFlagValue(flag, HYPER_PARAMETER_SCHEMA.batchSize, value()) as number;
+        break;
+      case '--backend':
+        options.backend = parseFlagValue(flag, HYPER_PARAMETER_SCHEMA.backend, value()) as BackendChoice;
+        break;
+      case '--data-dir':
+        options.dataDir = value();
+        break;
+      case '--no-torch':
+        options.torch = false;
+        break;
+      default:
+        throw new UsageError(t('Unknown option "{0}".', flag));
+    }
+  }
+  return options;
+}

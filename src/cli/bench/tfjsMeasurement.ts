@@ -1,0 +1,87 @@
+/**
+ * One measured training run of ours: the worker's run loop (runTutorial) on this thread with the data
+ * already loaded, the CPU seconds of each epoch, and the time to predict the whole test set in one batch.
+ */
+import type { LayersModel } from '@tensorflow/tfjs';
+import { defaultCacheDir } from '../../core/data/dataLocation';
+import type { FashionMnist } from '../../core/data/dataset';
+import { TrainerError } from '../../core/errors';
+import { t } from '../../core/text/l10n';
+import type { Architecture } from '../../domain/architecture';
+import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../../domain/hyperParameters';
+import type { EpochMetrics } from '../../domain/metrics';
+import { selectBackend, tfjsNodeLoader } from '../../training/backend';
+import { predictAll } from '../../training/predictAll';
+import { runTutorial } from '../../training/run';
+import { cliNativeBackendFolders } from '../common';
+import { printBackend, printEpoch } from './benchReport';
+
+/** How often the whole test set is predicted after a run. */
+const PREDICT_REPEATS = 5;
+
+/** What one training run measured. */
+export interface RunFigures {
+  backend: string;
+  history: EpochMetrics[];
+  /** CPU seconds of this process per epoch (training and test evaluation): steadier than wall time on a busy machine. */
+  cpuSeconds: number[];
+  predictMs: number[];
+}
+
+/** What a run trains: the bench's batch size, the network and its epochs, on one backend. */
+export interface MeasuredRun {
+  backend: BackendChoice;
+  batchSize: number;
+  architecture: Architecture;
+  epochs: number;
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+/** Predicts the whole test set in one batch a few times with the trained model; milliseconds each. */
+async function timePredictions(backend: BackendChoice, model: LayersModel, data: FashionMnist): Promise<number[]> {
+  const { tf } = await selectBackend(backend, tfjsNodeLoader(cliNativeBackendFolders()));
+  const times: number[] = [];
+  for (let i = 0; i < PREDICT_REPEATS; i++) times.push(predictAll(tf, model, data.test).predictMs);
+  return times;
+}
+
+/** Trains as asked (the tutorial's other hyper-parameters), printing each epoch, and returns the figures. */
+export async function measureTfjsRun(run: MeasuredRun, data: FashionMnist): Promise<RunFigures> {
+  const params: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS, epochs: run.epochs, batchSize: run.batchSize, backend: run.backend };
+  let backendName: string = run.backend;
+  let failure: TrainerError | undefined;
+  let epochCpu = process.cpuUsage();
+  const cpuSeconds: number[] = [];
+  const result = await runTutorial({
+    request: { params, cacheDir: defaultCacheDir(), locale: 'en', allowDownload: false, nativeBackendFolders: cliNativeBackendFolders() },
+    loadData: async () => data,
+    architecture: run.architecture,
+    shouldStop: () => false,
+    onEvent: (event) => {
+      if (event.type === 'backend') {
+        backendName = event.backend.name;
+        printBackend(event.backend);
+      } else if (event.type === 'started') {
+        epochCpu = process.cpuUsage();
+      } else if (event.type === 'epoch') {
+        cpuSeconds.push(cpuSecondsSince(epochCpu));
+        epochCpu = process.cpuUsage();
+        printEpoch(event.metrics, run.epochs);
+      } else if (event.type === 'error') {
+        failure = new TrainerError(event.error.code, event.error.message, event.error.file, event.error.action);
+      }
+    },
+  });
+  if (result.status !== 'finished' || result.model === undefined) {
+    throw failure ?? new TrainerError('INTERNAL', t('The benchmark run did not finish.'));
+  }
+  try {
+    return { backend: backendName, history: result.history, cpuSeconds, predictMs: await timePredictions(run.backend, result.model, data) };
+  } finally {
+    result.model.dispose();
+  }
+}

@@ -1,0 +1,116 @@
+// The bench's pieces without the long run: its command line (the schema's bounds), the statistics, the
+// PyTorch peer's arguments and environment, and one measured run of ours on a few synthetic images.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { UsageError } from '../../src/cli/args';
+import { DEFAULT_BIG_EPOCHS, parseBenchArgs, type BenchOptions } from '../../src/cli/bench/benchArgs';
+import { epochTimes, median } from '../../src/cli/bench/benchReport';
+import {
+  OPENBLAS_SERIAL_DIR,
+  parseTorchFigures,
+  torchArguments,
+  torchEnvironment,
+  torchScript,
+} from '../../src/cli/bench/pytorchPeer';
+import { measureTfjsRun } from '../../src/cli/bench/tfjsMeasurement';
+import type { FashionMnist } from '../../src/core/data/dataset';
+import { singleHiddenLayer } from '../../src/domain/architecture';
+import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS, HYPER_PARAMETER_SCHEMA } from '../../src/domain/hyperParameters';
+
+function parsed(argv: string[]): BenchOptions {
+  const options = parseBenchArgs(argv);
+  assert.notEqual(options, 'help');
+  return options as BenchOptions;
+}
+
+function refused(argv: string[], pattern: RegExp): void {
+  assert.throws(() => parseBenchArgs(argv), (error: unknown) => error instanceof UsageError && pattern.test(error.message), argv.join(' '));
+}
+
+test('bench options default to the tutorial run and take the schema bounds of train', () => {
+  assert.deepEqual(parsed([]), {
+    epochs: DEFAULT_HYPER_PARAMETERS.epochs,
+    bigEpochs: DEFAULT_BIG_EPOCHS,
+    batchSize: DEFAULT_HYPER_PARAMETERS.batchSize,
+    backend: DEFAULT_HYPER_PARAMETERS.backend,
+    torch: true,
+  });
+  const { epochs, batchSize } = HYPER_PARAMETER_SCHEMA;
+  assert.equal(parsed(['--epochs', String(epochs.max)]).epochs, epochs.max);
+  assert.equal(parsed([`--batch-size=${batchSize.max}`]).batchSize, batchSize.max);
+  refused(['--epochs', String(epochs.max + 1)], new RegExp(`--epochs must be a whole number from ${epochs.min} to ${epochs.max}`));
+  refused(['--epochs', String(epochs.min - 1)], /--epochs/);
+  refused(['--batch-size', String(batchSize.max + 1)], new RegExp(`--batch-size must be a whole number from ${batchSize.min} to ${batchSize.max}`));
+  refused(['--batch-size', '2.5'], /--batch-size/);
+  for (const backend of BACKEND_CHOICES) assert.equal(parsed(['--backend', backend]).backend, backend);
+  refused(['--backend', 'gpu'], new RegExp(`one of ${BACKEND_CHOICES.join(', ')}`));
+  assert.equal(parsed(['--big-epochs', '0']).bigEpochs, 0);
+  assert.equal(parsed(['--big-epochs', String(epochs.max)]).bigEpochs, epochs.max);
+  refused(['--big-epochs', String(epochs.max + 1)], /--big-epochs must be a whole number from 0/);
+  assert.deepEqual(parsed(['--no-torch', '--data-dir', '/d']), { ...parsed([]), torch: false, dataDir: '/d' });
+  refused(['--data-dir'], /--data-dir needs a value/);
+  refused(['--epochs'], /--epochs needs a value/);
+  refused(['--fast'], /Unknown option "--fast"/);
+  assert.equal(parseBenchArgs(['--epochs', '3', '--help']), 'help');
+});
+
+test('median of odd and even counts, NaN for none', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.ok(Number.isNaN(median([])));
+});
+
+test('the PyTorch peer gets the same network, data, epochs, batch and seed, on one thread', () => {
+  const architecture = { hiddenLayers: [{ units: 512, dropout: 0.2 }, { units: 256, dropout: 0.2 }], l2: 0 };
+  assert.deepEqual(torchArguments({ dataDirectory: '/data', architecture, epochs: 3, batchSize: 64, seed: 42 }), ['/data', '3', '64', '42', '512,256', '0.2']);
+  assert.deepEqual(torchArguments({ dataDirectory: '/data', architecture: singleHiddenLayer(128), epochs: 1, batchSize: 32, seed: 7 }), ['/data', '1', '32', '7', '128', '0']);
+  const plain = torchEnvironment('default', { PATH: '/bin', LD_LIBRARY_PATH: '/opt/lib' });
+  assert.deepEqual(plain, { PATH: '/bin', LD_LIBRARY_PATH: '/opt/lib', OMP_NUM_THREADS: '1' });
+  assert.equal(torchEnvironment('openblas-serial', { LD_LIBRARY_PATH: '/opt/lib' }).LD_LIBRARY_PATH, `${OPENBLAS_SERIAL_DIR}:/opt/lib`);
+  assert.equal(torchEnvironment('openblas-serial', {}).LD_LIBRARY_PATH, OPENBLAS_SERIAL_DIR);
+  const script = torchScript();
+  assert.ok(script !== undefined && script.endsWith('scripts/bench_torch.py') && existsSync(script));
+  assert.equal(torchScript('/'), undefined);
+  const figures = { seconds: [2, 1], cpuSeconds: [1, 1], testAccuracy: [0.8, 0.85], torch: '1.13', threads: 1 };
+  assert.deepEqual(parseTorchFigures(`a warning\n${JSON.stringify(figures)}\n`), figures);
+  assert.match(parseTorchFigures('Traceback …') as string, /printed no result/);
+});
+
+/** A few images of two kinds (dark and light), so one epoch has something to learn. */
+function tinyData(train: number, test: number): FashionMnist {
+  const split = (count: number) => {
+    const labels = Uint8Array.from({ length: count }, (_, i) => i % 2);
+    const images = new Uint8Array(count * 784);
+    for (let i = 0; i < count; i++) images.fill(labels[i] === 0 ? 20 : 230, i * 784, (i + 1) * 784);
+    return { images, labels, count };
+  };
+  return { train: split(train), test: split(test), sourceKind: 'user', directory: '/synthetic', checksum: '', decodeMs: 0 };
+}
+
+test('one measured run of ours: an epoch line per epoch, CPU seconds per epoch, five timed predictions', async () => {
+  const lines: string[] = [];
+  const write = process.stdout.write;
+  // The bench prints strings; anything else (the test runner's own reports) passes through.
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (typeof chunk !== 'string') return (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+    lines.push(...chunk.split('\n').filter(Boolean));
+    return true;
+  }) as typeof process.stdout.write;
+  let figures;
+  try {
+    figures = await measureTfjsRun({ backend: 'cpu', batchSize: 16, architecture: singleHiddenLayer(8), epochs: 2 }, tinyData(64, 20));
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.equal(figures.backend, 'cpu');
+  assert.equal(figures.history.length, 2);
+  assert.equal(figures.cpuSeconds.length, 2);
+  assert.ok(figures.cpuSeconds.every((s) => s >= 0 && Number.isFinite(s)));
+  assert.equal(figures.predictMs.length, 5);
+  assert.ok(lines[0].startsWith('Backend: cpu'), lines[0]);
+  assert.deepEqual(lines.filter((line) => line.startsWith('Epoch ')).map((line) => line.slice(0, 10)), ['Epoch 1/2:', 'Epoch 2/2:']);
+  const times = epochTimes(figures);
+  assert.equal(times.wall, median(figures.history.map((m) => m.seconds)));
+  assert.equal(times.cpu, median(figures.cpuSeconds));
+});
