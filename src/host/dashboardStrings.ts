@@ -133,7 +133,6 @@ export function dashboardStrings(): DashboardStrings {
     pastRunNote: vscode.l10n.t('This is run {0} from the run history, as it ended; classifying and saliency use its model. Train, or go back to the latest run, to leave it.'),
     pastRunBack: vscode.l10n.t('Show the latest run'),
     followStart: vscode.l10n.t('Follow across epochs'),
-    followStop: vscode.l10n.t('Stop following'),
     followNext: vscode.l10n.t('Followed: the next training run records its ten probabilities after every epoch.'),
     followSummary: vscode.l10n.t('{0}: the probability of {1} went from {2} after epoch {3} to {4} after epoch {5}.'),
     compareChartAria: vscode.l10n.t('Line chart of each run’s training and held-out curves per epoch. The tables below hold the numbers.'),

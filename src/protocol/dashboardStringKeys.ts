@@ -118,7 +118,6 @@ export const DASHBOARD_STRING_KEYS = [
   'compareClose',
   'pastRunNote',
   'followStart',
-  'followStop',
   'followNext',
   'followSummary',
   'pastRunBack',

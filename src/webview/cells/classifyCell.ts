@@ -74,7 +74,8 @@ function followView(ctx: ViewContext, file: string): HTMLElement {
   const name = baseName(file);
   const toggle = h('button', {
     className: 'secondary small follow-toggle',
-    text: s.t(followed ? 'followStop' : 'followStart'),
+    // A toggle keeps its name; aria-pressed says whether it is on.
+    text: s.t('followStart'),
     attrs: { type: 'button', 'aria-pressed': followed ? 'true' : 'false', 'data-focus-key': `follow-${file}` },
     on: { click: () => ctx.post({ type: 'setFilePin', file, pinned: !followed }) },
   });
