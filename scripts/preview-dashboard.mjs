@@ -3,7 +3,7 @@
 // states (test/preview/fixtures.mjs), in dark, light or high-contrast colours.
 //
 //   node scripts/preview-dashboard.mjs                      serve; open the printed URL
-//        ?theme=dark|light|hc  &mode=finished|midrun|idle|loading|stopped|error  &locale=en|zh-cn
+//        ?theme=dark|light|hc  &mode=finished|midrun|idle|loading|stopped|error|regularized|compare|pastRun  &locale=en|zh-cn
 //   node scripts/preview-dashboard.mjs --screenshot DIR     take the standard screenshots with Chromium
 //   options: --port N, --no-build (use the existing dist/webview.js), --locale zh-cn (screenshots)
 //
@@ -159,7 +159,7 @@ function fixtureScript(mode, locale) {
     overfittingByEpoch: fixtures.overfittingByEpoch,
     finished: mode === 'midrun' ? fixtures.states.finished : undefined,
     epochs: fixtures.epochPredictions,
-    firstLayer: ['finished', 'stopped', 'midrun'].includes(mode) ? fixtures.firstLayer : undefined,
+    firstLayer: ['finished', 'pastRun', 'stopped', 'midrun'].includes(mode) ? fixtures.firstLayer : undefined,
   };
   return `window.__previewFixture = ${encode(payload)};\nwindow.__previewImages = ${encode({ images: fixtures.testImages })};\n`;
 }
@@ -474,6 +474,11 @@ async function screenshots(base, dir) {
     await shoot(compared.p, `${theme}-compare`, '#cell-compare');
     for (const low of await compared.p.evaluate(lowContrastText)) problems.push(`${theme}: low contrast (compare): ${low}`);
     await compared.context.close();
+    // A past run opened from the Runs view: the note and the way back, above the run's own cells.
+    const past = await open(`${theme}-past-run`, `theme=${theme}&mode=pastRun`);
+    await shoot(past.p, `${theme}-past-run-note`, '.past-run');
+    for (const low of await past.p.evaluate(lowContrastText)) problems.push(`${theme}: low contrast (past run): ${low}`);
+    await past.context.close();
   }
   // Streams of progress (mid-run) and of download states (loading) must update in place, not rebuild the cells.
   for (const mode of ['midrun', 'loading']) {

@@ -185,8 +185,8 @@ export class Dashboard {
     ]);
     this.banner = statusBanner(s, state, this.post);
     replaceChildren(this.root, [
-      h('header', { className: 'page-header' }, [h('h1', { text: s.t('dashboardTitle') }), h('p', { className: 'subtitle', text: s.t('dashboardSubtitle') })]),
-      pastRunNote(ctx),
+      // The past-run note belongs to the page's header (its banner landmark): it says which run the page shows.
+      h('header', { className: 'page-header' }, [h('h1', { text: s.t('dashboardTitle') }), h('p', { className: 'subtitle', text: s.t('dashboardSubtitle') }), pastRunNote(ctx)]),
       this.banner,
       this.cellsContainer,
     ]);

@@ -13,7 +13,7 @@ import { openDashboard, root, startHarness, unavailable, type PreviewHarness } f
 const AXE_SOURCE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const THEMES = ['dark', 'light', 'hc'] as const;
 const LOCALES = ['en', 'zh-cn'] as const;
-const MODES = ['idle', 'loading', 'midrun', 'finished', 'stopped', 'error'] as const;
+const MODES = ['idle', 'loading', 'midrun', 'finished', 'pastRun', 'stopped', 'error'] as const;
 
 interface AxeViolation {
   id: string;

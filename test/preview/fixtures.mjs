@@ -357,6 +357,20 @@ export function buildFixtures({ analysis, epochPredictions, dataDir = DEBIAN_DAT
       predictionAnalysis: analysis.analyzePredictions(predictions),
       model: { directory: '~/.config/Code/User/globalStorage/fashion-mnist-trainer/model', record: { date: '2026-11-27T18:00:00Z', params: PARAMS, backend: 'wasm', trainAccuracy: 0.9121, testAccuracy: 0.8823, dataChecksum: 'abc', trainCount: 60000, testCount: 10000 } },
       classifications,
+      // The ankle boot followed across the run's ten epochs (its "Ankle boot" probability rising), the shirt pinned
+      // after the run (waiting for the next one).
+      followedFiles: [
+        {
+          file: '/home/user/photos/ankle-boot.jpg',
+          epochs: history.map((m) => m.epoch),
+          probabilities: history.map((m, i) => {
+            const boot = 0.35 + (0.52 * i) / (history.length - 1);
+            const rest = 1 - boot - 0.06;
+            return [0.01, 0, 0.02, 0.01, 0.02, rest * 0.45, 0, rest * 0.55, 0, boot];
+          }),
+        },
+        { file: '/home/user/photos/shirt-on-chair.png', epochs: [], probabilities: [] },
+      ],
     },
     regularized: {
       ...base,
@@ -384,6 +398,8 @@ export function buildFixtures({ analysis, epochPredictions, dataDir = DEBIAN_DAT
       predictionAnalysis: analysis.analyzePredictions(predictions),
       comparison: comparisonFixture(history, REGULARIZED_HISTORY),
     },
+    // A past run opened from the Runs view: the finished run, shown with the note and the way back.
+    pastRun: null,
     stopped: { ...base, status: 'stopped', data, summary: SUMMARY, history: history.slice(0, 4), overfitting: overfittingByEpoch[3] },
     error: {
       ...base,
@@ -391,6 +407,7 @@ export function buildFixtures({ analysis, epochPredictions, dataDir = DEBIAN_DAT
       error: { code: 'DATA_MISSING', message: 'The Fashion-MNIST files were not found.', file: '/data/fashion-mnist/train-images-idx3-ubyte.gz', action: 'Set fashionMnist.dataDirectory to the folder that holds the four .gz files, or allow the one-time download.' },
     },
   };
+  states.pastRun = { ...states.finished, shownRun: { id: '20261201-081500-3f2a' } };
   const firstLayer = fakeFirstLayer(testImages, testLabels, random);
   return { states, testImages, overfittingByEpoch, history, realData: real, epochPredictions: epochPayload, firstLayer };
 }
