@@ -97,6 +97,11 @@ export class FirstLayerView {
     this.render();
   }
 
+  /** VS Code switched the colour theme: the pictures are drawn on the new theme's scale. */
+  applyTheme(): void {
+    this.render();
+  }
+
   /** Draws into a (re)built dashboard's context. */
   attach(ctx: ViewContext): HTMLElement {
     this.ctx = ctx;

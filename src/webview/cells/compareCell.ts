@@ -98,6 +98,10 @@ export class CompareCell {
     });
   }
 
+  applyTheme(): void {
+    for (const chart of this.charts) chart.applyTheme();
+  }
+
   destroy(): void {
     for (const chart of this.charts) chart.destroy();
     this.charts.length = 0;

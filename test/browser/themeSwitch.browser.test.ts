@@ -1,0 +1,63 @@
+// Switching VS Code's colour theme while the dashboard is open: VS Code swaps the page's theme variables and the
+// body's class in place (the page is not reloaded), so what the dashboard drew on canvas with the old theme's
+// colours must be drawn again. Checked on the canvases drawn on the diverging weight scale, whose 0 is the
+// editor background: the first layer's legend (its middle pixel) and a saliency map (a black pixel of the test
+// image, whose gradient × input is exactly 0), from dark to light and to high contrast.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { requireOrSkip } from '../requirements';
+import { openDashboard, openInsightViewsByKeyboard, startHarness, unavailable, type PreviewHarness } from './previewHarness';
+
+let harness: PreviewHarness | undefined;
+
+before(async () => {
+  if (!unavailable) harness = await startHarness();
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+/** As VS Code does it: the new theme's variables, then the body class (which the dashboard watches). */
+async function switchTheme(page: Page, theme: 'light' | 'hc', bodyClass: string): Promise<void> {
+  await page.evaluate(`new Promise((resolve, reject) => {
+    const link = document.querySelector('link[href*="/preview/theme.css"]');
+    link.addEventListener('load', resolve, { once: true });
+    link.addEventListener('error', reject, { once: true });
+    link.href = link.href.replace(/theme=\\w+/, 'theme=${theme}');
+  }).then(() => { document.body.className = '${bodyClass}'; })`);
+  await page.waitForTimeout(200);
+}
+
+/** The editor background and the two zero-valued pixels, as #rrggbb. */
+const ZERO_PIXELS = `(() => {
+  const probe = document.createElement('canvas').getContext('2d');
+  probe.fillStyle = getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim();
+  const pixel = (selector, x, y) => {
+    const canvas = document.querySelector(selector);
+    const data = canvas && canvas.getContext('2d').getImageData(x, y, 1, 1).data;
+    return data ? '#' + [data[0], data[1], data[2]].map((v) => v.toString(16).padStart(2, '0')).join('') : 'missing';
+  };
+  return { background: String(probe.fillStyle), legend: pixel('.first-layer .weight-legend-bar', 50, 0), saliency: pixel('.detail.open .saliency-image', 0, 0) };
+})()`;
+
+test('a theme switch redraws the first layer and the saliency map in the new theme\'s colours', async (context) => {
+  if (!requireOrSkip(context, unavailable) || !harness) return;
+  const { page, problems } = await openDashboard(harness, { mode: 'finished', theme: 'dark' });
+  try {
+    await openInsightViewsByKeyboard(page);
+    const dark = (await page.evaluate(ZERO_PIXELS)) as Record<string, string>;
+    assert.deepEqual(dark, { background: '#1f1f1f', legend: '#1f1f1f', saliency: '#1f1f1f' });
+    await switchTheme(page, 'light', 'vscode-light');
+    assert.deepEqual(await page.evaluate(ZERO_PIXELS), { background: '#ffffff', legend: '#ffffff', saliency: '#ffffff' }, 'light');
+    await switchTheme(page, 'hc', 'vscode-high-contrast');
+    assert.deepEqual(await page.evaluate(ZERO_PIXELS), { background: '#000000', legend: '#000000', saliency: '#000000' }, 'high contrast');
+    // The user's choices survive the redraw: the unit, the open image and focus.
+    assert.equal(await page.getAttribute('.unit[aria-pressed="true"]', 'data-focus-key'), 'unit-2');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-focus-key')), 'unit-2');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.context().close();
+  }
+});
