@@ -58,7 +58,8 @@ export class EpochChart {
           },
         },
         plugins: {
-          legend: { labels: { usePointStyle: true, boxWidth: 8, boxHeight: 8 } },
+          // A series with no data (validation, without a validation split) is left out, not shown struck through.
+          legend: { labels: { usePointStyle: true, boxWidth: 8, boxHeight: 8, filter: (item, data) => data.datasets[item.datasetIndex ?? 0].data.some((v) => Number.isFinite(v)) } },
           tooltip: {
             callbacks: {
               label: (item) => `${item.dataset.label ?? ''}: ${format(Number(item.raw))}`,

@@ -61,3 +61,38 @@ test('a theme switch redraws the first layer and the saliency map in the new the
     await page.context().close();
   }
 });
+
+test('a translucent charts.orange (recent VS Code themes: #EA5C0055) is drawn opaque: the weight scale and the compare view\'s run colour', async (context) => {
+  if (!requireOrSkip(context, unavailable) || !harness) return;
+  // As VS Code sets it: the variable on the page, then the body class.
+  const translucentOrange = `(() => {
+    document.documentElement.style.setProperty('--vscode-charts-orange', '#EA5C0055');
+    document.body.className = 'vscode-dark';
+  })()`;
+  const finished = await openDashboard(harness, { mode: 'finished', theme: 'dark' });
+  try {
+    await finished.page.waitForSelector('.first-layer .weight-legend-bar');
+    await finished.page.evaluate(translucentOrange);
+    await finished.page.waitForTimeout(200);
+    // The legend's left end is the scale's negative colour, at full strength.
+    const negative = await finished.page.evaluate(`(() => {
+      const data = document.querySelector('.first-layer .weight-legend-bar').getContext('2d').getImageData(0, 0, 1, 1).data;
+      return [data[0], data[1], data[2], data[3]];
+    })()`);
+    assert.deepEqual(negative, [234, 92, 0, 255]);
+    assert.deepEqual(finished.problems, []);
+  } finally {
+    await finished.page.context().close();
+  }
+  const compare = await openDashboard(harness, { mode: 'compare', theme: 'dark' });
+  try {
+    await compare.page.waitForSelector('#cell-compare .run-swatch');
+    await compare.page.evaluate(translucentOrange);
+    await compare.page.waitForTimeout(200);
+    const swatches = await compare.page.$$eval('#cell-compare .run-swatch', (spans) => spans.map((s) => getComputedStyle(s).backgroundColor));
+    assert.deepEqual(swatches, ['rgb(55, 148, 255)', 'rgb(234, 92, 0)']);
+    assert.deepEqual(compare.problems, []);
+  } finally {
+    await compare.page.context().close();
+  }
+});

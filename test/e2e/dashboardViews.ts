@@ -14,6 +14,9 @@ export interface Workbench {
   screenshot(name: string): Promise<void>;
 }
 
+// Cells off screen are not laid out (content-visibility: auto): their innerText is empty, so text is read
+// with textContent unless the element was just scrolled into view.
+
 /** Waits until `read` returns `expected` (or the time is up) and returns the last value read. */
 async function poll<T>(page: Page, read: () => Promise<T>, expected: T, ms = 10_000): Promise<T> {
   let value = await read();
@@ -56,7 +59,7 @@ export async function moveEpochSliderByKeyboard(w: Workbench, epochs: number): P
   const view = w.dashboard();
   const slider = view.locator('#epoch-slider-evaluate');
   await slider.scrollIntoViewIfNeeded();
-  const finalAccuracy = await view.locator('#cell-confusion .facts strong').innerText();
+  const finalAccuracy = await view.locator('#cell-confusion .facts strong').textContent();
   assert.deepEqual(await sliderTexts(view), Array(3).fill(`Epoch ${epochs} of ${epochs}`));
   await slider.focus();
   await w.page.keyboard.press('Home');
@@ -65,8 +68,8 @@ export async function moveEpochSliderByKeyboard(w: Workbench, epochs: number): P
   const texts = await poll(w.page, async () => JSON.stringify(await sliderTexts(view)), JSON.stringify(Array(3).fill(second)));
   assert.equal(texts, JSON.stringify(Array(3).fill(second)), 'the three epoch views follow the slider');
   assert.equal(await slider.evaluate((el) => el === document.activeElement), true, 'focus stays on the slider');
-  assert.match(await view.locator('#cell-predict .epoch-note').innerText(), /after epoch 2/);
-  assert.notEqual(await view.locator('#cell-confusion .facts strong').innerText(), finalAccuracy, 'the confusion matrix shows epoch 2');
+  assert.match((await view.locator('#cell-predict .epoch-note').textContent()) ?? '', /after epoch 2/);
+  assert.notEqual(await view.locator('#cell-confusion .facts strong').textContent(), finalAccuracy, 'the confusion matrix shows epoch 2');
 }
 
 /** Back to the last epoch (the later steps read the final predictions). */
@@ -89,8 +92,8 @@ export async function pinTestImage(w: Workbench, index: number): Promise<void> {
   await pin.focus();
   await w.page.keyboard.press('Enter');
   await view.locator('.pinned .pin').first().waitFor();
-  assert.equal(await view.locator('.detail-pin').innerText(), 'Unpin');
-  assert.match(await view.locator('.pin figcaption').first().innerText(), new RegExp(`^Test image ${index}: the probability of its true class, .+, went from [\\d.]+% after epoch 1 to [\\d.]+% after epoch \\d+\\.$`));
+  assert.equal((await view.locator('.detail-pin').textContent())?.trim(), 'Unpin');
+  assert.match((await view.locator('.pin figcaption').first().textContent()) ?? '', new RegExp(`^Test image ${index}: the probability of its true class, .+, went from [\\d.]+% after epoch 1 to [\\d.]+% after epoch \\d+\\.$`));
   assert.equal(await view.locator('.pin-chart').first().locator('polyline').count(), 10, 'ten probabilities');
   await view.locator('.pin .pin-image.loaded').first().waitFor();
 }
@@ -100,7 +103,7 @@ export async function expectSaliency(w: Workbench): Promise<void> {
   const view = w.dashboard();
   const map = view.locator('.detail.open .saliency canvas.saliency-image');
   await map.waitFor({ timeout: 60_000 });
-  assert.match(await view.locator('.detail.open .saliency').innerText(), /scale ±\d\.\d{4}/);
+  assert.match((await view.locator('.detail.open .saliency').textContent()) ?? '', /scale ±\d\.\d{4}/);
 }
 
 /** Unit 2 of the first layer, chosen by keyboard: its large picture, legend, class weights and top images. */
@@ -114,7 +117,7 @@ export async function selectFirstLayerUnit(w: Workbench): Promise<void> {
   await w.page.keyboard.press('ArrowRight');
   await w.page.keyboard.press('Enter');
   await view.locator('.unit[aria-pressed="true"][data-focus-key="unit-2"]').waitFor();
-  assert.equal(await view.locator('.unit-detail h4').innerText(), 'Unit 2');
+  assert.equal((await view.locator('.unit-detail h4').textContent())?.trim(), 'Unit 2');
   assert.equal(await view.locator('.unit-next tbody tr').count(), 10, 'its weights into the ten classes');
   await view.locator('.unit-tops canvas.loaded').first().waitFor();
 }
@@ -126,24 +129,21 @@ export async function selectFirstLayerUnit(w: Workbench): Promise<void> {
  */
 export async function expectScaleFollowsTheme(w: Workbench): Promise<void> {
   const view = w.dashboard();
-  const found = await view.locator('body').evaluate(() => {
+  // Browser code as a string: the test's TypeScript transform would name its inner functions with a helper
+  // the page does not have.
+  const found = (await view.locator('body').evaluate(`(() => {
     const probe = document.createElement('canvas').getContext('2d');
-    const rgb = (css: string) => {
-      if (!probe) return '';
-      probe.fillStyle = '#010203';
-      probe.fillStyle = css;
-      return String(probe.fillStyle);
-    };
-    const pixel = (canvas: HTMLCanvasElement | null, x: number, y: number) => {
-      const data = canvas?.getContext('2d')?.getImageData(x, y, 1, 1).data;
-      return data ? `#${[data[0], data[1], data[2]].map((v) => v.toString(16).padStart(2, '0')).join('')}` : 'missing';
+    probe.fillStyle = getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim();
+    const pixel = (canvas, x, y) => {
+      const data = canvas && canvas.getContext('2d').getImageData(x, y, 1, 1).data;
+      return data ? '#' + [data[0], data[1], data[2]].map((v) => v.toString(16).padStart(2, '0')).join('') : 'missing';
     };
     return {
-      background: rgb(getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim()),
-      legend: pixel(document.querySelector<HTMLCanvasElement>('.first-layer .weight-legend-bar'), 50, 0),
-      saliency: pixel(document.querySelector<HTMLCanvasElement>('.detail.open .saliency-image'), 0, 0),
+      background: String(probe.fillStyle),
+      legend: pixel(document.querySelector('.first-layer .weight-legend-bar'), 50, 0),
+      saliency: pixel(document.querySelector('.detail.open .saliency-image'), 0, 0),
     };
-  });
+  })()`)) as { background: string; legend: string; saliency: string };
   assert.equal(found.legend, found.background, `the first layer's legend is drawn for another theme (${JSON.stringify(found)})`);
   assert.equal(found.saliency, found.background, `the saliency map is drawn for another theme (${JSON.stringify(found)})`);
 }
@@ -211,7 +211,7 @@ export async function expectComparison(w: Workbench, settings: { epochs: number[
   const view = w.dashboard();
   const cell = view.locator('#cell-compare');
   await cell.waitFor({ timeout: 60_000 });
-  assert.equal(await cell.locator('h2').innerText(), 'Compare 2 runs');
+  assert.equal((await cell.locator('h2').textContent())?.trim(), 'Compare 2 runs');
   assert.equal(await cell.locator('.compare-runs li').count(), 2);
   const differences = await cell.locator('.compare-table').first().locator('tbody tr').evaluateAll((rows) =>
     rows.map((row) => [...row.querySelectorAll('th, td')].map((c) => c.textContent?.trim() ?? '')));

@@ -8,6 +8,7 @@ import type { RunComparison } from '../../domain/runComparison';
 import type { DashboardStringKey } from '../../protocol/dashboardStringKeys';
 import { CompareChart } from '../compareCharts';
 import { h, table } from '../dom';
+import { chartColors } from '../theme';
 import type { ViewContext } from '../viewContext';
 
 const SETTING_LABELS: Record<string, DashboardStringKey> = {
@@ -30,10 +31,14 @@ const SETTING_LABELS: Record<string, DashboardStringKey> = {
 export class CompareCell {
   readonly section: HTMLElement;
   private readonly charts: CompareChart[] = [];
+  /** Each run's colour beside its name: the colour its curves are drawn in. */
+  private readonly swatches: HTMLElement[];
 
   constructor(ctx: ViewContext, comparison: RunComparison) {
     const { s } = ctx;
     const runHeaders = comparison.labels.map((label, i) => `${i + 1}: ${label}`);
+    this.swatches = comparison.ids.map(() => h('span', { className: 'run-swatch', attrs: { 'aria-hidden': 'true' } }));
+    this.paintSwatches();
     const chartBoxes = (['accuracy', 'loss'] as const).map((metric) => {
       const canvas = h('canvas', { attrs: { role: 'img', 'aria-label': s.t('compareChartAria') } });
       const box = h('figure', { className: 'chart-box' }, [
@@ -77,7 +82,7 @@ export class CompareCell {
       h('header', { className: 'cell-header' }, [h('h2', { className: 'cell-title', text: s.t('compareTitle', comparison.ids.length), attrs: { id: 'cell-compare-title' } }), closeButton]),
       h('p', { className: 'cell-explain', text: s.t('compareExplain') }),
       h('div', { className: 'cell-output' }, [
-        h('ol', { className: 'compare-runs' }, comparison.labels.map((label, i) => h('li', {}, [h('span', { className: `run-swatch run-swatch-${i % 6}`, attrs: { 'aria-hidden': 'true' } }), `${label} (${comparison.ids[i]})`]))),
+        h('ol', { className: 'compare-runs' }, comparison.labels.map((label, i) => h('li', {}, [this.swatches[i], `${label} (${comparison.ids[i]})`]))),
         h('div', { className: 'charts' }, chartBoxes.map((c) => c.box)),
         differences,
         table(s.t('compareMetricsCaption'), [s.t('compareMetric'), ...runHeaders], metricRows.map(([key, value]) => [s.t(key), ...comparison.metrics.map(value)]), 'data-table compare-table'),
@@ -100,6 +105,14 @@ export class CompareCell {
 
   applyTheme(): void {
     for (const chart of this.charts) chart.applyTheme();
+    this.paintSwatches();
+  }
+
+  private paintSwatches(): void {
+    const { series } = chartColors();
+    this.swatches.forEach((swatch, i) => {
+      swatch.style.backgroundColor = series[i % series.length];
+    });
   }
 
   destroy(): void {
