@@ -115,6 +115,8 @@ export const DASHBOARD_STRING_KEYS = [
   'colGap',
   'compareTitle',
   'compareExplain',
+  'compareOneTitle',
+  'compareOneExplain',
   'compareClose',
   'compareChartAria',
   'compareAccuracyTitle',

@@ -1,5 +1,5 @@
 // axe-core, the accessibility engine behind Lighthouse and the browsers' audits, over every state the dashboard
-// can be in (idle, loading, mid-run, finished, stopped, error, a regularized run, two runs compared, and after a
+// can be in (idle, loading, mid-run, finished, stopped, error, a regularized run, two runs compared, one run opened, and after a
 // click opens a prediction's detail or a confusion-matrix cell filters the grid; after the keyboard moves the epoch
 // slider, opens an image with its saliency map, pins it and picks a first-layer unit), in the dark, light and
 // high-contrast themes, in English and Chinese.
@@ -15,7 +15,7 @@ import { openDashboard, openInsightViewsByKeyboard, root, startHarness, unavaila
 const AXE_SOURCE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const THEMES = ['dark', 'light', 'hc'] as const;
 const LOCALES = ['en', 'zh-cn'] as const;
-const MODES = ['idle', 'loading', 'midrun', 'finished', 'stopped', 'error', 'regularized', 'compare'] as const;
+const MODES = ['idle', 'loading', 'midrun', 'finished', 'stopped', 'error', 'regularized', 'compare', 'compareOne'] as const;
 
 interface AxeViolation {
   id: string;

@@ -240,6 +240,18 @@ test('the compare view in zh-cn: Chinese wording in one CJK font, in the three t
       await page.context().close();
     }
   }
+  // One run opened from the Runs view: titled by its id, not "compare 1 runs".
+  const { page, problems } = await openChinese('compareOne');
+  try {
+    await page.waitForSelector('#cell-compare .chart-box canvas');
+    assert.equal(await page.textContent('#cell-compare h2'), chinese['Run {0}'].replace('{0}', '20261201-081500-3fa1'));
+    assert.deepEqual(englishLeft(await readableTexts(page)), []);
+    assert.deepEqual(problems, []);
+    await page.waitForTimeout(300);
+    await page.locator('#cell-compare').screenshot({ path: join(screenshotDir, 'compare-one-run-dark.png') });
+  } finally {
+    await page.context().close();
+  }
 });
 
 test('the insight views in zh-cn (epoch slider, saliency map, a pinned image, a first-layer unit): Chinese wording in one CJK font, three themes (screenshots)', async (context) => {

@@ -24,7 +24,7 @@ import { configureLocale } from '../../src/core/text/l10n';
 import { runCommand } from './commandPalette';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import {
-  compareTwoRuns, expectComparison, expectRuns, expectSaliency, expectScaleFollowsTheme, insightScreenshots, moveEpochSliderByKeyboard,
+  compareTwoRuns, widenSideBar, expectComparison, expectRuns, expectSaliency, expectScaleFollowsTheme, insightScreenshots, moveEpochSliderByKeyboard,
   pinTestImage, selectFirstLayerUnit, setDashboardSetting, sliderToLastEpoch, trainFromDashboard, type Workbench,
 } from './dashboardViews';
 
@@ -437,7 +437,9 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     await runCommand(page, 'Fashion-MNIST: Open Dashboard');
     const view = dashboard();
     await view.locator('#cell-train').waitFor({ timeout: 60_000 });
-    // The reopened dashboard still shows the first run.
+    // The reopened dashboard still shows the first run, its epoch views and its pin.
+    await view.locator('#epoch-slider-evaluate').waitFor({ timeout: 30_000 });
+    await view.locator('.pinned .pin').waitFor();
     assert.equal(await view.locator('.epoch-table tbody tr').count(), EPOCHS);
     await setDashboardSetting(workbench, 'param-hiddenLayers', '64');
     await setDashboardSetting(workbench, 'param-epochs', '2');
@@ -452,6 +454,7 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
 
   step('the Runs view and the compare view in dark, light and high contrast', async () => {
     const view = dashboard();
+    await widenSideBar(page, 560);
     for (const [name, label, workbenchClass] of THEMES) {
       if (name !== 'dark') await selectColorTheme(label, workbenchClass);
       await page.waitForTimeout(800);

@@ -165,15 +165,29 @@ export async function insightScreenshots(w: Workbench, theme: string): Promise<v
 
 // --------------------------------------------------------------------------------------- second run
 
-/** Types a setting into the dashboard's control as a user does (the change is sent when the field is left). */
+/**
+ * Types a setting into the dashboard's control as a user does (the change is sent when the field is left). The
+ * host writes the user setting and sends the new state, which rebuilds the cells: the rebuilt control (without
+ * the mark put on the typed one) must hold the value. A rebuild in the middle of typing is retried.
+ */
 export async function setDashboardSetting(w: Workbench, id: string, value: string): Promise<void> {
-  const input = w.dashboard().locator(`#${id}`);
-  await input.scrollIntoViewIfNeeded();
-  await input.fill(value);
-  await input.press('Tab');
-  // The host writes the user setting and sends the new state: the control shows the value it holds.
-  const shown = await poll(w.page, () => w.dashboard().locator(`#${id}`).inputValue(), value);
-  assert.equal(shown, value, `${id} did not keep ${value}`);
+  const view = w.dashboard();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const input = view.locator(`#${id}`);
+      await input.scrollIntoViewIfNeeded({ timeout: 5000 });
+      await input.evaluate((element) => element.setAttribute('data-e2e-typed', ''), undefined, { timeout: 5000 });
+      await input.fill(value, { timeout: 5000 });
+      await input.press('Tab', { timeout: 5000 });
+      break;
+    } catch (error) {
+      if (attempt === 5) throw error;
+      await w.page.waitForTimeout(500);
+    }
+  }
+  const rebuilt = view.locator(`#${id}:not([data-e2e-typed])`);
+  await rebuilt.waitFor({ timeout: 20_000 });
+  assert.equal(await rebuilt.inputValue(), value, `${id} did not keep ${value}`);
 }
 
 /** Train from the dashboard's button and wait for the run's `epochs` rows and its predictions. */
@@ -191,10 +205,27 @@ export async function trainFromDashboard(w: Workbench, epochs: number): Promise<
 
 // ------------------------------------------------------------------------------------------ compare
 
-/** Selects the Runs view's two rows (click, Ctrl+click) and picks "Compare Runs" from their context menu. */
+/** Drags the side bar's edge to `width` pixels, so the Runs view's descriptions show whole (for the screenshots). */
+export async function widenSideBar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+}
+
+/**
+ * Selects the Runs view's two rows (click, Ctrl+click) and picks "Compare Runs" from their context menu. A click
+ * on a row also opens that run alone (Open Run), titled by its id.
+ */
 export async function compareTwoRuns(w: Workbench): Promise<void> {
   const rows = await expectRuns(w.page, 2);
   await rows.nth(0).click();
+  const title = w.dashboard().locator('#cell-compare h2');
+  const opened = await poll(w.page, async () => /^Run \S+$/.test(((await title.textContent().catch(() => '')) ?? '').trim()), true, 20_000);
+  assert.ok(opened, `a click on a run opens it alone (title: ${await title.textContent().catch(() => 'none')})`);
   await rows.nth(1).click({ modifiers: ['Control'] });
   const selected = await rows.evaluateAll((all) => all.filter((row) => row.getAttribute('aria-selected') === 'true').length);
   assert.equal(selected, 2, 'both runs are selected');
@@ -211,7 +242,9 @@ export async function expectComparison(w: Workbench, settings: { epochs: number[
   const view = w.dashboard();
   const cell = view.locator('#cell-compare');
   await cell.waitFor({ timeout: 60_000 });
-  assert.equal((await cell.locator('h2').textContent())?.trim(), 'Compare 2 runs');
+  // The run opened by the click is replaced by the comparison.
+  const title = await poll(w.page, async () => (await cell.locator('h2').textContent())?.trim(), 'Compare 2 runs', 20_000);
+  assert.equal(title, 'Compare 2 runs');
   assert.equal(await cell.locator('.compare-runs li').count(), 2);
   const differences = await cell.locator('.compare-table').first().locator('tbody tr').evaluateAll((rows) =>
     rows.map((row) => [...row.querySelectorAll('th, td')].map((c) => c.textContent?.trim() ?? '')));

@@ -67,7 +67,11 @@ export class CompareCell {
       attrs: { type: 'button', 'data-focus-key': 'compare-close' },
       on: { click: () => ctx.post({ type: 'closeComparison' }) },
     });
-    const differences = comparison.differences.length === 0
+    // One run (Open Run in the Runs view): its own numbers, nothing to tell apart.
+    const one = comparison.ids.length === 1;
+    const differences = one
+      ? null
+      : comparison.differences.length === 0
       ? h('p', { text: s.t('compareSameSettings') })
       : table(s.t('compareSettingsCaption'), [s.t('compareSetting'), ...runHeaders], comparison.differences.map((row) => [SETTING_LABELS[row.key] ? s.t(SETTING_LABELS[row.key]) : row.key, ...row.values]), 'data-table compare-table');
     const signed = (d: number | undefined) => (d === undefined ? s.t('notAvailable') : s.signedPoints(d * 100));
@@ -79,8 +83,8 @@ export class CompareCell {
       Array.from({ length: comparison.ids.length * 2 }, (_, i) => i + 1),
     );
     this.section = h('section', { className: 'cell cell-compare', attrs: { id: 'cell-compare', tabindex: -1, 'aria-labelledby': 'cell-compare-title' } }, [
-      h('header', { className: 'cell-header' }, [h('h2', { className: 'cell-title', text: s.t('compareTitle', comparison.ids.length), attrs: { id: 'cell-compare-title' } }), closeButton]),
-      h('p', { className: 'cell-explain', text: s.t('compareExplain') }),
+      h('header', { className: 'cell-header' }, [h('h2', { className: 'cell-title', text: one ? s.t('compareOneTitle', comparison.ids[0]) : s.t('compareTitle', comparison.ids.length), attrs: { id: 'cell-compare-title' } }), closeButton]),
+      h('p', { className: 'cell-explain', text: s.t(one ? 'compareOneExplain' : 'compareExplain') }),
       h('div', { className: 'cell-output' }, [
         h('ol', { className: 'compare-runs' }, comparison.labels.map((label, i) => h('li', {}, [this.swatches[i], `${label} (${comparison.ids[i]})`]))),
         h('div', { className: 'charts' }, chartBoxes.map((c) => c.box)),
