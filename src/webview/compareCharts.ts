@@ -69,7 +69,8 @@ export class CompareChart {
       if ('title' in scale && scale.title) scale.title.color = colors.text;
     }
     if (plugins?.legend?.labels) plugins.legend.labels.color = colors.text;
-    this.chart.update('none');
+    // A full update: with 'none' Chart.js keeps the points' colours of the old theme.
+    this.chart.update();
   }
 
   destroy(): void {

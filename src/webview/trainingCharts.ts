@@ -115,7 +115,8 @@ export class EpochChart {
     if (options.plugins?.legend?.labels) options.plugins.legend.labels.color = colors.text;
     Chart.defaults.font.family = colors.font;
     Chart.defaults.color = colors.text;
-    this.chart.update('none');
+    // A full update: with 'none' Chart.js keeps the points' colours of the old theme.
+    this.chart.update();
   }
 
   destroy(): void {

@@ -96,3 +96,34 @@ test('a translucent charts.orange (recent VS Code themes: #EA5C0055) is drawn op
     await compare.page.context().close();
   }
 });
+
+/** How many pixels of a canvas under `selector` are exactly `hex` (opaque). */
+const pixelsOf = (selector: string, hex: string) => `(() => {
+  const canvas = document.querySelector(${JSON.stringify(selector)});
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const h = '#' + [data[i], data[i + 1], data[i + 2]].map((v) => v.toString(16).padStart(2, '0')).join('');
+    if (data[i + 3] === 255 && h === ${JSON.stringify(hex)}) n++;
+  }
+  return n;
+})()`;
+
+test('a theme switch redraws the charts, lines and points, in the new theme\'s colours (training and compare charts)', async (context) => {
+  if (!requireOrSkip(context, unavailable) || !harness) return;
+  // The harness's dark charts.blue is #3794ff, its light one #1a85ff.
+  for (const [mode, selector] of [['finished', '#cell-train .chart-box canvas'], ['compare', '#cell-compare .chart-box canvas']] as const) {
+    const { page, problems } = await openDashboard(harness, { mode, theme: 'dark' });
+    try {
+      await page.waitForSelector(selector);
+      await page.waitForTimeout(300);
+      assert.ok(((await page.evaluate(pixelsOf(selector, '#3794ff'))) as number) > 100, `${mode}: the dark chart is drawn in the dark blue`);
+      await switchTheme(page, 'light', 'vscode-light');
+      assert.equal(await page.evaluate(pixelsOf(selector, '#3794ff')), 0, `${mode}: pixels of the dark theme's blue are left after the switch`);
+      assert.ok(((await page.evaluate(pixelsOf(selector, '#1a85ff'))) as number) > 100, `${mode}: the chart is drawn in the light blue`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.context().close();
+    }
+  }
+});

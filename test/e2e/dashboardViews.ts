@@ -205,14 +205,19 @@ export async function trainFromDashboard(w: Workbench, epochs: number): Promise<
 
 // ------------------------------------------------------------------------------------------ compare
 
-/** Drags the side bar's edge to `width` pixels, so the Runs view's descriptions show whole (for the screenshots). */
+/** Drags the side bar's edge (its sash) to `width` pixels, so the Runs view's descriptions show whole (for the screenshots). */
 export async function widenSideBar(page: Page, width: number): Promise<void> {
   const box = await page.locator('.part.sidebar').boundingBox();
   if (!box) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width - 1, y);
+  const edge = box.x + box.width;
+  const sashes = await page.locator('.monaco-sash.vertical').evaluateAll((elements) =>
+    elements.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 100).map((r) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2 })));
+  const sash = sashes.sort((a, b) => Math.abs(a.x - edge) - Math.abs(b.x - edge))[0];
+  if (!sash || Math.abs(sash.x - edge) > 10) return;
+  await page.mouse.move(sash.x, sash.y);
+  await page.waitForTimeout(300);
   await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.move(box.x + width, sash.y, { steps: 10 });
   await page.mouse.up();
 }
 
