@@ -129,6 +129,8 @@ export function dashboardStrings(): DashboardStrings {
     colGap: vscode.l10n.t('Gap (points)'),
     compareTitle: vscode.l10n.t('Compare {0} runs'),
     compareOneTitle: vscode.l10n.t('Run {0}'),
+    compareOneMetricsCaption: vscode.l10n.t('Best and last epoch'),
+    compareOnePerClassCaption: vscode.l10n.t('Test accuracy per class'),
     compareOneExplain: vscode.l10n.t('A run from the run history: its curves (training solid, validation or test dashed), best and last epochs and test accuracy per class. To compare runs, select two or more in the Runs view and choose Compare Runs.'),
     compareExplain: vscode.l10n.t('Runs from the run history side by side: one colour per run, training solid and validation (or test) dashed, as the TensorFlow tutorial “Overfit and underfit” plots them. The first run is the baseline for the differences.'),
     compareClose: vscode.l10n.t('Close comparison'),

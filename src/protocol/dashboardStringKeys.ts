@@ -117,6 +117,8 @@ export const DASHBOARD_STRING_KEYS = [
   'compareExplain',
   'compareOneTitle',
   'compareOneExplain',
+  'compareOneMetricsCaption',
+  'compareOnePerClassCaption',
   'compareClose',
   'compareChartAria',
   'compareAccuracyTitle',

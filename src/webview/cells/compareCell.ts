@@ -37,6 +37,8 @@ export class CompareCell {
   constructor(ctx: ViewContext, comparison: RunComparison) {
     const { s } = ctx;
     const runHeaders = comparison.labels.map((label, i) => `${i + 1}: ${label}`);
+    // One run (Open Run in the Runs view): its own numbers, nothing to tell apart.
+    const one = comparison.ids.length === 1;
     this.swatches = comparison.ids.map(() => h('span', { className: 'run-swatch', attrs: { 'aria-hidden': 'true' } }));
     this.paintSwatches();
     const chartBoxes = (['accuracy', 'loss'] as const).map((metric) => {
@@ -63,12 +65,10 @@ export class CompareCell {
     ];
     const closeButton = h('button', {
       className: 'secondary',
-      text: s.t('compareClose'),
+      text: s.t(one ? 'detailClose' : 'compareClose'),
       attrs: { type: 'button', 'data-focus-key': 'compare-close' },
       on: { click: () => ctx.post({ type: 'closeComparison' }) },
     });
-    // One run (Open Run in the Runs view): its own numbers, nothing to tell apart.
-    const one = comparison.ids.length === 1;
     const differences = one
       ? null
       : comparison.differences.length === 0
@@ -76,7 +76,7 @@ export class CompareCell {
       : table(s.t('compareSettingsCaption'), [s.t('compareSetting'), ...runHeaders], comparison.differences.map((row) => [SETTING_LABELS[row.key] ? s.t(SETTING_LABELS[row.key]) : row.key, ...row.values]), 'data-table compare-table');
     const signed = (d: number | undefined) => (d === undefined ? s.t('notAvailable') : s.signedPoints(d * 100));
     const perClass = table(
-      s.t('comparePerClassCaption'),
+      s.t(one ? 'compareOnePerClassCaption' : 'comparePerClassCaption'),
       [s.t('colClass'), ...comparison.ids.map((_, i) => `${i + 1}`), ...comparison.ids.slice(1).map((_, i) => s.t('compareDifference', i + 2))],
       comparison.perClass.map((row, c) => [s.className(c), ...row.accuracy.map(percent), ...row.difference.slice(1).map(signed)]),
       'data-table compare-table',
@@ -89,7 +89,7 @@ export class CompareCell {
         h('ol', { className: 'compare-runs' }, comparison.labels.map((label, i) => h('li', {}, [this.swatches[i], `${label} (${comparison.ids[i]})`]))),
         h('div', { className: 'charts' }, chartBoxes.map((c) => c.box)),
         differences,
-        table(s.t('compareMetricsCaption'), [s.t('compareMetric'), ...runHeaders], metricRows.map(([key, value]) => [s.t(key), ...comparison.metrics.map(value)]), 'data-table compare-table'),
+        table(s.t(one ? 'compareOneMetricsCaption' : 'compareMetricsCaption'), [s.t('compareMetric'), ...runHeaders], metricRows.map(([key, value]) => [s.t(key), ...comparison.metrics.map(value)]), 'data-table compare-table'),
         perClass,
       ]),
     ]);
