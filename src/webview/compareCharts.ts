@@ -54,6 +54,25 @@ export class CompareChart {
     });
   }
 
+  /** VS Code switched the colour theme: the runs' colours, the axes and the legend in the new theme's. */
+  applyTheme(): void {
+    const colors = chartColors();
+    this.chart.data.datasets.forEach((dataset, i) => {
+      const color = colors.series[Math.floor(i / 2) % colors.series.length];
+      dataset.borderColor = dataset.backgroundColor = color;
+    });
+    const { scales, plugins } = this.chart.options;
+    for (const scale of [scales?.x, scales?.y]) {
+      if (!scale) continue;
+      scale.grid = { ...(scale.grid ?? {}), color: colors.grid };
+      scale.ticks = { ...(scale.ticks ?? {}), color: colors.text };
+      if ('title' in scale && scale.title) scale.title.color = colors.text;
+    }
+    if (plugins?.legend?.labels) plugins.legend.labels.color = colors.text;
+    // A full update: with 'none' Chart.js keeps the points' colours of the old theme.
+    this.chart.update();
+  }
+
   destroy(): void {
     this.chart.destroy();
   }

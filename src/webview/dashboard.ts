@@ -67,7 +67,14 @@ export class Dashboard {
       this.ui.epoch = epoch;
       this.persistence.save(this.ui);
     });
-    watchTheme(() => this.trainCell?.applyTheme());
+    // What is drawn on canvas takes the theme's colours when drawn: a theme switch draws it again.
+    watchTheme(() => {
+      this.trainCell?.applyTheme();
+      this.compareCell?.applyTheme();
+      this.firstLayer.applyTheme();
+      this.predictCell?.applyTheme();
+      this.showAllFileSaliencies();
+    });
     let scrollTimer: ReturnType<typeof setTimeout> | undefined;
     window.addEventListener('scroll', () => {
       if (scrollTimer !== undefined) return;

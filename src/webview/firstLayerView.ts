@@ -10,18 +10,18 @@ import type { FirstLayerSnapshot } from '../domain/firstLayer';
 import { h, replaceKeepingFocus, table } from './dom';
 import { grayCanvas } from './pixels';
 import { rovingFocus } from './rovingFocus';
+import { opaque } from './theme';
 import type { ViewContext } from './viewContext';
 
 type Rgb = [number, number, number];
 
-/** A CSS colour as RGB, through a canvas (which normalises any colour syntax to #rrggbb). */
+/** A CSS colour as opaque RGB (see opaque()). */
 function rgbOf(css: string, fallback: Rgb): Rgb {
-  const context = document.createElement('canvas').getContext('2d');
-  if (!context) return fallback;
-  context.fillStyle = `rgb(${fallback.join(',')})`;
-  context.fillStyle = css;
-  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(String(context.fillStyle));
-  return hex ? [parseInt(hex[1], 16), parseInt(hex[2], 16), parseInt(hex[3], 16)] : fallback;
+  const value = opaque(css);
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(value);
+  if (hex) return [parseInt(hex[1], 16), parseInt(hex[2], 16), parseInt(hex[3], 16)];
+  const rgb = /^rgb\((\d+), (\d+), (\d+)\)$/.exec(value);
+  return rgb ? [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])] : fallback;
 }
 
 export interface Scale {
@@ -94,6 +94,11 @@ export class FirstLayerView {
   setLayer(layer: FirstLayerSnapshot | undefined): void {
     this.layer = layer;
     if (layer && this.selected >= layer.units) this.selected = 0;
+    this.render();
+  }
+
+  /** VS Code switched the colour theme: the pictures are drawn on the new theme's scale. */
+  applyTheme(): void {
     this.render();
   }
 

@@ -13,9 +13,32 @@ export interface ChartColors {
   font: string;
 }
 
+let probe: CanvasRenderingContext2D | null | undefined;
+
+/**
+ * A CSS colour without its transparency, as `#rrggbb` or `rgb(r, g, b)`. Recent VS Code themes derive
+ * charts.orange from the find-match highlight, a translucent #EA5C0055: drawn as it is, a line, a swatch or a
+ * weight picture in it is too faint to read against the editor background.
+ */
+export function opaque(css: string): string {
+  probe ??= document.createElement('canvas').getContext('2d');
+  if (!probe) return css;
+  // The canvas normalises any colour syntax: #rrggbb when opaque, rgba(r, g, b, a) otherwise.
+  probe.fillStyle = '#000000';
+  probe.fillStyle = css;
+  const value = String(probe.fillStyle);
+  const rgba = /^rgba\((\d+),\s*(\d+),\s*(\d+),\s*[\d.]+\)$/.exec(value);
+  return rgba ? `rgb(${rgba[1]}, ${rgba[2]}, ${rgba[3]})` : value;
+}
+
 function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
   const value = style.getPropertyValue(name).trim();
   return value.length > 0 ? value : fallback;
+}
+
+/** A theme colour to draw with: the variable's value made opaque, or the fallback. */
+function drawColor(style: CSSStyleDeclaration, name: string, fallback: string): string {
+  return opaque(cssVar(style, name, fallback));
 }
 
 export function chartColors(): ChartColors {
@@ -23,16 +46,16 @@ export function chartColors(): ChartColors {
   const highContrast = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
   const text = cssVar(style, '--vscode-foreground', '#cccccc');
   return {
-    train: cssVar(style, '--vscode-charts-blue', '#3794ff'),
-    test: cssVar(style, '--vscode-charts-orange', '#d18616'),
-    validation: cssVar(style, '--vscode-charts-purple', '#b180d7'),
+    train: drawColor(style, '--vscode-charts-blue', '#3794ff'),
+    test: drawColor(style, '--vscode-charts-orange', '#d18616'),
+    validation: drawColor(style, '--vscode-charts-purple', '#b180d7'),
     series: [
-      cssVar(style, '--vscode-charts-blue', '#3794ff'),
-      cssVar(style, '--vscode-charts-orange', '#d18616'),
-      cssVar(style, '--vscode-charts-green', '#89d185'),
-      cssVar(style, '--vscode-charts-purple', '#b180d7'),
-      cssVar(style, '--vscode-charts-red', '#f14c4c'),
-      cssVar(style, '--vscode-charts-yellow', '#cca700'),
+      drawColor(style, '--vscode-charts-blue', '#3794ff'),
+      drawColor(style, '--vscode-charts-orange', '#d18616'),
+      drawColor(style, '--vscode-charts-green', '#89d185'),
+      drawColor(style, '--vscode-charts-purple', '#b180d7'),
+      drawColor(style, '--vscode-charts-red', '#f14c4c'),
+      drawColor(style, '--vscode-charts-yellow', '#cca700'),
     ],
     text,
     grid: highContrast ? cssVar(style, '--vscode-contrastBorder', text) : cssVar(style, '--vscode-charts-lines', 'rgba(128,128,128,0.35)'),

@@ -58,7 +58,8 @@ export class EpochChart {
           },
         },
         plugins: {
-          legend: { labels: { usePointStyle: true, boxWidth: 8, boxHeight: 8 } },
+          // A series with no data (validation, without a validation split) is left out, not shown struck through.
+          legend: { labels: { usePointStyle: true, boxWidth: 8, boxHeight: 8, filter: (item, data) => data.datasets[item.datasetIndex ?? 0].data.some((v) => Number.isFinite(v)) } },
           tooltip: {
             callbacks: {
               label: (item) => `${item.dataset.label ?? ''}: ${format(Number(item.raw))}`,
@@ -114,7 +115,8 @@ export class EpochChart {
     if (options.plugins?.legend?.labels) options.plugins.legend.labels.color = colors.text;
     Chart.defaults.font.family = colors.font;
     Chart.defaults.color = colors.text;
-    this.chart.update('none');
+    // A full update: with 'none' Chart.js keeps the points' colours of the old theme.
+    this.chart.update();
   }
 
   destroy(): void {

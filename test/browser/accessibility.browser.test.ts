@@ -1,6 +1,8 @@
 // axe-core, the accessibility engine behind Lighthouse and the browsers' audits, over every state the dashboard
-// can be in (idle, loading, mid-run, finished, stopped, error, and after a click opens a prediction's detail or
-// a confusion-matrix cell filters the grid), in the dark, light and high-contrast themes, in English and Chinese.
+// can be in (idle, loading, mid-run, finished, stopped, error, a regularized run, two runs compared, one run opened, and after a
+// click opens a prediction's detail or a confusion-matrix cell filters the grid; after the keyboard moves the epoch
+// slider, opens an image with its saliency map, pins it and picks a first-layer unit), in the dark, light and
+// high-contrast themes, in English and Chinese.
 // The rules are axe's WCAG 2.1 A and AA set plus its best practices; zero violations are allowed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,12 +10,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { requireOrSkip } from '../requirements';
-import { openDashboard, root, startHarness, unavailable, type PreviewHarness } from './previewHarness';
+import { openDashboard, openInsightViewsByKeyboard, root, startHarness, unavailable, type PreviewHarness } from './previewHarness';
 
 const AXE_SOURCE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const THEMES = ['dark', 'light', 'hc'] as const;
 const LOCALES = ['en', 'zh-cn'] as const;
-const MODES = ['idle', 'loading', 'midrun', 'finished', 'pastRun', 'stopped', 'error'] as const;
+const MODES = ['idle', 'loading', 'midrun', 'finished', 'pastRun', 'stopped', 'error', 'regularized', 'compare', 'compareOne'] as const;
 
 interface AxeViolation {
   id: string;
@@ -73,6 +75,45 @@ for (const locale of LOCALES) {
       const afterFilter = await violations(page);
       assert.deepEqual([...afterDetail.map((v) => `detail: ${v}`), ...afterFilter.map((v) => `filter: ${v}`), ...problems], []);
       await page.context().close();
+    });
+
+    test(`no accessibility violations in the insight views, reached by keyboard: ${theme} theme, ${locale}`, async (context) => {
+      if (!requireOrSkip(context, unavailable)) return;
+      assert.ok(harness);
+      const { page, problems } = await openDashboard(harness, { mode: 'finished', theme, locale });
+      const found: string[] = [];
+      const check = async (what: string) => {
+        found.push(...(await violations(page)).map((v) => `${what}: ${v}`));
+      };
+      try {
+        await openInsightViewsByKeyboard(page, check);
+        assert.deepEqual([...found, ...problems], []);
+      } finally {
+        await page.context().close();
+      }
+    });
+
+    test(`the compare view is reached and closed by keyboard, with no violations: ${theme} theme, ${locale}`, async (context) => {
+      if (!requireOrSkip(context, unavailable)) return;
+      assert.ok(harness);
+      const { page, problems } = await openDashboard(harness, { mode: 'compare', theme, locale });
+      try {
+        await page.waitForSelector('#cell-compare .chart-box canvas');
+        // Tab from the top of the page reaches the compare view's Close button (it comes first, above the notebook).
+        let focused: string | null | undefined;
+        for (let presses = 0; presses < 15 && focused !== 'compare-close'; presses++) {
+          await page.keyboard.press('Tab');
+          focused = await page.evaluate(() => document.activeElement?.getAttribute('data-focus-key'));
+        }
+        assert.equal(focused, 'compare-close', 'Tab never reached "Close comparison"');
+        assert.deepEqual(await violations(page), []);
+        await page.keyboard.press('Enter');
+        const posted = (await page.evaluate('window.__posted.filter((m) => m.type === "closeComparison").length')) as number;
+        assert.equal(posted, 1, 'Enter on "Close comparison" asks the host to close it');
+        assert.deepEqual(problems, []);
+      } finally {
+        await page.context().close();
+      }
     });
   }
 }

@@ -1,14 +1,15 @@
 // The dashboard as a Chinese-speaking learner sees it: the webview bundle in Chromium, served by the preview
 // harness (scripts/preview-dashboard.mjs) with its fixture states and the host's dashboard strings taken through
-// l10n/bundle.l10n.zh-cn.json. Checks that the cells speak Chinese and that no English dashboard text shows,
-// and leaves screenshots in test-output/dashboard-zh/ for a person to read.
+// l10n/bundle.l10n.zh-cn.json. Checks that the cells speak Chinese and that no English dashboard text shows (also in
+// the compare view and the insight views: epoch slider, saliency map, pinned image, first layer), that it is drawn
+// in one CJK font, and leaves screenshots in test-output/dashboard-zh/ for a person to read.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { requireOrSkip } from '../requirements';
-import { openDashboard, startHarness, root, unavailable, type PreviewHarness } from './previewHarness';
+import { openDashboard, openInsightViewsByKeyboard, startHarness, root, unavailable, type PreviewHarness } from './previewHarness';
 // @ts-expect-error plain ESM script without types
 import { dashboardEnglishStrings } from '../../scripts/l10n-strings.mjs';
 
@@ -96,8 +97,9 @@ function englishPattern(english: string): RegExp {
 }
 
 // Dashboard strings that read the same in Chinese: Keras's layer and regularizer names, which the Chinese
-// tutorial keeps in English too. Only these may show in English.
-const SAME_IN_CHINESE = new Set<string>(['Dropout', 'L2', 'L2 {0}', 'dropout {0}']);
+// tutorial keeps in English too, and the compare view's "2 − 1" (run 2 minus run 1: numbers, no words).
+// Only these may show in English.
+const SAME_IN_CHINESE = new Set<string>(['Dropout', 'L2', 'L2 {0}', 'dropout {0}', '{0} − 1']);
 
 /** English dashboard strings found among the readable texts, as "key: text". */
 function englishLeft(texts: string[]): string[] {
@@ -177,9 +179,9 @@ test('the Chinese labels fit their controls in a narrow panel (nothing cut off s
 
 /** The fonts Chromium actually drew an element's text with (DevTools protocol), most glyphs first. */
 async function fontsUsed(page: Page, selector: string): Promise<{ familyName: string; glyphCount: number }[]> {
-  // Cells off screen are not painted (content-visibility: auto), so nothing would be drawn to ask about.
+  // Cells off screen are not laid out (content-visibility: auto), so no font is chosen for them until they show.
   await page.locator(selector).first().scrollIntoViewIfNeeded();
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('DOM.enable');
   await cdp.send('CSS.enable');
@@ -203,6 +205,80 @@ test('Chinese text is drawn in one CJK font (Noto Sans CJK SC), in the light and
       }
       assert.deepEqual(problems, []);
       await page.screenshot({ path: join(screenshotDir, `finished-${theme}-top.png`) });
+    } finally {
+      await page.context().close();
+    }
+  }
+});
+
+/** The one CJK font Chromium drew `selector`'s text with, or a line saying what it drew instead. */
+async function cjkFontProblem(page: Page, selector: string): Promise<string | undefined> {
+  const fonts = await fontsUsed(page, selector);
+  const cjk = fonts.filter((font) => /CJK|Han|Hei|YaHei|PingFang/i.test(font.familyName));
+  return cjk.length === 1 && cjk[0].familyName === 'Noto Sans CJK SC' ? undefined : `${selector}: ${JSON.stringify(fonts)}`;
+}
+
+test('the compare view in zh-cn: Chinese wording in one CJK font, in the three themes (screenshots)', async (context) => {
+  if (!requireOrSkip(context, unavailable)) return;
+  for (const theme of ['dark', 'light', 'hc'] as const) {
+    const { page, problems } = await openChinese('compare', 1100, theme);
+    try {
+      await page.waitForSelector('#cell-compare .chart-box canvas');
+      assert.equal(await page.textContent('#cell-compare h2'), chinese['Compare {0} runs'].replace('{0}', '2'));
+      const texts = await readableTexts(page);
+      assert.deepEqual(englishLeft(texts), [], `${theme}: English dashboard strings are visible`);
+      assert.deepEqual(texts.filter((text) => /⟦\w+⟧/.test(text)), [], `${theme}: keys the host did not send`);
+      const fonts: (string | undefined)[] = [];
+      for (const selector of ['#cell-compare .cell-explain', '#cell-compare .chart-box figcaption', '#cell-compare .compare-table caption', '#cell-compare .compare-table tbody th']) {
+        fonts.push(await cjkFontProblem(page, selector));
+      }
+      assert.deepEqual(fonts.filter(Boolean), [], theme);
+      assert.deepEqual(problems, []);
+      await page.waitForTimeout(300); // the charts' first frame
+      await page.locator('#cell-compare').screenshot({ path: join(screenshotDir, `compare-${theme}.png`) });
+    } finally {
+      await page.context().close();
+    }
+  }
+  // One run opened from the Runs view: titled by its id, not "compare 1 runs".
+  const { page, problems } = await openChinese('compareOne');
+  try {
+    await page.waitForSelector('#cell-compare .chart-box canvas');
+    assert.equal(await page.textContent('#cell-compare h2'), chinese['Run {0}'].replace('{0}', '20261201-081500-3fa1'));
+    assert.deepEqual(englishLeft(await readableTexts(page)), []);
+    assert.deepEqual(problems, []);
+    await page.waitForTimeout(300);
+    await page.locator('#cell-compare').screenshot({ path: join(screenshotDir, 'compare-one-run-dark.png') });
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('the insight views in zh-cn (epoch slider, saliency map, a pinned image, a first-layer unit): Chinese wording in one CJK font, three themes (screenshots)', async (context) => {
+  if (!requireOrSkip(context, unavailable)) return;
+  for (const theme of ['dark', 'light', 'hc'] as const) {
+    const { page, problems } = await openChinese('finished', 1100, theme);
+    try {
+      await openInsightViewsByKeyboard(page);
+      assert.deepEqual(
+        await page.$$eval('.epoch-range', (inputs) => inputs.map((i) => i.getAttribute('aria-valuetext'))),
+        Array(3).fill(chinese['Epoch {0} of {1}'].replace('{0}', '3').replace('{1}', '10')),
+      );
+      assert.equal(await page.textContent('.unit-detail h4'), chinese['Unit {0}'].replace('{0}', '2'));
+      const texts = await readableTexts(page);
+      assert.deepEqual(englishLeft(texts), [], `${theme}: English dashboard strings are visible`);
+      assert.deepEqual(texts.filter((text) => /⟦\w+⟧/.test(text)), [], `${theme}: keys the host did not send`);
+      const fonts: (string | undefined)[] = [];
+      for (const selector of ['#cell-evaluate .epoch-slider label', '#cell-predict .epoch-note', '.pinned h3', '.pin figcaption', '.detail.open .saliency-title', '.detail.open .saliency .hint', '.first-layer .cell-explain', '.unit-top-title']) {
+        fonts.push(await cjkFontProblem(page, selector));
+      }
+      assert.deepEqual(fonts.filter(Boolean), [], theme);
+      assert.deepEqual(problems, []);
+      await page.locator('#cell-evaluate').screenshot({ path: join(screenshotDir, `insight-${theme}-evaluate-slider.png`) });
+      await page.locator('#cell-predict .pinned').screenshot({ path: join(screenshotDir, `insight-${theme}-pinned.png`) });
+      await page.locator('#cell-predict .detail.open').screenshot({ path: join(screenshotDir, `insight-${theme}-saliency.png`) });
+      await page.locator('#cell-model .first-layer').screenshot({ path: join(screenshotDir, `insight-${theme}-first-layer.png`) });
+      await page.locator('#cell-confusion').screenshot({ path: join(screenshotDir, `insight-${theme}-confusion-epoch3.png`) });
     } finally {
       await page.context().close();
     }

@@ -72,3 +72,30 @@ export async function openDashboard(harness: PreviewHarness, options: OpenOption
   await page.waitForSelector('.cell h2');
   return { page, problems };
 }
+
+/**
+ * The insight views as a keyboard user reaches them in the finished fixture: the evaluate cell's slider moved to
+ * epoch 3 (Home, →, →), test image 3 opened with Enter (its detail and saliency map), pinned with Enter on Pin,
+ * and first-layer unit 2 picked with →, →, Enter. `stage` runs after each, on the page as it is then.
+ */
+export async function openInsightViewsByKeyboard(page: Page, stage: (name: string) => Promise<void> = async () => undefined): Promise<void> {
+  await page.waitForSelector('#epoch-slider-evaluate');
+  await page.focus('#epoch-slider-evaluate');
+  for (const key of ['Home', 'ArrowRight', 'ArrowRight']) await page.keyboard.press(key);
+  await page.waitForFunction(() => [...document.querySelectorAll('.epoch-range')].every((i) => /\b3\b/.test(i.getAttribute('aria-valuetext') ?? '')));
+  await stage('slider at epoch 3');
+  await page.focus('.prediction-grid .tile >> nth=3');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.detail.open .saliency canvas.saliency-image');
+  await stage('detail with saliency');
+  await page.focus('.detail.open .detail-pin');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.pinned .pin .pin-chart');
+  await page.waitForSelector('.pinned .pin-image.loaded');
+  await stage('an image pinned');
+  await page.focus('.first-layer .unit >> nth=0');
+  for (const key of ['ArrowRight', 'ArrowRight', 'Enter']) await page.keyboard.press(key);
+  await page.waitForSelector('.unit[aria-pressed="true"][data-focus-key="unit-2"]');
+  await page.waitForFunction(() => document.querySelectorAll('.unit-tops canvas.loaded').length === 8);
+  await stage('first-layer unit 2 selected');
+}

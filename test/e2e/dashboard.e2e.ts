@@ -2,10 +2,13 @@
  * The packaged extension, through the clicks a user makes, in a real VS Code workbench (code-server) driven
  * by Chromium: palette -> Train -> the dashboard's progress, charts and over-fitting indicator -> a prediction
  * tile's 10 probabilities -> a confusion-matrix cell filters the grid -> Explorer right-click -> Classify ->
- * Export as Notebook (opened in VS Code's notebook editor) -> the walkthrough with the steps done checked.
+ * Export as Notebook (opened in VS Code's notebook editor) -> the walkthrough with the steps done checked; and the
+ * views of the experiments and insight features (test/e2e/dashboardViews.ts): the Runs view, the epoch slider, a
+ * pinned image, a saliency map, the first layer's weights, and a second run typed into the dashboard compared
+ * with the first.
  * Started by scripts/vscode-e2e.mjs, which packages and installs the .vsix and starts code-server; the steps
  * run in order on one page, and once a step fails the later ones are skipped (they depend on it).
- * Screenshots of every step land in test-output/e2e (dark theme, then light).
+ * Screenshots of every step land in test-output/e2e (dark theme, then light and high contrast).
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +23,10 @@ import { notebookRunFromRecord } from '../../src/core/notebook/runSources';
 import { configureLocale } from '../../src/core/text/l10n';
 import { runCommand } from './commandPalette';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
+import {
+  compareTwoRuns, widenSideBar, expectComparison, expectRuns, expectSaliency, expectScaleFollowsTheme, insightScreenshots, moveEpochSliderByKeyboard,
+  pinTestImage, selectFirstLayerUnit, setDashboardSetting, sliderToLastEpoch, trainFromDashboard, type Workbench,
+} from './dashboardViews';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -41,9 +48,9 @@ let shot = 0;
 /** Test image 0's ten probabilities as the dashboard's detail shows them; the fixture is that same image. */
 let testImageZeroPercents: string[] = [];
 
-/** The dashboard's document: the webview iframe, then VS Code's inner frame that holds the page. */
+/** The dashboard's document: the webview iframe on screen, then VS Code's inner frame that holds the page. */
 function dashboard(): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  return page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
 }
 
 /** The document of the webview (of those open) that shows `text`: the notebook editor's outputs, say. */
@@ -64,6 +71,18 @@ async function screenshot(name: string): Promise<void> {
   shot += 1;
   await page.screenshot({ path: join(OUTPUT, `${String(shot).padStart(2, '0')}-${name}.png`) });
 }
+
+/** The page as the steps in dashboardViews.ts use it. */
+const workbench: Workbench = {
+  get page() {
+    return page;
+  },
+  dashboard,
+  screenshot,
+};
+
+/** The three themes the views are seen in: the palette's label and the class VS Code gives the workbench. */
+const THEMES = [['dark', 'Dark Modern', 'vs-dark'], ['light', 'Light Modern', 'vs'], ['high-contrast', 'Dark High Contrast', 'hc-black']] as const;
 
 /** Runs one step; a failure keeps a screenshot and makes the steps after it skip with the reason. */
 function step(name: string, body: () => Promise<void>): void {
@@ -175,6 +194,11 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     await screenshot('finished-dark');
   });
 
+  step('the Explorer\'s Runs view lists the run', async () => {
+    await expectRuns(page, 1);
+    await screenshot('runs-view-one-run-dark');
+  });
+
   step('the over-fitting indicator and the accuracy chart are there', async () => {
     const view = dashboard();
     const indicator = view.locator('#cell-evaluate .indicator');
@@ -207,6 +231,35 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     assert.ok(Math.abs(sum - 100) < 2, `the 10 probabilities add up to ${sum}%`);
     await view.locator('.detail.open').scrollIntoViewIfNeeded();
     await screenshot('prediction-detail-dark');
+  });
+
+  step('the epoch slider moves by keyboard and the evaluate, prediction and confusion views follow', async () => {
+    await moveEpochSliderByKeyboard(workbench, EPOCHS);
+  });
+
+  step('a pinned test image charts its ten probabilities across the epochs', async () => {
+    await pinTestImage(workbench, 0);
+  });
+
+  step('the open test image shows its saliency map', async () => {
+    await expectSaliency(workbench);
+  });
+
+  step('the first layer\'s weights: a unit chosen by keyboard shows its picture, class weights and top images', async () => {
+    await selectFirstLayerUnit(workbench);
+    await expectScaleFollowsTheme(workbench);
+  });
+
+  step('the epoch slider, the pinned image, the saliency map and the first layer in dark, light and high contrast', async () => {
+    for (const [name, label, workbenchClass] of THEMES) {
+      if (name !== 'dark') await selectColorTheme(label, workbenchClass);
+      await page.waitForTimeout(500);
+      // Canvases drawn on the theme's scale are redrawn for the new theme.
+      await expectScaleFollowsTheme(workbench);
+      await insightScreenshots(workbench, name);
+    }
+    await selectColorTheme('Dark Modern', 'vs-dark');
+    await sliderToLastEpoch(workbench, EPOCHS);
   });
 
   step('clicking a confusion-matrix cell filters the grid to those images', async () => {
@@ -377,5 +430,40 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     await outputs.getByText('导入 Fashion-MNIST 数据集').first().waitFor({ state: 'attached' });
     await page.waitForTimeout(500);
     await screenshot('notebook-zh-dark');
+  });
+
+  step('a second run with other settings typed into the dashboard (64 hidden units, 2 epochs)', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Fashion-MNIST: Open Dashboard');
+    const view = dashboard();
+    await view.locator('#cell-train').waitFor({ timeout: 60_000 });
+    // The reopened dashboard still shows the first run, its epoch views and its pin.
+    await view.locator('#epoch-slider-evaluate').waitFor({ timeout: 30_000 });
+    await view.locator('.pinned .pin').waitFor();
+    assert.equal(await view.locator('.epoch-table tbody tr').count(), EPOCHS);
+    await setDashboardSetting(workbench, 'param-hiddenLayers', '64');
+    await setDashboardSetting(workbench, 'param-epochs', '2');
+    await trainFromDashboard(workbench, 2);
+    await expectRuns(page, 2);
+  });
+
+  step('Runs view: two runs selected -> "Compare Runs" shows them side by side in the dashboard', async () => {
+    await compareTwoRuns(workbench);
+    await expectComparison(workbench, { hiddenLayers: ['128', '64'], epochs: [EPOCHS, 2] });
+  });
+
+  step('the Runs view and the compare view in dark, light and high contrast', async () => {
+    const view = dashboard();
+    await widenSideBar(page, 560);
+    for (const [name, label, workbenchClass] of THEMES) {
+      if (name !== 'dark') await selectColorTheme(label, workbenchClass);
+      await page.waitForTimeout(800);
+      await view.locator('#cell-compare .cell-header').scrollIntoViewIfNeeded();
+      await view.locator('#cell-compare').evaluate((cell) => cell.scrollIntoView({ block: 'start' }));
+      await screenshot(`compare-and-runs-view-${name}`);
+      await view.locator('#cell-compare .compare-table').last().scrollIntoViewIfNeeded();
+      await screenshot(`compare-tables-${name}`);
+    }
+    await selectColorTheme('Dark Modern', 'vs-dark');
   });
 });

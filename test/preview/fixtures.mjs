@@ -252,6 +252,20 @@ function comparisonFixture(tutorial, regularized) {
   };
 }
 
+/** One run opened from the Runs view (Open Run): the comparison of that run alone. */
+function singleRunFixture(comparison) {
+  return {
+    ...comparison,
+    ids: comparison.ids.slice(0, 1),
+    labels: comparison.labels.slice(0, 1),
+    monitoredOn: comparison.monitoredOn.slice(0, 1),
+    differences: [],
+    metrics: comparison.metrics.slice(0, 1),
+    curves: comparison.curves.filter((c) => c.runs[0] !== undefined).map((c) => ({ epoch: c.epoch, runs: c.runs.slice(0, 1) })),
+    perClass: comparison.perClass.map((row) => ({ accuracy: row.accuracy.slice(0, 1), difference: row.difference.slice(0, 1) })),
+  };
+}
+
 /** A light-background RGBA thumbnail made from a test image, as a phone photo of a garment would look. */
 function photoThumbnail(image) {
   const scale = 4;
@@ -400,6 +414,17 @@ export function buildFixtures({ analysis, epochPredictions, dataDir = DEBIAN_DAT
     },
     // A past run opened from the Runs view: the finished run, shown with the note and the way back.
     pastRun: null,
+    compareOne: {
+      ...base,
+      status: 'finished',
+      data,
+      summary: SUMMARY,
+      history,
+      overfitting: overfittingByEpoch[9],
+      predictions,
+      predictionAnalysis: analysis.analyzePredictions(predictions),
+      comparison: singleRunFixture(comparisonFixture(history, REGULARIZED_HISTORY)),
+    },
     stopped: { ...base, status: 'stopped', data, summary: SUMMARY, history: history.slice(0, 4), overfitting: overfittingByEpoch[3] },
     error: {
       ...base,

@@ -8,6 +8,7 @@ import type { RunComparison } from '../../domain/runComparison';
 import type { DashboardStringKey } from '../../protocol/dashboardStringKeys';
 import { CompareChart } from '../compareCharts';
 import { h, table } from '../dom';
+import { chartColors } from '../theme';
 import type { ViewContext } from '../viewContext';
 
 const SETTING_LABELS: Record<string, DashboardStringKey> = {
@@ -30,10 +31,16 @@ const SETTING_LABELS: Record<string, DashboardStringKey> = {
 export class CompareCell {
   readonly section: HTMLElement;
   private readonly charts: CompareChart[] = [];
+  /** Each run's colour beside its name: the colour its curves are drawn in. */
+  private readonly swatches: HTMLElement[];
 
   constructor(ctx: ViewContext, comparison: RunComparison) {
     const { s } = ctx;
     const runHeaders = comparison.labels.map((label, i) => `${i + 1}: ${label}`);
+    // One run (Open Run in the Runs view): its own numbers, nothing to tell apart.
+    const one = comparison.ids.length === 1;
+    this.swatches = comparison.ids.map(() => h('span', { className: 'run-swatch', attrs: { 'aria-hidden': 'true' } }));
+    this.paintSwatches();
     const chartBoxes = (['accuracy', 'loss'] as const).map((metric) => {
       const canvas = h('canvas', { attrs: { role: 'img', 'aria-label': s.t('compareChartAria') } });
       const box = h('figure', { className: 'chart-box' }, [
@@ -58,29 +65,31 @@ export class CompareCell {
     ];
     const closeButton = h('button', {
       className: 'secondary',
-      text: s.t('compareClose'),
+      text: s.t(one ? 'detailClose' : 'compareClose'),
       attrs: { type: 'button', 'data-focus-key': 'compare-close' },
       on: { click: () => ctx.post({ type: 'closeComparison' }) },
     });
-    const differences = comparison.differences.length === 0
+    const differences = one
+      ? null
+      : comparison.differences.length === 0
       ? h('p', { text: s.t('compareSameSettings') })
       : table(s.t('compareSettingsCaption'), [s.t('compareSetting'), ...runHeaders], comparison.differences.map((row) => [SETTING_LABELS[row.key] ? s.t(SETTING_LABELS[row.key]) : row.key, ...row.values]), 'data-table compare-table');
     const signed = (d: number | undefined) => (d === undefined ? s.t('notAvailable') : s.signedPoints(d * 100));
     const perClass = table(
-      s.t('comparePerClassCaption'),
+      s.t(one ? 'compareOnePerClassCaption' : 'comparePerClassCaption'),
       [s.t('colClass'), ...comparison.ids.map((_, i) => `${i + 1}`), ...comparison.ids.slice(1).map((_, i) => s.t('compareDifference', i + 2))],
       comparison.perClass.map((row, c) => [s.className(c), ...row.accuracy.map(percent), ...row.difference.slice(1).map(signed)]),
       'data-table compare-table',
       Array.from({ length: comparison.ids.length * 2 }, (_, i) => i + 1),
     );
     this.section = h('section', { className: 'cell cell-compare', attrs: { id: 'cell-compare', tabindex: -1, 'aria-labelledby': 'cell-compare-title' } }, [
-      h('header', { className: 'cell-header' }, [h('h2', { className: 'cell-title', text: s.t('compareTitle', comparison.ids.length), attrs: { id: 'cell-compare-title' } }), closeButton]),
-      h('p', { className: 'cell-explain', text: s.t('compareExplain') }),
+      h('header', { className: 'cell-header' }, [h('h2', { className: 'cell-title', text: one ? s.t('compareOneTitle', comparison.ids[0]) : s.t('compareTitle', comparison.ids.length), attrs: { id: 'cell-compare-title' } }), closeButton]),
+      h('p', { className: 'cell-explain', text: s.t(one ? 'compareOneExplain' : 'compareExplain') }),
       h('div', { className: 'cell-output' }, [
-        h('ol', { className: 'compare-runs' }, comparison.labels.map((label, i) => h('li', {}, [h('span', { className: `run-swatch run-swatch-${i % 6}`, attrs: { 'aria-hidden': 'true' } }), `${label} (${comparison.ids[i]})`]))),
+        h('ol', { className: 'compare-runs' }, comparison.labels.map((label, i) => h('li', {}, [this.swatches[i], `${label} (${comparison.ids[i]})`]))),
         h('div', { className: 'charts' }, chartBoxes.map((c) => c.box)),
         differences,
-        table(s.t('compareMetricsCaption'), [s.t('compareMetric'), ...runHeaders], metricRows.map(([key, value]) => [s.t(key), ...comparison.metrics.map(value)]), 'data-table compare-table'),
+        table(s.t(one ? 'compareOneMetricsCaption' : 'compareMetricsCaption'), [s.t('compareMetric'), ...runHeaders], metricRows.map(([key, value]) => [s.t(key), ...comparison.metrics.map(value)]), 'data-table compare-table'),
         perClass,
       ]),
     ]);
@@ -95,6 +104,18 @@ export class CompareCell {
           }, format),
         );
       }
+    });
+  }
+
+  applyTheme(): void {
+    for (const chart of this.charts) chart.applyTheme();
+    this.paintSwatches();
+  }
+
+  private paintSwatches(): void {
+    const { series } = chartColors();
+    this.swatches.forEach((swatch, i) => {
+      swatch.style.backgroundColor = series[i % series.length];
     });
   }
 

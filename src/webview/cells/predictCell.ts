@@ -112,6 +112,13 @@ export class PredictCell {
     this.detail.querySelector('.saliency-slot')?.replaceChildren(saliencyView(this.ctx.s, saliency, error));
   }
 
+  /** VS Code switched the colour theme: the open detail's saliency map is drawn on the new theme's scale. */
+  applyTheme(): void {
+    const index = this.ctx.ui.selected;
+    const known = index === undefined ? undefined : this.saliencies.get(index);
+    if (known) this.detail.querySelector('.saliency-slot')?.replaceChildren(saliencyView(this.ctx.s, known.saliency, known.error));
+  }
+
   /** The host's pin list changed: redraw the pinned row and the open detail's Pin button. */
   pinsChanged(): void {
     this.renderPins();
