@@ -77,7 +77,9 @@ class RunsTree implements vscode.TreeDataProvider<RunSummary> {
 
   getTreeItem(run: RunSummary): vscode.TreeItem {
     const date = new Date(run.startedAt);
-    const item = new vscode.TreeItem(`${date.toLocaleDateString()} ${date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}  ${percent(run.testAccuracy)}`);
+    // Short, so the description (the network and its regularization) still shows at the default sidebar width.
+    const when = date.toLocaleString([], { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    const item = new vscode.TreeItem(`${percent(run.testAccuracy)} · ${when}`);
     item.id = run.id;
     item.description = describeRun(run);
     const ended =

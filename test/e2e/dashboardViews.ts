@@ -44,7 +44,7 @@ export async function expectRuns(page: Page, count: number): Promise<Locator> {
   const shown = await poll(page, () => rows.count(), count, 30_000);
   assert.equal(shown, count, `the Runs view lists ${shown} runs, not ${count}`);
   for (let i = 0; i < count; i++) {
-    // "12/1/2026 11:20  87.3%" and the description "128 · 5/5 epochs".
+    // "87.3% · 12/01, 11:20" and the description "128 · 5/5 epochs".
     assert.match(await rows.nth(i).innerText(), /\d+(\.\d)?%[\s\S]*\d+ · \d+\/\d+ epochs/, `run row ${i}`);
   }
   return rows;
