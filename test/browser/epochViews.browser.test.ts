@@ -94,7 +94,7 @@ test('Play steps through the epochs and stops at the last; Pause stops it', asyn
   }
 });
 
-test('moving the slider redraws the views and paints the next frame quickly (frame time measured, the grid in view)', async (context) => {
+test('moving the slider redraws every epoch view within the next frame (frame time measured and reported, the grid in view)', async (context) => {
   if (!requireOrSkip(context, unavailable) || !harness) return;
   const { page, problems } = await openDashboard(harness, { mode: 'finished' });
   try {
@@ -110,6 +110,8 @@ test('moving the slider redraws the views and paints the next frame quickly (fra
       const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
       const script = [];
       const frames = [];
+      const shown = [];
+      const asked = [];
       for (let round = 0; round < 2; round++) {
         for (let k = 0; k <= Number(input.max); k++) {
           await frame();
@@ -119,19 +121,21 @@ test('moving the slider redraws the views and paints the next frame quickly (fra
           // The views redraw in the next animation frame (queued first), so this callback runs just after them.
           await frame();
           script.push(performance.now() - started);
+          asked.push(input.getAttribute('aria-valuetext'));
+          shown.push(document.querySelector('#epoch-slider-evaluate').getAttribute('aria-valuetext'));
           await frame();
           frames.push(performance.now() - started);
         }
       }
-      return [script, frames];
-    })()`)) as number[][];
+      return [script, frames, shown, asked];
+    })()`)) as [number[], number[], string[], string[]];
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const [script, frames] = times;
+    const [script, frames, shown, asked] = times;
     context.diagnostic(`slider step: redraw done after median ${median(script).toFixed(1)} ms (worst ${Math.max(...script).toFixed(1)}); next frame painted after median ${median(frames).toFixed(1)} ms (worst ${Math.max(...frames).toFixed(1)}), over ${frames.length} steps`);
-    // Budgets for a shared, software-rendered machine (2 cores, often a load of 10+): the dashboard's own work per
-    // step, and the whole step to a painted frame. Changes within one frame draw once, so a drag never queues.
-    assert.ok(median(script) < 100, `redraw median ${median(script).toFixed(1)} ms`);
-    assert.ok(median(frames) < 300, `frame median ${median(frames).toFixed(1)} ms`);
+    // The times are reported, not asserted (speed is the bench's job; a loaded CI machine would make a budget flaky).
+    // What must hold is that a step is drawn in the very next frame, in every view: nothing queues behind a drag.
+    assert.equal(new Set(asked).size, asked.length / 2, 'each step asked for another epoch');
+    assert.deepEqual(shown, asked, 'the other views show the chosen epoch one frame after the input');
     assertNoProblems(problems);
   } finally {
     await page.context().close();
@@ -223,9 +227,9 @@ test('pins: pin from the detail, follow the image across epochs, keep the pin ov
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-focus-key')), 'detail-pin', 'focus stays on the pin button');
     const caption = (await page.textContent('.pin figcaption')) ?? '';
     assert.match(caption, /^Test image 3: the probability of its true class, .+, went from [\d.]+% after epoch 1 to [\d.]+% after epoch 10\.$/);
-    assert.equal(await page.$$eval('.pin-chart polyline', (lines) => lines.length), 10, 'ten probabilities');
+    assert.equal(await page.$$eval('.pinned .pin-chart polyline', (lines) => lines.length), 10, 'ten probabilities');
     // The marker follows the slider.
-    const marker = () => page.getAttribute('.pin-chart .pin-shown', 'x1');
+    const marker = () => page.getAttribute('.pinned .pin-chart .pin-shown', 'x1');
     const atEnd = await marker();
     await page.focus('#epoch-slider-predict');
     await page.keyboard.press('Home');

@@ -94,7 +94,7 @@ export async function pinTestImage(w: Workbench, index: number): Promise<void> {
   await view.locator('.pinned .pin').first().waitFor();
   assert.equal((await view.locator('.detail-pin').textContent())?.trim(), 'Unpin');
   assert.match((await view.locator('.pin figcaption').first().textContent()) ?? '', new RegExp(`^Test image ${index}: the probability of its true class, .+, went from [\\d.]+% after epoch 1 to [\\d.]+% after epoch \\d+\\.$`));
-  assert.equal(await view.locator('.pin-chart').first().locator('polyline').count(), 10, 'ten probabilities');
+  assert.equal(await view.locator('.pinned .pin-chart').first().locator('polyline').count(), 10, 'ten probabilities');
   await view.locator('.pin .pin-image.loaded').first().waitFor();
 }
 
