@@ -299,7 +299,7 @@ export class TrainingSession extends Disposable {
   /** Pins or unpins a test image; the panel gets the new list. */
   setPin(index: number, pinned: boolean): void {
     const store = this.options.pins;
-    if (store) store.set(index, pinned).catch((error: unknown) => this.options.warn?.(t('The pinned images could not be saved: {0}', error instanceof Error ? error.message : String(error))));
+    if (store) this.savePins(store.set(index, pinned));
     else this.memoryPins = [...this.memoryPins.filter((n) => n !== index), ...(pinned ? [index] : [])];
     this.update({ kind: 'message', message: { type: 'pins', pins: this.pins } });
   }
@@ -312,9 +312,14 @@ export class TrainingSession extends Disposable {
   /** Follows a classified file across the epochs of the next runs, or stops; the panel gets the new list. */
   setFilePin(file: string, pinned: boolean): void {
     const store = this.options.pins;
-    if (store) store.setFile(file, pinned).catch((error: unknown) => this.options.warn?.(t('The pinned images could not be saved: {0}', error instanceof Error ? error.message : String(error))));
+    if (store) this.savePins(store.setFile(file, pinned));
     else this.memoryFollowed = [...this.memoryFollowed.filter((f) => f !== file), ...(pinned ? [file] : [])];
     this.postFollowed();
+  }
+
+  /** A pins write that fails costs only the pins' persistence: say so, do not stop anything. */
+  private savePins(writing: Promise<void>): void {
+    writing.catch((error: unknown) => this.options.warn?.(t('The pinned images could not be saved: {0}', error instanceof Error ? error.message : String(error))));
   }
 
   /** Every followed file with what the run shown knows of it (this run's epochs, or what a kept run recorded). */
