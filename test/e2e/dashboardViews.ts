@@ -227,10 +227,14 @@ export async function widenSideBar(page: Page, width: number): Promise<void> {
  */
 export async function compareTwoRuns(w: Workbench): Promise<void> {
   const rows = await expectRuns(w.page, 2);
+  // A click opens the run whole (the dashboard kept it in the history): the note says which run, with the way back.
   await rows.nth(0).click();
-  const title = w.dashboard().locator('#cell-compare h2');
-  const opened = await poll(w.page, async () => /^Run \S+$/.test(((await title.textContent().catch(() => '')) ?? '').trim()), true, 20_000);
-  assert.ok(opened, `a click on a run opens it alone (title: ${await title.textContent().catch(() => 'none')})`);
+  const note = w.dashboard().locator('.past-run');
+  const opened = await poll(w.page, async () => (await note.count()) > 0 && /from the run history/.test((await note.textContent({ timeout: 2000 })) ?? ''), true, 20_000);
+  assert.ok(opened, 'a click on a run opens it whole in the dashboard, with the past-run note');
+  assert.equal(await note.getByRole('button', { name: 'Show the latest run' }).count(), 1);
+  await note.scrollIntoViewIfNeeded();
+  await w.screenshot('past-run-opened-dark');
   await rows.nth(1).click({ modifiers: ['Control'] });
   const selected = await rows.evaluateAll((all) => all.filter((row) => row.getAttribute('aria-selected') === 'true').length);
   assert.equal(selected, 2, 'both runs are selected');
@@ -247,7 +251,7 @@ export async function expectComparison(w: Workbench, settings: { epochs: number[
   const view = w.dashboard();
   const cell = view.locator('#cell-compare');
   await cell.waitFor({ timeout: 60_000 });
-  // The run opened by the click is replaced by the comparison.
+  // The comparison opens above the run the click showed.
   const title = await poll(w.page, async () => (await cell.locator('h2').textContent())?.trim(), 'Compare 2 runs', 20_000);
   assert.equal(title, 'Compare 2 runs');
   assert.equal(await cell.locator('.compare-runs li').count(), 2);
