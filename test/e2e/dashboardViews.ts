@@ -234,6 +234,9 @@ export async function compareTwoRuns(w: Workbench): Promise<void> {
   assert.ok(opened, 'a click on a run opens it whole in the dashboard, with the past-run note');
   assert.equal(await note.getByRole('button', { name: 'Show the latest run' }).count(), 1);
   await note.scrollIntoViewIfNeeded();
+  // The whole dashboard was just redrawn with the past run: let its cells lay out and paint before the picture.
+  await w.dashboard().locator('#cell-data .cell-output').first().waitFor({ state: 'visible' });
+  await w.page.waitForTimeout(800);
   await w.screenshot('past-run-opened-dark');
   await rows.nth(1).click({ modifiers: ['Control'] });
   const selected = await rows.evaluateAll((all) => all.filter((row) => row.getAttribute('aria-selected') === 'true').length);
