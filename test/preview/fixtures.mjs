@@ -412,19 +412,6 @@ export function buildFixtures({ analysis, epochPredictions, dataDir = DEBIAN_DAT
       predictionAnalysis: analysis.analyzePredictions(predictions),
       comparison: comparisonFixture(history, REGULARIZED_HISTORY),
     },
-    // A past run opened from the Runs view: the finished run, shown with the note and the way back.
-    pastRun: null,
-    compareOne: {
-      ...base,
-      status: 'finished',
-      data,
-      summary: SUMMARY,
-      history,
-      overfitting: overfittingByEpoch[9],
-      predictions,
-      predictionAnalysis: analysis.analyzePredictions(predictions),
-      comparison: singleRunFixture(comparisonFixture(history, REGULARIZED_HISTORY)),
-    },
     stopped: { ...base, status: 'stopped', data, summary: SUMMARY, history: history.slice(0, 4), overfitting: overfittingByEpoch[3] },
     error: {
       ...base,
@@ -432,7 +419,10 @@ export function buildFixtures({ analysis, epochPredictions, dataDir = DEBIAN_DAT
       error: { code: 'DATA_MISSING', message: 'The Fashion-MNIST files were not found.', file: '/data/fashion-mnist/train-images-idx3-ubyte.gz', action: 'Set fashionMnist.dataDirectory to the folder that holds the four .gz files, or allow the one-time download.' },
     },
   };
+  // A past run opened from the Runs view: the finished run, shown with the note and the way back.
   states.pastRun = { ...states.finished, shownRun: { id: '20261201-081500-3f2a' } };
+  // One run opened in the compare view (a run from the terminal has no dashboard of its own to show).
+  states.compareOne = { ...states.compare, comparison: singleRunFixture(states.compare.comparison) };
   const firstLayer = fakeFirstLayer(testImages, testLabels, random);
   return { states, testImages, overfittingByEpoch, history, realData: real, epochPredictions: epochPayload, firstLayer };
 }
