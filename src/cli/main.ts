@@ -5,6 +5,7 @@
 import { toUserError } from '../core/errors';
 import { configureLocale, t, terminalLocale } from '../core/text/l10n';
 import { findL10nDir } from '../core/text/l10nDir';
+import { terminalSafe } from '../core/text/plainText';
 import { UsageError } from './args';
 import { runClassify } from './classify';
 import { runExportNotebook } from './exportNotebook';
@@ -17,7 +18,8 @@ async function main(argv: string[]): Promise<number> {
   const locale = terminalLocale();
   const l10nDir = findL10nDir();
   if (l10nDir !== undefined) configureLocale(locale, l10nDir);
-  const context: CliContext = { stdout: process.stdout, stderr: process.stderr, locale };
+  // Names and record fields are printed as text: a control character in one is shown, never obeyed.
+  const context: CliContext = { stdout: terminalSafe(process.stdout), stderr: terminalSafe(process.stderr), locale };
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -19,6 +19,8 @@ import type { TrainingSession } from './trainingSession';
 import { DEFAULT_KEPT_MODELS } from '../core/runs/runHistory';
 import { runHistoryDirectory } from './trainingSettings';
 import { COMMANDS } from './commands/commandIds';
+import { userMessage } from './userMessages';
+import { markdownText } from '../core/text/plainText';
 
 export const RUNS_VIEW_ID = 'fashionMnist.runs';
 
@@ -70,7 +72,7 @@ class RunsTree implements vscode.TreeDataProvider<RunSummary> {
     // Each skipped file is said once per session, not on every refresh.
     for (const warning of warnings.filter((w) => !this.warned.has(w))) {
       this.warned.add(warning);
-      void vscode.window.showWarningMessage(warning);
+      void userMessage.warning(warning);
     }
     return runs;
   }
@@ -86,10 +88,10 @@ class RunsTree implements vscode.TreeDataProvider<RunSummary> {
       run.end === 'earlyStopped' ? vscode.l10n.t('stopped early') : run.end === 'stopped' ? vscode.l10n.t('stopped by you') : vscode.l10n.t('all epochs');
     item.tooltip = new vscode.MarkdownString(
       [
-        `**${run.id}**${run.pinned ? ` · ${vscode.l10n.t('pinned')}` : ''}`,
-        describeRun(run),
-        vscode.l10n.t('Test accuracy {0}, best epoch {1}, ended: {2}.', percent(run.testAccuracy), run.bestEpoch ?? '–', ended),
-        run.hasModel ? vscode.l10n.t('Its model is kept.') : vscode.l10n.t('Its model is no longer kept.'),
+        `**${markdownText(run.id)}**${run.pinned ? ` · ${markdownText(vscode.l10n.t('pinned'))}` : ''}`,
+        markdownText(describeRun(run)),
+        markdownText(vscode.l10n.t('Test accuracy {0}, best epoch {1}, ended: {2}.', percent(run.testAccuracy), run.bestEpoch ?? '–', ended)),
+        markdownText(run.hasModel ? vscode.l10n.t('Its model is kept.') : vscode.l10n.t('Its model is no longer kept.')),
       ].join('\n\n'),
     );
     item.iconPath = new vscode.ThemeIcon(run.pinned ? 'pinned' : run.end === 'completed' ? 'pass' : run.end === 'earlyStopped' ? 'debug-step-out' : 'debug-stop');
@@ -162,7 +164,7 @@ export class RunsView extends Disposable {
 
   private async compare(runs: RunSummary[]): Promise<void> {
     if (runs.length < 2) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Select two or more runs in the Runs view (Ctrl or Shift and click), then choose Compare Runs.'));
+      void userMessage.info(vscode.l10n.t('Select two or more runs in the Runs view (Ctrl or Shift and click), then choose Compare Runs.'));
       return;
     }
     // Oldest first: the first run is the baseline the differences are measured from.
@@ -191,7 +193,7 @@ export class RunsView extends Disposable {
     ];
     for (const [key, value] of values) await writeUserSetting(key as EditableSetting, value);
     this.dashboard.show();
-    void vscode.window.showInformationMessage(vscode.l10n.t('The settings of run {0} are now the current settings: change what you want to try in the dashboard, then Train.', run.id));
+    void userMessage.info(vscode.l10n.t('The settings of run {0} are now the current settings: change what you want to try in the dashboard, then Train.', run.id));
   }
 
   private async pin(runs: RunSummary[], pinned: boolean): Promise<void> {
@@ -207,7 +209,7 @@ export class RunsView extends Disposable {
       runs.length === 1
         ? vscode.l10n.t('Delete run {0}? Its record and its model are deleted from the run history.', runs[0].id)
         : vscode.l10n.t('Delete {0} runs? Their records and models are deleted from the run history.', runs.length);
-    if ((await vscode.window.showWarningMessage(message, { modal: true }, remove)) !== remove) return;
+    if ((await userMessage.warning(message, { modal: true }, remove)) !== remove) return;
     const history = currentHistory();
     for (const run of runs) await history.delete(run.id);
     this.tree.refresh();
