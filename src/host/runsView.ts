@@ -11,6 +11,7 @@ import { compareRuns } from '../core/runs/runComparison';
 import { RunHistory } from '../core/runs/runHistory';
 import { dropoutList } from '../domain/hyperParameters';
 import type { RunSummary } from '../domain/runRecord';
+import type { DamagedRun } from '../core/runs/runHistory';
 import { isTerminalEvent } from '../protocol/events';
 import type { EditableSetting, SettingValue } from '../protocol/webview';
 import type { DashboardHost } from './dashboardPanel';
@@ -57,7 +58,11 @@ export function describeRun(run: RunSummary): string {
   return parts.join(' · ');
 }
 
-class RunsTree implements vscode.TreeDataProvider<RunSummary> {
+/** A row of the view: a run, or a run folder whose record cannot be used (listed with why). */
+type RunsItem = RunSummary | DamagedRun;
+const isRun = (item: RunsItem): item is RunSummary => !('reason' in item);
+
+class RunsTree implements vscode.TreeDataProvider<RunsItem> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private warned = new Set<string>();
@@ -66,18 +71,19 @@ class RunsTree implements vscode.TreeDataProvider<RunSummary> {
     this.changed.fire();
   }
 
-  async getChildren(element?: RunSummary): Promise<RunSummary[]> {
+  async getChildren(element?: RunsItem): Promise<RunsItem[]> {
     if (element !== undefined) return [];
-    const { runs, warnings } = await currentHistory().list();
+    const { runs, damaged, warnings } = await currentHistory().list();
     // Each skipped file is said once per session, not on every refresh.
     for (const warning of warnings.filter((w) => !this.warned.has(w))) {
       this.warned.add(warning);
       void userMessage.warning(warning);
     }
-    return runs;
+    return [...runs, ...damaged];
   }
 
-  getTreeItem(run: RunSummary): vscode.TreeItem {
+  getTreeItem(run: RunsItem): vscode.TreeItem {
+    if (!isRun(run)) return damagedItem(run);
     const date = new Date(run.startedAt);
     // Short, so the description (the network and its regularization) still shows at the default sidebar width.
     const when = date.toLocaleString([], { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
@@ -102,9 +108,21 @@ class RunsTree implements vscode.TreeDataProvider<RunSummary> {
   }
 }
 
+/** A damaged run folder: its name as the label, why as the description and tooltip (plain text, never markup). */
+function damagedItem(entry: DamagedRun): vscode.TreeItem {
+  const item = new vscode.TreeItem(entry.name);
+  item.id = `damaged:${entry.name}`;
+  item.description = vscode.l10n.t('damaged');
+  item.tooltip = entry.reason;
+  item.iconPath = new vscode.ThemeIcon('warning');
+  item.contextValue = 'damaged';
+  item.accessibilityInformation = { label: `${entry.name}, ${vscode.l10n.t('damaged')}: ${entry.reason}` };
+  return item;
+}
+
 export class RunsView extends Disposable {
   private readonly tree = new RunsTree();
-  private readonly view: vscode.TreeView<RunSummary>;
+  private readonly view: vscode.TreeView<RunsItem>;
 
   constructor(
     private readonly session: TrainingSession,
@@ -114,7 +132,7 @@ export class RunsView extends Disposable {
     super();
     this.view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: false });
     const selected = (run?: RunSummary, runs?: RunSummary[]): RunSummary[] =>
-      runs !== undefined && runs.length > 0 ? runs : run !== undefined ? [run] : [...this.view.selection];
+      runs !== undefined && runs.length > 0 ? runs : run !== undefined ? [run] : this.view.selection.filter(isRun);
     this.register(
       this.view,
       session.onDidTrainingEvent((event) => {

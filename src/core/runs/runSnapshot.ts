@@ -9,7 +9,7 @@
  * `epoch-predictions.json`. Each is written atomically, so a crash mid-write leaves the previous snapshot or
  * none, never half of one.
  */
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { PIXELS } from '../../domain/classes';
 import type { EpochPredictions } from '../../domain/epochPredictions';
@@ -17,6 +17,7 @@ import { PIXELS as INPUTS } from '../../domain/classes';
 import type { FirstLayerSnapshot } from '../../domain/firstLayer';
 import { type DashboardState } from '../../protocol/webview';
 import { writeFileAtomically } from '../atomicWrite';
+import { READ_LIMITS, readRegularFileSync, readRegularTextSync } from '../regularFile';
 import { removeOwnEntries } from './historyFiles';
 
 const STATE_FILE = 'state.json';
@@ -158,7 +159,7 @@ export class RunSnapshotStore {
     if (!existsSync(stateFile)) return undefined;
     let state: DashboardState | undefined;
     try {
-      state = decodeState(readFileSync(stateFile, 'utf8'));
+      state = decodeState(readRegularTextSync(stateFile, READ_LIMITS.snapshotFile));
     } catch {
       return undefined;
     }
@@ -167,7 +168,7 @@ export class RunSnapshotStore {
     const imagesFile = join(this.dir, IMAGES_FILE);
     if (existsSync(imagesFile)) {
       try {
-        const images = new Uint8Array(readFileSync(imagesFile));
+        const images = new Uint8Array(readRegularFileSync(imagesFile, READ_LIMITS.snapshotFile));
         snapshot.testImages = { images, count: Math.floor(images.length / PIXELS) };
       } catch {
         // The grid shows no pictures then; the numbers are still right.
@@ -176,7 +177,7 @@ export class RunSnapshotStore {
     const epochsFile = join(this.dir, EPOCHS_FILE);
     if (existsSync(epochsFile)) {
       try {
-        snapshot.epochPredictions = decodeEpochPredictions(readFileSync(epochsFile, 'utf8'));
+        snapshot.epochPredictions = decodeEpochPredictions(readRegularTextSync(epochsFile, READ_LIMITS.snapshotFile));
       } catch {
         // The epoch slider is not offered then; the final results still are.
       }
@@ -184,7 +185,7 @@ export class RunSnapshotStore {
     const layerFile = join(this.dir, FIRST_LAYER_FILE);
     if (existsSync(layerFile)) {
       try {
-        snapshot.firstLayer = decodeFirstLayer(readFileSync(layerFile, 'utf8'));
+        snapshot.firstLayer = decodeFirstLayer(readRegularTextSync(layerFile, READ_LIMITS.snapshotFile));
       } catch {
         // The first layer's pictures are not shown then.
       }
