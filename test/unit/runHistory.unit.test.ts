@@ -204,5 +204,6 @@ test('a history folder that is a file is a clear error for writing and a warning
 test('the history folder is per user and shared: $FASHION_MNIST_RUNS, else runs under the XDG cache', () => {
   assert.equal(defaultRunHistoryDir({ XDG_CACHE_HOME: '/x/cache' }, 'linux'), '/x/cache/fashion-mnist-trainer/runs');
   assert.equal(defaultRunHistoryDir({ FASHION_MNIST_RUNS: '/data/runs', XDG_CACHE_HOME: '/x/cache' }, 'linux'), '/data/runs');
-  assert.equal(defaultRunHistoryDir({ FASHION_MNIST_RUNS: 'relative' , XDG_CACHE_HOME: '/x/cache' }, 'linux'), '/x/cache/fashion-mnist-trainer/runs');
+  // A relative one is where the user ran the command (npm's INIT_CWD), never silently ignored.
+  assert.equal(defaultRunHistoryDir({ FASHION_MNIST_RUNS: 'relative', INIT_CWD: '/home/ana/project', XDG_CACHE_HOME: '/x/cache' }, 'linux'), '/home/ana/project/relative');
 });

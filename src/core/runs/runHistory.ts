@@ -148,6 +148,19 @@ export class RunHistory {
     }
   }
 
+  /**
+   * After keeping run `id` failed (a full disk, say): removes what was written of it (only the history's own
+   * files; the folder when that empties it) and returns the error to report, which says what really happened.
+   */
+  async abandonRun(id: string, error: unknown): Promise<TrainerError> {
+    await removeInterruptedRun(this.runDir(id), LAYOUT, MODEL_FILES).catch(() => false);
+    if (error instanceof TrainerError && error.code === 'RUN_HISTORY') return error;
+    // A failed model save says "the previous model was kept": not true here, where there was none.
+    const detail = error instanceof Error ? error.message : String(error);
+    return new TrainerError('RUN_HISTORY', t('The run could not be written to the run history {0}: {1}', this.root, detail), this.root,
+      t('Check the folder and the free disk space; the run itself is not affected.'));
+  }
+
   /** Writes (or replaces) the record of a run made by createRun, atomically. */
   async writeRecord(record: RunHistoryRecord): Promise<void> {
     try {
