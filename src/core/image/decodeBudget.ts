@@ -7,8 +7,8 @@
 import { GifReader } from 'omggif';
 import { MAX_PIXELS, type SupportedFormat } from './formats';
 
-/** The most memory one image's decoding may take: a 50-megapixel 8-bit RGBA PNG fits, with its inflate buffers. */
-export const MAX_DECODE_BYTES = 1024 * 1048576;
+/** The most memory one image's decoding may take: a 30-megapixel 8-bit PNG or a 50-megapixel JPEG fits; a 16-bit PNG of 25 megapixels does not. */
+export const MAX_DECODE_BYTES = 512 * 1048576;
 
 export interface DecodeEstimate {
   /** Bytes the decoder allocates at its peak, as far as the header tells. */
