@@ -141,7 +141,10 @@ function mutateImage(original: Buffer): Buffer {
     // A size field near the start set to a lying value (PNG IHDR at 16, GIF screen at 6 and frames later, BMP at 18).
     const offset = pick([6, 8, 16, 18, 20, 22, 24, 26, Math.floor(random() * Math.min(64, bytes.length - 4))]);
     const value = pick(SIZES);
-    if (offset + 4 <= bytes.length) random() < 0.5 ? bytes.writeUInt32BE(value >>> 0, offset) : bytes.writeUInt32LE(value >>> 0, offset);
+    if (offset + 4 <= bytes.length) {
+      if (random() < 0.5) bytes.writeUInt32BE(value >>> 0, offset);
+      else bytes.writeUInt32LE(value >>> 0, offset);
+    }
   } else if (kind < 0.7) {
     for (let n = 1 + Math.floor(random() * 8); n > 0; n--) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
   } else if (kind < 0.85) {
