@@ -14,22 +14,13 @@ import { decodeImageBytes } from '../../src/core/image/decode';
 import { compareRuns } from '../../src/core/runs/runComparison';
 import { RunHistory } from '../../src/core/runs/runHistory';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
+import { createRng } from '../../src/training/seededRandom';
 
 const MEMORY_LIMIT_MB = 1536;
 const [recordCases, imageCasesPerFixture] = [Number(process.argv[2] ?? 400), Number(process.argv[3] ?? 40)];
 
-/** mulberry32: a small deterministic generator, so a failure is reproduced by rerunning. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = generator(20261206);
+// The project's own seeded generator: a failure is reproduced by rerunning.
+const random = createRng(20261206);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 
 const HOSTILE_VALUES: unknown[] = [
