@@ -17,6 +17,7 @@ import * as fsp from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { syncFolder, writeFileDurably } from '../atomicWrite';
 import { TrainerError } from '../errors';
+import { READ_LIMITS, readRegularFile } from '../regularFile';
 import { t } from '../text/l10n';
 import { MODEL_FILE, OWNER_FILE, siblingKind, siblings } from './layout';
 import { ownerRecordText } from './modelFolder';
@@ -40,7 +41,7 @@ export const nodeFileSystem: StoreFileSystem = {
   },
   rm: (path) => fsp.rm(path, { recursive: true, force: true }),
   // Read and written durably: a plain copyFile is not flushed, and the copy must survive a power cut.
-  copyFile: async (from, to) => writeFileDurably(to, await fsp.readFile(from)),
+  copyFile: async (from, to) => writeFileDurably(to, await readRegularFile(from, READ_LIMITS.weights)),
 };
 
 /** How long a save waits for another save of the same folder before it gives up with a message. */
