@@ -107,6 +107,8 @@ export class TrainingWorker {
     // active, so a host that starts again the moment it sees `finished` is never refused as busy.
     let terminal: TrainingEvent | undefined;
     try {
+      // A keep that a crash cut off (kill -9, a power cut) is removed now, when provably the history's own and stale.
+      if (request.runHistory !== undefined) void new RunHistory(request.runHistory.dir).removeInterrupted().catch(() => undefined);
       const result = await runTutorial({
         request,
         shouldStop: () => run.stopRequested,

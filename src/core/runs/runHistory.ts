@@ -190,7 +190,7 @@ export class RunHistory {
       if ('warning' in loaded) {
         const recordless = loaded.warning === undefined && isRunId(name) ? await this.inspectRecordless(name) : 'inProgress';
         if (recordless === 'interrupted') {
-          damaged.push({ name, reason: t('{0} was left by a run that was interrupted while it was being kept (it has no record); the next run that is kept removes it.', this.runDir(name)) });
+          damaged.push({ name, reason: t('{0} was left by a run that was interrupted while it was being kept (it has no record); the next training run removes it.', this.runDir(name)) });
         } else if (recordless === 'foreign') {
           damaged.push({ name, reason: t('{0} has no run record and holds files the run history did not write; it is left as it is for you to look at.', this.runDir(name)) });
         } else if (loaded.warning !== undefined) {
