@@ -57,7 +57,7 @@ export interface ExportNotebookOptions {
 export type Parsed<T> = { help: true } | { help: false; options: T };
 
 /** The schema's parameters by their `train` flag. */
-const FLAG_PARAMETERS = new Map<string, [ParameterName, ParameterSpec]>(
+export const FLAG_PARAMETERS = new Map<string, [ParameterName, ParameterSpec]>(
   Object.entries(HYPER_PARAMETER_SCHEMA).flatMap(([name, spec]) =>
     'flag' in spec && spec.flag !== undefined ? [[spec.flag, [name as ParameterName, spec as ParameterSpec]] as const] : [],
   ),
@@ -89,8 +89,8 @@ export function parseFlagValue(flag: string, spec: ParameterSpec, text: string):
   return value;
 }
 
-/** Splits argv into flags with their values and positional words; `--a=b` and `--a b` are the same. */
-class ArgReader {
+/** Splits argv into flags with their values and positional words; `--a=b` and `--a b` are the same (train, classify, sweep). */
+export class ArgReader {
   private index = 0;
   constructor(private readonly argv: string[]) {}
 
