@@ -193,7 +193,7 @@ export function classifyHelp(): string[] {
 
 export function exportNotebookHelp(): string[] {
   return [
-    t('Usage: npm run export-notebook -- --out FILE.ipynb [--run ID | --model DIR] [--force]'),
+    t('Usage: npm run export-notebook -- --out FILE.ipynb [--run ID | --model DIR | --sweep ID] [--force]'),
     '',
     t('Writes a run as a Jupyter notebook: the tutorial\'s steps, Keras code that repeats the run, and its results.'),
     '',
@@ -202,6 +202,7 @@ export function exportNotebookHelp(): string[] {
       ['--out FILE.ipynb', t('The notebook to write.')],
       ['--run ID', t('The run in the run history to export (npm run runs lists them); default: the latest run.')],
       ['--model DIR', t('Export the run record of a saved model instead (settings and final accuracies; no epochs).')],
+      ['--sweep ID', t('Export a sweep instead: its grid as Keras code (a loop over the configurations) and its results table.')],
       ['--force', t('Replace FILE even when this tool did not write it.')],
       ['--help', t('Show this help.')],
     ]),

@@ -16,7 +16,8 @@ import type { RunHistoryRecord, RunSummary } from '../domain/runRecord';
 import { UsageError } from './args';
 import { formatTable } from './table';
 import { EXIT, runsHelp, type CliContext } from './common';
-import { sweepReportLines, trialRuns } from './sweepReport';
+import { sweepReportLines } from './sweepReport';
+import { loadTrialRuns } from '../core/runs/sweepResults';
 
 const percent = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(1)}%`);
 const fixed = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(4));
@@ -148,7 +149,7 @@ export async function runRuns(argv: string[], context: CliContext, history = new
       if (ids.length !== 1) throw new UsageError(t('runs show needs exactly one run id.'));
       if (isSweepId(ids[0])) {
         const sweep = await new SweepStore(history.root).load(ids[0]);
-        out(sweepReportLines(sweep, await trialRuns(sweep, history)));
+        out(sweepReportLines(sweep, await loadTrialRuns(sweep, history)));
         return EXIT.ok;
       }
       const [record] = await loadAll(history, ids);

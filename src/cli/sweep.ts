@@ -20,7 +20,8 @@ import type { SweepRecord } from '../domain/sweep';
 import type { StartRequest } from '../protocol/worker';
 import { TrainingClient } from '../worker/client';
 import { parseSweepArgs, type SweepOptions } from './sweepArgs';
-import { sweepReportLines, trialLine, trialRuns } from './sweepReport';
+import { sweepReportLines, trialLine } from './sweepReport';
+import { loadTrialRuns } from '../core/runs/sweepResults';
 import { cliNativeBackendFolders, EXIT, sweepHelp, workerPath, type CliContext } from './common';
 
 export async function runSweep(argv: string[], context: CliContext): Promise<number> {
@@ -167,7 +168,7 @@ async function sweepInWorkers(record: SweepRecord, options: SweepOptions, contex
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 
   out('');
-  for (const line of sweepReportLines(outcome.record, await trialRuns(outcome.record, places.history))) out(line);
+  for (const line of sweepReportLines(outcome.record, await loadTrialRuns(outcome.record, places.history))) out(line);
   out('');
   out(t('CPU time {0} s, wall time {1} s ({2}x the wall time); the trials took {3} s in all, the sweep {4} of that.',
     cpuSeconds.toFixed(1), wallSeconds.toFixed(1), (cpuSeconds / Math.max(wallSeconds, 1e-9)).toFixed(2), trialSeconds.toFixed(1),

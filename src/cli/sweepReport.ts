@@ -4,9 +4,7 @@
  * that repeats it. `npm run sweep` prints it at the end and `npm run runs -- show SWEEP_ID` prints it later;
  * both read each trial's numbers from its run in the run history.
  */
-import { bestEpochOf, monitoredValue } from '../core/analysis/earlyStopping';
-import { isWorse } from '../core/runs/medianPruner';
-import type { RunHistory } from '../core/runs/runHistory';
+import { bestMonitored, bestTrial, monitorName, rankTrials, trialResults } from '../core/runs/sweepResults';
 import { gridSize, pointParameters } from '../core/runs/sweepGrid';
 import { t } from '../core/text/l10n';
 import { formatDuration } from '../core/text/format';
@@ -69,21 +67,6 @@ export function trainCommand(params: HyperParameters): string {
   return ['npm run train --', ...trainFlags(params)].join(' ');
 }
 
-/** The monitored value of a run's best epoch (by its own monitor), and that epoch. */
-export function bestMonitored(history: readonly EpochMetrics[], params: HyperParameters): { epoch: number; value: number } | undefined {
-  const epoch = bestEpochOf(history, params.monitor, params.minDelta);
-  const metrics = history.find((m) => m.epoch === epoch);
-  return epoch === undefined || metrics === undefined ? undefined : { epoch, value: monitoredValue(metrics, params.monitor) };
-}
-
-/** The monitored metric's name as the table heads it: Keras's name, or the test set's when there is no validation split. */
-function monitorName(definition: SweepDefinition): string {
-  const validated = definition.base.validationSplit > 0 || definition.axes.some((axis) => axis.parameter === 'validationSplit');
-  const monitor = definition.base.monitor;
-  if (validated) return monitor;
-  return monitor === 'val_loss' ? 'test_loss' : 'test_accuracy';
-}
-
 /** One line for a trial that has just ended: its number, state, settings and result. */
 export function trialLine(record: SweepRecord, trial: SweepTrial, history: readonly EpochMetrics[], seconds: number): string {
   const { definition } = record;
@@ -100,41 +83,10 @@ export function trialLine(record: SweepRecord, trial: SweepTrial, history: reado
 
 const percent = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(1)}%`);
 
-interface Row {
-  number: number;
-  trial: SweepTrial;
-  params: HyperParameters;
-  run?: RunHistoryRecord;
-  best?: { epoch: number; value: number };
-}
-
-/** The trials, best first by the monitored value; those without one (not run, failed) last, in run order. */
-function rankedRows(record: SweepRecord, runs: ReadonlyMap<string, RunHistoryRecord>): Row[] {
-  const { definition } = record;
-  const rows: Row[] = record.trials.map((trial, i) => {
-    const params = pointParameters(definition.base, definition.axes, trial.choice).params;
-    const run = trial.runId === undefined ? undefined : runs.get(trial.runId);
-    const row: Row = { number: i + 1, trial, params };
-    if (run !== undefined) {
-      row.run = run;
-      const best = bestMonitored(run.history, params);
-      if (best !== undefined && Number.isFinite(best.value)) row.best = best;
-    }
-    return row;
-  });
-  const monitor = definition.base.monitor;
-  return rows.sort((a, b) => {
-    if (a.best === undefined || b.best === undefined) return (a.best === undefined ? 1 : 0) - (b.best === undefined ? 1 : 0) || a.number - b.number;
-    if (isWorse(a.best.value, b.best.value, monitor)) return 1;
-    if (isWorse(b.best.value, a.best.value, monitor)) return -1;
-    return a.number - b.number;
-  });
-}
-
 /** The sweep's header, results table, best trial and its re-run command. */
 export function sweepReportLines(record: SweepRecord, runs: ReadonlyMap<string, RunHistoryRecord>): string[] {
   const { definition } = record;
-  const rows = rankedRows(record, runs);
+  const rows = rankTrials(trialResults(record, runs), definition);
   const counts = new Map<TrialState, number>();
   for (const trial of record.trials) counts.set(trial.state, (counts.get(trial.state) ?? 0) + 1);
   const header = [
@@ -151,13 +103,13 @@ export function sweepReportLines(record: SweepRecord, runs: ReadonlyMap<string, 
       row.run === undefined ? '-' : `${row.run.outcome.epochsRun}/${row.params.epochs}`,
       row.best === undefined ? '-' : String(row.best.epoch),
       row.best === undefined ? '-' : row.best.value.toFixed(4),
-      percent(row.run?.history.find((m) => m.epoch === row.best?.epoch)?.testAccuracy),
+      percent(row.best?.metrics.testAccuracy),
       row.run === undefined ? '-' : formatDuration(row.run.durationSeconds),
       row.trial.runId ?? '-',
     ]),
     ['#', ...definition.axes.map(() => ''), '', 'n', 'n', 'n', 'n', 'n', ''].map((kind) => kind !== ''),
   );
-  const best = rows.find((row) => row.best !== undefined && row.trial.state === 'finished') ?? rows.find((row) => row.best !== undefined);
+  const best = bestTrial(rows);
   const verdict = best?.best === undefined
     ? [t('No trial has ended an epoch yet, so there is no best trial.')]
     : [
@@ -165,15 +117,4 @@ export function sweepReportLines(record: SweepRecord, runs: ReadonlyMap<string, 
       t('Re-run it on its own: {0}', trainCommand(best.params)),
     ];
   return [...header, '', ...table, '', ...verdict];
-}
-
-/** The runs of the sweep's trials, by id; a run that is no longer in the history is left out. */
-export async function trialRuns(record: SweepRecord, history: RunHistory): Promise<Map<string, RunHistoryRecord>> {
-  const runs = new Map<string, RunHistoryRecord>();
-  for (const trial of record.trials) {
-    if (trial.runId === undefined) continue;
-    const run = await history.load(trial.runId).catch(() => undefined);
-    if (run !== undefined) runs.set(trial.runId, run);
-  }
-  return runs;
 }

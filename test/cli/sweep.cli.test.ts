@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { validateWithPython } from '../unit/notebookPython';
 
 const cliPath = resolve(process.env.TEST_CLI_PATH ?? 'dist/cli.js');
 const scratch = mkdtempSync(join(tmpdir(), 'cli-sweep-'));
@@ -113,6 +114,21 @@ test('npm run runs shows each trial\'s sweep id and the pruned one as pruned; ru
   const missing = await cli(['runs', 'show', 'sweep-20000101-000000-0000']);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /There is no sweep sweep-20000101-000000-0000/);
+});
+
+test('export-notebook --sweep writes the sweep as a valid notebook: the grid as Keras code and its results', async () => {
+  const out = join(scratch, 'sweep.ipynb');
+  const result = await cli(['export-notebook', '--sweep', prunedSweepId, '--out', out]);
+  assert.equal(result.code, 0, result.stderr);
+  const text = readFileSync(out, 'utf8');
+  assert.equal(validateWithPython(text).nbformat, 4);
+  const cells = (JSON.parse(text) as { cells: { source: string[]; outputs?: { text?: string[] }[] }[] }).cells;
+  const all = cells.map((cell) => cell.source.join('') + (cell.outputs ?? []).map((o) => (o.text ?? []).join('')).join('')).join('\n');
+  assert.match(all, /'learning_rate': \[0\.001, 0\.003, 0\.9\]/);
+  assert.match(all, /^Trial 3\/3 \[pruned\] \{'learning_rate': 0\.9\}: val_loss \d\.\d{4} at epoch 1$/m);
+  const both = await cli(['export-notebook', '--sweep', prunedSweepId, '--run', 'x', '--out', out]);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--run and --sweep cannot be used together/);
 });
 
 test('Ctrl+C stops the running trial and keeps it; --resume runs only the trials without an answer', async () => {
