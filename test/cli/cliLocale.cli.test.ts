@@ -40,7 +40,7 @@ test('the CLI reports a usage error in Chinese when LC_ALL asks for zh_CN, whate
   const result = runCli(['dance'], { LANG: 'en_US.UTF-8', LC_ALL: 'zh_CN.UTF-8' });
   assert.equal(result.status, 2);
   const chinese = readJson('l10n/bundle.l10n.zh-cn.json');
-  const unknown = chinese['Unknown command "{0}"; use train, classify, runs, bench, setup-native or export-notebook.'].replace('{0}', 'dance');
+  const unknown = chinese['Unknown command "{0}"; use train, sweep, classify, runs, bench, setup-native or export-notebook.'].replace('{0}', 'dance');
   const expected = chinese['Error: {0}'].replace('{0}', unknown);
   assert.ok(result.stderr.startsWith(expected), result.stderr);
 });
