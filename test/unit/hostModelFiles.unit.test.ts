@@ -9,8 +9,7 @@ import { readModelFolder } from '../../src/core/modelFiles/modelFolder';
 import { copyModelFolder } from '../../src/core/modelFiles/modelCopy';
 import { nodeFileSystem } from '../../src/core/modelFiles/folderReplace';
 import { findSavedModel } from '../../src/core/modelFiles/savedModel';
-import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
-import { type RunRecord } from '../../src/domain/runRecord';
+import { SAVED_RUN_RECORD } from './runRecordFixture';
 
 /** A model.json shaped like the one tfjs writes for the tutorial model (topology only matters here). */
 function modelJson(options: { input?: (number | null)[]; units?: number; functional?: boolean; weights?: string[] } = {}) {
@@ -33,16 +32,7 @@ function modelJson(options: { input?: (number | null)[]; units?: number; functio
   return { format: 'layers-model', modelTopology: topology, weightsManifest: [{ paths: options.weights ?? ['weights.bin'], weights: [] }] };
 }
 
-const record: RunRecord = {
-  date: '2026-11-27T18:00:00Z',
-  params: DEFAULT_HYPER_PARAMETERS,
-  backend: 'wasm',
-  trainAccuracy: 0.91,
-  testAccuracy: 0.88,
-  dataChecksum: 'abc',
-  trainCount: 60000,
-  testCount: 10000,
-};
+const record = SAVED_RUN_RECORD;
 
 function writeModel(dir: string, json: unknown = modelJson(), weights = 'W1'): void {
   mkdirSync(dir, { recursive: true });
