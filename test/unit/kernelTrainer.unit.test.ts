@@ -9,7 +9,7 @@ import { createRng } from '../../src/training/seededRandom';
 import { shuffledIndices } from '../../src/training/shuffling';
 import type { Architecture } from '../../src/domain/architecture';
 import { KernelTrainer } from '../../src/training/kernels/kernelTrainer';
-import { assertSameSteps, batchOf, syntheticSplit } from './syntheticTraining';
+import { assertLearnsWithFlatTensors, assertSameSteps, batchOf, syntheticSplit } from './syntheticTraining';
 
 /**
  * The reference: the same Sequential, each Dropout replaced by a layer multiplying by a mask given
@@ -104,20 +104,7 @@ test('kernels: a two-layer net with dropout and L2 learns; evaluate matches Laye
   const heldOut = syntheticSplit(500, 2);
   const model = buildNetworkModel(tf, architecture, { learningRate: 0.003, seed: 1 });
   const trainer = new KernelTrainer(tf, model, { learningRate: 0.003, batchSize: 50, architecture, seed: 4 });
-  const rng = createRng(9);
-  const counts: number[] = [];
-  let first = 0;
-  for (let epoch = 0; epoch < 3; epoch++) {
-    const order = shuffledIndices(train.count, rng);
-    trainer.resetMetrics();
-    for (let start = 0; start < train.count; start += 50) trainer.trainBatch(train, order, start, Math.min(50, train.count - start));
-    assert.equal(trainer.readMetrics().samples, train.count);
-    if (epoch === 0) first = trainer.readMetrics().loss;
-    trainer.evaluate(heldOut);
-    counts.push(tf.memory().numTensors);
-  }
-  assert.equal(new Set(counts).size, 1, `tensor counts ${counts.join(', ')}`);
-  assert.ok(trainer.readMetrics().loss < first, 'the loss should fall');
+  assertLearnsWithFlatTensors(tf, trainer, train, heldOut, 50);
   const ours = trainer.evaluate(heldOut);
   assert.ok(ours.accuracy > 0.8, `accuracy ${ours.accuracy}`);
   trainer.writeWeightsTo(model);

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrainerError } from '../../src/core/errors';
 import { inspectNotebookTarget, writeExportFile, writeNotebookFile } from '../../src/core/notebook/exportFile';
@@ -15,16 +14,8 @@ import type { EpochMetrics } from '../../src/domain/metrics';
 import type { DashboardState } from '../../src/protocol/webview';
 import { analyzePredictions } from '../../src/core/analysis/analysis';
 import { missingDataFiles } from '../../src/core/data/dataFolderCheck';
+import { inScratch } from './scratchFolder';
 
-/** Runs `body` in a new empty folder, removed afterwards whatever happens. */
-async function inScratch(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'fmt-export-'));
-  try {
-    await body(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const epochs: EpochMetrics[] = [
   { epoch: 2, loss: 0.38, accuracy: 0.86, testLoss: 0.4, testAccuracy: 0.85, seconds: 1.5, samplesPerSecond: 40000 },
@@ -42,7 +33,7 @@ function rejects(promise: Promise<unknown>, code: string): Promise<void> {
   return assert.rejects(promise, (error: unknown) => error instanceof TrainerError && error.code === code && typeof error.action === 'string');
 }
 
-test('a notebook is written whole, and one the extension wrote is replaced without asking', () => inScratch(async (dir) => {
+test('a notebook is written whole, and one the extension wrote is replaced without asking', () => inScratch('fmt-export-', async (dir) => {
   const file = join(dir, 'run.ipynb');
   assert.equal(inspectNotebookTarget(file), 'absent');
   await writeNotebookFile(file, ourNotebookText(), { replaceForeign: false });
@@ -53,7 +44,7 @@ test('a notebook is written whole, and one the extension wrote is replaced witho
   assert.deepEqual(readdirSync(dir), ['run.ipynb'], 'no temporary file is left behind');
 }));
 
-test('a file the extension did not write is kept unless replacing it was confirmed', () => inScratch(async (dir) => {
+test('a file the extension did not write is kept unless replacing it was confirmed', () => inScratch('fmt-export-', async (dir) => {
   const foreign = join(dir, 'mine.ipynb');
   const theirs = JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3' } }, cells: [] });
   writeFileSync(foreign, theirs);
@@ -70,7 +61,7 @@ test('a file the extension did not write is kept unless replacing it was confirm
   assert.deepEqual(readdirSync(dir).sort(), ['mine.ipynb', 'notes.ipynb']);
 }));
 
-test('a target that is a folder, or in a folder that does not exist, fails with EXPORT_FAILED naming it, and changes nothing', () => inScratch(async (dir) => {
+test('a target that is a folder, or in a folder that does not exist, fails with EXPORT_FAILED naming it, and changes nothing', () => inScratch('fmt-export-', async (dir) => {
   const folder = join(dir, 'taken.ipynb');
   mkdirSync(folder);
   writeFileSync(join(folder, 'keep.txt'), 'keep');
@@ -207,7 +198,7 @@ test('only a finished or stopped run with an epoch is exported; an older saved m
   assert.equal(notebookRunFromDashboard(older)?.date, undefined);
 });
 
-test('"Get the data" accepts a folder only when all four files are there, plain or gzipped, in either spelling', () => inScratch(async (dir) => {
+test('"Get the data" accepts a folder only when all four files are there, plain or gzipped, in either spelling', () => inScratch('fmt-export-', async (dir) => {
   assert.deepEqual(await missingDataFiles(dir), ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']);
   writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), '');
   writeFileSync(join(dir, 'train-labels.idx1-ubyte'), '');

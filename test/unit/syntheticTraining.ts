@@ -7,6 +7,8 @@ import type { Tensor } from '@tensorflow/tfjs';
 import type { Tf } from '../../src/training/backend';
 import type { ImageSplit } from '../../src/training/imageInput';
 import { createRng } from '../../src/training/seededRandom';
+import { shuffledIndices } from '../../src/training/shuffling';
+import type { Trainer } from '../../src/training/trainer';
 
 /** Random images with a learnable signal: the label brightens one band of rows. */
 export function syntheticSplit(count: number, seed: number): ImageSplit {
@@ -50,4 +52,26 @@ export function assertSameSteps(ours: ArrayLike<number>[], keras: ArrayLike<numb
     assert.ok(maxMove > minMove, `weights ${i} should have moved (moved ${maxMove})`);
     assert.ok(maxDiff < 2e-5, `weights ${i} differ by ${maxDiff} from trainOnBatch`);
   }
+}
+
+/**
+ * Three epochs of `trainer` on `train` in batches of `batchSize` (shuffled by seed 9), each followed by an
+ * evaluation on `heldOut`: the tensor count after each epoch must not move, and the loss must fall.
+ */
+export function assertLearnsWithFlatTensors(tf: Tf, trainer: Trainer, train: ImageSplit, heldOut: ImageSplit, batchSize: number): void {
+  const rng = createRng(9);
+  const counts: number[] = [];
+  let first = 0;
+  for (let epoch = 0; epoch < 3; epoch++) {
+    const order = shuffledIndices(train.count, rng);
+    trainer.resetMetrics();
+    for (let start = 0; start < train.count; start += batchSize) trainer.trainBatch(train, order, start, Math.min(batchSize, train.count - start));
+    const running = trainer.readMetrics();
+    assert.equal(running.samples, train.count);
+    if (epoch === 0) first = running.loss;
+    trainer.evaluate(heldOut);
+    counts.push(tf.memory().numTensors);
+  }
+  assert.equal(new Set(counts).size, 1, `tensor counts ${counts.join(', ')}`);
+  assert.ok(trainer.readMetrics().loss < first, 'the loss should fall');
 }

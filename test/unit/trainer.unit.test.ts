@@ -8,7 +8,7 @@ import { shuffledIndices } from '../../src/training/shuffling';
 import type { Trainer } from '../../src/training/trainer';
 import { KernelTrainer } from '../../src/training/kernels/kernelTrainer';
 import { TUTORIAL_ARCHITECTURE } from '../../src/domain/architecture';
-import { assertSameSteps, batchOf, syntheticSplit } from './syntheticTraining';
+import { assertLearnsWithFlatTensors, assertSameSteps, batchOf, syntheticSplit } from './syntheticTraining';
 import type { Tf } from '../../src/training/backend';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { BackendChoice } from '../../src/domain/hyperParameters';
@@ -56,22 +56,7 @@ test('wasm: learns, and tensors stay flat across epochs and evaluations', async 
   const test = syntheticSplit(500, 2);
   const model = buildTutorialModel(tf, { hiddenUnits: 32, learningRate: 0.005, seed: 1 });
   const trainer = new OpsTrainer(tf, model, { learningRate: 0.005 });
-  const rng = createRng(9);
-  const counts: number[] = [];
-  let first = 0;
-  for (let epoch = 0; epoch < 3; epoch++) {
-    const order = shuffledIndices(train.count, rng);
-    trainer.resetMetrics();
-    for (let start = 0; start < train.count; start += 64) trainer.trainBatch(train, order, start, Math.min(64, train.count - start));
-    const running = trainer.readMetrics();
-    assert.equal(running.samples, train.count);
-    if (epoch === 0) first = running.loss;
-    trainer.evaluate(test);
-    counts.push(tf.memory().numTensors);
-  }
-  assert.equal(new Set(counts).size, 1, `tensor counts ${counts.join(', ')}`);
-  const last = trainer.readMetrics();
-  assert.ok(last.loss < first, 'the loss should fall');
+  assertLearnsWithFlatTensors(tf, trainer, train, test, 64);
   assert.ok(trainer.evaluate(test).accuracy > 0.8);
   trainer.writeWeightsTo(model);
   const predicted = tf.tidy(() => model.predict(tf.zeros([1, 28, 28])) as ReturnType<typeof tf.zeros>);
