@@ -302,7 +302,7 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     await screenshot('confusion-high-contrast');
   });
 
-  step('"Save Metrics as CSV…" and the confusion matrix\'s "Save PNG…" write where the save dialog says', async () => {
+  step('"Save Metrics as CSV…" and the confusion matrix\'s "Save SVG…" write where the save dialog says', async () => {
     await selectColorTheme('Dark Modern', 'vs-dark');
     const view = dashboard();
     const saveThrough = async (button: Locator, name: string): Promise<Buffer> => {
@@ -321,8 +321,9 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     const csv = (await saveThrough(view.locator('[data-focus-key="save-csv"]'), 'fashion-mnist-epochs.csv')).toString('utf8').trimEnd().split('\r\n');
     assert.equal(csv[0], 'epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second');
     assert.equal(csv.length, EPOCHS + 1, 'one row per epoch');
-    const png = await saveThrough(view.locator('[data-focus-key="save-confusion-png"]'), 'fashion-mnist-confusion.png');
-    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    const svg = (await saveThrough(view.locator('[data-focus-key="save-confusion-png"]'), 'fashion-mnist-confusion.svg')).toString('utf8');
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* role="img"/);
+    assert.match(svg, />Predicted class<\/text>/, 'the notebook\'s picture, labelled');
   });
 
   step('"Export as Notebook…" writes a notebook that VS Code\'s notebook editor opens with the run\'s outputs', async () => {

@@ -52,6 +52,5 @@ export function textWidth(content: string, size: number): number {
 /** The whole picture: a white background, a title for screen readers, then `body`, one part a line. */
 export function svgDocument(width: number, height: number, title: string, body: string[]): string {
   const attributes = { xmlns: 'http://www.w3.org/2000/svg', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'font-family': FONT_FAMILY };
-  const open = element('svg', attributes, '').replace(/<\/svg>$/, '');
-  return [open, element('title', {}, escapeXml(title)), element('rect', { width, height, fill: '#ffffff' }), ...body, '</svg>', ''].join('\n');
+  return [`<svg${attributeText(attributes)}>`, element('title', {}, escapeXml(title)), element('rect', { width, height, fill: '#ffffff' }), ...body, '</svg>', ''].join('\n');
 }
