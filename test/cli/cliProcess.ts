@@ -30,19 +30,32 @@ export function cliRunner(base: NodeJS.ProcessEnv) {
   const start = (args: string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams =>
     spawn(process.execPath, [cliPath, ...args], { env: environment(env) });
 
-  /** Runs to exit and collects the output; `closeStdout` reads nothing, as `| head -0` does. */
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}, options: { closeStdout?: boolean } = {}): Promise<CliResult> =>
+  /**
+   * Collects a started process's output until it exits; `onStdout` sees the whole stdout so far after each
+   * chunk (a test that signals the process mid-run); `closeStdout` reads nothing, as `| head -0` does.
+   */
+  const collect = (
+    child: ChildProcessWithoutNullStreams,
+    options: { closeStdout?: boolean; onStdout?: (stdout: string) => void } = {},
+  ): Promise<CliResult> =>
     new Promise((resolveRun, reject) => {
       const started = Date.now();
-      const child = start(args, env);
       let stdout = '';
       let stderr = '';
       if (options.closeStdout) child.stdout.destroy();
-      else child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      else
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          options.onStdout?.(stdout);
+        });
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.on('error', reject);
       child.on('close', (code) => resolveRun({ code, stdout, stderr, ms: Date.now() - started }));
     });
+
+  /** Runs to exit and collects the output. */
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}, options: { closeStdout?: boolean } = {}): Promise<CliResult> =>
+    collect(start(args, env), options);
 
   /** The same, waiting in place (for quick commands). */
   const runSync = (args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } => {
@@ -51,5 +64,5 @@ export function cliRunner(base: NodeJS.ProcessEnv) {
   };
 
   /** The running process, for a test that talks to it (a signal mid-run). */
-  return { run, runSync, start };
+  return { run, runSync, start, collect };
 }

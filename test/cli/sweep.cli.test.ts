@@ -4,48 +4,21 @@
 // Ctrl+C keeps its trials and resumes without running the finished one again.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { assertCliBuilt, cliRunner } from './cliProcess';
 import { validateWithPython } from '../unit/notebookPython';
 
-const cliPath = resolve(process.env.TEST_CLI_PATH ?? 'dist/cli.js');
 const scratch = mkdtempSync(join(tmpdir(), 'cli-sweep-'));
 const runsDir = join(scratch, 'cache', 'fashion-mnist-trainer', 'runs');
 /** Small trials: a few hundred images, two epochs. */
 const TINY = ['--epochs', '2', '--train-limit', '600', '--test-limit', '200', '--backend', 'wasm'];
 
-before(() => assert.ok(existsSync(cliPath), `${cliPath} is missing: run "npm run build".`));
+before(assertCliBuilt);
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function spawnCli(args: string[]): ChildProcess {
-  return spawn(process.execPath, [cliPath, ...args], {
-    env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', XDG_CACHE_HOME: join(scratch, 'cache'), FASHION_MNIST_RUNS: '' },
-  });
-}
-
-function collect(child: ChildProcess, onStdout?: (text: string) => void): Promise<Result> {
-  return new Promise((resolveRun, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      onStdout?.(stdout);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
-
-const cli = (args: string[]) => collect(spawnCli(args));
+const { run: cli, start, collect } = cliRunner({ XDG_CACHE_HOME: join(scratch, 'cache'), FASHION_MNIST_RUNS: '' });
 
 test('bad sweeps exit 2 with one sentence saying why, before any trial starts', async () => {
   const cases: [string[], RegExp][] = [
@@ -132,15 +105,15 @@ test('export-notebook --sweep writes the sweep as a valid notebook: the grid as 
 });
 
 test('Ctrl+C stops the running trial and keeps it; --resume runs only the trials without an answer', async () => {
-  const child = spawnCli(['sweep', ...TINY, '--seed', '1', '--seed', '2', '--seed', '3', '--parallel', '1']);
+  const child = start(['sweep', ...TINY, '--seed', '1', '--seed', '2', '--seed', '3', '--parallel', '1']);
   let signalled = false;
-  const first = await collect(child, (stdout) => {
+  const first = await collect(child, { onStdout: (stdout) => {
     // Once the first trial has finished, the second is running: interrupt it.
     if (!signalled && /^Trial 1\/3 \[finished\]/m.test(stdout)) {
       signalled = true;
       child.kill('SIGINT');
     }
-  });
+  } });
   assert.equal(first.code, 130, first.stdout + first.stderr);
   assert.match(first.stderr, /Stopping every trial after its current batch/);
   assert.match(first.stdout, /^Trial 2\/3 \[stopped\] --seed 2: /m);
