@@ -69,6 +69,9 @@ test('a good record passes whole; each damaged field is refused with a reason th
   assert.match(reasonOf((r) => (r.perClassAccuracy = Array(10).fill(42))), /perClassAccuracy item 1 is 42/);
   assert.match(reasonOf((r) => delete r.outcome), /has no outcome/);
   assert.match(reasonOf((r) => (r.tfjsVersion = '4.22\n\u001b]0;x')), /tfjsVersion is not in the expected form/);
+  // A field another branch added (a sweep's trials name their sweep) is checked like the rest.
+  assert.match(reasonOf((r) => (r.sweepId = 'sweep-\u001b[2J')), /sweepId is not in the expected form/);
+  assert.ok('record' in checkRunRecord(JSON.stringify({ ...record(ID), sweepId: 'sweep-20261201-080000-abcd' })));
   assert.equal((checkRunRecord('{"format":"fashion-mnist-trainer/run","version":2}') as { problem: string }).problem, 'version');
   assert.equal((checkRunRecord('[1,2]') as { problem: string }).problem, 'foreign');
   assert.equal((checkRunRecord('{"format":') as { problem: string }).problem, 'json');

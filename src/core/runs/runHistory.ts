@@ -20,6 +20,7 @@ import { INTERRUPTED_AFTER_MS, inspectRecordlessRun, removeInterruptedRun, type 
 import { removeOwnEntries, writeFileAtomically } from './historyFiles';
 import { READ_LIMITS, readRegularText, UnreadableFileError } from '../regularFile';
 import { heldMetrics, parseRunRecord } from './runRecordFile';
+import { RUN_ID_PATTERN } from './runRecordCheck';
 import { SNAPSHOT_FILES } from './runSnapshot';
 
 export const RUN_FILE = 'run.json';
@@ -27,10 +28,10 @@ export const MODEL_FOLDER = 'model';
 const SNAPSHOT_FOLDER = 'dashboard';
 const SNAPSHOT_STATE = SNAPSHOT_FILES[0];
 const PIN_FILE = 'pinned';
+/** The folder of the sweep records (sweepStore.ts), beside the runs: not a run, so never listed as one. */
+export const SWEEP_FOLDER = 'sweeps';
 /** How many runs keep their model unless the user sets another number. */
 export const DEFAULT_KEPT_MODELS = 5;
-/** A run id: start time to the second (UTC) and a random suffix; sorts by time as text. */
-const ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
 
 /** A run folder whose record cannot be used: listed as damaged, with why (a localized sentence naming the file). */
 export interface DamagedRun {
@@ -59,7 +60,7 @@ export function newRunId(date: Date): string {
 }
 
 export function isRunId(text: string): boolean {
-  return ID_PATTERN.test(text);
+  return RUN_ID_PATTERN.test(text);
 }
 
 function historyError(root: string, error: unknown): TrainerError {
@@ -90,6 +91,7 @@ function summaryOf(record: RunHistoryRecord, pinned: boolean, hasModel: boolean,
     hasSnapshot,
   };
   if (record.outcome.bestEpoch !== undefined) summary.bestEpoch = record.outcome.bestEpoch;
+  if (record.sweepId !== undefined) summary.sweepId = record.sweepId;
   if (held !== undefined) {
     summary.testAccuracy = held.testAccuracy;
     summary.trainAccuracy = held.accuracy;
@@ -185,7 +187,7 @@ export class RunHistory {
     }
     const runs: RunSummary[] = [];
     for (const name of names.sort().reverse()) {
-      if (name.startsWith('.')) continue;
+      if (name.startsWith('.') || name === SWEEP_FOLDER) continue;
       const loaded = await this.read(name);
       if ('warning' in loaded) {
         const recordless = loaded.warning === undefined && isRunId(name) ? await this.inspectRecordless(name) : 'inProgress';

@@ -26,6 +26,11 @@ interface FieldCheck {
 const required = (check: Check): FieldCheck => ({ optional: false, check });
 const optional = (check: Check): FieldCheck => ({ optional: true, check });
 
+/** A run id: start time to the second (UTC) and a random suffix; sorts by time as text. Its folder name in the history. */
+export const RUN_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+/** A sweep id (sweepStore.ts): `sweep-` and a run-like stamp. */
+const SWEEP_ID_PATTERN = new RegExp(`^sweep-${RUN_ID_PATTERN.source.slice(1)}`);
+
 const MAX_IMAGES = 70_000;
 const MAX_EPOCHS = 100_000;
 
@@ -124,7 +129,7 @@ const params: Check = (value) => {
 export const RECORD_FIELDS = {
   format: required(oneOf([RUN_HISTORY_FORMAT])),
   version: required(number(RUN_HISTORY_VERSION, RUN_HISTORY_VERSION, true)),
-  id: required(text(32, /^\d{8}-\d{6}-[0-9a-f]{4}$/)),
+  id: required(text(32, RUN_ID_PATTERN)),
   startedAt: required(date),
   durationSeconds: required(number(0, 1e9)),
   params: required(params),
@@ -138,6 +143,7 @@ export const RECORD_FIELDS = {
   outcome: required(object(OUTCOME_FIELDS)),
   confusion: optional(list(list(number(0, MAX_IMAGES, true), NUM_CLASSES, NUM_CLASSES), NUM_CLASSES, NUM_CLASSES)),
   perClassAccuracy: optional(list(fraction, NUM_CLASSES, NUM_CLASSES)),
+  sweepId: optional(text(40, SWEEP_ID_PATTERN)),
 } satisfies { [K in keyof RunHistoryRecord]-?: FieldCheck };
 
 /** What ties the fields together, once each is well formed. */
