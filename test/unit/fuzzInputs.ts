@@ -8,13 +8,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { TrainerError } from '../../src/core/errors';
 import { decodeImageBytes } from '../../src/core/image/decode';
 import { compareRuns } from '../../src/core/runs/runComparison';
 import { RunHistory } from '../../src/core/runs/runHistory';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
-import { createRng } from '../../src/training/seededRandom';
+import { createRng } from '../../src/core/seededRandom';
+import { zeroPng } from './syntheticPng';
 
 const MEMORY_LIMIT_MB = 1536;
 const [recordCases, imageCasesPerFixture] = [Number(process.argv[2] ?? 400), Number(process.argv[3] ?? 40)];
@@ -103,26 +103,6 @@ async function fuzzRecords(): Promise<{ accepted: number; refused: number }> {
   return { accepted, refused };
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body) >>> 0);
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A small 16-bit RGBA PNG (the kind that once took 1.28 GB to decode when its header was made large). */
-function png16(width: number, height: number): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 16;
-  header[9] = 6;
-  const rows = Buffer.alloc(height * (1 + width * 8));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(rows)), pngChunk('IEND', Buffer.alloc(0))]);
-}
-
 const SIZES = [0, 1, 255, 256, 7000, 20000, 65535, 0x7fffffff, 0xffffffff];
 
 function mutateImage(original: Buffer): Buffer {
@@ -153,7 +133,8 @@ async function fuzzImages(): Promise<{ accepted: number; refused: number }> {
   const originals: [string, Buffer][] = [
     ...['light-90x140-00.png', 'other-transparent.png', 'dark-90x140-00.jpg', 'fmt-cmyk.jpg', 'other-light.gif', 'fmt-animated.gif', 'other-dark.bmp', 'fmt-rle8-colour.bmp', 'other-light.webp']
       .map((name) => [name, readFileSync(join(fixtures, name))] as [string, Buffer]),
-    ['sixteen-bit.png', png16(64, 64)],
+    // A small 16-bit PNG (the kind that once took 1.28 GB to decode when its header was made large).
+    ['sixteen-bit.png', zeroPng(64, 64, 16)],
   ];
   let accepted = 0;
   let refused = 0;

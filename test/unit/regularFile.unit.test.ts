@@ -6,13 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { TrainerError } from '../../src/core/errors';
 import { decodeImageBytes, decodeImageFile } from '../../src/core/image/image';
 import { ownerRecordText } from '../../src/core/modelFiles/modelFolder';
 import { saveError } from '../../src/core/modelFiles/folderReplace';
 import { readRegularFile, readRegularFileSync, UnreadableFileError } from '../../src/core/regularFile';
 import { RunHistory } from '../../src/core/runs/runHistory';
+import { zeroPng } from './syntheticPng';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'regular-file-'));
 
@@ -54,26 +54,6 @@ test('an image that is a pipe is refused at once, as an image error naming it', 
   execFileSync('mkfifo', [join(dir, 'photo.png')]);
   await assert.rejects(decodeImageFile(join(dir, 'photo.png')), (e: unknown) => e instanceof TrainerError && e.code === 'IMAGE_INVALID' && /photo\.png is a named pipe/.test(e.message));
 });
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body) >>> 0);
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A PNG of zeros: a few hundred KB on disk whatever its size in pixels. */
-function zeroPng(width: number, height: number, depth: number): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = depth;
-  header[9] = 6;
-  const rows = Buffer.alloc(height * (1 + (width * 4 * depth) / 8));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(rows)), pngChunk('IEND', Buffer.alloc(0))]);
-}
 
 test('decoders are bounded by what they would allocate: a small 16-bit PNG and a GIF frame larger than its picture are refused first', async () => {
   // 49 megapixels: under the pixel limit, but 16 bits a channel inflate to far more than the decoding budget.
