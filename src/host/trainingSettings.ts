@@ -44,12 +44,6 @@ export function settingSpec(key: string): ParameterSpec | undefined {
   return spec.kind === 'integer' && spec.optional ? { ...spec, min: 0, default: 0 } : spec;
 }
 
-/** The settings the dashboard's controls may change. */
-export const EDITABLE_SETTINGS: readonly EditableSetting[] = [
-  'epochs', 'batchSize', 'learningRate', 'hiddenLayers', 'dropout', 'l2', 'backend',
-  'validationSplit', 'earlyStopping', 'earlyStoppingPatience', 'restoreBestWeights',
-];
-
 /** What the settings ask for, ready to become a `StartRequest` (the caller adds the folders and locale). */
 export interface TrainingSettings {
   params: HyperParameters;

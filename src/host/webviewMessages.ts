@@ -5,8 +5,8 @@
  *
  * No `vscode` import, so every branch is unit-tested in plain Node.
  */
-import { EXPORTABLE_CHARTS, type EditableSetting, type ExportableChart, type SettingValue, type WebviewToHost } from '../protocol/webview';
-import { checkEditableValue, EDITABLE_SETTINGS } from './trainingSettings';
+import { BARE_INTENTS, EDITABLE_SETTINGS, EXPORTABLE_CHARTS, isOneOf, type EditableSetting, type SettingValue, type WebviewToHost } from '../protocol/webview';
+import { checkEditableValue } from './trainingSettings';
 
 /** The test set has 10,000 images; an index outside it can never name one. */
 export const MAX_TEST_IMAGES = 10_000;
@@ -18,17 +18,14 @@ export const MAX_REQUESTED_IMAGES = 1_000;
 
 type Fields = Record<string, unknown>;
 
-/** Messages that carry nothing but their type. */
-const BARE_TYPES = new Set(['ready', 'train', 'stop', 'classifyFiles', 'closeComparison', 'showLatestRun', 'setUpNativeBackend', 'exportNotebook', 'exportMetricsCsv']);
-
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseSetting(key: unknown, value: unknown): { key: EditableSetting; value: SettingValue } | undefined {
-  if (typeof key !== 'string' || !(EDITABLE_SETTINGS as readonly string[]).includes(key)) return undefined;
-  const checked = checkEditableValue(key as EditableSetting, value);
-  return checked === undefined ? undefined : { key: key as EditableSetting, value: checked };
+  if (!isOneOf(EDITABLE_SETTINGS, key)) return undefined;
+  const checked = checkEditableValue(key, value);
+  return checked === undefined ? undefined : { key, value: checked };
 }
 
 function parseIndices(value: unknown): number[] | undefined {
@@ -45,7 +42,7 @@ function parseIndices(value: unknown): number[] | undefined {
 export function parseWebviewMessage(message: unknown): WebviewToHost | undefined {
   if (!isFields(message) || typeof message.type !== 'string') return undefined;
   const type = message.type;
-  if (BARE_TYPES.has(type)) return { type } as WebviewToHost;
+  if (isOneOf(BARE_INTENTS, type)) return { type };
   switch (type) {
     case 'setSetting': {
       const setting = parseSetting(message.key, message.value);
@@ -86,7 +83,7 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
     }
     case 'exportChart': {
       const chart = message.chart;
-      return typeof chart === 'string' && (EXPORTABLE_CHARTS as readonly string[]).includes(chart) ? { type, chart: chart as ExportableChart } : undefined;
+      return isOneOf(EXPORTABLE_CHARTS, chart) ? { type, chart } : undefined;
     }
     default:
       return undefined;

@@ -8,7 +8,7 @@ import type { BatchProgress, EpochMetrics, OverfittingAnalysis, Predictions } fr
 import type { ClassificationResult, ClassificationWarning } from '../domain/classification';
 import type { EpochAnalysis, EpochPredictions } from '../domain/epochPredictions';
 import type { FirstLayerSnapshot } from '../domain/firstLayer';
-import type { DashboardCell, DashboardState, FollowedFile, HostToWebview, RunStatus } from '../protocol/webview';
+import { DASHBOARD_CELLS, isOneOf, RUN_STATUSES, type DashboardState, type FollowedFile, type HostToWebview } from '../protocol/webview';
 
 type Obj = Record<string, unknown>;
 
@@ -16,8 +16,6 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 const isNumber = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-const STATUSES: readonly RunStatus[] = ['idle', 'loading', 'training', 'finished', 'stopped', 'error'];
-const CELLS: readonly DashboardCell[] = ['data', 'preprocess', 'model', 'train', 'evaluate', 'predict', 'confusion', 'classify'];
 
 /** Plain numbers from a typed array, an array, or a JSON-serialised typed array; undefined if none fit. */
 function numbersFrom(v: unknown): ArrayLike<number> | undefined {
@@ -114,7 +112,7 @@ function normalizeFollowed(v: unknown): FollowedFile[] | undefined {
 }
 
 function normalizeState(v: unknown): DashboardState | undefined {
-  if (!isObject(v) || !STATUSES.includes(v.status as RunStatus) || !isObject(v.params) || !Array.isArray(v.history)) return undefined;
+  if (!isObject(v) || !isOneOf(RUN_STATUSES, v.status) || !isObject(v.params) || !Array.isArray(v.history)) return undefined;
   const state = { ...v, history: v.history.filter(validMetrics) } as unknown as DashboardState;
   if (isObject(v.data)) {
     const sampleImages = toUint8(v.data.sampleImages);
@@ -244,7 +242,7 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
       return data ? { type: 'epochPredictions', replace: raw.replace === true, data } : undefined;
     }
     case 'reveal':
-      return CELLS.includes(raw.cell as DashboardCell) ? { type: 'reveal', cell: raw.cell as DashboardCell } : undefined;
+      return isOneOf(DASHBOARD_CELLS, raw.cell) ? { type: 'reveal', cell: raw.cell } : undefined;
     default:
       return undefined;
   }

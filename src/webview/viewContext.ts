@@ -1,5 +1,5 @@
 /** What every cell renderer gets: the host's state, the strings, a way to talk to the host, and shared stores. */
-import type { DashboardCell, DashboardState, WebviewToHost } from '../protocol/webview';
+import { NOTEBOOK_CELLS, type DashboardState, type NotebookCell, type WebviewToHost } from '../protocol/webview';
 import { h, type Child } from './dom';
 import type { ImageStore } from './imageStore';
 import type { EpochStore } from './epochStore';
@@ -37,7 +37,6 @@ export interface ViewContext {
   pins: number[];
 }
 
-const CELL_ORDER: readonly DashboardCell[] = ['data', 'preprocess', 'model', 'train', 'evaluate', 'predict', 'confusion', 'classify'];
 
 export interface CellFrame {
   section: HTMLElement;
@@ -48,8 +47,8 @@ export interface CellFrame {
  * One notebook cell: a numbered title, a short explanation, the read-only code it stands for, and an
  * output area. The section is focusable (tabindex -1) so `reveal` can move focus to it.
  */
-export function cellFrame(s: Strings, id: DashboardCell, title: DashboardStringKey, explanation: string, code: string): CellFrame {
-  const step = CELL_ORDER.indexOf(id) + 1;
+export function cellFrame(s: Strings, id: NotebookCell, title: DashboardStringKey, explanation: string, code: string): CellFrame {
+  const step = NOTEBOOK_CELLS.indexOf(id) + 1;
   const titleId = `cell-${id}-title`;
   const output = h('div', { className: 'cell-output', attrs: { role: 'group', 'aria-label': s.t('outputLabel') } });
   const section = h('section', { className: `cell cell-${id}`, attrs: { id: `cell-${id}`, tabindex: -1, 'aria-labelledby': titleId } }, [
