@@ -24,7 +24,7 @@ import {
 } from './dashboardState';
 import { RunSnapshotStore, type RunSnapshot } from '../core/runs/runSnapshot';
 import { RunHistory } from '../core/runs/runHistory';
-import { busyError } from '../core/errors';
+import { busyError, noModelError } from '../core/errors';
 import { findSavedModel, hasSavedModel } from '../core/modelFiles/savedModel';
 import { Disposable, Emitter } from '../core/emitter';
 import type { TrainingClient } from '../worker/client';
@@ -33,6 +33,7 @@ import { ProgressThrottle } from './progressThrottle';
 import { TestImageCache } from './testImageCache';
 import { RunEpochs, type EpochPredictionsMessage, type FirstLayerMessage } from './runEpochs';
 import type { PinStore } from './pinStore';
+import { errorMessage } from '../domain/errors';
 
 /** What the session needs of the worker client (a fake in unit tests). */
 export type SessionClient = Pick<TrainingClient, 'start' | 'stop' | 'classify' | 'saliency' | 'isRunning' | 'onEvent' | 'onTestImages' | 'onEpochInsight'>;
@@ -257,14 +258,7 @@ export class TrainingSession extends Disposable {
         t('Show the latest run to classify with its model, or pin a run in the Runs view to keep its model.'),
       );
     }
-    if (!hasSavedModel(modelDir)) {
-      throw new TrainerError(
-        'NO_MODEL',
-        t('There is no trained model yet.'),
-        undefined,
-        t('Train the model first; it is saved automatically when training finishes.'),
-      );
-    }
+    if (!hasSavedModel(modelDir)) throw noModelError();
     const results = await this.client.classify(files, modelDir, locale, this.options.nativeBackendFolders?.());
     this.state = withClassifications(this.current, results);
     this.update({ kind: 'message', message: { type: 'classification', results } });
@@ -319,7 +313,7 @@ export class TrainingSession extends Disposable {
 
   /** A pins write that fails costs only the pins' persistence: say so, do not stop anything. */
   private savePins(writing: Promise<void>): void {
-    writing.catch((error: unknown) => this.options.warn?.(t('The pinned images could not be saved: {0}', error instanceof Error ? error.message : String(error))));
+    writing.catch((error: unknown) => this.options.warn?.(t('The pinned images could not be saved: {0}', errorMessage(error))));
   }
 
   /** Every followed file with what the run shown knows of it (this run's epochs, or what a kept run recorded). */
@@ -362,13 +356,13 @@ export class TrainingSession extends Disposable {
       : this.current.classifications?.flatMap((r) => (r.ok && r.file === target.file ? [r.input] : []))[0];
     let message: HostToWebview;
     const modelDir = this.pastRun?.modelDir ?? this.folders.modelDir;
-    if (!input || input.length !== 784 || !hasSavedModel(modelDir)) {
-      message = { type: 'saliency', target, error: { code: 'NO_MODEL', message: t('There is no trained model yet.'), action: t('Train the model first; it is saved automatically when training finishes.') } };
+    if (!input || input.length !== PIXELS || !hasSavedModel(modelDir)) {
+      message = { type: 'saliency', target, error: noModelError().toUserError() };
     } else {
       try {
         message = { type: 'saliency', target, saliency: await this.client.saliency(input, modelDir) };
       } catch (error) {
-        message = { type: 'saliency', target, error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } };
+        message = { type: 'saliency', target, error: { code: 'INTERNAL', message: errorMessage(error) } };
       }
     }
     this.update({ kind: 'message', message });
@@ -409,11 +403,11 @@ export class TrainingSession extends Disposable {
   }
 
   private warn(error: unknown): void {
-    this.options.warn?.(t('The last run could not be kept for the next session: {0}', error instanceof Error ? error.message : String(error)));
+    this.options.warn?.(t('The last run could not be kept for the next session: {0}', errorMessage(error)));
   }
 
   private warnHistory(error: unknown): void {
-    this.options.warn?.(t('The run\'s dashboard could not be kept in the run history (the run itself is): {0}', error instanceof Error ? error.message : String(error)));
+    this.options.warn?.(t('The run\'s dashboard could not be kept in the run history (the run itself is): {0}', errorMessage(error)));
   }
 
   private receive(runId: number, event: TrainingEvent): void {

@@ -7,9 +7,8 @@
  */
 import { BARE_INTENTS, EDITABLE_SETTINGS, EXPORTABLE_CHARTS, isOneOf, type EditableSetting, type SettingValue, type WebviewToHost } from '../protocol/webview';
 import { checkEditableValue } from './trainingSettings';
+import { TEST_IMAGES } from '../domain/classes';
 
-/** The test set has 10,000 images; an index outside it can never name one. */
-export const MAX_TEST_IMAGES = 10_000;
 /**
  * The grid shows 100 tiles a page and a confusion cell holds at most a class's 1,000 images; a larger
  * request is not something the dashboard sends, so it is refused rather than served (7.8 MB of pixels).
@@ -32,7 +31,7 @@ function parseIndices(value: unknown): number[] | undefined {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_REQUESTED_IMAGES) return undefined;
   const indices: number[] = [];
   for (const item of value) {
-    if (typeof item !== 'number' || !Number.isInteger(item) || item < 0 || item >= MAX_TEST_IMAGES) return undefined;
+    if (typeof item !== 'number' || !Number.isInteger(item) || item < 0 || item >= TEST_IMAGES) return undefined;
     indices.push(item);
   }
   return indices;
@@ -65,7 +64,7 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
     case 'requestSaliency': {
       const target = message.target;
       if (!isFields(target)) return undefined;
-      if (target.kind === 'test' && typeof target.index === 'number' && Number.isInteger(target.index) && target.index >= 0 && target.index < MAX_TEST_IMAGES) {
+      if (target.kind === 'test' && typeof target.index === 'number' && Number.isInteger(target.index) && target.index >= 0 && target.index < TEST_IMAGES) {
         return { type, target: { kind: 'test', index: target.index } };
       }
       if (target.kind === 'file' && typeof target.file === 'string' && target.file.length > 0 && target.file.length < 4096) return { type, target: { kind: 'file', file: target.file } };
@@ -73,7 +72,7 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
     }
     case 'setPin': {
       const index = message.index;
-      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= MAX_TEST_IMAGES) return undefined;
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= TEST_IMAGES) return undefined;
       return typeof message.pinned === 'boolean' ? { type, index, pinned: message.pinned } : undefined;
     }
     case 'setFilePin': {

@@ -8,6 +8,7 @@ import type { BatchProgress, EpochMetrics, OverfittingAnalysis, Predictions } fr
 import type { ClassificationResult, ClassificationWarning } from '../domain/classification';
 import type { EpochAnalysis, EpochPredictions } from '../domain/epochPredictions';
 import type { FirstLayerSnapshot } from '../domain/firstLayer';
+import { NUM_CLASSES, PIXELS } from '../domain/classes';
 import { DASHBOARD_CELLS, isOneOf, RUN_STATUSES, type DashboardState, type FollowedFile, type HostToWebview } from '../protocol/webview';
 
 type Obj = Record<string, unknown>;
@@ -68,7 +69,7 @@ function normalizePredictions(v: unknown): Predictions | undefined {
   const predicted = toUint8(v.predicted);
   const labels = toUint8(v.labels);
   if (!probabilities || !predicted || !labels) return undefined;
-  const count = Math.min(v.count, predicted.length, labels.length, Math.floor(probabilities.length / 10));
+  const count = Math.min(v.count, predicted.length, labels.length, Math.floor(probabilities.length / NUM_CLASSES));
   return { probabilities, predicted, labels, count, predictMs: isNumber(v.predictMs) ? v.predictMs : 0 };
 }
 
@@ -106,7 +107,7 @@ function normalizeFollowed(v: unknown): FollowedFile[] | undefined {
   return v.flatMap((f): FollowedFile[] => {
     if (!isObject(f) || !isString(f.file) || !Array.isArray(f.epochs) || !Array.isArray(f.probabilities)) return [];
     const epochs = f.epochs.filter((e): e is number => Number.isInteger(e) && (e as number) > 0);
-    const probabilities = f.probabilities.filter((row): row is number[] => Array.isArray(row) && row.length === 10 && row.every(isNumber));
+    const probabilities = f.probabilities.filter((row): row is number[] => Array.isArray(row) && row.length === NUM_CLASSES && row.every(isNumber));
     return epochs.length === f.epochs.length && probabilities.length === epochs.length ? [{ file: f.file, epochs, probabilities }] : [];
   });
 }
@@ -129,7 +130,7 @@ function normalizeState(v: unknown): DashboardState | undefined {
 }
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
-const isMatrix = (v: unknown): v is number[][] => Array.isArray(v) && v.length === 10 && v.every((row) => Array.isArray(row) && row.length === 10 && row.every(isCount));
+const isMatrix = (v: unknown): v is number[][] => Array.isArray(v) && v.length === NUM_CLASSES && v.every((row) => Array.isArray(row) && row.length === NUM_CLASSES && row.every(isCount));
 
 function validAnalysis(v: unknown): v is EpochAnalysis {
   return (
@@ -152,7 +153,7 @@ function normalizeEpochPredictions(v: unknown): EpochPredictions | undefined {
   const analyses = Array.isArray(v.analyses) ? v.analyses : [];
   const n = v.epochs.length;
   if (!labels || !predicted || !probabilities || labels.length < v.count) return undefined;
-  if (predicted.length !== n * v.count || probabilities.length !== n * v.count * 10) return undefined;
+  if (predicted.length !== n * v.count || probabilities.length !== n * v.count * NUM_CLASSES) return undefined;
   if (analyses.length !== n || !analyses.every(validAnalysis)) return undefined;
   return { count: v.count, labels, epochs: v.epochs, predicted, probabilities, analyses };
 }
@@ -166,7 +167,7 @@ function normalizeFirstLayer(v: unknown): FirstLayerSnapshot | undefined {
   const topImages = numbersFrom(v.topImages);
   if (!weights || !unitScale || !next || !topImages) return undefined;
   const { units, nextUnits, topK } = v;
-  if (weights.length !== 784 * units || unitScale.length !== units || next.length !== units * nextUnits || topImages.length !== units * topK) return undefined;
+  if (weights.length !== PIXELS * units || unitScale.length !== units || next.length !== units * nextUnits || topImages.length !== units * topK) return undefined;
   return {
     epoch: v.epoch,
     units,
@@ -204,7 +205,7 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
     case 'images': {
       const indices = numbersFrom(raw.indices);
       const pixels = toUint8(raw.pixels);
-      if (!indices || !pixels || pixels.length !== indices.length * 784) return undefined;
+      if (!indices || !pixels || pixels.length !== indices.length * PIXELS) return undefined;
       return { type: 'images', indices: Array.from(indices), pixels };
     }
     case 'classification': {
@@ -222,7 +223,7 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
       if (!parsed) return undefined;
       const map = isObject(raw.saliency) ? raw.saliency : undefined;
       const values = map ? toFloat32(map.values) : undefined;
-      if (map && values && values.length === 784 && isCount(map.predicted) && isNumber(map.probability) && isNumber(map.scale)) {
+      if (map && values && values.length === PIXELS && isCount(map.predicted) && isNumber(map.probability) && isNumber(map.scale)) {
         return { type: 'saliency', target: parsed, saliency: { predicted: map.predicted, probability: map.probability, values, scale: map.scale } };
       }
       const error = isObject(raw.error) && isString(raw.error.message) ? { code: isString(raw.error.code) ? raw.error.code : 'INTERNAL', message: raw.error.message } : { code: 'INTERNAL', message: '' };

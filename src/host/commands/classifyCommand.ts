@@ -3,8 +3,8 @@
  * active editor, else a file picker) and the dashboard. Results go to the dashboard and one notification.
  */
 import * as vscode from 'vscode';
-import { TrainerError, toUserError } from '../../core/errors';
-import { localizedClassNames } from '../../core/text/format';
+import { noModelError, TrainerError, toUserError } from '../../core/errors';
+import { describeUserError, localizedClassNames } from '../../core/text/format';
 import type { ClassificationResult } from '../../domain/classification';
 import { hasImageExtension, IMAGE_EXTENSIONS } from '../../domain/imageFormats';
 import type { DashboardHost } from '../dashboardPanel';
@@ -30,9 +30,7 @@ export class ClassifyCommand {
   async classifyImages(uri?: unknown, uris?: unknown): Promise<void> {
     // Checked before any file picker opens: choosing files only to hear there is no model is a waste.
     if (!this.session.hasModel) {
-      await this.train.offerTraining(
-        vscode.l10n.t('There is no trained model yet. Train one first (it is saved automatically), then classify the image.'),
-      );
+      await this.train.offerTraining(describeUserError(noModelError().toUserError()));
       return;
     }
     const selected = Array.isArray(uris) ? uris.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : [];

@@ -5,7 +5,8 @@
  */
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { toUserError } from '../../core/errors';
+import { noModelError, toUserError } from '../../core/errors';
+import { describeUserError } from '../../core/text/format';
 import { copyModelFolder } from '../../core/modelFiles/modelCopy';
 import type { TrainingSession } from '../trainingSession';
 import type { CommandFeedback } from './commandFeedback';
@@ -20,7 +21,7 @@ export class ModelTransfer {
 
   async exportModel(): Promise<void> {
     if (!this.session.hasModel) {
-      await this.train.offerTraining(vscode.l10n.t('There is no trained model to export yet.'));
+      await this.train.offerTraining(describeUserError(noModelError().toUserError()));
       return;
     }
     const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
