@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     globalState: context.globalState,
     extensionPath: context.extensionPath,
     // `commands` exists before anyone can press "Train Now".
-    train: () => commands.train(),
+    train: () => commands.training.train(),
   });
   const session = new TrainingSession(client, {
     folders: { cacheDir: join(storage, 'data'), modelDir: join(storage, 'models', 'latest') },
@@ -52,20 +52,17 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     extensionUri: context.extensionUri,
     session,
     log: channel,
-    // The panel's controls do what the commands do; `commands` exists before any panel can send a message.
-    intents: {
-      train: () => commands.train(),
-      stop: () => commands.stop(),
-      setSettings: (values) => commands.setSettings(values),
-      classifyFiles: () => commands.classifyFiles(),
-      setUpNativeBackend: () => void nativeBackend.setUp(),
-      exportNotebook: () => commands.exportNotebook(),
-      exportChart: (chart) => commands.exportChart(chart),
-      exportMetricsCsv: () => commands.exportMetricsCsv(),
-    },
   });
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'unknown');
   const commands = new TrainerCommands(session, dashboard, log, { id: context.extension.id, version });
+  // The panel's controls go straight to the objects that act on them, the ones the commands use.
+  dashboard.actOnIntentsWith({
+    training: commands.training,
+    settings: commands.settingEdits,
+    classifying: commands.classifying,
+    exporting: commands.runExport,
+    nativeBackend,
+  });
   const runsView = new RunsView(session, dashboard, (error) => log.error(error));
   const nativeBackendOffer = nativeBackend.createOffer();
 

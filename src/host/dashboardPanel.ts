@@ -14,22 +14,26 @@ import { Disposable } from '../core/emitter';
 
 export const DASHBOARD_VIEW_TYPE = 'fashionMnist.dashboard';
 
-/** What the dashboard's controls ask the extension to do (the commands implement them). */
-export interface DashboardIntents {
-  train(): void;
-  stop(): void;
-  setSettings(values: { key: EditableSetting; value: SettingValue }[]): void;
-  classifyFiles(): void;
-  setUpNativeBackend(): void;
-  exportNotebook(): void;
-  exportChart(chart: ExportableChart): void;
-  exportMetricsCsv(): void;
+/**
+ * The objects that act on the dashboard's intents, as the panel needs them: its handler calls each one
+ * directly (the commands' own objects, the native backend setup, the session), with nothing in between.
+ */
+export interface DashboardActors {
+  /** Train and Stop (commands/trainCommands.ts). */
+  training: { train(): void; stop(): void };
+  /** The settings the panel's controls change (commands/settingEdits.ts). */
+  settings: { write(values: { key: EditableSetting; value: SettingValue }[]): void };
+  /** "Classify images…" (commands/classifyCommand.ts). */
+  classifying: { classifyImages(): Promise<void> };
+  /** The run as a notebook, a chart as PNG, the metrics as CSV (commands/runExport.ts). */
+  exporting: { exportNotebook(): Promise<unknown>; exportChart(chart: ExportableChart): Promise<void>; exportMetricsCsv(): Promise<void> };
+  /** The model cell's "Set Up the Native Backend" (nativeBackendSetup.ts). */
+  nativeBackend: { setUp(): Promise<unknown> };
 }
 
 export interface DashboardDependencies {
   extensionUri: vscode.Uri;
   session: TrainingSession;
-  intents: DashboardIntents;
   log: vscode.LogOutputChannel;
 }
 
@@ -40,7 +44,15 @@ export class DashboardHost implements vscode.Disposable {
   /** Every message posted to the webview. */
   readonly onDidPost = this.postEmitter.event;
 
+  /** Set once at activation, after the commands exist (they open this dashboard, so they come after it). */
+  private actors: DashboardActors | undefined;
+
   constructor(private readonly deps: DashboardDependencies) {}
+
+  /** Names the objects the panel's intents go to; called once, before any panel can send a message. */
+  actOnIntentsWith(actors: DashboardActors): void {
+    this.actors = actors;
+  }
 
   get isOpen(): boolean {
     return this.panel !== undefined;
@@ -77,7 +89,7 @@ export class DashboardHost implements vscode.Disposable {
 
   private adopt(webviewPanel: vscode.WebviewPanel): void {
     webviewPanel.webview.options = webviewOptions(this.deps.extensionUri);
-    this.panel = new DashboardPanel(webviewPanel, this.deps, (message) => this.postEmitter.fire(message), () => {
+    this.panel = new DashboardPanel(webviewPanel, this.deps, () => this.actors, (message) => this.postEmitter.fire(message), () => {
       this.panel = undefined;
     });
   }
@@ -101,6 +113,7 @@ class DashboardPanel extends Disposable {
   constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly deps: DashboardDependencies,
+    private readonly actors: () => DashboardActors | undefined,
     private readonly posted: (message: HostToWebview) => void,
     private readonly onDisposed: () => void,
   ) {
@@ -134,7 +147,8 @@ class DashboardPanel extends Disposable {
       this.deps.log.warn(vscode.l10n.t('Ignored a message from the dashboard that is not valid: {0}', preview(raw)));
       return;
     }
-    const { intents, session } = this.deps;
+    const { session } = this.deps;
+    const actors = this.actors();
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -149,19 +163,19 @@ class DashboardPanel extends Disposable {
         }
         return;
       case 'train':
-        intents.train();
+        actors?.training.train();
         return;
       case 'stop':
-        intents.stop();
+        actors?.training.stop();
         return;
       case 'setSetting':
-        intents.setSettings([{ key: message.key, value: message.value }]);
+        actors?.settings.write([{ key: message.key, value: message.value }]);
         return;
       case 'setSettings':
-        intents.setSettings(message.values);
+        actors?.settings.write(message.values);
         return;
       case 'classifyFiles':
-        intents.classifyFiles();
+        void actors?.classifying.classifyImages();
         return;
       case 'closeComparison':
         session.setComparison(undefined);
@@ -170,7 +184,7 @@ class DashboardPanel extends Disposable {
         session.showLatestRun();
         return;
       case 'setUpNativeBackend':
-        intents.setUpNativeBackend();
+        void actors?.nativeBackend.setUp();
         return;
       case 'requestSaliency':
         void session.saliency(message.target);
@@ -182,13 +196,13 @@ class DashboardPanel extends Disposable {
         session.setFilePin(message.file, message.pinned);
         return;
       case 'exportNotebook':
-        intents.exportNotebook();
+        void actors?.exporting.exportNotebook();
         return;
       case 'exportChart':
-        intents.exportChart(message.chart);
+        void actors?.exporting.exportChart(message.chart);
         return;
       case 'exportMetricsCsv':
-        intents.exportMetricsCsv();
+        void actors?.exporting.exportMetricsCsv();
         return;
       case 'requestImages': {
         const images = session.imagesFor(message.indices);
