@@ -17,7 +17,7 @@ import { currentSettings } from './host/settingsAccess';
 import { TrainingClient } from './worker/client';
 import { TrainingLog } from './host/trainingLog';
 import { TrainingProgress } from './host/trainingProgress';
-import { TrainingSession } from './host/trainingSession';
+import { TrainingSession } from './host/session/trainingSession';
 import { RunsView } from './host/runsView';
 import { DEFAULT_HYPER_PARAMETERS } from './domain/hyperParameters';
 
@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     warn: (message) => channel.warn(message),
     nativeBackendFolders: () => nativeBackend.searchFolders(),
   });
-  finishStoring = () => session.whenStored();
+  finishStoring = () => session.archive.whenStored();
   const log = new TrainingLog(channel, session);
 
   const dashboard = new DashboardHost({
@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     commands,
     runsView,
     nativeBackend,
-    session.onDidTrainingEvent((event) => nativeBackendOffer.consider(event)),
+    session.run.onDidTrainingEvent((event) => nativeBackendOffer.consider(event)),
     new TrainingProgress(session, { openDashboard: COMMANDS.openDashboard }),
     new RunNotifications(session, {
       log,

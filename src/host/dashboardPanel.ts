@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DashboardCell, EditableSetting, ExportableChart, HostToWebview, SettingValue } from '../protocol/webview';
 import { dashboardStrings } from './dashboardStrings';
-import type { TrainingSession } from './trainingSession';
+import type { TrainingSession } from './session/trainingSession';
 import { parseWebviewMessage } from './webviewMessages';
 import { Disposable } from '../core/emitter';
 
@@ -127,7 +127,7 @@ class DashboardPanel extends Disposable {
         if (!panel.visible) this.ready = false;
       }),
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      deps.session.onDidUpdate((update) => {
+      deps.session.store.onDidUpdate((update) => {
         if (update.kind === 'state') this.postState();
         else this.post(update.message);
       }),
@@ -154,9 +154,9 @@ class DashboardPanel extends Disposable {
         this.ready = true;
         this.postState();
         // Once per page load: the slider then slices it there, nothing is re-sent per move.
-        this.post(session.epochPredictionsMessage());
-        this.post({ type: 'pins', pins: session.pins });
-        this.post(session.firstLayerMessage());
+        this.post(session.store.epochPredictionsMessage());
+        this.post({ type: 'pins', pins: session.pins.pins });
+        this.post(session.store.firstLayerMessage());
         if (this.pendingReveal) {
           this.post({ type: 'reveal', cell: this.pendingReveal });
           this.pendingReveal = undefined;
@@ -178,22 +178,22 @@ class DashboardPanel extends Disposable {
         void actors?.classifying.classifyImages();
         return;
       case 'closeComparison':
-        session.setComparison(undefined);
+        session.archive.setComparison(undefined);
         return;
       case 'showLatestRun':
-        session.showLatestRun();
+        session.archive.showLatestRun();
         return;
       case 'setUpNativeBackend':
         void actors?.nativeBackend.setUp();
         return;
       case 'requestSaliency':
-        void session.saliency(message.target);
+        void session.saliency.request(message.target);
         return;
       case 'setPin':
-        session.setPin(message.index, message.pinned);
+        session.pins.setPin(message.index, message.pinned);
         return;
       case 'setFilePin':
-        session.setFilePin(message.file, message.pinned);
+        session.pins.setFilePin(message.file, message.pinned);
         return;
       case 'exportNotebook':
         void actors?.exporting.exportNotebook();
@@ -205,7 +205,7 @@ class DashboardPanel extends Disposable {
         void actors?.exporting.exportMetricsCsv();
         return;
       case 'requestImages': {
-        const images = session.imagesFor(message.indices);
+        const images = session.store.imagesFor(message.indices);
         if (images) this.post(images);
         return;
       }
@@ -215,7 +215,7 @@ class DashboardPanel extends Disposable {
   private postState(): void {
     this.post({
       type: 'state',
-      state: this.deps.session.current,
+      state: this.deps.session.store.current,
       strings: dashboardStrings(),
       locale: vscode.env.language,
     });

@@ -14,7 +14,7 @@ import type { RunSummary } from '../domain/runRecord';
 import { isTerminalEvent } from '../protocol/events';
 import type { DashboardHost } from './dashboardPanel';
 import { currentSettings, writeUserSetting } from './settingsAccess';
-import type { TrainingSession } from './trainingSession';
+import type { TrainingSession } from './session/trainingSession';
 import { DEFAULT_KEPT_MODELS } from '../core/runs/runHistory';
 import { runHistoryDirectory, settingValuesOf } from './trainingSettings';
 import { COMMANDS } from './commands/commandIds';
@@ -114,7 +114,7 @@ export class RunsView extends Disposable {
       runs !== undefined && runs.length > 0 ? runs : run !== undefined ? [run] : [...this.view.selection];
     this.register(
       this.view,
-      session.onDidTrainingEvent((event) => {
+      session.run.onDidTrainingEvent((event) => {
         if (isTerminalEvent(event)) this.tree.refresh();
       }),
       vscode.commands.registerCommand(RUN_COMMANDS.refresh, () => this.tree.refresh()),
@@ -143,7 +143,7 @@ export class RunsView extends Disposable {
     if (run === undefined) return;
     const history = currentHistory();
     await history.load(run.id);
-    if (!this.session.isRunning && this.session.showRun(history, run.id)) {
+    if (!this.session.run.isRunning && this.session.archive.showRun(history, run.id)) {
       this.dashboard.show();
       return;
     }
@@ -156,7 +156,7 @@ export class RunsView extends Disposable {
     const history = currentHistory();
     const records = await Promise.all(runs.map((run) => history.load(run.id)));
     this.dashboard.show();
-    this.session.setComparison(compareRuns(records));
+    this.session.archive.setComparison(compareRuns(records));
   }
 
   private async compare(runs: RunSummary[]): Promise<void> {

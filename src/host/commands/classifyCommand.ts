@@ -9,7 +9,7 @@ import type { ClassificationResult } from '../../domain/classification';
 import { hasImageExtension, IMAGE_EXTENSIONS } from '../../domain/imageFormats';
 import type { DashboardHost } from '../dashboardPanel';
 import type { TrainingLog } from '../trainingLog';
-import type { TrainingSession } from '../trainingSession';
+import type { TrainingSession } from '../session/trainingSession';
 import type { CommandFeedback } from './commandFeedback';
 import type { TrainCommands } from './trainCommands';
 import { markWalkthroughDone, WALKTHROUGH_CONTEXT } from '../walkthroughProgress';
@@ -29,7 +29,7 @@ export class ClassifyCommand {
    */
   async classifyImages(uri?: unknown, uris?: unknown): Promise<void> {
     // Checked before any file picker opens: choosing files only to hear there is no model is a waste.
-    if (!this.session.hasModel) {
+    if (!this.session.classifier.hasModel) {
       await this.train.offerTraining(describeUserError(noModelError().toUserError()));
       return;
     }
@@ -69,7 +69,7 @@ export class ClassifyCommand {
     try {
       results = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Classifying with the Fashion-MNIST model…') },
-        () => this.session.classify(files, vscode.env.language),
+        () => this.session.classifier.classify(files, vscode.env.language),
       );
     } catch (error) {
       this.feedback.failed(error instanceof TrainerError ? error.toUserError() : toUserError(error));

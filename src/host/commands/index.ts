@@ -10,7 +10,7 @@ import type { RunSummary } from '../../domain/runRecord';
 import type { DashboardHost } from '../dashboardPanel';
 import { onSettingsChanged } from '../settingsAccess';
 import type { TrainingLog } from '../trainingLog';
-import type { TrainingSession } from '../trainingSession';
+import type { TrainingSession } from '../session/trainingSession';
 import { ClassifyCommand } from './classifyCommand';
 import { CommandFeedback } from './commandFeedback';
 import { COMMANDS } from './commandIds';
@@ -45,7 +45,7 @@ export class TrainerCommands extends Disposable {
     const dataChoice = new DataChoice(this.feedback);
     this.register(
       onSettingsChanged((result) => {
-        if (result.ok) session.setNextParams(result.settings.params);
+        if (result.ok) session.store.setNextParams(result.settings.params);
       }),
     );
     this.register(vscode.commands.registerCommand(COMMANDS.train, () => this.training.train()));
