@@ -57,15 +57,10 @@ async function webviewBundle() {
 }
 
 // ------------------------------------------------------------------------------------------ strings
-/** key -> English, from the host's `key: vscode.l10n.t('English')` lines; zh-cn through the l10n bundle. */
-function dashboardStrings(locale) {
-  const strings = Object.fromEntries(dashboardEnglishStrings(root));
+/** What VS Code's `vscode.l10n.bundle` holds for a display language: our bundle for it; none for English. */
+function l10nBundle(locale) {
   const bundleFile = join(root, `l10n/bundle.l10n.${locale}.json`);
-  if (locale !== 'en' && existsSync(bundleFile)) {
-    const bundle = JSON.parse(readFileSync(bundleFile, 'utf8'));
-    for (const [key, english] of Object.entries(strings)) if (typeof bundle[english] === 'string') strings[key] = bundle[english];
-  }
-  return strings;
+  return locale !== 'en' && existsSync(bundleFile) ? JSON.parse(readFileSync(bundleFile, 'utf8')) : undefined;
 }
 
 // -------------------------------------------------------------------------------------- themes (CSS)
@@ -154,7 +149,7 @@ function fixtureScript(mode, locale) {
     mode,
     locale,
     state,
-    strings: dashboardStrings(locale),
+    bundle: l10nBundle(locale),
     history: fixtures.history,
     overfittingByEpoch: fixtures.overfittingByEpoch,
     finished: mode === 'midrun' ? fixtures.states.finished : undefined,
@@ -213,7 +208,7 @@ const STUB = String.raw`
       const d = state.download;
       if (d.receivedBytes >= d.totalBytes) return clearInterval(timer);
       state.download = { ...d, receivedBytes: Math.min(d.totalBytes, d.receivedBytes + 262144) };
-      send({ type: 'state', state, strings: fixture.strings, locale: fixture.locale });
+      send({ type: 'state', state });
     }, 100);
   }
 
@@ -237,7 +232,7 @@ const STUB = String.raw`
         batch = 0;
         if (epoch > 10) {
           clearInterval(timer);
-          send({ type: 'state', state: fixture.finished, strings: fixture.strings, locale: fixture.locale });
+          send({ type: 'state', state: fixture.finished });
           return;
         }
       }
@@ -251,14 +246,15 @@ const STUB = String.raw`
       window.__posted.push(message);
       console.log('webview -> host', JSON.stringify(message).slice(0, 200));
       if (message.type === 'ready') {
-        send({ type: 'state', state: fixture.state, strings: fixture.strings, locale: fixture.locale });
+        send({ type: 'l10n', locale: fixture.locale, ...(fixture.bundle ? { bundle: fixture.bundle } : {}) });
+        send({ type: 'state', state: fixture.state });
         send({ type: 'epochPredictions', replace: true, data: epochsUpTo(heldEpochs()) });
         send({ type: 'pins', pins: pins() });
         send({ type: 'firstLayer', layer: fixture.firstLayer });
         stream();
       } else if (message.type === 'train') {
         // Like the host: a run starts loading, with the last run's results cleared.
-        send({ type: 'state', state: { status: 'loading', params: fixture.state.params, history: [] }, strings: fixture.strings, locale: fixture.locale });
+        send({ type: 'state', state: { status: 'loading', params: fixture.state.params, history: [] } });
         send({ type: 'epochPredictions', replace: true, data: undefined });
       } else if (message.type === 'requestSaliency') {
         // Stands in for the worker: bright pixels in the garment's upper half raise the probability, the lower half lowers it.
@@ -595,8 +591,9 @@ async function screenshots(base, dir) {
 }
 
 if (screenshotLocale !== 'en') {
-  const english = dashboardStrings('en');
-  const local = dashboardStrings(screenshotLocale);
+  const english = Object.fromEntries(dashboardEnglishStrings(root));
+  const bundle = l10nBundle(screenshotLocale) ?? {};
+  const local = Object.fromEntries(Object.keys(english).map((key) => [key, bundle[key] ?? key]));
   const untranslated = Object.keys(english).filter((key) => local[key] === english[key]);
   console.log(`${screenshotLocale}: ${Object.keys(english).length - untranslated.length} of ${Object.keys(english).length} dashboard strings translated`);
   for (const key of untranslated) console.log(`  untranslated: ${key}: ${JSON.stringify(english[key])}`);

@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DashboardCell, EditableSetting, ExportableChart, HostToWebview, SettingValue } from '../protocol/webview';
-import { dashboardStrings } from './dashboardStrings';
 import type { TrainingSession } from './session/trainingSession';
 import { parseWebviewMessage } from './webviewMessages';
 import { Disposable } from '../core/emitter';
@@ -152,6 +151,9 @@ class DashboardPanel extends Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        // Once per page load, first: the language and VS Code's bundle of our translations (the webview's
+        // sentences are looked up in it with @vscode/l10n; no state message carries them).
+        this.post({ type: 'l10n', locale: vscode.env.language, ...(vscode.l10n.bundle ? { bundle: vscode.l10n.bundle } : {}) });
         this.postState();
         // Once per page load: the slider then slices it there, nothing is re-sent per move.
         this.post(session.store.epochPredictionsMessage());
@@ -213,12 +215,7 @@ class DashboardPanel extends Disposable {
   }
 
   private postState(): void {
-    this.post({
-      type: 'state',
-      state: this.deps.session.store.current,
-      strings: dashboardStrings(),
-      locale: vscode.env.language,
-    });
+    this.post({ type: 'state', state: this.deps.session.store.current });
   }
 
   /**

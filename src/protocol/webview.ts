@@ -101,11 +101,14 @@ export interface FollowedFile {
   probabilities: number[][];
 }
 
-export type DashboardStrings = Record<string, string>;
-
 export type HostToWebview =
+  /**
+   * Once per page load, first after `ready`: VS Code's display language and its bundle of this extension's
+   * translations (`vscode.l10n.bundle`: English text -> translation; none for English), for `@vscode/l10n`.
+   */
+  | { type: 'l10n'; locale: string; bundle?: Record<string, string> }
   /** Whole state; sent on `ready` and when the run changes phase. */
-  | { type: 'state'; state: DashboardState; strings: DashboardStrings; locale: string }
+  | { type: 'state'; state: DashboardState }
   /** Incremental: a training event after the host folded it into its state. */
   | { type: 'progress'; progress: BatchProgress }
   | { type: 'epoch'; metrics: EpochMetrics; overfitting: OverfittingAnalysis; bestEpoch?: number }

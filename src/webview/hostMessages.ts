@@ -181,7 +181,8 @@ function normalizeFirstLayer(v: unknown): FirstLayerSnapshot | undefined {
   };
 }
 
-function normalizeStrings(v: unknown): Record<string, string> | undefined {
+/** A translation bundle: English text -> translation; entries that are not text are dropped. */
+function normalizeBundle(v: unknown): Record<string, string> | undefined {
   if (!isObject(v)) return undefined;
   return Object.fromEntries(Object.entries(v).filter((entry): entry is [string, string] => isString(entry[1])));
 }
@@ -190,11 +191,13 @@ function normalizeStrings(v: unknown): Record<string, string> | undefined {
 export function parseHostMessage(raw: unknown): HostToWebview | undefined {
   if (!isObject(raw) || !isString(raw.type)) return undefined;
   switch (raw.type) {
+    case 'l10n': {
+      const bundle = normalizeBundle(raw.bundle);
+      return { type: 'l10n', locale: isString(raw.locale) ? raw.locale : 'en', ...(bundle ? { bundle } : {}) };
+    }
     case 'state': {
       const state = normalizeState(raw.state);
-      const strings = normalizeStrings(raw.strings);
-      if (!state || !strings) return undefined;
-      return { type: 'state', state, strings, locale: isString(raw.locale) ? raw.locale : 'en' };
+      return state ? { type: 'state', state } : undefined;
     }
     case 'progress':
       return validProgress(raw.progress) ? { type: 'progress', progress: raw.progress } : undefined;
