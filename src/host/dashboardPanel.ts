@@ -4,11 +4,11 @@
  * webview it posts the session's whole state, then streams what changes. Every message from the webview
  * goes through `parseWebviewMessage` before anything acts on it.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DashboardCell, EditableSetting, ExportableChart, HostToWebview, SettingValue } from '../protocol/webview';
 import type { TrainingSession } from './session/trainingSession';
 import { parseWebviewMessage } from './webviewMessages';
+import { dashboardPageHtml } from './dashboardPage';
 import { Disposable } from '../core/emitter';
 
 export const DASHBOARD_VIEW_TYPE = 'fashionMnist.dashboard';
@@ -251,44 +251,13 @@ function preview(raw: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-/** A fresh, unguessable nonce per page load: only our own script and stylesheet tags carry it. */
-function nonce(): string {
-  return randomBytes(18).toString('hex');
-}
-
-/** The page: an empty `#app` the bundle fills in, the stylesheet and the bundle, under a strict CSP. */
+/** The page: the panel's stylesheet and bundle under the dashboard's CSP (dashboardPage.ts, shared with the preview). */
 function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css'));
-  const n = nonce();
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data: blob:`,
-    `style-src ${webview.cspSource} 'nonce-${n}'`,
-    `script-src 'nonce-${n}'`,
-    `font-src ${webview.cspSource}`,
-  ].join('; ');
-  const language = vscode.env.language;
-  return `<!DOCTYPE html>
-<html lang="${escapeAttribute(language)}">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${styleUri.toString()}" nonce="${n}">
-  <title>${escapeText(vscode.l10n.t('Fashion-MNIST Dashboard'))}</title>
-</head>
-<body>
-  <div id="app"></div>
-  <script nonce="${n}" src="${scriptUri.toString()}"></script>
-</body>
-</html>`;
-}
-
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeAttribute(text: string): string {
-  return escapeText(text).replace(/"/g, '&quot;');
+  return dashboardPageHtml({
+    cspSource: webview.cspSource,
+    language: vscode.env.language,
+    title: vscode.l10n.t('Fashion-MNIST Dashboard'),
+    styles: [webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css')).toString()],
+    scripts: [webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString()],
+  });
 }
