@@ -206,11 +206,12 @@ class DashboardPanel extends Disposable {
       case 'exportMetricsCsv':
         void actors?.exporting.exportMetricsCsv();
         return;
-      case 'requestImages': {
-        const images = session.store.imagesFor(message.indices);
-        if (images) this.post(images);
+      case 'requestImages':
+        // A kept run's images may still be on their way from the data: the answer waits for them.
+        void session.store.imagesWhenReady(message.indices).then((images) => {
+          if (images) this.post(images);
+        });
         return;
-      }
     }
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrainerError } from '../../src/core/errors';
@@ -12,7 +12,12 @@ import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import { PIXELS } from '../../src/domain/classes';
 import { type ClassificationResult } from '../../src/domain/classification';
 import { type EpochMetrics } from '../../src/domain/metrics';
-import { type EpochInsight, type StartRequest } from '../../src/protocol/worker';
+import { type EpochInsight, type SaliencyInput, type StartRequest } from '../../src/protocol/worker';
+import type { HostToWebview } from '../../src/protocol/webview';
+import type { DataInfo } from '../../src/domain/data';
+import { DEFAULT_DEBIAN_DIR } from '../../src/core/data/dataLocation';
+import { publishedDataChecksum, readTestImages } from '../../src/core/data/publishedTestImages';
+import { requires } from '../requirements';
 import { type TrainingEvent } from '../../src/protocol/events';
 import { isTerminalEvent } from '../../src/protocol/events';
 import type { RunOutcome } from '../../src/domain/metrics';
@@ -59,7 +64,7 @@ class FakeClient implements SessionClient {
     this.imagesListener = listener;
     return { dispose: () => (this.imagesListener = undefined) };
   }
-  async saliency(): Promise<never> {
+  async saliency(..._args: unknown[]): Promise<never> {
     throw new Error('not used in these tests');
   }
   onEpochInsight(listener: (runId: number, insight: EpochInsight) => void) {
@@ -428,3 +433,72 @@ test('a followed classified file goes with the next run and gets its ten probabi
   cleanup();
 });
 
+
+/** What the worker reports of the published data, read from `directory`. */
+function publishedData(directory: string): DataInfo {
+  return { trainCount: 60_000, testCount: 10_000, sourceKind: 'debian', directory, sampleImages: new Uint8Array(0), sampleLabels: new Uint8Array(0), rawRange: [0, 255], scaledRange: [0, 1], decodeMs: 1, checksum: publishedDataChecksum() };
+}
+
+test(
+  'a kept run holds no copy of the test set: a later session reads its images again from the data, and the grid waits for them',
+  requires(!existsSync(join(DEFAULT_DEBIAN_DIR, 't10k-images-idx3-ubyte.gz')) && `${DEFAULT_DEBIAN_DIR} lacks the test images (apt install dataset-fashion-mnist)`),
+  async () => {
+    const storeDir = join(mkdtempSync(join(tmpdir(), 'fmt-session-store-')), 'last-run');
+    try {
+      const first = setup({ lastRun: new RunSnapshotStore(storeDir) });
+      first.session.run.start({ params, allowDownload: true, locale: 'en' });
+      first.client.emit(1, { type: 'dataLoaded', data: publishedData(DEFAULT_DEBIAN_DIR) });
+      first.client.images(1, 5);
+      first.client.emit(1, { type: 'finished', history: [epoch(1)], predictions, outcome: OUTCOME });
+      await first.session.archive.whenStored();
+      first.cleanup();
+      assert.equal(existsSync(join(storeDir, 'test-images.bin')), false, 'the 784 bytes per image are not copied');
+
+      const second = setup({ lastRun: new RunSnapshotStore(storeDir) });
+      assert.equal(second.session.store.current.status, 'finished');
+      const served = await second.session.store.imagesWhenReady([0, 3, 7]);
+      const real = await readTestImages({ checksum: publishedDataChecksum(), count: 5 }, [DEFAULT_DEBIAN_DIR]);
+      assert.deepEqual(served?.indices, [0, 3], 'the run showed five test images');
+      const expected = new Uint8Array(2 * PIXELS);
+      expected.set(real!.images.subarray(0, PIXELS), 0);
+      expected.set(real!.images.subarray(3 * PIXELS, 4 * PIXELS), PIXELS);
+      assert.deepEqual(served?.pixels, expected, 'the published images 0 and 3');
+      second.cleanup();
+    } finally {
+      rmSync(join(storeDir, '..'), { recursive: true, force: true });
+    }
+  },
+);
+
+test('a saliency map of a test image the worker holds sends its index, not its pixels; the pixels go when the worker has them no more', async () => {
+  const asked: SaliencyInput[] = [];
+  let holds = true;
+  const client = new (class extends FakeClient {
+    override async saliency(input: SaliencyInput): Promise<never> {
+      asked.push(input);
+      if (!(input instanceof Uint8Array) && !holds) throw new TrainerError('INTERNAL', 'not held');
+      return { predicted: 1, probability: 0.5, values: new Float32Array(PIXELS), scale: 1 } as never;
+    }
+  })();
+  const root = mkdtempSync(join(tmpdir(), 'fmt-session-'));
+  const session = new TrainingSession(client, { folders: { cacheDir: join(root, 'data'), modelDir: join(root, 'm') }, params: DEFAULT_HYPER_PARAMETERS });
+  const posted: HostToWebview[] = [];
+  session.store.onDidUpdate((u) => u.kind === 'message' && posted.push(u.message));
+  try {
+    mkdirSync(join(root, 'm'), { recursive: true });
+    writeFileSync(join(root, 'm', 'model.json'), '{}');
+    session.run.start({ params, allowDownload: true, locale: 'en' });
+    client.emit(1, { type: 'dataLoaded', data: publishedData('/data') });
+    client.images(1, 5);
+    await session.saliency.request({ kind: 'test', index: 3 });
+    assert.deepEqual(asked, [{ testIndex: 3, dataChecksum: publishedDataChecksum() }]);
+    holds = false;
+    await session.saliency.request({ kind: 'test', index: 4 });
+    assert.equal(asked.length, 3);
+    assert.ok(asked[2] instanceof Uint8Array && asked[2][0] === 4, 'then the pixels of image 4');
+    assert.deepEqual(posted.filter((m) => m.type === 'saliency').map((m) => m.type === 'saliency' && m.saliency?.predicted), [1, 1]);
+  } finally {
+    session.dispose();
+    rmSync(root, { recursive: true, force: true });
+  }
+});

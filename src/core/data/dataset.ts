@@ -234,5 +234,6 @@ export function describeDataset(data: FashionMnist, sampleCount = 25): DataInfo 
     rawRange: [min, max],
     scaledRange: [min / 255, max / 255],
     decodeMs: data.decodeMs,
+    checksum: data.checksum,
   };
 }

@@ -76,13 +76,16 @@ export class DashboardStore extends Disposable {
 
   /** What a run snapshot keeps of the run shown: its state, test images, per-epoch predictions and first layer. */
   snapshot(): RunSnapshot {
-    return { state: this.state, testImages: this.testImages.current, ...this.epochs.saved };
+    const snapshot: RunSnapshot = { state: this.state, ...this.epochs.saved };
+    if (this.testImages.current) snapshot.testImages = this.testImages.current;
+    if (this.testImages.testSet) snapshot.testSet = this.testImages.testSet;
+    return snapshot;
   }
 
   /** Shows a kept run whole (a past run, or the live one again): its state, images, epochs and first layer. */
   display(state: DashboardState, snapshot: Omit<RunSnapshot, 'state'>): void {
     this.state = state;
-    this.testImages.set(snapshot.testImages);
+    this.testImages.set(snapshot.testImages, snapshot.testSet);
     this.epochs.reset(snapshot);
     this.postState();
     this.post(this.epochs.message());
@@ -141,6 +144,11 @@ export class DashboardStore extends Disposable {
    */
   imagesFor(indices: number[]): Extract<HostToWebview, { type: 'images' }> | undefined {
     return this.testImages.imagesFor(indices);
+  }
+
+  /** Like `imagesFor`, once a kept run's images, being read from the data, have arrived. */
+  imagesWhenReady(indices: number[]): Promise<Extract<HostToWebview, { type: 'images' }> | undefined> {
+    return this.testImages.imagesWhenReady(indices);
   }
 
   /** All held epochs' predictions and their analyses, sent whole once per page load (after the state). */

@@ -4,6 +4,8 @@
  * to the latest run), and runs compared side by side. Writes go one after the other and can be awaited.
  */
 import { busyError } from '../../core/errors';
+import { DEFAULT_DEBIAN_DIR } from '../../core/data/dataLocation';
+import { readTestImages } from '../../core/data/publishedTestImages';
 import { RunHistory } from '../../core/runs/runHistory';
 import { RunSnapshotStore, type RunSnapshot } from '../../core/runs/runSnapshot';
 import { t } from '../../core/text/l10n';
@@ -19,6 +21,8 @@ export interface RunArchiveOptions {
   lastRun?: RunSnapshotStore;
   /** Where the latest model is saved (the model of the run shown, unless a past run is). */
   modelDir: string;
+  /** The data cache (global storage/data): one of the places a kept run's test images are read again from. */
+  cacheDir: string;
   warn: (message: string) => void;
 }
 
@@ -49,8 +53,19 @@ export class RunArchive {
     const snapshot = this.options.lastRun?.load();
     if (!snapshot) return;
     this.store.replace(withNextParams(snapshot.state, this.store.current.params));
-    if (snapshot.testImages) this.store.testImages.set(snapshot.testImages);
+    this.store.testImages.set(snapshot.testImages, snapshot.testSet);
+    this.readTestImages(snapshot);
     this.store.epochs.reset(snapshot);
+  }
+
+  /**
+   * A kept run names its test images (its data's checksum and their count) rather than holding a copy: they
+   * are read again from the data cache, the folder the run read its data from, or Debian's package.
+   */
+  private readTestImages(snapshot: RunSnapshot): void {
+    if (snapshot.testImages || !snapshot.testSet) return;
+    const dirs = [this.options.cacheDir, snapshot.state.data?.directory, DEFAULT_DEBIAN_DIR].filter((dir): dir is string => dir !== undefined);
+    this.store.testImages.load(snapshot.testSet, readTestImages(snapshot.testSet, dirs));
   }
 
   /** A run was accepted: the latest run is shown again, and the last one kept is forgotten (a reload must not bring it back). */
@@ -86,6 +101,7 @@ export class RunArchive {
     const state: DashboardState = { ...withNextParams(snapshot.state, params), shownRun: { id } };
     delete state.comparison;
     this.store.display(state, snapshot);
+    this.readTestImages(snapshot);
     return true;
   }
 
@@ -95,6 +111,7 @@ export class RunArchive {
     if (!past) return;
     this.pastRun = undefined;
     this.store.display({ ...withNextParams(past.live.state, this.store.current.params) }, past.live);
+    this.readTestImages(past.live);
   }
 
   /** Shows runs from the history side by side in the dashboard (undefined closes the compare view). */

@@ -56,7 +56,10 @@ export class RunControl extends Disposable {
       this.runStartEmitter,
       client.onEvent((runId, event) => this.receive(runId, event)),
       client.onTestImages((runId, images, count) => {
-        if (runId === this.runId) store.testImages.set({ images, count });
+        if (runId !== this.runId) return;
+        // Named by the data's checksum, a kept run reads them again from the data instead of keeping a copy.
+        const checksum = store.current.data?.checksum;
+        store.testImages.set({ images, count }, checksum === undefined ? undefined : { checksum, count }, true);
       }),
       client.onEpochInsight((runId, insight) => {
         if (runId !== this.runId || !store.receiveInsight(insight)) return;

@@ -6,6 +6,7 @@ import { noModelError } from '../../core/errors';
 import { hasSavedModel } from '../../core/modelFiles/savedModel';
 import { PIXELS } from '../../domain/classes';
 import { errorMessage } from '../../domain/errors';
+import type { SaliencyMap } from '../../domain/firstLayer';
 import type { HostToWebview, SaliencyTarget } from '../../protocol/webview';
 import type { TrainingClient } from '../../worker/client';
 import type { DashboardStore } from './dashboardStore';
@@ -19,8 +20,11 @@ export class SaliencyMaps {
   ) {}
 
   async request(target: SaliencyTarget): Promise<void> {
+    const images = this.store.testImages;
+    // A test image of the session's latest run: the worker holds it, only its index travels.
+    const checksum = target.kind === 'test' && images.fromWorker ? images.testSet?.checksum : undefined;
     const input = target.kind === 'test'
-      ? this.store.testImages.imagesFor([target.index])?.pixels
+      ? (await images.imagesWhenReady([target.index]))?.pixels
       : this.store.current.classifications?.flatMap((r) => (r.ok && r.file === target.file ? [r.input] : []))[0];
     let message: HostToWebview;
     const modelDir = this.archive.shownModelDir;
@@ -28,11 +32,21 @@ export class SaliencyMaps {
       message = { type: 'saliency', target, error: noModelError().toUserError() };
     } else {
       try {
-        message = { type: 'saliency', target, saliency: await this.client.saliency(input, modelDir) };
+        const byIndex = target.kind === 'test' && checksum !== undefined ? await this.byIndex(target.index, checksum, modelDir) : undefined;
+        message = { type: 'saliency', target, saliency: byIndex ?? (await this.client.saliency(input, modelDir)) };
       } catch (error) {
         message = { type: 'saliency', target, error: { code: 'INTERNAL', message: errorMessage(error) } };
       }
     }
     this.store.post(message);
+  }
+
+  /** The map of a test image the worker holds; undefined when it no longer does (a new worker after a crash). */
+  private async byIndex(testIndex: number, dataChecksum: string, modelDir: string): Promise<SaliencyMap | undefined> {
+    try {
+      return await this.client.saliency({ testIndex, dataChecksum }, modelDir);
+    } catch {
+      return undefined;
+    }
   }
 }

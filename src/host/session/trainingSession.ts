@@ -60,7 +60,7 @@ export class TrainingSession extends Disposable {
       this.pins.recordInState();
     });
     this.pins = new PinsAndFollowed(this.store, options.pins, warn);
-    this.archive = new RunArchive(this.store, this.pins, { lastRun: options.lastRun, modelDir: folders.modelDir, warn });
+    this.archive = new RunArchive(this.store, this.pins, { lastRun: options.lastRun, modelDir: folders.modelDir, cacheDir: folders.cacheDir, warn });
     this.classifier = new ImageClassifier(client, this.store, this.archive, { modelDir: folders.modelDir, nativeBackendFolders });
     this.saliency = new SaliencyMaps(client, this.store, this.archive);
     this.run = new RunControl(client, this.store, this.pins, this.archive, { folders, nativeBackendFolders });
