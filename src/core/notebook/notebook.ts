@@ -46,7 +46,7 @@ function lines(text: string): string[] {
   return parts.map((line, i) => (i < parts.length - 1 ? `${line}\n` : line)).filter((line) => line.length > 0);
 }
 
-function stream(text: string): Output {
+export function stream(text: string): Output {
   return { output_type: 'stream', name: 'stdout', text: lines(text) };
 }
 
@@ -59,12 +59,12 @@ function image(png: Buffer, width: number, height: number): Output {
 }
 
 /** Markdown table cells: a pipe or a line break would end the cell early. */
-function cellText(text: string): string {
+export function cellText(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 /** "2026-12-01T08:37:49.009Z" -> "2026-12-01 08:37 UTC" (the same in every language); text that is no date stays. */
-function readableDate(date: string | undefined): string {
+export function readableDate(date: string | undefined): string {
   if (date === undefined) return '?';
   const time = Date.parse(date);
   if (Number.isNaN(time)) return date;
@@ -75,7 +75,7 @@ function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
 
-class NotebookBuilder {
+export class NotebookBuilder {
   readonly cells: Cell[] = [];
   private executionCount = 0;
 
@@ -179,6 +179,11 @@ export function buildNotebook(run: NotebookRun, s: NotebookStrings, extensionVer
 
   nb.markdown(`## ${s.nextHeading}`, s.nextText);
 
+  return notebookOf(nb, extensionVersion);
+}
+
+/** The built cells as a notebook: a Python 3 kernel, and the marker that says this extension wrote it. */
+export function notebookOf(nb: NotebookBuilder, extensionVersion: string): Notebook {
   return {
     nbformat: 4,
     nbformat_minor: 5,
