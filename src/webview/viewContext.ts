@@ -1,4 +1,4 @@
-/** What every cell renderer gets: the host's state, the strings, a way to talk to the host, and shared stores. */
+/** What every cell renderer gets: the host's state, number formats in its locale, a way to talk to the host, and shared stores. */
 import * as l10n from '@vscode/l10n';
 import { NOTEBOOK_CELLS, type DashboardState, type NotebookCell, type WebviewToHost } from '../protocol/webview';
 import { h, type Child } from './dom';
