@@ -16,6 +16,7 @@ import { NativeBackendOffer } from './nativeBackendOffer';
 import { readNativeBackendFolder } from './trainingSettings';
 import { userMessage } from './userMessages';
 import { linkFree } from '../core/text/plainText';
+import { errorMessage } from '../domain/errors';
 
 const FOLDER_SETTING = 'nativeBackendFolder';
 /** Progress text changes at most this often (npm prints hundreds of lines). */
@@ -107,7 +108,7 @@ export class NativeBackendSetup extends Disposable {
           });
         } catch (error) {
           // The folder could not be created or moved (permissions, a full disk): said, not thrown at VS Code.
-          const detail = error instanceof Error ? error.message : String(error);
+          const detail = errorMessage(error);
           return {
             status: 'failed',
             error: {

@@ -23,6 +23,7 @@ import { MODEL_FILE, OWNER_FILE, siblingKind, siblings } from './layout';
 import { ownerRecordText } from './modelFolder';
 import { checkSaveTarget, type SaveTargetOptions } from './saveTarget';
 import { isAlive, isOwnLockFile, isOwnModelFolder, readLock, removeOwnLeftover, type LockRecord } from './saveLeftovers';
+import { errorMessage } from '../../domain/errors';
 
 /** The file operations a save uses; tests replace some to make a save fail at a chosen step. */
 export interface StoreFileSystem {
@@ -230,7 +231,7 @@ async function olderThan(path: string, ms: number): Promise<boolean> {
 
 export function saveError(target: string, error: unknown): TrainerError {
   if (error instanceof TrainerError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   return new TrainerError(
     'MODEL_SAVE',
     t('The model could not be saved to {0}: {1}', target, reason),

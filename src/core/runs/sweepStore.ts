@@ -7,6 +7,7 @@
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrainerError } from '../errors';
+import { READ_LIMITS, readRegularText, UnreadableFileError } from '../regularFile';
 import { fitsSpec, normalizeHyperParameters } from '../hyperParameters';
 import { t } from '../text/l10n';
 import { writeFileAtomically } from './historyFiles';
@@ -23,6 +24,7 @@ import {
   type SweepRecord,
   type SweepTrial,
 } from '../../domain/sweep';
+import { errorMessage } from '../../domain/errors';
 
 const ID_PATTERN = /^sweep-\d{8}-\d{6}-[0-9a-f]{4}$/;
 const RECORD_EXTENSION = '.json';
@@ -106,7 +108,7 @@ export class SweepStore {
       await fsp.mkdir(join(this.root, SWEEP_FOLDER), { recursive: true });
       await writeFileAtomically(this.file(record.id), JSON.stringify(record));
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorMessage(error);
       throw new TrainerError('RUN_HISTORY', t('The sweep could not be written to the run history {0}: {1}', this.root, detail), this.file(record.id),
         t('Check the folder and the free disk space; the runs of its trials are kept apart from it.'));
     }
@@ -118,8 +120,10 @@ export class SweepStore {
     if (!isSweepId(id)) throw new TrainerError('NO_RUN', t('{0} is not a sweep id (they look like sweep-20261206-121500-ab12).', id), undefined, advice);
     let text: string;
     try {
-      text = await fsp.readFile(this.file(id), 'utf8');
-    } catch {
+      // Bounded, regular files only: a pipe or a huge file where the record should be fails at once.
+      text = await readRegularText(this.file(id), READ_LIMITS.runRecord);
+    } catch (error) {
+      if (error instanceof UnreadableFileError && error.reason !== 'missing') throw new TrainerError('NO_RUN', error.message, this.file(id), advice);
       throw new TrainerError('NO_RUN', t('There is no sweep {0} in the run history {1}.', id, this.root), this.file(id), advice);
     }
     const parsed = parseSweepRecord(text);
@@ -146,7 +150,7 @@ export class SweepStore {
       try {
         sweeps.push(await this.load(id));
       } catch (error) {
-        warnings.push(error instanceof Error ? error.message : String(error));
+        warnings.push(errorMessage(error));
       }
     }
     return { sweeps, warnings };

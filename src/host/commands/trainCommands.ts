@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { toUserError } from '../../core/errors';
 import type { DashboardHost } from '../dashboardPanel';
 import { currentSettings } from '../settingsAccess';
-import type { TrainingSession } from '../trainingSession';
+import type { TrainingSession } from '../session/trainingSession';
 import { resolveDataDirectory, runHistoryDirectory, type TrainingSettings } from '../trainingSettings';
 import type { CommandFeedback } from './commandFeedback';
 import { userMessage } from '../userMessages';
@@ -18,7 +18,7 @@ export class TrainCommands {
 
   /** Starts a run with the current settings and opens the dashboard; refuses clearly while one runs. */
   train(): void {
-    if (this.session.isRunning) {
+    if (this.session.run.isRunning) {
       this.warnBusy();
       return;
     }
@@ -32,7 +32,7 @@ export class TrainCommands {
     if (dataDir === null) return;
     this.dashboard.show();
     try {
-      this.session.start({
+      this.session.run.start({
         params: settings.params,
         dataDir,
         allowDownload: settings.allowDownload,
@@ -47,7 +47,7 @@ export class TrainCommands {
   }
 
   stop(): void {
-    if (!this.session.stop()) {
+    if (!this.session.run.stop()) {
       void userMessage.info(vscode.l10n.t('No training run is in progress.'));
     }
   }
