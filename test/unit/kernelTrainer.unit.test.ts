@@ -1,7 +1,7 @@
 // Whole training steps of the compiled kernels against tfjs's own LayersModel.trainOnBatch from the same
 // weights, over widths, depths, batch sizes, dropout (replayed with the kernels' mask) and L2.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { variantTest } from './kernelTestVariants';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { selectBackend, type Tf } from '../../src/training/backend';
 import { architectureOf, buildNetworkModel } from '../../src/training/model';
@@ -76,7 +76,7 @@ const cases: Case[] = [
 for (const c of cases) {
   const architecture: Architecture = { hiddenLayers: c.hidden.map(([units, dropout]) => ({ units, dropout })), l2: c.l2 };
   const name = `784-${c.hidden.map(([units, rate]) => (rate > 0 ? `${units}(dropout ${rate})` : units)).join('-')}-10${c.l2 > 0 ? `, l2 ${c.l2}` : ''}, batch ${c.batch}`;
-  test(`kernels, ${name}: the same Adam steps as LayersModel.trainOnBatch, a short last batch included`, async () => {
+  variantTest(`kernels, ${name}: the same Adam steps as LayersModel.trainOnBatch, a short last batch included`, async (instructions) => {
     const { tf } = await selectBackend('cpu', () => undefined);
     const tensorsBefore = tf.memory().numTensors;
     const model = buildNetworkModel(tf, architecture, { learningRate: 0.001, seed: 3 });
@@ -84,7 +84,7 @@ for (const c of cases) {
     const reference = referenceModel(tf, architecture, 3);
     reference.model.setWeights(model.getWeights());
     const initial = model.getWeights().map((w) => w.dataSync().slice());
-    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, epsilonForm: 'tfjs', batchSize: c.batch, architecture, seed: 9 });
+    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, epsilonForm: 'tfjs', batchSize: c.batch, architecture, seed: 9, instructions });
     const lastSize = Math.max(1, Math.floor(c.batch / 2));
     const sizes = [c.batch, c.batch, c.batch, c.batch, lastSize];
     const data = syntheticSplit(sizes.reduce((a, b) => a + b, 0), 11);
@@ -130,13 +130,13 @@ for (const c of cases) {
   });
 }
 
-test('kernels: a two-layer net with dropout and L2 learns; evaluate matches LayersModel.evaluate (L2 term included); tensors stay flat', async () => {
+variantTest('kernels: a two-layer net with dropout and L2 learns; evaluate matches LayersModel.evaluate (L2 term included); tensors stay flat', async (instructions) => {
   const { tf } = await selectBackend('wasm', () => undefined);
   const architecture: Architecture = { hiddenLayers: [{ units: 70, dropout: 0.3 }, { units: 33, dropout: 0 }], l2: 1e-4 };
   const train = syntheticSplit(2000, 1);
   const heldOut = syntheticSplit(500, 2);
   const model = buildNetworkModel(tf, architecture, { learningRate: 0.003, seed: 1 });
-  const trainer = new KernelTrainer(tf, model, { learningRate: 0.003, batchSize: 50, architecture, seed: 4 });
+  const trainer = new KernelTrainer(tf, model, { learningRate: 0.003, batchSize: 50, architecture, seed: 4, instructions });
   const rng = createRng(9);
   const counts: number[] = [];
   let first = 0;
@@ -176,14 +176,14 @@ function closeTo(actual: number, expected: number, tolerance: number, what: stri
   assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected}`);
 }
 
-test('kernels: two threads on shared memory take bit-identical steps to one thread', async () => {
+variantTest('kernels: two threads on shared memory take bit-identical steps to one thread', async (instructions) => {
   const { tf } = await selectBackend('cpu', () => undefined);
   const architecture: Architecture = { hiddenLayers: [{ units: 65, dropout: 0.25 }, { units: 40, dropout: 0 }], l2: 1e-4 };
   const data = syntheticSplit(7 * 33, 3);
   const order = shuffledIndices(data.count, createRng(2));
   const [one, two] = ([1, 2] as const).map((threads) => {
     const model = buildNetworkModel(tf, architecture, { learningRate: 0.001, seed: 8 });
-    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, batchSize: 33, architecture, seed: 6, threads });
+    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, batchSize: 33, architecture, seed: 6, threads, instructions });
     for (let start = 0; start < data.count; start += 33) trainer.trainBatch(data, order, start, 33);
     const result = { weights: trainer.weights(), metrics: trainer.readMetrics(), evaluation: trainer.evaluate(data) };
     trainer.dispose();

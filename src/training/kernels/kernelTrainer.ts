@@ -17,7 +17,7 @@ import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../model';
 import { PIXEL_TO_UNIT, type ImageSplit } from '../imageInput';
 import type { RunningMetrics, Trainer, TrainerOptions } from '../trainer';
 import { KernelHelper } from './helperThread';
-import { instantiateKernels, kernelModule, SHARED_KERNELS_FILE, type MlpKernels } from './kernelModule';
+import { bestInstructionSet, instantiateKernels, kernelModule, type InstructionSet, type MlpKernels } from './kernelModule';
 import { INPUT_WIDTH, layOutNetwork, type DenseBuffers, type NetworkMemory } from './networkMemory';
 
 /** Evaluation runs in chunks of at least this many images (the buffers are sized for it). */
@@ -35,6 +35,8 @@ export interface KernelTrainerOptions extends TrainerOptions {
    * weights are bit-identical to one thread's. Default 1 (see the README's Speed section for why).
    */
   threads?: 1 | 2;
+  /** The kernels' instruction set; default the best this runtime runs (kernelModule.ts). */
+  instructions?: InstructionSet;
 }
 
 /** Whether the compiled kernels are present (they are part of every build). */
@@ -44,13 +46,14 @@ export function kernelsAvailable(): boolean {
 
 export class KernelTrainer implements Trainer {
   readonly path = 'wasm-kernels';
+  readonly instructions: InstructionSet;
   private readonly tf: Tf;
   private readonly architecture: Architecture;
   private readonly memory: WebAssembly.Memory;
   private readonly kernels: MlpKernels;
   private readonly layout: NetworkMemory;
   private readonly capacity: number;
-  private readonly options: Required<Omit<KernelTrainerOptions, 'architecture' | 'seed' | 'threads'>>;
+  private readonly options: Required<Omit<KernelTrainerOptions, 'architecture' | 'seed' | 'threads' | 'instructions'>>;
   private readonly helper: KernelHelper | undefined;
   private readonly bytes: Uint8Array;
   private readonly floats: Float32Array;
@@ -62,8 +65,10 @@ export class KernelTrainer implements Trainer {
 
   constructor(tf: Tf, model: LayersModel, options: KernelTrainerOptions) {
     const threads = options.threads ?? 1;
-    const module = kernelModule(threads === 2 ? SHARED_KERNELS_FILE : undefined);
-    if (module === undefined) throw new Error('The training kernels (dist/mlpKernels.wasm) are missing; run npm run build.');
+    const instructions = options.instructions ?? bestInstructionSet();
+    const module = kernelModule({ instructions, shared: threads === 2 });
+    if (module === undefined) throw new Error(`The training kernels (${instructions}) are missing or do not run here; run npm run build.`);
+    this.instructions = instructions;
     this.tf = tf;
     this.architecture = options.architecture;
     this.options = {

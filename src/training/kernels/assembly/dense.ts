@@ -6,6 +6,7 @@
 // Columns are processed in blocks of 8 SIMD vectors (32 floats) kept in registers, then one vector
 // at a time.
 import { AdamStep, adamVector } from './adam';
+import { madd } from './simd';
 
 const BLOCK_BYTES: usize = 128;
 const VECTOR_BYTES: usize = 16;
@@ -33,14 +34,14 @@ function forwardBlock(entries: i32, indices: usize, values: usize, weights: usiz
   for (let e = 0; e < entries; e++) {
     const x = entryValue(values, e);
     const row = entryRow(weights, indices, e, rowBytes);
-    a0 = f32x4.add(a0, f32x4.mul(x, v128.load(row, 0)));
-    a1 = f32x4.add(a1, f32x4.mul(x, v128.load(row, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(x, v128.load(row, 32)));
-    a3 = f32x4.add(a3, f32x4.mul(x, v128.load(row, 48)));
-    a4 = f32x4.add(a4, f32x4.mul(x, v128.load(row, 64)));
-    a5 = f32x4.add(a5, f32x4.mul(x, v128.load(row, 80)));
-    a6 = f32x4.add(a6, f32x4.mul(x, v128.load(row, 96)));
-    a7 = f32x4.add(a7, f32x4.mul(x, v128.load(row, 112)));
+    a0 = madd(x, v128.load(row, 0), a0);
+    a1 = madd(x, v128.load(row, 16), a1);
+    a2 = madd(x, v128.load(row, 32), a2);
+    a3 = madd(x, v128.load(row, 48), a3);
+    a4 = madd(x, v128.load(row, 64), a4);
+    a5 = madd(x, v128.load(row, 80), a5);
+    a6 = madd(x, v128.load(row, 96), a6);
+    a7 = madd(x, v128.load(row, 112), a7);
   }
   v128.store(out, a0, 0);
   v128.store(out, a1, 16);
@@ -56,7 +57,7 @@ function forwardBlock(entries: i32, indices: usize, values: usize, weights: usiz
 function forwardVector(entries: i32, indices: usize, values: usize, weights: usize, rowBytes: usize, bias: usize, out: usize): void {
   let a = v128.load(bias);
   for (let e = 0; e < entries; e++) {
-    a = f32x4.add(a, f32x4.mul(entryValue(values, e), v128.load(entryRow(weights, indices, e, rowBytes))));
+    a = madd(entryValue(values, e), v128.load(entryRow(weights, indices, e, rowBytes)), a);
   }
   v128.store(out, a);
 }
@@ -117,10 +118,10 @@ function dot(a: usize, b: usize, bytes: usize): f32 {
   let offset: usize = 0;
   const pairEnd = bytes & ~(2 * VECTOR_BYTES - 1);
   for (; offset < pairEnd; offset += 2 * VECTOR_BYTES) {
-    even = f32x4.add(even, f32x4.mul(v128.load(a + offset), v128.load(b + offset)));
-    odd = f32x4.add(odd, f32x4.mul(v128.load(a + offset, 16), v128.load(b + offset, 16)));
+    even = madd(v128.load(a + offset), v128.load(b + offset), even);
+    odd = madd(v128.load(a + offset, 16), v128.load(b + offset, 16), odd);
   }
-  if (offset < bytes) even = f32x4.add(even, f32x4.mul(v128.load(a + offset), v128.load(b + offset)));
+  if (offset < bytes) even = madd(v128.load(a + offset), v128.load(b + offset), even);
   return horizontalSum(f32x4.add(even, odd));
 }
 
@@ -187,7 +188,7 @@ function applyGradient(
   epsilon: v128,
 ): v128 {
   const w = v128.load(weight);
-  const gradient = f32x4.add(sum, f32x4.mul(twiceLambda, w));
+  const gradient = madd(twiceLambda, w, sum);
   adamVector(weight, moment1, moment2, gradient, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
   return f32x4.mul(w, w);
 }
@@ -196,7 +197,7 @@ function applyGradient(
 function gradientColumn(entries: i32, samples: usize, values: usize, gradients: usize, rowBytes: usize): v128 {
   let sum = f32x4.splat(0);
   for (let e = 0; e < entries; e++) {
-    sum = f32x4.add(sum, f32x4.mul(entryValue(values, e), v128.load(entryRow(gradients, samples, e, rowBytes))));
+    sum = madd(entryValue(values, e), v128.load(entryRow(gradients, samples, e, rowBytes)), sum);
   }
   return sum;
 }
@@ -252,14 +253,14 @@ export function weightGradientAdam(
       for (let e = 0; e < entries; e++) {
         const x = entryValue(values, e);
         const row = entryRow(g, samples, e, rowBytes);
-        g0 = f32x4.add(g0, f32x4.mul(x, v128.load(row, 0)));
-        g1 = f32x4.add(g1, f32x4.mul(x, v128.load(row, 16)));
-        g2 = f32x4.add(g2, f32x4.mul(x, v128.load(row, 32)));
-        g3 = f32x4.add(g3, f32x4.mul(x, v128.load(row, 48)));
-        g4 = f32x4.add(g4, f32x4.mul(x, v128.load(row, 64)));
-        g5 = f32x4.add(g5, f32x4.mul(x, v128.load(row, 80)));
-        g6 = f32x4.add(g6, f32x4.mul(x, v128.load(row, 96)));
-        g7 = f32x4.add(g7, f32x4.mul(x, v128.load(row, 112)));
+        g0 = madd(x, v128.load(row, 0), g0);
+        g1 = madd(x, v128.load(row, 16), g1);
+        g2 = madd(x, v128.load(row, 32), g2);
+        g3 = madd(x, v128.load(row, 48), g3);
+        g4 = madd(x, v128.load(row, 64), g4);
+        g5 = madd(x, v128.load(row, 80), g5);
+        g6 = madd(x, v128.load(row, 96), g6);
+        g7 = madd(x, v128.load(row, 112), g7);
       }
       const at = rowAt + column;
       const w = weights + at;
