@@ -27,7 +27,7 @@ import type { ImageSplit } from './imageInput';
 import { createRng } from './seededRandom';
 import { shuffledIndices } from './shuffling';
 import type { Trainer } from './trainer';
-import { predictAll } from './predictAll';
+import { predictAll, trainerPredictions } from './predictAll';
 import { createTrainer } from './trainingPath';
 import { epochInsight } from './epochInsight';
 
@@ -161,7 +161,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       summary: summarize(model),
     });
 
-    trainer = createTrainer(tf, model, { learningRate: params.learningRate, batchSize: params.batchSize, seed: params.seed });
+    trainer = createTrainer(tf, model, { learningRate: params.learningRate, batchSize: params.batchSize, seed: params.seed, threads: request.threads });
     // The best epoch and early stopping watch the validation images; without a split, the test set.
     const stopping = new EarlyStopping(params.monitor, params.earlyStopping ? params.patience : undefined, params.minDelta);
     const outcome = (end: RunOutcome['end']): RunOutcome => {
@@ -277,7 +277,9 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       onEvent({ type: 'epoch', metrics });
       if (options.onEpochInsight !== undefined) {
         trainer.writeWeightsTo(model);
-        options.onEpochInsight(epochInsight(tf, model, test, epoch, follow));
+        const epochTrainer = trainer;
+        const trained = model;
+        options.onEpochInsight(epochInsight(tf, model, test, epoch, follow, (split) => trainerPredictions(epochTrainer, tf, trained, split)));
       }
       await yieldToEventLoop();
       if (verdict.stop) {

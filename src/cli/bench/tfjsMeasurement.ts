@@ -8,25 +8,17 @@ import type { FashionMnist } from '../../core/data/dataset';
 import { TrainerError } from '../../core/errors';
 import { t } from '../../core/text/l10n';
 import type { Architecture } from '../../domain/architecture';
+import type { TrainingThreads } from '../../protocol/worker';
 import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../../domain/hyperParameters';
-import type { EpochMetrics } from '../../domain/metrics';
 import { selectBackend, tfjsNodeLoader } from '../../training/backend';
 import { predictAll } from '../../training/predictAll';
 import { runTutorial } from '../../training/run';
 import { cliNativeBackendFolders } from '../common';
+import type { RunFigures } from './benchFigures';
 import { printBackend, printEpoch } from './benchReport';
 
 /** How often the whole test set is predicted after a run. */
 const PREDICT_REPEATS = 5;
-
-/** What one training run measured. */
-export interface RunFigures {
-  backend: string;
-  history: EpochMetrics[];
-  /** CPU seconds of this process per epoch (training and test evaluation): steadier than wall time on a busy machine. */
-  cpuSeconds: number[];
-  predictMs: number[];
-}
 
 /** What a run trains: the bench's batch size, the network and its epochs, on one backend. */
 export interface MeasuredRun {
@@ -34,6 +26,8 @@ export interface MeasuredRun {
   batchSize: number;
   architecture: Architecture;
   epochs: number;
+  /** The training kernels' threads (StartRequest.threads); default 'auto'. */
+  threads?: TrainingThreads;
 }
 
 function cpuSecondsSince(start: NodeJS.CpuUsage): number {
@@ -57,7 +51,7 @@ export async function measureTfjsRun(run: MeasuredRun, data: FashionMnist): Prom
   let epochCpu = process.cpuUsage();
   const cpuSeconds: number[] = [];
   const result = await runTutorial({
-    request: { params, cacheDir: defaultCacheDir(), locale: 'en', allowDownload: false, nativeBackendFolders: cliNativeBackendFolders() },
+    request: { params, cacheDir: defaultCacheDir(), locale: 'en', allowDownload: false, nativeBackendFolders: cliNativeBackendFolders(), threads: run.threads },
     loadData: async () => data,
     architecture: run.architecture,
     shouldStop: () => false,

@@ -44,7 +44,7 @@ export interface MlpKernels {
   softmaxRows(batch: number, stride: number, logits: number, probabilities: number): void;
   dropoutMask(batch: number, width: number, stride: number, keepProbability: number, scale: number, state: number, mask: number): void;
   /** `iterations` rounds of independent f32x4 multiply-adds in registers (the roofline's peak); returns a lane so nothing is optimized away. */
-  peakMultiplyAdd(iterations: number): number;
+  peakMultiplyAdd(iterations: number, scale: number, offset: number): number;
 }
 
 /** Multiply-add flops per round of peakMultiplyAdd: 12 chains × 4 lanes × 2. */

@@ -56,6 +56,8 @@ export interface NetworkMemory {
   trainStats: number;
   evalStats: number;
   rngState: number;
+  /** capacity × 10 class probabilities (prediction). */
+  probabilities: number;
   /** The helper thread's command block (helperThread.ts). */
   helperCommand: number;
   /** Bytes of memory needed, in whole pages. */
@@ -123,6 +125,7 @@ export function layOutNetwork(architecture: Architecture, batchSize: number, cap
     trainStats: take(4),
     evalStats: take(4),
     rngState: take(4),
+    probabilities: take(capacity * CLASSES),
     helperCommand: take(COMMAND_BYTES / 4),
     pages: 0,
   };

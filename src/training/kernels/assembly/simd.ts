@@ -12,11 +12,12 @@ export function madd(a: v128, b: v128, c: v128): v128 {
 /**
  * The roofline's peak: `iterations` rounds of 12 independent multiply-add chains held in registers
  * (enough to cover the latency of a multiply-add on the CPUs we run on), 12 × 4 lanes × 2 flops a
- * round. Returns a lane of the sum so the loop is not optimized away.
+ * round, computing a = a·scale + offset. Returns a lane of the sum so the loop is not optimized away.
  */
-export function peakMultiplyAdd(iterations: i32): f32 {
-  const x = f32x4.splat(0.999);
-  const y = f32x4.splat(1e-3);
+export function peakMultiplyAdd(iterations: i32, scale: f32, offset: f32): f32 {
+  // Given, not constants: a constant operand is rebuilt inside the loop by some engines.
+  const x = f32x4.splat(scale);
+  const y = f32x4.splat(offset);
   let a0 = f32x4.splat(0);
   let a1 = f32x4.splat(1);
   let a2 = f32x4.splat(2);

@@ -1,0 +1,29 @@
+/** The figures a bench run measures and compares, and their statistics (no printing here: benchReport.ts prints). */
+import type { EpochMetrics } from '../../domain/metrics';
+
+/** What one training run of ours measured (tfjsMeasurement.ts). */
+export interface RunFigures {
+  backend: string;
+  history: EpochMetrics[];
+  /** CPU seconds of this process per epoch (training and test evaluation): steadier than wall time on a busy machine. */
+  cpuSeconds: number[];
+  predictMs: number[];
+}
+
+/** Seconds per epoch, wall and CPU: how two runs are compared. */
+export interface EpochTimes {
+  wall: number;
+  cpu: number;
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The medians of a run's seconds per epoch. */
+export function epochTimes(figures: RunFigures): EpochTimes {
+  return { wall: median(figures.history.map((m) => m.seconds)), cpu: median(figures.cpuSeconds) };
+}

@@ -1,0 +1,138 @@
+/**
+ * Runs the trainer's split kernels (the forward pass, the gradient to the layer below, the weight
+ * gradient with Adam) on one thread or on two (the helper thread, helperThread.ts, on shared memory).
+ * The split is the same computation in two halves, so the weights are bit-identical either way and
+ * the choice can change between any two steps.
+ *
+ * With `threads: 'auto'` the choice is timed, not assumed: after a few warm-up steps (the engine
+ * optimizes the kernels in the background meanwhile) it alternates one- and two-thread steps and
+ * keeps two threads only when they are clearly faster by the median; it times again every few
+ * thousand steps, and at once when steps get much slower than when it chose (the machine got busy).
+ */
+import type { TrainingThreads } from '../../protocol/worker';
+import { KernelHelper } from './helperThread';
+import { instantiateKernels, type MlpKernels } from './kernelModule';
+
+/** The kernels a step splits between the threads (by samples, or by weight rows). */
+export type SplitKernel = 'denseForward' | 'backwardToLayerBelow' | 'weightGradientAdam';
+
+/** Steps on one thread before timing (the kernels reach their optimized code). */
+const WARM_UP_STEPS = 12;
+/** Steps timed each way per trial, alternating. */
+const TRIAL_STEPS_EACH = 12;
+/** Two threads must beat one by this factor (median step time) to be kept. */
+const TWO_THREADS_MARGIN = 0.9;
+/** Steps after which a trial runs again, and the slow-down that starts one at once. */
+const RECHECK_STEPS = 4000;
+const SLOWDOWN_FACTOR = 1.6;
+/** Steps averaged to notice a slow-down. */
+const SLOWDOWN_WINDOW = 64;
+
+/** One timed choice: the median milliseconds per step each way and the threads kept. */
+export interface ThreadDecision {
+  afterStep: number;
+  oneThreadMs: number;
+  twoThreadsMs: number;
+  threads: 1 | 2;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export class KernelThreads {
+  readonly kernels: MlpKernels;
+  private readonly helper: KernelHelper | undefined;
+  private readonly auto: boolean;
+  private using: 1 | 2;
+  private step = 0;
+  private stepStarted = 0;
+  /** Auto: 'warm-up' → 'trial' → 'running' → 'trial' … */
+  private phase: 'warm-up' | 'trial' | 'running';
+  private trial: { 1: number[]; 2: number[] } = { 1: [], 2: [] };
+  private chosenMs = 0;
+  private decidedAt = 0;
+  private recent: number[] = [];
+  readonly decisions: ThreadDecision[] = [];
+
+  /** `module` must be the shared-memory build over a shared `memory` when threads is not 1. */
+  constructor(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    commandAt: number,
+    threads: TrainingThreads,
+    instrument?: (kernels: MlpKernels, memory: WebAssembly.Memory) => MlpKernels,
+  ) {
+    const kernels = instantiateKernels(module, memory);
+    this.kernels = instrument === undefined ? kernels : instrument(kernels, memory);
+    this.helper = threads === 1 ? undefined : new KernelHelper(module, memory, commandAt);
+    this.auto = threads === 'auto';
+    this.using = threads === 2 ? 2 : 1;
+    this.phase = this.auto ? 'warm-up' : 'running';
+  }
+
+  /** The threads the next step uses. */
+  get threads(): 1 | 2 {
+    return this.using;
+  }
+
+  /**
+   * Runs `name` over items [0, count) (samples, or weight rows), given the arguments for a range: all
+   * here on one thread, the second half on the helper with two. Returns the sum of the results.
+   */
+  split(count: number, name: SplitKernel, argsFor: (from: number, count: number) => number[]): number {
+    const kernel = this.kernels[name] as (...args: number[]) => number | undefined;
+    if (this.using === 1 || this.helper === undefined || count < 2) return kernel(...argsFor(0, count)) ?? 0;
+    const half = Math.ceil(count / 2);
+    this.helper.start(name, argsFor(half, count - half));
+    const mine = kernel(...argsFor(0, half)) ?? 0;
+    return mine + this.helper.join();
+  }
+
+  /** Marks the start of a training step (auto: picks the threads of a trial step). */
+  beginStep(): void {
+    if (!this.auto) return;
+    if (this.phase === 'trial') this.using = this.trial[2].length < this.trial[1].length ? 2 : 1;
+    this.stepStarted = performance.now();
+  }
+
+  /** Marks the end of a training step: auto records its time and decides when a trial is complete. */
+  endStep(): void {
+    if (!this.auto) return;
+    const ms = performance.now() - this.stepStarted;
+    this.step += 1;
+    if (this.phase === 'warm-up') {
+      if (this.step >= WARM_UP_STEPS) this.startTrial();
+    } else if (this.phase === 'trial') {
+      this.trial[this.using].push(ms);
+      if (this.trial[1].length >= TRIAL_STEPS_EACH && this.trial[2].length >= TRIAL_STEPS_EACH) this.decide();
+    } else {
+      this.recent.push(ms);
+      if (this.recent.length > SLOWDOWN_WINDOW) this.recent.shift();
+      const slowed = this.recent.length === SLOWDOWN_WINDOW && median(this.recent) > SLOWDOWN_FACTOR * this.chosenMs;
+      if (slowed || this.step - this.decidedAt >= RECHECK_STEPS) this.startTrial();
+    }
+  }
+
+  private startTrial(): void {
+    this.phase = 'trial';
+    this.trial = { 1: [], 2: [] };
+  }
+
+  private decide(): void {
+    const oneThreadMs = median(this.trial[1]);
+    const twoThreadsMs = median(this.trial[2]);
+    this.using = twoThreadsMs < TWO_THREADS_MARGIN * oneThreadMs ? 2 : 1;
+    this.chosenMs = this.using === 2 ? twoThreadsMs : oneThreadMs;
+    this.decidedAt = this.step;
+    this.recent = [];
+    this.phase = 'running';
+    this.decisions.push({ afterStep: this.step, oneThreadMs, twoThreadsMs, threads: this.using });
+  }
+
+  dispose(): void {
+    this.helper?.dispose();
+  }
+}
