@@ -3,12 +3,12 @@
 // row padded from the layer's width to `stride`, a multiple of 4); activations and gradients
 // `batch × stride`. Padding columns hold zeros and stay zero: their outputs are 0, relu'(0) = 0 and a
 // zero gradient leaves a zero weight with zero moments unchanged, so the math is the layer's exactly.
-// Columns are processed in blocks of 8 SIMD vectors (32 floats) kept in registers, then one vector
-// at a time.
+// Columns are processed in blocks of 4 SIMD vectors (16 floats, one cache line) kept in registers,
+// then one vector at a time.
 import { AdamStep, adamVector } from './adam';
 import { madd } from './simd';
 
-const BLOCK_BYTES: usize = 128;
+const BLOCK_BYTES: usize = 64;
 const VECTOR_BYTES: usize = 16;
 
 @inline
@@ -21,16 +21,16 @@ function entryRow(base: usize, indices: usize, entry: i32, rowBytes: usize): usi
   return base + <usize>load<i32>(indices + (<usize>entry << 2)) * rowBytes;
 }
 
-/** out[0..32) = bias[0..32) + Σ_entries value·weights[index][0..32), all within one column block. */
+/**
+ * out[0..16) = bias[0..16) + Σ_entries value·weights[index][0..16), one cache line of columns. Four
+ * accumulators: with the four weight vectors and the value they fit the engine's registers (eight
+ * spilled one accumulator to the stack, and every entry waited on it).
+ */
 function forwardBlock(entries: i32, indices: usize, values: usize, weights: usize, rowBytes: usize, bias: usize, out: usize): void {
   let a0 = v128.load(bias, 0);
   let a1 = v128.load(bias, 16);
   let a2 = v128.load(bias, 32);
   let a3 = v128.load(bias, 48);
-  let a4 = v128.load(bias, 64);
-  let a5 = v128.load(bias, 80);
-  let a6 = v128.load(bias, 96);
-  let a7 = v128.load(bias, 112);
   for (let e = 0; e < entries; e++) {
     const x = entryValue(values, e);
     const row = entryRow(weights, indices, e, rowBytes);
@@ -38,19 +38,11 @@ function forwardBlock(entries: i32, indices: usize, values: usize, weights: usiz
     a1 = madd(x, v128.load(row, 16), a1);
     a2 = madd(x, v128.load(row, 32), a2);
     a3 = madd(x, v128.load(row, 48), a3);
-    a4 = madd(x, v128.load(row, 64), a4);
-    a5 = madd(x, v128.load(row, 80), a5);
-    a6 = madd(x, v128.load(row, 96), a6);
-    a7 = madd(x, v128.load(row, 112), a7);
   }
   v128.store(out, a0, 0);
   v128.store(out, a1, 16);
   v128.store(out, a2, 32);
   v128.store(out, a3, 48);
-  v128.store(out, a4, 64);
-  v128.store(out, a5, 80);
-  v128.store(out, a6, 96);
-  v128.store(out, a7, 112);
 }
 
 /** The same for one vector of four columns. */
@@ -246,10 +238,6 @@ export function weightGradientAdam(
       let g1 = f32x4.splat(0);
       let g2 = f32x4.splat(0);
       let g3 = f32x4.splat(0);
-      let g4 = f32x4.splat(0);
-      let g5 = f32x4.splat(0);
-      let g6 = f32x4.splat(0);
-      let g7 = f32x4.splat(0);
       for (let e = 0; e < entries; e++) {
         const x = entryValue(values, e);
         const row = entryRow(g, samples, e, rowBytes);
@@ -257,10 +245,6 @@ export function weightGradientAdam(
         g1 = madd(x, v128.load(row, 16), g1);
         g2 = madd(x, v128.load(row, 32), g2);
         g3 = madd(x, v128.load(row, 48), g3);
-        g4 = madd(x, v128.load(row, 64), g4);
-        g5 = madd(x, v128.load(row, 80), g5);
-        g6 = madd(x, v128.load(row, 96), g6);
-        g7 = madd(x, v128.load(row, 112), g7);
       }
       const at = rowAt + column;
       const w = weights + at;
@@ -270,10 +254,6 @@ export function weightGradientAdam(
       sq = f32x4.add(sq, applyGradient(w + 16, m + 16, v + 16, g1, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
       sq = f32x4.add(sq, applyGradient(w + 32, m + 32, v + 32, g2, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
       sq = f32x4.add(sq, applyGradient(w + 48, m + 48, v + 48, g3, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      sq = f32x4.add(sq, applyGradient(w + 64, m + 64, v + 64, g4, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      sq = f32x4.add(sq, applyGradient(w + 80, m + 80, v + 80, g5, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      sq = f32x4.add(sq, applyGradient(w + 96, m + 96, v + 96, g6, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      sq = f32x4.add(sq, applyGradient(w + 112, m + 112, v + 112, g7, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
       rowSquares = f32x4.add(rowSquares, sq);
     }
     for (; column < rowBytes; column += VECTOR_BYTES) {
