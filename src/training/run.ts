@@ -293,7 +293,9 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     const finalOutcome = outcome(end);
     // The record's accuracies are those of the weights the model holds.
     const held = finalOutcome.weights === 'best' && finalOutcome.bestEpoch !== undefined ? history[finalOutcome.bestEpoch - 1] : history[history.length - 1];
-    const predictions = predictAll(tf, model, test);
+    // The trainer predicts on its own threads when it holds the model's weights; restored best weights go through the model.
+    const restored = params.restoreBestWeights && bestWeights !== undefined;
+    const predictions = restored ? predictAll(tf, model, test) : trainerPredictions(trainer, tf, model, test);
     const last = held;
     let modelSaved: SavedModelInfo | undefined;
     let saveError: UserError | undefined;

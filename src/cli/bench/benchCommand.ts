@@ -161,9 +161,8 @@ export async function runBench(argv: string[]): Promise<number> {
     out();
     out(t('Summary (ours / PyTorch: below 1 means we are faster):'));
     for (const line of summary) out('  ' + line);
-    printPeakRss();
     const rssMb = process.resourceUsage().maxRSS / 1024;
-    out('  ' + targetCheck(t('peak RSS ≤ {0} MB', PEAK_RSS_MB), rssMb <= PEAK_RSS_MB, rssMb - PEAK_RSS_MB));
+    out('  ' + t('Peak RSS: {0} MB', Math.round(rssMb)) + '; ' + targetCheck(t('peak RSS ≤ {0} MB', PEAK_RSS_MB), rssMb <= PEAK_RSS_MB, rssMb - PEAK_RSS_MB));
     out('  ' + t('Peak rates: {0}', peaks.map((peak) => `${peak.instructions} ${peak.gflops.toFixed(1)} GFLOP/s`).join(', ')));
     out('  ' + t('Load average at the start (1, 5, 15 min): {0}', formatLoad(loadAtStart)));
     out('  ' + t('Load average at the end (1, 5, 15 min): {0}', formatLoad()));

@@ -8,6 +8,8 @@ export interface RunFigures {
   /** CPU seconds of this process per epoch (training and test evaluation): steadier than wall time on a busy machine. */
   cpuSeconds: number[];
   predictMs: number[];
+  /** How the predictions ran (the forward kernels and their threads, or tfjs). */
+  predictPath: string;
 }
 
 /** Seconds per epoch, wall and CPU: how two runs are compared. */

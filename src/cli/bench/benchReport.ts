@@ -53,9 +53,10 @@ export function printFigures(figures: RunFigures): void {
   out(t('  Test accuracy after {0} epochs: {1}', figures.history.length, last.testAccuracy.toFixed(4)));
   out(
     t(
-      '  Predicting the {0} test images in one batch: median {1} ms (of {2} runs)',
+      '  Predicting the {0} test images ({1}): median {2} ms (of {3} runs)',
       10000,
-      median(figures.predictMs).toFixed(0),
+      figures.predictPath,
+      median(figures.predictMs).toFixed(1),
       figures.predictMs.length,
     ),
   );

@@ -11,7 +11,9 @@ import type { Architecture } from '../../domain/architecture';
 import type { TrainingThreads } from '../../protocol/worker';
 import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../../domain/hyperParameters';
 import { selectBackend, tfjsNodeLoader } from '../../training/backend';
-import { predictAll } from '../../training/predictAll';
+import { KernelTrainer } from '../../training/kernels/kernelTrainer';
+import { architectureOf } from '../../training/model';
+import { kernelsRun, predictAll, trainerPredictions } from '../../training/predictAll';
 import { runTutorial } from '../../training/run';
 import { cliNativeBackendFolders } from '../common';
 import type { RunFigures } from './benchFigures';
@@ -35,12 +37,27 @@ function cpuSecondsSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
-/** Predicts the whole test set in one batch a few times with the trained model; milliseconds each. */
-async function timePredictions(backend: BackendChoice, model: LayersModel, data: FashionMnist): Promise<number[]> {
-  const { tf } = await selectBackend(backend, tfjsNodeLoader(cliNativeBackendFolders()));
+/**
+ * Predicts the whole test set a few times with the trained model, as the run does: through the forward
+ * kernels (on two threads unless the run was limited to one) where they run, else tfjs; milliseconds each.
+ */
+async function timePredictions(run: MeasuredRun, model: LayersModel, data: FashionMnist): Promise<{ times: number[]; path: string }> {
+  const { tf } = await selectBackend(run.backend, tfjsNodeLoader(cliNativeBackendFolders()));
   const times: number[] = [];
-  for (let i = 0; i < PREDICT_REPEATS; i++) times.push(predictAll(tf, model, data.test).predictMs);
-  return times;
+  if (!kernelsRun(model)) {
+    for (let i = 0; i < PREDICT_REPEATS; i++) times.push(predictAll(tf, model, data.test).predictMs);
+    return { times, path: t('tfjs model.apply') };
+  }
+  const threads = run.threads === 1 ? 1 : 2;
+  const predictor = new KernelTrainer(tf, model, { architecture: architectureOf(model), batchSize: 1, learningRate: 0, threads });
+  try {
+    // One untimed pass: the helper thread starts and the kernels reach their optimized code.
+    trainerPredictions(predictor, tf, model, data.test);
+    for (let i = 0; i < PREDICT_REPEATS; i++) times.push(trainerPredictions(predictor, tf, model, data.test).predictMs);
+  } finally {
+    predictor.dispose();
+  }
+  return { times, path: t('forward kernels, {0} thread(s)', threads) };
 }
 
 /** Trains as asked (the tutorial's other hyper-parameters), printing each epoch, and returns the figures. */
@@ -74,7 +91,8 @@ export async function measureTfjsRun(run: MeasuredRun, data: FashionMnist): Prom
     throw failure ?? new TrainerError('INTERNAL', t('The benchmark run did not finish.'));
   }
   try {
-    return { backend: backendName, history: result.history, cpuSeconds, predictMs: await timePredictions(run.backend, result.model, data) };
+    const predictions = await timePredictions(run, result.model, data);
+    return { backend: backendName, history: result.history, cpuSeconds, predictMs: predictions.times, predictPath: predictions.path };
   } finally {
     result.model.dispose();
   }
