@@ -39,12 +39,17 @@ export class DenseLayer implements KernelLayer {
   forward({ threads, layout }: StepContext, size: number, training: boolean, input: number): void {
     const k = threads.kernels;
     const layer = this.buffers;
+    // In training the lists per input unit (for the weight gradient) are built in sample order on this
+    // thread; without them (evaluation, prediction) each sample's list is its own, split like the rest.
     const units = training ? [layer.unitIndices, layer.unitValues, layer.unitCounts] : [0, 0, 0];
-    if (input === 0) {
-      k.listNonZeroPixels(size, INPUT_WIDTH, layout.images, layout.pixelTable, layer.sampleIndices, layer.sampleValues, layer.sampleCounts, units[0], units[1], units[2], layout.unitStride);
-    } else {
-      k.listNonZero(size, layer.inputs, layer.inputStride, input, layer.sampleIndices, layer.sampleValues, layer.sampleCounts, units[0], units[1], units[2], layout.unitStride);
-    }
+    const lists = (from: number) => [layer.sampleIndices + 4 * from * layer.inputs, layer.sampleValues + 4 * from * layer.inputs, layer.sampleCounts + 4 * from, units[0], units[1], units[2], layout.unitStride];
+    const listRange = (from: number, count: number) =>
+      input === 0
+        ? [count, INPUT_WIDTH, layout.images + from * INPUT_WIDTH, layout.pixelTable, ...lists(from)]
+        : [count, layer.inputs, layer.inputStride, input + 4 * from * layer.inputStride, ...lists(from)];
+    const listKernel = input === 0 ? 'listNonZeroPixels' : 'listNonZero';
+    if (training) (k[listKernel] as (...args: number[]) => void)(...listRange(0, size));
+    else threads.split(size, listKernel, listRange);
     threads.split(size, 'denseForward', (from, count) => [
       count, layer.stride, layer.sampleIndices + 4 * from * layer.inputs, layer.sampleValues + 4 * from * layer.inputs,
       layer.sampleCounts + 4 * from, layer.inputs, layer.weights, layer.bias, layer.output + 4 * from * layer.stride,

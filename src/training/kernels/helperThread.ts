@@ -20,7 +20,7 @@ export const MAX_ARGUMENTS = 14;
 export const COMMAND_BYTES = ARGUMENTS_BYTE + 8 * (MAX_ARGUMENTS + 1);
 
 /** The kernels a helper can run, by number (the order is the protocol). */
-const KERNEL_NAMES: KernelName[] = ['denseForward', 'backwardToLayerBelow', 'weightGradientAdam', 'listNonZero', 'softmaxCrossEntropy'];
+const KERNEL_NAMES: KernelName[] = ['denseForward', 'backwardToLayerBelow', 'weightGradientAdam', 'listNonZero', 'softmaxCrossEntropy', 'listNonZeroPixels'];
 
 // The helper's whole program: instantiate the kernels on the shared memory, then wait for commands.
 const HELPER_SOURCE = `

@@ -13,8 +13,8 @@ import type { TrainingThreads } from '../../protocol/worker';
 import { KernelHelper } from './helperThread';
 import { instantiateKernels, type MlpKernels } from './kernelModule';
 
-/** The kernels a step splits between the threads (by samples, or by weight rows). */
-export type SplitKernel = 'denseForward' | 'backwardToLayerBelow' | 'weightGradientAdam';
+/** The kernels a step splits between the threads (by samples, or by weight rows; the lists by samples when no unit lists are built). */
+export type SplitKernel = 'denseForward' | 'backwardToLayerBelow' | 'weightGradientAdam' | 'listNonZeroPixels' | 'listNonZero';
 
 /** Steps on one thread before timing (the kernels reach their optimized code). */
 const WARM_UP_STEPS = 12;

@@ -221,6 +221,7 @@ export function weightGradientAdam(
   const oneMinusBeta2 = f32x4.splat(s.oneMinusBeta2);
   const epsilon = f32x4.splat(s.epsilon);
   const twiceLambda = f32x4.splat(2 * lambda);
+  const withL2 = lambda != 0;
   const rowBytes = <usize>stride << 2;
   const blockEnd = rowBytes & ~(BLOCK_BYTES - 1);
   let squares: f64 = 0;
@@ -250,11 +251,19 @@ export function weightGradientAdam(
       const w = weights + at;
       const m = moments1 + at;
       const v = moments2 + at;
-      let sq = applyGradient(w, m, v, g0, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
-      sq = f32x4.add(sq, applyGradient(w + 16, m + 16, v + 16, g1, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      sq = f32x4.add(sq, applyGradient(w + 32, m + 32, v + 32, g2, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      sq = f32x4.add(sq, applyGradient(w + 48, m + 48, v + 48, g3, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      rowSquares = f32x4.add(rowSquares, sq);
+      if (withL2) {
+        let sq = applyGradient(w, m, v, g0, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
+        sq = f32x4.add(sq, applyGradient(w + 16, m + 16, v + 16, g1, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
+        sq = f32x4.add(sq, applyGradient(w + 32, m + 32, v + 32, g2, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
+        sq = f32x4.add(sq, applyGradient(w + 48, m + 48, v + 48, g3, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
+        rowSquares = f32x4.add(rowSquares, sq);
+      } else {
+        // Without L2 the gradient is the sum itself (sum + 0·w), and Σw² is not asked for.
+        adamVector(w, m, v, g0, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
+        adamVector(w + 16, m + 16, v + 16, g1, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
+        adamVector(w + 32, m + 32, v + 32, g2, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
+        adamVector(w + 48, m + 48, v + 48, g3, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
+      }
     }
     for (; column < rowBytes; column += VECTOR_BYTES) {
       const sum = gradientColumn(entries, samples, values, gradients + column, rowBytes);
