@@ -18,6 +18,8 @@ const ARGUMENT_COUNT = 3;
 const ARGUMENTS_BYTE = 16;
 export const MAX_ARGUMENTS = 14;
 export const COMMAND_BYTES = ARGUMENTS_BYTE + 8 * (MAX_ARGUMENTS + 1);
+/** Checks of the shared counter before a thread sleeps in Atomics.wait (a few microseconds). */
+const SPIN_CHECKS = 2_000;
 
 /** The kernels a helper can run, by number (the order is the protocol). */
 const KERNEL_NAMES: KernelName[] = ['denseForward', 'backwardToLayerBelow', 'weightGradientAdam', 'listNonZero', 'softmaxCrossEntropy', 'listNonZeroPixels'];
@@ -31,6 +33,9 @@ const control = new Int32Array(memory.buffer, commandAt, 4);
 const args = new Float64Array(memory.buffer, commandAt + ${ARGUMENTS_BYTE}, ${MAX_ARGUMENTS + 1});
 let seen = 0;
 for (;;) {
+  // Spin briefly before sleeping: the next call of a step follows within microseconds, and waking a
+  // sleeping thread takes longer than that.
+  for (let spin = 0; spin < ${SPIN_CHECKS} && Atomics.load(control, ${POSTED}) === seen; spin++);
   Atomics.wait(control, ${POSTED}, seen);
   seen = Atomics.load(control, ${POSTED});
   if (seen < 0) break;
@@ -68,6 +73,7 @@ export class KernelHelper {
 
   /** Waits for the call started last; returns its result (0 for kernels without one). */
   join(): number {
+    for (let spin = 0; spin < SPIN_CHECKS && Atomics.load(this.control, DONE) !== this.sequence; spin++);
     while (Atomics.load(this.control, DONE) !== this.sequence) Atomics.wait(this.control, DONE, this.sequence - 1);
     return this.args[MAX_ARGUMENTS];
   }
