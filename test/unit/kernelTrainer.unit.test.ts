@@ -186,6 +186,8 @@ variantTest('kernels: two threads on shared memory take bit-identical steps to o
     const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, batchSize: 33, architecture, seed: 6, threads, instructions });
     for (let start = 0; start < data.count; start += 33) trainer.trainBatch(data, order, start, 33);
     const result = { weights: trainer.weights(), metrics: trainer.readMetrics(), evaluation: trainer.evaluate(data) };
+    // Two threads did split the steps: 7 steps × 5 split calls, and the evaluation's.
+    assert.equal(trainer.helperCalls > 7 * 5 ? 2 : 1, threads, `helper calls: ${trainer.helperCalls}`);
     trainer.dispose();
     model.dispose();
     return result;
@@ -194,4 +196,40 @@ variantTest('kernels: two threads on shared memory take bit-identical steps to o
   assert.deepEqual(two.evaluation, one.evaluation);
   closeTo(two.metrics.loss, one.metrics.loss, 1e-12, 'running loss (the L2 part summed in two halves)');
   assert.equal(two.metrics.accuracy, one.metrics.accuracy);
+});
+
+variantTest('kernels: threads \'auto\' times one thread against two, keeps one of them, and trains the same weights', async (instructions) => {
+  const { tf } = await selectBackend('cpu', () => undefined);
+  const architecture: Architecture = { hiddenLayers: [{ units: 24, dropout: 0 }], l2: 0 };
+  const data = syntheticSplit(16 * 50, 5);
+  const order = shuffledIndices(data.count, createRng(3));
+  const auto = await (async () => {
+    const model = buildNetworkModel(tf, architecture, { learningRate: 0.001, seed: 2 });
+    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, batchSize: 16, architecture, seed: 1, threads: 'auto', instructions });
+    let steps = 0;
+    // Until the first choice (the helper thread takes a moment to start), at most 20,000 steps.
+    while (steps < 20_000 && trainer.threadDecisions.length === 0) {
+      trainer.trainBatch(data, order, (steps % 50) * 16, 16);
+      steps += 1;
+      if (steps % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const result = { steps, decisions: trainer.threadDecisions.slice(), weights: trainer.weights() };
+    trainer.dispose();
+    model.dispose();
+    return result;
+  })();
+  assert.equal(auto.decisions.length, 1, `a choice within ${auto.steps} steps`);
+  const [decision] = auto.decisions;
+  assert.ok(decision.oneThreadMs > 0 && decision.twoThreadsMs > 0);
+  assert.equal(decision.threads, decision.twoThreadsMs < 0.9 * decision.oneThreadMs ? 2 : 1);
+  const one = await (async () => {
+    const model = buildNetworkModel(tf, architecture, { learningRate: 0.001, seed: 2 });
+    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, batchSize: 16, architecture, seed: 1, threads: 1, instructions });
+    for (let step = 0; step < auto.steps; step++) trainer.trainBatch(data, order, (step % 50) * 16, 16);
+    const weights = trainer.weights();
+    trainer.dispose();
+    model.dispose();
+    return weights;
+  })();
+  assert.deepEqual(auto.weights, one, 'the steps split or not give the same weights');
 });

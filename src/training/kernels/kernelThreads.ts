@@ -16,8 +16,10 @@ import { instantiateKernels, type MlpKernels } from './kernelModule';
 /** The kernels a step splits between the threads (by samples, or by weight rows; the lists by samples when no unit lists are built). */
 export type SplitKernel = 'denseForward' | 'backwardToLayerBelow' | 'weightGradientAdam' | 'listNonZeroPixels' | 'listNonZero';
 
-/** Steps on one thread before timing (the kernels reach their optimized code). */
+/** Steps on one thread before timing (the kernels reach their optimized code, the helper starts). */
 const WARM_UP_STEPS = 12;
+/** How long `threads: 2` waits for its helper thread to start before the first step. */
+const HELPER_START_MS = 10_000;
 /** Steps timed each way per trial, alternating. */
 const TRIAL_STEPS_EACH = 12;
 /** Two threads must beat one by this factor (median step time) to be kept. */
@@ -71,6 +73,14 @@ export class KernelThreads {
     this.auto = threads === 'auto';
     this.using = threads === 2 ? 2 : 1;
     this.phase = this.auto ? 'warm-up' : 'running';
+    // Asked for two threads: wait for the helper here, so that every step is split (until it is ready a
+    // split runs whole on this thread, which gives the same weights).
+    if (threads === 2) this.helper?.waitUntilReady(HELPER_START_MS);
+  }
+
+  /** Kernel calls the helper thread has run (tests check that two threads did split the work). */
+  get helperCalls(): number {
+    return this.helper?.calls ?? 0;
   }
 
   /** The threads the next step uses. */
@@ -84,7 +94,7 @@ export class KernelThreads {
    */
   split(count: number, name: SplitKernel, argsFor: (from: number, count: number) => number[]): number {
     const kernel = this.kernels[name] as (...args: number[]) => number | undefined;
-    if (this.using === 1 || this.helper === undefined || count < 2) return kernel(...argsFor(0, count)) ?? 0;
+    if (this.using === 1 || this.helper === undefined || !this.helper.ready || count < 2) return kernel(...argsFor(0, count)) ?? 0;
     const half = Math.ceil(count / 2);
     this.helper.start(name, argsFor(half, count - half));
     const mine = kernel(...argsFor(0, half)) ?? 0;
@@ -104,7 +114,7 @@ export class KernelThreads {
     const ms = performance.now() - this.stepStarted;
     this.step += 1;
     if (this.phase === 'warm-up') {
-      if (this.step >= WARM_UP_STEPS) this.startTrial();
+      if (this.step >= WARM_UP_STEPS && this.helper?.ready === true) this.startTrial();
     } else if (this.phase === 'trial') {
       this.trial[this.using].push(ms);
       if (this.trial[1].length >= TRIAL_STEPS_EACH && this.trial[2].length >= TRIAL_STEPS_EACH) this.decide();

@@ -118,6 +118,11 @@ export class KernelTrainer implements Trainer {
     return this.threads.decisions;
   }
 
+  /** Kernel calls run on the helper thread so far. */
+  get helperCalls(): number {
+    return this.threads.helperCalls;
+  }
+
   /** [W, b] per Dense layer, in the model's layout, into the padded layout. */
   loadWeights(weights: ArrayLike<number>[]): void {
     if (weights.length !== 2 * this.layout.layers.length) throw new Error('The model does not match the trainer\'s architecture.');
