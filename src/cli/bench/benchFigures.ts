@@ -1,4 +1,5 @@
 /** The figures a bench run measures and compares, and their statistics (no printing here: benchReport.ts prints). */
+import { median } from '../../core/analysis/median';
 import type { EpochMetrics } from '../../domain/metrics';
 
 /** What one training run of ours measured (tfjsMeasurement.ts). */
@@ -18,12 +19,7 @@ export interface EpochTimes {
   cpu: number;
 }
 
-export function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
+export { median };
 
 /** The medians of a run's seconds per epoch. */
 export function epochTimes(figures: RunFigures): EpochTimes {

@@ -9,6 +9,7 @@
  * keeps two threads only when they are clearly faster by the median; it times again every few
  * thousand steps, and at once when steps get much slower than when it chose (the machine got busy).
  */
+import { median } from '../../core/analysis/median';
 import type { TrainingThreads } from '../../protocol/worker';
 import { KernelHelper } from './helperThread';
 import { instantiateKernels, type MlpKernels } from './kernelModule';
@@ -36,12 +37,6 @@ export interface ThreadDecision {
   oneThreadMs: number;
   twoThreadsMs: number;
   threads: 1 | 2;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 export class KernelThreads {
