@@ -39,6 +39,16 @@ export interface ThreadDecision {
   threads: 1 | 2;
 }
 
+/** The helper thread; with 'auto', none where a thread cannot start (the steps then run on this one). */
+function startHelper(module: WebAssembly.Module, memory: WebAssembly.Memory, commandAt: number, threads: 'auto' | 2): KernelHelper | undefined {
+  try {
+    return new KernelHelper(module, memory, commandAt);
+  } catch (error) {
+    if (threads === 2) throw error;
+    return undefined;
+  }
+}
+
 export class KernelThreads {
   readonly kernels: MlpKernels;
   private readonly helper: KernelHelper | undefined;
@@ -64,7 +74,7 @@ export class KernelThreads {
   ) {
     const kernels = instantiateKernels(module, memory);
     this.kernels = instrument === undefined ? kernels : instrument(kernels, memory);
-    this.helper = threads === 1 ? undefined : new KernelHelper(module, memory, commandAt);
+    this.helper = threads === 1 ? undefined : startHelper(module, memory, commandAt, threads);
     this.auto = threads === 'auto';
     this.using = threads === 2 ? 2 : 1;
     this.phase = this.auto ? 'warm-up' : 'running';
