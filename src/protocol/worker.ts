@@ -18,8 +18,8 @@ export interface StartRequest {
   locale: string;
   /** Allow a one-time download when no local copy is found. */
   allowDownload: boolean;
-  /** Keep the run (record and model) in the per-user run history; undefined = do not. */
-  runHistory?: { dir: string; keepModels: number };
+  /** Keep the run (record and model) in the per-user run history; undefined = do not. `sweepId`: it is a trial of that sweep. */
+  runHistory?: { dir: string; keepModels: number; sweepId?: string };
   /**
    * Folders that may hold node_modules/@tensorflow/tfjs-node, tried in order (the user's folder, the
    * per-user install, the program's own); undefined = the worker's default search.

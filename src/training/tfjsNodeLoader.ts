@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { tfjsNodePackageDir } from '../core/nativeBackend/nativeBackendFolders';
 import { t } from '../core/text/l10n';
 import type { NativeBackendProblem } from '../domain/nativeBackend';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 
 /** One folder that did not give a working tfjs-node, and why (`detail` is the error's first line). */
 export interface NativeAttempt {

@@ -129,7 +129,10 @@ export class TrainingWorker {
         keepRun:
           request.runHistory === undefined
             ? undefined
-            : (tf, model, record) => keepRun(tf, new RunHistory(request.runHistory!.dir, request.runHistory!.keepModels), model, record),
+            : (tf, model, record) => {
+                const { dir, keepModels, sweepId } = request.runHistory!;
+                return keepRun(tf, new RunHistory(dir, keepModels), model, sweepId === undefined ? record : { ...record, sweepId });
+              },
         saveModel:
           request.saveDir === undefined
             ? undefined

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { DataInfo, DataSourceKind } from '../../domain/data';
 import { PIXELS } from '../../domain/classes';
 import { DEFAULT_DEBIAN_DIR, existingCandidates, isDirectory } from './dataLocation';
-import { downloadIntoCache, elapsed, scanCache } from './dataCache';
+import { downloadIntoCache, elapsed, scanCache, type CacheDownloadOptions } from './dataCache';
 import { TrainerError } from '../errors';
 import { sha256Hex } from './idx';
 import { DATA_FILES, KEY_ORDER, type DataFileKey, type DataFileSpec, type FashionMnist, type Split } from './dataFiles';
@@ -23,7 +23,8 @@ export { defaultCacheDir, DEFAULT_DEBIAN_DIR, DEFAULT_MIRROR_URL } from './dataL
 export { DATA_FILES, type DataFileKey, type DataFileSpec, type FashionMnist, type Split } from './dataFiles';
 export { decodeDataFile, type DecodedFile } from './dataFileDecode';
 
-export interface LoadOptions {
+/** Where to look for the dataset, in order, and how to download it (the download's own options: dataCache.ts). */
+export interface LoadOptions extends CacheDownloadOptions {
   /** The user's folder (setting / --data-dir): tried first; if given and bad, an error (no fall-through). */
   dataDir?: string;
   /** Extension global storage / the CLI's per-user cache; tried second, and where downloads go. */
@@ -32,22 +33,10 @@ export interface LoadOptions {
   debianDir?: string;
   /** Fourth: a one-time download into cacheDir. */
   allowDownload: boolean;
-  onDownloadProgress?: (file: string, receivedBytes: number, totalBytes: number | null) => void;
   /** Called with each warning as it happens (they are also returned in `FashionMnist.warnings`). */
   onWarning?: (message: string) => void;
-  fetchImpl?: typeof fetch;
-  /** Folder URL holding `<name>.gz`; default: the bucket Keras' fashion_mnist.load_data uses. */
-  mirrorUrl?: string;
-  /** Per-attempt stall timeout: give up an attempt when no bytes arrive for this long. Default 30 s. */
-  timeoutMs?: number;
-  /** Further attempts after a failure that may pass. Default 3. */
-  retries?: number;
-  /** Aborting rejects with the signal's reason (not a TrainerError), so callers can tell Stop from failure. */
-  signal?: AbortSignal;
   /** @internal Tests: the files to expect instead of DATA_FILES (crafted data with their own digests and counts). */
   expectedFiles?: readonly DataFileSpec[];
-  /** @internal Tests: the first retry's delay (doubles each time). Default 1 s. */
-  retryDelayMs?: number;
 }
 
 /** Builds the result from four verified files; checks that images and labels pair up. */

@@ -23,6 +23,8 @@ export const MODEL_FOLDER = 'model';
 const SNAPSHOT_FOLDER = 'dashboard';
 const SNAPSHOT_STATE = SNAPSHOT_FILES[0];
 const PIN_FILE = 'pinned';
+/** The folder of the sweep records (sweepStore.ts), beside the runs: not a run, so never listed as one. */
+export const SWEEP_FOLDER = 'sweeps';
 /** How many runs keep their model unless the user sets another number. */
 export const DEFAULT_KEPT_MODELS = 5;
 /** A run id: start time to the second (UTC) and a random suffix; sorts by time as text. */
@@ -73,6 +75,7 @@ function summaryOf(record: RunHistoryRecord, pinned: boolean, hasModel: boolean,
     hasSnapshot,
   };
   if (record.outcome.bestEpoch !== undefined) summary.bestEpoch = record.outcome.bestEpoch;
+  if (record.sweepId !== undefined) summary.sweepId = record.sweepId;
   if (held !== undefined) {
     summary.testAccuracy = held.testAccuracy;
     summary.trainAccuracy = held.accuracy;
@@ -152,7 +155,7 @@ export class RunHistory {
     }
     const runs: RunSummary[] = [];
     for (const name of names.sort().reverse()) {
-      if (name.startsWith('.')) continue;
+      if (name.startsWith('.') || name === SWEEP_FOLDER) continue;
       const loaded = await this.read(name);
       if ('warning' in loaded) {
         if (loaded.warning !== undefined) warnings.push(loaded.warning);
