@@ -72,6 +72,9 @@ export interface RunResult {
 
 const SAMPLE_IMAGES = 25;
 
+/** How often, at least, the batches let queued messages in (a stop), between the progress events. */
+const STOP_CHECK_MS = 5;
+
 /** Lets queued messages (a stop request from the host) arrive between batches. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -212,6 +215,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     const totalBatches = batchesPerEpoch * params.epochs;
     const runStarted = performance.now();
     let lastProgress = -Infinity;
+    let lastYield = -Infinity;
     let batchesDone = 0;
 
     for (let epoch = 1; epoch <= params.epochs; epoch++) {
@@ -250,6 +254,11 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
             },
           });
           await yieldToEventLoop();
+          lastYield = now;
+        } else if (now - lastYield >= STOP_CHECK_MS) {
+          // A stop (the user's, or a sweep pruning this trial after an epoch) arrives as a message: let it in.
+          await yieldToEventLoop();
+          lastYield = now;
         }
       }
       const trainSeconds = (performance.now() - epochStarted) / 1000;
