@@ -90,6 +90,9 @@ async function sweepInWorkers(record: SweepRecord, options: SweepOptions, contex
       allowDownload: options.allowDownload,
       nativeBackendFolders: cliNativeBackendFolders(),
       runHistory: { dir: places.history.root, keepModels: DEFAULT_KEPT_MODELS, sweepId: record.id },
+      // One kernel thread per trial: trials side by side take a core each and never want more threads than
+      // cores; and a trial alone starts no helper thread, which (measured) delayed a pruning stop past the epoch.
+      threads: 1,
     };
     if (options.dataDir !== undefined) start.dataDir = resolveUserPath(options.dataDir);
     return start;

@@ -33,7 +33,18 @@ export interface StartRequest {
    * their ten probabilities.
    */
   followImages?: Uint8Array;
+  /**
+   * Threads for the training kernels: 'auto' (the default) times a few steps on one thread and on two
+   * and keeps the faster (again when the machine gets busy); 1 never starts a second thread (a sweep
+   * running two trials side by side, one per core, asks for 1 each so they do not oversubscribe); 2
+   * always splits each step with a helper thread. The weights are the same whichever runs.
+   */
+  threads?: TrainingThreads;
 }
+
+/** The choices of `StartRequest.threads`. */
+export const TRAINING_THREADS = ['auto', 1, 2] as const;
+export type TrainingThreads = (typeof TRAINING_THREADS)[number];
 
 /** What the worker sends after each epoch for the dashboard's epoch views (typed arrays, transferred). */
 export interface EpochInsight {

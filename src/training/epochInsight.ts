@@ -12,14 +12,25 @@ import { quantizeEpoch } from '../core/analysis/epochPredictions';
 import type { Tf } from './backend';
 import { imagesToInput, type ImageSplit } from './imageInput';
 import { predictAll } from './predictAll';
+import type { Predictions } from '../domain/metrics';
 
-/** The epoch's insight from `model` (holding that epoch's weights) on the test split, and on the followed images. */
-export function epochInsight(tf: Tf, model: LayersModel, test: ImageSplit, epoch: number, follow?: ImageSplit): EpochInsight {
-  const p = predictAll(tf, model, test);
+/**
+ * The epoch's insight from `model` (holding that epoch's weights) on the test split, and on the followed
+ * images; `predict` gives the predictions of the same weights (the trainer's kernels, by default the model's).
+ */
+export function epochInsight(
+  tf: Tf,
+  model: LayersModel,
+  test: ImageSplit,
+  epoch: number,
+  follow?: ImageSplit,
+  predict: (split: ImageSplit) => Predictions = (split) => predictAll(tf, model, split),
+): EpochInsight {
+  const p = predict(test);
   const insight: EpochInsight = { predictions: quantizeEpoch(epoch, p.probabilities, p.predicted, p.count), labels: p.labels };
   const firstLayer = firstLayerSnapshot(tf, model, test, epoch);
   if (firstLayer) insight.firstLayer = firstLayer;
-  if (follow && follow.count > 0) insight.followed = predictAll(tf, model, follow).probabilities.slice();
+  if (follow && follow.count > 0) insight.followed = predict(follow).probabilities.slice();
   return insight;
 }
 

@@ -1,33 +1,78 @@
-/** The trained model's predictions for a whole split, in one batch (the run's last step, the epoch views, the bench). */
+/**
+ * The trained model's predictions for a whole split (the run's last step, the epoch views, the bench):
+ * through the forward kernels (src/training/kernels) for every network they train, in chunks, else
+ * through tfjs (`model.apply`). Both give the same probabilities (within 1e-5, tested).
+ */
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { NUM_CLASSES } from '../domain/classes';
 import type { Predictions } from '../domain/metrics';
 import type { Tf } from './backend';
 import { imagesToInput, type ImageSplit } from './imageInput';
+import { KernelTrainer, kernelsAvailable } from './kernels/kernelTrainer';
+import { architectureOf } from './model';
+import type { Trainer } from './trainer';
+
+/** The layers the kernels run (a Flatten, then Dense layers with Dropout between). */
+const KERNEL_LAYERS = new Set(['Flatten', 'Dense', 'Dropout']);
+
+/** The arg max of each image's probabilities, with its label: the Predictions of a split. */
+export function toPredictions(probabilities: Float32Array, split: ImageSplit, predictMs: number): Predictions {
+  const predicted = new Uint8Array(split.count);
+  for (let i = 0; i < split.count; i++) {
+    let best = 0;
+    for (let c = 1; c < NUM_CLASSES; c++) {
+      if (probabilities[i * NUM_CLASSES + c] > probabilities[i * NUM_CLASSES + best]) best = c;
+    }
+    predicted[i] = best;
+  }
+  return { probabilities, predicted, labels: split.labels.slice(0, split.count), count: split.count, predictMs };
+}
+
+/** Whether the kernels can run this model: built, and a network of their layers. */
+export function kernelsRun(model: LayersModel): boolean {
+  return kernelsAvailable() && model.layers.every((layer) => KERNEL_LAYERS.has(layer.getClassName()));
+}
+
+/** The probabilities through the forward kernels, on this thread, from the model's weights. */
+export function kernelProbabilities(tf: Tf, model: LayersModel, split: ImageSplit): Float32Array {
+  const predictor = new KernelTrainer(tf, model, { architecture: architectureOf(model), batchSize: 1, learningRate: 0, threads: 1 });
+  try {
+    return predictor.predict(split);
+  } finally {
+    predictor.dispose();
+  }
+}
 
 /**
- * Runs the model (the standard LayersModel) on all test images in one batch. `apply` rather than
- * `predict`: predict first copies its whole input with a slice, 31 MB for the test set, which the
- * wasm heap keeps; the forward pass is the same.
+ * The probabilities through tfjs, in one batch. `apply` rather than `predict`: predict first copies its
+ * whole input with a slice, 31 MB for the test set, which the wasm heap keeps; the forward pass is the same.
  */
-export function predictAll(tf: Tf, model: LayersModel, test: ImageSplit): Predictions {
-  const input = imagesToInput(tf, test);
+export function tfjsProbabilities(tf: Tf, model: LayersModel, split: ImageSplit): Float32Array {
+  const input = imagesToInput(tf, split);
   try {
-    const started = performance.now();
     const output = model.apply(input, { training: false }) as Tensor;
     const probabilities = output.dataSync() as Float32Array;
-    const predictMs = performance.now() - started;
     output.dispose();
-    const predicted = new Uint8Array(test.count);
-    for (let i = 0; i < test.count; i++) {
-      let best = 0;
-      for (let c = 1; c < NUM_CLASSES; c++) {
-        if (probabilities[i * NUM_CLASSES + c] > probabilities[i * NUM_CLASSES + best]) best = c;
-      }
-      predicted[i] = best;
-    }
-    return { probabilities, predicted, labels: test.labels.slice(0, test.count), count: test.count, predictMs };
+    return probabilities;
   } finally {
     input.dispose();
   }
+}
+
+/** Runs the model on all images of a split: the kernels where they run, else tfjs. */
+export function predictAll(tf: Tf, model: LayersModel, split: ImageSplit): Predictions {
+  const started = performance.now();
+  const probabilities = kernelsRun(model) ? kernelProbabilities(tf, model, split) : tfjsProbabilities(tf, model, split);
+  return toPredictions(probabilities, split, performance.now() - started);
+}
+
+/**
+ * The predictions of a trainer's current weights: its own forward kernels on its threads where it has
+ * them (no copy of the weights), else the model's (which the caller filled with the same weights).
+ */
+export function trainerPredictions(trainer: Trainer, tf: Tf, model: LayersModel, split: ImageSplit): Predictions {
+  if (trainer.predict === undefined) return predictAll(tf, model, split);
+  const started = performance.now();
+  const probabilities = trainer.predict(split);
+  return toPredictions(probabilities, split, performance.now() - started);
 }

@@ -27,7 +27,7 @@ import type { ImageSplit } from './imageInput';
 import { createRng } from './seededRandom';
 import { shuffledIndices } from './shuffling';
 import type { Trainer } from './trainer';
-import { predictAll } from './predictAll';
+import { predictAll, trainerPredictions } from './predictAll';
 import { createTrainer } from './trainingPath';
 import { epochInsight } from './epochInsight';
 
@@ -71,6 +71,9 @@ export interface RunResult {
 }
 
 const SAMPLE_IMAGES = 25;
+
+/** How often, at least, the batches let queued messages in (a stop), between the progress events. */
+const STOP_CHECK_MS = 5;
 
 /** Lets queued messages (a stop request from the host) arrive between batches. */
 function yieldToEventLoop(): Promise<void> {
@@ -161,7 +164,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       summary: summarize(model),
     });
 
-    trainer = createTrainer(tf, model, { learningRate: params.learningRate, batchSize: params.batchSize, seed: params.seed });
+    trainer = createTrainer(tf, model, { learningRate: params.learningRate, batchSize: params.batchSize, seed: params.seed, threads: request.threads });
     // The best epoch and early stopping watch the validation images; without a split, the test set.
     const stopping = new EarlyStopping(params.monitor, params.earlyStopping ? params.patience : undefined, params.minDelta);
     const outcome = (end: RunOutcome['end']): RunOutcome => {
@@ -212,6 +215,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     const totalBatches = batchesPerEpoch * params.epochs;
     const runStarted = performance.now();
     let lastProgress = -Infinity;
+    let lastYield = -Infinity;
     let batchesDone = 0;
 
     for (let epoch = 1; epoch <= params.epochs; epoch++) {
@@ -250,6 +254,11 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
             },
           });
           await yieldToEventLoop();
+          lastYield = now;
+        } else if (now - lastYield >= STOP_CHECK_MS) {
+          // A stop (the user's, or a sweep pruning this trial after an epoch) arrives as a message: let it in.
+          await yieldToEventLoop();
+          lastYield = now;
         }
       }
       const trainSeconds = (performance.now() - epochStarted) / 1000;
@@ -277,7 +286,9 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
       onEvent({ type: 'epoch', metrics });
       if (options.onEpochInsight !== undefined) {
         trainer.writeWeightsTo(model);
-        options.onEpochInsight(epochInsight(tf, model, test, epoch, follow));
+        const epochTrainer = trainer;
+        const trained = model;
+        options.onEpochInsight(epochInsight(tf, model, test, epoch, follow, (split) => trainerPredictions(epochTrainer, tf, trained, split)));
       }
       await yieldToEventLoop();
       if (verdict.stop) {
@@ -291,7 +302,9 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     const finalOutcome = outcome(end);
     // The record's accuracies are those of the weights the model holds.
     const held = finalOutcome.weights === 'best' && finalOutcome.bestEpoch !== undefined ? history[finalOutcome.bestEpoch - 1] : history[history.length - 1];
-    const predictions = predictAll(tf, model, test);
+    // The trainer predicts on its own threads when it holds the model's weights; restored best weights go through the model.
+    const restored = params.restoreBestWeights && bestWeights !== undefined;
+    const predictions = restored ? predictAll(tf, model, test) : trainerPredictions(trainer, tf, model, test);
     const last = held;
     let modelSaved: SavedModelInfo | undefined;
     let saveError: UserError | undefined;

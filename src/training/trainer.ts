@@ -40,6 +40,8 @@ export interface Trainer {
   resetMetrics(): void;
   /** Loss and accuracy of the current weights on a whole split. */
   evaluate(split: ImageSplit): RunningMetrics;
+  /** The softmax probabilities of the current weights on a whole split (count × 10), where the path predicts itself. */
+  predict?(split: ImageSplit): Float32Array;
   /** Writes the trained weights into the LayersModel (copies). */
   writeWeightsTo(model: LayersModel): void;
   /** The current weights in the model's layout [W1, b1, ..., Wout, bout] (tests compare them, early stopping keeps the best). */

@@ -4,6 +4,7 @@
  * when the kernels were not built.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
+import type { TrainingThreads } from '../protocol/worker';
 import { KernelTrainer, kernelsAvailable } from './kernels/kernelTrainer';
 import type { Tf } from './backend';
 import { architectureOf } from './model';
@@ -17,6 +18,8 @@ export interface TrainerChoice extends TrainerOptions {
   path?: 'auto' | 'ops';
   /** Seeds the dropout masks. */
   seed?: number;
+  /** The kernels' threads (StartRequest.threads); default 'auto'. */
+  threads?: TrainingThreads;
 }
 
 /**

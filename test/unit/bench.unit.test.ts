@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../../src/cli/args';
 import { DEFAULT_BIG_EPOCHS, parseBenchArgs, type BenchOptions } from '../../src/cli/bench/benchArgs';
-import { epochTimes, median } from '../../src/cli/bench/benchReport';
+import { epochTimes, median } from '../../src/cli/bench/benchFigures';
 import {
   OPENBLAS_SERIAL_DIR,
   parseTorchFigures,
@@ -14,6 +14,8 @@ import {
   torchScript,
 } from '../../src/cli/bench/pytorchPeer';
 import { measureTfjsRun } from '../../src/cli/bench/tfjsMeasurement';
+import { cpuFlags, cpuSimdLevel, weakerKernels } from '../../src/cli/bench/blasKernels';
+import { busyWarning, formatLoad } from '../../src/cli/bench/machineLoad';
 import type { FashionMnist } from '../../src/core/data/dataset';
 import { singleHiddenLayer } from '../../src/domain/architecture';
 import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS, HYPER_PARAMETER_SCHEMA } from '../../src/domain/hyperParameters';
@@ -35,7 +37,15 @@ test('bench options default to the tutorial run and take the schema bounds of tr
     batchSize: DEFAULT_HYPER_PARAMETERS.batchSize,
     backend: DEFAULT_HYPER_PARAMETERS.backend,
     torch: true,
+    threads: 'auto',
+    waitIdle: 0,
   });
+  assert.equal(parsed(['--threads', '1']).threads, 1);
+  assert.equal(parsed(['--threads=2']).threads, 2);
+  assert.equal(parsed(['--threads', 'auto']).threads, 'auto');
+  refused(['--threads', '3'], /--threads must be one of auto, 1, 2; got "3"/);
+  assert.equal(parsed(['--wait-idle', '120']).waitIdle, 120);
+  refused(['--wait-idle', '-1'], /--wait-idle/);
   const { epochs, batchSize } = HYPER_PARAMETER_SCHEMA;
   assert.equal(parsed(['--epochs', String(epochs.max)]).epochs, epochs.max);
   assert.equal(parsed([`--batch-size=${batchSize.max}`]).batchSize, batchSize.max);
@@ -67,6 +77,10 @@ test('the PyTorch peer gets the same network, data, epochs, batch and seed, on o
   assert.deepEqual(torchArguments({ dataDirectory: '/data', architecture: singleHiddenLayer(128), epochs: 1, batchSize: 32, seed: 7 }), ['/data', '1', '32', '7', '128', '0']);
   const plain = torchEnvironment('default', { PATH: '/bin', LD_LIBRARY_PATH: '/opt/lib' });
   assert.deepEqual(plain, { PATH: '/bin', LD_LIBRARY_PATH: '/opt/lib', OMP_NUM_THREADS: '1' });
+  // OpenBLAS's kernel and cache overrides are not passed on: the peer runs the kernels of this CPU.
+  const overridden = { PATH: '/bin', OPENBLAS_CORETYPE: 'Prescott', OPENBLAS_L2_SIZE: '1048576' };
+  assert.deepEqual(torchEnvironment('openblas-serial', overridden), { PATH: '/bin', OMP_NUM_THREADS: '1', LD_LIBRARY_PATH: OPENBLAS_SERIAL_DIR });
+  assert.equal(overridden.OPENBLAS_CORETYPE, 'Prescott', 'our own environment is left as it is');
   assert.equal(torchEnvironment('openblas-serial', { LD_LIBRARY_PATH: '/opt/lib' }).LD_LIBRARY_PATH, `${OPENBLAS_SERIAL_DIR}:/opt/lib`);
   assert.equal(torchEnvironment('openblas-serial', {}).LD_LIBRARY_PATH, OPENBLAS_SERIAL_DIR);
   const script = torchScript();
@@ -75,6 +89,30 @@ test('the PyTorch peer gets the same network, data, epochs, batch and seed, on o
   const figures = { seconds: [2, 1], cpuSeconds: [1, 1], testAccuracy: [0.8, 0.85], torch: '1.13', threads: 1 };
   assert.deepEqual(parseTorchFigures(`a warning\n${JSON.stringify(figures)}\n`), figures);
   assert.match(parseTorchFigures('Traceback …') as string, /printed no result/);
+});
+
+test('the peer\'s BLAS kernels are checked against the CPU\'s flags: Prescott on an AVX-512 CPU is weaker', () => {
+  const avx512 = new Set(['sse3', 'avx', 'avx2', 'fma', 'avx512f']);
+  assert.equal(cpuSimdLevel(avx512), 'avx512');
+  assert.equal(cpuSimdLevel(new Set(['sse3', 'avx', 'avx2', 'fma'])), 'avx2');
+  assert.equal(cpuSimdLevel(new Set(['sse3'])), 'sse3');
+  assert.equal(cpuSimdLevel(undefined), undefined);
+  assert.deepEqual(weakerKernels('Prescott', 'avx512'), ['sse3', 'avx512']);
+  assert.deepEqual(weakerKernels('Haswell', 'avx512'), ['avx2', 'avx512']);
+  assert.equal(weakerKernels('Cooperlake', 'avx512'), undefined);
+  assert.equal(weakerKernels('SkylakeX', 'avx512'), undefined);
+  assert.equal(weakerKernels('Zen', 'avx2'), undefined);
+  assert.equal(weakerKernels(null, 'avx512'), undefined);
+  assert.equal(weakerKernels('Prescott', undefined), undefined);
+  const flags = cpuFlags();
+  if (flags !== undefined) assert.ok(flags.has('sse2'), 'this x86-64 CPU\'s flags are read from /proc/cpuinfo');
+  assert.equal(cpuFlags('/nonexistent/cpuinfo'), undefined);
+});
+
+test('a load average above 1.5 is a busy machine, and the bench says so', () => {
+  assert.equal(busyWarning([1.5, 3, 3]), undefined);
+  assert.match(busyWarning([2.25, 1, 1]) ?? '', /busy \(load average 2\.25 > 1\.5\)/);
+  assert.equal(formatLoad([1, 0.5, 0.25]), '1.00, 0.50, 0.25');
 });
 
 /** A few images of two kinds (dark and light), so one epoch has something to learn. */

@@ -1,7 +1,7 @@
 // Whole training steps of the compiled kernels against tfjs's own LayersModel.trainOnBatch from the same
 // weights, over widths, depths, batch sizes, dropout (replayed with the kernels' mask) and L2.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { variantTest } from './kernelTestVariants';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { selectBackend, type Tf } from '../../src/training/backend';
 import { architectureOf, buildNetworkModel } from '../../src/training/model';
@@ -60,7 +60,7 @@ const cases: Case[] = [
 for (const c of cases) {
   const architecture: Architecture = { hiddenLayers: c.hidden.map(([units, dropout]) => ({ units, dropout })), l2: c.l2 };
   const name = `784-${c.hidden.map(([units, rate]) => (rate > 0 ? `${units}(dropout ${rate})` : units)).join('-')}-10${c.l2 > 0 ? `, l2 ${c.l2}` : ''}, batch ${c.batch}`;
-  test(`kernels, ${name}: the same Adam steps as LayersModel.trainOnBatch, a short last batch included`, async () => {
+  variantTest(`kernels, ${name}: the same Adam steps as LayersModel.trainOnBatch, a short last batch included`, async (instructions) => {
     const { tf } = await selectBackend('cpu', () => undefined);
     const tensorsBefore = tf.memory().numTensors;
     const model = buildNetworkModel(tf, architecture, { learningRate: 0.001, seed: 3 });
@@ -68,7 +68,7 @@ for (const c of cases) {
     const reference = referenceModel(tf, architecture, 3);
     reference.model.setWeights(model.getWeights());
     const initial = model.getWeights().map((w) => w.dataSync().slice());
-    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, epsilonForm: 'tfjs', batchSize: c.batch, architecture, seed: 9 });
+    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, epsilonForm: 'tfjs', batchSize: c.batch, architecture, seed: 9, instructions });
     const lastSize = Math.max(1, Math.floor(c.batch / 2));
     const sizes = [c.batch, c.batch, c.batch, c.batch, lastSize];
     const data = syntheticSplit(sizes.reduce((a, b) => a + b, 0), 11);
@@ -97,13 +97,13 @@ for (const c of cases) {
   });
 }
 
-test('kernels: a two-layer net with dropout and L2 learns; evaluate matches LayersModel.evaluate (L2 term included); tensors stay flat', async () => {
+variantTest('kernels: a two-layer net with dropout and L2 learns; evaluate matches LayersModel.evaluate (L2 term included); tensors stay flat', async (instructions) => {
   const { tf } = await selectBackend('wasm', () => undefined);
   const architecture: Architecture = { hiddenLayers: [{ units: 70, dropout: 0.3 }, { units: 33, dropout: 0 }], l2: 1e-4 };
   const train = syntheticSplit(2000, 1);
   const heldOut = syntheticSplit(500, 2);
   const model = buildNetworkModel(tf, architecture, { learningRate: 0.003, seed: 1 });
-  const trainer = new KernelTrainer(tf, model, { learningRate: 0.003, batchSize: 50, architecture, seed: 4 });
+  const trainer = new KernelTrainer(tf, model, { learningRate: 0.003, batchSize: 50, architecture, seed: 4, instructions });
   assertLearnsWithFlatTensors(tf, trainer, train, heldOut, 50);
   const ours = trainer.evaluate(heldOut);
   assert.ok(ours.accuracy > 0.8, `accuracy ${ours.accuracy}`);
@@ -130,16 +130,18 @@ function closeTo(actual: number, expected: number, tolerance: number, what: stri
   assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected}`);
 }
 
-test('kernels: two threads on shared memory take bit-identical steps to one thread', async () => {
+variantTest('kernels: two threads on shared memory take bit-identical steps to one thread', async (instructions) => {
   const { tf } = await selectBackend('cpu', () => undefined);
   const architecture: Architecture = { hiddenLayers: [{ units: 65, dropout: 0.25 }, { units: 40, dropout: 0 }], l2: 1e-4 };
   const data = syntheticSplit(7 * 33, 3);
   const order = shuffledIndices(data.count, createRng(2));
   const [one, two] = ([1, 2] as const).map((threads) => {
     const model = buildNetworkModel(tf, architecture, { learningRate: 0.001, seed: 8 });
-    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, batchSize: 33, architecture, seed: 6, threads });
+    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, batchSize: 33, architecture, seed: 6, threads, instructions });
     for (let start = 0; start < data.count; start += 33) trainer.trainBatch(data, order, start, 33);
     const result = { weights: trainer.weights(), metrics: trainer.readMetrics(), evaluation: trainer.evaluate(data) };
+    // Two threads did split the steps: 7 steps × 5 split calls, and the evaluation's.
+    assert.equal(trainer.helperCalls > 7 * 5 ? 2 : 1, threads, `helper calls: ${trainer.helperCalls}`);
     trainer.dispose();
     model.dispose();
     return result;
@@ -148,4 +150,40 @@ test('kernels: two threads on shared memory take bit-identical steps to one thre
   assert.deepEqual(two.evaluation, one.evaluation);
   closeTo(two.metrics.loss, one.metrics.loss, 1e-12, 'running loss (the L2 part summed in two halves)');
   assert.equal(two.metrics.accuracy, one.metrics.accuracy);
+});
+
+variantTest('kernels: threads \'auto\' times one thread against two, keeps one of them, and trains the same weights', async (instructions) => {
+  const { tf } = await selectBackend('cpu', () => undefined);
+  const architecture: Architecture = { hiddenLayers: [{ units: 24, dropout: 0 }], l2: 0 };
+  const data = syntheticSplit(16 * 50, 5);
+  const order = shuffledIndices(data.count, createRng(3));
+  const auto = await (async () => {
+    const model = buildNetworkModel(tf, architecture, { learningRate: 0.001, seed: 2 });
+    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, batchSize: 16, architecture, seed: 1, threads: 'auto', instructions });
+    let steps = 0;
+    // Until the first choice (the helper thread takes a moment to start), at most 20,000 steps.
+    while (steps < 20_000 && trainer.threadDecisions.length === 0) {
+      trainer.trainBatch(data, order, (steps % 50) * 16, 16);
+      steps += 1;
+      if (steps % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const result = { steps, decisions: trainer.threadDecisions.slice(), weights: trainer.weights() };
+    trainer.dispose();
+    model.dispose();
+    return result;
+  })();
+  assert.equal(auto.decisions.length, 1, `a choice within ${auto.steps} steps`);
+  const [decision] = auto.decisions;
+  assert.ok(decision.oneThreadMs > 0 && decision.twoThreadsMs > 0);
+  assert.equal(decision.threads, decision.twoThreadsMs < 0.9 * decision.oneThreadMs ? 2 : 1);
+  const one = await (async () => {
+    const model = buildNetworkModel(tf, architecture, { learningRate: 0.001, seed: 2 });
+    const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, batchSize: 16, architecture, seed: 1, threads: 1, instructions });
+    for (let step = 0; step < auto.steps; step++) trainer.trainBatch(data, order, (step % 50) * 16, 16);
+    const weights = trainer.weights();
+    trainer.dispose();
+    model.dispose();
+    return weights;
+  })();
+  assert.deepEqual(auto.weights, one, 'the steps split or not give the same weights');
 });

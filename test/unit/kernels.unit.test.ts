@@ -1,20 +1,27 @@
 // Each compiled kernel against a double-precision reference, over widths that are not multiples of
 // the SIMD blocks (1, 33, 500) and ones that are (128, 512), and batches of 1, 7 and 32.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { PIXEL_TO_UNIT } from '../../src/training/imageInput';
 import { createRng } from '../../src/training/seededRandom';
-import { instantiateKernels, kernelModule, type MlpKernels } from '../../src/training/kernels/kernelModule';
-import { paddedWidth } from '../../src/training/kernels/networkMemory';
+import { instantiateKernels, kernelModule, type InstructionSet, type MlpKernels } from '../../src/training/kernels/kernelModule';
+import { variantTest } from './kernelTestVariants';
 
 const WIDTHS = [1, 33, 128, 500, 512];
+
+/**
+ * The kernels take any width padded to a multiple of 4 (the trainer pads to 16, their fast path): padded
+ * to 4 here, so that the one-vector paths after the blocks are tested too.
+ */
+function paddedWidth(units: number): number {
+  return Math.ceil(units / 4) * 4;
+}
 const BATCHES = [1, 7, 32];
 
 /** A memory for the kernels with a bump allocator (16-byte aligned, zeroed). */
-function workspace(megabytes = 32): { k: MlpKernels; f32: Float32Array; i32: Int32Array; u8: Uint8Array; f64: (at: number) => Float64Array; take: (floats: number) => number } {
+function workspace(megabytes: number, instructions: InstructionSet): { k: MlpKernels; f32: Float32Array; i32: Int32Array; u8: Uint8Array; f64: (at: number) => Float64Array; take: (floats: number) => number } {
   const memory = new WebAssembly.Memory({ initial: megabytes * 16 });
-  const module = kernelModule();
-  assert.ok(module !== undefined, 'the kernels must be built (scripts/unit.mjs builds them)');
+  const module = kernelModule({ instructions });
+  assert.ok(module !== undefined, `the ${instructions} kernels must be built (scripts/node-tests.mjs builds them)`);
   let next = 64;
   return {
     k: instantiateKernels(module, memory),
@@ -46,8 +53,8 @@ function writeAdamStep(w: ReturnType<typeof workspace>, at: number, alpha: numbe
   w.f32.set([alpha, b1, 1 - b1, b2, 1 - b2, eps], at / 4);
 }
 
-test('adamUpdate is Keras\'s Adam and flushes moments below the smallest normal float to zero', () => {
-  const w = workspace(1);
+variantTest('adamUpdate is Keras\'s Adam and flushes moments below the smallest normal float to zero', (instructions) => {
+  const w = workspace(1, instructions);
   const n = 12;
   const [p, g, m, v, step] = [w.take(n), w.take(n), w.take(n), w.take(n), w.take(8)];
   const params = Array.from({ length: n }, (_, i) => 0.1 * (i - 5));
@@ -79,10 +86,10 @@ function randomImages(batch: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: batch * 784 }, () => (rng() < 0.4 ? 0 : Math.floor(rng() * 256)));
 }
 
-test('pixel lists + denseForward + reluDropout give relu(x·W + b)·mask of the batch, every width and batch', () => {
+variantTest('pixel lists + denseForward + reluDropout give relu(x·W + b)·mask of the batch, every width and batch', (instructions) => {
   for (const width of WIDTHS) {
     for (const batch of BATCHES) {
-      const w = workspace(16);
+      const w = workspace(16, instructions);
       const stride = paddedWidth(width);
       const unitStride = paddedWidth(batch) + 4;
       const images = randomImages(batch, width + batch);
@@ -130,10 +137,10 @@ test('pixel lists + denseForward + reluDropout give relu(x·W + b)·mask of the 
   }
 });
 
-test('listNonZero lists a hidden layer\'s non-zero activations per sample and per unit, padding ignored', () => {
+variantTest('listNonZero lists a hidden layer\'s non-zero activations per sample and per unit, padding ignored', (instructions) => {
   for (const width of WIDTHS) {
     const batch = 7;
-    const w = workspace(4);
+    const w = workspace(4, instructions);
     const stride = paddedWidth(width);
     const unitStride = paddedWidth(batch) + 4;
     const rng = createRng(width);
@@ -157,10 +164,10 @@ test('listNonZero lists a hidden layer\'s non-zero activations per sample and pe
   }
 });
 
-test('backwardToLayerBelow is (dz·Wᵀ)·mask where the layer below is active, 0 elsewhere', () => {
+variantTest('backwardToLayerBelow is (dz·Wᵀ)·mask where the layer below is active, 0 elsewhere', (instructions) => {
   for (const below of WIDTHS) {
     for (const [width, batch] of [[10, 32], [33, 7], [500, 1], [128, 7]]) {
-      const w = workspace(8);
+      const w = workspace(8, instructions);
       const stride = paddedWidth(width);
       const belowStride = paddedWidth(below);
       const rng = createRng(below + width);
@@ -193,12 +200,12 @@ test('backwardToLayerBelow is (dz·Wᵀ)·mask where the layer below is active, 
   }
 });
 
-test('weightGradientAdam sums Σ h·dz (+ 2λw) per weight and applies Adam, and returns Σw² before the update', () => {
+variantTest('weightGradientAdam sums Σ h·dz (+ 2λw) per weight and applies Adam, and returns Σw² before the update', (instructions) => {
   for (const width of WIDTHS) {
     for (const batch of BATCHES) {
       for (const lambda of [0, 1e-3]) {
         const inputs = 37;
-        const w = workspace(4);
+        const w = workspace(4, instructions);
         const stride = paddedWidth(width);
         const unitStride = paddedWidth(batch) + 4;
         const rng = createRng(width * 3 + batch);
@@ -245,8 +252,8 @@ test('weightGradientAdam sums Σ h·dz (+ 2λw) per weight and applies Adam, and
   }
 });
 
-test('columnSums sums the batch\'s gradient rows', () => {
-  const w = workspace(1);
+variantTest('columnSums sums the batch\'s gradient rows', (instructions) => {
+  const w = workspace(1, instructions);
   const [batch, stride] = [7, 36];
   const rng = createRng(3);
   const dz = Float32Array.from({ length: batch * stride }, () => rng() - 0.5);
@@ -260,9 +267,9 @@ test('columnSums sums the batch\'s gradient rows', () => {
   }
 });
 
-test('softmaxCrossEntropy: the log-sum-exp loss, the arg max hits and (p - onehot)/B, every batch', () => {
+variantTest('softmaxCrossEntropy: the log-sum-exp loss, the arg max hits and (p - onehot)/B, every batch', (instructions) => {
   for (const batch of BATCHES) {
-    const w = workspace(1);
+    const w = workspace(1, instructions);
     const stride = 12;
     const rng = createRng(batch);
     const logits = Float32Array.from({ length: batch * stride }, (_, i) => (i % stride < 10 ? (rng() - 0.5) * 20 : 0));
@@ -290,8 +297,8 @@ test('softmaxCrossEntropy: the log-sum-exp loss, the arg max hits and (p - oneho
   }
 });
 
-test('dropoutMask keeps about 1 - rate of the units, scaled by 1/(1 - rate), repeats from a seed, padding 0', () => {
-  const w = workspace(1);
+variantTest('dropoutMask keeps about 1 - rate of the units, scaled by 1/(1 - rate), repeats from a seed, padding 0', (instructions) => {
+  const w = workspace(1, instructions);
   const [batch, width, stride, rate] = [32, 33, 36, 0.2];
   const [mask, state] = [w.take(batch * stride), w.take(4)];
   const run = (seed: number): Float32Array => {

@@ -5,6 +5,7 @@
  */
 import { t } from '../../core/text/l10n';
 import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS, HYPER_PARAMETER_SCHEMA, type BackendChoice, type NumberSpec } from '../../domain/hyperParameters';
+import { TRAINING_THREADS, type TrainingThreads } from '../../protocol/worker';
 import { parseFlagValue, UsageError } from '../args';
 
 export interface BenchOptions {
@@ -15,9 +16,15 @@ export interface BenchOptions {
   backend: BackendChoice;
   dataDir?: string;
   torch: boolean;
+  /** The kernels' threads while training ('auto' times one against two). */
+  threads: TrainingThreads;
+  /** Seconds to wait at most for the machine to be idle before measuring; 0 does not wait. */
+  waitIdle: number;
 }
 
 export const DEFAULT_BIG_EPOCHS = 3;
+/** The longest wait for an idle machine that --wait-idle accepts (seconds). */
+const WAIT_IDLE_SPEC: NumberSpec = { kind: 'integer', min: 0, max: 3600, default: 0 };
 
 /** The bigger network's epochs: the schema's epochs, or 0 to skip it. */
 const BIG_EPOCHS_SPEC: NumberSpec = { kind: 'integer', min: 0, max: HYPER_PARAMETER_SCHEMA.epochs.max, default: DEFAULT_BIG_EPOCHS };
@@ -33,6 +40,8 @@ export function benchHelp(): string[] {
     `  --big-epochs N    ${t('Epochs of the 784-512-256-10 network with dropout 0.2 (default {0}; 0 skips it).', DEFAULT_BIG_EPOCHS)}`,
     `  --data-dir D      ${t('A folder with the four Fashion-MNIST files.')}`,
     `  --no-torch        ${t('Skip the PyTorch comparison.')}`,
+    `  --threads T       ${t('Threads of the training kernels: {0} (default auto: timed at the start).', TRAINING_THREADS.join(', '))}`,
+    `  --wait-idle S     ${t('Wait up to S seconds for the load average to drop before measuring (default 0).')}`,
   ];
 }
 
@@ -44,6 +53,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     batchSize: DEFAULT_HYPER_PARAMETERS.batchSize,
     backend: DEFAULT_HYPER_PARAMETERS.backend,
     torch: true,
+    threads: 'auto',
+    waitIdle: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
@@ -73,6 +84,16 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         break;
       case '--no-torch':
         options.torch = false;
+        break;
+      case '--threads': {
+        const text = value();
+        const threads = TRAINING_THREADS.find((choice) => String(choice) === text);
+        if (threads === undefined) throw new UsageError(t('{0} must be {1}; got "{2}".', flag, t('one of {0}', TRAINING_THREADS.join(', ')), text));
+        options.threads = threads;
+        break;
+      }
+      case '--wait-idle':
+        options.waitIdle = parseFlagValue(flag, WAIT_IDLE_SPEC, value()) as number;
         break;
       default:
         throw new UsageError(t('Unknown option "{0}".', flag));

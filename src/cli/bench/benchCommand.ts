@@ -15,20 +15,41 @@ import { t } from '../../core/text/l10n';
 import { describeArchitecture, singleHiddenLayer, type Architecture } from '../../domain/architecture';
 import { DEFAULT_HYPER_PARAMETERS } from '../../domain/hyperParameters';
 import { selectBackend, tfjsNodeLoader } from '../../training/backend';
+import { bestInstructionSet, INSTRUCTION_SETS } from '../../training/kernels/kernelModule';
+import { loadavg } from 'node:os';
 import { UsageError } from '../args';
 import { cliNativeBackendFolders, EXIT } from '../common';
 import { benchHelp, parseBenchArgs, type BenchOptions } from './benchArgs';
-import { blasLabel, epochTimes, formatLoad, median, out, printFigures, printPeakRss, printTorch, type EpochTimes } from './benchReport';
+import { epochTimes, median, type EpochTimes } from './benchFigures';
+import { blasLabel, out, printFigures, printPeakRss, printPeaks, printProfile, printTorch } from './benchReport';
+import { measurePeaks, profileKernels } from './kernelRoofline';
+import { busyWarning, formatLoad, waitForIdle } from './machineLoad';
 import { prepareTorch, runTorch, TORCH_BLAS_CHOICES } from './pytorchPeer';
 import { measureTfjsRun } from './tfjsMeasurement';
 
 const BIG_ARCHITECTURE: Architecture = { hiddenLayers: [{ units: 512, dropout: 0.2 }, { units: 256, dropout: 0.2 }], l2: 0 };
-/** Epochs of the width check (100 and 128 hidden units). */
+/** Epochs of the width check, its widths, and how far apart their times per weight may be. */
 const WIDTH_CHECK_EPOCHS = 2;
+const WIDTH_CHECK_UNITS = [100, 128] as const;
+const WIDTH_SPREAD = 0.1;
+/** Training steps the kernels are timed over for the roofline. */
+const PROFILE_STEPS = 600;
 
-/** The PyTorch runs of one network, printed; one summary phrase per run that finished. */
-function comparePyTorch(options: BenchOptions, data: FashionMnist, architecture: Architecture, epochs: number, ours: EpochTimes): string[] {
+/** What a network should reach (issue #22), judged on an idle machine. */
+interface NetworkTargets {
+  /** Ours / PyTorch+OpenBLAS, wall time per epoch. */
+  ratio: number;
+  predictMs: number;
+  accuracy?: number;
+}
+const TUTORIAL_TARGETS: NetworkTargets = { ratio: 0.45, predictMs: 30, accuracy: 0.875 };
+const BIG_TARGETS: NetworkTargets = { ratio: 0.6, predictMs: 120 };
+const PEAK_RSS_MB = 300;
+
+/** The PyTorch runs of one network, printed; one summary phrase per run that finished, and the ratios against OpenBLAS. */
+function comparePyTorch(options: BenchOptions, data: FashionMnist, architecture: Architecture, epochs: number, ours: EpochTimes): { phrases: string[]; openBlas?: EpochTimes } {
   const phrases: string[] = [];
+  let openBlas: EpochTimes | undefined;
   for (const blas of TORCH_BLAS_CHOICES) {
     out();
     const launch = prepareTorch(blas);
@@ -43,9 +64,15 @@ function comparePyTorch(options: BenchOptions, data: FashionMnist, architecture:
       continue;
     }
     const ratios = printTorch(torch, blas, ours);
+    if (blas === 'openblas-serial') openBlas = ratios;
     phrases.push(t('PyTorch with {0}: ×{1} wall, ×{2} CPU', blasLabel(blas), ratios.wall.toFixed(2), ratios.cpu.toFixed(2)));
   }
-  return phrases;
+  return { phrases, openBlas };
+}
+
+/** "target: met" or "target: missed by x". */
+function targetCheck(target: string, met: boolean, by: number): string {
+  return met ? t('{0}: met', target) : t('{0}: missed by {1}', target, by.toFixed(2));
 }
 
 export async function runBench(argv: string[]): Promise<number> {
@@ -70,23 +97,47 @@ export async function runBench(argv: string[]): Promise<number> {
     out(t('Data: {0} training and {1} test images from {2}; decoded and verified in {3} ms.', data.train.count, data.test.count, data.directory, Math.round(data.decodeMs)));
     out(t('Note: figures depend on the machine and on what else runs on it.'));
 
-    out(t('Load average at the start (1, 5, 15 min): {0}', formatLoad()));
+    const loadAtStart = loadavg();
+    out(t('Load average at the start (1, 5, 15 min): {0}', formatLoad(loadAtStart)));
+    await waitForIdle(options.waitIdle, out);
+    const startWarning = busyWarning();
+    if (startWarning !== undefined) out(startWarning);
+
+    const { tf } = await selectBackend('cpu', () => undefined);
+    out();
+    out(t('Engine: WebAssembly kernels, {0} (of {1} built), threads {2}.', bestInstructionSet(), INSTRUCTION_SETS.join(', '), String(options.threads)));
+    const peaks = measurePeaks();
+    printPeaks(peaks, bestInstructionSet());
+
     const summary: string[] = [];
     let mainBackend = '';
-    const networks: [Architecture, number, string][] = [[DEFAULT_HYPER_PARAMETERS.architecture, options.epochs, t('the tutorial')]];
-    if (options.bigEpochs > 0) networks.push([BIG_ARCHITECTURE, options.bigEpochs, t('a bigger network')]);
-    for (const [architecture, epochs, role] of networks) {
+    const networks: [Architecture, number, string, NetworkTargets][] = [[DEFAULT_HYPER_PARAMETERS.architecture, options.epochs, t('the tutorial'), TUTORIAL_TARGETS]];
+    if (options.bigEpochs > 0) networks.push([BIG_ARCHITECTURE, options.bigEpochs, t('a bigger network'), BIG_TARGETS]);
+    for (const [architecture, epochs, role, targets] of networks) {
       const name = describeArchitecture(architecture);
       out();
       out(t('== {0} ({1}), {2} epochs, batch {3} ==', name, role, epochs, options.batchSize));
-      const figures = await measureTfjsRun({ backend: options.backend, batchSize: options.batchSize, architecture, epochs }, data);
+      printProfile(profileKernels(tf, data, architecture, options.batchSize, PROFILE_STEPS), peaks);
+      const figures = await measureTfjsRun({ backend: options.backend, batchSize: options.batchSize, architecture, epochs, threads: options.threads }, data);
       mainBackend = figures.backend;
       printFigures(figures);
       printPeakRss();
       const ours = epochTimes(figures);
-      const line = [t('{0}: ours {1} s/epoch wall, {2} CPU, test accuracy {3}', name, ours.wall.toFixed(2), ours.cpu.toFixed(2), (figures.history.at(-1)?.testAccuracy ?? 0).toFixed(4))];
-      if (options.torch) line.push(...comparePyTorch(options, data, architecture, epochs, ours));
+      const accuracy = figures.history.at(-1)?.testAccuracy ?? 0;
+      const predictMs = median(figures.predictMs);
+      const line = [t('{0}: ours {1} s/epoch wall, {2} CPU, test accuracy {3}, 10,000 predictions {4} ms', name, ours.wall.toFixed(2), ours.cpu.toFixed(2), accuracy.toFixed(4), predictMs.toFixed(0))];
+      const checks = [targetCheck(t('predictions ≤ {0} ms', targets.predictMs), predictMs <= targets.predictMs, predictMs - targets.predictMs)];
+      if (targets.accuracy !== undefined) checks.push(targetCheck(t('test accuracy ≥ {0}', targets.accuracy), accuracy >= targets.accuracy, targets.accuracy - accuracy));
+      if (options.torch) {
+        const compared = comparePyTorch(options, data, architecture, epochs, ours);
+        line.push(...compared.phrases);
+        if (compared.openBlas !== undefined) {
+          const ratio = compared.openBlas.wall;
+          checks.push(targetCheck(t('≤ {0}× PyTorch+OpenBLAS (wall)', targets.ratio), ratio <= targets.ratio, ratio - targets.ratio));
+        }
+      }
       summary.push(line.join('; '));
+      summary.push('    ' + checks.join('; '));
     }
 
     if (options.backend !== 'node' && mainBackend !== 'tensorflow' && (await nativeLoader())?.tf !== undefined) {
@@ -96,15 +147,27 @@ export async function runBench(argv: string[]): Promise<number> {
 
     out();
     out(t('== Width check: 100 and 128 hidden units, {0} epochs each ==', WIDTH_CHECK_EPOCHS));
-    const narrow = await measureTfjsRun({ backend: options.backend, batchSize: options.batchSize, architecture: singleHiddenLayer(100), epochs: WIDTH_CHECK_EPOCHS }, data);
-    const wide = await measureTfjsRun({ backend: options.backend, batchSize: options.batchSize, architecture: singleHiddenLayer(128), epochs: WIDTH_CHECK_EPOCHS }, data);
-    summary.push(t('Hidden width 100 vs 128: {0} vs {1} CPU s/epoch', median(narrow.cpuSeconds).toFixed(2), median(wide.cpuSeconds).toFixed(2)));
+    const perWeight: number[] = [];
+    for (const units of WIDTH_CHECK_UNITS) {
+      const run = await measureTfjsRun({ backend: options.backend, batchSize: options.batchSize, architecture: singleHiddenLayer(units), epochs: WIDTH_CHECK_EPOCHS, threads: options.threads }, data);
+      perWeight.push(median(run.cpuSeconds) / units);
+    }
+    const spread = Math.max(...perWeight) / Math.min(...perWeight) - 1;
+    summary.push(
+      t('Hidden width {0} vs {1}: {2} vs {3} CPU ms/epoch per hidden unit', WIDTH_CHECK_UNITS[0], WIDTH_CHECK_UNITS[1], (perWeight[0] * 1000).toFixed(2), (perWeight[1] * 1000).toFixed(2)) +
+        '; ' + targetCheck(t('within {0}% per weight', WIDTH_SPREAD * 100), spread <= WIDTH_SPREAD, spread - WIDTH_SPREAD),
+    );
 
     out();
     out(t('Summary (ours / PyTorch: below 1 means we are faster):'));
     for (const line of summary) out('  ' + line);
-    printPeakRss();
+    const rssMb = process.resourceUsage().maxRSS / 1024;
+    out('  ' + t('Peak RSS: {0} MB', Math.round(rssMb)) + '; ' + targetCheck(t('peak RSS ≤ {0} MB', PEAK_RSS_MB), rssMb <= PEAK_RSS_MB, rssMb - PEAK_RSS_MB));
+    out('  ' + t('Peak rates: {0}', peaks.map((peak) => `${peak.instructions} ${peak.gflops.toFixed(1)} GFLOP/s`).join(', ')));
+    out('  ' + t('Load average at the start (1, 5, 15 min): {0}', formatLoad(loadAtStart)));
     out('  ' + t('Load average at the end (1, 5, 15 min): {0}', formatLoad()));
+    const endWarning = busyWarning();
+    if (endWarning !== undefined || startWarning !== undefined) out('  ' + (endWarning ?? startWarning));
     return EXIT.ok;
   } catch (error) {
     const userError = toUserError(error);

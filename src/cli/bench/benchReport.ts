@@ -1,36 +1,16 @@
 /** What `bench` prints: the figures of each run, the PyTorch comparison and its ratios, the machine's load. */
-import { loadavg } from 'node:os';
 import { t } from '../../core/text/l10n';
 import { TEST_IMAGES } from '../../domain/classes';
 import type { BackendInfo } from '../../domain/hyperParameters';
 import type { EpochMetrics } from '../../domain/metrics';
-import type { RunFigures } from './tfjsMeasurement';
+import { median, type EpochTimes, type RunFigures } from './benchFigures';
+import type { InstructionSet } from '../../training/kernels/kernelModule';
+import { cpuFlags, cpuSimdLevel, weakerKernels } from './blasKernels';
+import type { KernelProfile, PeakRate } from './kernelRoofline';
 import { OPENBLAS_SERIAL_DIR, type TorchBlas, type TorchFigures } from './pytorchPeer';
-
-/** Seconds per epoch, wall and CPU: how two runs are compared. */
-export interface EpochTimes {
-  wall: number;
-  cpu: number;
-}
 
 export function out(line = ''): void {
   process.stdout.write(line + '\n');
-}
-
-export function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-/** The medians of a tfjs run's seconds per epoch. */
-export function epochTimes(figures: RunFigures): EpochTimes {
-  return { wall: median(figures.history.map((m) => m.seconds)), cpu: median(figures.cpuSeconds) };
-}
-
-export function formatLoad(): string {
-  return loadavg().map((l) => l.toFixed(2)).join(', ');
 }
 
 export function printBackend(backend: BackendInfo): void {
@@ -74,9 +54,10 @@ export function printFigures(figures: RunFigures): void {
   out(t('  Test accuracy after {0} epochs: {1}', figures.history.length, last.testAccuracy.toFixed(4)));
   out(
     t(
-      '  Predicting the {0} test images in one batch: median {1} ms (of {2} runs)',
+      '  Predicting the {0} test images ({1}): median {2} ms (of {3} runs)',
       TEST_IMAGES,
-      median(figures.predictMs).toFixed(0),
+      figures.predictPath,
+      median(figures.predictMs).toFixed(1),
       figures.predictMs.length,
     ),
   );
@@ -90,9 +71,16 @@ export function blasLabel(blas: TorchBlas): string {
 export function printTorch(torch: TorchFigures, blas: TorchBlas, ours: EpochTimes): EpochTimes {
   const theirs = { wall: median(torch.seconds), cpu: median(torch.cpuSeconds) };
   out(t('PyTorch {0} ({1} thread(s)):', torch.torch, torch.threads) + ' ' + blasLabel(blas));
+  const cpu = cpuSimdLevel(cpuFlags());
   for (const library of torch.blas ?? []) {
     out(t('  BLAS that ran: {0} {1} ({2}), kernels for {3}, {4} thread(s)', library.api ?? '?', library.version ?? '', library.file, library.architecture ?? '?', library.threads ?? '?'));
+    const weaker = weakerKernels(library.architecture, cpu);
+    if (weaker !== undefined) {
+      out(t('  WARNING: the peer ran {0} kernels ({1}) on a CPU with {2}: PyTorch was slower than this machine allows, and the ratios flatter us.', weaker[0].toUpperCase(), library.architecture ?? '?', weaker[1].toUpperCase()));
+    }
   }
+  if ((torch.blas ?? []).length === 0) out(t('  WARNING: which BLAS ran is not known (install python3-threadpoolctl).'));
+  if (cpu !== undefined) out(t('  This CPU supports {0}.', cpu.toUpperCase()));
   out(t('  Seconds per epoch: median {0} (min {1}, max {2})', theirs.wall.toFixed(2), Math.min(...torch.seconds).toFixed(2), Math.max(...torch.seconds).toFixed(2)));
   out(t('  CPU seconds per epoch: median {0}', theirs.cpu.toFixed(2)));
   out(t('  Test accuracy after {0} epochs: {1}', torch.testAccuracy.length, (torch.testAccuracy.at(-1) ?? 0).toFixed(4)));
@@ -100,4 +88,28 @@ export function printTorch(torch: TorchFigures, blas: TorchBlas, ours: EpochTime
   out(t('Ours / PyTorch, time per epoch: {0} ({1} is faster).', ratios.wall.toFixed(2), ratios.wall <= 1 ? t('ours') : 'PyTorch'));
   out(t('Ours / PyTorch, CPU time per epoch: {0}.', ratios.cpu.toFixed(2)));
   return ratios;
+}
+
+/** The peak multiply-add rate of each instruction set that runs here. */
+export function printPeaks(peaks: PeakRate[], inUse: InstructionSet): void {
+  out(t('Roofline: peak of a WebAssembly SIMD multiply-add loop on this CPU (one thread):'));
+  for (const peak of peaks) {
+    out(t('  {0}: {1} GFLOP/s{2}', peak.instructions, peak.gflops.toFixed(1), peak.instructions === inUse ? ' ' + t('(the kernels in use)') : ''));
+  }
+  if (!peaks.some((peak) => peak.instructions === 'relaxed-simd')) {
+    out(t('  relaxed-simd: does not run in this runtime (Node {0}); the plain SIMD kernels are used.', process.versions.node));
+  }
+}
+
+/** Each kernel's time per step and achieved rate against the peak of its instruction set. */
+export function printProfile(profile: KernelProfile, peaks: PeakRate[]): void {
+  const peak = peaks.find((p) => p.instructions === profile.instructions)?.gflops ?? Number.NaN;
+  out(t('Kernels ({0}, one thread, {1} steps, CPU time): {2} ms per step', profile.instructions, profile.steps, profile.msPerStep.toFixed(3)));
+  for (const timing of profile.kernels) {
+    const rate = timing.gflops === undefined ? '' : t(', {0} GFLOP/s = {1}% of peak', timing.gflops.toFixed(1), ((100 * timing.gflops) / peak).toFixed(0));
+    out(t('  {0}: {1} µs/step{2}', timing.kernel.padEnd(20), timing.microsecondsPerStep.toFixed(1), rate));
+  }
+  for (const decision of profile.threadDecisions) {
+    out(t('Threads (auto), after step {0}: one thread {1} ms/step, two {2} ms/step: chose {3}.', decision.afterStep, decision.oneThreadMs.toFixed(3), decision.twoThreadsMs.toFixed(3), decision.threads));
+  }
 }

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { t } from '../../core/text/l10n';
 import type { Architecture } from '../../domain/architecture';
+import { OPENBLAS_OVERRIDES } from './blasKernels';
 
 export const OPENBLAS_SERIAL_DIR = '/usr/lib/x86_64-linux-gnu/openblas-serial';
 
@@ -63,9 +64,14 @@ export function torchScript(start: string = __dirname): string | undefined {
   }
 }
 
-/** The environment of the PyTorch process: one OpenMP thread, and OpenBLAS serial first on the library path when asked. */
+/**
+ * The environment of the PyTorch process (ours is left as it is): one OpenMP thread, OpenBLAS serial first
+ * on the library path when asked, and none of the variables that override OpenBLAS's kernels or cache
+ * sizes, so that it runs the kernels this CPU supports.
+ */
 export function torchEnvironment(blas: TorchBlas, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const result: NodeJS.ProcessEnv = { ...env, OMP_NUM_THREADS: '1' };
+  for (const name of OPENBLAS_OVERRIDES) delete result[name];
   if (blas === 'openblas-serial') result.LD_LIBRARY_PATH = [OPENBLAS_SERIAL_DIR, env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   return result;
 }

@@ -8,25 +8,19 @@ import type { FashionMnist } from '../../core/data/dataset';
 import { TrainerError } from '../../core/errors';
 import { t } from '../../core/text/l10n';
 import type { Architecture } from '../../domain/architecture';
+import type { TrainingThreads } from '../../protocol/worker';
 import { DEFAULT_HYPER_PARAMETERS, type BackendChoice, type HyperParameters } from '../../domain/hyperParameters';
-import type { EpochMetrics } from '../../domain/metrics';
 import { selectBackend, tfjsNodeLoader } from '../../training/backend';
-import { predictAll } from '../../training/predictAll';
+import { KernelTrainer } from '../../training/kernels/kernelTrainer';
+import { architectureOf } from '../../training/model';
+import { kernelsRun, predictAll, trainerPredictions } from '../../training/predictAll';
 import { runTutorial } from '../../training/run';
 import { cliNativeBackendFolders } from '../common';
+import type { RunFigures } from './benchFigures';
 import { printBackend, printEpoch } from './benchReport';
 
 /** How often the whole test set is predicted after a run. */
 const PREDICT_REPEATS = 5;
-
-/** What one training run measured. */
-export interface RunFigures {
-  backend: string;
-  history: EpochMetrics[];
-  /** CPU seconds of this process per epoch (training and test evaluation): steadier than wall time on a busy machine. */
-  cpuSeconds: number[];
-  predictMs: number[];
-}
 
 /** What a run trains: the bench's batch size, the network and its epochs, on one backend. */
 export interface MeasuredRun {
@@ -34,6 +28,8 @@ export interface MeasuredRun {
   batchSize: number;
   architecture: Architecture;
   epochs: number;
+  /** The training kernels' threads (StartRequest.threads); default 'auto'. */
+  threads?: TrainingThreads;
 }
 
 function cpuSecondsSince(start: NodeJS.CpuUsage): number {
@@ -41,12 +37,27 @@ function cpuSecondsSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
-/** Predicts the whole test set in one batch a few times with the trained model; milliseconds each. */
-async function timePredictions(backend: BackendChoice, model: LayersModel, data: FashionMnist): Promise<number[]> {
-  const { tf } = await selectBackend(backend, tfjsNodeLoader(cliNativeBackendFolders()));
+/**
+ * Predicts the whole test set a few times with the trained model, as the run does: through the forward
+ * kernels (on two threads unless the run was limited to one) where they run, else tfjs; milliseconds each.
+ */
+async function timePredictions(run: MeasuredRun, model: LayersModel, data: FashionMnist): Promise<{ times: number[]; path: string }> {
+  const { tf } = await selectBackend(run.backend, tfjsNodeLoader(cliNativeBackendFolders()));
   const times: number[] = [];
-  for (let i = 0; i < PREDICT_REPEATS; i++) times.push(predictAll(tf, model, data.test).predictMs);
-  return times;
+  if (!kernelsRun(model)) {
+    for (let i = 0; i < PREDICT_REPEATS; i++) times.push(predictAll(tf, model, data.test).predictMs);
+    return { times, path: t('tfjs model.apply') };
+  }
+  const threads = run.threads === 1 ? 1 : 2;
+  const predictor = new KernelTrainer(tf, model, { architecture: architectureOf(model), batchSize: 1, learningRate: 0, threads });
+  try {
+    // One untimed pass: the helper thread starts and the kernels reach their optimized code.
+    trainerPredictions(predictor, tf, model, data.test);
+    for (let i = 0; i < PREDICT_REPEATS; i++) times.push(trainerPredictions(predictor, tf, model, data.test).predictMs);
+  } finally {
+    predictor.dispose();
+  }
+  return { times, path: t('forward kernels, {0} thread(s)', threads) };
 }
 
 /** Trains as asked (the tutorial's other hyper-parameters), printing each epoch, and returns the figures. */
@@ -57,7 +68,7 @@ export async function measureTfjsRun(run: MeasuredRun, data: FashionMnist): Prom
   let epochCpu = process.cpuUsage();
   const cpuSeconds: number[] = [];
   const result = await runTutorial({
-    request: { params, cacheDir: defaultCacheDir(), locale: 'en', allowDownload: false, nativeBackendFolders: cliNativeBackendFolders() },
+    request: { params, cacheDir: defaultCacheDir(), locale: 'en', allowDownload: false, nativeBackendFolders: cliNativeBackendFolders(), threads: run.threads },
     loadData: async () => data,
     architecture: run.architecture,
     shouldStop: () => false,
@@ -80,7 +91,8 @@ export async function measureTfjsRun(run: MeasuredRun, data: FashionMnist): Prom
     throw failure ?? new TrainerError('INTERNAL', t('The benchmark run did not finish.'));
   }
   try {
-    return { backend: backendName, history: result.history, cpuSeconds, predictMs: await timePredictions(run.backend, result.model, data) };
+    const predictions = await timePredictions(run, result.model, data);
+    return { backend: backendName, history: result.history, cpuSeconds, predictMs: predictions.times, predictPath: predictions.path };
   } finally {
     result.model.dispose();
   }

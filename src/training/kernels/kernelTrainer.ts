@@ -1,8 +1,10 @@
 /**
  * Training any Flatten -> Dense(relu)[-> Dropout] ... -> Dense(10, softmax) network with the compiled
- * kernels (assembly/), in a memory of its own laid out once (networkMemory.ts). A step is a dozen
- * kernel calls; no tensor is created and nothing is read back during an epoch. The weights go back
- * into the LayersModel to predict and save.
+ * kernels (assembly/), in a memory of its own laid out once (networkMemory.ts). A step runs the list of
+ * layers (denseLayer.ts) up, the head (softmax and cross-entropy), then the layers down: a dozen kernel
+ * calls, split over one or two threads (kernelThreads.ts); no tensor is created and nothing is read back
+ * during an epoch. Evaluation and prediction run the same forward kernels. The weights go back into the
+ * LayersModel to save.
  *
  * What is computed is Keras's math: mean sparse categorical cross-entropy from the logits, relu,
  * inverted dropout in training only (seeded masks), l2(λ) on the kernels (λ·Σw² in the loss, 2λw in
@@ -12,15 +14,17 @@
  */
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { Architecture } from '../../domain/architecture';
+import type { TrainingThreads } from '../../protocol/worker';
 import type { Tf } from '../backend';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../model';
 import { PIXEL_TO_UNIT, type ImageSplit } from '../imageInput';
 import type { RunningMetrics, Trainer, TrainerOptions } from '../trainer';
-import { KernelHelper } from './helperThread';
-import { instantiateKernels, kernelModule, SHARED_KERNELS_FILE, type MlpKernels } from './kernelModule';
-import { INPUT_WIDTH, layOutNetwork, type DenseBuffers, type NetworkMemory } from './networkMemory';
+import { DenseLayer, type KernelLayer, type StepContext } from './denseLayer';
+import { bestInstructionSet, kernelModule, type InstructionSet, type MlpKernels } from './kernelModule';
+import { KernelThreads, type ThreadDecision } from './kernelThreads';
+import { CLASSES, INPUT_WIDTH, layOutNetwork, type NetworkMemory } from './networkMemory';
 
-/** Evaluation runs in chunks of at least this many images (the buffers are sized for it). */
+/** Evaluation and prediction run in chunks of at least this many images (the buffers are sized for it). */
 const MIN_CAPACITY = 256;
 
 export interface KernelTrainerOptions extends TrainerOptions {
@@ -30,11 +34,16 @@ export interface KernelTrainerOptions extends TrainerOptions {
   /** Seeds the dropout masks. */
   seed?: number;
   /**
-   * 2 splits each step's dense kernels with a helper thread on shared memory (samples for the forward
-   * and backward passes, weight rows for the gradient and Adam): the same computation, split, so the
-   * weights are bit-identical to one thread's. Default 1 (see the README's Speed section for why).
+   * 1: this thread only. 2: each step's dense kernels split with a helper thread on shared memory
+   * (samples for the forward and backward passes, weight rows for the gradient and Adam). 'auto' (the
+   * default): timed at the start and again when the machine gets busy (kernelThreads.ts). The same
+   * computation either way, split, so the weights are bit-identical.
    */
-  threads?: 1 | 2;
+  threads?: TrainingThreads;
+  /** The kernels' instruction set; default the best this runtime runs (kernelModule.ts). */
+  instructions?: InstructionSet;
+  /** Wraps the kernels (the bench times each call); the helper thread's calls are not seen. */
+  instrument?: (kernels: MlpKernels, memory: WebAssembly.Memory) => MlpKernels;
 }
 
 /** Whether the compiled kernels are present (they are part of every build). */
@@ -44,14 +53,17 @@ export function kernelsAvailable(): boolean {
 
 export class KernelTrainer implements Trainer {
   readonly path = 'wasm-kernels';
+  readonly instructions: InstructionSet;
   private readonly tf: Tf;
   private readonly architecture: Architecture;
   private readonly memory: WebAssembly.Memory;
+  private readonly threads: KernelThreads;
   private readonly kernels: MlpKernels;
   private readonly layout: NetworkMemory;
+  private readonly layers: KernelLayer[];
+  private readonly context: StepContext;
   private readonly capacity: number;
-  private readonly options: Required<Omit<KernelTrainerOptions, 'architecture' | 'seed' | 'threads'>>;
-  private readonly helper: KernelHelper | undefined;
+  private readonly options: Required<Omit<KernelTrainerOptions, 'architecture' | 'seed' | 'threads' | 'instructions' | 'instrument'>>;
   private readonly bytes: Uint8Array;
   private readonly floats: Float32Array;
   private readonly ints: Int32Array;
@@ -60,10 +72,13 @@ export class KernelTrainer implements Trainer {
   /** Σ over the epoch's steps of batch size · λ·Σw² (the L2 part of Keras's reported loss). */
   private regularizationLoss = 0;
 
-  constructor(tf: Tf, model: LayersModel, options: KernelTrainerOptions) {
-    const threads = options.threads ?? 1;
-    const module = kernelModule(threads === 2 ? SHARED_KERNELS_FILE : undefined);
-    if (module === undefined) throw new Error('The training kernels (dist/mlpKernels.wasm) are missing; run npm run build.');
+  constructor(tf: Tf, model: LayersModel | undefined, options: KernelTrainerOptions) {
+    const threads = options.threads ?? 'auto';
+    const instructions = options.instructions ?? bestInstructionSet();
+    const shared = threads !== 1;
+    const module = kernelModule({ instructions, shared });
+    if (module === undefined) throw new Error(`The training kernels (${instructions}) are missing or do not run here; run npm run build.`);
+    this.instructions = instructions;
     this.tf = tf;
     this.architecture = options.architecture;
     this.options = {
@@ -76,35 +91,52 @@ export class KernelTrainer implements Trainer {
     };
     this.capacity = Math.max(options.batchSize, MIN_CAPACITY);
     this.layout = layOutNetwork(options.architecture, options.batchSize, this.capacity);
-    this.memory = new WebAssembly.Memory({ initial: this.layout.pages, maximum: this.layout.pages, shared: threads === 2 });
-    this.kernels = instantiateKernels(module, this.memory);
-    this.helper = threads === 2 ? new KernelHelper(module, this.memory, this.layout.helperCommand) : undefined;
+    this.memory = new WebAssembly.Memory({ initial: this.layout.pages, maximum: this.layout.pages, shared });
+    this.threads = new KernelThreads(module, this.memory, this.layout.helperCommand, threads, options.instrument);
+    this.kernels = this.threads.kernels;
+    this.context = { threads: this.threads, layout: this.layout };
+    const dense = this.layout.layers;
+    this.layers = dense.map((buffers, index) => new DenseLayer(buffers, dense[index - 1], index === dense.length - 1));
     this.bytes = new Uint8Array(this.memory.buffer);
     this.floats = new Float32Array(this.memory.buffer);
     this.ints = new Int32Array(this.memory.buffer);
     this.floats.set(PIXEL_TO_UNIT, this.layout.pixelTable / 4);
     new Uint32Array(this.memory.buffer)[this.layout.rngState / 4] = Math.imul((options.seed ?? 0) ^ 0x5bd1e995, 0x9e3779b1) >>> 0;
-    this.loadWeights(model);
+    if (model !== undefined) this.loadWeights(model.getWeights().map((w) => w.dataSync() as Float32Array));
   }
 
   get steps(): number {
     return this.step;
   }
 
-  /** The model's [W, b] per Dense layer into the padded layout. */
-  private loadWeights(model: LayersModel): void {
-    const weights = model.getWeights();
+  /** Threads the next step uses, and the timed choices made so far (threads 'auto'). */
+  get threadsInUse(): 1 | 2 {
+    return this.threads.threads;
+  }
+
+  get threadDecisions(): readonly ThreadDecision[] {
+    return this.threads.decisions;
+  }
+
+  /** Kernel calls run on the helper thread so far. */
+  get helperCalls(): number {
+    return this.threads.helperCalls;
+  }
+
+  /** [W, b] per Dense layer, in the model's layout, into the padded layout. */
+  loadWeights(weights: ArrayLike<number>[]): void {
     if (weights.length !== 2 * this.layout.layers.length) throw new Error('The model does not match the trainer\'s architecture.');
     this.layout.layers.forEach((layer, index) => {
-      const kernel = weights[2 * index].dataSync() as Float32Array;
-      const bias = weights[2 * index + 1].dataSync() as Float32Array;
+      const kernel = weights[2 * index];
+      const bias = weights[2 * index + 1];
       if (kernel.length !== layer.inputs * layer.units || bias.length !== layer.units) {
         throw new Error('The model does not match the trainer\'s architecture.');
       }
+      const values = Float32Array.from(kernel);
       for (let row = 0; row < layer.inputs; row++) {
-        this.floats.set(kernel.subarray(row * layer.units, (row + 1) * layer.units), layer.weights / 4 + row * layer.stride);
+        this.floats.set(values.subarray(row * layer.units, (row + 1) * layer.units), layer.weights / 4 + row * layer.stride);
       }
-      this.floats.set(bias, layer.bias / 4);
+      this.floats.set(Float32Array.from(bias), layer.bias / 4);
     });
   }
 
@@ -125,42 +157,11 @@ export class KernelTrainer implements Trainer {
 
   /** Forward through every layer (dropout only in training); the logits end in the last layer's output. */
   private forward(size: number, training: boolean): void {
-    const k = this.kernels;
-    const { layers, images, pixelTable, rngState } = this.layout;
-    let activations = 0;
-    for (const layer of layers) {
-      const units = training ? [layer.unitIndices, layer.unitValues, layer.unitCounts] : [0, 0, 0];
-      if (activations === 0) {
-        k.listNonZeroPixels(size, INPUT_WIDTH, images, pixelTable, layer.sampleIndices, layer.sampleValues, layer.sampleCounts, units[0], units[1], units[2], this.layout.unitStride);
-      } else {
-        k.listNonZero(size, layer.inputs, layer.inputStride, activations, layer.sampleIndices, layer.sampleValues, layer.sampleCounts, units[0], units[1], units[2], this.layout.unitStride);
-      }
-      this.splitSamples(size, 'denseForward', (from, count) => [
-        count, layer.stride, layer.sampleIndices + 4 * from * layer.inputs, layer.sampleValues + 4 * from * layer.inputs,
-        layer.sampleCounts + 4 * from, layer.inputs, layer.weights, layer.bias, layer.output + 4 * from * layer.stride,
-      ]);
-      if (layer === layers[layers.length - 1]) break;
-      const dropping = training && layer.dropout > 0;
-      if (dropping) {
-        const keep = 1 - layer.dropout;
-        k.dropoutMask(size, layer.units, layer.stride, keep, 1 / keep, rngState, layer.mask);
-      }
-      k.reluDropout(size * layer.stride, layer.output, dropping ? layer.mask : 0);
-      activations = layer.output;
+    let input = 0;
+    for (const layer of this.layers) {
+      layer.forward(this.context, size, training, input);
+      input = layer.output;
     }
-  }
-
-  /**
-   * Runs `name` over items [0, count) (samples, or weight rows), given the arguments for a range: all
-   * here with one thread, the second half on the helper with two. Returns the sum of the results.
-   */
-  private splitSamples(count: number, name: 'denseForward' | 'backwardToLayerBelow' | 'weightGradientAdam', argsFor: (from: number, count: number) => number[]): number {
-    const kernel = this.kernels[name] as (...args: number[]) => number | undefined;
-    if (this.helper === undefined || count < 2) return kernel(...argsFor(0, count)) ?? 0;
-    const half = Math.ceil(count / 2);
-    this.helper.start(name, argsFor(half, count - half));
-    const mine = kernel(...argsFor(0, half)) ?? 0;
-    return mine + this.helper.join();
   }
 
   /** Keras's Adam step constants for step t, into memory for the kernels. */
@@ -171,47 +172,25 @@ export class KernelTrainer implements Trainer {
     this.floats.set([alpha, beta1, 1 - beta1, beta2, 1 - beta2, stepEpsilon], this.layout.adamStep / 4);
   }
 
-  /** Backward from the last layer down: each layer's gradient below (with its weights before their update), then its Adam. */
-  private backward(size: number): number {
-    const k = this.kernels;
-    const { layers, adamStep } = this.layout;
-    const lambda = this.architecture.l2;
-    let squares = 0;
-    for (let index = layers.length - 1; index >= 0; index--) {
-      const layer = layers[index];
-      if (index > 0) {
-        const below: DenseBuffers = layers[index - 1];
-        this.splitSamples(size, 'backwardToLayerBelow', (from, count) => [
-          count, layer.stride, layer.gradient + 4 * from * layer.stride, layer.weights, layer.sampleIndices + 4 * from * layer.inputs,
-          layer.sampleCounts + 4 * from, layer.inputs, below.stride, below.mask === 0 ? 0 : below.mask + 4 * from * below.stride,
-          below.gradient + 4 * from * below.stride,
-        ]);
-      }
-      const unitStride = this.layout.unitStride;
-      squares += this.splitSamples(layer.inputs, 'weightGradientAdam', (from, count) => {
-        const rows = 4 * from * layer.stride;
-        return [
-          count, layer.stride, layer.unitIndices + 4 * from * unitStride, layer.unitValues + 4 * from * unitStride, layer.unitCounts + 4 * from,
-          unitStride, layer.gradient, layer.weights + rows, layer.weightMoments1 + rows, layer.weightMoments2 + rows, adamStep, lambda,
-        ];
-      });
-      k.columnSums(size, layer.stride, layer.gradient, layer.biasGradient);
-      k.adamUpdate(layer.stride, layer.bias, layer.biasGradient, layer.biasMoments1, layer.biasMoments2, adamStep);
-    }
-    return squares;
+  private get head(): { stride: number; output: number; gradient: number } {
+    return this.layout.layers[this.layout.layers.length - 1];
   }
 
   trainBatch(split: ImageSplit, order: ArrayLike<number>, start: number, size: number): void {
     if (size > this.options.batchSize) throw new Error(`Batch of ${size} is larger than the trainer's ${this.options.batchSize}.`);
+    this.threads.beginStep();
     this.copyBatch(split, order, start, size);
     this.forward(size, true);
-    const head = this.layout.layers[this.layout.layers.length - 1];
+    const head = this.head;
     this.kernels.softmaxCrossEntropy(size, head.stride, head.output, this.layout.labels, head.gradient, this.layout.trainStats, 1 / size);
     this.step += 1;
     this.writeAdamStep(this.step);
-    const squares = this.backward(size);
+    // From the top down: each layer's gradient below (with its weights before their update), then its Adam.
+    let squares = 0;
+    for (let index = this.layers.length - 1; index >= 0; index--) squares += this.layers[index].backward(this.context, size, this.architecture.l2);
     this.regularizationLoss += size * this.architecture.l2 * squares;
     this.samples += size;
+    this.threads.endStep();
   }
 
   private stats(at: number): Float64Array {
@@ -242,7 +221,7 @@ export class KernelTrainer implements Trainer {
   evaluate(split: ImageSplit): RunningMetrics {
     const stats = this.stats(this.layout.evalStats);
     stats.fill(0);
-    const head = this.layout.layers[this.layout.layers.length - 1];
+    const head = this.head;
     for (let start = 0; start < split.count; start += this.capacity) {
       const size = Math.min(this.capacity, split.count - start);
       this.copyBatch(split, undefined, start, size);
@@ -250,7 +229,22 @@ export class KernelTrainer implements Trainer {
       this.kernels.softmaxCrossEntropy(size, head.stride, head.output, this.layout.labels, 0, this.layout.evalStats, 1);
     }
     const [loss, correct] = stats;
+    if (split.count === 0) return { loss: 0, accuracy: 0, samples: 0 };
     return { loss: loss / split.count + this.regularization(), accuracy: correct / split.count, samples: split.count };
+  }
+
+  /** The softmax probabilities of every image of a split (count × 10), no dropout: the model's predictions. */
+  predict(split: ImageSplit): Float32Array {
+    const probabilities = new Float32Array(split.count * CLASSES);
+    const head = this.head;
+    for (let start = 0; start < split.count; start += this.capacity) {
+      const size = Math.min(this.capacity, split.count - start);
+      this.copyBatch(split, undefined, start, size);
+      this.forward(size, false);
+      this.kernels.softmaxRows(size, head.stride, head.output, this.layout.probabilities);
+      probabilities.set(this.floats.subarray(this.layout.probabilities / 4, this.layout.probabilities / 4 + size * CLASSES), start * CLASSES);
+    }
+    return probabilities;
   }
 
   /** The weights in the model's layout [W, b] per Dense layer (copies, padding removed). */
@@ -294,7 +288,6 @@ export class KernelTrainer implements Trainer {
 
   dispose(): void {
     // The memory is the trainer's own and goes with it; a helper thread is stopped.
-    this.helper?.dispose();
+    this.threads.dispose();
   }
 }
-

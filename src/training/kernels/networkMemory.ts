@@ -1,7 +1,8 @@
 /**
  * Where every buffer of a network's training lives in the kernels' memory. Sizes are in floats (4
  * bytes; i32 lists and u8 images use the same slots) and every buffer starts 16-byte aligned for SIMD.
- * Layer widths are padded to a multiple of 4 (`stride`): padding columns hold zeros and stay zero (see
+ * Layer widths are padded to a multiple of 16 (`stride`: whole blocks of 4 SIMD vectors, one cache line,
+ * the kernels' fast path; they accept any multiple of 4): padding columns hold zeros and stay zero (see
  * assembly/dense.ts), so nothing of the math changes.
  */
 import type { Architecture } from '../../domain/architecture';
@@ -56,6 +57,8 @@ export interface NetworkMemory {
   trainStats: number;
   evalStats: number;
   rngState: number;
+  /** capacity × 10 class probabilities (prediction). */
+  probabilities: number;
   /** The helper thread's command block (helperThread.ts). */
   helperCommand: number;
   /** Bytes of memory needed, in whole pages. */
@@ -63,7 +66,7 @@ export interface NetworkMemory {
 }
 
 export function paddedWidth(units: number): number {
-  return Math.ceil(units / 4) * 4;
+  return Math.ceil(units / 16) * 16;
 }
 
 /**
@@ -71,7 +74,7 @@ export function paddedWidth(units: number): number {
  * most `capacity` (≥ batchSize).
  */
 export function layOutNetwork(architecture: Architecture, batchSize: number, capacity: number): NetworkMemory {
-  const unitStride = paddedWidth(batchSize) + 4;
+  const unitStride = Math.ceil(batchSize / 4) * 4 + 4;
   // Address 0 stays unused: the kernels read 0 as "no buffer".
   let next = 64;
   const take = (floats: number): number => {
@@ -123,6 +126,7 @@ export function layOutNetwork(architecture: Architecture, batchSize: number, cap
     trainStats: take(4),
     evalStats: take(4),
     rngState: take(4),
+    probabilities: take(capacity * CLASSES),
     helperCommand: take(COMMAND_BYTES / 4),
     pages: 0,
   };

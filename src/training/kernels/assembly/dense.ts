@@ -3,11 +3,12 @@
 // row padded from the layer's width to `stride`, a multiple of 4); activations and gradients
 // `batch × stride`. Padding columns hold zeros and stay zero: their outputs are 0, relu'(0) = 0 and a
 // zero gradient leaves a zero weight with zero moments unchanged, so the math is the layer's exactly.
-// Columns are processed in blocks of 8 SIMD vectors (32 floats) kept in registers, then one vector
-// at a time.
+// Columns are processed in blocks of 4 SIMD vectors (16 floats, one cache line) kept in registers,
+// then one vector at a time.
 import { AdamStep, adamVector } from './adam';
+import { madd } from './simd';
 
-const BLOCK_BYTES: usize = 128;
+const BLOCK_BYTES: usize = 64;
 const VECTOR_BYTES: usize = 16;
 
 @inline
@@ -20,43 +21,35 @@ function entryRow(base: usize, indices: usize, entry: i32, rowBytes: usize): usi
   return base + <usize>load<i32>(indices + (<usize>entry << 2)) * rowBytes;
 }
 
-/** out[0..32) = bias[0..32) + Σ_entries value·weights[index][0..32), all within one column block. */
+/**
+ * out[0..16) = bias[0..16) + Σ_entries value·weights[index][0..16), one cache line of columns. Four
+ * accumulators: with the four weight vectors and the value they fit the engine's registers (eight
+ * spilled one accumulator to the stack, and every entry waited on it).
+ */
 function forwardBlock(entries: i32, indices: usize, values: usize, weights: usize, rowBytes: usize, bias: usize, out: usize): void {
   let a0 = v128.load(bias, 0);
   let a1 = v128.load(bias, 16);
   let a2 = v128.load(bias, 32);
   let a3 = v128.load(bias, 48);
-  let a4 = v128.load(bias, 64);
-  let a5 = v128.load(bias, 80);
-  let a6 = v128.load(bias, 96);
-  let a7 = v128.load(bias, 112);
   for (let e = 0; e < entries; e++) {
     const x = entryValue(values, e);
     const row = entryRow(weights, indices, e, rowBytes);
-    a0 = f32x4.add(a0, f32x4.mul(x, v128.load(row, 0)));
-    a1 = f32x4.add(a1, f32x4.mul(x, v128.load(row, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(x, v128.load(row, 32)));
-    a3 = f32x4.add(a3, f32x4.mul(x, v128.load(row, 48)));
-    a4 = f32x4.add(a4, f32x4.mul(x, v128.load(row, 64)));
-    a5 = f32x4.add(a5, f32x4.mul(x, v128.load(row, 80)));
-    a6 = f32x4.add(a6, f32x4.mul(x, v128.load(row, 96)));
-    a7 = f32x4.add(a7, f32x4.mul(x, v128.load(row, 112)));
+    a0 = madd(x, v128.load(row, 0), a0);
+    a1 = madd(x, v128.load(row, 16), a1);
+    a2 = madd(x, v128.load(row, 32), a2);
+    a3 = madd(x, v128.load(row, 48), a3);
   }
   v128.store(out, a0, 0);
   v128.store(out, a1, 16);
   v128.store(out, a2, 32);
   v128.store(out, a3, 48);
-  v128.store(out, a4, 64);
-  v128.store(out, a5, 80);
-  v128.store(out, a6, 96);
-  v128.store(out, a7, 112);
 }
 
 /** The same for one vector of four columns. */
 function forwardVector(entries: i32, indices: usize, values: usize, weights: usize, rowBytes: usize, bias: usize, out: usize): void {
   let a = v128.load(bias);
   for (let e = 0; e < entries; e++) {
-    a = f32x4.add(a, f32x4.mul(entryValue(values, e), v128.load(entryRow(weights, indices, e, rowBytes))));
+    a = madd(entryValue(values, e), v128.load(entryRow(weights, indices, e, rowBytes)), a);
   }
   v128.store(out, a);
 }
@@ -117,10 +110,10 @@ function dot(a: usize, b: usize, bytes: usize): f32 {
   let offset: usize = 0;
   const pairEnd = bytes & ~(2 * VECTOR_BYTES - 1);
   for (; offset < pairEnd; offset += 2 * VECTOR_BYTES) {
-    even = f32x4.add(even, f32x4.mul(v128.load(a + offset), v128.load(b + offset)));
-    odd = f32x4.add(odd, f32x4.mul(v128.load(a + offset, 16), v128.load(b + offset, 16)));
+    even = madd(v128.load(a + offset), v128.load(b + offset), even);
+    odd = madd(v128.load(a + offset, 16), v128.load(b + offset, 16), odd);
   }
-  if (offset < bytes) even = f32x4.add(even, f32x4.mul(v128.load(a + offset), v128.load(b + offset)));
+  if (offset < bytes) even = madd(v128.load(a + offset), v128.load(b + offset), even);
   return horizontalSum(f32x4.add(even, odd));
 }
 
@@ -187,7 +180,7 @@ function applyGradient(
   epsilon: v128,
 ): v128 {
   const w = v128.load(weight);
-  const gradient = f32x4.add(sum, f32x4.mul(twiceLambda, w));
+  const gradient = madd(twiceLambda, w, sum);
   adamVector(weight, moment1, moment2, gradient, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
   return f32x4.mul(w, w);
 }
@@ -196,7 +189,7 @@ function applyGradient(
 function gradientColumn(entries: i32, samples: usize, values: usize, gradients: usize, rowBytes: usize): v128 {
   let sum = f32x4.splat(0);
   for (let e = 0; e < entries; e++) {
-    sum = f32x4.add(sum, f32x4.mul(entryValue(values, e), v128.load(entryRow(gradients, samples, e, rowBytes))));
+    sum = madd(entryValue(values, e), v128.load(entryRow(gradients, samples, e, rowBytes)), sum);
   }
   return sum;
 }
@@ -228,6 +221,7 @@ export function weightGradientAdam(
   const oneMinusBeta2 = f32x4.splat(s.oneMinusBeta2);
   const epsilon = f32x4.splat(s.epsilon);
   const twiceLambda = f32x4.splat(2 * lambda);
+  const withL2 = lambda != 0;
   const rowBytes = <usize>stride << 2;
   const blockEnd = rowBytes & ~(BLOCK_BYTES - 1);
   let squares: f64 = 0;
@@ -245,35 +239,31 @@ export function weightGradientAdam(
       let g1 = f32x4.splat(0);
       let g2 = f32x4.splat(0);
       let g3 = f32x4.splat(0);
-      let g4 = f32x4.splat(0);
-      let g5 = f32x4.splat(0);
-      let g6 = f32x4.splat(0);
-      let g7 = f32x4.splat(0);
       for (let e = 0; e < entries; e++) {
         const x = entryValue(values, e);
         const row = entryRow(g, samples, e, rowBytes);
-        g0 = f32x4.add(g0, f32x4.mul(x, v128.load(row, 0)));
-        g1 = f32x4.add(g1, f32x4.mul(x, v128.load(row, 16)));
-        g2 = f32x4.add(g2, f32x4.mul(x, v128.load(row, 32)));
-        g3 = f32x4.add(g3, f32x4.mul(x, v128.load(row, 48)));
-        g4 = f32x4.add(g4, f32x4.mul(x, v128.load(row, 64)));
-        g5 = f32x4.add(g5, f32x4.mul(x, v128.load(row, 80)));
-        g6 = f32x4.add(g6, f32x4.mul(x, v128.load(row, 96)));
-        g7 = f32x4.add(g7, f32x4.mul(x, v128.load(row, 112)));
+        g0 = madd(x, v128.load(row, 0), g0);
+        g1 = madd(x, v128.load(row, 16), g1);
+        g2 = madd(x, v128.load(row, 32), g2);
+        g3 = madd(x, v128.load(row, 48), g3);
       }
       const at = rowAt + column;
       const w = weights + at;
       const m = moments1 + at;
       const v = moments2 + at;
-      let sq = applyGradient(w, m, v, g0, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
-      sq = f32x4.add(sq, applyGradient(w + 16, m + 16, v + 16, g1, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      sq = f32x4.add(sq, applyGradient(w + 32, m + 32, v + 32, g2, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      sq = f32x4.add(sq, applyGradient(w + 48, m + 48, v + 48, g3, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      sq = f32x4.add(sq, applyGradient(w + 64, m + 64, v + 64, g4, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      sq = f32x4.add(sq, applyGradient(w + 80, m + 80, v + 80, g5, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      sq = f32x4.add(sq, applyGradient(w + 96, m + 96, v + 96, g6, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      sq = f32x4.add(sq, applyGradient(w + 112, m + 112, v + 112, g7, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-      rowSquares = f32x4.add(rowSquares, sq);
+      if (withL2) {
+        let sq = applyGradient(w, m, v, g0, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
+        sq = f32x4.add(sq, applyGradient(w + 16, m + 16, v + 16, g1, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
+        sq = f32x4.add(sq, applyGradient(w + 32, m + 32, v + 32, g2, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
+        sq = f32x4.add(sq, applyGradient(w + 48, m + 48, v + 48, g3, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
+        rowSquares = f32x4.add(rowSquares, sq);
+      } else {
+        // Without L2 the gradient is the sum itself (sum + 0·w), and Σw² is not asked for.
+        adamVector(w, m, v, g0, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
+        adamVector(w + 16, m + 16, v + 16, g1, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
+        adamVector(w + 32, m + 32, v + 32, g2, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
+        adamVector(w + 48, m + 48, v + 48, g3, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
+      }
     }
     for (; column < rowBytes; column += VECTOR_BYTES) {
       const sum = gradientColumn(entries, samples, values, gradients + column, rowBytes);

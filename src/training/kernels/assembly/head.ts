@@ -54,3 +54,22 @@ export function softmaxCrossEntropy(
   store<f64>(stats, load<f64>(stats) + lossSum);
   store<f64>(stats, load<f64>(stats, 8) + correct, 8);
 }
+
+/**
+ * The softmax of each sample's `CLASSES` logits (rows `stride` floats apart) into `probabilities`
+ * (rows of `CLASSES`), as the output layer's activation computes it for prediction: exp(z - max)/Σ.
+ */
+export function softmaxRows(batch: i32, stride: i32, logits: usize, probabilities: usize): void {
+  const rowBytes = <usize>stride << 2;
+  for (let s = 0; s < batch; s++) {
+    const row = logits + <usize>s * rowBytes;
+    const out = probabilities + ((<usize>s * <usize>CLASSES) << 2);
+    let largest = load<f32>(row);
+    for (let c = 1; c < CLASSES; c++) largest = max(largest, load<f32>(row + (<usize>c << 2)));
+    let total: f64 = 0;
+    for (let c = 0; c < CLASSES; c++) total += exp(<f64>load<f32>(row + (<usize>c << 2)) - <f64>largest);
+    for (let c = 0; c < CLASSES; c++) {
+      store<f32>(out + (<usize>c << 2), <f32>(exp(<f64>load<f32>(row + (<usize>c << 2)) - <f64>largest) / total));
+    }
+  }
+}

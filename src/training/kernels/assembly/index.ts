@@ -4,5 +4,6 @@
 export { adamUpdate } from './adam';
 export { listNonZero, listNonZeroPixels } from './lists';
 export { backwardToLayerBelow, columnSums, denseForward, reluDropout, sumOfSquares, weightGradientAdam } from './dense';
-export { softmaxCrossEntropy } from './head';
+export { softmaxCrossEntropy, softmaxRows } from './head';
+export { peakMultiplyAdd } from './simd';
 export { dropoutMask } from './dropout';

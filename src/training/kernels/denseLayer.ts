@@ -1,0 +1,89 @@
+/**
+ * One Dense layer of the kernel trainer (relu and the optional dropout after a hidden one), as a step
+ * sees it: its forward pass from the layer below's activations (or the images), and its backward pass
+ * (the gradient to the layer below, then its weights' gradient applied by Adam). The trainer runs a
+ * list of such layers up, then down; another kind of layer (convolution, pooling) is another class
+ * with the same two passes over its own buffers in the same memory.
+ */
+import { INPUT_WIDTH, type DenseBuffers, type NetworkMemory } from './networkMemory';
+import type { KernelThreads } from './kernelThreads';
+
+/** What every layer of a step works with: the kernels on their threads, and the memory's layout. */
+export interface StepContext {
+  threads: KernelThreads;
+  layout: NetworkMemory;
+}
+
+export interface KernelLayer {
+  /** Forward over `size` samples; `input` is the address of the activations below (0: the batch's images). */
+  forward(context: StepContext, size: number, training: boolean, input: number): void;
+  /** Backward over `size` samples; returns Σw² of its weights before the update when λ > 0 (for the L2 loss). */
+  backward(context: StepContext, size: number, lambda: number): number;
+  /** Where its output activations are (the next layer's input, or the logits). */
+  readonly output: number;
+}
+
+export class DenseLayer implements KernelLayer {
+  constructor(
+    readonly buffers: DenseBuffers,
+    /** The layer below, whose gradient this one computes; undefined for the first layer. */
+    private readonly below: DenseBuffers | undefined,
+    /** The output layer: no relu and no dropout (softmax follows, in the head). */
+    private readonly isOutput: boolean,
+  ) {}
+
+  get output(): number {
+    return this.buffers.output;
+  }
+
+  forward({ threads, layout }: StepContext, size: number, training: boolean, input: number): void {
+    const k = threads.kernels;
+    const layer = this.buffers;
+    // In training the lists per input unit (for the weight gradient) are built in sample order on this
+    // thread; without them (evaluation, prediction) each sample's list is its own, split like the rest.
+    const units = training ? [layer.unitIndices, layer.unitValues, layer.unitCounts] : [0, 0, 0];
+    const lists = (from: number) => [layer.sampleIndices + 4 * from * layer.inputs, layer.sampleValues + 4 * from * layer.inputs, layer.sampleCounts + 4 * from, units[0], units[1], units[2], layout.unitStride];
+    const listRange = (from: number, count: number) =>
+      input === 0
+        ? [count, INPUT_WIDTH, layout.images + from * INPUT_WIDTH, layout.pixelTable, ...lists(from)]
+        : [count, layer.inputs, layer.inputStride, input + 4 * from * layer.inputStride, ...lists(from)];
+    const listKernel = input === 0 ? 'listNonZeroPixels' : 'listNonZero';
+    if (training) (k[listKernel] as (...args: number[]) => void)(...listRange(0, size));
+    else threads.split(size, listKernel, listRange);
+    threads.split(size, 'denseForward', (from, count) => [
+      count, layer.stride, layer.sampleIndices + 4 * from * layer.inputs, layer.sampleValues + 4 * from * layer.inputs,
+      layer.sampleCounts + 4 * from, layer.inputs, layer.weights, layer.bias, layer.output + 4 * from * layer.stride,
+    ]);
+    if (this.isOutput) return;
+    const dropping = training && layer.dropout > 0;
+    if (dropping) {
+      const keep = 1 - layer.dropout;
+      k.dropoutMask(size, layer.units, layer.stride, keep, 1 / keep, layout.rngState, layer.mask);
+    }
+    k.reluDropout(size * layer.stride, layer.output, dropping ? layer.mask : 0);
+  }
+
+  backward({ threads, layout }: StepContext, size: number, lambda: number): number {
+    const k = threads.kernels;
+    const layer = this.buffers;
+    const below = this.below;
+    if (below !== undefined) {
+      threads.split(size, 'backwardToLayerBelow', (from, count) => [
+        count, layer.stride, layer.gradient + 4 * from * layer.stride, layer.weights, layer.sampleIndices + 4 * from * layer.inputs,
+        layer.sampleCounts + 4 * from, layer.inputs, below.stride, below.mask === 0 ? 0 : below.mask + 4 * from * below.stride,
+        below.gradient + 4 * from * below.stride,
+      ]);
+    }
+    const unitStride = layout.unitStride;
+    const squares = threads.split(layer.inputs, 'weightGradientAdam', (from, count) => {
+      const rows = 4 * from * layer.stride;
+      return [
+        count, layer.stride, layer.unitIndices + 4 * from * unitStride, layer.unitValues + 4 * from * unitStride, layer.unitCounts + 4 * from,
+        unitStride, layer.gradient, layer.weights + rows, layer.weightMoments1 + rows, layer.weightMoments2 + rows, layout.adamStep, lambda,
+      ];
+    });
+    k.columnSums(size, layer.stride, layer.gradient, layer.biasGradient);
+    k.adamUpdate(layer.stride, layer.bias, layer.biasGradient, layer.biasMoments1, layer.biasMoments2, layout.adamStep);
+    return squares;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Runs the trainer's split kernels (the forward pass, the gradient to the layer below, the weight
+ * gradient with Adam) on one thread or on two (the helper thread, helperThread.ts, on shared memory).
+ * The split is the same computation in two halves, so the weights are bit-identical either way and
+ * the choice can change between any two steps.
+ *
+ * With `threads: 'auto'` the choice is timed, not assumed: after a few warm-up steps (the engine
+ * optimizes the kernels in the background meanwhile) it alternates one- and two-thread steps and
+ * keeps two threads only when they are clearly faster by the median; it times again every few
+ * thousand steps, and at once when steps get much slower than when it chose (the machine got busy).
+ */
+import { median } from '../../core/analysis/median';
+import type { TrainingThreads } from '../../protocol/worker';
+import { KernelHelper } from './helperThread';
+import { instantiateKernels, type MlpKernels } from './kernelModule';
+
+/** The kernels a step splits between the threads (by samples, or by weight rows; the lists by samples when no unit lists are built). */
+export type SplitKernel = 'denseForward' | 'backwardToLayerBelow' | 'weightGradientAdam' | 'listNonZeroPixels' | 'listNonZero';
+
+/** Steps on one thread before timing (the kernels reach their optimized code, the helper starts). */
+const WARM_UP_STEPS = 12;
+/** How long `threads: 2` waits for its helper thread to start before the first step. */
+const HELPER_START_MS = 10_000;
+/** Steps timed each way per trial, alternating. */
+const TRIAL_STEPS_EACH = 12;
+/** Two threads must beat one by this factor (median step time) to be kept. */
+const TWO_THREADS_MARGIN = 0.9;
+/** Steps after which a trial runs again, and the slow-down that starts one at once. */
+const RECHECK_STEPS = 4000;
+const SLOWDOWN_FACTOR = 1.6;
+/** Steps averaged to notice a slow-down. */
+const SLOWDOWN_WINDOW = 64;
+
+/** One timed choice: the median milliseconds per step each way and the threads kept. */
+export interface ThreadDecision {
+  afterStep: number;
+  oneThreadMs: number;
+  twoThreadsMs: number;
+  threads: 1 | 2;
+}
+
+/** The helper thread; with 'auto', none where a thread cannot start (the steps then run on this one). */
+function startHelper(module: WebAssembly.Module, memory: WebAssembly.Memory, commandAt: number, threads: 'auto' | 2): KernelHelper | undefined {
+  try {
+    return new KernelHelper(module, memory, commandAt);
+  } catch (error) {
+    if (threads === 2) throw error;
+    return undefined;
+  }
+}
+
+export class KernelThreads {
+  readonly kernels: MlpKernels;
+  private readonly helper: KernelHelper | undefined;
+  private readonly auto: boolean;
+  private using: 1 | 2;
+  private step = 0;
+  private stepStarted = 0;
+  /** Auto: 'warm-up' → 'trial' → 'running' → 'trial' … */
+  private phase: 'warm-up' | 'trial' | 'running';
+  private trial: { 1: number[]; 2: number[] } = { 1: [], 2: [] };
+  private chosenMs = 0;
+  private decidedAt = 0;
+  private recent: number[] = [];
+  readonly decisions: ThreadDecision[] = [];
+
+  /** `module` must be the shared-memory build over a shared `memory` when threads is not 1. */
+  constructor(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    commandAt: number,
+    threads: TrainingThreads,
+    instrument?: (kernels: MlpKernels, memory: WebAssembly.Memory) => MlpKernels,
+  ) {
+    const kernels = instantiateKernels(module, memory);
+    this.kernels = instrument === undefined ? kernels : instrument(kernels, memory);
+    this.helper = threads === 1 ? undefined : startHelper(module, memory, commandAt, threads);
+    this.auto = threads === 'auto';
+    this.using = threads === 2 ? 2 : 1;
+    this.phase = this.auto ? 'warm-up' : 'running';
+    // Asked for two threads: wait for the helper here, so that every step is split (until it is ready a
+    // split runs whole on this thread, which gives the same weights).
+    if (threads === 2) this.helper?.waitUntilReady(HELPER_START_MS);
+  }
+
+  /** Kernel calls the helper thread has run (tests check that two threads did split the work). */
+  get helperCalls(): number {
+    return this.helper?.calls ?? 0;
+  }
+
+  /** The threads the next step uses. */
+  get threads(): 1 | 2 {
+    return this.using;
+  }
+
+  /**
+   * Runs `name` over items [0, count) (samples, or weight rows), given the arguments for a range: all
+   * here on one thread, the second half on the helper with two. Returns the sum of the results.
+   */
+  split(count: number, name: SplitKernel, argsFor: (from: number, count: number) => number[]): number {
+    const kernel = this.kernels[name] as (...args: number[]) => number | undefined;
+    if (this.using === 1 || this.helper === undefined || !this.helper.ready || count < 2) return kernel(...argsFor(0, count)) ?? 0;
+    const half = Math.ceil(count / 2);
+    this.helper.start(name, argsFor(half, count - half));
+    const mine = kernel(...argsFor(0, half)) ?? 0;
+    return mine + this.helper.join();
+  }
+
+  /** Marks the start of a training step (auto: picks the threads of a trial step). */
+  beginStep(): void {
+    if (!this.auto) return;
+    if (this.phase === 'trial') this.using = this.trial[2].length < this.trial[1].length ? 2 : 1;
+    this.stepStarted = performance.now();
+  }
+
+  /** Marks the end of a training step: auto records its time and decides when a trial is complete. */
+  endStep(): void {
+    if (!this.auto) return;
+    const ms = performance.now() - this.stepStarted;
+    this.step += 1;
+    if (this.phase === 'warm-up') {
+      if (this.step >= WARM_UP_STEPS && this.helper?.ready === true) this.startTrial();
+    } else if (this.phase === 'trial') {
+      this.trial[this.using].push(ms);
+      if (this.trial[1].length >= TRIAL_STEPS_EACH && this.trial[2].length >= TRIAL_STEPS_EACH) this.decide();
+    } else {
+      this.recent.push(ms);
+      if (this.recent.length > SLOWDOWN_WINDOW) this.recent.shift();
+      const slowed = this.recent.length === SLOWDOWN_WINDOW && median(this.recent) > SLOWDOWN_FACTOR * this.chosenMs;
+      if (slowed || this.step - this.decidedAt >= RECHECK_STEPS) this.startTrial();
+    }
+  }
+
+  private startTrial(): void {
+    this.phase = 'trial';
+    this.trial = { 1: [], 2: [] };
+  }
+
+  private decide(): void {
+    const oneThreadMs = median(this.trial[1]);
+    const twoThreadsMs = median(this.trial[2]);
+    this.using = twoThreadsMs < TWO_THREADS_MARGIN * oneThreadMs ? 2 : 1;
+    this.chosenMs = this.using === 2 ? twoThreadsMs : oneThreadMs;
+    this.decidedAt = this.step;
+    this.recent = [];
+    this.phase = 'running';
+    this.decisions.push({ afterStep: this.step, oneThreadMs, twoThreadsMs, threads: this.using });
+  }
+
+  dispose(): void {
+    this.helper?.dispose();
+  }
+}
