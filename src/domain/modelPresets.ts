@@ -2,7 +2,7 @@
  * The model cell's named networks: the tutorial's, and the variants TensorFlow's "Overfit and underfit"
  * tutorial compares (a wider one, a deeper one, and the deeper one with dropout and L2 against over-fitting).
  */
-import { TUTORIAL_ARCHITECTURE, type Architecture } from './architecture';
+import { sameArchitecture, TUTORIAL_ARCHITECTURE, type Architecture } from './architecture';
 
 export type ModelPresetId = 'tutorial' | 'wider' | 'deeper' | 'regularized';
 
@@ -13,15 +13,7 @@ export const MODEL_PRESETS: readonly { id: ModelPresetId; architecture: Architec
   { id: 'regularized', architecture: { hiddenLayers: [{ units: 256, dropout: 0.2 }, { units: 128, dropout: 0.2 }], l2: 0.0001 } },
 ];
 
-function same(a: Architecture, b: Architecture): boolean {
-  return (
-    a.l2 === b.l2 &&
-    a.hiddenLayers.length === b.hiddenLayers.length &&
-    a.hiddenLayers.every((layer, i) => layer.units === b.hiddenLayers[i].units && layer.dropout === b.hiddenLayers[i].dropout)
-  );
-}
-
 /** The preset an architecture is, or undefined for a network of the user's own. */
 export function presetOf(architecture: Architecture): ModelPresetId | undefined {
-  return MODEL_PRESETS.find((preset) => same(preset.architecture, architecture))?.id;
+  return MODEL_PRESETS.find((preset) => sameArchitecture(preset.architecture, architecture))?.id;
 }

@@ -179,7 +179,7 @@ export class TrainingWorker {
     try {
       const { tf } = await selectBackend(this.active?.request.params.backend ?? 'auto');
       const model = await this.loadCachedModel(tf, modelDir);
-      const saliency = saliencyOf(model, input);
+      const saliency = saliencyOf(tf, model, input);
       this.post({ type: 'saliency', requestId, saliency }, [saliency.values.buffer as ArrayBuffer]);
     } catch (error) {
       this.post({ type: 'saliency', requestId, error: toUserError(error) });
