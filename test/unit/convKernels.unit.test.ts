@@ -1,4 +1,4 @@
-// The conv and pool kernels (src/training/kernels/assembly/conv.ts, pool.ts) against a double-precision
+// The conv and pool kernels (src/training/kernels/assembly/conv.ts, convGradient.ts, pool.ts) against a double-precision
 // reference over several shapes: one input channel (the picture) and many, filters that are and are not
 // multiples of the SIMD blocks (4, 16), odd and even kernels (TensorFlow pads 'same' unevenly for even
 // ones), odd picture sides for the pool (7 -> 3), and pixel ranges split as two threads would split them.
@@ -92,39 +92,50 @@ function readPadded(w: Workspace, at: number, rows: number, width: number, strid
   return out;
 }
 
+/** The kernel with its input channels padded to inStride rows per tap (the patches' layout). */
+function paddedKernel(s: Shape, kernel: number[], inStride: number): number[] {
+  const out: number[] = [];
+  for (let tap = 0; tap < s.kernelSize * s.kernelSize; tap++)
+    for (let c = 0; c < inStride; c++)
+      for (let f = 0; f < s.filters; f++) out.push(c < s.channels ? kernel[(tap * s.channels + c) * s.filters + f] : 0);
+  return out;
+}
+
 for (const s of SHAPES) {
   const name = `batch ${s.batch}, ${s.side}x${s.side}x${s.channels}, ${s.filters} filters ${s.kernelSize}x${s.kernelSize}`;
-  test(`conv forward, relu gradient, bias, kernel and input gradients: ${name}`, () => {
+  test(`conv over patches (im2col): forward, relu, bias, kernel and input gradients: ${name}`, () => {
     const { batch, side, channels, filters, kernelSize } = s;
-    const rng = createRng(batch * 1000 + side * 10 + filters);
+    const rng = createRng(batch * 7000 + side * 10 + filters);
     const inStride = channels === 1 ? 1 : filterStride(channels);
     const stride = filterStride(filters);
     const pixels = batch * side * side;
-    const rows = kernelSize * kernelSize * channels;
+    const depth = kernelSize * kernelSize * inStride;
+    const patchStride = filterStride(depth);
     const input = values(pixels * channels, rng);
-    const kernel = values(rows * filters, rng, 0);
+    const kernel = values(kernelSize * kernelSize * channels * filters, rng, 0);
     const bias = values(filters, rng, 0);
     const upstream = values(pixels * filters, rng, 0.1);
     const w = workspace();
-    const [inputAt, kernelAt, biasAt, outAt, gradientAt, kernelGradientAt, biasGradientAt, inputGradientAt] = [
-      w.take(pixels * inStride), w.take(rows * stride), w.take(stride), w.take(pixels * stride), w.take(pixels * stride),
-      w.take(rows * stride), w.take(stride), w.take(pixels * inStride),
+    const [inputAt, kernelAt, biasAt, patchesAt, outAt, gradientAt, kernelGradientAt, kernelTAt, patchGradientAt, inputGradientAt, biasGradientAt] = [
+      w.take(pixels * inStride), w.take(depth * stride), w.take(stride), w.take(pixels * patchStride), w.take(pixels * stride), w.take(pixels * stride),
+      w.take(depth * stride), w.take(stride * patchStride), w.take(pixels * patchStride), w.take(pixels * inStride), w.take(stride),
     ];
     writePadded(w, inputAt, input, channels, inStride);
-    writePadded(w, kernelAt, kernel, filters, stride);
+    writePadded(w, kernelAt, paddedKernel(s, kernel, inStride), filters, stride);
     writePadded(w, biasAt, bias, filters, stride);
     writePadded(w, gradientAt, upstream, filters, stride);
-    // Forward in two ranges, as two threads would split the batch's pixels.
+    // Stale values where patches go: every float of a row must be written.
+    w.f32.fill(7, patchesAt / 4, patchesAt / 4 + pixels * patchStride);
     const middle = Math.floor(pixels / 2) + 1;
-    w.k.convForward(0, middle, side, channels, inStride, stride, kernelSize, inputAt, kernelAt, biasAt, outAt);
-    w.k.convForward(middle, pixels, side, channels, inStride, stride, kernelSize, inputAt, kernelAt, biasAt, outAt);
-    const z = referenceConv(s, input, kernel, bias);
-    const activation = z.map((v) => Math.max(0, v));
+    for (const [from, to] of [[0, middle], [middle, pixels]]) {
+      w.k.convPatches(from, to, side, inStride, kernelSize, patchStride, inputAt, patchesAt);
+      w.k.convForward(from, to, depth, patchStride, stride, patchesAt, kernelAt, biasAt, outAt);
+    }
+    const activation = referenceConv(s, input, kernel, bias).map((v) => Math.max(0, v));
     const out = readPadded(w, outAt, pixels, filters, stride);
     activation.forEach((v, i) => closeTo(out[i], v, 1e-5, `forward ${i}`));
     for (let p = 0; p < pixels; p++) for (let f = filters; f < stride; f++) assert.equal(w.f32[outAt / 4 + p * stride + f], 0, 'padding columns stay 0');
 
-    // Backward: through relu, then the bias, kernel and input gradients.
     w.k.reluGradient(pixels * stride, outAt, gradientAt);
     const dz = upstream.map((g, i) => (out[i] > 0 ? g : 0));
     readPadded(w, gradientAt, pixels, filters, stride).forEach((v, i) => assert.equal(v, Math.fround(dz[i]), `relu gradient ${i}`));
@@ -135,15 +146,14 @@ for (const s of SHAPES) {
       for (let p = 0; p < pixels; p++) sum += dz[p * filters + f];
       closeTo(biasGradient[f], sum, 1e-5, `bias gradient ${f}`);
     }
-    const split = Math.floor(rows / 3);
-    w.k.convKernelGradient(0, split, batch, side, channels, inStride, stride, kernelSize, inputAt, gradientAt, kernelGradientAt);
-    w.k.convKernelGradient(split, rows, batch, side, channels, inStride, stride, kernelSize, inputAt, gradientAt, kernelGradientAt);
-    const kernelGradient = readPadded(w, kernelGradientAt, rows, filters, stride);
-    w.k.convInputGradient(0, middle, side, channels, inStride, stride, kernelSize, gradientAt, kernelAt, inputGradientAt);
-    w.k.convInputGradient(middle, pixels, side, channels, inStride, stride, kernelSize, gradientAt, kernelAt, inputGradientAt);
-    const inputGradient = readPadded(w, inputGradientAt, pixels, channels, inStride);
-    // Reference gradients: every (output pixel, tap, channel, filter) term once.
-    const dK = new Array(rows * filters).fill(0);
+    // Stale values in the kernel gradient: it is written, not added to.
+    w.f32.fill(5, kernelGradientAt / 4, kernelGradientAt / 4 + depth * stride);
+    const rowsSplit = Math.floor(depth / 3) + 1;
+    w.k.convKernelGradient(0, rowsSplit, pixels, patchStride, stride, patchesAt, gradientAt, kernelGradientAt);
+    w.k.convKernelGradient(rowsSplit, depth, pixels, patchStride, stride, patchesAt, gradientAt, kernelGradientAt);
+    w.k.convTransposeKernel(depth, patchStride, stride, kernelAt, kernelTAt);
+    for (const [from, to] of [[0, middle], [middle, pixels]]) w.k.convPatchGradient(from, to, filters, patchStride, stride, gradientAt, kernelTAt, patchGradientAt);
+    const dK = new Array(depth * filters).fill(0);
     const dIn = new Array(pixels * channels).fill(0);
     for (let n = 0; n < batch; n++)
       for (let y = 0; y < side; y++)
@@ -155,16 +165,18 @@ for (const s of SHAPES) {
               if (iy < 0 || iy >= side || ix < 0 || ix >= side) continue;
               for (let c = 0; c < channels; c++) {
                 const inIndex = ((n * side + iy) * side + ix) * channels + c;
-                const row = (ky * kernelSize + kx) * channels + c;
                 for (let f = 0; f < filters; f++) {
                   const g = dz[((n * side + y) * side + x) * filters + f];
-                  dK[row * filters + f] += input[inIndex] * g;
-                  dIn[inIndex] += kernel[row * filters + f] * g;
+                  dK[((ky * kernelSize + kx) * inStride + c) * filters + f] += input[inIndex] * g;
+                  dIn[inIndex] += kernel[((ky * kernelSize + kx) * channels + c) * filters + f] * g;
                 }
               }
             }
-    dK.forEach((v, i) => closeTo(kernelGradient[i], v, 1e-4, `kernel gradient ${i}`));
-    dIn.forEach((v, i) => closeTo(inputGradient[i], v, 1e-5, `input gradient ${i}`));
+    readPadded(w, kernelGradientAt, depth, filters, stride).forEach((v, i) => closeTo(v, dK[i], 1e-4, `kernel gradient ${i}`));
+    if (inStride % 4 === 0) {
+      for (const [from, to] of [[0, middle], [middle, pixels]]) w.k.convGatherInputGradient(from, to, side, inStride, kernelSize, patchStride, patchGradientAt, inputGradientAt);
+      readPadded(w, inputGradientAt, pixels, channels, inStride).forEach((v, i) => closeTo(v, dIn[i], 1e-5, `input gradient ${i}`));
+    }
   });
 }
 

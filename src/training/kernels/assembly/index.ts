@@ -6,5 +6,6 @@ export { listNonZero, listNonZeroPixels } from './lists';
 export { backwardToLayerBelow, columnSums, denseForward, reluDropout, sumOfSquares, weightGradientAdam } from './dense';
 export { softmaxCrossEntropy } from './head';
 export { dropoutMask } from './dropout';
-export { convBiasGradient, convForward, convInputGradient, convKernelGradient, reluGradient } from './conv';
 export { maxPoolBackward, maxPoolForward } from './pool';
+export { convBiasGradient, convForward, convPatches, reluGradient } from './conv';
+export { convGatherInputGradient, convKernelGradient, convPatchGradient, convTransposeKernel } from './convGradient';
