@@ -79,7 +79,7 @@ test('runs list, show and compare name the conv blocks', async () => {
 test('the kept conv model classifies (classify --run) and exports a notebook with Conv2D and MaxPooling2D', async () => {
   const classified = await cli(['classify', '--run', ids[0], image]);
   assert.equal(classified.code, 0, classified.stderr);
-  assert.match(classified.stdout, /dark-112-00\.png:\n  1\. .+ \d+\.\d%\n  2\. /);
+  assert.match(classified.stdout, /dark-112-00\.png:\n {2}1\. .+ \d+\.\d%\n {2}2\. /);
   const out = join(scratch, 'conv.ipynb');
   const exported = await cli(['export-notebook', '--run', ids[0], '--out', out]);
   assert.equal(exported.code, 0, exported.stderr);
