@@ -14,6 +14,21 @@
 
 const VECTOR_BYTES: usize = 16;
 
+/** Copies `bytes` (a multiple of 4) from `from` to `to`: vectors, then floats (a patch row's pieces are short). */
+@inline
+function copyFloats(to: usize, from: usize, bytes: usize): void {
+  let offset: usize = 0;
+  for (; offset + VECTOR_BYTES <= bytes; offset += VECTOR_BYTES) v128.store(to + offset, v128.load(from + offset));
+  for (; offset < bytes; offset += 4) store<f32>(to + offset, load<f32>(from + offset));
+}
+
+@inline
+function zeroFloats(to: usize, bytes: usize): void {
+  let offset: usize = 0;
+  for (; offset + VECTOR_BYTES <= bytes; offset += VECTOR_BYTES) v128.store(to + offset, f32x4.splat(0));
+  for (; offset < bytes; offset += 4) store<f32>(to + offset, 0);
+}
+
 /** Patch rows for output pixels [first, end) of batch·side·side. */
 export function convPatches(first: i32, end: i32, side: i32, inStride: i32, kernelSize: i32, patchStride: i32, input: usize, patches: usize): void {
   const before = (kernelSize - 1) >> 1;
@@ -32,16 +47,16 @@ export function convPatches(first: i32, end: i32, side: i32, inStride: i32, kern
       const xStart = max(0, before - x);
       const xEnd = min(kernelSize, side + before - x);
       if (iy < 0 || iy >= side || xStart >= xEnd) {
-        memory.fill(target, 0, <usize>kernelSize * tapBytes);
+        zeroFloats(target, <usize>kernelSize * tapBytes);
       } else {
-        if (xStart > 0) memory.fill(target, 0, <usize>xStart * tapBytes);
+        zeroFloats(target, <usize>xStart * tapBytes);
         const from = input + (<usize>((sample * side + iy) * side + x + xStart - before)) * tapBytes;
-        memory.copy(target + <usize>xStart * tapBytes, from, <usize>(xEnd - xStart) * tapBytes);
-        if (xEnd < kernelSize) memory.fill(target + <usize>xEnd * tapBytes, 0, <usize>(kernelSize - xEnd) * tapBytes);
+        copyFloats(target + <usize>xStart * tapBytes, from, <usize>(xEnd - xStart) * tapBytes);
+        zeroFloats(target + <usize>xEnd * tapBytes, <usize>(kernelSize - xEnd) * tapBytes);
       }
       target += <usize>kernelSize * tapBytes;
     }
-    if (target < rowEnd) memory.fill(target, 0, rowEnd - target);
+    zeroFloats(target, rowEnd - target);
   }
 }
 

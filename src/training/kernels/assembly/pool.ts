@@ -43,22 +43,24 @@ export function maxPoolBackward(first: i32, end: i32, side: i32, stride: i32, in
     const topLeft = input + offset;
     const targetTopLeft = inputGradient + offset;
     const gradient = gradients + <usize>p * pixelBytes;
-    for (let column: usize = 0; column < pixelBytes; column += 4) {
-      const a = load<f32>(topLeft + column);
-      const b = load<f32>(topLeft + pixelBytes + column);
-      const c = load<f32>(topLeft + rowBytes + column);
-      const d = load<f32>(topLeft + rowBytes + pixelBytes + column);
-      const g = load<f32>(gradient + column);
-      // The first largest: a strictly larger later value takes over.
-      let best = a;
-      let which = 0;
-      if (b > best) { best = b; which = 1; }
-      if (c > best) { best = c; which = 2; }
-      if (d > best) { which = 3; }
-      store<f32>(targetTopLeft + column, which == 0 ? g : <f32>0);
-      store<f32>(targetTopLeft + pixelBytes + column, which == 1 ? g : <f32>0);
-      store<f32>(targetTopLeft + rowBytes + column, which == 2 ? g : <f32>0);
-      store<f32>(targetTopLeft + rowBytes + pixelBytes + column, which == 3 ? g : <f32>0);
+    // The first largest of a, b, c, d, four channels at a time: a where a is at least the others; b where
+    // it is above a and at least c and d; c where above a and b and at least d; d where above all three.
+    for (let column: usize = 0; column < pixelBytes; column += VECTOR_BYTES) {
+      const a = v128.load(topLeft + column);
+      const b = v128.load(topLeft + pixelBytes + column);
+      const c = v128.load(topLeft + rowBytes + column);
+      const d = v128.load(topLeft + rowBytes + pixelBytes + column);
+      const g = v128.load(gradient + column);
+      const cd = f32x4.max(c, d);
+      const takeA = v128.and(f32x4.ge(a, b), f32x4.ge(a, cd));
+      const takeB = v128.and(f32x4.gt(b, a), f32x4.ge(b, cd));
+      const aboveAB = f32x4.gt(c, f32x4.max(a, b));
+      const takeC = v128.and(aboveAB, f32x4.ge(c, d));
+      const takeD = v128.not(v128.or(v128.or(takeA, takeB), takeC));
+      v128.store(targetTopLeft + column, v128.and(g, takeA));
+      v128.store(targetTopLeft + pixelBytes + column, v128.and(g, takeB));
+      v128.store(targetTopLeft + rowBytes + column, v128.and(g, takeC));
+      v128.store(targetTopLeft + rowBytes + pixelBytes + column, v128.and(g, takeD));
     }
     // An odd side: the last column (beside the last window of a row pair) and, after the last window,
     // the last row get no gradient.
