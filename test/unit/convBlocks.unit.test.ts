@@ -45,11 +45,12 @@ test('conv blocks on the kernels take the same Adam steps as trainOnBatch (three
   };
   const images = allocate(BATCH * 784);
   const adamStep = allocate(8);
-  const blocks = new ConvBlocks(kernels, layOutConvBlocks(ARCHITECTURE, BATCH, allocate), (rows, call) => {
+  const blocks = new ConvBlocks(kernels, layOutConvBlocks(ARCHITECTURE, BATCH, allocate), (rows, kernel, args) => {
     // Two uneven ranges, as two threads split a call's rows.
+    const run = kernels[kernel] as (...values: number[]) => void;
     const middle = Math.floor(rows / 3);
-    call(0, middle);
-    call(middle, rows);
+    run(...args(0, middle));
+    run(...args(middle, rows));
   });
   blocks.loadWeights(f32, initial.slice(0, 6));
   const last = blocks.blocks[2];

@@ -16,8 +16,14 @@ export interface ConvStepKernels extends ConvKernels {
   adamUpdate(count: number, parameters: number, gradients: number, moments1: number, moments2: number, settings: number): void;
 }
 
-/** Runs `call(first, end)` over rows [0, rows), split however the caller's threads split work. */
-export type RowSplit = (rows: number, call: (first: number, end: number) => void) => void;
+/** The kernels a step splits over rows (pixels, patch rows or kernel rows), by name as a helper thread calls them. */
+export type ConvSplitKernel = 'convPatches' | 'convForward' | 'maxPoolForward' | 'maxPoolBackward' | 'convKernelGradient' | 'convPatchGradient' | 'convGatherInputGradient';
+
+/**
+ * Runs `kernel(...args(first, end))` over rows [0, rows), split however the caller's threads split work
+ * (each kernel's first two arguments are its row range).
+ */
+export type RowSplit = (rows: number, kernel: ConvSplitKernel, args: (first: number, end: number) => number[]) => void;
 
 /** One block's shape and the addresses (bytes) of its buffers. */
 export interface ConvBlockBuffers {
@@ -93,7 +99,7 @@ export class ConvBlocks {
   constructor(
     private readonly kernels: ConvStepKernels,
     readonly blocks: readonly ConvBlockBuffers[],
-    private readonly split: RowSplit = (rows, call) => call(0, rows),
+    private readonly split: RowSplit = (rows, kernel, args) => (kernels[kernel] as (...values: number[]) => void)(...args(0, rows)),
   ) {}
 
   /** The last block's pooled output: the Flatten's values, `side² · filterStride` floats per image. */
@@ -108,16 +114,16 @@ export class ConvBlocks {
 
   /** Forward over `size` images from `input` (size × 28 × 28 floats in 0..1). */
   forward(size: number, input: number): void {
-    const k = this.kernels;
     let from = input;
     for (const b of this.blocks) {
       const pixels = size * b.side * b.side;
       const half = b.side >> 1;
-      this.split(pixels, (first, end) => {
-        k.convPatches(first, end, b.side, b.inStride, b.kernelSize, b.patchStride, from, b.patches);
-        k.convForward(first, end, b.depth, b.patchStride, b.filterStride, b.patches, b.parameters, b.parameters + 4 * b.depth * b.filterStride, b.activations);
-      });
-      this.split(size * half * half, (first, end) => k.maxPoolForward(first, end, b.side, b.filterStride, b.activations, b.pooled));
+      const input = from;
+      this.split(pixels, 'convPatches', (first, end) => [first, end, b.side, b.inStride, b.kernelSize, b.patchStride, input, b.patches]);
+      this.split(pixels, 'convForward', (first, end) => [
+        first, end, b.depth, b.patchStride, b.filterStride, b.patches, b.parameters, b.parameters + 4 * b.depth * b.filterStride, b.activations,
+      ]);
+      this.split(size * half * half, 'maxPoolForward', (first, end) => [first, end, b.side, b.filterStride, b.activations, b.pooled]);
       from = b.pooled;
     }
   }
@@ -132,18 +138,16 @@ export class ConvBlocks {
       const b = this.blocks[i];
       const pixels = size * b.side * b.side;
       const half = b.side >> 1;
-      this.split(size * half * half, (first, end) => k.maxPoolBackward(first, end, b.side, b.filterStride, b.activations, b.pooledGradients, b.activationGradients));
+      this.split(size * half * half, 'maxPoolBackward', (first, end) => [first, end, b.side, b.filterStride, b.activations, b.pooledGradients, b.activationGradients]);
       k.reluGradient(pixels * b.filterStride, b.activations, b.activationGradients);
       const biasGradient = b.gradients + 4 * b.depth * b.filterStride;
       k.convBiasGradient(pixels, b.filterStride, b.activationGradients, biasGradient);
-      this.split(b.depth, (first, end) => k.convKernelGradient(first, end, pixels, b.patchStride, b.filterStride, b.patches, b.activationGradients, b.gradients));
+      this.split(b.depth, 'convKernelGradient', (first, end) => [first, end, pixels, b.patchStride, b.filterStride, b.patches, b.activationGradients, b.gradients]);
       if (i > 0) {
         const below = this.blocks[i - 1];
         k.convTransposeKernel(b.depth, b.patchStride, b.filterStride, b.parameters, b.kernelT);
-        this.split(pixels, (first, end) => {
-          k.convPatchGradient(first, end, b.filters, b.patchStride, b.filterStride, b.activationGradients, b.kernelT, b.patchGradients);
-        });
-        this.split(pixels, (first, end) => k.convGatherInputGradient(first, end, b.side, b.inStride, b.kernelSize, b.patchStride, b.patchGradients, below.pooledGradients));
+        this.split(pixels, 'convPatchGradient', (first, end) => [first, end, b.filters, b.patchStride, b.filterStride, b.activationGradients, b.kernelT, b.patchGradients]);
+        this.split(pixels, 'convGatherInputGradient', (first, end) => [first, end, b.side, b.inStride, b.kernelSize, b.patchStride, b.patchGradients, below.pooledGradients]);
       }
       k.adamUpdate(b.parameterCount, b.parameters, b.gradients, b.moments1, b.moments2, adamStep);
     }
