@@ -3,31 +3,20 @@
 // in the tfjs layers format, and exported as a notebook with Keras Conv2D and MaxPooling2D.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateWithPython } from '../unit/notebookPython';
+import { cliPath, runCli, type CliResult } from './cliProcess';
 
-const cliPath = resolve(process.env.TEST_CLI_PATH ?? 'dist/cli.js');
 const scratch = mkdtempSync(join(tmpdir(), 'cli-conv-'));
 const image = resolve('test/fixtures/images/dark-112-00.png');
 
 before(() => assert.ok(existsSync(cliPath), `${cliPath} is missing: run "npm run build".`));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', XDG_CACHE_HOME: join(scratch, 'cache'), FASHION_MNIST_RUNS: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(scratch, args);
 }
 
 test('bad conv specs exit 2 with a sentence saying why, before any training', async () => {

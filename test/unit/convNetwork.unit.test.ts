@@ -7,9 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tensor } from '@tensorflow/tfjs';
-import { selectBackend, type Tf } from '../../src/training/backend';
+import { selectBackend } from '../../src/training/backend';
 import { architectureOf, buildNetworkModel, summarize } from '../../src/training/model';
-import type { ImageSplit } from '../../src/training/imageInput';
 import { createRng } from '../../src/training/seededRandom';
 import { shuffledIndices } from '../../src/training/shuffling';
 import { createTrainer } from '../../src/training/trainingPath';
@@ -20,43 +19,12 @@ import { checkModelArchitecture } from '../../src/core/modelFiles/architecture';
 import { parameterCount, type Architecture } from '../../src/domain/architecture';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import type { RunRecord } from '../../src/domain/runRecord';
+import { batchOf, maxDifference, syntheticSplit } from './syntheticImages';
 
 /** The issue's CNN: Conv2D(8, 5×5)+pool, Conv2D(16, 5×5)+pool, Flatten, Dense(64), Dense(10). */
 const ISSUE_CNN: Architecture = { convLayers: [{ filters: 8, kernelSize: 5 }, { filters: 16, kernelSize: 5 }], hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 };
 /** Small, with an even kernel (TensorFlow pads 'same' unevenly then) and L2 on the Dense kernels. */
 const SMALL_CNN: Architecture = { convLayers: [{ filters: 3, kernelSize: 4 }, { filters: 5, kernelSize: 3 }], hiddenLayers: [{ units: 12, dropout: 0 }], l2: 0.001 };
-
-function syntheticSplit(count: number, seed: number): ImageSplit {
-  const rng = createRng(seed);
-  const images = new Uint8Array(count * 784);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const label = Math.floor(rng() * 10);
-    labels[i] = label;
-    for (let k = 0; k < 784; k++) {
-      const band = Math.floor(Math.floor(k / 28) / 3) === label;
-      images[i * 784 + k] = rng() < 0.4 ? 0 : Math.floor(rng() * (band ? 255 : 120));
-    }
-  }
-  return { images, labels, count };
-}
-
-function batchOf(tf: Tf, data: ImageSplit, order: Int32Array, start: number, size: number): { xs: Tensor; ys: Tensor } {
-  const x = new Float32Array(size * 784);
-  const y = new Float32Array(size);
-  for (let s = 0; s < size; s++) {
-    const index = order[start + s];
-    for (let k = 0; k < 784; k++) x[s * 784 + k] = data.images[index * 784 + k] / 255;
-    y[s] = data.labels[index];
-  }
-  return { xs: tf.tensor3d(x, [size, 28, 28]), ys: tf.tensor1d(y) };
-}
-
-function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
-}
 
 test('the issue\'s CNN is a Keras Sequential of 54,314 parameters, summarized per layer and read back the same', async () => {
   const { tf } = await selectBackend('cpu');

@@ -3,47 +3,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Tensor, Variable } from '@tensorflow/tfjs';
-import { selectBackend, type Tf } from '../../src/training/backend';
+import { selectBackend } from '../../src/training/backend';
 import { architectureOf, buildNetworkModel, summarize } from '../../src/training/model';
 import { dropoutMask, dropoutRng } from '../../src/training/dropoutMasks';
-import type { ImageSplit } from '../../src/training/imageInput';
 import { OpsTrainer } from '../../src/training/opsTrainer';
 import { createRng } from '../../src/training/seededRandom';
 import { shuffledIndices } from '../../src/training/shuffling';
 import { createTrainer } from '../../src/training/trainingPath';
 import type { Architecture } from '../../src/domain/architecture';
-
-function syntheticSplit(count: number, seed: number): ImageSplit {
-  const rng = createRng(seed);
-  const images = new Uint8Array(count * 784);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const label = Math.floor(rng() * 10);
-    labels[i] = label;
-    for (let k = 0; k < 784; k++) {
-      const band = Math.floor(Math.floor(k / 28) / 3) === label;
-      images[i * 784 + k] = rng() < 0.4 ? 0 : Math.floor(rng() * (band ? 255 : 120));
-    }
-  }
-  return { images, labels, count };
-}
-
-function batchOf(tf: Tf, data: ImageSplit, order: Int32Array, start: number, size: number): { xs: Tensor; ys: Tensor } {
-  const x = new Float32Array(size * 784);
-  const y = new Float32Array(size);
-  for (let s = 0; s < size; s++) {
-    const index = order[start + s];
-    for (let k = 0; k < 784; k++) x[s * 784 + k] = data.images[index * 784 + k] / 255;
-    y[s] = data.labels[index];
-  }
-  return { xs: tf.tensor3d(x, [size, 28, 28]), ys: tf.tensor1d(y) };
-}
-
-function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
-}
+import { batchOf, maxDifference, syntheticSplit } from './syntheticImages';
 
 const DEEP_L2: Architecture = { hiddenLayers: [{ units: 48, dropout: 0 }, { units: 24, dropout: 0 }], l2: 0.001 };
 
