@@ -51,6 +51,8 @@ export interface ExportNotebookOptions {
   runId?: string;
   /** Export a saved model's run record instead (settings and final accuracies, no epochs). */
   modelDir?: string;
+  /** Export this sweep of the run history instead: its grid as Keras code and its results. */
+  sweepId?: string;
   /** Replace a file at `out` that this tool did not write. */
   force: boolean;
 }
@@ -58,7 +60,7 @@ export interface ExportNotebookOptions {
 export type Parsed<T> = { help: true } | { help: false; options: T };
 
 /** The schema's parameters by their `train` flag. */
-const FLAG_PARAMETERS = new Map<string, [ParameterName, ParameterSpec]>(
+export const FLAG_PARAMETERS = new Map<string, [ParameterName, ParameterSpec]>(
   Object.entries(HYPER_PARAMETER_SCHEMA).flatMap(([name, spec]) =>
     'flag' in spec && spec.flag !== undefined ? [[spec.flag, [name as ParameterName, spec as ParameterSpec]] as const] : [],
   ),
@@ -107,8 +109,8 @@ export function parseConvLayers(flag: string, text: string): ConvLayer[] {
   });
 }
 
-/** Splits argv into flags with their values and positional words; `--a=b` and `--a b` are the same. */
-class ArgReader {
+/** Splits argv into flags with their values and positional words; `--a=b` and `--a b` are the same (train, classify, sweep). */
+export class ArgReader {
   private index = 0;
   constructor(private readonly argv: string[]) {}
 
@@ -263,6 +265,7 @@ export function parseExportNotebookArgs(argv: string[]): Parsed<ExportNotebookOp
   let out: string | undefined;
   let modelDir: string | undefined;
   let runId: string | undefined;
+  let sweepId: string | undefined;
   let force = false;
   const reader = new ArgReader(argv);
   for (let item = reader.next(); item; item = reader.next()) {
@@ -281,6 +284,9 @@ export function parseExportNotebookArgs(argv: string[]): Parsed<ExportNotebookOp
       case '--run':
         runId = reader.value(flag, inlineValue);
         break;
+      case '--sweep':
+        sweepId = reader.value(flag, inlineValue);
+        break;
       case '--force':
         noValue(flag, inlineValue);
         force = true;
@@ -291,8 +297,10 @@ export function parseExportNotebookArgs(argv: string[]): Parsed<ExportNotebookOp
   }
   if (out === undefined) throw new UsageError(t('Name the notebook to write with --out FILE.ipynb.'));
   if (!out.toLowerCase().endsWith('.ipynb')) throw new UsageError(t('--out must name a .ipynb file; got "{0}".', out));
-  if (modelDir !== undefined && runId !== undefined) throw new UsageError(t('{0} and {1} cannot be used together.', '--model', '--run'));
+  const sources = ([['--model', modelDir], ['--run', runId], ['--sweep', sweepId]] as const).flatMap(([flag, value]) => (value === undefined ? [] : [flag]));
+  if (sources.length > 1) throw new UsageError(t('{0} and {1} cannot be used together.', sources[0], sources[1]));
   const options: ExportNotebookOptions = { out, force };
+  if (sweepId !== undefined) options.sweepId = sweepId;
   if (modelDir !== undefined) options.modelDir = modelDir;
   if (runId !== undefined) options.runId = runId;
   return { help: false, options };

@@ -1,4 +1,5 @@
 /** What the terminal commands share: exit codes, where things are, the help texts, how errors are printed. */
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultCacheDir } from '../core/data/dataLocation';
 import { defaultRunHistoryDir } from '../core/runs/historyLocation';
@@ -13,6 +14,7 @@ import {
 import { t } from '../core/text/l10n';
 import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS as DEFAULTS, HYPER_PARAMETER_SCHEMA as SCHEMA } from '../domain/hyperParameters';
 import { type UserError } from '../domain/errors';
+import { SWEEPABLE_PARAMETERS } from '../domain/sweep';
 import { describeUserError } from '../core/text/format';
 
 export const EXIT = {
@@ -74,6 +76,7 @@ export function mainHelp(): string[] {
       ['bench', t('Measure training speed, memory and prediction time (npm run bench).')],
       ['setup-native', t('Install tfjs-node, the native TensorFlow backend, for this tool and the extension (npm run setup-native).')],
       ['export-notebook', t('Write a trained run as a Jupyter notebook (npm run export-notebook).')],
+      ['sweep', t('Train many runs, a grid of alternatives, and find the best (npm run sweep).')],
     ]),
     '',
     t('Run a command with --help to see its options.'),
@@ -119,15 +122,40 @@ export function trainHelp(): string[] {
   ];
 }
 
+export function sweepHelp(): string[] {
+  return [
+    t('Usage: npm run sweep -- [train options] [sweep options]'),
+    '',
+    t('Trains one run per combination of alternatives: a train option given more than once lists them, and the grid is their product, in the order given. Example (4 trials): npm run sweep -- --layers 32 --layers 64 --learning-rate 0.001 --learning-rate 0.003 --epochs 5'),
+    t('Every trial is a run in the run history with the sweep\'s id; the sweep\'s record there lets an interrupted sweep be resumed.'),
+    '',
+    t('Options:'),
+    ...optionLines([
+      ['--parallel N', t('Trials at once, each in its own worker (default: the cores this machine allows, {0}).', availableParallelism())],
+      ['--trials N', t('Run a random sample of N grid points instead of the whole grid; the first --seed draws it.')],
+      ['--prune', t('Stop a trial after an epoch when it is worse than the median of the other trials at that epoch (Optuna\'s median rule, once two have reached it).')],
+      ['--time-budget T', t('Stop the sweep after T (e.g. 90s, 10m, 1h30m); trials still running are stopped and kept.')],
+      ['--resume ID', t('Continue sweep ID: its trials without an answer (not run, stopped or failed) run again; finished and pruned ones do not.')],
+      ['--help', t('Show this help.')],
+    ]),
+    '',
+    t('Alternatives are taken by {0}; the others may be given once.', SWEEPABLE_PARAMETERS.map((name) => SCHEMA[name].flag).join(' ')),
+    t('The trials are ranked by the monitored metric (--monitor) at their best epoch; the best one is named with the command that re-runs it.'),
+    t('Ctrl+C stops every trial after its current batch and keeps them; press it again to quit at once.'),
+    t('Exit codes: 0 done, 1 a trial failed, 2 wrong options, 130 stopped.'),
+  ];
+}
+
 export function runsHelp(): string[] {
   return [
-    t('Usage: npm run runs [-- list | show ID | compare ID ID...]'),
+    t('Usage: npm run runs [-- list | show ID | show SWEEP_ID | compare ID ID...]'),
     '',
     t('The run history in {0} (FASHION_MNIST_RUNS moves it; the extension shares it).', defaultRunHistoryDir()),
     '',
     ...optionLines([
       ['list', t('Every run, newest first: id, date, layers, dropout, L2, epochs run, best epoch, test accuracy.')],
       ['show ID', t('One run: its settings, how it ended, every epoch and the per-class test accuracy.')],
+      ['show SWEEP_ID', t('One sweep: its trials ranked by the monitored metric, the best one and how to re-run it.')],
       ['compare ID ID...', t('The settings that differ, best and last metrics side by side, the curves per epoch and the per-class differences.')],
     ]),
     '',
@@ -166,7 +194,7 @@ export function classifyHelp(): string[] {
 
 export function exportNotebookHelp(): string[] {
   return [
-    t('Usage: npm run export-notebook -- --out FILE.ipynb [--run ID | --model DIR] [--force]'),
+    t('Usage: npm run export-notebook -- --out FILE.ipynb [--run ID | --model DIR | --sweep ID] [--force]'),
     '',
     t('Writes a run as a Jupyter notebook: the tutorial\'s steps, Keras code that repeats the run, and its results.'),
     '',
@@ -175,6 +203,7 @@ export function exportNotebookHelp(): string[] {
       ['--out FILE.ipynb', t('The notebook to write.')],
       ['--run ID', t('The run in the run history to export (npm run runs lists them); default: the latest run.')],
       ['--model DIR', t('Export the run record of a saved model instead (settings and final accuracies; no epochs).')],
+      ['--sweep ID', t('Export a sweep instead: its grid as Keras code (a loop over the configurations) and its results table.')],
       ['--force', t('Replace FILE even when this tool did not write it.')],
       ['--help', t('Show this help.')],
     ]),

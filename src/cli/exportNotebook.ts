@@ -1,5 +1,5 @@
 /**
- * `npm run export-notebook -- --out FILE.ipynb [--run ID | --model DIR] [--force]`: a run as a Jupyter notebook.
+ * `npm run export-notebook -- --out FILE.ipynb [--run ID | --model DIR | --sweep ID] [--force]`: a run (or a sweep) as a Jupyter notebook.
  * A run in the run history (the latest by default) gives its settings, every epoch, how it ended and its
  * confusion matrix; a saved model's run record (`--model`) gives only the settings and final accuracies, so
  * the training and chart cells are left for Jupyter to fill.
@@ -16,6 +16,10 @@ import { tidyModelFolder } from '../core/modelFiles/folderReplace';
 import { readRunRecord } from '../core/modelFiles/modelFolder';
 import { defaultRunHistoryDir } from '../core/runs/historyLocation';
 import { RunHistory } from '../core/runs/runHistory';
+import { loadTrialRuns } from '../core/runs/sweepResults';
+import { SweepStore } from '../core/runs/sweepStore';
+import { buildSweepNotebook } from '../core/notebook/sweepNotebook';
+import { sweepNotebookStrings } from '../core/notebook/sweepNotebookStrings';
 import { resolveUserPath } from '../core/userPath';
 import { t } from '../core/text/l10n';
 import { parseExportNotebookArgs, type ExportNotebookOptions } from './args';
@@ -28,6 +32,7 @@ export async function runExportNotebook(argv: string[], context: CliContext): Pr
     return EXIT.ok;
   }
   const { out, force } = parsed.options;
+  if (parsed.options.sweepId !== undefined) return exportSweep(parsed.options.sweepId, out, force, context);
   const run = parsed.options.modelDir !== undefined ? await runFromModel(parsed.options.modelDir) : await runFromHistory(parsed.options, context);
   // Paths as typed where `npm run` was started (npm itself runs in the project folder).
   const target = resolveUserPath(out);
@@ -37,6 +42,17 @@ export async function runExportNotebook(argv: string[], context: CliContext): Pr
   if (run.history.length === 0) {
     context.stdout.write(t('A saved model keeps no per-epoch metrics, so the training and chart cells have no outputs until the notebook is run.') + '\n');
   }
+  return EXIT.ok;
+}
+
+/** A sweep of the run history: its grid as Keras code and its results as the loop's output. */
+async function exportSweep(id: string, out: string, force: boolean, context: CliContext): Promise<number> {
+  const history = new RunHistory(defaultRunHistoryDir());
+  const sweep = await new SweepStore(history.root).load(id);
+  const notebook = buildSweepNotebook(sweep, await loadTrialRuns(sweep, history), sweepNotebookStrings(), notebookStrings(), extensionVersion());
+  const target = resolveUserPath(out);
+  await writeNotebookFile(target, serializeNotebook(notebook), { replaceForeign: force });
+  context.stdout.write(t('Notebook written to {0}.', target) + '\n');
   return EXIT.ok;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The terminal entry (bundled to dist/cli.js): `train`, `classify`, `runs`, `bench`, `setup-native`. Errors end as one line on
+ * The terminal entry (bundled to dist/cli.js): `train`, `sweep`, `classify`, `runs`, `bench`, `setup-native`, `export-notebook`. Errors end as one line on
  * stderr and an exit code: 2 for a wrong command line, 1 for a failed run, 130 after Ctrl+C.
  */
 import { toUserError } from '../core/errors';
@@ -12,6 +12,7 @@ import { EXIT, mainHelp, printError, type CliContext } from './common';
 import { runSetupNative } from './setupNative';
 import { runTrain } from './train';
 import { runRuns } from './runs';
+import { runSweep } from './sweep';
 
 async function main(argv: string[]): Promise<number> {
   const locale = terminalLocale();
@@ -29,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
         return await runExportNotebook(rest, context);
       case 'runs':
         return await runRuns(rest, context);
+      case 'sweep':
+        return await runSweep(rest, context);
       case 'bench': {
         // Loaded on demand: the bench runs tfjs on this thread, and train/classify should not pay for loading it.
         const { runBench } = await import('./bench/benchCommand');
@@ -46,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
         context.stderr.write(mainHelp().join('\n') + '\n');
         return EXIT.usage;
       default:
-        throw new UsageError(t('Unknown command "{0}"; use train, classify, runs, bench, setup-native or export-notebook.', command));
+        throw new UsageError(t('Unknown command "{0}"; use train, sweep, classify, runs, bench, setup-native or export-notebook.', command));
     }
   } catch (error) {
     printError(context, toUserError(error));

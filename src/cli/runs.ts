@@ -7,25 +7,18 @@
 import { defaultRunHistoryDir } from '../core/runs/historyLocation';
 import { RunHistory } from '../core/runs/runHistory';
 import { compareRuns } from '../core/runs/runComparison';
+import { isSweepId, SweepStore } from '../core/runs/sweepStore';
 import { t } from '../core/text/l10n';
-import { displayWidth, formatDuration, localizedClassNames, padEnd } from '../core/text/format';
+import { formatDuration, localizedClassNames } from '../core/text/format';
 import { dropoutList } from '../domain/hyperParameters';
 import { convLayersOf, describeConvLayers, isConvolutional, type Architecture } from '../domain/architecture';
 import type { EpochMetrics, RunEnd } from '../domain/metrics';
 import type { RunHistoryRecord, RunSummary } from '../domain/runRecord';
 import { UsageError } from './args';
+import { formatTable } from './table';
 import { EXIT, runsHelp, type CliContext } from './common';
-
-/** Aligned columns: text left, numbers right (a column is numeric when its header says so). */
-export function formatTable(headers: string[], rows: string[][], numeric: boolean[]): string[] {
-  const widths = headers.map((header, c) => Math.max(displayWidth(header), ...rows.map((row) => displayWidth(row[c] ?? ''))));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => (numeric[c] ? ' '.repeat(Math.max(0, widths[c] - displayWidth(cell))) + cell : padEnd(cell, widths[c])))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
-}
+import { sweepReportLines } from './sweepReport';
+import { loadTrialRuns } from '../core/runs/sweepResults';
 
 const percent = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(1)}%`);
 const fixed = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(4));
@@ -45,7 +38,10 @@ function layersText(architecture: Architecture): string {
   return isConvolutional(architecture) ? `${describeConvLayers(convLayersOf(architecture))} + ${widths}` : widths;
 }
 
-function listLines(runs: RunSummary[]): string[] {
+/** `runs` with its sweeps: a trial the median rule stopped reads "pruned", not "stopped by you". */
+function listLines(runs: RunSummary[], pruned: ReadonlySet<string>): string[] {
+  // The sweep column only when a run is a trial of one, so a history without sweeps reads as before.
+  const sweeps = runs.some((run) => run.sweepId !== undefined);
   const rows = runs.map((run) => [
     run.pinned ? `${run.id} *` : run.id,
     run.startedAt.replace('T', ' ').slice(0, 16),
@@ -55,12 +51,13 @@ function listLines(runs: RunSummary[]): string[] {
     `${run.epochsRun}/${run.params.epochs}`,
     run.bestEpoch === undefined ? '-' : String(run.bestEpoch),
     percent(run.testAccuracy),
-    endText(run.end) + (run.hasModel ? '' : t(' (model not kept)')),
+    (pruned.has(run.id) ? t('pruned by the sweep') : endText(run.end)) + (run.hasModel ? '' : t(' (model not kept)')),
+    ...(sweeps ? [run.sweepId ?? '-'] : []),
   ]);
   return formatTable(
-    [t('Id'), t('Started (UTC)'), t('Layers'), t('Dropout'), t('L2'), t('Epochs'), t('Best'), t('Test acc.'), t('Ended')],
+    [t('Id'), t('Started (UTC)'), t('Layers'), t('Dropout'), t('L2'), t('Epochs'), t('Best'), t('Test acc.'), t('Ended'), ...(sweeps ? [t('Sweep')] : [])],
     rows,
-    [false, false, false, false, true, true, true, true, false],
+    [false, false, false, false, true, true, true, true, false, false],
   );
 }
 
@@ -153,11 +150,18 @@ export async function runRuns(argv: string[], context: CliContext, history = new
         out([t('No runs in the run history {0} yet. Train one with: npm run train', history.root)]);
         return EXIT.ok;
       }
-      out([t('Run history: {0} ({1} runs; * = pinned)', history.root, runs.length), ...listLines(runs)]);
+      const { sweeps } = await new SweepStore(history.root).list();
+      const pruned = new Set(sweeps.flatMap((sweep) => sweep.trials.filter((trial) => trial.state === 'pruned').flatMap((trial) => trial.runId ?? [])));
+      out([t('Run history: {0} ({1} runs; * = pinned)', history.root, runs.length), ...listLines(runs, pruned)]);
       return EXIT.ok;
     }
     case 'show': {
       if (ids.length !== 1) throw new UsageError(t('runs show needs exactly one run id.'));
+      if (isSweepId(ids[0])) {
+        const sweep = await new SweepStore(history.root).load(ids[0]);
+        out(sweepReportLines(sweep, await loadTrialRuns(sweep, history)));
+        return EXIT.ok;
+      }
       const [record] = await loadAll(history, ids);
       out([...settingsLines(record), '', ...metricsLines([record]), '', ...curveColumns([record]), '', ...(record.perClassAccuracy ? perClassLines([record]) : [])]);
       return EXIT.ok;

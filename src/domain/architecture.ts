@@ -5,7 +5,7 @@
  * Dropout(rate) -> Dense(10, softmax); optionally Keras's l2(λ) on every Dense kernel (the loss gains
  * λ·Σw²). Biases and conv kernels are not regularized.
  */
-import { IMAGE_SIZE, NUM_CLASSES } from './classes';
+import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from './classes';
 
 /** One conv block: Conv2D(filters, kernelSize×kernelSize, relu, 'same') then MaxPooling2D(2×2). */
 export interface ConvLayer {
@@ -63,7 +63,7 @@ export function convSides(convLayers: readonly ConvLayer[]): number[] {
 /** The values Flatten hands to the first Dense layer: 784 for an MLP, side²·filters after conv blocks. */
 export function flattenedWidth(architecture: Architecture): number {
   const conv = convLayersOf(architecture);
-  if (conv.length === 0) return IMAGE_SIZE * IMAGE_SIZE;
+  if (conv.length === 0) return PIXELS;
   const side = convSides(conv)[conv.length];
   return side * side * conv[conv.length - 1].filters;
 }

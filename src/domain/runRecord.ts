@@ -49,6 +49,8 @@ export interface RunHistoryRecord {
   /** confusion[true][predicted] on the test images, with the weights the model holds; absent for a stopped run. */
   confusion?: number[][];
   perClassAccuracy?: number[];
+  /** The sweep this run is a trial of (domain/sweep.ts), when it is one. */
+  sweepId?: string;
 }
 
 /** What the history lists for a run without holding its epochs: the row of `npm run runs` and the Runs view. */
@@ -67,4 +69,6 @@ export interface RunSummary {
   hasModel: boolean;
   /** The run's dashboard as it ended is kept (a run trained in the extension, while its model is kept): it opens whole. */
   hasSnapshot: boolean;
+  /** The sweep this run is a trial of, when it is one. */
+  sweepId?: string;
 }

@@ -18,8 +18,8 @@ export interface StartRequest {
   locale: string;
   /** Allow a one-time download when no local copy is found. */
   allowDownload: boolean;
-  /** Keep the run (record and model) in the per-user run history; undefined = do not. */
-  runHistory?: { dir: string; keepModels: number };
+  /** Keep the run (record and model) in the per-user run history; undefined = do not. `sweepId`: it is a trial of that sweep. */
+  runHistory?: { dir: string; keepModels: number; sweepId?: string };
   /**
    * Folders that may hold node_modules/@tensorflow/tfjs-node, tried in order (the user's folder, the
    * per-user install, the program's own); undefined = the worker's default search.
@@ -55,12 +55,18 @@ export function insightBuffers(insight: EpochInsight): ArrayBuffer[] {
   return buffers as ArrayBuffer[];
 }
 
+/** A saliency map's input: its pixels, or a test image of the worker's latest run. */
+export type SaliencyInput = Uint8Array | { testIndex: number; dataChecksum: string };
+
 export type HostToWorker =
   | { type: 'start'; runId: number; request: StartRequest }
   | { type: 'stop'; runId: number }
   | { type: 'classify'; requestId: number; files: string[]; modelDir: string; locale: string; nativeBackendFolders?: string[] }
-  /** Saliency of one prepared 28 × 28 input (784 bytes) under the saved model. */
-  | { type: 'saliency'; requestId: number; input: Uint8Array; modelDir: string };
+  /**
+   * Saliency under the saved model of one prepared 28 × 28 input (784 bytes), or of a test image the worker
+   * holds from its latest run (named by index and its data's checksum, so the pixels need not travel back).
+   */
+  | { type: 'saliency'; requestId: number; input: SaliencyInput; modelDir: string };
 
 export type WorkerToHost =
   | { type: 'event'; runId: number; event: TrainingEvent }

@@ -13,9 +13,11 @@ import type { BackendChoice, BackendInfo, BackendName } from '../domain/hyperPar
 import { TrainerError } from '../core/errors';
 import { defaultNativeBackendFolders, installCommandLine, ownedNativeBackendFolder } from '../core/nativeBackend/nativeBackendFolders';
 import { t } from '../core/text/l10n';
+import type { Tf } from './tf';
 import { loadTfjsNodeFrom, type NativeAttempt, type NativeLoad } from './tfjsNodeLoader';
 
-export type Tf = typeof import('@tensorflow/tfjs');
+/** The namespace selectBackend returns (defined in tf.ts); the compute files import it from here. */
+export type { Tf };
 
 const WASM_FILE = 'tfjs-backend-wasm-simd.wasm';
 

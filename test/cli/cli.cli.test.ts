@@ -2,42 +2,18 @@
 // code and output. Training goes through the real worker on a small subset of the real data.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { assertCliBuilt, cliRunner } from './cliProcess';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import png from '@jimp/js-png';
 
-// TEST_CLI_PATH lets the suite run against another build of the CLI (its worker.js must sit beside it).
-const cliPath = resolve(process.env.TEST_CLI_PATH ?? 'dist/cli.js');
 const scratch = mkdtempSync(join(tmpdir(), 'cli-test-'));
+const { run: cli, start } = cliRunner({ XDG_CACHE_HOME: join(scratch, 'cache') });
 
-before(() => {
-  assert.ok(existsSync(cliPath), `${cliPath} is missing: run "npm run build" (npm test builds it).`);
-});
+before(assertCliBuilt);
 after(() => rmSync(scratch, { recursive: true, force: true }));
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolveRun, reject) => {
-    // A private cache folder, so the tests neither read nor write the user's model and data cache.
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', XDG_CACHE_HOME: join(scratch, 'cache'), ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
 
 function oneLine(text: string): string {
   const lines = text.trimEnd().split('\n');
@@ -144,9 +120,7 @@ test('classify with the model just saved prints the top three per image; a bad f
 });
 
 test('Ctrl+C during training stops the run gracefully: it says so and exits 130', async () => {
-  const child = spawn(process.execPath, [cliPath, 'train', '--epochs', '3', '--train-limit', '30000', '--test-limit', '500', '--no-save'], {
-    env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', XDG_CACHE_HOME: join(scratch, 'cache') },
-  });
+  const child = start(['train', '--epochs', '3', '--train-limit', '30000', '--test-limit', '500', '--no-save']);
   let stdout = '';
   let stderr = '';
   let interrupted = false;

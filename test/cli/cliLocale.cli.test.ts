@@ -1,26 +1,18 @@
 // The CLI speaks the terminal's language: `node dist/cli.js` (built by `npm test`) under LANG and LC_ALL.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { assertCliBuilt, cliRunner } from './cliProcess';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 const readJson = (file: string): Record<string, string> => JSON.parse(readFileSync(join(root, file), 'utf8'));
 const hasChinese = (text: string): boolean => /[\u4e00-\u9fff]/.test(text);
 
-// The CLI as a user runs it (npm test builds dist/cli.js first).
-const cliPath = join(root, 'dist', 'cli.js');
+// The locale variables are the test's alone: each call gives LANG, LC_ALL or both.
+const { runSync: runCli } = cliRunner({});
 
-before(() => {
-  assert.ok(existsSync(cliPath), `${cliPath} is missing: run "npm run build" (npm test builds it).`);
-});
-
-function runCli(args: string[], locale: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
-  const { LANG: _lang, LC_ALL: _all, LC_MESSAGES: _messages, ...rest } = process.env;
-  const result = spawnSync(process.execPath, [cliPath, ...args], { env: { ...rest, ...locale }, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+before(assertCliBuilt);
 
 test('the CLI prints its help in Chinese under LANG=zh_CN.UTF-8, and in English under LANG=C', () => {
   const chinese = readJson('l10n/bundle.l10n.zh-cn.json');
@@ -40,7 +32,7 @@ test('the CLI reports a usage error in Chinese when LC_ALL asks for zh_CN, whate
   const result = runCli(['dance'], { LANG: 'en_US.UTF-8', LC_ALL: 'zh_CN.UTF-8' });
   assert.equal(result.status, 2);
   const chinese = readJson('l10n/bundle.l10n.zh-cn.json');
-  const unknown = chinese['Unknown command "{0}"; use train, classify, runs, bench, setup-native or export-notebook.'].replace('{0}', 'dance');
+  const unknown = chinese['Unknown command "{0}"; use train, sweep, classify, runs, bench, setup-native or export-notebook.'].replace('{0}', 'dance');
   const expected = chinese['Error: {0}'].replace('{0}', unknown);
   assert.ok(result.stderr.startsWith(expected), result.stderr);
 });

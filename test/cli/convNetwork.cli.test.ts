@@ -3,21 +3,19 @@
 // in the tfjs layers format, and exported as a notebook with Keras Conv2D and MaxPooling2D.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateWithPython } from '../unit/notebookPython';
-import { cliPath, runCli, type CliResult } from './cliProcess';
+import { assertCliBuilt, cliRunner } from './cliProcess';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cli-conv-'));
 const image = resolve('test/fixtures/images/dark-112-00.png');
 
-before(() => assert.ok(existsSync(cliPath), `${cliPath} is missing: run "npm run build".`));
+before(assertCliBuilt);
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-function cli(args: string[]): Promise<CliResult> {
-  return runCli(scratch, args);
-}
+const { run: cli } = cliRunner({ XDG_CACHE_HOME: join(scratch, 'cache'), FASHION_MNIST_RUNS: '' });
 
 test('bad conv specs exit 2 with a sentence saying why, before any training', async () => {
   for (const [spec, reason] of [

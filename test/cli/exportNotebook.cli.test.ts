@@ -1,23 +1,17 @@
 // `export-notebook` as a user runs it: `node dist/cli.js export-notebook ...` (built by `npm test`), checked by
 // exit code, output and the file it writes, which nbformat and Python's ast must accept.
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { assertCliBuilt, cliRunner } from './cliProcess';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { validateWithPython } from '../unit/notebookPython';
 
-const cliPath = resolve(process.env.TEST_CLI_PATH ?? 'dist/cli.js');
 const scratch = mkdtempSync(join(tmpdir(), 'cli-notebook-'));
+const { runSync: cli } = cliRunner({ XDG_CACHE_HOME: join(scratch, 'cache') });
+before(assertCliBuilt);
 after(() => rmSync(scratch, { recursive: true, force: true }));
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [cliPath, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', XDG_CACHE_HOME: join(scratch, 'cache'), ...env },
-  });
-}
 
 /** A model folder as `npm run train` leaves it, as far as the export reads it: the run record. */
 function modelFolder(): string {

@@ -4,12 +4,11 @@
 // with one line naming the folder it tried and why; `auto` must train on wasm and say why.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { assertCliBuilt, cliRunner } from './cliProcess';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-const cliPath = resolve(process.env.TEST_CLI_PATH ?? 'dist/cli.js');
 const scratch = mkdtempSync(join(tmpdir(), 'cli-native-'));
 const cache = join(scratch, 'cache');
 const owned = join(cache, 'fashion-mnist-trainer', 'native-backend');
@@ -23,25 +22,13 @@ function fakeTfjsNode(folder: string, message: string): void {
 }
 
 before(() => {
-  assert.ok(existsSync(cliPath), `${cliPath} is missing: run "npm run build" (npm test builds it).`);
+  assertCliBuilt();
   fakeTfjsNode(owned, 'libtensorflow.so.2: cannot open shared object file (owned copy)');
   fakeTfjsNode(named, 'libtensorflow.so.2: cannot open shared object file (named copy)');
 });
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', XDG_CACHE_HOME: cache, FASHION_MNIST_NATIVE_BACKEND_FOLDER: '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
+const { run: cli } = cliRunner({ XDG_CACHE_HOME: cache, FASHION_MNIST_NATIVE_BACKEND_FOLDER: '' });
 
 const quick = ['train', '--epochs', '1', '--train-limit', '500', '--test-limit', '100', '--no-save', '--no-download'];
 

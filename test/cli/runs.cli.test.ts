@@ -2,23 +2,21 @@
 // compared, and a kept run's model classifies; a damaged record is a warning, an unknown id an error.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { assertCliBuilt, cliRunner } from './cliProcess';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import png from '@jimp/js-png';
 import { validateWithPython } from '../unit/notebookPython';
-import { cliPath, runCli, type CliResult } from './cliProcess';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cli-runs-'));
 const runsDir = join(scratch, 'cache', 'fashion-mnist-trainer', 'runs');
 
-before(() => assert.ok(existsSync(cliPath), `${cliPath} is missing: run "npm run build".`));
+before(assertCliBuilt);
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-function cli(args: string[]): Promise<CliResult> {
-  return runCli(scratch, args);
-}
+const { run: cli } = cliRunner({ XDG_CACHE_HOME: join(scratch, 'cache'), FASHION_MNIST_RUNS: '' });
 
 const ids: string[] = [];
 

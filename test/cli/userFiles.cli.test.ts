@@ -3,44 +3,21 @@
 // a wrong answer are refused or fixed with the reason shown, and closing the output pipe ends quietly.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { assertCliBuilt, cliRunner } from './cliProcess';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import png from '@jimp/js-png';
 
-const cliPath = resolve(process.env.TEST_CLI_PATH ?? 'dist/cli.js');
 const scratch = mkdtempSync(join(tmpdir(), 'cli-files-'));
 const home = join(scratch, 'home');
 mkdirSync(home);
 
-before(() => assert.ok(existsSync(cliPath), `${cliPath} is missing: run "npm run build".`));
+before(assertCliBuilt);
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function cli(args: string[], options: { env?: NodeJS.ProcessEnv; closeStdout?: boolean } = {}): Promise<CliResult> {
-  return new Promise((resolveRun, reject) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', HOME: home, XDG_CACHE_HOME: join(scratch, 'cache'), INIT_CWD: '', ...options.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    // A reader that goes away at once, as `| head -0` does.
-    if (options.closeStdout) child.stdout.destroy();
-    else child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stdout, stderr, ms: Date.now() - started }));
-  });
-}
+const { run: cli } = cliRunner({ HOME: home, XDG_CACHE_HOME: join(scratch, 'cache'), INIT_CWD: '' });
 
 /** Every file under `dir` with its bytes, to prove nothing changed. */
 function snapshot(dir: string): Record<string, string> {
@@ -159,7 +136,7 @@ test('saving through a symbolic link, with ~ and from the folder npm was run in;
   mkdirSync(join(scratch, '.real-models.old-1-beef'));
   writeFileSync(join(scratch, '.real-models.old-1-beef', 'model.json'), '{}');
 
-  const classified = await cli(['classify', 'boot.png', '--model', '~/models/model.json'], { env: { INIT_CWD: here } });
+  const classified = await cli(['classify', 'boot.png', '--model', '~/models/model.json'], { INIT_CWD: here });
   assert.equal(classified.code, 0, classified.stderr);
   assert.match(classified.stdout, /^boot\.png:/m, 'named as typed');
   assert.deepEqual(readdirSync(scratch).filter((name) => name.startsWith('.real-models')), [], 'leftovers removed');
@@ -186,7 +163,7 @@ test('saving through a symbolic link, with ~ and from the folder npm was run in;
 });
 
 test('a reader that closes the pipe (npm run train | head) ends the command quietly, without a stack trace', async () => {
-  const result = await cli(['train', ...TINY, '--no-save'], { closeStdout: true });
+  const result = await cli(['train', ...TINY, '--no-save'], {}, { closeStdout: true });
   assert.equal(result.code, 0, result.stderr);
   assert.doesNotMatch(result.stderr, /EPIPE|Error|at /);
 });

@@ -14,7 +14,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { type BrowserContext, chromium, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { testImagePng } from '../vscode/fixtureImage';
 import { validateWithPython } from '../unit/notebookPython';
 import { buildNotebook, serializeNotebook } from '../../src/core/notebook/notebook';
@@ -22,17 +22,12 @@ import { notebookStrings } from '../../src/core/notebook/notebookStrings';
 import { notebookRunFromRecord } from '../../src/core/notebook/runSources';
 import { configureLocale } from '../../src/core/text/l10n';
 import { runCommand } from './commandPalette';
+import { e2eSetting as env, launchWorkbenchBrowser, workbenchUrl } from './workbenchBrowser';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import {
   compareTwoRuns, widenSideBar, expectComparison, expectRuns, expectSaliency, expectScaleFollowsTheme, insightScreenshots, moveEpochSliderByKeyboard,
   pinTestImage, selectFirstLayerUnit, setDashboardSetting, sliderToLastEpoch, trainFromDashboard, type Workbench,
 } from './dashboardViews';
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the UI tests with \`npm run test:e2e\``);
-  return value;
-};
 
 const SERVER = env('FMT_E2E_URL');
 const WORKSPACE = env('FMT_E2E_WORKSPACE');
@@ -131,18 +126,9 @@ async function selectColorTheme(label: string, workbenchClass: string): Promise<
 
 describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
   before(async () => {
-    mkdirSync(OUTPUT, { recursive: true });
     mkdirSync(WORKSPACE, { recursive: true });
     writeFileSync(join(WORKSPACE, FIXTURE), testImagePng(0).png);
-    context = await chromium.launchPersistentContext(join(OUTPUT, '.chromium-profile'), {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1600, height: 1000 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(30_000);
+    ({ context, page } = await launchWorkbenchBrowser(OUTPUT, '.chromium-profile'));
   });
 
   after(async () => {
@@ -150,7 +136,7 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
   });
 
   step('the workbench opens the workspace', async () => {
-    await page.goto(`${SERVER}/?folder=${encodeURIComponent(WORKSPACE)}`);
+    await page.goto(workbenchUrl(SERVER, WORKSPACE));
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FIXTURE }).waitFor({ timeout: 90_000 });
     // The user's theme (dark, from settings.json) is applied a moment after the Explorer shows.
     await page.locator('.monaco-workbench.vs-dark').waitFor();
@@ -316,7 +302,7 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     await screenshot('confusion-high-contrast');
   });
 
-  step('"Save Metrics as CSV…" and the confusion matrix\'s "Save PNG…" write where the save dialog says', async () => {
+  step('"Save Metrics as CSV…" and the confusion matrix\'s "Save SVG…" write where the save dialog says', async () => {
     await selectColorTheme('Dark Modern', 'vs-dark');
     const view = dashboard();
     const saveThrough = async (button: Locator, name: string): Promise<Buffer> => {
@@ -335,8 +321,9 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     const csv = (await saveThrough(view.locator('[data-focus-key="save-csv"]'), 'fashion-mnist-epochs.csv')).toString('utf8').trimEnd().split('\r\n');
     assert.equal(csv[0], 'epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second');
     assert.equal(csv.length, EPOCHS + 1, 'one row per epoch');
-    const png = await saveThrough(view.locator('[data-focus-key="save-confusion-png"]'), 'fashion-mnist-confusion.png');
-    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    const svg = (await saveThrough(view.locator('[data-focus-key="save-confusion-svg"]'), 'fashion-mnist-confusion.svg')).toString('utf8');
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* role="img"/);
+    assert.match(svg, />Predicted class<\/text>/, 'the notebook\'s picture, labelled');
   });
 
   step('"Export as Notebook…" writes a notebook that VS Code\'s notebook editor opens with the run\'s outputs', async () => {
@@ -369,7 +356,8 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     await page.locator('.notebook-editor .code-cell-row:visible').first().waitFor({ timeout: 60_000 });
     // Markdown and outputs are drawn in the notebook's own webview; the dashboard's (hidden now) is the other one.
     const outputs = await notebookWebview('Settings of this run');
-    await outputs.locator('img').first().waitFor({ timeout: 60_000 }).catch(() => undefined);
+    // The charts are SVG outputs, which VS Code's renderer draws inline (role=img, as charts.ts writes them).
+    await outputs.locator('svg[role="img"]').first().waitFor({ timeout: 60_000 }).catch(() => undefined);
     await screenshot('notebook-open-dark');
     // Down to the training log and the charts (outputs off screen still count as visible, so by position).
     await page.locator('.notebook-editor .code-cell-row:visible').first().hover();
@@ -385,7 +373,7 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     assert.ok(await scrollTo(outputs.getByText(`Epoch ${EPOCHS}/${EPOCHS}`).first()), 'the epoch log is not the training cell\'s output');
     await page.waitForTimeout(400);
     await screenshot('notebook-epoch-log-dark');
-    const chart = outputs.locator('img').first();
+    const chart = outputs.locator('svg[role="img"]').first();
     assert.ok(await scrollTo(chart), 'the accuracy chart is not shown');
     const box = await chart.boundingBox();
     assert.ok(box && box.width > 200, `the accuracy chart is not drawn (box ${JSON.stringify(box)})`);

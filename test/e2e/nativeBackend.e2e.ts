@@ -8,17 +8,12 @@
  * Screenshots land in test-output/e2e (native-*).
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { runCommand } from './commandPalette';
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the UI tests with \`npm run test:e2e\``);
-  return value;
-};
+import { e2eSetting as env, launchWorkbenchBrowser, workbenchUrl } from './workbenchBrowser';
 
 const SERVER = env('FMT_E2E_URL');
 const WORKSPACE = env('FMT_E2E_WORKSPACE');
@@ -37,16 +32,7 @@ async function screenshot(name: string): Promise<void> {
 
 describe('Set Up the Native Backend (packaged .vsix)', () => {
   before(async () => {
-    mkdirSync(OUTPUT, { recursive: true });
-    context = await chromium.launchPersistentContext(join(OUTPUT, '.chromium-profile-native'), {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1600, height: 1000 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(30_000);
+    ({ context, page } = await launchWorkbenchBrowser(OUTPUT, '.chromium-profile-native'));
   });
 
   after(async () => {
@@ -54,7 +40,7 @@ describe('Set Up the Native Backend (packaged .vsix)', () => {
   });
 
   it('runs npm with progress, then fails cleanly naming the download (or installs where it can download)', async () => {
-    await page.goto(`${SERVER}/?folder=${encodeURIComponent(WORKSPACE)}`);
+    await page.goto(workbenchUrl(SERVER, WORKSPACE));
     await page.locator('.explorer-folders-view').waitFor({ timeout: 90_000 });
     await runCommand(page, TITLE);
     // Toasts are hidden while the test driver is on; the notification center lists them.

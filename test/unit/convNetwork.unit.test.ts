@@ -19,7 +19,7 @@ import { checkModelArchitecture } from '../../src/core/modelFiles/architecture';
 import { parameterCount, type Architecture } from '../../src/domain/architecture';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import type { RunRecord } from '../../src/domain/runRecord';
-import { batchOf, maxDifference, syntheticSplit } from './syntheticImages';
+import { batchOf, maxDifference, syntheticSplit } from './syntheticTraining';
 
 /** The issue's CNN: Conv2D(8, 5×5)+pool, Conv2D(16, 5×5)+pool, Flatten, Dense(64), Dense(10). */
 const ISSUE_CNN: Architecture = { convLayers: [{ filters: 8, kernelSize: 5 }, { filters: 16, kernelSize: 5 }], hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 };

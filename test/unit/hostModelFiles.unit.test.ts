@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrainerError } from '../../src/core/errors';
 import { checkModelArchitecture } from '../../src/core/modelFiles/architecture';
@@ -9,8 +8,8 @@ import { readModelFolder } from '../../src/core/modelFiles/modelFolder';
 import { copyModelFolder } from '../../src/core/modelFiles/modelCopy';
 import { nodeFileSystem } from '../../src/core/modelFiles/folderReplace';
 import { findSavedModel } from '../../src/core/modelFiles/savedModel';
-import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
-import { type RunRecord } from '../../src/domain/runRecord';
+import { SAVED_RUN_RECORD } from './runRecordFixture';
+import { inScratch } from './scratchFolder';
 
 /** A model.json shaped like the one tfjs writes for the tutorial model (topology only matters here). */
 function modelJson(options: { input?: (number | null)[]; units?: number; functional?: boolean; weights?: string[] } = {}) {
@@ -33,16 +32,7 @@ function modelJson(options: { input?: (number | null)[]; units?: number; functio
   return { format: 'layers-model', modelTopology: topology, weightsManifest: [{ paths: options.weights ?? ['weights.bin'], weights: [] }] };
 }
 
-const record: RunRecord = {
-  date: '2026-11-27T18:00:00Z',
-  params: DEFAULT_HYPER_PARAMETERS,
-  backend: 'wasm',
-  trainAccuracy: 0.91,
-  testAccuracy: 0.88,
-  dataChecksum: 'abc',
-  trainCount: 60000,
-  testCount: 10000,
-};
+const record = SAVED_RUN_RECORD;
 
 function writeModel(dir: string, json: unknown = modelJson(), weights = 'W1'): void {
   mkdirSync(dir, { recursive: true });
@@ -93,21 +83,17 @@ test('the architecture check says what is wrong', () => {
 });
 
 test('a model.json without a weights manifest is refused when its folder is read', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fmt-host-manifest-'));
-  try {
+  return inScratch('fmt-host-manifest-', async (dir) => {
     writeModel(dir, { modelTopology: modelJson().modelTopology });
     const error = modelError(() => readModelFolder(dir));
     assert.equal(error.code, 'MODEL_INVALID');
     assert.match(error.message, /no valid weights manifest/);
     assert.equal(error.file, join(dir, 'model.json'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a folder to import: missing model.json, bad JSON, missing weights and escaping paths are refused', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fmt-host-model-'));
-  try {
+  return inScratch('fmt-host-model-', async (dir) => {
     const none = modelError(() => readModelFolder(dir));
     assert.equal(none.code, 'NO_MODEL');
     assert.ok(none.message.includes(dir));
@@ -127,14 +113,11 @@ test('a folder to import: missing model.json, bad JSON, missing weights and esca
     assert.deepEqual(folder.weightFiles, ['weights.bin']);
     assert.equal(folder.hasRunRecord, true);
     assert.deepEqual(readModelFolder(dir).weightFiles, ['weights.bin']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('copying a model replaces the target whole, and leaves no staging folders behind', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'fmt-host-copy-'));
-  try {
+  return inScratch('fmt-host-copy-', async (root) => {
     const source = join(root, 'source');
     const target = join(root, 'models', 'latest');
     writeModel(source, modelJson(), 'NEW');
@@ -146,14 +129,11 @@ test('copying a model replaces the target whole, and leaves no staging folders b
     assert.equal(existsSync(join(target, 'stale.bin')), false, 'the old model’s files are gone, not mixed in');
     assert.deepEqual(readdirSync(join(root, 'models')), ['latest']);
     assert.equal(findSavedModel(target)?.record.testAccuracy, 0.88);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a failed copy leaves the previous model intact', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'fmt-host-fail-'));
-  try {
+  return inScratch('fmt-host-fail-', async (root) => {
     const source = join(root, 'source');
     const target = join(root, 'latest');
     writeModel(source, modelJson(), 'NEW');
@@ -169,14 +149,11 @@ test('a failed copy leaves the previous model intact', async () => {
     await assert.rejects(copyModelFolder(source, target, vanishing), (error: unknown) => error instanceof TrainerError && error.code === 'MODEL_SAVE');
     assert.equal(readFileSync(join(target, 'weights.bin'), 'utf8'), 'OLD');
     assert.deepEqual(readdirSync(root).sort(), ['latest', 'source']);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('an export or import never replaces a file or a folder that holds other files, and leaves them as they were', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'fmt-host-export-'));
-  try {
+  return inScratch('fmt-host-export-', async (root) => {
     const source = join(root, 'source');
     writeModel(source, modelJson(), 'NEW');
     await copyModelFolder(source, join(root, 'new-folder'));
@@ -203,20 +180,15 @@ test('an export or import never replaces a file or a folder that holds other fil
     await copyModelFolder(source, join(root, 'imported'));
     assert.equal(readFileSync(join(root, 'imported', 'weights.bin'), 'utf8'), 'NEW');
     assert.deepEqual(readdirSync(root).filter((name) => name.startsWith('.')), [], 'no staging folders or locks left');
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('findSavedModel needs both the model and a readable run record', () => {
-  const root = mkdtempSync(join(tmpdir(), 'fmt-host-find-'));
-  try {
+  return inScratch('fmt-host-find-', async (root) => {
     assert.equal(findSavedModel(root), undefined);
     writeModel(root);
     assert.deepEqual(findSavedModel(root), { directory: root, record });
     writeFileSync(join(root, 'run.json'), '{"broken"');
     assert.equal(findSavedModel(root), undefined);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });

@@ -5,27 +5,11 @@ import { test } from 'node:test';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { selectBackend, type Tf } from '../../src/training/backend';
 import { architectureOf, buildNetworkModel } from '../../src/training/model';
-import type { ImageSplit } from '../../src/training/imageInput';
 import { createRng } from '../../src/training/seededRandom';
 import { shuffledIndices } from '../../src/training/shuffling';
 import type { Architecture } from '../../src/domain/architecture';
 import { KernelTrainer } from '../../src/training/kernels/kernelTrainer';
-
-/** Random images with a learnable signal: the label brightens one band of rows. */
-function syntheticSplit(count: number, seed: number): ImageSplit {
-  const rng = createRng(seed);
-  const images = new Uint8Array(count * 784);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const label = Math.floor(rng() * 10);
-    labels[i] = label;
-    for (let k = 0; k < 784; k++) {
-      const band = Math.floor(Math.floor(k / 28) / 3) === label;
-      images[i * 784 + k] = rng() < 0.4 ? 0 : Math.floor(rng() * (band ? 255 : 120));
-    }
-  }
-  return { images, labels, count };
-}
+import { assertLearnsWithFlatTensors, assertSameSteps, batchOf, syntheticSplit } from './syntheticTraining';
 
 /**
  * The reference: the same Sequential, each Dropout replaced by a layer multiplying by a mask given
@@ -93,18 +77,10 @@ for (const c of cases) {
     for (const size of sizes) {
       trainer.trainBatch(data, order, start, size);
       const masks = trainer.lastDropoutMasks(size).filter((m) => m !== undefined);
-      const x = new Float32Array(size * 784);
-      const y = new Float32Array(size);
-      for (let s = 0; s < size; s++) {
-        const index = order[start + s];
-        for (let k = 0; k < 784; k++) x[s * 784 + k] = data.images[index * 784 + k] / 255;
-        y[s] = data.labels[index];
-      }
       reference.masks.forEach((layer, i) => {
         layer.mask = tf.tensor2d(masks[i], [size, masks[i].length / size]);
       });
-      const xs = tf.tensor3d(x, [size, 28, 28]);
-      const ys = tf.tensor1d(y);
+      const { xs, ys } = batchOf(tf, data, order, start, size);
       await reference.model.trainOnBatch(xs, ys);
       tf.dispose([xs, ys, ...reference.masks.map((layer) => layer.mask as Tensor)]);
       start += size;
@@ -112,16 +88,7 @@ for (const c of cases) {
     const ours = trainer.weights();
     const keras = reference.model.getWeights().map((w) => w.dataSync());
     assert.equal(ours.length, keras.length);
-    for (let i = 0; i < ours.length; i++) {
-      let maxDiff = 0;
-      let maxMove = 0;
-      for (let j = 0; j < ours[i].length; j++) {
-        maxDiff = Math.max(maxDiff, Math.abs(ours[i][j] - keras[i][j]));
-        maxMove = Math.max(maxMove, Math.abs(keras[i][j] - initial[i][j]));
-      }
-      assert.ok(maxMove > 1e-3, `weights ${i} should have moved (moved ${maxMove})`);
-      assert.ok(maxDiff < 2e-5, `weights ${i} differ by ${maxDiff} from trainOnBatch`);
-    }
+    assertSameSteps(ours, keras, initial, 1e-3);
     trainer.dispose();
     model.dispose();
     reference.model.optimizer.dispose();
@@ -137,20 +104,7 @@ test('kernels: a two-layer net with dropout and L2 learns; evaluate matches Laye
   const heldOut = syntheticSplit(500, 2);
   const model = buildNetworkModel(tf, architecture, { learningRate: 0.003, seed: 1 });
   const trainer = new KernelTrainer(tf, model, { learningRate: 0.003, batchSize: 50, architecture, seed: 4 });
-  const rng = createRng(9);
-  const counts: number[] = [];
-  let first = 0;
-  for (let epoch = 0; epoch < 3; epoch++) {
-    const order = shuffledIndices(train.count, rng);
-    trainer.resetMetrics();
-    for (let start = 0; start < train.count; start += 50) trainer.trainBatch(train, order, start, Math.min(50, train.count - start));
-    assert.equal(trainer.readMetrics().samples, train.count);
-    if (epoch === 0) first = trainer.readMetrics().loss;
-    trainer.evaluate(heldOut);
-    counts.push(tf.memory().numTensors);
-  }
-  assert.equal(new Set(counts).size, 1, `tensor counts ${counts.join(', ')}`);
-  assert.ok(trainer.readMetrics().loss < first, 'the loss should fall');
+  assertLearnsWithFlatTensors(tf, trainer, train, heldOut, 50);
   const ours = trainer.evaluate(heldOut);
   assert.ok(ours.accuracy > 0.8, `accuracy ${ours.accuracy}`);
   trainer.writeWeightsTo(model);

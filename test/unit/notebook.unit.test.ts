@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PNG } from 'pngjs';
 import { buildNotebook, NOTEBOOK_MARKER, serializeNotebook, type Notebook } from '../../src/core/notebook/notebook';
 import type { NotebookRun } from '../../src/core/notebook/notebookRun';
 import { notebookStrings } from '../../src/core/notebook/notebookStrings';
 import { configureLocale } from '../../src/core/text/l10n';
 import { findL10nDir } from '../../src/core/text/l10nDir';
-import { validateWithPython } from './notebookPython';
+import { confusionMatrixSvg, epochChartSvg, type ChartStrings } from '../../src/core/notebook/charts';
+import { escapeXml } from '../../src/core/notebook/svg';
+import { validateWithPython, type SvgSummary } from './notebookPython';
 
 /** A run with everything #16 adds: two hidden layers with dropout, L2, a validation split, early stopping that fired. */
 function variantRun(): NotebookRun {
@@ -133,7 +134,7 @@ test('the tutorial run validates on the test set each epoch, with its image limi
   assert.match(code, /keras\.layers\.Dense\(128, activation='relu'\)/);
 });
 
-test('the outputs are the run\'s own: the Keras epoch log, PNG charts and confusion matrix, metrics, execution counts', () => {
+test('the outputs are the run\'s own: the Keras epoch log, SVG charts and confusion matrix, metrics, execution counts', () => {
   const notebook = buildNotebook(variantRun(), notebookStrings(), '0.1.0');
   assert.deepEqual(notebook.metadata.kernelspec, { name: 'python3', display_name: 'Python 3', language: 'python' });
   const code = notebook.cells.filter((c) => c.cell_type === 'code');
@@ -148,13 +149,65 @@ test('the outputs are the run\'s own: the Keras epoch log, PNG charts and confus
   assert.ok(streams.some((text) => text.includes('Test accuracy: 0.8610')));
   assert.ok(streams.some((text) => text.includes('Total params: 218058')), 'model.summary with 784*256+256 + 256*64+64 + 64*10+10 params');
   assert.ok(streams.some((text) => text.startsWith('[0.000 0.000 0.000 0.000 0.000 0.020 0.000 0.030 0.000 0.950]\nPredicted: Ankle boot - label: Ankle boot')));
-  const images = code.flatMap((c) => c.outputs ?? []).flatMap((o) => (o.output_type === 'display_data' ? [o.data['image/png'] as string] : []));
+  const images = code.flatMap((c) => c.outputs ?? []).flatMap((o) => (o.output_type === 'display_data' ? [o.data] : []));
   assert.equal(images.length, 3, 'accuracy, loss and the confusion matrix');
-  const sizes = images.map((b64) => {
-    const png = PNG.sync.read(Buffer.from(b64, 'base64'));
-    return `${png.width}x${png.height}`;
-  });
-  assert.deepEqual(sizes, ['640x420', '640x420', '630x614']);
+  assert.ok(images.every((data) => data['image/png'] === undefined && Array.isArray(data['image/svg+xml'])), 'SVG only, as Jupyter keeps text: a list of lines');
+  assert.deepEqual(images.map((data) => data['text/plain']), [['<Figure size 640x420 with 1 Axes>'], ['<Figure size 640x420 with 1 Axes>'], ['<Figure size 630x614 with 1 Axes>']]);
+});
+
+function svgsOf(locale: string, run: NotebookRun): SvgSummary[] {
+  const notebook = withLocale(locale, () => buildNotebook(run, notebookStrings(), '0.1.0'));
+  return validateWithPython(serializeNotebook(notebook)).svgs;
+}
+
+test('the SVG charts parse as XML and carry their axes, both series (a marker per epoch plus the legend\'s) and the matrix\'s 100 cells', () => {
+  const [accuracy, loss, confusion] = svgsOf('en', variantRun());
+  assert.deepEqual([accuracy, loss, confusion].map((svg) => `${svg.width}x${svg.height}`), ['640x420', '640x420', '630x614']);
+  assert.deepEqual([accuracy.title, loss.title, confusion.title], ['Accuracy per epoch', 'Loss per epoch', 'Confusion matrix']);
+  assert.deepEqual(accuracy.classes, { 'x-title': ['Epoch'], 'y-title': ['Accuracy'] });
+  assert.deepEqual(loss.classes, { 'x-title': ['Epoch'], 'y-title': ['Loss'] });
+  // Six epochs: one line and 6 + 1 markers per series.
+  assert.deepEqual(accuracy.series, [{ name: 'training', paths: 1, markers: 7 }, { name: 'validation', paths: 1, markers: 7 }]);
+  assert.ok(accuracy.texts.includes('Training') && accuracy.texts.includes('Validation'), accuracy.texts.join('|'));
+  for (const epoch of ['1', '2', '3', '4', '5', '6']) assert.ok(accuracy.texts.includes(epoch), `x tick ${epoch}`);
+  assert.ok(['0.80', '0.82', '0.84', '0.86', '0.88'].every((tick) => accuracy.texts.includes(tick)) && loss.texts.includes('0.60'), `y ticks around the values, no two alike: ${accuracy.texts.join('|')}`);
+  assert.deepEqual(confusion.classes, { 'x-title': ['Predicted class'], 'y-title': ['True class'] });
+  assert.equal(confusion.cells, 100);
+  assert.equal(confusion.texts.filter((t) => t === '900').length, 10, 'the diagonal\'s counts');
+  // The tutorial run validates on the test set: the second series says so.
+  const [tutorial] = svgsOf('en', tutorialRun());
+  assert.ok(tutorial.texts.includes('Test') && !tutorial.texts.includes('Validation'));
+});
+
+test('the charts are labelled in the notebook\'s language: Chinese axes, legend and titles under zh-cn', () => {
+  const [accuracy, loss, confusion] = svgsOf('zh-cn', variantRun());
+  assert.deepEqual(accuracy.classes, { 'x-title': ['轮次'], 'y-title': ['准确率'] });
+  assert.deepEqual(loss.classes['y-title'], ['损失']);
+  assert.ok(accuracy.texts.includes('训练') && accuracy.texts.includes('验证'), accuracy.texts.join('|'));
+  assert.deepEqual(confusion.classes, { 'x-title': ['预测类别'], 'y-title': ['真实类别'] });
+  assert.match(confusion.title, /[\u4e00-\u9fff]/);
+});
+
+test('a label is text, never markup: every character XML would read is escaped', () => {
+  assert.equal(escapeXml(`<b a="1">&'</b>`), '&lt;b a=&quot;1&quot;&gt;&amp;&apos;&lt;/b&gt;');
+  const hostile = '<script>alert("x")</script> & \'';
+  const strings = Object.fromEntries(['epoch', 'accuracy', 'loss', 'training', 'validation', 'test', 'accuracyTitle', 'lossTitle', 'confusionTitle', 'predicted', 'truth'].map((key) => [key, hostile])) as unknown as ChartStrings;
+  const run = variantRun();
+  for (const svg of [epochChartSvg(run.history, 'accuracy', false, strings), confusionMatrixSvg(run.confusion!, strings)]) {
+    assert.doesNotMatch(svg, /<script/);
+    assert.match(svg, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &amp; &apos;/);
+  }
+});
+
+test('a chart is the same bytes for the same run, and a missing value breaks the line instead of drawing NaN', () => {
+  const s = notebookStrings().chart;
+  const run = variantRun();
+  assert.equal(epochChartSvg(run.history, 'loss', false, s), epochChartSvg(variantRun().history, 'loss', false, s));
+  const gap = run.history.map((m, i) => (i === 2 ? { ...m, valLoss: Number.NaN } : m));
+  const svg = epochChartSvg(gap, 'loss', false, s);
+  assert.doesNotMatch(svg, /NaN|Infinity/);
+  const validation = svg.slice(svg.indexOf('data-series="validation"'));
+  assert.equal(validation.match(/d="(M[^"]*)"/)?.[1].split('M').length, 3, 'two pieces of line around the gap');
 });
 
 test('a run without per-epoch metrics (a saved model\'s record) leaves those cells unrun and says so', () => {
@@ -212,4 +265,11 @@ test('a conv run exports Keras Conv2D and MaxPooling2D after Reshape((28, 28, 1)
   assert.match(outputs, /Total params: 54314 /);
   const prose = notebook.cells.filter((c) => c.cell_type === 'markdown').map((c) => c.source.join('')).join('\n');
   assert.match(prose, /\| Conv blocks \(filters:kernel, each Conv2D \+ 2 x 2 MaxPooling2D\) \| 8:5,16:5 \|/);
+});
+
+test('tick labels have as many decimals as their step needs, so no two read alike', () => {
+  const history = [0.775, 0.9].map((accuracy, i) => ({ epoch: i + 1, loss: 1, accuracy, valLoss: 1, valAccuracy: accuracy, seconds: 1 }));
+  const svg = epochChartSvg(history, 'accuracy', true, notebookStrings().chart);
+  const ticks = [...svg.slice(svg.indexOf('class="y-axis"'), svg.indexOf('class="x-axis"')).matchAll(/>([\d.]+)</g)].map((m) => m[1]);
+  assert.deepEqual(ticks, ['0.775', '0.800', '0.825', '0.850', '0.875', '0.900']);
 });

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrainerError } from '../../src/core/errors';
 import { inspectNotebookTarget, writeExportFile, writeNotebookFile } from '../../src/core/notebook/exportFile';
@@ -15,10 +14,8 @@ import type { EpochMetrics } from '../../src/domain/metrics';
 import type { DashboardState } from '../../src/protocol/webview';
 import { analyzePredictions } from '../../src/core/analysis/analysis';
 import { missingDataFiles } from '../../src/core/data/dataFolderCheck';
+import { inScratch } from './scratchFolder';
 
-function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'fmt-export-'));
-}
 
 const epochs: EpochMetrics[] = [
   { epoch: 2, loss: 0.38, accuracy: 0.86, testLoss: 0.4, testAccuracy: 0.85, seconds: 1.5, samplesPerSecond: 40000 },
@@ -36,58 +33,43 @@ function rejects(promise: Promise<unknown>, code: string): Promise<void> {
   return assert.rejects(promise, (error: unknown) => error instanceof TrainerError && error.code === code && typeof error.action === 'string');
 }
 
-test('a notebook is written whole, and one the extension wrote is replaced without asking', async () => {
-  const dir = scratch();
-  try {
-    const file = join(dir, 'run.ipynb');
-    assert.equal(inspectNotebookTarget(file), 'absent');
-    await writeNotebookFile(file, ourNotebookText(), { replaceForeign: false });
-    assert.equal(inspectNotebookTarget(file), 'ours');
-    const second = ourNotebookText().replace('"test"', '"second"');
-    await writeNotebookFile(file, second, { replaceForeign: false });
-    assert.equal(readFileSync(file, 'utf8'), second);
-    assert.deepEqual(readdirSync(dir), ['run.ipynb'], 'no temporary file is left behind');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('a notebook is written whole, and one the extension wrote is replaced without asking', () => inScratch('fmt-export-', async (dir) => {
+  const file = join(dir, 'run.ipynb');
+  assert.equal(inspectNotebookTarget(file), 'absent');
+  await writeNotebookFile(file, ourNotebookText(), { replaceForeign: false });
+  assert.equal(inspectNotebookTarget(file), 'ours');
+  const second = ourNotebookText().replace('"test"', '"second"');
+  await writeNotebookFile(file, second, { replaceForeign: false });
+  assert.equal(readFileSync(file, 'utf8'), second);
+  assert.deepEqual(readdirSync(dir), ['run.ipynb'], 'no temporary file is left behind');
+}));
 
-test('a file the extension did not write is kept unless replacing it was confirmed', async () => {
-  const dir = scratch();
-  try {
-    const foreign = join(dir, 'mine.ipynb');
-    const theirs = JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3' } }, cells: [] });
-    writeFileSync(foreign, theirs);
-    const notJson = join(dir, 'notes.ipynb');
-    writeFileSync(notJson, 'my notes');
-    for (const file of [foreign, notJson]) {
-      assert.equal(inspectNotebookTarget(file), 'foreign');
-      await rejects(writeNotebookFile(file, ourNotebookText(), { replaceForeign: false }), 'FILE_EXISTS');
-    }
-    assert.equal(readFileSync(foreign, 'utf8'), theirs);
-    assert.equal(readFileSync(notJson, 'utf8'), 'my notes');
-    await writeNotebookFile(foreign, ourNotebookText(), { replaceForeign: true });
-    assert.equal(inspectNotebookTarget(foreign), 'ours');
-    assert.deepEqual(readdirSync(dir).sort(), ['mine.ipynb', 'notes.ipynb']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+test('a file the extension did not write is kept unless replacing it was confirmed', () => inScratch('fmt-export-', async (dir) => {
+  const foreign = join(dir, 'mine.ipynb');
+  const theirs = JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3' } }, cells: [] });
+  writeFileSync(foreign, theirs);
+  const notJson = join(dir, 'notes.ipynb');
+  writeFileSync(notJson, 'my notes');
+  for (const file of [foreign, notJson]) {
+    assert.equal(inspectNotebookTarget(file), 'foreign');
+    await rejects(writeNotebookFile(file, ourNotebookText(), { replaceForeign: false }), 'FILE_EXISTS');
   }
-});
+  assert.equal(readFileSync(foreign, 'utf8'), theirs);
+  assert.equal(readFileSync(notJson, 'utf8'), 'my notes');
+  await writeNotebookFile(foreign, ourNotebookText(), { replaceForeign: true });
+  assert.equal(inspectNotebookTarget(foreign), 'ours');
+  assert.deepEqual(readdirSync(dir).sort(), ['mine.ipynb', 'notes.ipynb']);
+}));
 
-test('a target that is a folder, or in a folder that does not exist, fails with EXPORT_FAILED naming it, and changes nothing', async () => {
-  const dir = scratch();
-  try {
-    const folder = join(dir, 'taken.ipynb');
-    mkdirSync(folder);
-    writeFileSync(join(folder, 'keep.txt'), 'keep');
-    await rejects(writeNotebookFile(folder, ourNotebookText(), { replaceForeign: true }), 'EXPORT_FAILED');
-    assert.equal(readFileSync(join(folder, 'keep.txt'), 'utf8'), 'keep');
-    await rejects(writeExportFile(join(dir, 'missing', 'chart.png'), new Uint8Array([1, 2, 3])), 'EXPORT_FAILED');
-    assert.deepEqual(readdirSync(dir), ['taken.ipynb']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('a target that is a folder, or in a folder that does not exist, fails with EXPORT_FAILED naming it, and changes nothing', () => inScratch('fmt-export-', async (dir) => {
+  const folder = join(dir, 'taken.ipynb');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'keep.txt'), 'keep');
+  await rejects(writeNotebookFile(folder, ourNotebookText(), { replaceForeign: true }), 'EXPORT_FAILED');
+  assert.equal(readFileSync(join(folder, 'keep.txt'), 'utf8'), 'keep');
+  await rejects(writeExportFile(join(dir, 'missing', 'chart.png'), new Uint8Array([1, 2, 3])), 'EXPORT_FAILED');
+  assert.deepEqual(readdirSync(dir), ['taken.ipynb']);
+}));
 
 test('the per-epoch CSV has a header, one row per epoch in order, full precision and CRLF line ends', () => {
   const csv = epochMetricsCsv([...epochs, { ...epochs[0], epoch: 3, testLoss: Number.NaN }]);
@@ -216,19 +198,14 @@ test('only a finished or stopped run with an epoch is exported; an older saved m
   assert.equal(notebookRunFromDashboard(older)?.date, undefined);
 });
 
-test('"Get the data" accepts a folder only when all four files are there, plain or gzipped, in either spelling', async () => {
-  const dir = scratch();
-  try {
-    assert.deepEqual(await missingDataFiles(dir), ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']);
-    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), '');
-    writeFileSync(join(dir, 'train-labels.idx1-ubyte'), '');
-    mkdirSync(join(dir, 't10k-images-idx3-ubyte'));
-    assert.deepEqual(await missingDataFiles(dir), ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'], 'a folder of that name is no file');
-    rmSync(join(dir, 't10k-images-idx3-ubyte'), { recursive: true });
-    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), '');
-    writeFileSync(join(dir, 't10k-labels-idx1-ubyte.gz'), '');
-    assert.deepEqual(await missingDataFiles(dir), []);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('"Get the data" accepts a folder only when all four files are there, plain or gzipped, in either spelling', () => inScratch('fmt-export-', async (dir) => {
+  assert.deepEqual(await missingDataFiles(dir), ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']);
+  writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), '');
+  writeFileSync(join(dir, 'train-labels.idx1-ubyte'), '');
+  mkdirSync(join(dir, 't10k-images-idx3-ubyte'));
+  assert.deepEqual(await missingDataFiles(dir), ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'], 'a folder of that name is no file');
+  rmSync(join(dir, 't10k-images-idx3-ubyte'), { recursive: true });
+  writeFileSync(join(dir, 't10k-images-idx3-ubyte'), '');
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte.gz'), '');
+  assert.deepEqual(await missingDataFiles(dir), []);
+}));

@@ -12,18 +12,9 @@ import { checkSaveTarget } from '../../src/core/modelFiles/saveTarget';
 import { nodeFileSystem, replaceFolder, tidyModelFolder } from '../../src/core/modelFiles/folderReplace';
 import { copyModelFolder } from '../../src/core/modelFiles/modelCopy';
 import { expandHome, describePath, invocationFolder, resolveUserPath } from '../../src/core/userPath';
-import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
+import { SAVED_RUN_RECORD } from './runRecordFixture';
 
-const record = {
-  date: '2026-11-27T18:00:00Z',
-  params: DEFAULT_HYPER_PARAMETERS,
-  backend: 'wasm',
-  trainAccuracy: 0.91,
-  testAccuracy: 0.88,
-  dataChecksum: 'abc',
-  trainCount: 60000,
-  testCount: 10000,
-};
+const record = SAVED_RUN_RECORD;
 
 const modelJson = {
   format: 'layers-model',

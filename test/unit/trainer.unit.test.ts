@@ -2,33 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { selectBackend } from '../../src/training/backend';
 import { buildTutorialModel } from '../../src/training/model';
-import type { ImageSplit } from '../../src/training/imageInput';
 import { OpsTrainer } from '../../src/training/opsTrainer';
 import { createRng } from '../../src/training/seededRandom';
 import { shuffledIndices } from '../../src/training/shuffling';
 import type { Trainer } from '../../src/training/trainer';
 import { KernelTrainer } from '../../src/training/kernels/kernelTrainer';
 import { TUTORIAL_ARCHITECTURE } from '../../src/domain/architecture';
+import { assertLearnsWithFlatTensors, assertSameSteps, batchOf, syntheticSplit } from './syntheticTraining';
 import type { Tf } from '../../src/training/backend';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { BackendChoice } from '../../src/domain/hyperParameters';
-
-/** Random images with a learnable signal: the label brightens one band of rows. */
-function syntheticSplit(count: number, seed: number): ImageSplit {
-  const rng = createRng(seed);
-  const images = new Uint8Array(count * 784);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const label = Math.floor(rng() * 10);
-    labels[i] = label;
-    for (let k = 0; k < 784; k++) {
-      const row = Math.floor(k / 28);
-      const band = Math.floor(row / 3) === label;
-      images[i * 784 + k] = rng() < 0.4 ? 0 : Math.floor(rng() * (band ? 255 : 120));
-    }
-  }
-  return { images, labels, count };
-}
 
 type MakeTrainer = (tf: Tf, model: LayersModel, options: { learningRate: number; epsilonForm: 'tfjs'; batchSize: number }) => Trainer;
 const paths: [string, BackendChoice, MakeTrainer][] = [
@@ -52,31 +35,15 @@ for (const [label, backend, makeTrainer] of paths) {
     const batches: [number, number][] = [[0, 32], [32, 32], [64, 32], [96, 32], [128, 32], [160, 8]];
     for (const [start, size] of batches) {
       trainer.trainBatch(data, order, start, size);
-      const x = new Float32Array(size * 784);
-      const y = new Float32Array(size);
-      for (let s = 0; s < size; s++) {
-        const index = order[start + s];
-        for (let k = 0; k < 784; k++) x[s * 784 + k] = data.images[index * 784 + k] / 255;
-        y[s] = data.labels[index];
-      }
-      const xs = tf.tensor3d(x, [size, 28, 28]);
-      const ys = tf.tensor1d(y);
+      const { xs, ys } = batchOf(tf, data, order, start, size);
       await kerasModel.trainOnBatch(xs, ys);
       xs.dispose();
       ys.dispose();
     }
     const fast = trainer.weights();
     const keras = kerasModel.getWeights().map((w) => w.dataSync());
-    for (let i = 0; i < 4; i++) {
-      let maxDiff = 0;
-      let maxMove = 0;
-      for (let j = 0; j < fast[i].length; j++) {
-        maxDiff = Math.max(maxDiff, Math.abs(fast[i][j] - keras[i][j]));
-        maxMove = Math.max(maxMove, Math.abs(keras[i][j] - initial[i][j]));
-      }
-      assert.ok(maxMove > 3e-3, `weights ${i} should have moved (moved ${maxMove})`);
-      assert.ok(maxDiff < 2e-5, `weights ${i} differ by ${maxDiff} from trainOnBatch`);
-    }
+    assert.equal(keras.length, 4, 'two Dense layers: kernel and bias each');
+    assertSameSteps(fast, keras, initial, 3e-3);
     trainer.dispose();
     fastModel.dispose();
     kerasModel.dispose();
@@ -89,22 +56,7 @@ test('wasm: learns, and tensors stay flat across epochs and evaluations', async 
   const test = syntheticSplit(500, 2);
   const model = buildTutorialModel(tf, { hiddenUnits: 32, learningRate: 0.005, seed: 1 });
   const trainer = new OpsTrainer(tf, model, { learningRate: 0.005 });
-  const rng = createRng(9);
-  const counts: number[] = [];
-  let first = 0;
-  for (let epoch = 0; epoch < 3; epoch++) {
-    const order = shuffledIndices(train.count, rng);
-    trainer.resetMetrics();
-    for (let start = 0; start < train.count; start += 64) trainer.trainBatch(train, order, start, Math.min(64, train.count - start));
-    const running = trainer.readMetrics();
-    assert.equal(running.samples, train.count);
-    if (epoch === 0) first = running.loss;
-    trainer.evaluate(test);
-    counts.push(tf.memory().numTensors);
-  }
-  assert.equal(new Set(counts).size, 1, `tensor counts ${counts.join(', ')}`);
-  const last = trainer.readMetrics();
-  assert.ok(last.loss < first, 'the loss should fall');
+  assertLearnsWithFlatTensors(tf, trainer, train, test, 64);
   assert.ok(trainer.evaluate(test).accuracy > 0.8);
   trainer.writeWeightsTo(model);
   const predicted = tf.tidy(() => model.predict(tf.zeros([1, 28, 28])) as ReturnType<typeof tf.zeros>);

@@ -11,7 +11,7 @@ import { createRng } from '../../src/training/seededRandom';
 import { shuffledIndices } from '../../src/training/shuffling';
 import { createTrainer } from '../../src/training/trainingPath';
 import type { Architecture } from '../../src/domain/architecture';
-import { batchOf, maxDifference, syntheticSplit } from './syntheticImages';
+import { batchOf, maxDifference, syntheticSplit } from './syntheticTraining';
 
 const DEEP_L2: Architecture = { hiddenLayers: [{ units: 48, dropout: 0 }, { units: 24, dropout: 0 }], l2: 0.001 };
 

@@ -12,6 +12,7 @@ import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import { type StartRequest } from '../../src/protocol/worker';
 import { type TrainingEvent } from '../../src/protocol/events';
 import { isTerminalEvent } from '../../src/protocol/events';
+import { disposing } from './disposing';
 
 const dir = mkdtempSync(join(tmpdir(), 'training-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,6 +85,15 @@ function runEvents(c: TrainingClient, runId: () => number): Promise<TrainingEven
   });
 }
 
+/** Starts `request` on `c`; resolves with that run's events up to and including its terminal event. */
+function startRun(c: TrainingClient): Promise<TrainingEvent[]> {
+  let runId = 0;
+  const done = runEvents(c, () => runId);
+  runId = c.start(request);
+  return done;
+}
+
+
 function firstEvent(c: TrainingClient, type: TrainingEvent['type']): Promise<void> {
   return new Promise((resolve) => {
     const sub = c.onEvent((_id, event) => {
@@ -95,113 +105,77 @@ function firstEvent(c: TrainingClient, type: TrainingEvent['type']): Promise<voi
   });
 }
 
-test('a run ends with its terminal event and the client is idle again', async () => {
-  const c = client({ FAKE_MODE: 'train', FAKE_BATCHES: '6' });
-  try {
-    let runId = 0;
-    const done = runEvents(c, () => runId);
-    runId = c.start(request);
-    assert.equal(c.isRunning, true);
-    const events = await done;
-    assert.deepEqual(
-      events.map((e) => e.type),
-      ['backend', 'batch', 'batch', 'epoch', 'batch', 'batch', 'epoch', 'finished'],
-    );
-    assert.equal(c.isRunning, false);
-  } finally {
-    c.dispose();
-  }
-});
+test('a run ends with its terminal event and the client is idle again', () => disposing(client({ FAKE_MODE: 'train', FAKE_BATCHES: '6' }), async (c) => {
+  const done = startRun(c);
+  assert.equal(c.isRunning, true);
+  const events = await done;
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['backend', 'batch', 'batch', 'epoch', 'batch', 'batch', 'epoch', 'finished'],
+  );
+  assert.equal(c.isRunning, false);
+}));
 
-test('a second start while a run is going is refused with BUSY, and the first run goes on', async () => {
-  const c = client({ FAKE_MODE: 'train' });
-  try {
-    let runId = 0;
-    const done = runEvents(c, () => runId);
-    runId = c.start(request);
-    assert.throws(
-      () => c.start(request),
-      (error: unknown) => error instanceof TrainerError && error.code === 'BUSY' && error.action !== undefined,
-    );
-    await firstEvent(c, 'batch');
-    c.stop();
-    const events = await done;
-    assert.equal(events.at(-1)?.type, 'stopped');
-    // Idle again: a new run is accepted.
-    const second = runEvents(c, () => runId);
-    runId = c.start(request);
-    c.stop();
-    assert.equal((await second).at(-1)?.type, 'stopped');
-  } finally {
-    c.dispose();
-  }
-});
+test('a second start while a run is going is refused with BUSY, and the first run goes on', () => disposing(client({ FAKE_MODE: 'train' }), async (c) => {
+  const done = startRun(c);
+  assert.throws(
+    () => c.start(request),
+    (error: unknown) => error instanceof TrainerError && error.code === 'BUSY' && error.action !== undefined,
+  );
+  await firstEvent(c, 'batch');
+  c.stop();
+  const events = await done;
+  assert.equal(events.at(-1)?.type, 'stopped');
+  // Idle again: a new run is accepted.
+  const second = startRun(c);
+  c.stop();
+  assert.equal((await second).at(-1)?.type, 'stopped');
+}));
 
-test('a worker that ignores stop is terminated and the run still ends with stopped and its history', async () => {
-  const c = client({ FAKE_MODE: 'deaf' }, 300);
-  try {
-    let runId = 0;
-    const done = runEvents(c, () => runId);
-    runId = c.start(request);
-    await firstEvent(c, 'epoch');
-    c.stop();
-    const events = await done;
-    const last = events.at(-1);
-    assert.equal(last?.type, 'stopped');
-    assert.ok(last?.type === 'stopped' && last.history.length >= 1, 'the epochs seen so far are kept');
-    assert.equal(c.isRunning, false);
-    // No late events from the terminated worker reach listeners after the terminal one.
-    const late: TrainingEvent[] = [];
-    c.onEvent((_id, e) => late.push(e));
-    await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(late, []);
-  } finally {
-    c.dispose();
-  }
-});
+test('a worker that ignores stop is terminated and the run still ends with stopped and its history', () => disposing(client({ FAKE_MODE: 'deaf' }, 300), async (c) => {
+  const done = startRun(c);
+  await firstEvent(c, 'epoch');
+  c.stop();
+  const events = await done;
+  const last = events.at(-1);
+  assert.equal(last?.type, 'stopped');
+  assert.ok(last?.type === 'stopped' && last.history.length >= 1, 'the epochs seen so far are kept');
+  assert.equal(c.isRunning, false);
+  // No late events from the terminated worker reach listeners after the terminal one.
+  const late: TrainingEvent[] = [];
+  c.onEvent((_id, e) => late.push(e));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(late, []);
+}));
 
-test('a worker that exits mid-run becomes a WORKER_CRASHED error naming the exit code', async () => {
-  const c = client({ FAKE_MODE: 'exitOnStart' });
-  try {
-    let runId = 0;
-    const crashed = runEvents(c, () => runId);
-    runId = c.start(request);
-    const last = (await crashed).at(-1);
-    assert.ok(last?.type === 'error', 'an error event ends the run');
-    assert.equal(last.error.code, 'WORKER_CRASHED');
-    assert.match(last.error.message, /3/, 'the exit code is named');
-    assert.equal(c.isRunning, false);
-  } finally {
-    c.dispose();
-  }
-});
+test('a worker that exits mid-run becomes a WORKER_CRASHED error naming the exit code', () => disposing(client({ FAKE_MODE: 'exitOnStart' }), async (c) => {
+  const crashed = startRun(c);
+  const last = (await crashed).at(-1);
+  assert.ok(last?.type === 'error', 'an error event ends the run');
+  assert.equal(last.error.code, 'WORKER_CRASHED');
+  assert.match(last.error.message, /3/, 'the exit code is named');
+  assert.equal(c.isRunning, false);
+}));
 
 test('after a crash the same client spawns a fresh worker that works', async () => {
   // The fake decides per worker from FAKE_MODE; the env object is read at each spawn, so change it between runs.
   const env: NodeJS.ProcessEnv = { ...process.env, FAKE_MODE: 'throwOnStart' };
-  const c = new TrainingClient({ workerPath: fakeWorker, env });
-  try {
-    let runId = 0;
-    const crashed = runEvents(c, () => runId);
-    runId = c.start(request);
+  await disposing(new TrainingClient({ workerPath: fakeWorker, env }), async (c) => {
+    const crashed = startRun(c);
     const last = (await crashed).at(-1);
     assert.ok(last?.type === 'error' && last.error.code === 'WORKER_CRASHED');
     assert.match(last.error.message, /fake failure/);
 
     env.FAKE_MODE = 'train';
     env.FAKE_BATCHES = '3';
-    const again = runEvents(c, () => runId);
-    runId = c.start(request);
+    const again = startRun(c);
     assert.equal((await again).at(-1)?.type, 'finished');
-  } finally {
-    c.dispose();
-  }
+  });
 });
 
 test('classify resolves with the worker answer; a crash rejects pending classifications with a UserError', async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, FAKE_MODE: 'train' };
-  const c = new TrainingClient({ workerPath: fakeWorker, env });
-  try {
+  await disposing(new TrainingClient({ workerPath: fakeWorker, env }), async (c) => {
     const results = await c.classify(['/a.png', '/b.png'], dir, 'en');
     assert.deepEqual(
       results.map((r) => r.file),
@@ -219,16 +193,12 @@ test('classify resolves with the worker answer; a crash rejects pending classifi
     } finally {
       c2.dispose();
     }
-  } finally {
-    c.dispose();
-  }
+  });
 });
 
 test('dispose ends a running run with stopped and refuses further use', async () => {
   const c = client({ FAKE_MODE: 'train' });
-  let runId = 0;
-  const done = runEvents(c, () => runId);
-  runId = c.start(request);
+  const done = startRun(c);
   await firstEvent(c, 'batch');
   c.dispose();
   assert.equal((await done).at(-1)?.type, 'stopped');
@@ -236,30 +206,20 @@ test('dispose ends a running run with stopped and refuses further use', async ()
 });
 
 test('a worker file that cannot be loaded ends the run with WORKER_CRASHED instead of throwing', async () => {
-  const c = new TrainingClient({ workerPath: join(dir, 'missing-worker.js') });
-  try {
-    let runId = 0;
-    const done = runEvents(c, () => runId);
-    runId = c.start(request);
+  await disposing(new TrainingClient({ workerPath: join(dir, 'missing-worker.js') }), async (c) => {
+    const done = startRun(c);
     const last = (await done).at(-1);
     assert.ok(last?.type === 'error' && last.error.code === 'WORKER_CRASHED', JSON.stringify(last));
     assert.equal(c.isRunning, false);
-  } finally {
-    c.dispose();
-  }
+  });
 });
 
 test('a classification in flight when a deaf worker is terminated on stop is rejected, not left hanging', async () => {
-  const c = new TrainingClient({ workerPath: fakeWorker, env: { ...process.env, FAKE_MODE: 'deaf', FAKE_SILENT_CLASSIFY: '1' }, stopTimeoutMs: 200 });
-  try {
-    let runId = 0;
-    const done = runEvents(c, () => runId);
-    runId = c.start(request);
+  await disposing(new TrainingClient({ workerPath: fakeWorker, env: { ...process.env, FAKE_MODE: 'deaf', FAKE_SILENT_CLASSIFY: '1' }, stopTimeoutMs: 200 }), async (c) => {
+    const done = startRun(c);
     const classification = c.classify(['/a.png'], dir, 'en');
     c.stop();
     assert.equal((await done).at(-1)?.type, 'stopped');
     await assert.rejects(classification, (error: unknown) => error instanceof TrainerError && error.code === 'WORKER_CRASHED');
-  } finally {
-    c.dispose();
-  }
+  });
 });

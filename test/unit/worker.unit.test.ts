@@ -13,6 +13,7 @@ import { DEFAULT_HYPER_PARAMETERS, type HyperParameters } from '../../src/domain
 import { type StartRequest, type WorkerToHost } from '../../src/protocol/worker';
 import { type TrainingEvent } from '../../src/protocol/events';
 import { isTerminalEvent } from '../../src/protocol/events';
+import { disposing } from './disposing';
 
 // TEST_WORKER_PATH lets the suite run against another build of the worker.
 const workerPath = resolve(process.env.TEST_WORKER_PATH ?? 'dist/worker.js');
@@ -59,8 +60,7 @@ function collapse(types: string[]): string[] {
 }
 
 test('a small run posts backend, data, started, batches, epochs and finished in order, and the test images', async () => {
-  const client = new TrainingClient({ workerPath });
-  try {
+  await disposing(new TrainingClient({ workerPath }), async (client) => {
     const images: { count: number; length: number }[] = [];
     client.onTestImages((_id, pixels, count) => images.push({ count, length: pixels.length }));
     const events = await run(client, request({ epochs: 2 }));
@@ -77,15 +77,12 @@ test('a small run posts backend, data, started, batches, epochs and finished in 
     assert.ok(finished.history[1].testAccuracy > 0.6, `test accuracy ${finished.history[1].testAccuracy}`);
     assert.deepEqual(images, [{ count: 500, length: 500 * 784 }]);
     assert.equal(client.isRunning, false);
-  } finally {
-    client.dispose();
-  }
+  });
 });
 
 test('stop takes effect within a batch or two and the worker reports stopped itself', async () => {
   // A long stop timeout: the stopped event must come from the worker, not from the client's fallback.
-  const client = new TrainingClient({ workerPath, stopTimeoutMs: 120_000 });
-  try {
+  await disposing(new TrainingClient({ workerPath, stopTimeoutMs: 120_000 }), async (client) => {
     let batchesAfterStop = -1;
     const events = await run(client, request({ trainLimit: 20000, epochs: 5 }), (event) => {
       if (event.type !== 'batch') return;
@@ -105,9 +102,7 @@ test('stop takes effect within a batch or two and the worker reports stopped its
     // The same worker takes the next run.
     const again = await run(client, request({}));
     assert.equal(again.at(-1)?.type, 'finished');
-  } finally {
-    client.dispose();
-  }
+  });
 });
 
 test('the worker itself refuses a second start with BUSY while a run is going', async () => {
@@ -143,8 +138,7 @@ test('the worker itself refuses a second start with BUSY while a run is going', 
 for (const mode of ['exit', 'throw'] as const) {
   test(`a worker that dies (${mode}) ends the run with WORKER_CRASHED, and the client then trains again`, async () => {
     // Test-only hook read by the worker: die when run 1 starts; run 2 goes to a fresh worker.
-    const client = new TrainingClient({ workerPath, env: { ...process.env, FASHION_MNIST_TEST_CRASH: `${mode}:1` } });
-    try {
+    await disposing(new TrainingClient({ workerPath, env: { ...process.env, FASHION_MNIST_TEST_CRASH: `${mode}:1` } }), async (client) => {
       const crashed = await run(client, request({}));
       const last = crashed.at(-1);
       assert.ok(last?.type === 'error', `ended with ${last?.type}`);
@@ -153,29 +147,23 @@ for (const mode of ['exit', 'throw'] as const) {
       assert.equal(client.isRunning, false);
       const again = await run(client, request({}));
       assert.equal(again.at(-1)?.type, 'finished');
-    } finally {
-      client.dispose();
-    }
+    });
   });
 }
 
 test('bad parameters end the run with an error event, not a crash', async () => {
-  const client = new TrainingClient({ workerPath });
-  try {
+  await disposing(new TrainingClient({ workerPath }), async (client) => {
     const events = await run(client, request({ epochs: 0 }));
     const last = events.at(-1);
     assert.ok(last?.type === 'error');
     assert.equal(last.error.code, 'INVALID_PARAMS');
     const again = await run(client, request({}));
     assert.equal(again.at(-1)?.type, 'finished');
-  } finally {
-    client.dispose();
-  }
+  });
 });
 
 test('classify without a saved model answers NO_MODEL for every file and says how to get one', async () => {
-  const client = new TrainingClient({ workerPath });
-  try {
+  await disposing(new TrainingClient({ workerPath }), async (client) => {
     const files = [join(scratch, 'a.png'), join(scratch, 'b.png')];
     const results = await client.classify(files, join(scratch, 'no-model'), 'en');
     assert.equal(results.length, 2);
@@ -183,14 +171,11 @@ test('classify without a saved model answers NO_MODEL for every file and says ho
       assert.equal(result.file, files[i]);
       assert.ok(!result.ok && result.error.code === 'NO_MODEL' && result.error.action);
     }
-  } finally {
-    client.dispose();
-  }
+  });
 });
 
 test('classify uses the saved model, and a model saved again in the same folder replaces the cached one', async () => {
-  const client = new TrainingClient({ workerPath });
-  try {
+  await disposing(new TrainingClient({ workerPath }), async (client) => {
     const modelDir = join(scratch, 'model');
     const idx = gunzipSync(readFileSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz'));
     const rgba = Buffer.alloc(28 * 28 * 4);
@@ -216,9 +201,7 @@ test('classify uses the saved model, and a model saved again in the same folder 
     await run(client, { ...request({ seed: 3 }), saveDir: modelDir });
     const overlapping = await Promise.all([1, 2, 3].map(() => client.classify([image], modelDir, 'en')));
     for (const [result] of overlapping) assert.ok(result.ok, JSON.stringify(result.ok ? '' : result.error));
-  } finally {
-    client.dispose();
-  }
+  });
 });
 
 test('the worker looks for tfjs-node in the folders of the request: auto falls back with the reason, node fails with it', async () => {
@@ -227,8 +210,7 @@ test('the worker looks for tfjs-node in the folders of the request: auto falls b
   mkdirSync(packageDir, { recursive: true });
   writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', main: 'index.js' }));
   writeFileSync(join(packageDir, 'index.js'), "throw new Error('libtensorflow.so.2: cannot open shared object file');");
-  const client = new TrainingClient({ workerPath });
-  try {
+  await disposing(new TrainingClient({ workerPath }), async (client) => {
     const auto = await run(client, { ...request({}), nativeBackendFolders: [folder] }, (event) => {
       if (event.type === 'backend') client.stop();
     });
@@ -244,6 +226,24 @@ test('the worker looks for tfjs-node in the folders of the request: auto falls b
     assert.equal(last.error.code, 'BACKEND_UNAVAILABLE');
     assert.equal(last.error.file, folder);
     assert.match(last.error.message, /libtensorflow\.so\.2/);
+  });
+});
+
+test('a saliency map of a test image of the latest run needs only its index: the worker holds the pixels', async () => {
+  const client = new TrainingClient({ workerPath });
+  try {
+    const modelDir = join(scratch, 'saliency-model');
+    let pixels: Uint8Array | undefined;
+    client.onTestImages((_id, images) => (pixels = images.slice(7 * 784, 8 * 784)));
+    const events = await run(client, { ...request({ seed: 4 }), saveDir: modelDir });
+    const loaded = events.find((e) => e.type === 'dataLoaded');
+    const checksum = loaded?.type === 'dataLoaded' ? loaded.data.checksum : undefined;
+    assert.ok(checksum && pixels, 'the run reported its data checksum and sent its test images');
+    const byIndex = await client.saliency({ testIndex: 7, dataChecksum: checksum }, modelDir);
+    const byPixels = await client.saliency(pixels, modelDir);
+    assert.deepEqual(byIndex, byPixels, 'the same image, the same map');
+    await assert.rejects(client.saliency({ testIndex: 7, dataChecksum: 'other data' }, modelDir), 'not the data the worker holds');
+    await assert.rejects(client.saliency({ testIndex: 500, dataChecksum: checksum }, modelDir), 'beyond the run\u2019s 500 test images');
   } finally {
     client.dispose();
   }

@@ -138,7 +138,7 @@ describe('Training in a real VS Code', function () {
     const outputs = notebook.cells.flatMap((c) => c.outputs ?? []);
     const log = outputs.flatMap((o) => o.text ?? []).join('');
     assert.match(log, new RegExp(`Epoch ${SHORT_RUN.epochs}/${SHORT_RUN.epochs}`));
-    assert.equal(outputs.filter((o) => typeof o.data?.['image/png'] === 'string').length, 3, 'accuracy, loss and confusion matrix images');
+    assert.equal(outputs.filter((o) => Array.isArray(o.data?.['image/svg+xml'])).length, 3, 'accuracy, loss and confusion matrix images');
     const code = notebook.cells.filter((c) => c.cell_type === 'code').map((c) => c.source.join('')).join('\n');
     assert.match(code, new RegExp(`epochs=${SHORT_RUN.epochs},`));
     assert.match(code, new RegExp(`train_images\\[:${SHORT_RUN.trainSubset}\\]`));

@@ -12,8 +12,8 @@ import { t } from '../text/l10n';
 import { existingCandidates, isDirectory, DEFAULT_MIRROR_URL } from './dataLocation';
 import { largestFileBytes, type DataFileKey, type DataFileSpec } from './dataFiles';
 import { decodeDataFile, type DecodedFile } from './dataFileDecode';
-import type { LoadOptions } from './dataset';
 import { DEFAULT_DOWNLOAD_RETRIES, DEFAULT_DOWNLOAD_TIMEOUT_MS, DEFAULT_RETRY_DELAY_MS, downloadToFile } from './download';
+import { errorMessage } from '../../domain/errors';
 
 function downloadAction(): string {
   return t(
@@ -45,7 +45,7 @@ export async function scanCache(
           good.set(spec.key, await decodeDataFile(path, spec));
           return;
         } catch (error) {
-          const reason = error instanceof Error ? error.message : String(error);
+          const reason = errorMessage(error);
           await rm(path, { force: true }).catch(() => undefined);
           warn(t('The cached file {0} was damaged and has been deleted; another copy will be used. ({1})', path, reason));
         }
@@ -55,6 +55,22 @@ export async function scanCache(
   return good;
 }
 
+/** How a file is downloaded into the cache (part of dataset.ts's LoadOptions). */
+export interface CacheDownloadOptions {
+  onDownloadProgress?: (file: string, receivedBytes: number, totalBytes: number | null) => void;
+  fetchImpl?: typeof fetch;
+  /** Folder URL holding `<name>.gz`; default: the bucket Keras' fashion_mnist.load_data uses. */
+  mirrorUrl?: string;
+  /** Per-attempt stall timeout: give up an attempt when no bytes arrive for this long. Default 30 s. */
+  timeoutMs?: number;
+  /** Further attempts after a failure that may pass. Default 3. */
+  retries?: number;
+  /** Aborting rejects with the signal's reason (not a TrainerError), so callers can tell Stop from failure. */
+  signal?: AbortSignal;
+  /** @internal Tests: the first retry's delay (doubles each time). Default 1 s. */
+  retryDelayMs?: number;
+}
+
 function downloadUrl(mirrorUrl: string, spec: DataFileSpec): string {
   return `${mirrorUrl.endsWith('/') ? mirrorUrl : `${mirrorUrl}/`}${spec.name}.gz`;
 }
@@ -62,7 +78,7 @@ function downloadUrl(mirrorUrl: string, spec: DataFileSpec): string {
 /** Reports progress at most every 1% (or 256 KB), plus the first and last byte, so a UI is not flooded. */
 function throttledProgress(
   file: string,
-  report: NonNullable<LoadOptions['onDownloadProgress']>,
+  report: NonNullable<CacheDownloadOptions['onDownloadProgress']>,
 ): { onProgress: (received: number, total: number | null) => void; finish: () => void } {
   let lastReported = -1;
   let last: [number, number | null] = [0, null];
@@ -84,14 +100,14 @@ function throttledProgress(
 export async function downloadIntoCache(
   spec: DataFileSpec,
   cacheDir: string,
-  options: LoadOptions,
+  options: CacheDownloadOptions,
 ): Promise<{ file: DecodedFile; verifyMs: number }> {
   const url = downloadUrl(options.mirrorUrl ?? DEFAULT_MIRROR_URL, spec);
   const action = downloadAction();
   try {
     await mkdir(cacheDir, { recursive: true });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new TrainerError('DATA_DOWNLOAD', t('The cache folder {0} cannot be created: {1}', cacheDir, reason), cacheDir, action);
   }
   // Unique per process and call, so two windows (or the CLI and the extension) never share a temp file.
@@ -115,7 +131,7 @@ export async function downloadIntoCache(
     [decoded, verifyMs] = await elapsed(() => decodeDataFile(temp, spec));
   } catch (error) {
     await rm(temp, { force: true });
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new TrainerError(
       'DATA_CHECKSUM',
       t('The file downloaded from {0} is not the published Fashion-MNIST file and was discarded: {1}', url, reason),
@@ -131,7 +147,7 @@ export async function downloadIntoCache(
     await renameDurably(temp, finalPath);
   } catch (error) {
     await rm(temp, { force: true });
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new TrainerError('DATA_DOWNLOAD', t('The file {0} cannot be written: {1}', finalPath, reason), finalPath, action);
   }
   return { file: { ...decoded, path: finalPath }, verifyMs };

@@ -11,19 +11,21 @@ import { join } from 'node:path';
 import type { DataInfo, DataSourceKind } from '../../domain/data';
 import { PIXELS } from '../../domain/classes';
 import { DEFAULT_DEBIAN_DIR, existingCandidates, isDirectory } from './dataLocation';
-import { downloadIntoCache, elapsed, scanCache } from './dataCache';
+import { downloadIntoCache, elapsed, scanCache, type CacheDownloadOptions } from './dataCache';
 import { TrainerError } from '../errors';
 import { sha256Hex } from './idx';
 import { DATA_FILES, KEY_ORDER, type DataFileKey, type DataFileSpec, type FashionMnist, type Split } from './dataFiles';
 import { decodeDataFile, type DecodedFile } from './dataFileDecode';
 import { expandHome } from '../userPath';
 import { t } from '../text/l10n';
+import { errorMessage } from '../../domain/errors';
 
 export { defaultCacheDir, DEFAULT_DEBIAN_DIR, DEFAULT_MIRROR_URL } from './dataLocation';
 export { DATA_FILES, type DataFileKey, type DataFileSpec, type FashionMnist, type Split } from './dataFiles';
 export { decodeDataFile, type DecodedFile } from './dataFileDecode';
 
-export interface LoadOptions {
+/** Where to look for the dataset, in order, and how to download it (the download's own options: dataCache.ts). */
+export interface LoadOptions extends CacheDownloadOptions {
   /** The user's folder (setting / --data-dir): tried first; if given and bad, an error (no fall-through). */
   dataDir?: string;
   /** Extension global storage / the CLI's per-user cache; tried second, and where downloads go. */
@@ -32,22 +34,10 @@ export interface LoadOptions {
   debianDir?: string;
   /** Fourth: a one-time download into cacheDir. */
   allowDownload: boolean;
-  onDownloadProgress?: (file: string, receivedBytes: number, totalBytes: number | null) => void;
   /** Called with each warning as it happens (they are also returned in `FashionMnist.warnings`). */
   onWarning?: (message: string) => void;
-  fetchImpl?: typeof fetch;
-  /** Folder URL holding `<name>.gz`; default: the bucket Keras' fashion_mnist.load_data uses. */
-  mirrorUrl?: string;
-  /** Per-attempt stall timeout: give up an attempt when no bytes arrive for this long. Default 30 s. */
-  timeoutMs?: number;
-  /** Further attempts after a failure that may pass. Default 3. */
-  retries?: number;
-  /** Aborting rejects with the signal's reason (not a TrainerError), so callers can tell Stop from failure. */
-  signal?: AbortSignal;
   /** @internal Tests: the files to expect instead of DATA_FILES (crafted data with their own digests and counts). */
   expectedFiles?: readonly DataFileSpec[];
-  /** @internal Tests: the first retry's delay (doubles each time). Default 1 s. */
-  retryDelayMs?: number;
 }
 
 /** Builds the result from four verified files; checks that images and labels pair up. */
@@ -163,7 +153,7 @@ export async function loadFashionMnist(options: LoadOptions): Promise<FashionMni
         return assembleDataset(cached, 'cache', options.cacheDir, cacheMs, warnings);
       } catch (error) {
         // Each file is good but they do not pair up (only possible with odd expectations): use another source.
-        warn(error instanceof Error ? error.message : String(error));
+        warn(errorMessage(error));
         cached = new Map();
       }
     }
@@ -182,7 +172,7 @@ export async function loadFashionMnist(options: LoadOptions): Promise<FashionMni
         return assembleDataset(new Map(files.map((f) => [f.spec.key, f])), 'debian', debianDir, ms, warnings);
       } catch (error) {
         debianError = withAction(error, debianAction());
-        warn(error instanceof Error ? error.message : String(error));
+        warn(errorMessage(error));
       }
     }
   }
@@ -233,5 +223,6 @@ export function describeDataset(data: FashionMnist, sampleCount = 25): DataInfo 
     rawRange: [min, max],
     scaledRange: [min / 255, max / 255],
     decodeMs: data.decodeMs,
+    checksum: data.checksum,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * One run as a Jupyter notebook (nbformat 4.5): the tutorial's steps as markdown in the user's language,
  * Keras code that repeats the run, and the run's own results as the cells' outputs (the fit log as a stream,
- * the charts and the confusion matrix as image/png), with execution counts and a Python 3 kernel. A pure
+ * the charts and the confusion matrix as image/svg+xml, labelled in the user's language), with execution counts and a Python 3 kernel. A pure
  * function of the run and the strings: the same input gives the same file, byte for byte.
  *
  * The notebook's metadata carries NOTEBOOK_MARKER, by which a later export recognises a file it wrote and may
@@ -10,7 +10,7 @@
 import { CLASS_NAMES } from '../../domain/classes';
 import { fillTemplate } from './template';
 import { convLayersOf, describeConvLayers, isConvolutional } from '../../domain/architecture';
-import { confusionMatrixPng, epochChartPng } from './charts';
+import { CONFUSION_CHART_SIZE, confusionMatrixSvg, EPOCH_CHART_SIZE, epochChartSvg } from './charts';
 import { epochLogText, evaluateText, firstPredictionText, shapesText, summaryText } from './kerasOutputs';
 import type { NotebookRun } from './notebookRun';
 import type { NotebookStrings } from './notebookStrings';
@@ -47,25 +47,26 @@ function lines(text: string): string[] {
   return parts.map((line, i) => (i < parts.length - 1 ? `${line}\n` : line)).filter((line) => line.length > 0);
 }
 
-function stream(text: string): Output {
+export function stream(text: string): Output {
   return { output_type: 'stream', name: 'stdout', text: lines(text) };
 }
 
-function image(png: Buffer, width: number, height: number): Output {
+/** A figure as Jupyter shows one: the SVG, and the text matplotlib gives where no picture can be shown. */
+function figure(svg: string, size: { width: number; height: number }): Output {
   return {
     output_type: 'display_data',
-    data: { 'image/png': png.toString('base64'), 'text/plain': [`<Figure size ${width}x${height} with 1 Axes>`] },
+    data: { 'image/svg+xml': lines(svg), 'text/plain': [`<Figure size ${size.width}x${size.height} with 1 Axes>`] },
     metadata: {},
   };
 }
 
 /** Markdown table cells: a pipe or a line break would end the cell early. */
-function cellText(text: string): string {
+export function cellText(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 /** "2026-12-01T08:37:49.009Z" -> "2026-12-01 08:37 UTC" (the same in every language); text that is no date stays. */
-function readableDate(date: string | undefined): string {
+export function readableDate(date: string | undefined): string {
   if (date === undefined) return '?';
   const time = Date.parse(date);
   if (Number.isNaN(time)) return date;
@@ -76,7 +77,7 @@ function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
 
-class NotebookBuilder {
+export class NotebookBuilder {
   readonly cells: Cell[] = [];
   private executionCount = 0;
 
@@ -158,8 +159,8 @@ export function buildNotebook(run: NotebookRun, s: NotebookStrings, extensionVer
     code.chartsCode(validationName),
     hasHistory
       ? [
-          image(epochChartPng(run.history, 'accuracy', ['train', validationName]), 640, 420),
-          image(epochChartPng(run.history, 'loss', ['train', validationName]), 640, 420),
+          figure(epochChartSvg(run.history, 'accuracy', validationName === 'test', s.chart), EPOCH_CHART_SIZE),
+          figure(epochChartSvg(run.history, 'loss', validationName === 'test', s.chart), EPOCH_CHART_SIZE),
         ]
       : [],
   );
@@ -177,10 +178,15 @@ export function buildNotebook(run: NotebookRun, s: NotebookStrings, extensionVer
   nb.code(code.predictCode(), prediction === undefined ? [] : [stream(prediction)]);
 
   nb.markdown(`## ${s.confusionHeading}`, s.confusionText, ...(run.confusion ? [] : [`*${s.notRecorded}*`]));
-  nb.code(code.confusionCode(), run.confusion ? [image(confusionMatrixPng(run.confusion), 630, 614)] : []);
+  nb.code(code.confusionCode(), run.confusion ? [figure(confusionMatrixSvg(run.confusion, s.chart), CONFUSION_CHART_SIZE)] : []);
 
   nb.markdown(`## ${s.nextHeading}`, s.nextText);
 
+  return notebookOf(nb, extensionVersion);
+}
+
+/** The built cells as a notebook: a Python 3 kernel, and the marker that says this extension wrote it. */
+export function notebookOf(nb: NotebookBuilder, extensionVersion: string): Notebook {
   return {
     nbformat: 4,
     nbformat_minor: 5,

@@ -4,6 +4,7 @@
  * data, so it stays a pure function and its tests can hand it any language.
  */
 import { localizedClassNames } from '../text/format';
+import type { ChartStrings } from './charts';
 import { t } from '../text/l10n';
 
 export interface NotebookStrings {
@@ -59,6 +60,8 @@ export interface NotebookStrings {
   nextText: string;
   /** Names of the ten classes in the user's language. */
   classNames: string[];
+  /** The words on the charts. */
+  chart: ChartStrings;
 }
 
 export function notebookStrings(): NotebookStrings {
@@ -110,5 +113,23 @@ export function notebookStrings(): NotebookStrings {
     nextHeading: t('Next steps'),
     nextText: t('Change a setting in the code cells (the hidden units, the epochs, a Dropout layer) and run the notebook again to compare with the results above.'),
     classNames: localizedClassNames(),
+    chart: chartStrings(),
+  };
+}
+
+/** The words on the exported charts (the notebook's, and the dashboard's saved pictures). */
+export function chartStrings(): ChartStrings {
+  return {
+    epoch: t('Epoch'),
+    accuracy: t('Accuracy'),
+    loss: t('Loss'),
+    training: t('Training'),
+    validation: t('Validation'),
+    test: t('Test'),
+    accuracyTitle: t('Accuracy per epoch'),
+    lossTitle: t('Loss per epoch'),
+    confusionTitle: t('Confusion matrix'),
+    predicted: t('Predicted class'),
+    truth: t('True class'),
   };
 }

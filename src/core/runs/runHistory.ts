@@ -17,12 +17,15 @@ import { MODEL_FILE, RECORD_FILE, WEIGHTS_FILE } from '../modelFiles/layout';
 import { removeOwnEntries, writeFileAtomically } from './historyFiles';
 import { heldMetrics, parseRunRecord } from './runRecordFile';
 import { SNAPSHOT_FILES } from './runSnapshot';
+import { errorMessage } from '../../domain/errors';
 
 export const RUN_FILE = 'run.json';
 export const MODEL_FOLDER = 'model';
 const SNAPSHOT_FOLDER = 'dashboard';
 const SNAPSHOT_STATE = SNAPSHOT_FILES[0];
 const PIN_FILE = 'pinned';
+/** The folder of the sweep records (sweepStore.ts), beside the runs: not a run, so never listed as one. */
+export const SWEEP_FOLDER = 'sweeps';
 /** How many runs keep their model unless the user sets another number. */
 export const DEFAULT_KEPT_MODELS = 5;
 /** A run id: start time to the second (UTC) and a random suffix; sorts by time as text. */
@@ -55,7 +58,7 @@ function historyError(root: string, error: unknown): TrainerError {
     return new TrainerError('RUN_HISTORY', t('The run history folder {0} cannot be written (permission denied), so the run was not kept.', root), root,
       t('Make the folder writable, or choose another folder in the setting fashionMnist.runHistoryDirectory (CLI: FASHION_MNIST_RUNS).'));
   }
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   return new TrainerError('RUN_HISTORY', t('The run could not be written to the run history {0}: {1}', root, detail), root,
     t('Check the folder and the free disk space; the run itself is not affected.'));
 }
@@ -73,6 +76,7 @@ function summaryOf(record: RunHistoryRecord, pinned: boolean, hasModel: boolean,
     hasSnapshot,
   };
   if (record.outcome.bestEpoch !== undefined) summary.bestEpoch = record.outcome.bestEpoch;
+  if (record.sweepId !== undefined) summary.sweepId = record.sweepId;
   if (held !== undefined) {
     summary.testAccuracy = held.testAccuracy;
     summary.trainAccuracy = held.accuracy;
@@ -152,7 +156,7 @@ export class RunHistory {
     }
     const runs: RunSummary[] = [];
     for (const name of names.sort().reverse()) {
-      if (name.startsWith('.')) continue;
+      if (name.startsWith('.') || name === SWEEP_FOLDER) continue;
       const loaded = await this.read(name);
       if ('warning' in loaded) {
         if (loaded.warning !== undefined) warnings.push(loaded.warning);

@@ -49,7 +49,8 @@ export function parseRunRecord(text: string): { record: RunHistoryRecord } | { p
     isNumber(raw.testCount) &&
     Array.isArray(raw.history) &&
     raw.history.every(isEpoch) &&
-    isOutcome(raw.outcome);
+    isOutcome(raw.outcome) &&
+    (raw.sweepId === undefined || typeof raw.sweepId === 'string');
   if (!valid) return { problem: 'fields' };
   return { record: { ...(raw as unknown as RunHistoryRecord), params } };
 }

@@ -79,32 +79,13 @@ export function describeUserError(error: UserError): string {
 
 /** `Epoch 3/10 - 5.1s - loss: 0.3361 - accuracy: 0.8775 - test_loss: 0.3600 - test_accuracy: 0.8700 - 11,800 samples/s` */
 export function formatEpochLine(metrics: EpochMetrics, epochs: number): string {
+  const head = [metrics.epoch, epochs, metrics.seconds.toFixed(1), metrics.loss.toFixed(4), metrics.accuracy.toFixed(4)];
+  const tail = [metrics.testLoss.toFixed(4), metrics.testAccuracy.toFixed(4), groupDigits(metrics.samplesPerSecond)];
   if (metrics.valLoss !== undefined && metrics.valAccuracy !== undefined) {
-    return t(
-      'Epoch {0}/{1} - {2}s - loss: {3} - accuracy: {4} - val_loss: {5} - val_accuracy: {6} - test_loss: {7} - test_accuracy: {8} - {9} samples/s',
-      metrics.epoch,
-      epochs,
-      metrics.seconds.toFixed(1),
-      metrics.loss.toFixed(4),
-      metrics.accuracy.toFixed(4),
-      metrics.valLoss.toFixed(4),
-      metrics.valAccuracy.toFixed(4),
-      metrics.testLoss.toFixed(4),
-      metrics.testAccuracy.toFixed(4),
-      groupDigits(metrics.samplesPerSecond),
-    );
+    const validation = [metrics.valLoss.toFixed(4), metrics.valAccuracy.toFixed(4)];
+    return t('Epoch {0}/{1} - {2}s - loss: {3} - accuracy: {4} - val_loss: {5} - val_accuracy: {6} - test_loss: {7} - test_accuracy: {8} - {9} samples/s', ...head, ...validation, ...tail);
   }
-  return t(
-    'Epoch {0}/{1} - {2}s - loss: {3} - accuracy: {4} - test_loss: {5} - test_accuracy: {6} - {7} samples/s',
-    metrics.epoch,
-    epochs,
-    metrics.seconds.toFixed(1),
-    metrics.loss.toFixed(4),
-    metrics.accuracy.toFixed(4),
-    metrics.testLoss.toFixed(4),
-    metrics.testAccuracy.toFixed(4),
-    groupDigits(metrics.samplesPerSecond),
-  );
+  return t('Epoch {0}/{1} - {2}s - loss: {3} - accuracy: {4} - test_loss: {5} - test_accuracy: {6} - {7} samples/s', ...head, ...tail);
 }
 
 /**

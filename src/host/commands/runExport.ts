@@ -1,24 +1,24 @@
 /**
  * Export the dashboard's run: as a Jupyter notebook (the palette command and the dashboard's button; a run of
  * the run history from the Runs view), and
- * its charts and confusion matrix as PNG and per-epoch metrics as CSV (the dashboard's buttons per cell).
+ * its charts and confusion matrix as SVG and per-epoch metrics as CSV (the dashboard's buttons per cell).
  * The host builds every file from its own state with the same core code the CLI uses; the webview only
  * asks. Each file goes where the user picks in the save dialog and is written atomically.
  */
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { toUserError } from '../../core/errors';
-import { confusionMatrixPng, epochChartPng } from '../../core/notebook/charts';
+import { confusionMatrixSvg, epochChartSvg } from '../../core/notebook/charts';
 import { inspectNotebookTarget, writeExportFile, writeNotebookFile } from '../../core/notebook/exportFile';
 import { epochMetricsCsv } from '../../core/notebook/metricsCsv';
 import { buildNotebook, serializeNotebook } from '../../core/notebook/notebook';
-import { notebookStrings } from '../../core/notebook/notebookStrings';
+import { chartStrings, notebookStrings } from '../../core/notebook/notebookStrings';
 import { notebookRunFromDashboard, notebookRunFromHistory, notebookRunFromRecord } from '../../core/notebook/runSources';
 import type { RunHistoryRecord, RunSummary } from '../../domain/runRecord';
 import type { NotebookRun } from '../../core/notebook/notebookRun';
 import type { ExportableChart } from '../../protocol/webview';
 import { currentHistory } from '../runsView';
-import type { TrainingSession } from '../trainingSession';
+import type { TrainingSession } from '../session/trainingSession';
 import { markWalkthroughDone, WALKTHROUGH_CONTEXT } from '../walkthroughProgress';
 import type { CommandFeedback } from './commandFeedback';
 import type { TrainCommands } from './trainCommands';
@@ -90,24 +90,24 @@ export class RunExport {
     return uri;
   }
 
-  /** A chart of the last run (accuracy, loss) or its confusion matrix, as PNG. */
+  /** A chart of the last run (accuracy, loss) or its confusion matrix, as SVG (the notebook's picture), labelled in the UI language. */
   async exportChart(chart: ExportableChart): Promise<void> {
-    const run = notebookRunFromDashboard(this.session.current);
-    const png =
+    const run = notebookRunFromDashboard(this.session.store.current);
+    const svg =
       chart === 'confusion'
-        ? run?.confusion && confusionMatrixPng(run.confusion)
-        : run && run.history.length > 0 && epochChartPng(run.history, chart, ['train', run.settings.validationSplit === undefined ? 'test' : 'validation']);
-    if (!png) {
+        ? run?.confusion && confusionMatrixSvg(run.confusion, chartStrings())
+        : run && run.history.length > 0 && epochChartSvg(run.history, chart, run.settings.validationSplit === undefined, chartStrings());
+    if (!svg) {
       void vscode.window.showInformationMessage(vscode.l10n.t('There is nothing to save yet; it fills in as the run trains.'));
       return;
     }
-    const names: Record<ExportableChart, string> = { accuracy: 'fashion-mnist-accuracy.png', loss: 'fashion-mnist-loss.png', confusion: 'fashion-mnist-confusion.png' };
-    await this.save(names[chart], png, { [vscode.l10n.t('PNG image')]: ['png'] }, vscode.l10n.t('Save the chart as a PNG image'));
+    const names: Record<ExportableChart, string> = { accuracy: 'fashion-mnist-accuracy.svg', loss: 'fashion-mnist-loss.svg', confusion: 'fashion-mnist-confusion.svg' };
+    await this.save(names[chart], svg, { [vscode.l10n.t('SVG image')]: ['svg'] }, vscode.l10n.t('Save the chart as an SVG image'));
   }
 
   /** The per-epoch metrics of the last run as CSV. */
   async exportMetricsCsv(): Promise<void> {
-    const history = this.session.current.history;
+    const history = this.session.store.current.history;
     if (history.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('There is nothing to save yet; it fills in as the run trains.'));
       return;
@@ -117,9 +117,9 @@ export class RunExport {
 
   /** The dashboard's run, else the saved model's record (settings and final accuracies only). */
   private exportableRun(): NotebookRun | undefined {
-    const fromDashboard = notebookRunFromDashboard(this.session.current);
+    const fromDashboard = notebookRunFromDashboard(this.session.store.current);
     if (fromDashboard) return fromDashboard;
-    const record = this.session.current.model?.record;
+    const record = this.session.store.current.model?.record;
     return record ? notebookRunFromRecord(record) : undefined;
   }
 
