@@ -127,7 +127,7 @@ export const HYPER_PARAMETER_SCHEMA = {
   learningRate: { kind: 'number', min: 0, max: 1, exclusiveMin: true, default: 0.001, setting: 'learningRate', flag: '--learning-rate' },
   convLayers: {
     kind: 'convList', filters: { min: 1, max: 256 }, kernelSize: { min: 1, max: 28 }, minItems: 0, maxItems: MAX_CONV_LAYERS,
-    default: [], flag: '--conv',
+    default: [], setting: 'convLayers', flag: '--conv',
   },
   hiddenLayers: {
     kind: 'integerList', min: 1, max: 4096, minItems: 1, maxItems: MAX_HIDDEN_LAYERS,

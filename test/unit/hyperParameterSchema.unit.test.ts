@@ -56,6 +56,21 @@ test('every setting in the schema is in the manifest with the same type, bounds 
         assert.deepEqual(property.default, spec.default, `${where} default`);
         break;
       }
+      case 'convList': {
+        const items = property.items as { type: string; properties: Record<string, Record<string, unknown>>; required: string[] };
+        assert.equal(property.type, 'array', `${where} type`);
+        assert.equal(items.type, 'object', `${where} item type`);
+        assert.deepEqual(items.required, ['filters', 'kernelSize'], `${where} item fields`);
+        for (const field of ['filters', 'kernelSize'] as const) {
+          assert.equal(items.properties[field].type, 'integer', `${where}.${field} type`);
+          assert.equal(items.properties[field].minimum, spec[field].min, `${where}.${field} minimum`);
+          assert.equal(items.properties[field].maximum, spec[field].max, `${where}.${field} maximum`);
+        }
+        assert.equal(property.minItems, spec.minItems, `${where} minItems`);
+        assert.equal(property.maxItems, spec.maxItems, `${where} maxItems`);
+        assert.deepEqual(property.default, spec.default, `${where} default`);
+        break;
+      }
       case 'boolean':
         assert.equal(property.type, 'boolean', `${where} type`);
         assert.equal(property.default, spec.default, `${where} default`);
