@@ -14,7 +14,7 @@ import {
   type ParameterName,
   type ParameterSpec,
 } from '../domain/hyperParameters';
-import type { ConvLayer } from '../domain/architecture';
+import { convLayerFrom, type ConvLayer } from '../domain/architecture';
 
 /** A mistake in the command line itself; the CLI exits with code 2. */
 export class UsageError extends TrainerError {
@@ -99,13 +99,13 @@ export function parseFlagValue(flag: string, spec: ParameterSpec, text: string):
 export function parseConvLayers(flag: string, text: string): ConvLayer[] {
   if (text.trim() === '') return [];
   return text.split(',').map((entry) => {
-    const match = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(entry);
-    if (match === null) {
+    const conv = convLayerFrom(entry);
+    if (conv === undefined) {
       throw new UsageError(
         t('{0} takes conv blocks as FILTERS:KERNEL separated by commas (for example 8:5,16:5); "{1}" is not of that form.', flag, entry),
       );
     }
-    return { filters: Number(match[1]), kernelSize: Number(match[2]) };
+    return conv;
   });
 }
 

@@ -91,6 +91,12 @@ export function isSingleHiddenLayer(architecture: Architecture): boolean {
   );
 }
 
+/** One conv block written FILTERS:KERNEL ("16:5"), or undefined when the text is not of that form. */
+export function convLayerFrom(text: string): ConvLayer | undefined {
+  const match = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(text);
+  return match === null ? undefined : { filters: Number(match[1]), kernelSize: Number(match[2]) };
+}
+
 /** "8:5,16:5": conv blocks as the CLI's --conv takes them (filters:kernel). */
 export function describeConvLayers(convLayers: readonly ConvLayer[]): string {
   return convLayers.map((conv) => `${conv.filters}:${conv.kernelSize}`).join(',');

@@ -39,6 +39,7 @@ export const EDITABLE_SETTINGS = [
   'epochs',
   'batchSize',
   'learningRate',
+  'convLayers',
   'hiddenLayers',
   'dropout',
   'l2',
