@@ -67,6 +67,17 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
+  {
+    // Data is never markup: every notification and dialog goes through src/host/userMessages.ts (linkFree).
+    files: ['src/host/**/*.ts', 'src/extension.ts'],
+    ignores: ['src/host/userMessages.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "MemberExpression[object.property.name='window'][property.name=/^show(Information|Warning|Error)Message$/]",
+        message: 'Show messages through userMessage (src/host/userMessages.ts), which keeps file names from becoming links.',
+      }],
+    },
+  },
   ...Object.entries(BOUNDARIES).map(([folder, patterns]) => ({
     files: [`${folder}/**/*.ts`],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },

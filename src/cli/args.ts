@@ -66,6 +66,11 @@ export const FLAG_PARAMETERS = new Map<string, [ParameterName, ParameterSpec]>(
   ),
 );
 
+/** A plain decimal number as people write it (12, 0.5, .5, 1e-4); NaN for anything else (0x10, 1_000, Infinity, " 8"). */
+export function parseDecimal(text: string): number {
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : Number.NaN;
+}
+
 /**
  * A flag's text as its parameter's value; a UsageError naming the flag and what it takes (from the
  * schema) when it does not fit. `train` and `bench` read their hyper-parameter flags with it.
@@ -76,11 +81,11 @@ export function parseFlagValue(flag: string, spec: ParameterSpec, text: string):
   switch (spec.kind) {
     case 'integer':
     case 'number':
-      value = text.trim() === '' ? Number.NaN : Number(text);
+      value = parseDecimal(text);
       break;
     case 'integerList':
     case 'numberList':
-      value = text.split(',').map((item) => (item.trim() === '' ? Number.NaN : Number(item)));
+      value = text.split(',').map(parseDecimal);
       break;
     case 'choice':
       value = text;
@@ -217,17 +222,18 @@ export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
   params.architecture = architectureFrom(widths, rates, l2, convLayers);
   const tooLarge = architectureProblems(params.architecture);
   if (tooLarge.length > 0) throw new UsageError(tooLarge.join(' '));
-  try {
-    validateHyperParameters(params);
-  } catch (error) {
-    // The core's own checks, so the CLI and the extension accept the same values.
-    if (error instanceof TrainerError) throw new UsageError(error.message);
-    throw error;
-  }
   if (params.trainLimit !== undefined && params.batchSize > params.trainLimit) {
     throw new UsageError(
       t('--batch-size ({0}) cannot be larger than the number of training images ({1}).', params.batchSize, params.trainLimit),
     );
+  }
+  try {
+    // Against the full training set: a split that leaves no image to train on is an option error, found here.
+    validateHyperParameters(params, HYPER_PARAMETER_SCHEMA.trainLimit.max);
+  } catch (error) {
+    // The core's own checks, so the CLI and the extension accept the same values.
+    if (error instanceof TrainerError) throw new UsageError(error.message);
+    throw error;
   }
   return { help: false, options };
 }

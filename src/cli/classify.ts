@@ -9,7 +9,7 @@ import { RunHistory } from '../core/runs/runHistory';
 import { defaultRunHistoryDir } from '../core/runs/historyLocation';
 import { t } from '../core/text/l10n';
 import { MODEL_FILE } from '../core/modelFiles/layout';
-import { tidyModelFolder } from '../core/modelFiles/folderReplace';
+import { modelFolderToRead } from '../core/modelFiles/folderReplace';
 import { describePath, resolveUserPath } from '../core/userPath';
 import { TrainingClient } from '../worker/client';
 import type { ClassificationResult } from '../domain/classification';
@@ -37,13 +37,13 @@ export async function runClassify(argv: string[], context: CliContext): Promise<
   }
   const runId = parsed.options.runId;
   const typedModel = parsed.options.modelDir;
-  const modelDir = runId !== undefined ? await runModelDir(runId) : modelFolder(typedModel);
-  // A save cut off by a crash is finished first (its model put back, its leftovers removed).
-  await tidyModelFolder(modelDir);
+  const named = runId !== undefined ? await runModelDir(runId) : modelFolder(typedModel);
+  // Read-only: a save cut off by a crash left the model in its backup, which is read where it lies.
+  const modelDir = await modelFolderToRead(named);
   if (!existsSync(join(modelDir, MODEL_FILE))) {
     throw new TrainerError(
       'NO_MODEL',
-      t('No trained model was found in {0}.', describePath(typedModel, modelDir)),
+      t('No trained model was found in {0}.', describePath(typedModel, named)),
       undefined,
       typedModel === undefined
         ? t('Train one first with "npm run train" (it saves there), or name a model folder with --model DIR.')

@@ -25,7 +25,14 @@ export const EXIT = {
   usage: 2,
   /** Stopped with Ctrl+C (128 + SIGINT, the shell's convention). */
   interrupted: 130,
+  /** Stopped by SIGTERM (128 + 15), as Ctrl+C stops: the run is kept. */
+  terminated: 143,
+  /** Stopped because the terminal closed (SIGHUP, 128 + 1), as Ctrl+C stops: the run is kept. */
+  hungUp: 129,
 } as const;
+
+/** The signals that stop a training run the way Ctrl+C does (after the current batch, the run kept), with their exit codes. */
+export const STOP_SIGNALS = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated, SIGHUP: EXIT.hungUp } as const;
 
 export interface CliContext {
   stdout: Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean; columns?: number };
@@ -118,7 +125,7 @@ export function trainHelp(): string[] {
     '',
     t('tfjs-node is looked for in ${0}, then {1}, then this program\'s node_modules; npm run setup-native installs it.', NATIVE_BACKEND_FOLDER_VARIABLE, ownedNativeBackendFolder()),
     t('Ctrl+C stops after the current batch; press it again to quit at once.'),
-    t('Exit codes: 0 done, 1 the run failed, 2 wrong options, 130 stopped.'),
+    t('Exit codes: 0 done, 1 the run failed, 2 wrong options, 130 stopped (143 by SIGTERM, 129 when the terminal closed; the run is kept either way).'),
   ];
 }
 

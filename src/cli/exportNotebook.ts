@@ -12,7 +12,7 @@ import { buildNotebook, serializeNotebook } from '../core/notebook/notebook';
 import type { NotebookRun } from '../core/notebook/notebookRun';
 import { notebookStrings } from '../core/notebook/notebookStrings';
 import { notebookRunFromHistory, notebookRunFromRecord } from '../core/notebook/runSources';
-import { tidyModelFolder } from '../core/modelFiles/folderReplace';
+import { modelFolderToRead } from '../core/modelFiles/folderReplace';
 import { readRunRecord } from '../core/modelFiles/modelFolder';
 import { defaultRunHistoryDir } from '../core/runs/historyLocation';
 import { RunHistory } from '../core/runs/runHistory';
@@ -75,9 +75,8 @@ async function runFromHistory(options: ExportNotebookOptions, context: CliContex
 
 /** A saved model's run record: settings and final accuracies. */
 async function runFromModel(typed: string): Promise<NotebookRun> {
-  const modelDir = resolveUserPath(typed);
-  // A save cut off between its renames leaves the model beside the folder; put it back before reading.
-  await tidyModelFolder(modelDir);
+  // Read-only: a save cut off between its renames left the model in its backup, which is read where it lies.
+  const modelDir = await modelFolderToRead(resolveUserPath(typed));
   const record = readRunRecord(modelDir);
   if (!record) {
     throw new TrainerError('NO_MODEL', t('No run record (run.json) was found in {0}.', modelDir), join(modelDir, 'run.json'),

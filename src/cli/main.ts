@@ -5,6 +5,7 @@
 import { toUserError } from '../core/errors';
 import { configureLocale, t, terminalLocale } from '../core/text/l10n';
 import { findL10nDir } from '../core/text/l10nDir';
+import { terminalSafe } from '../core/text/plainText';
 import { UsageError } from './args';
 import { runClassify } from './classify';
 import { runExportNotebook } from './exportNotebook';
@@ -18,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
   const locale = terminalLocale();
   const l10nDir = findL10nDir();
   if (l10nDir !== undefined) configureLocale(locale, l10nDir);
-  const context: CliContext = { stdout: process.stdout, stderr: process.stderr, locale };
+  const context: CliContext = { stdout: cliOutput(process.stdout), stderr: cliOutput(process.stderr), locale };
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -57,12 +58,43 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Set once the terminal is gone (SIGHUP, or a write failed with EIO): output is dropped, the command goes on to its end. */
+let terminalGone = false;
+
+/**
+ * What the commands write to: names and record fields are printed as text (a control character in one is
+ * shown, never obeyed), and nothing is written once the terminal has closed (a run stopping then must still
+ * be kept, not die on a failed write).
+ */
+function cliOutput(stream: NodeJS.WriteStream): CliContext['stdout'] {
+  const safe = terminalSafe(stream);
+  return {
+    write: ((text: string) => (terminalGone ? true : safe.write(text))) as NodeJS.WriteStream['write'],
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  };
+}
+
+process.on('SIGHUP', () => {
+  terminalGone = true;
+});
+
 /**
  * When the reader of our output goes away (`npm run train | head`), the next write fails with EPIPE: that
- * is the reader's choice, not a failure, so the command ends at once and quietly.
+ * is the reader's choice, not a failure, so the command ends at once and quietly. When the terminal itself
+ * went away (EIO), a training run is stopped as by SIGHUP, so it is kept.
  */
 function endQuietlyWhenOutputCloses(stream: NodeJS.WriteStream): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EIO') {
+      if (!terminalGone) process.emit('SIGHUP', 'SIGHUP');
+      terminalGone = true;
+      return;
+    }
     if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok);
     throw error;
   });

@@ -144,15 +144,17 @@ export async function runRuns(argv: string[], context: CliContext, history = new
   switch (sub) {
     case undefined:
     case 'list': {
-      const { runs, warnings } = await history.list();
+      const { runs, damaged, warnings } = await history.list();
       for (const warning of warnings) context.stderr.write(t('Warning: {0}', warning) + '\n');
+      // A damaged run is listed with why, never dropped silently (its folder stays until the user removes it).
+      const damagedLines = damaged.length === 0 ? [] : ['', t('Damaged ({0}; not shown above):', damaged.length), ...damaged.map((entry) => `  ${entry.name}  ${entry.reason}`)];
       if (runs.length === 0) {
-        out([t('No runs in the run history {0} yet. Train one with: npm run train', history.root)]);
+        out([t('No runs in the run history {0} yet. Train one with: npm run train', history.root), ...damagedLines]);
         return EXIT.ok;
       }
       const { sweeps } = await new SweepStore(history.root).list();
       const pruned = new Set(sweeps.flatMap((sweep) => sweep.trials.filter((trial) => trial.state === 'pruned').flatMap((trial) => trial.runId ?? [])));
-      out([t('Run history: {0} ({1} runs; * = pinned)', history.root, runs.length), ...listLines(runs, pruned)]);
+      out([t('Run history: {0} ({1} runs; * = pinned)', history.root, runs.length), ...listLines(runs, pruned), ...damagedLines]);
       return EXIT.ok;
     }
     case 'show': {

@@ -30,7 +30,7 @@ import {
   gapPoints,
   groupDigits,
 } from '../core/text/format';
-import { cliNativeBackendFolders, defaultModelDir, EXIT, printError, trainHelp, workerPath, type CliContext } from './common';
+import { cliNativeBackendFolders, defaultModelDir, EXIT, printError, STOP_SIGNALS, trainHelp, workerPath, type CliContext } from './common';
 
 /** Redraws of the progress bar are at most this often, whatever the event rate. */
 const BAR_INTERVAL_MS = 100;
@@ -104,6 +104,7 @@ function trainInWorker(request: StartRequest, context: CliContext, savedElsewher
   const bar = new ProgressLine(stdout);
   let epochs = request.params.epochs;
   let interrupts = 0;
+  let stopCode: number = EXIT.interrupted;
 
   return new Promise<number>((resolveExit) => {
     let done = false;
@@ -111,23 +112,27 @@ function trainInWorker(request: StartRequest, context: CliContext, savedElsewher
       // Once only: disposing the client below reports `stopped` for a run cut short, which lands here again.
       if (done) return;
       done = true;
-      process.off('SIGINT', onInterrupt);
+      for (const signal of stopSignals) process.off(signal, onInterrupt);
       bar.clear();
       client.dispose();
       resolveExit(code);
     };
 
-    const onInterrupt = () => {
+    // Ctrl+C, SIGTERM (a service manager, `kill`) and SIGHUP (the terminal closed) all stop after the current
+    // batch and keep the run; the same signal again quits at once.
+    const onInterrupt = (signal: keyof typeof STOP_SIGNALS) => {
       interrupts++;
+      stopCode = STOP_SIGNALS[signal];
       bar.clear();
       if (interrupts === 1 && client.isRunning) {
         context.stderr.write(t('Stopping after the current batch… Press Ctrl+C again to quit at once.') + '\n');
         client.stop();
       } else {
-        finish(EXIT.interrupted);
+        finish(stopCode);
       }
     };
-    process.on('SIGINT', onInterrupt);
+    const stopSignals = Object.keys(STOP_SIGNALS) as (keyof typeof STOP_SIGNALS)[];
+    for (const signal of stopSignals) process.on(signal, onInterrupt);
 
     client.onEvent((_runId, event: TrainingEvent) => {
       switch (event.type) {
@@ -211,7 +216,7 @@ function trainInWorker(request: StartRequest, context: CliContext, savedElsewher
           bar.print(t('Stopped after {0} of {1} epochs.', event.history.length, epochs));
           for (const line of keptLines(event)) bar.print(line);
           if (request.saveDir !== undefined) bar.print(t('The model is saved only when training finishes; nothing was saved.'));
-          finish(EXIT.interrupted);
+          finish(stopCode);
           return;
         case 'error':
           bar.clear();

@@ -167,7 +167,10 @@ export function validateHyperParameters(p: HyperParameters, trainCount?: number)
   problems.push(...architectureProblems(p.architecture));
   if (trainCount !== undefined && fitsSpec(HYPER_PARAMETER_SCHEMA.batchSize, p.batchSize)) {
     const available = trainingImageCount(p, trainCount);
-    if (p.batchSize > available) {
+    if (available === 0) {
+      const used = p.trainLimit !== undefined ? Math.min(p.trainLimit, trainCount) : trainCount;
+      problems.push(t('A validation split of {0} of the {1} training images used leaves none to train on; lower the validation split or use more training images.', p.validationSplit, used));
+    } else if (p.batchSize > available) {
       problems.push(
         t('The batch size ({0}) is larger than the number of training images ({1}); choose a batch size of at most {1}.', p.batchSize, available),
       );

@@ -14,6 +14,8 @@ import { describeUserError } from '../core/text/format';
 import { COMMANDS } from './commands/commandIds';
 import { NativeBackendOffer } from './nativeBackendOffer';
 import { readNativeBackendFolder } from './trainingSettings';
+import { userMessage } from './userMessages';
+import { linkFree } from '../core/text/plainText';
 import { errorMessage } from '../domain/errors';
 
 const FOLDER_SETTING = 'nativeBackendFolder';
@@ -57,7 +59,7 @@ export class NativeBackendSetup extends Disposable {
   /** Runs the installer once at a time; a second call while one runs says so and waits for the same one. */
   setUp(): Promise<InstallResult | undefined> {
     if (this.installing) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('The native backend is already being set up.'));
+      void userMessage.info(vscode.l10n.t('The native backend is already being set up.'));
       return this.installing;
     }
     this.installing = this.install().finally(() => {
@@ -70,7 +72,7 @@ export class NativeBackendSetup extends Disposable {
   createOffer(): NativeBackendOffer {
     return new NativeBackendOffer({
       memory: this.options.globalState,
-      ask: async (message, button) => (await vscode.window.showInformationMessage(message, button)) === button,
+      ask: async (message, button) => (await userMessage.info(message, button)) === button,
       setUp: () => void this.setUp(),
     });
   }
@@ -101,7 +103,7 @@ export class NativeBackendSetup extends Disposable {
               if (now - lastReport < PROGRESS_INTERVAL_MS) return;
               lastReport = now;
               const text = line.trim();
-              progress.report({ message: text.length > PROGRESS_LINE_LIMIT ? `${text.slice(0, PROGRESS_LINE_LIMIT)}…` : text });
+              progress.report({ message: linkFree(text.length > PROGRESS_LINE_LIMIT ? `${text.slice(0, PROGRESS_LINE_LIMIT)}…` : text) });
             },
           });
         } catch (error) {
@@ -135,7 +137,7 @@ export class NativeBackendSetup extends Disposable {
         );
         channel.info(message);
         const train = vscode.l10n.t('Train Now');
-        void vscode.window.showInformationMessage(message, train).then((choice) => {
+        void userMessage.info(message, train).then((choice) => {
           if (choice === train) this.options.train();
         });
         return;
@@ -143,7 +145,7 @@ export class NativeBackendSetup extends Disposable {
       case 'cancelled': {
         const message = vscode.l10n.t('Setting up the native backend was cancelled; nothing was installed. Training stays on the WebAssembly backend (wasm).');
         channel.info(message);
-        void vscode.window.showInformationMessage(message);
+        void userMessage.info(message);
         return;
       }
       case 'npmMissing': {
@@ -153,7 +155,7 @@ export class NativeBackendSetup extends Disposable {
         );
         channel.warn(message);
         const copy = vscode.l10n.t('Copy Command');
-        void vscode.window.showWarningMessage(message, copy).then((choice) => {
+        void userMessage.warning(message, copy).then((choice) => {
           if (choice === copy) void vscode.env.clipboard.writeText(result.commandLine);
         });
         return;
@@ -162,7 +164,7 @@ export class NativeBackendSetup extends Disposable {
         const message = describeUserError(result.error);
         channel.error(message);
         const showLog = vscode.l10n.t('Show Log');
-        void vscode.window.showErrorMessage(message, showLog).then((choice) => {
+        void userMessage.error(message, showLog).then((choice) => {
           if (choice === showLog) channel.show();
         });
         return;

@@ -2,7 +2,8 @@
  * The test images the user pinned on the dashboard (an index names the same test image in every run) and the
  * classified files they follow across the epochs of later runs (by path), kept across reloads and runs. One small JSON file, written atomically (core/atomicWrite.ts). No `vscode` import.
  */
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
+import { READ_LIMITS, readRegularTextSync } from '../core/regularFile';
 import { dirname } from 'node:path';
 import { writeFileAtomically } from '../core/atomicWrite';
 import { TEST_IMAGES } from '../domain/classes';
@@ -41,7 +42,7 @@ export class PinStore {
   constructor(private readonly file: string) {}
 
   private get all(): Pins {
-    this.pins ??= existsSync(this.file) ? parsePins(readFileSync(this.file, 'utf8')) : { tests: [], files: [] };
+    this.pins ??= existsSync(this.file) ? parsePins(readRegularTextSync(this.file, READ_LIMITS.pins)) : { tests: [], files: [] };
     return this.pins;
   }
 

@@ -10,6 +10,7 @@ import type { TrainingLog } from './trainingLog';
 import type { TrainingSession } from './session/trainingSession';
 import { describeUserError } from '../core/text/format';
 import { Disposable } from '../core/emitter';
+import { userMessage } from './userMessages';
 
 /** Errors a setting fixes, and the setting to open. */
 const SETTING_FOR_ERROR: Partial<Record<ErrorCode, string>> = {
@@ -32,7 +33,7 @@ export function showUserError(error: UserError, context: { log: TrainingLog; ext
   const openSettings = vscode.l10n.t('Open Settings');
   const showLog = vscode.l10n.t('Show Log');
   const buttons = [...(extra ? [extra.title] : []), ...(setting ? [openSettings] : []), showLog];
-  void vscode.window.showErrorMessage(describeUserError(error), ...buttons).then((choice) => {
+  void userMessage.error(describeUserError(error), ...buttons).then((choice) => {
     if (extra && choice === extra.title) extra.run();
     else if (choice === openSettings && setting) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
     else if (choice === showLog) context.log.show();
@@ -67,7 +68,7 @@ export class RunNotifications extends Disposable {
           (100 * last.testAccuracy).toFixed(1),
           (100 * last.accuracy).toFixed(1),
         );
-        void vscode.window.showInformationMessage(message, open).then((choice) => {
+        void userMessage.info(message, open).then((choice) => {
           if (choice === open) this.context.openDashboard();
         });
         if (event.saveError) showUserError(event.saveError, this.context);
@@ -75,7 +76,7 @@ export class RunNotifications extends Disposable {
         return;
       }
       case 'notice':
-        void vscode.window.showWarningMessage(event.message);
+        void userMessage.warning(event.message);
         return;
       case 'stopped':
         vscode.window.setStatusBarMessage(

@@ -11,6 +11,7 @@ import { compareRuns } from '../core/runs/runComparison';
 import { RunHistory } from '../core/runs/runHistory';
 import { dropoutList } from '../domain/hyperParameters';
 import type { RunSummary } from '../domain/runRecord';
+import type { DamagedRun } from '../core/runs/runHistory';
 import { isTerminalEvent } from '../protocol/events';
 import type { DashboardHost } from './dashboardPanel';
 import { currentSettings, writeUserSetting } from './settingsAccess';
@@ -19,6 +20,8 @@ import { DEFAULT_KEPT_MODELS } from '../core/runs/runHistory';
 import { runHistoryDirectory, settingValuesOf } from './trainingSettings';
 import { COMMANDS } from './commands/commandIds';
 import { convLayersOf, describeConvLayers, isConvolutional } from '../domain/architecture';
+import { userMessage } from './userMessages';
+import { markdownText } from '../core/text/plainText';
 
 export const RUNS_VIEW_ID = 'fashionMnist.runs';
 
@@ -56,7 +59,11 @@ export function describeRun(run: RunSummary): string {
   return parts.join(' · ');
 }
 
-class RunsTree implements vscode.TreeDataProvider<RunSummary> {
+/** A row of the view: a run, or a run folder whose record cannot be used (listed with why). */
+type RunsItem = RunSummary | DamagedRun;
+const isRun = (item: RunsItem): item is RunSummary => !('reason' in item);
+
+class RunsTree implements vscode.TreeDataProvider<RunsItem> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private warned = new Set<string>();
@@ -65,18 +72,19 @@ class RunsTree implements vscode.TreeDataProvider<RunSummary> {
     this.changed.fire();
   }
 
-  async getChildren(element?: RunSummary): Promise<RunSummary[]> {
+  async getChildren(element?: RunsItem): Promise<RunsItem[]> {
     if (element !== undefined) return [];
-    const { runs, warnings } = await currentHistory().list();
+    const { runs, damaged, warnings } = await currentHistory().list();
     // Each skipped file is said once per session, not on every refresh.
     for (const warning of warnings.filter((w) => !this.warned.has(w))) {
       this.warned.add(warning);
-      void vscode.window.showWarningMessage(warning);
+      void userMessage.warning(warning);
     }
-    return runs;
+    return [...runs, ...damaged];
   }
 
-  getTreeItem(run: RunSummary): vscode.TreeItem {
+  getTreeItem(run: RunsItem): vscode.TreeItem {
+    if (!isRun(run)) return damagedItem(run);
     const date = new Date(run.startedAt);
     // Short, so the description (the network and its regularization) still shows at the default sidebar width.
     const when = date.toLocaleString([], { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
@@ -87,10 +95,10 @@ class RunsTree implements vscode.TreeDataProvider<RunSummary> {
       run.end === 'earlyStopped' ? vscode.l10n.t('stopped early') : run.end === 'stopped' ? vscode.l10n.t('stopped by you') : vscode.l10n.t('all epochs');
     item.tooltip = new vscode.MarkdownString(
       [
-        `**${run.id}**${run.pinned ? ` · ${vscode.l10n.t('pinned')}` : ''}`,
-        describeRun(run),
-        vscode.l10n.t('Test accuracy {0}, best epoch {1}, ended: {2}.', percent(run.testAccuracy), run.bestEpoch ?? '–', ended),
-        run.hasModel ? vscode.l10n.t('Its model is kept.') : vscode.l10n.t('Its model is no longer kept.'),
+        `**${markdownText(run.id)}**${run.pinned ? ` · ${markdownText(vscode.l10n.t('pinned'))}` : ''}`,
+        markdownText(describeRun(run)),
+        markdownText(vscode.l10n.t('Test accuracy {0}, best epoch {1}, ended: {2}.', percent(run.testAccuracy), run.bestEpoch ?? '–', ended)),
+        markdownText(run.hasModel ? vscode.l10n.t('Its model is kept.') : vscode.l10n.t('Its model is no longer kept.')),
       ].join('\n\n'),
     );
     item.iconPath = new vscode.ThemeIcon(run.pinned ? 'pinned' : run.end === 'completed' ? 'pass' : run.end === 'earlyStopped' ? 'debug-step-out' : 'debug-stop');
@@ -101,9 +109,21 @@ class RunsTree implements vscode.TreeDataProvider<RunSummary> {
   }
 }
 
+/** A damaged run folder: its name as the label, why as the description and tooltip (plain text, never markup). */
+function damagedItem(entry: DamagedRun): vscode.TreeItem {
+  const item = new vscode.TreeItem(entry.name);
+  item.id = `damaged:${entry.name}`;
+  item.description = vscode.l10n.t('damaged');
+  item.tooltip = entry.reason;
+  item.iconPath = new vscode.ThemeIcon('warning');
+  item.contextValue = 'damaged';
+  item.accessibilityInformation = { label: `${entry.name}, ${vscode.l10n.t('damaged')}: ${entry.reason}` };
+  return item;
+}
+
 export class RunsView extends Disposable {
   private readonly tree = new RunsTree();
-  private readonly view: vscode.TreeView<RunSummary>;
+  private readonly view: vscode.TreeView<RunsItem>;
 
   constructor(
     private readonly session: TrainingSession,
@@ -113,7 +133,7 @@ export class RunsView extends Disposable {
     super();
     this.view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: false });
     const selected = (run?: RunSummary, runs?: RunSummary[]): RunSummary[] =>
-      runs !== undefined && runs.length > 0 ? runs : run !== undefined ? [run] : [...this.view.selection];
+      runs !== undefined && runs.length > 0 ? runs : run !== undefined ? [run] : this.view.selection.filter(isRun);
     this.register(
       this.view,
       session.run.onDidTrainingEvent((event) => {
@@ -163,7 +183,7 @@ export class RunsView extends Disposable {
 
   private async compare(runs: RunSummary[]): Promise<void> {
     if (runs.length < 2) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Select two or more runs in the Runs view (Ctrl or Shift and click), then choose Compare Runs.'));
+      void userMessage.info(vscode.l10n.t('Select two or more runs in the Runs view (Ctrl or Shift and click), then choose Compare Runs.'));
       return;
     }
     // Oldest first: the first run is the baseline the differences are measured from.
@@ -176,7 +196,7 @@ export class RunsView extends Disposable {
     const params = (await currentHistory().load(run.id)).params;
     for (const [key, value] of settingValuesOf(params)) await writeUserSetting(key, value);
     this.dashboard.show();
-    void vscode.window.showInformationMessage(vscode.l10n.t('The settings of run {0} are now the current settings: change what you want to try in the dashboard, then Train.', run.id));
+    void userMessage.info(vscode.l10n.t('The settings of run {0} are now the current settings: change what you want to try in the dashboard, then Train.', run.id));
   }
 
   private async pin(runs: RunSummary[], pinned: boolean): Promise<void> {
@@ -192,7 +212,7 @@ export class RunsView extends Disposable {
       runs.length === 1
         ? vscode.l10n.t('Delete run {0}? Its record and its model are deleted from the run history.', runs[0].id)
         : vscode.l10n.t('Delete {0} runs? Their records and models are deleted from the run history.', runs.length);
-    if ((await vscode.window.showWarningMessage(message, { modal: true }, remove)) !== remove) return;
+    if ((await userMessage.warning(message, { modal: true }, remove)) !== remove) return;
     const history = currentHistory();
     for (const run of runs) await history.delete(run.id);
     this.tree.refresh();

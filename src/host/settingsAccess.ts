@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { SettingValue } from '../protocol/webview';
 import { readTrainingSettings } from './trainingSettings';
+import { userMessage } from './userMessages';
 
 export const SETTINGS_SECTION = 'fashionMnist';
 
@@ -40,7 +41,7 @@ export async function writeUserSetting(key: string, value: SettingValue): Promis
   await config.update(key, value, vscode.ConfigurationTarget.Global);
   const inspected = config.inspect(key);
   if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) {
-    void vscode.window.showWarningMessage(
+    void userMessage.warning(
       vscode.l10n.t('fashionMnist.{0} is also set in this workspace, and the workspace value wins. Change it in the workspace settings to use {1}.', key, JSON.stringify(value)),
     );
   }

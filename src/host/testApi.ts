@@ -7,12 +7,15 @@ import type { DashboardState, HostToWebview } from '../protocol/webview';
 import type { TrainingEvent } from '../protocol/events';
 import type { DashboardHost } from './dashboardPanel';
 import type { TrainingSession } from './session/trainingSession';
+import { onDidShowMessage, type MessageKind } from './userMessages';
 
 export interface FashionMnistApi {
   getState(): DashboardState;
   onTrainingEvent(listener: (event: TrainingEvent) => void): vscode.Disposable;
   onDashboardMessage(listener: (message: HostToWebview) => void): vscode.Disposable;
   readonly modelDirectory: string;
+  /** Each notification and dialog message as it was handed to VS Code. */
+  onUserMessage(listener: (shown: { kind: MessageKind; message: string }) => void): vscode.Disposable;
 }
 
 export function createApi(session: TrainingSession, dashboard: DashboardHost): FashionMnistApi {
@@ -21,5 +24,6 @@ export function createApi(session: TrainingSession, dashboard: DashboardHost): F
     onTrainingEvent: (listener) => session.run.onDidTrainingEvent(listener),
     onDashboardMessage: (listener) => dashboard.onDidPost(listener),
     modelDirectory: session.folders.modelDir,
+    onUserMessage: (listener) => onDidShowMessage(listener),
   };
 }

@@ -11,6 +11,7 @@ import { runFraction } from './dashboardState';
 import { isTerminalEvent } from '../protocol/events';
 import type { TrainingSession } from './session/trainingSession';
 import { Disposable } from '../core/emitter';
+import { linkFree } from '../core/text/plainText';
 
 const TRAINING_CONTEXT_KEY = 'fashionMnist.training';
 /** Notification and status text change at most this often (batch events come hundreds of times a second). */
@@ -134,7 +135,7 @@ export class TrainingProgress extends Disposable {
       const percent = Math.floor(100 * runFraction(state));
       const increment = Math.max(0, percent - notification.reported);
       notification.reported += increment;
-      notification.progress.report({ message: text, increment });
+      notification.progress.report({ message: linkFree(text), increment });
     }
   }
 

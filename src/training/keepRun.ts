@@ -9,7 +9,18 @@ import { saveModel } from './modelStore';
 /** Writes the run into `history` and returns its id. The model is written before the record, so a listed run's model is complete. */
 export async function keepRun(tf: Tf, history: RunHistory, model: LayersModel | undefined, record: Omit<RunHistoryRecord, 'id'>): Promise<string> {
   const id = await history.createRun(new Date(record.startedAt));
-  const full: RunHistoryRecord = { ...record, id };
+  try {
+    await keepRunFiles(tf, history, model, { ...record, id });
+  } catch (error) {
+    // Nothing half-kept stays behind (no empty run folder), and the message says what failed.
+    throw await history.abandonRun(id, error);
+  }
+  await history.pruneModels();
+  return id;
+}
+
+async function keepRunFiles(tf: Tf, history: RunHistory, model: LayersModel | undefined, full: RunHistoryRecord): Promise<void> {
+  const { id, ...record } = full;
   const held = heldMetrics(full);
   if (model !== undefined && held !== undefined) {
     const modelRecord: RunRecord = {
@@ -26,6 +37,4 @@ export async function keepRun(tf: Tf, history: RunHistory, model: LayersModel | 
     await saveModel(tf, model, modelRecord, history.modelDir(id));
   }
   await history.writeRecord(full);
-  await history.pruneModels();
-  return id;
 }

@@ -8,15 +8,15 @@
  * has no tfjs so that the extension host uses the same code; this module adds what needs tfjs.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
-import * as fsp from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunRecord, SavedModelInfo } from '../domain/runRecord';
 import type { Tf } from './backend';
 import { t } from '../core/text/l10n';
 import { MODEL_FILE, RECORD_FILE, WEIGHTS_FILE } from '../core/modelFiles/layout';
 import { invalidModel, missingWeights } from '../core/modelFiles/modelErrors';
-import { readModelFolder, readRunRecord } from '../core/modelFiles/modelFolder';
-import { nodeFileSystem, replaceFolder, saveError, tidyModelFolder, type ReplaceOptions, type StoreFileSystem } from '../core/modelFiles/folderReplace';
+import { expectedWeightBytes, readModelFolder, readRunRecord } from '../core/modelFiles/modelFolder';
+import { READ_LIMITS, readRegularFile, UnreadableFileError } from '../core/regularFile';
+import { nodeFileSystem, replaceFolder, saveError, modelFolderToRead, type ReplaceOptions, type StoreFileSystem } from '../core/modelFiles/folderReplace';
 import { TrainerError } from '../core/errors';
 import { errorMessage } from '../domain/errors';
 
@@ -133,10 +133,11 @@ function weightBytes(data: ArrayBuffer | ArrayBuffer[] | undefined): Uint8Array 
 /** Loads the model in `dir` (model.json + its weight files) and its run record, if any. */
 export async function loadModel(tf: Tf, dir: string): Promise<{ model: LayersModel; record?: RunRecord }> {
   const folder = resolve(dir);
-  // An interrupted save is finished first: its model put back, its leftovers removed.
-  await tidyModelFolder(folder);
-  // Checked before tfjs sees it: architecture, weight files inside the folder and present.
-  const { modelPath, json, directory } = readModelFolder(folder);
+  // Read-only: after a save that died mid-swap, its backup is read where it lies (the next save puts it back).
+  // Checked before tfjs sees it: architecture, weight files inside the folder, present and of the right size.
+  const { modelPath, json, directory, weightBytes } = readModelFolder(await modelFolderToRead(folder));
+  const expected = expectedWeightBytes(json.weightsManifest.flatMap((group) => group.weights));
+  if (expected !== undefined && expected !== weightBytes) throw weightSizeMismatch(modelPath, weightBytes, expected);
 
   const weightSpecs: unknown[] = [];
   const parts: Uint8Array[] = [];
@@ -145,20 +146,15 @@ export async function loadModel(tf: Tf, dir: string): Promise<{ model: LayersMod
     for (const path of group.paths) {
       const file = resolve(directory, path);
       try {
-        parts.push(await fsp.readFile(file));
-      } catch {
-        throw missingWeights(file);
+        parts.push(await readRegularFile(file, READ_LIMITS.weights));
+      } catch (error) {
+        throw error instanceof UnreadableFileError && error.reason !== 'missing' ? invalidModel(file, error.message) : missingWeights(file);
       }
     }
   }
   const weightData = concatenate(parts);
-  const expected = expectedWeightBytes(weightSpecs);
-  if (expected !== undefined && expected !== weightData.byteLength) {
-    throw invalidModel(
-      modelPath,
-      t('The weights files hold {0} bytes but model.json describes {1} bytes; the model is incomplete or damaged.', weightData.byteLength, expected),
-    );
-  }
+  // Checked again on what was read: a file may have changed between the two looks.
+  if (expected !== undefined && expected !== weightData.byteLength) throw weightSizeMismatch(modelPath, weightData.byteLength, expected);
 
   let model: LayersModel;
   try {
@@ -179,19 +175,8 @@ export async function loadModel(tf: Tf, dir: string): Promise<{ model: LayersMod
   return record === undefined ? { model } : { model, record };
 }
 
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
-
-/** Bytes the specs describe, or undefined when they are quantized or of a type we do not size. */
-function expectedWeightBytes(specs: unknown[]): number | undefined {
-  let total = 0;
-  for (const spec of specs) {
-    const s = spec as { shape?: number[]; dtype?: string; quantization?: unknown };
-    if (s.quantization !== undefined || !Array.isArray(s.shape)) return undefined;
-    const bytes = DTYPE_BYTES[s.dtype ?? 'float32'];
-    if (bytes === undefined) return undefined;
-    total += s.shape.reduce((a, b) => a * b, 1) * bytes;
-  }
-  return total;
+function weightSizeMismatch(modelPath: string, held: number, expected: number): TrainerError {
+  return invalidModel(modelPath, t('The weights files hold {0} bytes but model.json describes {1} bytes; the model is incomplete or damaged.', held, expected));
 }
 
 function concatenate(parts: Uint8Array[]): Uint8Array {

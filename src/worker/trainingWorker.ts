@@ -112,6 +112,8 @@ export class TrainingWorker {
     let terminal: TrainingEvent | undefined;
     let dataChecksum: string | undefined;
     try {
+      // A keep that a crash cut off (kill -9, a power cut) is removed now, when provably the history's own and stale.
+      if (request.runHistory !== undefined) void new RunHistory(request.runHistory.dir).removeInterrupted().catch(() => undefined);
       const result = await runTutorial({
         request,
         shouldStop: () => run.stopRequested,

@@ -96,13 +96,13 @@ test('classify --run ID uses that run’s kept model', async () => {
   assert.match(unknown.stderr, /no run 20990101-000000-abcd.*npm run runs/s);
 });
 
-test('a damaged record is skipped with a warning; bad runs commands are usage errors', async () => {
+test('a damaged record is listed as damaged with the reason; bad runs commands are usage errors', async () => {
   const broken = join(runsDir, '20200101-000000-0000');
   mkdirSync(broken);
   writeFileSync(join(broken, 'run.json'), '{ not json');
   const listed = await cli(['runs']);
   assert.equal(listed.code, 0);
-  assert.match(listed.stderr, /Warning: .*20200101-000000-0000.*damaged/);
+  assert.match(listed.stdout, /^Damaged \(1; not shown above\):\n {2}20200101-000000-0000 {2}.*20200101-000000-0000\/run\.json is damaged/m);
   assert.equal((await cli(['runs', 'compare', ids[0]])).code, 2);
   assert.equal((await cli(['runs', 'frobnicate'])).code, 2);
   const missing = await cli(['runs', 'show', 'nope']);

@@ -94,6 +94,15 @@ test('every kind of bad train input is a UsageError naming the flag or the value
     [['--no-download=yes'], /--no-download takes no value/],
     [['--save', 'x', '--no-save'], /--save and --no-save/],
     [['--train-limit', '100', '--batch-size', '200'], /--batch-size \(200\).*\(100\)/],
+    // Numbers are plain decimals: no hexadecimal, binary, octal, separators, infinities or padding.
+    [['--epochs', '0x10'], /--epochs.*0x10/],
+    [['--epochs', '0b11'], /--epochs.*0b11/],
+    [['--epochs=1_0'], /--epochs.*1_0/],
+    [['--learning-rate', 'Infinity'], /--learning-rate.*Infinity/],
+    [['--batch-size', ' 32'], /--batch-size/],
+    [['--layers', '0x80,64'], /--layers.*0x80/],
+    // A validation split that leaves nothing to train on is an option error with a sentence that says so.
+    [['--train-limit', '1', '--validation-split', '0.5', '--batch-size', '1'], /validation split of 0\.5 of the 1 training images used leaves none to train on/],
     [['--train-limit', '60001'], /--train-limit/],
     [['--layers', '512,,256'], /--layers must be 1 to 8 whole numbers.*512,,256/],
     [['--layers', '0'], /--layers/],

@@ -176,9 +176,14 @@ test('every manifest string is a %key% that package.nls.json defines', () => {
   }
   assert.equal(nls['command.train'], 'Train Fashion-MNIST', 'the palette must find the command by its tutorial name');
   // Restricted Mode must not let a workspace point training at another folder.
-  assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['fashionMnist.dataDirectory', 'fashionMnist.nativeBackendFolder']);
-  // A folder whose code the worker loads is a per-machine choice, never a workspace's.
-  assert.equal(properties['fashionMnist.nativeBackendFolder'].scope, 'machine');
+  // Nor choose where the tool writes and deletes (the run history, how many of its models are kept).
+  assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, [
+    'fashionMnist.dataDirectory', 'fashionMnist.nativeBackendFolder', 'fashionMnist.runHistoryDirectory', 'fashionMnist.keptModels',
+  ]);
+  // A folder whose code the worker loads, or where the tool deletes, is a per-machine choice, never a workspace's.
+  for (const key of ['fashionMnist.nativeBackendFolder', 'fashionMnist.runHistoryDirectory', 'fashionMnist.keptModels']) {
+    assert.equal(properties[key].scope, 'machine', key);
+  }
 });
 
 test('every classify menu offers exactly the image formats of src/domain/imageFormats.ts, case-insensitively', () => {

@@ -156,7 +156,7 @@ describe('saveModel and loadModel', () => {
     });
   }
 
-  test('a save cut off between its two renames (old folder moved aside, new one not yet in place) is recovered on the next load', async () => {
+  test('a save cut off between its two renames (old folder moved aside, new one not yet in place) is loaded from its backup, which the next save puts back', async () => {
     const dir = join(temp, 'interrupted');
     await saveModel(tf, model, record(0.66), dir);
     // What a crash at that moment leaves: the previous model under its backup name, nothing at the target,
@@ -167,9 +167,14 @@ describe('saveModel and loadModel', () => {
     const loaded = await loadModel(tf, dir);
     assert.deepEqual(predict(tf, loaded.model), predict(tf, model));
     assert.equal(loaded.record?.testAccuracy, 0.66);
+    loaded.model.dispose();
+    // Loading is read-only: the backup and the dead save's lock are where they were.
+    assert.ok(existsSync(backup));
+    assert.ok(existsSync(join(temp, '.interrupted.lock')));
+    await saveModel(tf, model, record(0.67), dir);
     assert.ok(!existsSync(backup));
     assert.ok(!existsSync(join(temp, '.interrupted.lock')));
-    loaded.model.dispose();
+    assert.equal((await loadModel(tf, dir).then((l) => (l.model.dispose(), l.record)))?.testAccuracy, 0.67);
   });
 
   test('a save whose target cannot be created fails with MODEL_SAVE and creates nothing', async () => {

@@ -10,6 +10,7 @@ import { isRunId, newRunId, RunHistory } from '../../src/core/runs/runHistory';
 import { defaultRunHistoryDir } from '../../src/core/runs/historyLocation';
 import { TrainerError } from '../../src/core/errors';
 import { RunSnapshotStore } from '../../src/core/runs/runSnapshot';
+import { ownerRecordText } from '../../src/core/modelFiles/modelFolder';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import { RUN_HISTORY_FORMAT, RUN_HISTORY_VERSION, type RunHistoryRecord } from '../../src/domain/runRecord';
 import type { EpochMetrics } from '../../src/domain/metrics';
@@ -49,6 +50,7 @@ async function addRun(history: RunHistory, startedAt: string, dropout = 0): Prom
   mkdirSync(history.modelDir(id), { recursive: true });
   writeFileSync(join(history.modelDir(id), 'model.json'), '{}');
   writeFileSync(join(history.modelDir(id), 'weights.bin'), 'w');
+  writeFileSync(join(history.modelDir(id), 'saved-by.json'), ownerRecordText());
   await history.writeRecord(record(id, startedAt, dropout));
   return id;
 }
@@ -79,6 +81,7 @@ test('a written run reads back whole; the list holds summaries, newest first', a
   assert.deepEqual(await history.load(newer), record(newer, '2026-12-01T09:00:00Z', 0.2));
   // No temporary file is left after the atomic write.
   assert.deepEqual(readdirSync(history.runDir(newer)).sort(), ['model', 'run.json']);
+  assert.deepEqual(readdirSync(history.modelDir(newer)).sort(), ['model.json', 'saved-by.json', 'weights.bin']);
 });
 
 test('damaged, foreign and newer files are skipped with a warning; a run still being written is skipped silently', async () => {
@@ -99,14 +102,17 @@ test('damaged, foreign and newer files are skipped with a warning; a run still b
   writeFileSync(join(root, fieldless, 'run.json'), JSON.stringify({ ...record(fieldless, '2026-12-01T08:04:00Z'), history: 'none' }));
   writeFileSync(join(root, 'notes.txt'), 'mine');
   mkdirSync(join(root, newRunId(new Date('2026-12-01T08:05:00Z')))); // being written: no record yet
-  const { runs, warnings } = await history.list();
+  const { runs, damaged, warnings } = await history.list();
   assert.deepEqual(runs.map((r) => r.id), [good]);
-  assert.equal(warnings.length, 5, warnings.join('\n'));
-  assert.ok(warnings.some((w) => w.includes(broken) && /damaged/.test(w)));
-  assert.ok(warnings.some((w) => w.includes(foreign) && /not a run record/.test(w)));
-  assert.ok(warnings.some((w) => w.includes(future) && /newer version/.test(w)));
-  assert.ok(warnings.some((w) => w.includes(fieldless) && /damaged/.test(w)));
+  assert.equal(warnings.length, 1, warnings.join('\n'));
   assert.ok(warnings.some((w) => w.includes('notes.txt') && /not a run/.test(w)));
+  // Run folders whose record cannot be used are listed as damaged, each with why.
+  const reason = (id: string) => damaged.find((d) => d.name === id)?.reason ?? '';
+  assert.equal(damaged.length, 4, damaged.map((d) => d.reason).join('\n'));
+  assert.match(reason(broken), /damaged/);
+  assert.match(reason(foreign), /not a run record/);
+  assert.match(reason(future), /newer version/);
+  assert.match(reason(fieldless), /damaged: history is not a list/);
   await assert.rejects(history.load(broken), (e: unknown) => e instanceof TrainerError && e.code === 'NO_RUN' && /damaged/.test(e.message));
   await assert.rejects(history.load('nope'), (e: unknown) => e instanceof TrainerError && e.code === 'NO_RUN' && /npm run runs/.test(e.action ?? ''));
 });
@@ -198,5 +204,6 @@ test('a history folder that is a file is a clear error for writing and a warning
 test('the history folder is per user and shared: $FASHION_MNIST_RUNS, else runs under the XDG cache', () => {
   assert.equal(defaultRunHistoryDir({ XDG_CACHE_HOME: '/x/cache' }, 'linux'), '/x/cache/fashion-mnist-trainer/runs');
   assert.equal(defaultRunHistoryDir({ FASHION_MNIST_RUNS: '/data/runs', XDG_CACHE_HOME: '/x/cache' }, 'linux'), '/data/runs');
-  assert.equal(defaultRunHistoryDir({ FASHION_MNIST_RUNS: 'relative' , XDG_CACHE_HOME: '/x/cache' }, 'linux'), '/x/cache/fashion-mnist-trainer/runs');
+  // A relative one is where the user ran the command (npm's INIT_CWD), never silently ignored.
+  assert.equal(defaultRunHistoryDir({ FASHION_MNIST_RUNS: 'relative', INIT_CWD: '/home/ana/project', XDG_CACHE_HOME: '/x/cache' }, 'linux'), '/home/ana/project/relative');
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { TrainerError } from '../../src/core/errors';
 import { TimeoutError, withTimeout } from '../../src/core/atomicWrite';
 import { checkSaveTarget } from '../../src/core/modelFiles/saveTarget';
-import { nodeFileSystem, replaceFolder, tidyModelFolder } from '../../src/core/modelFiles/folderReplace';
+import { modelFolderToRead, nodeFileSystem, replaceFolder } from '../../src/core/modelFiles/folderReplace';
 import { copyModelFolder } from '../../src/core/modelFiles/modelCopy';
 import { expandHome, describePath, invocationFolder, resolveUserPath } from '../../src/core/userPath';
 import { SAVED_RUN_RECORD } from './runRecordFixture';
@@ -129,32 +129,74 @@ test('a file-system call that does not answer ends in a time-out, not a hang', a
   assert.equal(await withTimeout(Promise.resolve(7), 1000), 7);
 });
 
-test('leftovers of interrupted saves are removed on the next save and load; a backup without its lock never comes back', async () => {
+test('leftovers of interrupted saves are removed by the next save; a load reads a cut-off save’s backup in place and writes nothing', async () => {
   const { root, source, done } = scratch();
   try {
     const target = join(root, 'model');
     await copyModelFolder(source, target);
     // Left by saves that were killed: a temporary folder, and a backup whose removal failed.
-    writeModel(join(root, '.model.tmp-999-dead'), 'HALF');
-    writeModel(join(root, '.model.old-999-beef'), 'OLD');
-    await tidyModelFolder(target);
+    writeModel(join(root, '.model.tmp-999-deadbeef'), 'HALF');
+    writeModel(join(root, '.model.old-999-beefcafe'), 'OLD');
+    mkdirSync(join(root, '.model.tmp-998-00000000')); // killed before its first file
+    await copyModelFolder(source, target);
     assert.deepEqual(hidden(root), []);
     assert.equal(readFileSync(join(target, 'weights.bin'), 'utf8'), 'NEW');
 
     // The user deletes the model; a stale backup is lying beside it: it must not come back.
-    writeModel(join(root, '.model.old-999-beef'), 'OLD');
+    writeModel(join(root, '.model.old-999-beefcafe'), 'OLD');
     rmSync(target, { recursive: true });
-    await tidyModelFolder(target);
+    assert.equal(await modelFolderToRead(target), target, 'a backup no lock names is not read either');
+    await copyModelFolder(source, join(root, 'other'));
     assert.equal(existsSync(target), false, 'the deleted model stays deleted');
-    assert.deepEqual(hidden(root), []);
 
-    // A save that died between its renames: its lock names its backup, which is put back.
-    writeModel(join(root, '.model.old-1-cafe'), 'PREVIOUS');
-    writeFileSync(join(root, '.model.lock'), JSON.stringify({ pid: deadPid(), tag: '1-cafe', date: new Date().toISOString() }));
-    writeModel(join(root, '.model.tmp-1-cafe'), 'UNFINISHED');
-    await tidyModelFolder(target);
-    assert.equal(readFileSync(join(target, 'weights.bin'), 'utf8'), 'PREVIOUS');
+    // A save that died between its renames: its lock names its backup. A load reads it where it lies...
+    rmSync(join(root, '.model.old-999-beefcafe'), { recursive: true });
+    writeModel(join(root, '.model.old-1-cafecafe'), 'PREVIOUS');
+    writeFileSync(join(root, '.model.lock'), JSON.stringify({ pid: deadPid(), tag: '1-cafecafe', date: new Date().toISOString() }));
+    writeModel(join(root, '.model.tmp-1-cafecafe'), 'UNFINISHED');
+    const before = hidden(root).sort();
+    assert.equal(await modelFolderToRead(target), join(root, '.model.old-1-cafecafe'));
+    assert.deepEqual(hidden(root).sort(), before, 'loading wrote and deleted nothing');
+    // ... and the next save puts it back before replacing it.
+    await replaceFolder(target, nodeFileSystem, async (temp) => {
+      assert.equal(readFileSync(join(target, 'weights.bin'), 'utf8'), 'PREVIOUS', 'the backup was put back first');
+      writeModel(temp, 'NEWER');
+    });
+    assert.equal(readFileSync(join(target, 'weights.bin'), 'utf8'), 'NEWER');
     assert.deepEqual(hidden(root), []);
+  } finally {
+    done();
+  }
+});
+
+test('a save removes only leftovers it can prove are its own: the user’s look-alike folders, files and links stay', async () => {
+  const { root, source, done } = scratch();
+  try {
+    const target = join(root, 'proj');
+    await copyModelFolder(source, target);
+    // Named like leftovers, but the user's: a folder with a document, a link to a model folder elsewhere,
+    // a probe that is not empty, a lock file that is not a lock record.
+    mkdirSync(join(root, '.proj.old-2023'));
+    writeFileSync(join(root, '.proj.old-2023', 'thesis.txt'), 'mine');
+    const elsewhere = join(root, 'elsewhere');
+    writeModel(elsewhere, 'KEEP');
+    symlinkSync(elsewhere, join(root, '.proj.tmp-1-deadbeef'));
+    mkdirSync(join(root, '.proj.probe-1-deadbeef'));
+    writeFileSync(join(root, '.proj.probe-1-deadbeef', 'note.txt'), 'mine');
+    writeFileSync(join(root, '.proj.lock-stale-2023'), 'my notes about locks');
+    const look = hidden(root).sort();
+    await copyModelFolder(source, target);
+    assert.deepEqual(hidden(root).sort(), look, 'every look-alike stays');
+    assert.equal(readFileSync(join(root, '.proj.old-2023', 'thesis.txt'), 'utf8'), 'mine');
+    assert.equal(readFileSync(join(elsewhere, 'weights.bin'), 'utf8'), 'KEEP', 'a link is never followed');
+    assert.ok(lstatSync(join(root, '.proj.tmp-1-deadbeef')).isSymbolicLink());
+
+    // A folder that is not a model folder, next to a user's look-alike: reading it deletes nothing.
+    mkdirSync(join(root, 'd', 'proj'), { recursive: true });
+    mkdirSync(join(root, 'd', '.proj.old-2023'));
+    writeFileSync(join(root, 'd', '.proj.old-2023', 'file.txt'), 'mine');
+    assert.equal(await modelFolderToRead(join(root, 'd', 'proj')), join(root, 'd', 'proj'));
+    assert.equal(readFileSync(join(root, 'd', '.proj.old-2023', 'file.txt'), 'utf8'), 'mine');
   } finally {
     done();
   }

@@ -120,7 +120,7 @@ test('sweep records are kept in the run history beside the runs, read back whole
   assert.deepEqual(await store.load(id), record);
   assert.deepEqual((await store.list()).sweeps.map((s) => s.id), [id]);
   const history = await new RunHistory(root).list();
-  assert.deepEqual(history, { runs: [], warnings: [] }, 'the sweeps folder is not a run');
+  assert.deepEqual(history, { runs: [], damaged: [], warnings: [] }, 'the sweeps folder is not a run');
   await assert.rejects(store.load('sweep-20261206-121500-0000'), /There is no sweep/);
   await assert.rejects(store.load('../etc'), /not a sweep id/);
 });

@@ -19,9 +19,11 @@ export interface FashionMnistTestApi {
   onDashboardMessage(listener: (message: HostToWebview) => void): vscode.Disposable;
   /** The folder the latest trained model is saved in (inside the extension's global storage). */
   readonly modelDirectory: string;
+  /** Every notification and dialog message, exactly as the host handed it to VS Code. */
+  onUserMessage(listener: (shown: { kind: 'info' | 'warning' | 'error'; message: string }) => void): vscode.Disposable;
 }
 
-const REQUIRED = ['getState', 'onTrainingEvent', 'onDashboardMessage', 'modelDirectory'] as const;
+const REQUIRED = ['getState', 'onTrainingEvent', 'onDashboardMessage', 'modelDirectory', 'onUserMessage'] as const;
 
 export async function activateExtension(): Promise<vscode.Extension<unknown>> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);

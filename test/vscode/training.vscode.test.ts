@@ -123,6 +123,28 @@ describe('Training in a real VS Code', function () {
     assert.ok(posted.some((m) => m.type === 'classification'), 'the dashboard did not receive the classification');
   });
 
+  it('shows a crafted file name in the notification as plain text, never as a link that runs a command', async () => {
+    assert.ok(finished, 'the training test did not finish, so there is no model to classify with');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? join(tmpdir(), 'fmt-vscode-suite');
+    mkdirSync(folder, { recursive: true });
+    // The name of the adversarial review: VS Code turns [label](command:...) in a message into a link that runs it.
+    const name = '[See details](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22touch pwned%22%7D).png';
+    const file = join(folder, name);
+    writeFileSync(file, testImagePng(1).png);
+    const messages: { kind: string; message: string }[] = [];
+    const listening = api.onUserMessage((shown) => messages.push(shown));
+    try {
+      launch('fashionMnist.classifyImage', vscode.Uri.file(file), [vscode.Uri.file(file)]);
+      const shown = await waitFor(() => messages.find((m) => m.message.replace(/\u2060/g, '').includes(name)), 60_000, 'the notification naming the file');
+      // VS Code's rule for a link in a notification (src/vs/base/common/linkedText.ts): none may be left.
+      const links = [...shown.message.matchAll(/\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)/gi)].map((m) => m[0]);
+      assert.deepEqual(links, [], `the notification still holds a link: ${shown.message}`);
+      assert.match(shown.message, /most likely/, 'it is the classification\'s notification');
+    } finally {
+      listening.dispose();
+    }
+  });
+
   it('exports the finished run as a notebook with its epochs, charts and confusion matrix', async () => {
     assert.ok(finished, 'the training test did not finish, so there is no run to export');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? join(tmpdir(), 'fmt-vscode-suite');

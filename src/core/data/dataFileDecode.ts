@@ -3,12 +3,11 @@
  * that claims to be gzip but has a damaged header is called that, the gunzip stops as soon as the output
  * passes the size the published file has, and then the count and the SHA-256 must match.
  */
-import { open } from 'node:fs/promises';
+import { readRegularFile, UnreadableFileError } from '../regularFile';
 import { TrainerError } from '../errors';
 import { t } from '../text/l10n';
 import { isImagesKey, largestFileBytes, unpackedBytes, type DataFileSpec } from './dataFiles';
 import { gunzipWithSha256, isGzip, parseIdxImages, parseIdxLabels, sha256Hex } from './idx';
-import { errorMessage } from '../../domain/errors';
 
 /** One verified file: its decompressed bytes and the images or labels inside them. */
 export interface DecodedFile {
@@ -60,21 +59,14 @@ export async function decodeDataFile(path: string, spec: DataFileSpec): Promise<
 
 /** The file's bytes, refused unread when its size says it cannot be the published file. */
 async function readBounded(path: string, spec: DataFileSpec): Promise<Uint8Array> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    handle = await open(path, 'r');
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw new TrainerError('DATA_MISSING', t('{0} is a folder, not a data file.', path), path);
-    if (stat.size > largestFileBytes(spec)) throw tooLarge(path, spec, t('{0} bytes on disk', stat.size));
-    const buffer = await handle.readFile();
+    const buffer = await readRegularFile(path, largestFileBytes(spec));
     // A plain Uint8Array view (not a Buffer), so raw and gzipped files hand out the same type.
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (error) {
-    if (error instanceof TrainerError) throw error;
-    const reason = errorMessage(error);
-    throw new TrainerError('DATA_MISSING', t('{0} cannot be read: {1}', path, reason), path);
-  } finally {
-    await handle?.close().catch(() => undefined);
+    if (!(error instanceof UnreadableFileError)) throw error;
+    if (error.reason === 'tooLarge') throw tooLarge(path, spec, t('{0} bytes on disk', error.size ?? '?'));
+    throw new TrainerError(error.reason === 'special' ? 'DATA_CORRUPT' : 'DATA_MISSING', error.message, path);
   }
 }
 

@@ -2,11 +2,11 @@
  * Bytes to upright RGBA pixels: the format from the signature, the size from the header before any pixel
  * is decoded, then a published decoder (jimp's png/jpeg/gif/bmp modules, the Squoosh webp codec).
  */
-import gif from '@jimp/js-gif';
 import jpeg from '@jimp/js-jpeg';
 import png from '@jimp/js-png';
 import { imageSize } from 'image-size';
-import { readFile, stat } from 'node:fs/promises';
+import { readRegularFile, UnreadableFileError } from '../regularFile';
+import { estimateDecode, MAX_DECODE_BYTES, quietly } from './decodeBudget';
 import { basename } from 'node:path';
 import { TrainerError } from '../errors';
 import { t } from '../text/l10n';
@@ -26,15 +26,17 @@ export interface DecodedImage {
 }
 
 export async function decodeImageFile(file: string): Promise<DecodedImage> {
-  let size: number;
-  let isFolder = false;
+  let bytes: Buffer;
   try {
-    const info = await stat(file);
-    isFolder = info.isDirectory();
-    if (!info.isFile()) throw new Error('not a file');
-    size = info.size;
-  } catch {
-    if (isFolder) {
+    // Opened once, checked to be a regular file of at most 50 MB, read with that bound (never a pipe or a device).
+    bytes = await readRegularFile(file, MAX_FILE_BYTES);
+  } catch (error) {
+    if (!(error instanceof UnreadableFileError)) throw error;
+    if (error.reason === 'tooLarge') {
+      throw tooLarge(file, t('The file {0} is {1} MB; images up to 50 MB are accepted.', basename(file), ((error.size ?? 0) / 1048576).toFixed(1)));
+    }
+    if (error.reason === 'special') throw new TrainerError('IMAGE_INVALID', error.message, file, t('Choose an image file.'));
+    if (error.reason === 'folder') {
       throw new TrainerError(
         'IMAGE_INVALID',
         t('{0} is a folder, not an image file.', file),
@@ -49,9 +51,7 @@ export async function decodeImageFile(file: string): Promise<DecodedImage> {
       t('Check that the file exists and that you may read it.'),
     );
   }
-  if (size > MAX_FILE_BYTES) throw tooLarge(file, t('The file {0} is {1} MB; images up to 50 MB are accepted.', basename(file), (size / 1048576).toFixed(1)));
-  if (size === 0) throw notAnImage(file);
-  const bytes = await readFile(file);
+  if (bytes.length === 0) throw notAnImage(file);
   return decodeImageBytes(bytes, file);
 }
 
@@ -80,6 +80,20 @@ export async function decodeImageBytes(bytes: Uint8Array, file: string): Promise
       t('The image {0} is {1} x {2} pixels ({3} megapixels); images up to 50 megapixels are accepted.', basename(file), width, height, ((width * height) / 1e6).toFixed(1)),
     );
   }
+  // What the decoder would allocate, from the header (every frame of a GIF, the bit depth of a PNG), before it runs.
+  let estimate;
+  try {
+    estimate = estimateDecode(format, bytes, width, height);
+  } catch {
+    throw corrupt(file, format);
+  }
+  if (estimate.oversizedFrame !== undefined) {
+    const { width: w, height: h } = estimate.oversizedFrame;
+    throw tooLarge(file, t('The image {0} holds a frame of {1} x {2} pixels, larger than the picture ({3} x {4}) or than 50 megapixels.', basename(file), w, h, width, height));
+  }
+  if (estimate.bytes > MAX_DECODE_BYTES) {
+    throw tooLarge(file, t('Decoding the image {0} would take {1} MB of memory; up to {2} MB are allowed.', basename(file), Math.ceil(estimate.bytes / 1048576), MAX_DECODE_BYTES / 1048576));
+  }
 
   let decoded: { width: number; height: number; rgba: Uint8Array };
   try {
@@ -102,18 +116,23 @@ async function decodePixels(format: SupportedFormat, bytes: Uint8Array, file: st
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (format) {
     case 'png': {
-      const image = png().decode(buffer);
+      const image = quietly(() => png().decode(buffer)).value;
       return { width: image.width, height: image.height, rgba: image.data };
     }
     case 'jpeg': {
       // The decoder's own limits as a second guard (the header check above is the first).
-      const image = jpeg().decode(buffer, { maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
+      const image = quietly(() => jpeg().decode(buffer, { maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: MAX_DECODE_BYTES / 1048576 })).value;
       return { width: image.width, height: image.height, rgba: image.data };
     }
     case 'gif': {
-      refuseAnimation(file, 'GIF', gifFrames(buffer));
-      const image = await gif().decode(buffer);
-      return { width: image.width, height: image.height, rgba: image.data };
+      const reader = new GifReader(buffer);
+      refuseAnimation(file, 'GIF', reader.numFrames());
+      // The one frame drawn onto the picture, as a viewer shows it (frames were checked to lie inside it).
+      const rgba = new Uint8Array(reader.width * reader.height * 4);
+      const { printed } = quietly(() => reader.decodeAndBlitFrameRGBA(0, rgba));
+      // omggif says so when the compressed data ends before the frame is complete: a damaged file, not a picture.
+      if (printed.some((line) => /shorter than expected/.test(line))) throw corrupt(file, 'gif');
+      return { width: reader.width, height: reader.height, rgba };
     }
     case 'bmp':
       return decodeBmp(buffer, file);
@@ -123,11 +142,6 @@ async function decodePixels(format: SupportedFormat, bytes: Uint8Array, file: st
       return { width: image.width, height: image.height, rgba: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
     }
   }
-}
-
-/** The number of frames in a GIF (its blocks walked, nothing decoded). */
-function gifFrames(buffer: Buffer): number {
-  return new GifReader(buffer).numFrames();
 }
 
 /**

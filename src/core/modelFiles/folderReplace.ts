@@ -6,20 +6,23 @@
  *   3. fills `.NAME.tmp-<tag>` (saved-by.json first, model.json last), every file flushed to disk;
  *   4. swaps: target -> `.NAME.old-<tag>`, temporary -> target, backup removed; then drops the lock.
  * If a step fails the previous folder goes back and the temporary one is removed. If the process dies,
- * its lock stays with its tag: the next save or load of the folder takes the lock over, puts back the
- * backup of exactly that save when the target is missing, and removes every other leftover. A backup
+ * its lock stays with its tag: the next save of the folder takes the lock over, puts back the backup of
+ * exactly that save when the target is missing, and removes the other leftovers that are provably its own
+ * (saveLeftovers.ts: content, not names). A load writes nothing: it reads that backup in place. A backup
  * without a lock naming it is never put back, so a model the user deleted stays deleted.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { syncFolder, writeFileDurably } from '../atomicWrite';
 import { TrainerError } from '../errors';
+import { READ_LIMITS, readRegularFile } from '../regularFile';
 import { t } from '../text/l10n';
 import { MODEL_FILE, OWNER_FILE, siblingKind, siblings } from './layout';
 import { ownerRecordText } from './modelFolder';
 import { checkSaveTarget, type SaveTargetOptions } from './saveTarget';
+import { isAlive, isOwnLockFile, isOwnModelFolder, readLock, removeOwnLeftover, type LockRecord } from './saveLeftovers';
 import { errorMessage } from '../../domain/errors';
 
 /** The file operations a save uses; tests replace some to make a save fail at a chosen step. */
@@ -39,7 +42,7 @@ export const nodeFileSystem: StoreFileSystem = {
   },
   rm: (path) => fsp.rm(path, { recursive: true, force: true }),
   // Read and written durably: a plain copyFile is not flushed, and the copy must survive a power cut.
-  copyFile: async (from, to) => writeFileDurably(to, await fsp.readFile(from)),
+  copyFile: async (from, to) => writeFileDurably(to, await readRegularFile(from, READ_LIMITS.weights)),
 };
 
 /** How long a save waits for another save of the same folder before it gives up with a message. */
@@ -49,12 +52,6 @@ const UNREADABLE_LOCK_STALE_MS = 10_000;
 
 export interface ReplaceOptions extends SaveTargetOptions {
   lockWaitMs?: number;
-}
-
-interface LockRecord {
-  pid: number;
-  tag: string;
-  date: string;
 }
 
 function newTag(): string {
@@ -119,41 +116,35 @@ export async function replaceFolder(
 }
 
 /**
- * Before a model is loaded: finishes what an interrupted save left (puts back the model of a save that died
- * between its renames, removes temporary folders and stale backups). When another save is under way and the
- * model is missing for the moment of its swap, waits for it. A folder that cannot be written is only read.
+ * The folder to load `given`'s model from, writing and deleting nothing (loading is read-only): `given`
+ * itself, or, when a save died between its two renames (its lock, left by a dead process, names its backup
+ * and the model is missing), that backup, read in place; the next save puts it back. When another save is
+ * under way and the model is missing for the moment of its swap, waits for it.
  */
-export async function tidyModelFolder(given: string, options: { lockWaitMs?: number } = {}): Promise<void> {
+export async function modelFolderToRead(given: string, options: { lockWaitMs?: number } = {}): Promise<string> {
   // Through a symbolic link, the leftovers lie beside the folder it points to (where the save wrote).
   const target = await fsp.realpath(given).catch(() => given);
+  if (existsSync(target)) return given;
   const holder = await readLock(siblings.lock(target));
   if (holder !== undefined && isAlive(holder.pid)) {
-    if (!existsSync(target)) await waitForUnlock(target, options.lockWaitMs ?? SAVE_LOCK_WAIT_MS);
-    return;
+    await waitForUnlock(target, options.lockWaitMs ?? SAVE_LOCK_WAIT_MS);
+    return given;
   }
-  if (!(await hasLeftovers(target))) return;
-  let release: (() => Promise<void>) | undefined;
-  const tag = newTag();
+  const tags = holder === undefined ? [] : [holder.tag];
   try {
-    release = await acquireLock(target, tag, options.lockWaitMs ?? SAVE_LOCK_WAIT_MS);
+    for (const entry of await fsp.readdir(dirname(target))) {
+      const sibling = siblingKind(target, entry);
+      const record = sibling?.kind === 'staleLock' ? await readLock(join(dirname(target), entry)) : undefined;
+      if (record !== undefined) tags.push(record.tag);
+    }
   } catch {
-    return; // Read-only, or busy: load what is there.
+    return given;
   }
-  try {
-    await tidyLocked(target, tag, nodeFileSystem);
-  } finally {
-    await release();
+  for (const tag of tags) {
+    const backup = siblings.backup(target, tag);
+    if (existsSync(join(backup, MODEL_FILE)) && (await isOwnModelFolder(backup))) return backup;
   }
-}
-
-async function hasLeftovers(target: string): Promise<boolean> {
-  try {
-    const entries = await fsp.readdir(dirname(target));
-    const lock = basename(siblings.lock(target));
-    return entries.some((entry) => entry === lock || siblingKind(target, entry) !== undefined);
-  } catch {
-    return false;
-  }
+  return given;
 }
 
 /** With the lock held: undo the swap of a save that died, then remove every leftover that is not this save's. */
@@ -165,16 +156,20 @@ async function tidyLocked(target: string, ownTag: string, fileSystem: StoreFileS
   } catch {
     return;
   }
-  const found = entries.map((entry) => ({ entry, sibling: siblingKind(target, entry) })).filter((e) => e.sibling !== undefined && e.sibling.tag !== ownTag);
-  for (const { entry, sibling } of found) {
-    if (sibling?.kind !== 'staleLock') continue;
+  const found = entries.flatMap((entry) => {
+    const sibling = siblingKind(target, entry);
+    return sibling !== undefined && sibling.tag !== ownTag ? [{ entry, kind: sibling.kind }] : [];
+  });
+  for (const { entry, kind } of found) {
+    if (kind !== 'staleLock') continue;
     const record = await readLock(join(parent, entry));
     const backup = record === undefined ? undefined : siblings.backup(target, record.tag);
-    if (backup !== undefined && !existsSync(target) && existsSync(join(backup, MODEL_FILE))) {
+    if (backup !== undefined && !existsSync(target) && existsSync(join(backup, MODEL_FILE)) && (await isOwnModelFolder(backup))) {
       await fileSystem.rename(backup, target).catch(() => undefined);
     }
   }
-  for (const { entry } of found) await fileSystem.rm(join(parent, entry)).catch(() => undefined);
+  // Only what is provably a save's own leftover; a folder that merely has a matching name stays.
+  for (const { entry, kind } of found) await removeOwnLeftover(join(parent, entry), kind);
 }
 
 async function acquireLock(target: string, tag: string, waitMs: number): Promise<() => Promise<void>> {
@@ -198,7 +193,8 @@ async function acquireLock(target: string, tag: string, waitMs: number): Promise
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw saveError(target, error);
     }
     const holder = await readLock(lock);
-    const stale = holder === undefined ? await olderThan(lock, UNREADABLE_LOCK_STALE_MS) : !isAlive(holder.pid);
+    // A lock that is not a record (a save died while writing it) is stale once old; a file that is not ours never is.
+    const stale = holder === undefined ? (await isOwnLockFile(lock)) && (await olderThan(lock, UNREADABLE_LOCK_STALE_MS)) : !isAlive(holder.pid);
     if (stale) {
       // Taken over by renaming: of two processes that find it stale, only one rename succeeds.
       await fsp.rename(lock, siblings.staleLock(target, holder?.tag ?? newTag())).catch(() => undefined);
@@ -225,30 +221,11 @@ async function waitForUnlock(target: string, waitMs: number): Promise<void> {
   }
 }
 
-async function readLock(path: string): Promise<LockRecord | undefined> {
-  try {
-    const parsed = JSON.parse(await fsp.readFile(path, 'utf8')) as Partial<LockRecord> | null;
-    return parsed !== null && typeof parsed.pid === 'number' && typeof parsed.tag === 'string' ? (parsed as LockRecord) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 async function olderThan(path: string, ms: number): Promise<boolean> {
   try {
     return Date.now() - (await fsp.stat(path)).mtimeMs > ms;
   } catch {
     return true;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -5,10 +5,11 @@
  * must never load tfjs) share this one implementation, so a model the host accepts for import is exactly
  * one the worker can load.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../../domain/runRecord';
 import { TrainerError } from '../errors';
+import { READ_LIMITS, readRegularTextSync } from '../regularFile';
 import { normalizeHyperParameters } from '../hyperParameters';
 import { t } from '../text/l10n';
 import { checkModelArchitecture } from './architecture';
@@ -34,6 +35,8 @@ export interface ModelFolder {
   json: ModelJson;
   /** The weight file names model.json lists, each directly inside `directory`, without repeats. */
   weightFiles: string[];
+  /** The size of all its weight files together, from the file system (nothing read yet). */
+  weightBytes: number;
   /** Whether a run.json lies beside it (an imported model may have none). */
   hasRunRecord: boolean;
 }
@@ -57,9 +60,15 @@ export function readModelFolder(path: string): ModelFolder {
       t('Train a model first, or choose a folder that holds model.json and its weights.'),
     );
   }
+  let text: string;
+  try {
+    text = readRegularTextSync(modelPath, READ_LIMITS.modelJson);
+  } catch (error) {
+    throw invalidModel(modelPath, error instanceof Error ? error.message : String(error));
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(modelPath, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw invalidModel(modelPath, t('{0} could not be read as JSON: {1}', modelPath, errorMessage(error)));
   }
@@ -72,13 +81,19 @@ export function readModelFolder(path: string): ModelFolder {
   checkModelArchitecture(json, modelPath);
 
   const weightFiles = [...new Set((json as ModelJson).weightsManifest.flatMap((g) => g.paths))];
+  let weightBytes = 0;
   for (const name of weightFiles) {
     const file = resolve(directory, name);
     // Weight files live in the model's folder; a manifest pointing elsewhere (../../etc/passwd) is refused.
     if (dirname(file) !== directory) throw invalidModel(modelPath, t('{0} names a weight file outside its folder: {1}.', basename(modelPath), name));
-    if (!existsSync(file)) throw missingWeights(file);
+    weightBytes += weightFileSize(file);
+  }
+  // Sizes before any byte is read: a sparse 2 GB file is refused here, not after reading it.
+  if (weightBytes > READ_LIMITS.weights) {
+    throw invalidModel(modelPath, t('The weights files hold {0} bytes, more than any Fashion-MNIST model this tool reads ({1} bytes).', weightBytes, READ_LIMITS.weights));
   }
   return {
+    weightBytes,
     modelPath,
     directory,
     json: json as ModelJson,
@@ -90,7 +105,7 @@ export function readModelFolder(path: string): ModelFolder {
 /** The run record beside a saved model, or undefined when there is none or it is unreadable. Plain fs. */
 export function readRunRecord(dir: string): RunRecord | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(join(dir, RECORD_FILE), 'utf8')) as Partial<RunRecord>;
+    const parsed = JSON.parse(readRegularTextSync(join(dir, RECORD_FILE), READ_LIMITS.smallRecord)) as Partial<RunRecord>;
     const valid =
       typeof parsed === 'object' &&
       parsed !== null &&
@@ -128,9 +143,37 @@ export function ownerRecordText(date: Date = new Date()): string {
 /** The saved-by record in `dir`, or undefined when there is none or it is not this tool's. */
 export function readOwnerRecord(dir: string): OwnerRecord | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(join(dir, OWNER_FILE), 'utf8')) as Partial<OwnerRecord> | null;
+    const parsed = JSON.parse(readRegularTextSync(join(dir, OWNER_FILE), READ_LIMITS.smallRecord)) as Partial<OwnerRecord> | null;
     return parsed !== null && parsed.savedBy === OWNER_TAG && typeof parsed.date === 'string' ? (parsed as OwnerRecord) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The size of a weight file, which must be a regular file (a pipe or a device would hang or never end). */
+function weightFileSize(file: string): number {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    throw missingWeights(file);
+  }
+  if (!stat.isFile()) throw invalidModel(file, t('{0} is not a regular file, so it was not read.', file));
+  return stat.size;
+}
+
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+/** Bytes the weight specs describe, or undefined when they are quantized or of a type we do not size. */
+export function expectedWeightBytes(specs: unknown[]): number | undefined {
+  let total = 0;
+  for (const spec of specs) {
+    const s = spec as { shape?: unknown; dtype?: string; quantization?: unknown } | null;
+    if (s === null || typeof s !== 'object' || s.quantization !== undefined || !Array.isArray(s.shape)) return undefined;
+    if (!s.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) return undefined;
+    const bytes = DTYPE_BYTES[s.dtype ?? 'float32'];
+    if (bytes === undefined) return undefined;
+    total += (s.shape as number[]).reduce((a, b) => a * b, 1) * bytes;
+  }
+  return total;
 }

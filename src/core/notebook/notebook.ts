@@ -15,6 +15,7 @@ import { epochLogText, evaluateText, firstPredictionText, shapesText, summaryTex
 import type { NotebookRun } from './notebookRun';
 import type { NotebookStrings } from './notebookStrings';
 import * as code from './pythonCode';
+import { markdownText } from '../text/plainText';
 
 /** The notebook metadata key that says this extension wrote the file. */
 export const NOTEBOOK_MARKER = 'fashionMnistTrainer';
@@ -134,7 +135,7 @@ function classTable(s: NotebookStrings): string {
 export function buildNotebook(run: NotebookRun, s: NotebookStrings, extensionVersion: string): Notebook {
   const { settings } = run;
   const nb = new NotebookBuilder();
-  const facts = run.date !== undefined || run.backend !== undefined ? [fillTemplate(s.runFacts, readableDate(run.date), run.backend ?? '?')] : [];
+  const facts = run.date !== undefined || run.backend !== undefined ? [fillTemplate(s.runFacts, markdownText(readableDate(run.date)), markdownText(run.backend ?? '?'))] : [];
   nb.markdown(`# ${s.title}`, s.intro, ...facts, `### ${s.settingsHeading}`, settingsTable(run, s));
 
   nb.markdown(`## ${s.setupHeading}`, s.setupText);

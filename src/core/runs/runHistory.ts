@@ -8,14 +8,19 @@
  * warning, never fatal; deleting a run deletes only the files the history wrote.
  */
 import { randomBytes } from 'node:crypto';
+import { lstatSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunHistoryRecord, RunSummary } from '../../domain/runRecord';
 import { TrainerError } from '../errors';
 import { t } from '../text/l10n';
-import { MODEL_FILE, RECORD_FILE, WEIGHTS_FILE } from '../modelFiles/layout';
+import { MODEL_FILE, OWNER_FILE, RECORD_FILE, WEIGHTS_FILE } from '../modelFiles/layout';
+import { isOwnModelFolder } from '../modelFiles/saveLeftovers';
+import { INTERRUPTED_AFTER_MS, inspectRecordlessRun, removeInterruptedRun, type RecordlessRun, type RunFolderLayout } from './interruptedRuns';
 import { removeOwnEntries, writeFileAtomically } from './historyFiles';
+import { READ_LIMITS, readRegularText, UnreadableFileError } from '../regularFile';
 import { heldMetrics, parseRunRecord } from './runRecordFile';
+import { RUN_ID_PATTERN } from './runRecordCheck';
 import { SNAPSHOT_FILES } from './runSnapshot';
 import { errorMessage } from '../../domain/errors';
 
@@ -28,15 +33,26 @@ const PIN_FILE = 'pinned';
 export const SWEEP_FOLDER = 'sweeps';
 /** How many runs keep their model unless the user sets another number. */
 export const DEFAULT_KEPT_MODELS = 5;
-/** A run id: start time to the second (UTC) and a random suffix; sorts by time as text. */
-const ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+/** A run folder whose record cannot be used: listed as damaged, with why (a localized sentence naming the file). */
+export interface DamagedRun {
+  name: string;
+  reason: string;
+}
 
 export interface RunList {
   /** Newest first. */
   runs: RunSummary[];
-  /** One localized sentence per entry that was skipped (not a run, damaged, or from a newer version). */
+  /** Run folders whose record is damaged, foreign, from a newer version, or missing after an interrupted keep. */
+  damaged: DamagedRun[];
+  /** One localized sentence per entry that is not a run at all, or about the history folder itself. */
   warnings: string[];
 }
+
+/** What the folder of a run holds; interruptedRuns.ts proves a folder left by a crash against it. */
+const LAYOUT: RunFolderLayout = { runFile: RUN_FILE, modelFolder: MODEL_FOLDER, snapshotFolder: SNAPSHOT_FOLDER, pinFile: PIN_FILE };
+/** Every file a model folder of the history holds (what pruning may delete, and nothing else). */
+const MODEL_FILES = [MODEL_FILE, WEIGHTS_FILE, RECORD_FILE, OWNER_FILE];
 
 /** A new run id for a run started at `date`. */
 export function newRunId(date: Date): string {
@@ -45,7 +61,7 @@ export function newRunId(date: Date): string {
 }
 
 export function isRunId(text: string): boolean {
-  return ID_PATTERN.test(text);
+  return RUN_ID_PATTERN.test(text);
 }
 
 function historyError(root: string, error: unknown): TrainerError {
@@ -97,6 +113,8 @@ export class RunHistory {
   constructor(
     readonly root: string,
     private readonly keepModels = DEFAULT_KEPT_MODELS,
+    /** How long a run folder without a record must be untouched to count as left by a crash (tests shorten it). */
+    private readonly interruptedAfterMs = INTERRUPTED_AFTER_MS,
   ) {}
 
   runDir(id: string): string {
@@ -133,6 +151,19 @@ export class RunHistory {
     }
   }
 
+  /**
+   * After keeping run `id` failed (a full disk, say): removes what was written of it (only the history's own
+   * files; the folder when that empties it) and returns the error to report, which says what really happened.
+   */
+  async abandonRun(id: string, error: unknown): Promise<TrainerError> {
+    await removeInterruptedRun(this.runDir(id), LAYOUT, MODEL_FILES).catch(() => false);
+    if (error instanceof TrainerError && error.code === 'RUN_HISTORY') return error;
+    // A failed model save says "the previous model was kept": not true here, where there was none.
+    const detail = error instanceof Error ? error.message : String(error);
+    return new TrainerError('RUN_HISTORY', t('The run could not be written to the run history {0}: {1}', this.root, detail), this.root,
+      t('Check the folder and the free disk space; the run itself is not affected.'));
+  }
+
   /** Writes (or replaces) the record of a run made by createRun, atomically. */
   async writeRecord(record: RunHistoryRecord): Promise<void> {
     try {
@@ -145,13 +176,14 @@ export class RunHistory {
   /** The runs in the history, newest first, reading only what a summary needs to keep. */
   async list(): Promise<RunList> {
     const warnings: string[] = [];
+    const damaged: DamagedRun[] = [];
     let names: string[];
     try {
       names = await fsp.readdir(this.root);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { runs: [], warnings };
-      if (code === 'ENOTDIR') return { runs: [], warnings: [t('The run history folder {0} is a file, not a folder; no runs can be listed.', this.root)] };
+      if (code === 'ENOENT') return { runs: [], damaged, warnings };
+      if (code === 'ENOTDIR') return { runs: [], damaged, warnings: [t('The run history folder {0} is a file, not a folder; no runs can be listed.', this.root)] };
       throw historyError(this.root, error);
     }
     const runs: RunSummary[] = [];
@@ -159,7 +191,15 @@ export class RunHistory {
       if (name.startsWith('.') || name === SWEEP_FOLDER) continue;
       const loaded = await this.read(name);
       if ('warning' in loaded) {
-        if (loaded.warning !== undefined) warnings.push(loaded.warning);
+        const recordless = loaded.warning === undefined && isRunId(name) ? await this.inspectRecordless(name) : 'inProgress';
+        if (recordless === 'interrupted') {
+          damaged.push({ name, reason: t('{0} was left by a run that was interrupted while it was being kept (it has no record); the next training run removes it.', this.runDir(name)) });
+        } else if (recordless === 'foreign') {
+          damaged.push({ name, reason: t('{0} has no run record and holds files the run history did not write; it is left as it is for you to look at.', this.runDir(name)) });
+        } else if (loaded.warning !== undefined) {
+          if (isRunId(name)) damaged.push({ name, reason: loaded.warning });
+          else warnings.push(loaded.warning);
+        }
         continue;
       }
       const [pinned, hasModel, hasSnapshot] = await Promise.all([
@@ -169,7 +209,7 @@ export class RunHistory {
       ]);
       runs.push(summaryOf(loaded.record, pinned, hasModel, hasSnapshot));
     }
-    return { runs, warnings };
+    return { runs, damaged, warnings };
   }
 
   /** One run's whole record; a TrainerError saying what to do when there is no such run. */
@@ -185,18 +225,37 @@ export class RunHistory {
     const file = join(this.runDir(name), RUN_FILE);
     let text: string;
     try {
-      text = await fsp.readFile(file, 'utf8');
+      // A folder linked in from elsewhere is not the history's own.
+      if (!lstatSync(this.runDir(name)).isDirectory()) throw new UnreadableFileError('missing', file, '');
+      text = await readRegularText(file, READ_LIMITS.runRecord);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
       // A run folder still being written (its record comes at the end) or a file that is no run folder.
-      if (code === 'ENOENT' || code === 'ENOTDIR') return { warning: isRunId(name) ? undefined : t('{0} in the run history is not a run; skipped.', join(this.root, name)) };
-      return { warning: t('{0} could not be read; skipped.', file) };
+      const missing = !(error instanceof UnreadableFileError) || error.reason === 'missing';
+      if (missing) return { warning: isRunId(name) ? undefined : t('{0} in the run history is not a run; skipped.', join(this.root, name)) };
+      return { warning: t('{0} could not be read ({1}); skipped.', file, error.message) };
     }
     const parsed = parseRunRecord(text);
-    if ('record' in parsed && parsed.record.id === name) return parsed;
-    if ('problem' in parsed && parsed.problem === 'version') return { warning: t('{0} was written by a newer version of the extension; skipped.', file) };
-    if ('problem' in parsed && parsed.problem === 'foreign') return { warning: t('{0} is not a run record of this extension; skipped.', file) };
+    if ('record' in parsed) {
+      return parsed.record.id === name ? parsed : { warning: t('{0} is damaged: {1}; skipped.', file, t('its id {0} is not its folder name', parsed.record.id)) };
+    }
+    if (parsed.problem === 'fields') return { warning: t('{0} is damaged: {1}; skipped.', file, parsed.reason) };
+    if (parsed.problem === 'version') return { warning: t('{0} was written by a newer version of the extension; skipped.', file) };
+    if (parsed.problem === 'foreign') return { warning: t('{0} is not a run record of this extension; skipped.', file) };
     return { warning: t('{0} is damaged (not a complete run record); skipped.', file) };
+  }
+
+  private inspectRecordless(name: string): Promise<RecordlessRun> {
+    return inspectRecordlessRun(this.runDir(name), LAYOUT, Date.now(), this.interruptedAfterMs);
+  }
+
+  /** Removes the run folders that an interrupted keep left (no record, only the history's own files, untouched for long). */
+  async removeInterrupted(): Promise<string[]> {
+    const { damaged } = await this.list();
+    const removed: string[] = [];
+    for (const { name } of damaged) {
+      if ((await this.inspectRecordless(name)) === 'interrupted' && (await removeInterruptedRun(this.runDir(name), LAYOUT, MODEL_FILES))) removed.push(name);
+    }
+    return removed;
   }
 
   async setPinned(id: string, pinned: boolean): Promise<void> {
@@ -215,7 +274,7 @@ export class RunHistory {
   async delete(id: string): Promise<void> {
     await this.load(id);
     try {
-      await removeOwnEntries(this.modelDir(id), [MODEL_FILE, WEIGHTS_FILE, RECORD_FILE]);
+      await removeOwnEntries(this.modelDir(id), MODEL_FILES);
       await removeOwnEntries(this.snapshotDir(id), SNAPSHOT_FILES);
       await removeOwnEntries(this.runDir(id), [RUN_FILE, PIN_FILE]);
     } catch (error) {
@@ -223,8 +282,13 @@ export class RunHistory {
     }
   }
 
-  /** Deletes the models and dashboards of runs beyond the latest `keepModels` that are not pinned; their records stay. */
+  /**
+   * Deletes the models and dashboards of runs beyond the latest `keepModels` that are not pinned; their records
+   * stay. A model folder is deleted only when it is provably one the history saved (a real folder, not a link
+   * to one elsewhere, holding only model files and the tool's marker). Folders left by an interrupted keep go too.
+   */
   async pruneModels(): Promise<string[]> {
+    await this.removeInterrupted();
     const { runs } = await this.list();
     const removed: string[] = [];
     let kept = 0;
@@ -233,7 +297,7 @@ export class RunHistory {
       if (run.pinned) continue;
       kept += 1;
       if (kept <= this.keepModels) continue;
-      await removeOwnEntries(this.modelDir(run.id), [MODEL_FILE, WEIGHTS_FILE, RECORD_FILE]);
+      if (await isOwnModelFolder(this.modelDir(run.id))) await removeOwnEntries(this.modelDir(run.id), MODEL_FILES);
       await removeOwnEntries(this.snapshotDir(run.id), SNAPSHOT_FILES);
       removed.push(run.id);
     }

@@ -11,7 +11,7 @@
  * and `epoch-predictions.json`. Each is written atomically, so a crash mid-write leaves the previous snapshot or
  * none, never half of one.
  */
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { PIXELS } from '../../domain/classes';
 import type { EpochPredictions } from '../../domain/epochPredictions';
@@ -19,6 +19,7 @@ import { PIXELS as INPUTS } from '../../domain/classes';
 import type { FirstLayerSnapshot } from '../../domain/firstLayer';
 import { type DashboardState } from '../../protocol/webview';
 import { writeFileAtomically } from '../atomicWrite';
+import { READ_LIMITS, readRegularFileSync, readRegularTextSync } from '../regularFile';
 import { removeOwnEntries } from './historyFiles';
 import type { TestSetReference } from '../data/publishedTestImages';
 
@@ -173,7 +174,7 @@ export class RunSnapshotStore {
     if (!existsSync(stateFile)) return undefined;
     let state: DashboardState | undefined;
     try {
-      state = decodeState(readFileSync(stateFile, 'utf8'));
+      state = decodeState(readRegularTextSync(stateFile, READ_LIMITS.snapshotFile));
     } catch {
       return undefined;
     }
@@ -182,7 +183,7 @@ export class RunSnapshotStore {
     const imagesFile = join(this.dir, IMAGES_FILE);
     if (existsSync(imagesFile)) {
       try {
-        const images = new Uint8Array(readFileSync(imagesFile));
+        const images = new Uint8Array(readRegularFileSync(imagesFile, READ_LIMITS.snapshotFile));
         snapshot.testImages = { images, count: Math.floor(images.length / PIXELS) };
       } catch {
         // The grid shows no pictures then; the numbers are still right.
@@ -191,7 +192,7 @@ export class RunSnapshotStore {
     const testSetFile = join(this.dir, TEST_SET_FILE);
     if (existsSync(testSetFile)) {
       try {
-        const parsed = JSON.parse(readFileSync(testSetFile, 'utf8')) as { version?: unknown; checksum?: unknown; count?: unknown };
+        const parsed = JSON.parse(readRegularTextSync(testSetFile, READ_LIMITS.snapshotFile)) as { version?: unknown; checksum?: unknown; count?: unknown };
         if (parsed.version === SNAPSHOT_VERSION && typeof parsed.checksum === 'string' && Number.isInteger(parsed.count) && (parsed.count as number) > 0) {
           snapshot.testSet = { checksum: parsed.checksum, count: parsed.count as number };
         }
@@ -202,7 +203,7 @@ export class RunSnapshotStore {
     const epochsFile = join(this.dir, EPOCHS_FILE);
     if (existsSync(epochsFile)) {
       try {
-        snapshot.epochPredictions = decodeEpochPredictions(readFileSync(epochsFile, 'utf8'));
+        snapshot.epochPredictions = decodeEpochPredictions(readRegularTextSync(epochsFile, READ_LIMITS.snapshotFile));
       } catch {
         // The epoch slider is not offered then; the final results still are.
       }
@@ -210,7 +211,7 @@ export class RunSnapshotStore {
     const layerFile = join(this.dir, FIRST_LAYER_FILE);
     if (existsSync(layerFile)) {
       try {
-        snapshot.firstLayer = decodeFirstLayer(readFileSync(layerFile, 'utf8'));
+        snapshot.firstLayer = decodeFirstLayer(readRegularTextSync(layerFile, READ_LIMITS.snapshotFile));
       } catch {
         // The first layer's pictures are not shown then.
       }

@@ -7,6 +7,7 @@
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrainerError } from '../errors';
+import { READ_LIMITS, readRegularText, UnreadableFileError } from '../regularFile';
 import { fitsSpec, normalizeHyperParameters } from '../hyperParameters';
 import { t } from '../text/l10n';
 import { writeFileAtomically } from './historyFiles';
@@ -119,8 +120,10 @@ export class SweepStore {
     if (!isSweepId(id)) throw new TrainerError('NO_RUN', t('{0} is not a sweep id (they look like sweep-20261206-121500-ab12).', id), undefined, advice);
     let text: string;
     try {
-      text = await fsp.readFile(this.file(id), 'utf8');
-    } catch {
+      // Bounded, regular files only: a pipe or a huge file where the record should be fails at once.
+      text = await readRegularText(this.file(id), READ_LIMITS.runRecord);
+    } catch (error) {
+      if (error instanceof UnreadableFileError && error.reason !== 'missing') throw new TrainerError('NO_RUN', error.message, this.file(id), advice);
       throw new TrainerError('NO_RUN', t('There is no sweep {0} in the run history {1}.', id, this.root), this.file(id), advice);
     }
     const parsed = parseSweepRecord(text);

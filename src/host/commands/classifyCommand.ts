@@ -13,6 +13,7 @@ import type { TrainingSession } from '../session/trainingSession';
 import type { CommandFeedback } from './commandFeedback';
 import type { TrainCommands } from './trainCommands';
 import { markWalkthroughDone, WALKTHROUGH_CONTEXT } from '../walkthroughProgress';
+import { userMessage } from '../userMessages';
 
 export class ClassifyCommand {
   constructor(
@@ -87,7 +88,7 @@ export class ClassifyCommand {
     if (!first) {
       const failure = failures[0];
       if (failure) this.feedback.failed({ ...failure.error, file: failure.error.file ?? failure.file });
-      if (failures.length > 1) void vscode.window.showErrorMessage(vscode.l10n.t('None of the {0} images could be classified; the dashboard lists why for each file.', failures.length));
+      if (failures.length > 1) void userMessage.error(vscode.l10n.t('None of the {0} images could be classified; the dashboard lists why for each file.', failures.length));
       return;
     }
     const name = vscode.workspace.asRelativePath(first.file);
@@ -106,7 +107,7 @@ export class ClassifyCommand {
     } else if (failures.length > 1) {
       message += ' ' + vscode.l10n.t('{0} of {1} files could not be classified; the dashboard says why for each.', failures.length, results.length);
     }
-    const notify = failures.length > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const notify = failures.length > 0 ? userMessage.warning : userMessage.info;
     void notify(message, show).then((choice) => {
       if (choice === show) this.dashboard.show('classify');
     });

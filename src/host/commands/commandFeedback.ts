@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { UserError } from '../../domain/errors';
 import { showUserError } from '../runNotifications';
 import type { TrainingLog } from '../trainingLog';
+import { userMessage } from '../userMessages';
 
 export class CommandFeedback {
   constructor(
@@ -23,7 +24,7 @@ export class CommandFeedback {
   settingsProblem(problems: string[]): void {
     for (const problem of problems) this.log.channel.error(problem);
     const open = vscode.l10n.t('Open Settings');
-    void vscode.window.showErrorMessage(problems.join(' '), open).then((choice) => {
+    void userMessage.error(problems.join(' '), open).then((choice) => {
       if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.extensionId}`);
     });
   }

@@ -11,6 +11,7 @@ import { DATA_FILES } from '../../core/data/dataset';
 import { DEFAULT_DEBIAN_DIR } from '../../core/data/dataLocation';
 import { SETTINGS_SECTION } from '../settingsAccess';
 import type { CommandFeedback } from './commandFeedback';
+import { userMessage } from '../userMessages';
 
 type Choice = 'debian' | 'folder' | 'download';
 
@@ -57,7 +58,7 @@ export class DataChoice {
       case 'debian':
         if (!debianInstalled) {
           const copy = vscode.l10n.t('Copy Command');
-          const answer = await vscode.window.showInformationMessage(
+          const answer = await userMessage.info(
             vscode.l10n.t('The package is not installed. Install it with "sudo apt install dataset-fashion-mnist", then train.'),
             copy,
           );
@@ -66,7 +67,7 @@ export class DataChoice {
         }
         // An empty data folder makes training look in the cache and then in the Debian package.
         await config.update('dataDirectory', '', vscode.ConfigurationTarget.Global);
-        void vscode.window.showInformationMessage(vscode.l10n.t('Training will read the data from {0}.', DEFAULT_DEBIAN_DIR));
+        void userMessage.info(vscode.l10n.t('Training will read the data from {0}.', DEFAULT_DEBIAN_DIR));
         return;
       case 'folder': {
         const picked = await vscode.window.showOpenDialog({
@@ -80,19 +81,19 @@ export class DataChoice {
         if (!folder) return;
         const missing = await missingDataFiles(folder.fsPath);
         if (missing.length > 0) {
-          void vscode.window.showWarningMessage(
+          void userMessage.warning(
             vscode.l10n.t('{0} lacks {1}; the setting was not changed. Choose a folder with all four files (plain or .gz).', folder.fsPath, missing.join(', ')),
           );
           return;
         }
         await config.update('dataDirectory', folder.fsPath, vscode.ConfigurationTarget.Global);
-        void vscode.window.showInformationMessage(vscode.l10n.t('Training will read the data from {0}.', folder.fsPath));
+        void userMessage.info(vscode.l10n.t('Training will read the data from {0}.', folder.fsPath));
         return;
       }
       case 'download':
         await config.update('dataDirectory', '', vscode.ConfigurationTarget.Global);
         await config.update('allowDownload', true, vscode.ConfigurationTarget.Global);
-        void vscode.window.showInformationMessage(vscode.l10n.t('The first Train downloads the data once; later runs read it from the cache.'));
+        void userMessage.info(vscode.l10n.t('The first Train downloads the data once; later runs read it from the cache.'));
         return;
     }
   }

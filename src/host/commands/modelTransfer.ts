@@ -11,6 +11,7 @@ import { copyModelFolder } from '../../core/modelFiles/modelCopy';
 import type { TrainingSession } from '../session/trainingSession';
 import type { CommandFeedback } from './commandFeedback';
 import type { TrainCommands } from './trainCommands';
+import { userMessage } from '../userMessages';
 
 export class ModelTransfer {
   constructor(
@@ -39,12 +40,12 @@ export class ModelTransfer {
       return;
     }
     this.feedback.channel.info(vscode.l10n.t('Model exported to {0}.', target.fsPath));
-    void vscode.window.showInformationMessage(vscode.l10n.t('Model exported to {0}.', target.fsPath));
+    void userMessage.info(vscode.l10n.t('Model exported to {0}.', target.fsPath));
   }
 
   async importModel(): Promise<void> {
     if (this.session.run.isRunning) {
-      void vscode.window.showWarningMessage(
+      void userMessage.warning(
         vscode.l10n.t('A training run is in progress and saves its own model when it finishes. Stop it or wait, then import.'),
       );
       return;
@@ -67,7 +68,7 @@ export class ModelTransfer {
     }
     this.session.classifier.refreshModel();
     this.feedback.channel.info(vscode.l10n.t('Model imported from {0}.', source.fsPath));
-    void vscode.window.showInformationMessage(
+    void userMessage.info(
       vscode.l10n.t('Model imported from {0}. Right-click an image in the Explorer to classify it.', source.fsPath),
     );
   }

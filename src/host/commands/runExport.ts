@@ -22,6 +22,7 @@ import type { TrainingSession } from '../session/trainingSession';
 import { markWalkthroughDone, WALKTHROUGH_CONTEXT } from '../walkthroughProgress';
 import type { CommandFeedback } from './commandFeedback';
 import type { TrainCommands } from './trainCommands';
+import { userMessage } from '../userMessages';
 
 export class RunExport {
   constructor(
@@ -47,7 +48,7 @@ export class RunExport {
   /** A run of the run history (the Runs view's "Export as Notebook"): its settings, every epoch and its confusion matrix. */
   async exportHistoryRun(summary: RunSummary | undefined, target?: unknown): Promise<vscode.Uri | undefined> {
     if (!summary) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Choose a run in the Runs view to export it as a notebook.'));
+      void userMessage.info(vscode.l10n.t('Choose a run in the Runs view to export it as a notebook.'));
       return undefined;
     }
     let record: RunHistoryRecord;
@@ -66,7 +67,7 @@ export class RunExport {
     let replaceForeign = false;
     if (inspectNotebookTarget(uri.fsPath) === 'foreign') {
       const replace = vscode.l10n.t('Replace');
-      const choice = await vscode.window.showWarningMessage(
+      const choice = await userMessage.warning(
         vscode.l10n.t('{0} already exists and was not written by Fashion-MNIST Trainer. Replace it with the exported notebook?', uri.fsPath),
         { modal: true },
         replace,
@@ -84,7 +85,7 @@ export class RunExport {
     markWalkthroughDone(WALKTHROUGH_CONTEXT.notebookExported);
     this.feedback.channel.info(vscode.l10n.t('Notebook exported to {0}.', uri.fsPath));
     const open = vscode.l10n.t('Open Notebook');
-    void vscode.window.showInformationMessage(vscode.l10n.t('Notebook exported to {0}.', uri.fsPath), open).then((choice) => {
+    void userMessage.info(vscode.l10n.t('Notebook exported to {0}.', uri.fsPath), open).then((choice) => {
       if (choice === open) void vscode.commands.executeCommand('vscode.open', uri);
     });
     return uri;
@@ -98,7 +99,7 @@ export class RunExport {
         ? run?.confusion && confusionMatrixSvg(run.confusion, chartStrings())
         : run && run.history.length > 0 && epochChartSvg(run.history, chart, run.settings.validationSplit === undefined, chartStrings());
     if (!svg) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('There is nothing to save yet; it fills in as the run trains.'));
+      void userMessage.info(vscode.l10n.t('There is nothing to save yet; it fills in as the run trains.'));
       return;
     }
     const names: Record<ExportableChart, string> = { accuracy: 'fashion-mnist-accuracy.svg', loss: 'fashion-mnist-loss.svg', confusion: 'fashion-mnist-confusion.svg' };
@@ -109,7 +110,7 @@ export class RunExport {
   async exportMetricsCsv(): Promise<void> {
     const history = this.session.store.current.history;
     if (history.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('There is nothing to save yet; it fills in as the run trains.'));
+      void userMessage.info(vscode.l10n.t('There is nothing to save yet; it fills in as the run trains.'));
       return;
     }
     await this.save('fashion-mnist-epochs.csv', epochMetricsCsv(history), { [vscode.l10n.t('CSV file')]: ['csv'] }, vscode.l10n.t('Save the per-epoch metrics as CSV'));
@@ -139,6 +140,6 @@ export class RunExport {
       return;
     }
     this.feedback.channel.info(vscode.l10n.t('Saved {0}.', uri.fsPath));
-    void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0}.', uri.fsPath));
+    void userMessage.info(vscode.l10n.t('Saved {0}.', uri.fsPath));
   }
 }

@@ -7,6 +7,7 @@ import { currentSettings } from '../settingsAccess';
 import type { TrainingSession } from '../session/trainingSession';
 import { resolveDataDirectory, runHistoryDirectory, type TrainingSettings } from '../trainingSettings';
 import type { CommandFeedback } from './commandFeedback';
+import { userMessage } from '../userMessages';
 
 export class TrainCommands {
   constructor(
@@ -47,14 +48,14 @@ export class TrainCommands {
 
   stop(): void {
     if (!this.session.run.stop()) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No training run is in progress.'));
+      void userMessage.info(vscode.l10n.t('No training run is in progress.'));
     }
   }
 
   /** Says `message` (there is no model yet) with a "Train Now" button. */
   async offerTraining(message: string): Promise<void> {
     const train = vscode.l10n.t('Train Now');
-    if ((await vscode.window.showInformationMessage(message, train)) === train) this.train();
+    if ((await userMessage.info(message, train)) === train) this.train();
   }
 
   /** The data folder to use: undefined = look automatically; null = the setting cannot be used (already said). */
@@ -74,8 +75,8 @@ export class TrainCommands {
   private warnBusy(): void {
     const stop = vscode.l10n.t('Stop Training');
     const show = vscode.l10n.t('Show Dashboard');
-    void vscode.window
-      .showWarningMessage(vscode.l10n.t('A training run is already in progress. Stop it before starting another one.'), stop, show)
+    void userMessage
+      .warning(vscode.l10n.t('A training run is already in progress. Stop it before starting another one.'), stop, show)
       .then((choice) => {
         if (choice === stop) this.stop();
         else if (choice === show) this.dashboard.show('train');
