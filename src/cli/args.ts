@@ -5,7 +5,7 @@
  */
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
-import { architectureProblems, describeAllowed, dropoutProblem, fitsSpec, validateHyperParameters } from '../core/hyperParameters';
+import { architectureProblems, convProblems, describeAllowed, dropoutProblem, fitsSpec, validateHyperParameters } from '../core/hyperParameters';
 import {
   architectureFrom,
   DEFAULT_HYPER_PARAMETERS,
@@ -14,6 +14,7 @@ import {
   type ParameterName,
   type ParameterSpec,
 } from '../domain/hyperParameters';
+import { convLayerFrom, type ConvLayer } from '../domain/architecture';
 
 /** A mistake in the command line itself; the CLI exits with code 2. */
 export class UsageError extends TrainerError {
@@ -74,9 +75,9 @@ export function parseDecimal(text: string): number {
  * A flag's text as its parameter's value; a UsageError naming the flag and what it takes (from the
  * schema) when it does not fit. `train` and `bench` read their hyper-parameter flags with it.
  */
-export function parseFlagValue(flag: string, spec: ParameterSpec, text: string): number | number[] | string {
+export function parseFlagValue(flag: string, spec: ParameterSpec, text: string): number | number[] | string | ConvLayer[] {
   const problem = () => new UsageError(t('{0} must be {1}; got "{2}".', flag, describeAllowed(spec), text));
-  let value: number | number[] | string;
+  let value: number | number[] | string | ConvLayer[];
   switch (spec.kind) {
     case 'integer':
     case 'number':
@@ -89,11 +90,28 @@ export function parseFlagValue(flag: string, spec: ParameterSpec, text: string):
     case 'choice':
       value = text;
       break;
+    case 'convList':
+      // Its bounds and depth are checked with the whole architecture, one sentence per problem.
+      return parseConvLayers(flag, text);
     case 'boolean':
       throw problem();
   }
   if (!fitsSpec(spec, value)) throw problem();
   return value;
+}
+
+/** "8:5,16:5" as conv blocks (filters:kernel each); a UsageError naming the entry that is not of that form. */
+export function parseConvLayers(flag: string, text: string): ConvLayer[] {
+  if (text.trim() === '') return [];
+  return text.split(',').map((entry) => {
+    const conv = convLayerFrom(entry);
+    if (conv === undefined) {
+      throw new UsageError(
+        t('{0} takes conv blocks as FILTERS:KERNEL separated by commas (for example 8:5,16:5); "{1}" is not of that form.', flag, entry),
+      );
+    }
+    return conv;
+  });
 }
 
 /** Splits argv into flags with their values and positional words; `--a=b` and `--a b` are the same (train, classify, sweep). */
@@ -140,6 +158,7 @@ export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
   let widthsFlag: string | undefined;
   let rates: number[] = [];
   let l2: number = HYPER_PARAMETER_SCHEMA.l2.default;
+  let convLayers: ConvLayer[] = [...HYPER_PARAMETER_SCHEMA.convLayers.default];
   const reader = new ArgReader(argv);
   for (let item = reader.next(); item; item = reader.next()) {
     if ('positional' in item) throw new UsageError(t('Unexpected argument "{0}".', item.positional));
@@ -183,6 +202,8 @@ export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
           rates = value as number[];
         } else if (name === 'l2') {
           l2 = value as number;
+        } else if (name === 'convLayers') {
+          convLayers = value as ConvLayer[];
         } else {
           fields[name] = value;
           // --early-stopping PATIENCE turns early stopping on with that patience.
@@ -196,7 +217,9 @@ export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
   }
   const dropoutMismatch = dropoutProblem(widths, rates);
   if (dropoutMismatch !== undefined) throw new UsageError(`--dropout: ${dropoutMismatch}`);
-  params.architecture = architectureFrom(widths, rates, l2);
+  const convMistakes = convProblems(convLayers);
+  if (convMistakes.length > 0) throw new UsageError(`--conv: ${convMistakes.join(' ')}`);
+  params.architecture = architectureFrom(widths, rates, l2, convLayers);
   const tooLarge = architectureProblems(params.architecture);
   if (tooLarge.length > 0) throw new UsageError(tooLarge.join(' '));
   if (params.trainLimit !== undefined && params.batchSize > params.trainLimit) {

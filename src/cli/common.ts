@@ -101,6 +101,7 @@ export function trainHelp(): string[] {
       ['--epochs N', t('Passes over the training data (default {0}).', DEFAULTS.epochs)],
       ['--batch-size N', t('Images per training step (default {0}).', DEFAULTS.batchSize)],
       ['--learning-rate X', t('Adam learning rate (default {0}).', DEFAULTS.learningRate)],
+      ['--conv F:K[,F:K...]', t('Conv blocks before Flatten: each Conv2D of F filters with a KxK kernel (relu, same padding), then MaxPooling2D(2x2); for example 8:5,16:5 (default none).')],
       ['--layers N,N...', t('Widths of the hidden Dense (relu) layers, input to output (default {0}).', SCHEMA.hiddenLayers.default.join(','))],
       ['--hidden-units N', t('One hidden layer of N units (the tutorial has {0}).', SCHEMA.hiddenUnits.default)],
       ['--dropout R[,R...]', t('Dropout rate after every hidden layer, or one per layer (default none).')],

@@ -11,6 +11,7 @@ import { isSweepId, SweepStore } from '../core/runs/sweepStore';
 import { t } from '../core/text/l10n';
 import { formatDuration, localizedClassNames } from '../core/text/format';
 import { dropoutList } from '../domain/hyperParameters';
+import { convLayersOf, describeConvLayers, isConvolutional, type Architecture } from '../domain/architecture';
 import type { EpochMetrics, RunEnd } from '../domain/metrics';
 import type { RunHistoryRecord, RunSummary } from '../domain/runRecord';
 import { UsageError } from './args';
@@ -31,6 +32,12 @@ function endText(end: RunEnd): string {
   }
 }
 
+/** "64" for an MLP, "8:5,16:5 + 64" with conv blocks (filters:kernel) before the Dense layers. */
+function layersText(architecture: Architecture): string {
+  const widths = architecture.hiddenLayers.map((layer) => layer.units).join(',');
+  return isConvolutional(architecture) ? `${describeConvLayers(convLayersOf(architecture))} + ${widths}` : widths;
+}
+
 /** `runs` with its sweeps: a trial the median rule stopped reads "pruned", not "stopped by you". */
 function listLines(runs: RunSummary[], pruned: ReadonlySet<string>): string[] {
   // The sweep column only when a run is a trial of one, so a history without sweeps reads as before.
@@ -38,7 +45,7 @@ function listLines(runs: RunSummary[], pruned: ReadonlySet<string>): string[] {
   const rows = runs.map((run) => [
     run.pinned ? `${run.id} *` : run.id,
     run.startedAt.replace('T', ' ').slice(0, 16),
-    run.params.architecture.hiddenLayers.map((layer) => layer.units).join(','),
+    layersText(run.params.architecture),
     dropoutList(run.params.architecture).join(',') || '0',
     String(run.params.architecture.l2),
     `${run.epochsRun}/${run.params.epochs}`,
@@ -117,7 +124,10 @@ function settingsLines(record: RunHistoryRecord): string[] {
   const p = record.params;
   return [
     t('Run {0}, started {1}, took {2}; ended: {3}.', record.id, record.startedAt, formatDuration(record.durationSeconds), endText(record.outcome.end)),
-    t('Network: hidden layers {0}, dropout {1}, L2 {2}.', p.architecture.hiddenLayers.map((l) => l.units).join(', '), dropoutList(p.architecture).join(', ') || '0', p.architecture.l2),
+    isConvolutional(p.architecture)
+      ? t('Network: conv blocks {0} (filters:kernel, each with 2 x 2 max pooling), hidden layers {1}, dropout {2}, L2 {3}.',
+        describeConvLayers(convLayersOf(p.architecture)), p.architecture.hiddenLayers.map((l) => l.units).join(', '), dropoutList(p.architecture).join(', ') || '0', p.architecture.l2)
+      : t('Network: hidden layers {0}, dropout {1}, L2 {2}.', p.architecture.hiddenLayers.map((l) => l.units).join(', '), dropoutList(p.architecture).join(', ') || '0', p.architecture.l2),
     t('Training: {0} epochs, batch size {1}, learning rate {2}, seed {3}, validation split {4}, early stopping {5}, restore best weights {6}.',
       p.epochs, p.batchSize, p.learningRate, p.seed, p.validationSplit, p.earlyStopping ? t('patience {0}, min_delta {1}, {2}', p.patience, p.minDelta, p.monitor) : t('off'), String(p.restoreBestWeights)),
     t('Data: {0} training, {1} validation, {2} test images; checksum {3}. Backend {4}, tfjs {5}.', record.trainCount, record.validationCount, record.testCount, record.dataChecksum.slice(0, 16), record.backend, record.tfjsVersion),

@@ -3,7 +3,6 @@
  * the words for its bounds (shared by the settings, the CLI and the worker's messages), the whole-request
  * validation, and reading parameters back from a run record written by an older version.
  */
-import { PIXELS, NUM_CLASSES } from '../domain/classes';
 import {
   architectureFrom,
   fitsBounds,
@@ -14,7 +13,8 @@ import {
   type ParameterName,
   type ParameterSpec,
 } from '../domain/hyperParameters';
-import type { Architecture } from '../domain/architecture';
+import { convSides, parameterCount, type Architecture, type ConvLayer } from '../domain/architecture';
+import { IMAGE_SIZE } from '../domain/classes';
 import { TrainerError } from './errors';
 
 export { fitsSpec };
@@ -40,6 +40,8 @@ export function describeAllowed(spec: ParameterSpec): string {
       return t('true or false');
     case 'choice':
       return t('one of {0}', spec.values.join(', '));
+    case 'convList':
+      return t('up to {0} conv blocks FILTERS:KERNEL separated by commas, with {1} to {2} filters and a kernel of {3} to {4}', spec.maxItems, spec.filters.min, spec.filters.max, spec.kernelSize.min, spec.kernelSize.max);
   }
 }
 
@@ -49,6 +51,7 @@ export function parameterLabel(name: ParameterName): string {
     case 'epochs': return t('The number of epochs');
     case 'batchSize': return t('The batch size');
     case 'learningRate': return t('The learning rate');
+    case 'convLayers': return t('The conv blocks');
     case 'hiddenLayers': return t('The hidden layer widths');
     case 'hiddenUnits': return t('The number of hidden units');
     case 'dropout': return t('The dropout rate');
@@ -70,12 +73,43 @@ function shown(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-/** Weights and biases of the network, input to output. */
-export function parameterCount(architecture: Architecture): number {
-  const widths = [PIXELS, ...architecture.hiddenLayers.map((layer) => layer.units), NUM_CLASSES];
-  let count = 0;
-  for (let i = 1; i < widths.length; i++) count += widths[i - 1] * widths[i] + widths[i];
-  return count;
+export { parameterCount };
+
+/** The most conv blocks a 28×28 picture allows: each MaxPooling2D(2×2) halves its side, which must stay at least 1. */
+export const MAX_POOLS = Math.floor(Math.log2(IMAGE_SIZE));
+
+/**
+ * The sentences saying what is wrong with conv blocks, one per problem: a block whose filters or kernel
+ * are out of bounds, a kernel larger than the picture it sees at its depth, more pools than 28×28 allows.
+ */
+export function convProblems(convLayers: unknown): string[] {
+  const spec = HYPER_PARAMETER_SCHEMA.convLayers;
+  if (!Array.isArray(convLayers)) return [t('{0} must be {1} (got {2}).', parameterLabel('convLayers'), describeAllowed(spec), shown(convLayers))];
+  const problems: string[] = [];
+  if (convLayers.length > MAX_POOLS) {
+    problems.push(
+      t('{0} conv blocks are too many for a 28 x 28 picture: each 2 x 2 max pooling halves its side ({1}), so at most {2} blocks fit.',
+        convLayers.length, convSides(Array(MAX_POOLS).fill({ filters: 1, kernelSize: 1 })).join(', '), MAX_POOLS),
+    );
+    return problems;
+  }
+  const sides = convSides(convLayers as ConvLayer[]);
+  convLayers.forEach((item: unknown, index) => {
+    const conv = (typeof item === 'object' && item !== null ? item : {}) as Partial<ConvLayer>;
+    const block = index + 1;
+    if (!fitsBounds(conv.filters, spec.filters, true)) {
+      problems.push(t('Conv block {0} has {1} filters; a conv layer needs a whole number of filters from {2} to {3}.', block, shown(conv.filters), spec.filters.min, spec.filters.max));
+    }
+    if (!fitsBounds(conv.kernelSize, spec.kernelSize, true)) {
+      problems.push(t('Conv block {0} has a kernel size of {1}; it must be a whole number from {2} to {3}.', block, shown(conv.kernelSize), spec.kernelSize.min, spec.kernelSize.max));
+    } else if ((conv.kernelSize as number) > sides[index]) {
+      problems.push(
+        t('Conv block {0}\'s {1} x {1} kernel is larger than the {2} x {2} picture it sees at that depth (after {3} poolings); use a kernel of at most {2}.',
+          block, conv.kernelSize as number, sides[index], index),
+      );
+    }
+  });
+  return problems;
 }
 
 /** The sentences saying what is wrong with an architecture; empty when it can be built and trained. */
@@ -90,6 +124,7 @@ export function architectureProblems(architecture: Architecture): string[] {
   if (!rates.every((rate) => fitsBounds(rate, HYPER_PARAMETER_SCHEMA.dropout, false))) {
     problems.push(t('{0} must be {1} (got {2}).', parameterLabel('dropout'), describeAllowed(HYPER_PARAMETER_SCHEMA.dropout), shown(rates)));
   }
+  if (architecture?.convLayers !== undefined) problems.push(...convProblems(architecture.convLayers));
   if (!fitsSpec(HYPER_PARAMETER_SCHEMA.l2, architecture?.l2)) {
     problems.push(t('{0} must be {1} (got {2}).', parameterLabel('l2'), describeAllowed(HYPER_PARAMETER_SCHEMA.l2), shown(architecture?.l2)));
   }

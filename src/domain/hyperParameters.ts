@@ -4,7 +4,7 @@
  * `contributes.configuration`, compared by a unit test), the host's settings check, the CLI parser, the
  * core's validation and the dashboard's controls all read this table; a bound is written here only.
  */
-import { TUTORIAL_ARCHITECTURE, type Architecture } from './architecture';
+import { TUTORIAL_ARCHITECTURE, type Architecture, type ConvLayer } from './architecture';
 import type { NativeBackendProblem } from './nativeBackend';
 import { TEST_IMAGES, TRAIN_IMAGES } from './classes';
 
@@ -32,7 +32,7 @@ export interface HyperParameters {
   epochs: number;
   batchSize: number;
   learningRate: number;
-  /** The network between Flatten and the 10-way softmax: hidden layers, dropout, L2. */
+  /** The network: conv blocks before Flatten, then hidden layers, dropout, L2 up to the 10-way softmax. */
   architecture: Architecture;
   /** Seed for weight initialisation, shuffling and dropout; the same seed gives the same run. */
   seed: number;
@@ -99,19 +99,36 @@ export interface ChoiceSpec extends BaseSpec {
   default: string;
 }
 
-export type ParameterSpec = NumberSpec | ListSpec | BooleanSpec | ChoiceSpec;
+/** Conv blocks: a list of (filters, kernel size), each within its bounds. */
+export interface ConvListSpec extends BaseSpec {
+  kind: 'convList';
+  filters: { min: number; max: number };
+  kernelSize: { min: number; max: number };
+  minItems: number;
+  maxItems: number;
+  default: readonly ConvLayer[];
+}
+
+export type ParameterSpec = NumberSpec | ListSpec | BooleanSpec | ChoiceSpec | ConvListSpec;
 
 /** The most hidden layers a network may have. */
 export const MAX_HIDDEN_LAYERS = 8;
 
+/** The most conv blocks a network may list (the 28×28 picture allows only so many pools: see convSides). */
+export const MAX_CONV_LAYERS = 8;
+
 /**
- * Every hyper-parameter. `hiddenLayers`, `dropout` and `l2` make up `architecture`; `hiddenUnits` is the
+ * Every hyper-parameter. `convLayers`, `hiddenLayers`, `dropout` and `l2` make up `architecture`; `hiddenUnits` is the
  * CLI's older way to ask for one hidden layer. The others are fields of HyperParameters of the same name.
  */
 export const HYPER_PARAMETER_SCHEMA = {
   epochs: { kind: 'integer', min: 1, max: 1000, default: 10, setting: 'epochs', flag: '--epochs' },
   batchSize: { kind: 'integer', min: 1, max: 8192, default: 32, setting: 'batchSize', flag: '--batch-size' },
   learningRate: { kind: 'number', min: 0, max: 1, exclusiveMin: true, default: 0.001, setting: 'learningRate', flag: '--learning-rate' },
+  convLayers: {
+    kind: 'convList', filters: { min: 1, max: 256 }, kernelSize: { min: 1, max: 28 }, minItems: 0, maxItems: MAX_CONV_LAYERS,
+    default: [], setting: 'convLayers', flag: '--conv',
+  },
   hiddenLayers: {
     kind: 'integerList', min: 1, max: 4096, minItems: 1, maxItems: MAX_HIDDEN_LAYERS,
     default: TUTORIAL_ARCHITECTURE.hiddenLayers.map((layer) => layer.units), setting: 'hiddenLayers', flag: '--layers',
@@ -152,12 +169,17 @@ export const DEFAULT_HYPER_PARAMETERS: HyperParameters = {
   restoreBestWeights: HYPER_PARAMETER_SCHEMA.restoreBestWeights.default,
 };
 
-/** The hidden widths and the per-layer dropout rates as one Architecture: one rate applies to every layer. */
-export function architectureFrom(widths: readonly number[], dropout: readonly number[], l2: number): Architecture {
-  return {
+/**
+ * The hidden widths and the per-layer dropout rates (one rate applies to every layer), and the conv blocks
+ * before them, as one Architecture. An MLP has no `convLayers` field at all (as records before conv had).
+ */
+export function architectureFrom(widths: readonly number[], dropout: readonly number[], l2: number, convLayers: readonly ConvLayer[] = []): Architecture {
+  const architecture: Architecture = {
     hiddenLayers: widths.map((units, index) => ({ units, dropout: dropout.length === 1 ? dropout[0] : (dropout[index] ?? 0) })),
     l2,
   };
+  if (convLayers.length > 0) architecture.convLayers = convLayers.map((conv) => ({ filters: conv.filters, kernelSize: conv.kernelSize }));
+  return architecture;
 }
 
 /** The dropout rates as a setting holds them: [] for none, one rate when all layers share it. */
@@ -194,5 +216,17 @@ export function fitsSpec(spec: ParameterSpec, value: unknown): boolean {
       return typeof value === 'boolean';
     case 'choice':
       return typeof value === 'string' && spec.values.includes(value);
+    case 'convList':
+      return (
+        Array.isArray(value) &&
+        value.length >= spec.minItems &&
+        value.length <= spec.maxItems &&
+        value.every(
+          (item: unknown) =>
+            typeof item === 'object' && item !== null &&
+            fitsBounds((item as ConvLayer).filters, spec.filters, true) &&
+            fitsBounds((item as ConvLayer).kernelSize, spec.kernelSize, true),
+        )
+      );
   }
 }

@@ -19,6 +19,7 @@ import type { TrainingSession } from './session/trainingSession';
 import { DEFAULT_KEPT_MODELS } from '../core/runs/runHistory';
 import { runHistoryDirectory, settingValuesOf } from './trainingSettings';
 import { COMMANDS } from './commands/commandIds';
+import { convLayersOf, describeConvLayers, isConvolutional } from '../domain/architecture';
 import { userMessage } from './userMessages';
 import { markdownText } from '../core/text/plainText';
 
@@ -45,10 +46,11 @@ function percent(value: number | undefined): string {
   return value === undefined ? '–' : `${(value * 100).toFixed(1)}%`;
 }
 
-/** "128-64 · dropout 0.2 · L2 0.0001 · 10 epochs": the key settings of a run, as its tree item shows them. */
+/** "conv 8:5,16:5 · 128-64 · dropout 0.2 · L2 0.0001 · 10 epochs": the key settings of a run, as its tree item shows them. */
 export function describeRun(run: RunSummary): string {
   const a = run.params.architecture;
-  const parts = [a.hiddenLayers.map((layer) => layer.units).join('-')];
+  const parts = isConvolutional(a) ? [vscode.l10n.t('conv {0}', describeConvLayers(convLayersOf(a)))] : [];
+  parts.push(a.hiddenLayers.map((layer) => layer.units).join('-'));
   const dropout = dropoutList(a);
   if (dropout.length > 0) parts.push(vscode.l10n.t('dropout {0}', dropout.join('/')));
   if (a.l2 > 0) parts.push(vscode.l10n.t('L2 {0}', a.l2));

@@ -13,7 +13,7 @@ import { homedir } from 'node:os';
 import { defaultRunHistoryDir } from '../core/runs/historyLocation';
 import { resolveUserFolder } from '../core/nativeBackend/nativeBackendFolders';
 import { t } from '../core/text/l10n';
-import { describeAllowed, fitsSpec, architectureProblems, dropoutProblem } from '../core/hyperParameters';
+import { describeAllowed, fitsSpec, architectureProblems, convProblems, dropoutProblem } from '../core/hyperParameters';
 import {
   architectureFrom,
   BACKEND_CHOICES,
@@ -25,6 +25,7 @@ import {
   type ParameterSpec,
 } from '../domain/hyperParameters';
 import { type EditableSetting, type SettingValue } from '../protocol/webview';
+import { convLayersOf, type ConvLayer } from '../domain/architecture';
 import { DEFAULT_KEPT_MODELS } from '../core/runs/runHistory';
 
 export { BACKEND_CHOICES };
@@ -54,6 +55,8 @@ export function settingValuesOf(params: HyperParameters): [setting: string, valu
   const fields = params as unknown as Record<string, SettingValue | undefined>;
   return SETTING_PARAMETERS.map(([name, setting]) => {
     switch (name) {
+      case 'convLayers':
+        return [setting, convLayersOf(params.architecture).map((conv) => ({ ...conv }))];
       case 'hiddenLayers':
         return [setting, params.architecture.hiddenLayers.map((layer) => layer.units)];
       case 'dropout':
@@ -122,8 +125,13 @@ export function readTrainingSettings(get: (key: string) => unknown): SettingsRes
   const l2 = (values.l2 ?? 0) as number;
   const dropoutMismatch = dropoutProblem(widths, rates);
   if (dropoutMismatch !== undefined) problems.push(t('The setting fashionMnist.dropout: {0}', dropoutMismatch));
-  const architecture = architectureFrom(widths, rates, l2);
-  if (dropoutMismatch === undefined && values.hiddenLayers !== undefined) problems.push(...architectureProblems(architecture));
+  const convLayers = (values.convLayers ?? []) as ConvLayer[];
+  const architecture = architectureFrom(widths, rates, l2, convLayers);
+  const convMistakes = convProblems(convLayers).map((problem) => t('The setting fashionMnist.{0}: {1}', 'convLayers', problem));
+  problems.push(...convMistakes);
+  if (dropoutMismatch === undefined && convMistakes.length === 0 && (values.hiddenLayers !== undefined || convLayers.length > 0)) {
+    problems.push(...architectureProblems(architecture));
+  }
 
   const dataValue = get('dataDirectory') ?? '';
   let dataDirectory: string | undefined;
@@ -148,7 +156,7 @@ export function readTrainingSettings(get: (key: string) => unknown): SettingsRes
   const params: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS, architecture };
   const fields = params as unknown as Record<string, unknown>;
   for (const [name, value] of Object.entries(values)) {
-    if (name === 'hiddenLayers' || name === 'dropout' || name === 'l2') continue;
+    if (name === 'convLayers' || name === 'hiddenLayers' || name === 'dropout' || name === 'l2') continue;
     // An image limit of 0 is "all": the parameter stays absent.
     if ((name === 'trainLimit' || name === 'testLimit') && value === 0) continue;
     fields[name] = value;

@@ -1,4 +1,5 @@
 /** The host <-> webview channel: the dashboard's whole state, its incremental updates, and the intents the webview sends. */
+import type { ConvLayer } from '../domain/architecture';
 import type { ClassificationResult } from '../domain/classification';
 import type { DataInfo } from '../domain/data';
 import type { EpochPredictions } from '../domain/epochPredictions';
@@ -38,6 +39,7 @@ export const EDITABLE_SETTINGS = [
   'epochs',
   'batchSize',
   'learningRate',
+  'convLayers',
   'hiddenLayers',
   'dropout',
   'l2',
@@ -132,7 +134,7 @@ export type HostToWebview =
   | { type: 'reveal'; cell: DashboardCell };
 
 /** A setting's value as the panel sends it: a number, a choice, a switch, or a list (hidden widths, dropout rates). */
-export type SettingValue = number | string | boolean | number[];
+export type SettingValue = number | string | boolean | number[] | ConvLayer[];
 
 /** What the dashboard can save as a PNG image: a training chart or the confusion matrix. */
 export const EXPORTABLE_CHARTS = ['accuracy', 'loss', 'confusion'] as const;

@@ -48,6 +48,8 @@ export function quantizeKernel(kernel: Float32Array, units: number): { weights: 
 
 /** The first Dense layer after the input, the next one, and the test images that excite each unit most. */
 export function firstLayerSnapshot(tf: Tf, model: LayersModel, test: ImageSplit, epoch: number): FirstLayerSnapshot | undefined {
+  // A conv network's first layer is its filters, not pictures of 784 weights.
+  if (model.layers.some((layer) => layer.getClassName() === 'Conv2D')) return undefined;
   const dense = model.layers.filter((layer) => layer.getClassName() === 'Dense');
   if (dense.length < 2 || test.count === 0) return undefined;
   const [kernel, bias] = dense[0].getWeights();

@@ -12,13 +12,14 @@
  */
 import { totalmem } from 'node:os';
 import { NUM_CLASSES, PIXELS } from '../domain/classes';
-import type { Architecture } from '../domain/architecture';
+import { convLayersOf, convSides, describeConvLayers, flattenedWidth, isConvolutional, parameterCount, type Architecture } from '../domain/architecture';
 import type { BackendName, HyperParameters } from '../domain/hyperParameters';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import { WASM_PAGE_BYTES } from './kernels/kernelModule';
 import { kernelsAvailable } from './kernels/kernelTrainer';
 import { layOutNetwork } from './kernels/networkMemory';
+import { CONV_IMAGES_PER_PASS } from './predictAll';
 // Test images the estimate assumes when the run does not limit them: the whole Fashion-MNIST test set.
 import { TEST_IMAGES, TRAIN_IMAGES } from '../domain/classes';
 
@@ -29,33 +30,54 @@ const EVALUATION_CHUNK = 2_500;
 
 type Settings = Pick<HyperParameters, 'batchSize' | 'testLimit'>;
 
-/** The kernels' memory for this network and batch size, as kernels/networkMemory.ts lays it out. */
+/** The kernels' memory for this network and batch size, as kernels/networkMemory.ts lays it out (0: conv networks train in tfjs ops). */
 export function kernelBytes(p: Pick<HyperParameters, 'batchSize'>, architecture: Architecture): number {
+  if (isConvolutional(architecture)) return 0;
   // The trainer pads a small batch up to a minimum capacity; that is far below any limit, so the batch size stands in.
   return layOutNetwork(architecture, p.batchSize, p.batchSize).pages * WASM_PAGE_BYTES;
 }
 
+/** Whether a run trains on tfjs ops: no kernels built, or a conv network (the kernels train MLPs). */
+function onTfjsOps(architecture: Architecture): boolean {
+  return !kernelsAvailable() || isConvolutional(architecture);
+}
+
+/**
+ * The values one image makes on its way through the network: per conv block its conv output and its pooled
+ * output (and the padded input the filter gradient reads), then every Dense layer's output.
+ */
+function activationsPerImage(architecture: Architecture): number {
+  const conv = convLayersOf(architecture);
+  const sides = convSides(conv);
+  let values = 0;
+  let channels = 1;
+  conv.forEach((layer, i) => {
+    const padded = sides[i] + layer.kernelSize - 1;
+    values += padded * padded * channels + sides[i] * sides[i] * layer.filters + sides[i + 1] * sides[i + 1] * layer.filters;
+    channels = layer.filters;
+  });
+  for (const layer of architecture.hiddenLayers) values += layer.units;
+  return values + NUM_CLASSES;
+}
+
 /** What tfjs holds at its peak: the model (weights, gradients, Adam moments) and the largest pass over images. */
-export function tfjsPeakBytes(p: Settings, architecture: Architecture, portablePath: boolean = !kernelsAvailable()): number {
-  const widths = [PIXELS, ...architecture.hiddenLayers.map((layer) => layer.units), NUM_CLASSES];
-  let weights = 0;
-  let activationsPerRow = 0;
-  for (let i = 1; i < widths.length; i++) {
-    weights += widths[i - 1] * widths[i] + widths[i];
-    activationsPerRow += widths[i];
-  }
+export function tfjsPeakBytes(p: Settings, architecture: Architecture, portablePath: boolean = onTfjsOps(architecture)): number {
+  const weights = parameterCount(architecture);
+  const activationsPerRow = activationsPerImage(architecture) + (isConvolutional(architecture) ? flattenedWidth(architecture) : 0);
   const model = 6 * weights;
   // Input and its copy, then per layer its output, activation and their gradients.
   const pass = (rows: number) => rows * (2 * PIXELS + 4 * activationsPerRow);
   const tests = Math.min(p.testLimit ?? TEST_IMAGES, TEST_IMAGES);
-  const prediction = tests * (PIXELS + 2 * activationsPerRow);
-  const largest = Math.max(pass(Math.min(tests, EVALUATION_CHUNK)), prediction, portablePath ? pass(p.batchSize) : 0);
+  // A conv network's evaluations and predictions go in chunks of CONV_IMAGES_PER_PASS images.
+  const conv = isConvolutional(architecture);
+  const prediction = (conv ? Math.min(tests, CONV_IMAGES_PER_PASS) : tests) * (PIXELS + 2 * activationsPerRow);
+  const largest = Math.max(pass(Math.min(tests, conv ? CONV_IMAGES_PER_PASS : EVALUATION_CHUNK)), prediction, portablePath ? pass(p.batchSize) : 0);
   return FLOAT_BYTES * (model + largest);
 }
 
 /** The bytes a run with these settings needs at its peak in the tighter of its two memories, against that memory's budget. */
 function tightest(p: Settings, backend: BackendName, architecture: Architecture, machineBytes?: number): { needed: number; budget: number; kernels: boolean } {
-  const kernels = kernelsAvailable() ? { needed: kernelBytes(p, architecture), budget: WASM_HEAP_MAX_BYTES, kernels: true } : { needed: 0, budget: 1, kernels: true };
+  const kernels = !onTfjsOps(architecture) ? { needed: kernelBytes(p, architecture), budget: WASM_HEAP_MAX_BYTES, kernels: true } : { needed: 0, budget: 1, kernels: true };
   const tfjs = { needed: tfjsPeakBytes(p, architecture), budget: memoryBudgetBytes(backend, machineBytes), kernels: false };
   return kernels.needed / kernels.budget > tfjs.needed / tfjs.budget ? kernels : tfjs;
 }
@@ -93,6 +115,18 @@ export function checkMemoryBudget(p: HyperParameters, backend: BackendName, arch
   if (needed <= budget) return;
   const most = largestBatchThatFits(p, backend, architecture, machineBytes);
   const widths = architecture.hiddenLayers.map((layer) => layer.units).join(', ');
+  if (isConvolutional(architecture)) {
+    const blocks = describeConvLayers(convLayersOf(architecture));
+    throw new TrainerError(
+      'INVALID_PARAMS',
+      t('A batch size of {0} with conv blocks {1} and hidden layers of {2} units needs about {3} of memory to train, more than the {4} the {5} backend can use.',
+        p.batchSize, blocks, widths, gigabytes(needed), gigabytes(budget), backend),
+      undefined,
+      most >= 1
+        ? t('Use a batch size of at most {0} with these layers, or fewer filters or conv blocks.', most)
+        : t('Use fewer filters or conv blocks, or fewer or narrower hidden layers.'),
+    );
+  }
   throw new TrainerError(
     'INVALID_PARAMS',
     kernels

@@ -1,13 +1,14 @@
 /**
- * The networks the trainer builds: Flatten(28x28) -> Dense(units, relu) [-> Dropout(rate)] per hidden
- * layer -> Dense(10, softmax), optionally l2(λ) on every kernel; Adam, sparse categorical cross-entropy,
- * accuracy. The default is the tutorial's model exactly. Also its summary, as Keras prints it.
+ * The networks the trainer builds: [Reshape(28,28,1) -> (Conv2D(F, K×K, relu, same) -> MaxPooling2D(2))
+ * per conv block ->] Flatten -> Dense(units, relu) [-> Dropout(rate)] per hidden layer -> Dense(10,
+ * softmax), optionally l2(λ) on every Dense kernel; Adam, sparse categorical cross-entropy, accuracy.
+ * The default is the tutorial's model exactly. Also its summary, as Keras prints it.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { HyperParameters } from '../domain/hyperParameters';
 import type { ModelSummary } from '../domain/modelSummary';
 import { IMAGE_SIZE, NUM_CLASSES } from '../domain/classes';
-import { singleHiddenLayer, type Architecture, type HiddenLayer } from '../domain/architecture';
+import { convLayersOf, POOL_SIZE, singleHiddenLayer, type Architecture, type ConvLayer, type HiddenLayer } from '../domain/architecture';
 import type { Tf } from './backend';
 
 /** Keras's defaults for Adam (tf.keras.optimizers.Adam). */
@@ -15,7 +16,15 @@ export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;
 export const ADAM_EPSILON = 1e-7;
 
-export const LAYER_NAMES = { flatten: 'flatten', hidden: 'dense', output: 'dense_1' } as const;
+export const LAYER_NAMES = { reshape: 'reshape', flatten: 'flatten', hidden: 'dense', output: 'dense_1' } as const;
+
+/** Keras's name for the index-th layer of a kind: dense, dense_1, dense_2, ... */
+function kerasName(base: string, index: number): string {
+  return index === 0 ? base : `${base}_${index}`;
+}
+
+/** Conv kernels draw from seeds after the Dense layers' (seed + index), so no two kernels share a stream. */
+const CONV_SEED_OFFSET = 1000;
 
 /** The tutorial's Sequential with `hiddenUnits` in its one hidden layer. */
 export function buildTutorialModel(tf: Tf, params: { hiddenUnits: number; learningRate: number; seed: number }): LayersModel {
@@ -28,11 +37,13 @@ export function buildModel(tf: Tf, params: Pick<HyperParameters, 'architecture' 
 }
 
 /**
- * Builds and compiles a standard Sequential of exactly the architecture's layers: Flatten, then per
- * hidden layer Dense(units, relu) and Dropout(rate) where the rate is above 0, then Dense(10, softmax);
- * every Dense kernel with l2(λ) where λ is above 0. Weights are Glorot-uniform (seeded; each Dense layer
- * its own seed so no two kernels are drawn from the same stream) and biases zero, as in Keras. Layer
- * names follow Keras's: flatten, dense, dropout, dense_1, ...
+ * Builds and compiles a standard Sequential of exactly the architecture's layers: for a conv network
+ * Reshape([28, 28, 1]) and per conv block Conv2D(filters, K×K, stride 1, relu, 'same') and
+ * MaxPooling2D(2×2); Flatten, then per hidden layer Dense(units, relu) and Dropout(rate) where the rate is
+ * above 0, then Dense(10, softmax); every Dense kernel with l2(λ) where λ is above 0. Kernels are
+ * Glorot-uniform (seeded; each layer its own seed so no two kernels are drawn from the same stream; conv
+ * kernels in Keras's [kh, kw, in, out] layout) and biases zero, as in Keras. Layer names follow Keras's:
+ * reshape, conv2d, max_pooling2d, conv2d_1, ..., flatten, dense, dropout, dense_1, ...
  */
 export function buildNetworkModel(tf: Tf, architecture: Architecture, params: Pick<HyperParameters, 'learningRate' | 'seed'>): LayersModel {
   const regularizer = architecture.l2 > 0 ? { kernelRegularizer: tf.regularizers.l2({ l2: architecture.l2 }) } : {};
@@ -42,16 +53,37 @@ export function buildNetworkModel(tf: Tf, architecture: Architecture, params: Pi
       activation,
       kernelInitializer: tf.initializers.glorotUniform({ seed: params.seed + index }),
       biasInitializer: 'zeros',
-      name: index === 0 ? 'dense' : `dense_${index}`,
+      name: kerasName('dense', index),
       ...regularizer,
     });
   const model = tf.sequential({ name: 'fashion_mnist_tutorial' });
-  model.add(tf.layers.flatten({ inputShape: [IMAGE_SIZE, IMAGE_SIZE], name: LAYER_NAMES.flatten }));
+  const convLayers = convLayersOf(architecture);
+  if (convLayers.length > 0) {
+    model.add(tf.layers.reshape({ inputShape: [IMAGE_SIZE, IMAGE_SIZE], targetShape: [IMAGE_SIZE, IMAGE_SIZE, 1], name: LAYER_NAMES.reshape }));
+    convLayers.forEach((conv, index) => {
+      model.add(
+        tf.layers.conv2d({
+          filters: conv.filters,
+          kernelSize: conv.kernelSize,
+          strides: 1,
+          padding: 'same',
+          activation: 'relu',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: params.seed + CONV_SEED_OFFSET + index }),
+          biasInitializer: 'zeros',
+          name: kerasName('conv2d', index),
+        }),
+      );
+      model.add(tf.layers.maxPooling2d({ poolSize: POOL_SIZE, strides: POOL_SIZE, padding: 'valid', name: kerasName('max_pooling2d', index) }));
+    });
+    model.add(tf.layers.flatten({ name: LAYER_NAMES.flatten }));
+  } else {
+    model.add(tf.layers.flatten({ inputShape: [IMAGE_SIZE, IMAGE_SIZE], name: LAYER_NAMES.flatten }));
+  }
   let dropouts = 0;
   architecture.hiddenLayers.forEach((hidden, index) => {
     model.add(dense(hidden.units, 'relu', index));
     if (hidden.dropout > 0) {
-      model.add(tf.layers.dropout({ rate: hidden.dropout, seed: params.seed + index, name: dropouts === 0 ? 'dropout' : `dropout_${dropouts}` }));
+      model.add(tf.layers.dropout({ rate: hidden.dropout, seed: params.seed + index, name: kerasName('dropout', dropouts) }));
       dropouts += 1;
     }
   });
@@ -69,11 +101,21 @@ export function buildNetworkModel(tf: Tf, architecture: Architecture, params: Pi
 
 /** The architecture of a model built by buildNetworkModel (read back from its layers' Keras config). */
 export function architectureOf(model: LayersModel): Architecture {
+  const convLayers: ConvLayer[] = [];
   const hiddenLayers: HiddenLayer[] = [];
   let l2 = 0;
   for (const layer of model.layers) {
-    const config = layer.getConfig() as { units?: number; rate?: number; kernelRegularizer?: { config?: { l2?: number } } | null };
-    if (layer.getClassName() === 'Dense') {
+    const config = layer.getConfig() as {
+      units?: number;
+      rate?: number;
+      filters?: number;
+      kernelSize?: number | number[];
+      kernelRegularizer?: { config?: { l2?: number } } | null;
+    };
+    if (layer.getClassName() === 'Conv2D') {
+      const kernelSize = Array.isArray(config.kernelSize) ? config.kernelSize[0] : (config.kernelSize ?? 0);
+      convLayers.push({ filters: config.filters ?? 0, kernelSize });
+    } else if (layer.getClassName() === 'Dense') {
       hiddenLayers.push({ units: config.units ?? 0, dropout: 0 });
       l2 = config.kernelRegularizer?.config?.l2 ?? 0;
     } else if (layer.getClassName() === 'Dropout' && hiddenLayers.length > 0) {
@@ -81,7 +123,7 @@ export function architectureOf(model: LayersModel): Architecture {
     }
   }
   hiddenLayers.pop();
-  return { hiddenLayers, l2 };
+  return convLayers.length > 0 ? { convLayers, hiddenLayers, l2 } : { hiddenLayers, l2 };
 }
 
 /** Layers, output shapes and parameter counts, as Keras's `model.summary()` shows them. */

@@ -6,7 +6,8 @@
  * It takes `model.fit`'s place: fit spends most of its time outside the arithmetic (~130 kernels per step
  * from autodiff, separate Adam updates per weight, and on wasm a transposed matMul for the first layer's
  * weight gradient that misses XNNPACK's fast path). This trainer writes the gradients of the MLP out by
- * hand (any number of Dense/relu hidden layers, inverted dropout after any of them, L2 on the kernels).
+ * hand (any number of Dense/relu hidden layers, inverted dropout after any of them, L2 on the kernels;
+ * conv blocks before them through convOps.ts).
  * The first layer's weight gradient is xᵀ·dz with xᵀ built in JS while the batch is gathered, so that
  * matMul (the largest) takes plain operands; the deeper layers' inputs and the kernels of the backward
  * pass are transposed with tf.transpose. All parameters live in one flat tensor, so Adam is one update,
@@ -20,7 +21,9 @@
  * trained weights are written back into the LayersModel, which then saves and predicts like any other.
  */
 import type { LayersModel, Scalar, Tensor } from '@tensorflow/tfjs';
-import { NUM_CLASSES, PIXELS } from '../domain/classes';
+import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from '../domain/classes';
+import { convLayersOf } from '../domain/architecture';
+import { convBackward, convForward } from './convOps';
 import type { Tf } from './backend';
 import { dropoutMask, dropoutRng } from './dropoutMasks';
 import { evaluateWeights } from './evaluateWeights';
@@ -45,6 +48,8 @@ export class OpsTrainer implements Trainer {
   private readonly tf: Tf;
   private readonly shapes: number[][];
   private readonly sizes: number[];
+  /** Conv blocks before the Dense layers (their kernels and biases come first in `params`). */
+  private readonly convBlocks: number;
   /** Per hidden layer: its width and the dropout rate after it. */
   private readonly hidden: { units: number; dropout: number }[];
   private readonly l2: number;
@@ -81,6 +86,7 @@ export class OpsTrainer implements Trainer {
     this.reuseBuffers = tf.getBackend() === 'wasm';
     const architecture = architectureOf(model);
     this.hidden = architecture.hiddenLayers;
+    this.convBlocks = convLayersOf(architecture).length;
     this.l2 = architecture.l2;
     const weights = model.getWeights();
     this.shapes = weights.map((w) => w.shape.slice());
@@ -142,19 +148,25 @@ export class OpsTrainer implements Trainer {
     const stepSize = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
     const epsilon = this.epsilonForm === 'keras' ? this.epsilon : this.epsilon * Math.sqrt(1 - this.beta2 ** t);
     const previous = [...this.params, this.theta, this.m, this.v, this.lossSum, this.correctSum];
-    const dense = this.params.length / 2;
+    const convParams = 2 * this.convBlocks;
+    const dense = (this.params.length - convParams) / 2;
+    const kernelAt = (layer: number) => convParams + 2 * layer;
     const result = tf.tidy(() => {
       const x = tf.tensor2d(b.x, [size, PIXELS]);
-      const xT = tf.tensor2d(b.xT, [PIXELS, size]);
       const oneHot = tf.tensor2d(b.oneHot, [size, NUM_CLASSES]);
       const labels = tf.tensor1d(b.labels, 'int32');
+      // Conv blocks first (when any): their last pool, flattened, is the Dense layers' input.
+      const conv = convParams > 0 ? convForward(tf, tf.reshape(x, [size, IMAGE_SIZE, IMAGE_SIZE, 1]), this.params.slice(0, convParams)) : undefined;
+      const flat = conv === undefined ? x : tf.reshape(conv.output, [size, -1]);
+      // The first layer's weight gradient takes the transpose built while gathering, for an MLP.
+      const xT = conv === undefined ? tf.tensor2d(b.xT, [PIXELS, size]) : undefined;
       // Forward: per hidden layer a = h·W + b, h' = relu(a) (· dropout mask).
-      const inputs: Tensor[] = [x];
+      const inputs: Tensor[] = [flat];
       const preActivations: Tensor[] = [];
       const maskTensors: (Tensor | undefined)[] = [];
-      let h: Tensor = x;
+      let h: Tensor = flat;
       for (let layer = 0; layer < dense - 1; layer++) {
-        const a = tf.add(tf.matMul(h, this.params[2 * layer]), this.params[2 * layer + 1]);
+        const a = tf.add(tf.matMul(h, this.params[kernelAt(layer)]), this.params[kernelAt(layer) + 1]);
         preActivations.push(a);
         h = tf.relu(a);
         const mask = masks[layer];
@@ -163,24 +175,29 @@ export class OpsTrainer implements Trainer {
         if (maskTensor !== undefined) h = tf.mul(h, maskTensor);
         inputs.push(h);
       }
-      const z = tf.add(tf.matMul(h, this.params[2 * (dense - 1)]), this.params[2 * dense - 1]);
+      const z = tf.add(tf.matMul(h, this.params[kernelAt(dense - 1)]), this.params[kernelAt(dense - 1) + 1]);
       const p = tf.softmax(z);
       // Backward: mean cross-entropy over the batch, through softmax, then each dense (+ L2), dropout, relu.
       let dz: Tensor = tf.mul(tf.sub(p, oneHot), this.scalar(1 / size));
       const gradients: Tensor[] = new Array(this.params.length);
       for (let layer = dense - 1; layer >= 0; layer--) {
-        const kernel = this.params[2 * layer];
-        const inputT = layer === 0 ? xT : tf.transpose(inputs[layer]);
+        const kernel = this.params[kernelAt(layer)];
+        const inputT = layer === 0 && xT !== undefined ? xT : tf.transpose(inputs[layer]);
         let dW = tf.matMul(inputT, dz);
         if (this.l2 > 0) dW = tf.add(dW, tf.mul(kernel, this.scalar(2 * this.l2)));
-        gradients[2 * layer] = tf.reshape(dW, [-1]);
-        gradients[2 * layer + 1] = tf.sum(dz, 0);
+        gradients[kernelAt(layer)] = tf.reshape(dW, [-1]);
+        gradients[kernelAt(layer) + 1] = tf.sum(dz, 0);
         if (layer > 0) {
           let dh = tf.matMul(dz, tf.transpose(kernel));
           const mask = maskTensors[layer - 1];
           if (mask !== undefined) dh = tf.mul(dh, mask);
           dz = tf.mul(dh, tf.step(preActivations[layer - 1]));
         }
+      }
+      if (conv !== undefined) {
+        const dFlat = tf.matMul(dz, tf.transpose(this.params[kernelAt(0)]));
+        const convGradients = convBackward(tf, conv.caches, this.params.slice(0, convParams), tf.reshape(dFlat, conv.output.shape));
+        convGradients.forEach((gradient, index) => (gradients[index] = tf.reshape(gradient, [-1])));
       }
       const g = tf.concat(gradients);
       const m = tf.add(tf.mul(this.m, this.scalar(this.beta1)), tf.mul(g, this.scalar(1 - this.beta1)));
@@ -192,7 +209,7 @@ export class OpsTrainer implements Trainer {
       // for a softmax output; the L2 penalty is part of the loss Keras reports.
       let batchLoss = tf.neg(tf.sum(tf.mul(tf.logSoftmax(z), oneHot)));
       if (this.l2 > 0) {
-        const squares = this.params.filter((_, index) => index % 2 === 0).map((kernel) => tf.sum(tf.square(kernel)));
+        const squares = this.denseKernels().map((kernel) => tf.sum(tf.square(kernel)));
         batchLoss = tf.add(batchLoss, tf.mul(tf.addN(squares), this.scalar(this.l2 * size)));
       }
       const correct = tf.sum(tf.cast(tf.equal(tf.argMax(z, 1), labels), 'float32'));
@@ -203,6 +220,11 @@ export class OpsTrainer implements Trainer {
     [this.theta, this.m, this.v, this.lossSum, this.correctSum] = result.slice(count);
     this.samples += size;
     for (const tensor of previous) tensor.dispose();
+  }
+
+  /** The Dense kernels (the ones L2 regularizes): after the conv blocks' weights, every other tensor. */
+  private denseKernels(): Tensor[] {
+    return this.params.filter((_, index) => index >= 2 * this.convBlocks && index % 2 === 0);
   }
 
   /** The running loss and accuracy since the last reset (this reads back two numbers). */
@@ -222,7 +244,7 @@ export class OpsTrainer implements Trainer {
   }
 
   evaluate(split: ImageSplit): RunningMetrics {
-    return evaluateWeights(this.tf, this.params, split, undefined, this.l2);
+    return evaluateWeights(this.tf, this.params, split, { convBlocks: this.convBlocks, l2: this.l2 });
   }
 
   /** Writes the trained weights into the model (a copy: the model owns its variables). */

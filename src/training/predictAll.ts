@@ -4,7 +4,7 @@
  * through tfjs (`model.apply`). Both give the same probabilities (within 1e-5, tested).
  */
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
-import { NUM_CLASSES } from '../domain/classes';
+import { NUM_CLASSES, PIXELS } from '../domain/classes';
 import type { Predictions } from '../domain/metrics';
 import type { Tf } from './backend';
 import { imagesToInput, type ImageSplit } from './imageInput';
@@ -44,19 +44,32 @@ export function kernelProbabilities(tf: Tf, model: LayersModel, split: ImageSpli
 }
 
 /**
- * The probabilities through tfjs, in one batch. `apply` rather than `predict`: predict first copies its
- * whole input with a slice, 31 MB for the test set, which the wasm heap keeps; the forward pass is the same.
+ * Images per forward pass of a conv network through tfjs (predictions and evaluations): its feature maps are
+ * tens of thousands of values per image, so a split goes through in chunks (an MLP's in one batch).
+ */
+export const CONV_IMAGES_PER_PASS = 250;
+
+/**
+ * The probabilities through tfjs. `apply` rather than `predict`: predict first copies its whole input with a
+ * slice, 31 MB for the test set, which the wasm heap keeps; the forward pass is the same.
  */
 export function tfjsProbabilities(tf: Tf, model: LayersModel, split: ImageSplit): Float32Array {
-  const input = imagesToInput(tf, split);
-  try {
-    const output = model.apply(input, { training: false }) as Tensor;
-    const probabilities = output.dataSync() as Float32Array;
-    output.dispose();
-    return probabilities;
-  } finally {
-    input.dispose();
+  const conv = model.layers.some((layer) => layer.getClassName() === 'Conv2D');
+  const chunk = conv ? CONV_IMAGES_PER_PASS : Math.max(split.count, 1);
+  const probabilities = new Float32Array(split.count * NUM_CLASSES);
+  for (let start = 0; start < split.count; start += chunk) {
+    const count = Math.min(chunk, split.count - start);
+    const part = { images: split.images.subarray(start * PIXELS, (start + count) * PIXELS), labels: split.labels.subarray(start, start + count), count };
+    const input = imagesToInput(tf, part);
+    try {
+      const output = model.apply(input, { training: false }) as Tensor;
+      probabilities.set(output.dataSync() as Float32Array, start * NUM_CLASSES);
+      output.dispose();
+    } finally {
+      input.dispose();
+    }
   }
+  return probabilities;
 }
 
 /** Runs the model on all images of a split: the kernels where they run, else tfjs. */

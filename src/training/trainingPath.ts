@@ -1,13 +1,14 @@
 /**
- * Picks the training path: the compiled kernels (src/training/kernels) for every network and backend
- * (they run in their own memory and need nothing of tfjs), tfjs ops (opsTrainer.ts) when asked for or
- * when the kernels were not built.
+ * Picks the training path: the compiled kernels (src/training/kernels) for every MLP and backend
+ * (they run in their own memory and need nothing of tfjs), tfjs ops (opsTrainer.ts) when asked for,
+ * when the kernels were not built, and for conv networks.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { TrainingThreads } from '../protocol/worker';
 import { KernelTrainer, kernelsAvailable } from './kernels/kernelTrainer';
 import type { Tf } from './backend';
 import { architectureOf } from './model';
+import { isConvolutional } from '../domain/architecture';
 import { OpsTrainer } from './opsTrainer';
 import type { Trainer, TrainerOptions } from './trainer';
 
@@ -28,6 +29,7 @@ export interface TrainerChoice extends TrainerOptions {
  */
 export function createTrainer(tf: Tf, model: LayersModel, choice: TrainerChoice): Trainer {
   const architecture = architectureOf(model);
-  if (choice.path === 'ops' || !kernelsAvailable()) return new OpsTrainer(tf, model, choice);
+  // The kernels train MLPs; conv networks train in tfjs ops (convOps.ts).
+  if (choice.path === 'ops' || !kernelsAvailable() || isConvolutional(architecture)) return new OpsTrainer(tf, model, choice);
   return new KernelTrainer(tf, model, { ...choice, architecture });
 }

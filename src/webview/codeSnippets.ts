@@ -4,6 +4,7 @@
  */
 import type { HyperParameters } from '../domain/hyperParameters';
 import { TEST_IMAGES, TRAIN_IMAGES } from '../domain/classes';
+import { convLayersOf } from '../domain/architecture';
 
 export function dataCode(): string {
   return [
@@ -24,10 +25,22 @@ export function modelCode(params: HyperParameters): string {
     `    tf.layers.dense({ units: ${layer.units}, activation: 'relu'${regularizer} }),`,
     ...(layer.dropout > 0 ? [`    tf.layers.dropout({ rate: ${layer.dropout} }),`] : []),
   ]);
+  const conv = convLayersOf(params.architecture);
+  const input =
+    conv.length === 0
+      ? ['    tf.layers.flatten({ inputShape: [28, 28] }),']
+      : [
+          '    tf.layers.reshape({ inputShape: [28, 28], targetShape: [28, 28, 1] }),',
+          ...conv.flatMap((block) => [
+            `    tf.layers.conv2d({ filters: ${block.filters}, kernelSize: ${block.kernelSize}, padding: 'same', activation: 'relu' }),`,
+            '    tf.layers.maxPooling2d({ poolSize: 2 }),',
+          ]),
+          '    tf.layers.flatten(),',
+        ];
   return [
     'const model = tf.sequential({',
     '  layers: [',
-    '    tf.layers.flatten({ inputShape: [28, 28] }),',
+    ...input,
     ...layers,
     `    tf.layers.dense({ units: 10, activation: 'softmax'${regularizer} }),`,
     '  ],',

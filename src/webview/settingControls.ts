@@ -4,7 +4,7 @@
  * out-of-range value before the host has to refuse it and takes every value the host takes. No DOM.
  */
 import * as l10n from '@vscode/l10n';
-import type { Architecture } from '../domain/architecture';
+import { convLayerFrom, convLayersOf, type Architecture, type ConvLayer } from '../domain/architecture';
 import { BACKEND_CHOICES, dropoutList, fitsSpec, HYPER_PARAMETER_SCHEMA, type BackendChoice, type NumberSpec } from '../domain/hyperParameters';
 import type { EditableSetting, SettingValue } from '../protocol/webview';
 import type { Label } from './strings';
@@ -74,9 +74,17 @@ export function parseNumberList(text: string): number[] | undefined {
   return values.every((value) => Number.isFinite(value)) ? values : undefined;
 }
 
-/** The settings a model preset sets: its hidden widths, dropout rates (as the setting holds them) and L2 factor. */
-export function presetSettings(architecture: Architecture): { key: 'hiddenLayers' | 'dropout' | 'l2'; value: SettingValue }[] {
+/** A conv-blocks box: "8:5, 16:5" (FILTERS:KERNEL; commas, Chinese commas or spaces between; a full-width colon too), or undefined. */
+export function parseConvList(text: string): ConvLayer[] | undefined {
+  if (text.trim() === '') return [];
+  const blocks = text.replace(/：/g, ':').split(/[,，\s]+/).filter((part) => part !== '').map(convLayerFrom);
+  return blocks.every((block) => block !== undefined) ? (blocks as ConvLayer[]) : undefined;
+}
+
+/** The settings a model preset sets: its conv blocks, hidden widths, dropout rates (as the setting holds them) and L2 factor. */
+export function presetSettings(architecture: Architecture): { key: 'convLayers' | 'hiddenLayers' | 'dropout' | 'l2'; value: SettingValue }[] {
   return [
+    { key: 'convLayers', value: convLayersOf(architecture).map((conv) => ({ ...conv })) },
     { key: 'hiddenLayers', value: architecture.hiddenLayers.map((layer) => layer.units) },
     { key: 'dropout', value: dropoutList(architecture) },
     { key: 'l2', value: architecture.l2 },

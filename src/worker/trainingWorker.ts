@@ -192,7 +192,7 @@ export class TrainingWorker {
       const pixels = this.saliencyPixels(input);
       const { tf } = await selectBackend(this.active?.request.params.backend ?? 'auto');
       const model = await this.loadCachedModel(tf, modelDir);
-      const saliency = saliencyOf(model, pixels);
+      const saliency = saliencyOf(tf, model, pixels);
       this.post({ type: 'saliency', requestId, saliency }, [saliency.values.buffer as ArrayBuffer]);
     } catch (error) {
       this.post({ type: 'saliency', requestId, error: toUserError(error) });

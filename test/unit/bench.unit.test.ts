@@ -75,6 +75,9 @@ test('the PyTorch peer gets the same network, data, epochs, batch and seed, on o
   const architecture = { hiddenLayers: [{ units: 512, dropout: 0.2 }, { units: 256, dropout: 0.2 }], l2: 0 };
   assert.deepEqual(torchArguments({ dataDirectory: '/data', architecture, epochs: 3, batchSize: 64, seed: 42 }), ['/data', '3', '64', '42', '512,256', '0.2']);
   assert.deepEqual(torchArguments({ dataDirectory: '/data', architecture: singleHiddenLayer(128), epochs: 1, batchSize: 32, seed: 7 }), ['/data', '1', '32', '7', '128', '0']);
+  // A conv network: its blocks as FILTERS:KERNEL, as --conv takes them (the PyTorch peer builds Conv2d + MaxPool2d from them).
+  const cnn = { convLayers: [{ filters: 8, kernelSize: 5 }, { filters: 16, kernelSize: 5 }], hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 };
+  assert.deepEqual(torchArguments({ dataDirectory: '/data', architecture: cnn, epochs: 3, batchSize: 32, seed: 42 }), ['/data', '3', '32', '42', '64', '0', '8:5,16:5']);
   const plain = torchEnvironment('default', { PATH: '/bin', LD_LIBRARY_PATH: '/opt/lib' });
   assert.deepEqual(plain, { PATH: '/bin', LD_LIBRARY_PATH: '/opt/lib', OMP_NUM_THREADS: '1' });
   // OpenBLAS's kernel and cache overrides are not passed on: the peer runs the kernels of this CPU.

@@ -82,6 +82,8 @@ test('a run\u2019s parameters written as settings (the Runs view\u2019s re-run) 
       monitor: 'val_accuracy',
       restoreBestWeights: true,
     },
+    // A conv network: Re-run with Changes keeps its conv blocks.
+    { ...DEFAULT_HYPER_PARAMETERS, architecture: architectureFrom([64], [], 0, [{ filters: 8, kernelSize: 5 }, { filters: 16, kernelSize: 5 }]) },
   ];
   for (const params of runs) {
     const written = new Map(settingValuesOf(params));
@@ -90,6 +92,16 @@ test('a run\u2019s parameters written as settings (the Runs view\u2019s re-run) 
     assert.ok(read.ok, JSON.stringify(read));
     assert.deepEqual(read.settings.params, params);
   }
+});
+
+test('conv blocks in the settings: read into the architecture, and a block that cannot work is refused with its reason', () => {
+  const read = readTrainingSettings((key) => (key === 'convLayers' ? [{ filters: 8, kernelSize: 5 }] : key === 'hiddenLayers' ? [64] : undefined));
+  assert.ok(read.ok);
+  assert.deepEqual(read.settings.params.architecture, { convLayers: [{ filters: 8, kernelSize: 5 }], hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 });
+  const tooMany = readTrainingSettings((key) => (key === 'convLayers' ? Array(5).fill({ filters: 4, kernelSize: 1 }) : undefined));
+  assert.ok(!tooMany.ok && tooMany.problems.some((p) => /fashionMnist\.convLayers: 5 conv blocks are too many for a 28 x 28 picture/.test(p)), JSON.stringify(tooMany));
+  const large = readTrainingSettings((key) => (key === 'convLayers' ? [{ filters: 4, kernelSize: 5 }, { filters: 4, kernelSize: 15 }] : undefined));
+  assert.ok(!large.ok && large.problems.some((p) => /fashionMnist\.convLayers: Conv block 2's 15 x 15 kernel is larger than the 14 x 14 picture/.test(p)), JSON.stringify(large));
 });
 
 test('every bad value is reported, naming the setting and the value', () => {

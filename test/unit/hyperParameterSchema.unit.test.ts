@@ -56,6 +56,21 @@ test('every setting in the schema is in the manifest with the same type, bounds 
         assert.deepEqual(property.default, spec.default, `${where} default`);
         break;
       }
+      case 'convList': {
+        const items = property.items as { type: string; properties: Record<string, Record<string, unknown>>; required: string[] };
+        assert.equal(property.type, 'array', `${where} type`);
+        assert.equal(items.type, 'object', `${where} item type`);
+        assert.deepEqual(items.required, ['filters', 'kernelSize'], `${where} item fields`);
+        for (const field of ['filters', 'kernelSize'] as const) {
+          assert.equal(items.properties[field].type, 'integer', `${where}.${field} type`);
+          assert.equal(items.properties[field].minimum, spec[field].min, `${where}.${field} minimum`);
+          assert.equal(items.properties[field].maximum, spec[field].max, `${where}.${field} maximum`);
+        }
+        assert.equal(property.minItems, spec.minItems, `${where} minItems`);
+        assert.equal(property.maxItems, spec.maxItems, `${where} maxItems`);
+        assert.deepEqual(property.default, spec.default, `${where} default`);
+        break;
+      }
       case 'boolean':
         assert.equal(property.type, 'boolean', `${where} type`);
         assert.equal(property.default, spec.default, `${where} default`);
@@ -131,6 +146,14 @@ function boundaryProbes(spec: ParameterSpec): [unknown[], unknown[]] {
       return [[...spec.values], ['nope']];
     case 'boolean':
       return [[true, false], ['yes']];
+    case 'convList': {
+      const { filters, kernelSize } = spec;
+      const conv = (f: number, k: number) => ({ filters: f, kernelSize: k });
+      return [
+        [[], [conv(filters.min, kernelSize.min)], [conv(filters.max, kernelSize.max)], [conv(8, 5), conv(16, 5), conv(8, 3), conv(8, 1)]],
+        [[conv(filters.min - 1, 5)], [conv(filters.max + 1, 5)], [conv(8, kernelSize.min - 1)], [conv(8, kernelSize.max + 1)], [conv(8, 5), conv(8, 15)], Array(5).fill(conv(1, 1))],
+      ];
+    }
   }
 }
 
@@ -140,7 +163,8 @@ test('the CLI\'s flags take each parameter\'s bounds from the schema', () => {
     if (spec.flag === undefined || spec.kind === 'boolean') continue;
     // A batch of 1 fits the smallest image limit.
     const others = spec.flag === '--batch-size' ? [] : ['--batch-size', '1'];
-    const text = (value: unknown) => (Array.isArray(value) ? value.join(',') : String(value));
+    const item = (value: unknown) => (typeof value === 'object' && value !== null ? `${(value as { filters: number }).filters}:${(value as { kernelSize: number }).kernelSize}` : String(value));
+    const text = (value: unknown) => (Array.isArray(value) ? value.map(item).join(',') : String(value));
     const [allowed, refused] = boundaryProbes(spec);
     for (const value of allowed) {
       assert.doesNotThrow(() => parseTrainArgs([...others, spec.flag as string, text(value)]), `${name}: ${spec.flag} ${text(value)} is allowed`);
@@ -186,6 +210,20 @@ function rejects(params: Partial<HyperParameters>, pattern: RegExp, trainCount?:
     `expected ${pattern}`,
   );
 }
+
+test('bad conv blocks are refused, one sentence each: no filters, a kernel larger than the picture at its depth, too many pools', () => {
+  const withConv = (convLayers: { filters: number; kernelSize: number }[]) => ({ architecture: { ...TUTORIAL_ARCHITECTURE, convLayers } });
+  validateHyperParameters({ ...DEFAULT_HYPER_PARAMETERS, ...withConv([{ filters: 8, kernelSize: 5 }, { filters: 16, kernelSize: 5 }]) });
+  validateHyperParameters({ ...DEFAULT_HYPER_PARAMETERS, ...withConv(Array(4).fill({ filters: 2, kernelSize: 1 })) });
+  rejects(withConv([{ filters: 0, kernelSize: 5 }]), /Conv block 1 has 0 filters; a conv layer needs a whole number of filters from 1 to 256\./);
+  rejects(withConv([{ filters: 8, kernelSize: 5 }, { filters: 8, kernelSize: 5 }, { filters: 8, kernelSize: 5 }, { filters: 8, kernelSize: 5 }]),
+    /Conv block 4's 5 x 5 kernel is larger than the 3 x 3 picture it sees at that depth \(after 3 poolings\); use a kernel of at most 3\./);
+  rejects(withConv([{ filters: 8, kernelSize: 29 }]), /Conv block 1 has a kernel size of 29; it must be a whole number from 1 to 28\./);
+  rejects(withConv(Array(5).fill({ filters: 1, kernelSize: 1 })), /5 conv blocks are too many for a 28 x 28 picture: each 2 x 2 max pooling halves its side \(28, 14, 7, 3, 1\), so at most 4 blocks fit\./);
+  assert.deepEqual(parseTrainArgs(['--conv', '8:5,16:5', '--layers', '64']).help === false && parseTrainArgs(['--conv', '8:5,16:5', '--layers', '64']),
+    { help: false, options: { params: { ...DEFAULT_HYPER_PARAMETERS, architecture: { convLayers: [{ filters: 8, kernelSize: 5 }, { filters: 16, kernelSize: 5 }], hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 } }, noSave: false, noHistory: false, allowDownload: true } });
+  assert.throws(() => parseTrainArgs(['--conv', '8x5']), (e: unknown) => e instanceof UsageError && /--conv takes conv blocks as FILTERS:KERNEL .* "8x5" is not of that form/.test(e.message));
+});
 
 test('each bad hyper-parameter is refused with its own sentence, the bounds coming from the schema', () => {
   validateHyperParameters(DEFAULT_HYPER_PARAMETERS, 60000);

@@ -232,6 +232,41 @@ test('the same run gives the same file, byte for byte, and the file carries the 
   assert.deepEqual(parsed.metadata[NOTEBOOK_MARKER], { exportVersion: 1, extensionVersion: '0.1.0' });
 });
 
+/** The issue's CNN: two conv blocks before Flatten, then Dense(64). */
+function convRun(): NotebookRun {
+  const run = tutorialRun();
+  run.settings.architecture = { convLayers: [{ filters: 8, kernelSize: 5 }, { filters: 16, kernelSize: 5 }], hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 };
+  return run;
+}
+
+test('a conv run exports Keras Conv2D and MaxPooling2D after Reshape((28, 28, 1)), validated by nbformat and ast, with its summary', () => {
+  for (const locale of ['en', 'zh-cn']) {
+    const notebook = withLocale(locale, () => buildNotebook(convRun(), notebookStrings(), '0.1.0'));
+    assert.equal(validateWithPython(serializeNotebook(notebook)).code, codeOf(notebook).length);
+  }
+  const notebook = buildNotebook(convRun(), notebookStrings(), '0.1.0');
+  const code = allCode(notebook);
+  const layers = [...code.matchAll(/keras\.(?:Input|layers\.(\w+))\(([^\n]*)\),\n/g)].map((m) => `${m[1] ?? 'Input'}(${m[2]})`);
+  assert.deepEqual(layers, [
+    'Input(shape=(28, 28))',
+    'Reshape((28, 28, 1))',
+    "Conv2D(8, (5, 5), padding='same', activation='relu')",
+    'MaxPooling2D((2, 2))',
+    "Conv2D(16, (5, 5), padding='same', activation='relu')",
+    'MaxPooling2D((2, 2))',
+    'Flatten()',
+    "Dense(64, activation='relu')",
+    "Dense(10, activation='softmax')",
+  ]);
+  const outputs = notebook.cells.flatMap((c) => ('outputs' in c ? c.outputs : [])).map((o) => JSON.stringify(o)).join('\n');
+  assert.match(outputs, /conv2d \(Conv2D\) +\(None, 28, 28, 8\) +208/);
+  assert.match(outputs, /max_pooling2d_1 \(MaxPooling2D\) +\(None, 7, 7, 16\) +0/);
+  assert.match(outputs, /flatten \(Flatten\) +\(None, 784\) +0/);
+  assert.match(outputs, /Total params: 54314 /);
+  const prose = notebook.cells.filter((c) => c.cell_type === 'markdown').map((c) => c.source.join('')).join('\n');
+  assert.match(prose, /\| Conv blocks \(filters:kernel, each Conv2D \+ 2 x 2 MaxPooling2D\) \| 8:5,16:5 \|/);
+});
+
 test('tick labels have as many decimals as their step needs, so no two read alike', () => {
   const history = [0.775, 0.9].map((accuracy, i) => ({ epoch: i + 1, loss: 1, accuracy, valLoss: 1, valAccuracy: accuracy, seconds: 1 }));
   const svg = epochChartSvg(history, 'accuracy', true, notebookStrings().chart);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HYPER_PARAMETER_SCHEMA } from '../../src/domain/hyperParameters';
+import { MAX_POOLS } from '../../src/core/hyperParameters';
 
 const root = join(__dirname, '..', '..');
 
@@ -27,6 +28,11 @@ for (const file of ['README.md', 'README.zh-CN.md']) {
       const range = /\((\d+(?:\.\d+)?)\.\.(\d+(?:\.\d+)?)\)/.exec(row);
       if (range && (spec.kind === 'integer' || spec.kind === 'number')) {
         assert.deepEqual([Number(range[1]), Number(range[2])], [spec.min, spec.max], `${file}: ${spec.flag}'s range`);
+      }
+      if (spec.kind === 'convList') {
+        assert.ok(range, `${file}: ${spec.flag}'s row states the range of filters`);
+        assert.deepEqual([Number(range[1]), Number(range[2])], [spec.filters.min, spec.filters.max], `${file}: ${spec.flag}'s filters`);
+        assert.match(row, new RegExp(`${MAX_POOLS}`), `${file}: ${spec.flag}'s most blocks`);
       }
       const atMost = /≤ (\d+(?:\.\d+)?)/.exec(row);
       if (atMost && (spec.kind === 'integer' || spec.kind === 'number')) assert.equal(Number(atMost[1]), spec.max, `${file}: ${spec.flag}'s maximum`);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND_CONTROLS, L2_CONTROL, NUMBER_CONTROLS, parseNumberList, presetSettings, SWITCH_CONTROLS } from '../../src/webview/settingControls';
+import { BACKEND_CONTROLS, L2_CONTROL, NUMBER_CONTROLS, parseConvList, parseNumberList, presetSettings, SWITCH_CONTROLS } from '../../src/webview/settingControls';
+import { parameterCount } from '../../src/domain/architecture';
 import { checkEditableValue } from '../../src/host/trainingSettings';
 import { EDITABLE_SETTINGS } from '../../src/protocol/webview';
 import { MODEL_PRESETS, presetOf } from '../../src/domain/modelPresets';
@@ -9,7 +10,7 @@ import { TUTORIAL_ARCHITECTURE } from '../../src/domain/architecture';
 import { fitsSpec, HYPER_PARAMETER_SCHEMA, type NumberSpec } from '../../src/domain/hyperParameters';
 
 test('the dashboard offers every editable setting', () => {
-  const keys = [...NUMBER_CONTROLS.map((c) => c.key), L2_CONTROL.key, ...SWITCH_CONTROLS.map((c) => c.key), 'backend', 'hiddenLayers', 'dropout'];
+  const keys = [...NUMBER_CONTROLS.map((c) => c.key), L2_CONTROL.key, ...SWITCH_CONTROLS.map((c) => c.key), 'backend', 'convLayers', 'hiddenLayers', 'dropout'];
   assert.deepEqual([...keys].sort(), [...EDITABLE_SETTINGS].sort());
 });
 
@@ -54,17 +55,30 @@ test('the model presets are valid networks, the first is the tutorial, each is r
 test('a preset sets only values within the schema, which the host accepts unchanged', () => {
   for (const preset of MODEL_PRESETS) {
     const values = presetSettings(preset.architecture);
-    assert.deepEqual(values.map((v) => v.key), ['hiddenLayers', 'dropout', 'l2']);
+    assert.deepEqual(values.map((v) => v.key), ['convLayers', 'hiddenLayers', 'dropout', 'l2']);
     for (const { key, value } of values) {
       assert.ok(fitsSpec(HYPER_PARAMETER_SCHEMA[key], value), `${preset.id}: ${key} ${JSON.stringify(value)} fits the schema`);
       assert.deepEqual(checkEditableValue(key, value), value, `${preset.id}: the host takes ${key}`);
     }
   }
   assert.deepEqual(presetSettings(MODEL_PRESETS[3].architecture), [
+    { key: 'convLayers', value: [] },
     { key: 'hiddenLayers', value: [256, 128] },
     { key: 'dropout', value: [0.2] },
     { key: 'l2', value: 0.0001 },
   ]);
+});
+
+test('the conv presets are the issue\'s two CNNs, and choosing one sets its conv blocks', () => {
+  const convnet = MODEL_PRESETS.find((preset) => preset.id === 'convnet');
+  const cnn = MODEL_PRESETS.find((preset) => preset.id === 'cnn');
+  assert.ok(convnet && cnn);
+  assert.equal(parameterCount(convnet.architecture), 54_314);
+  assert.equal(parameterCount(cnn.architecture), 421_642);
+  assert.deepEqual(presetSettings(convnet.architecture)[0], { key: 'convLayers', value: [{ filters: 8, kernelSize: 5 }, { filters: 16, kernelSize: 5 }] });
+  assert.deepEqual(parseConvList('8:5, 16：5'), [{ filters: 8, kernelSize: 5 }, { filters: 16, kernelSize: 5 }]);
+  assert.deepEqual(parseConvList(' '), []);
+  assert.equal(parseConvList('8x5'), undefined);
 });
 
 test('list boxes read commas, spaces and Chinese commas; anything else is not a list', () => {

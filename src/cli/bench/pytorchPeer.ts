@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { t } from '../../core/text/l10n';
-import type { Architecture } from '../../domain/architecture';
+import { convLayersOf, describeConvLayers, type Architecture } from '../../domain/architecture';
 import { OPENBLAS_OVERRIDES } from './blasKernels';
 
 export const OPENBLAS_SERIAL_DIR = '/usr/lib/x86_64-linux-gnu/openblas-serial';
@@ -76,11 +76,12 @@ export function torchEnvironment(blas: TorchBlas, env: NodeJS.ProcessEnv = proce
   return result;
 }
 
-/** bench_torch.py's arguments: DATA_DIR EPOCHS BATCH_SIZE SEED HIDDEN DROPOUT (one rate: the first layer's). */
+/** bench_torch.py's arguments: DATA_DIR EPOCHS BATCH_SIZE SEED HIDDEN DROPOUT (one rate: the first layer's) [CONV]. */
 export function torchArguments(run: TorchRun): string[] {
   const hidden = run.architecture.hiddenLayers.map((layer) => layer.units).join(',');
   const dropout = String(run.architecture.hiddenLayers[0]?.dropout ?? 0);
-  return [run.dataDirectory, String(run.epochs), String(run.batchSize), String(run.seed), hidden, dropout];
+  const conv = describeConvLayers(convLayersOf(run.architecture));
+  return [run.dataDirectory, String(run.epochs), String(run.batchSize), String(run.seed), hidden, dropout, ...(conv === '' ? [] : [conv])];
 }
 
 /** Everything a PyTorch run with `blas` needs, or the sentence saying why it is skipped. */

@@ -3,7 +3,8 @@
  * it had been run: the data shapes, `model.summary()`, the per-epoch log of `fit`, `evaluate(verbose=2)` and
  * the first prediction. Pure functions of the run.
  */
-import { NUM_CLASSES, PIXELS } from '../../domain/classes';
+import { IMAGE_SIZE, NUM_CLASSES } from '../../domain/classes';
+import { convLayersOf, convSides, flattenedWidth } from '../../domain/architecture';
 import type { NotebookEpoch, NotebookRun, NotebookSettings } from './notebookRun';
 
 export function shapesText(run: NotebookRun): string {
@@ -13,7 +14,8 @@ export function shapesText(run: NotebookRun): string {
 interface SummaryRow {
   name: string;
   kind: string;
-  units: number;
+  /** The output shape without the batch dimension. */
+  shape: number[];
   params: number;
 }
 
@@ -25,14 +27,27 @@ function summaryRows(settings: NotebookSettings): SummaryRow[] {
     seen.set(base, n + 1);
     return n === 0 ? base : `${base}_${n}`;
   };
-  const rows: SummaryRow[] = [{ name: name('flatten'), kind: 'Flatten', units: PIXELS, params: 0 }];
-  let inputs = PIXELS;
+  const rows: SummaryRow[] = [];
+  const conv = convLayersOf(settings.architecture);
+  if (conv.length > 0) {
+    const sides = convSides(conv);
+    rows.push({ name: name('reshape'), kind: 'Reshape', shape: [IMAGE_SIZE, IMAGE_SIZE, 1], params: 0 });
+    let channels = 1;
+    conv.forEach((layer, i) => {
+      const params = layer.kernelSize * layer.kernelSize * channels * layer.filters + layer.filters;
+      rows.push({ name: name('conv2d'), kind: 'Conv2D', shape: [sides[i], sides[i], layer.filters], params });
+      rows.push({ name: name('max_pooling2d'), kind: 'MaxPooling2D', shape: [sides[i + 1], sides[i + 1], layer.filters], params: 0 });
+      channels = layer.filters;
+    });
+  }
+  let inputs = flattenedWidth(settings.architecture);
+  rows.push({ name: name('flatten'), kind: 'Flatten', shape: [inputs], params: 0 });
   for (const layer of settings.architecture.hiddenLayers) {
-    rows.push({ name: name('dense'), kind: 'Dense', units: layer.units, params: inputs * layer.units + layer.units });
-    if (layer.dropout > 0) rows.push({ name: name('dropout'), kind: 'Dropout', units: layer.units, params: 0 });
+    rows.push({ name: name('dense'), kind: 'Dense', shape: [layer.units], params: inputs * layer.units + layer.units });
+    if (layer.dropout > 0) rows.push({ name: name('dropout'), kind: 'Dropout', shape: [layer.units], params: 0 });
     inputs = layer.units;
   }
-  rows.push({ name: name('dense'), kind: 'Dense', units: NUM_CLASSES, params: inputs * NUM_CLASSES + NUM_CLASSES });
+  rows.push({ name: name('dense'), kind: 'Dense', shape: [NUM_CLASSES], params: inputs * NUM_CLASSES + NUM_CLASSES });
   return rows;
 }
 
@@ -48,14 +63,16 @@ export function summaryText(settings: NotebookSettings): string {
   const rows = summaryRows(settings);
   const rule = '_'.repeat(65);
   const double = '='.repeat(65);
-  const line = (a: string, b: string, c: string) => ` ${a.padEnd(28)}${b.padEnd(26)}${c}`.trimEnd();
+  // A name longer than its column ("max_pooling2d_1 (MaxPooling2D)") keeps one space before the shape.
+  const column = (text: string, width: number) => (text.length < width ? text.padEnd(width) : `${text} `);
+  const line = (a: string, b: string, c: string) => ` ${column(a, 28)}${column(b, 26)}${c}`.trimEnd();
   const total = parameterCount(settings);
   return [
     'Model: "sequential"',
     rule,
     line('Layer (type)', 'Output Shape', 'Param #'),
     double,
-    ...rows.map((row) => line(`${row.name} (${row.kind})`, `(None, ${row.units})`, String(row.params))),
+    ...rows.map((row) => line(`${row.name} (${row.kind})`, `(None, ${row.shape.join(', ')})`, String(row.params))),
     double,
     `Total params: ${total} (${kilobytes(total)})`,
     `Trainable params: ${total} (${kilobytes(total)})`,

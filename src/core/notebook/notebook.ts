@@ -9,6 +9,7 @@
  */
 import { CLASS_NAMES } from '../../domain/classes';
 import { fillTemplate } from './template';
+import { convLayersOf, describeConvLayers, isConvolutional } from '../../domain/architecture';
 import { CONFUSION_CHART_SIZE, confusionMatrixSvg, EPOCH_CHART_SIZE, epochChartSvg } from './charts';
 import { epochLogText, evaluateText, firstPredictionText, shapesText, summaryText } from './kerasOutputs';
 import type { NotebookRun } from './notebookRun';
@@ -110,6 +111,7 @@ function settingsTable(run: NotebookRun, s: NotebookStrings): string {
     [s.settingEpochs, String(settings.epochs)],
     [s.settingBatchSize, String(settings.batchSize)],
     [s.settingLearningRate, String(settings.learningRate)],
+    ...(isConvolutional(settings.architecture) ? [[s.settingConv, describeConvLayers(convLayersOf(settings.architecture))] as [string, string]] : []),
     [s.settingLayers, hiddenLayers.map((layer) => layer.units).join(', ')],
     [s.settingDropout, dropouts.some((rate) => rate > 0) ? dropouts.join(', ') : s.none],
     [s.settingL2, l2 > 0 ? String(l2) : s.none],

@@ -18,6 +18,7 @@ export interface NotebookStrings {
   settingEpochs: string;
   settingBatchSize: string;
   settingLearningRate: string;
+  settingConv: string;
   settingLayers: string;
   settingDropout: string;
   settingL2: string;
@@ -74,6 +75,7 @@ export function notebookStrings(): NotebookStrings {
     settingEpochs: t('Epochs'),
     settingBatchSize: t('Batch size'),
     settingLearningRate: t('Learning rate (Adam)'),
+    settingConv: t('Conv blocks (filters:kernel, each Conv2D + 2 x 2 MaxPooling2D)'),
     settingLayers: t('Hidden layers (ReLU units)'),
     settingDropout: t('Dropout after each hidden layer'),
     settingL2: t('L2 weight penalty'),

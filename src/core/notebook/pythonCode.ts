@@ -4,6 +4,7 @@
  * validation and early stopping. Code is code: it is not translated.
  */
 import { CLASS_NAMES } from '../../domain/classes';
+import { convLayersOf } from '../../domain/architecture';
 import type { NotebookSettings } from './notebookRun';
 
 /** A number as a Python literal that reads back to the same value (JavaScript's shortest form: 0.001, 1e-7). */
@@ -50,7 +51,16 @@ export function preprocessCode(): string {
 export function modelCode(settings: NotebookSettings): string {
   const { hiddenLayers, l2 } = settings.architecture;
   const regularizer = l2 > 0 ? `, kernel_regularizer=keras.regularizers.l2(${pythonNumber(l2)})` : '';
-  const layers = ['    keras.Input(shape=(28, 28)),', '    keras.layers.Flatten(),'];
+  const layers = ['    keras.Input(shape=(28, 28)),'];
+  const conv = convLayersOf(settings.architecture);
+  if (conv.length > 0) layers.push('    keras.layers.Reshape((28, 28, 1)),');
+  for (const block of conv) {
+    layers.push(
+      `    keras.layers.Conv2D(${block.filters}, (${block.kernelSize}, ${block.kernelSize}), padding='same', activation='relu'),`,
+      '    keras.layers.MaxPooling2D((2, 2)),',
+    );
+  }
+  layers.push('    keras.layers.Flatten(),');
   for (const layer of hiddenLayers) {
     layers.push(`    keras.layers.Dense(${layer.units}, activation='relu'${regularizer}),`);
     if (layer.dropout > 0) layers.push(`    keras.layers.Dropout(${pythonNumber(layer.dropout)}),`);

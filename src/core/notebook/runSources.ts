@@ -6,7 +6,8 @@
  * - a saved model's run record (the CLI's `--model DIR`): settings and final accuracies only.
  */
 import { NUM_CLASSES, TEST_IMAGES, TRAIN_IMAGES } from '../../domain/classes';
-import type { HyperParameters } from '../../domain/hyperParameters';
+import { architectureFrom, type HyperParameters } from '../../domain/hyperParameters';
+import { convLayersOf } from '../../domain/architecture';
 import type { EpochMetrics, RunOutcome } from '../../domain/metrics';
 import type { RunHistoryRecord, RunRecord } from '../../domain/runRecord';
 import type { DashboardState } from '../../protocol/webview';
@@ -20,7 +21,12 @@ export function settingsFromParams(params: HyperParameters): NotebookSettings {
     batchSize: params.batchSize,
     learningRate: params.learningRate,
     seed: params.seed,
-    architecture: { hiddenLayers: params.architecture.hiddenLayers.map((layer) => ({ ...layer })), l2: params.architecture.l2 },
+    architecture: architectureFrom(
+      params.architecture.hiddenLayers.map((layer) => layer.units),
+      params.architecture.hiddenLayers.map((layer) => layer.dropout),
+      params.architecture.l2,
+      convLayersOf(params.architecture),
+    ),
   };
   if (params.validationSplit > 0) settings.validationSplit = params.validationSplit;
   if (params.earlyStopping || params.restoreBestWeights) {

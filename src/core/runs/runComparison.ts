@@ -4,6 +4,7 @@
  * per-class test accuracy with its difference from the first run (the baseline).
  */
 import { dropoutList } from '../../domain/hyperParameters';
+import { convLayersOf, describeConvLayers, isConvolutional } from '../../domain/architecture';
 import type { RunHistoryRecord } from '../../domain/runRecord';
 import type { MetricsRow, RunComparison, SettingRow } from '../../domain/runComparison';
 
@@ -15,6 +16,7 @@ import { t } from '../text/l10n';
 export function settingValues(record: RunHistoryRecord): Record<string, string> {
   const p = record.params;
   const values: Record<string, string> = {
+    convLayers: describeConvLayers(convLayersOf(p.architecture)) || t('none'),
     hiddenLayers: p.architecture.hiddenLayers.map((layer) => layer.units).join(', '),
     dropout: dropoutList(p.architecture).join(', ') || '0',
     l2: String(p.architecture.l2),
@@ -71,7 +73,8 @@ export function compareRuns(records: readonly RunHistoryRecord[]): RunComparison
   const labels = records.map((r) => {
     const a = r.params.architecture;
     const dropout = dropoutList(a).join('/') || '0';
-    return `${r.startedAt.slice(5, 16).replace('T', ' ')} · ${a.hiddenLayers.map((l) => l.units).join('-')} · ${t('dropout {0}', dropout)} · L2 ${a.l2}`;
+    const conv = isConvolutional(a) ? ` · ${t('conv {0}', describeConvLayers(convLayersOf(a)))}` : '';
+    return `${r.startedAt.slice(5, 16).replace('T', ' ')}${conv} · ${a.hiddenLayers.map((l) => l.units).join('-')} · ${t('dropout {0}', dropout)} · L2 ${a.l2}`;
   });
   const monitoredOn = records.map((r) => r.outcome.monitoredOn);
   return { ids: records.map((r) => r.id), labels, monitoredOn, differences, metrics, curves, perClass };

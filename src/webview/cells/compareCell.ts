@@ -13,6 +13,7 @@ import type { ViewContext } from '../viewContext';
 import type { Label } from '../strings';
 
 const SETTING_LABELS: Record<string, Label> = {
+  convLayers: () => l10n.t('Conv blocks (filters:kernel)'),
   hiddenLayers: () => l10n.t('Hidden layers'),
   dropout: () => l10n.t('Dropout'),
   l2: () => l10n.t('L2'),

@@ -1,5 +1,5 @@
 /**
- * Step 3: the network (a named preset or the user's own hidden layers, dropout and L2), its summary
+ * Step 3: the network (a named preset or the user's own conv blocks, hidden layers, dropout and L2), its summary
  * (layer, output shape, params), optimizer, loss, metric and the backend in use.
  */
 import * as l10n from '@vscode/l10n';
@@ -7,7 +7,8 @@ import { HYPER_PARAMETER_SCHEMA, dropoutList, fitsSpec } from '../../domain/hype
 import { MODEL_PRESETS, presetOf } from '../../domain/modelPresets';
 import * as code from '../codeSnippets';
 import { h, table } from '../dom';
-import { L2_CONTROL, parseNumberList, presetSettings } from '../settingControls';
+import { L2_CONTROL, parseConvList, parseNumberList, presetSettings } from '../settingControls';
+import { convLayersOf, describeConvLayers } from '../../domain/architecture';
 import { numberInput } from './trainCell';
 import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
 import type { Label } from '../strings';
@@ -21,12 +22,18 @@ const PRESET_LABELS: Record<(typeof MODEL_PRESETS)[number]['id'], Label> = {
   wider: () => l10n.t('Wider (512)'),
   deeper: () => l10n.t('Deeper (256 → 128)'),
   regularized: () => l10n.t('Deeper with dropout 0.2 and L2 0.0001'),
+  convnet: () => l10n.t('ConvNet (tfjs example): conv 8:5, 16:5 → 64'),
+  cnn: () => l10n.t('CNN (TensorFlow tutorial): conv 32:3, 64:3 → 128'),
 };
 
 /** The explanation under the title, in the words of the network it shows. */
 function explanation(ctx: ViewContext): string {
   const { state } = ctx;
   const { hiddenLayers, l2 } = state.params.architecture;
+  const conv = convLayersOf(state.params.architecture);
+  if (conv.length > 0) {
+    return l10n.t('Each conv block slides small filters over the picture (Conv2D, ReLU: blocks {0}, as filters:kernel) and keeps the strongest response in every 2 × 2 patch (MaxPooling2D), so later blocks see larger features. Flatten unrolls the last maps, hidden Dense layers of {1} ReLU units combine them, and a Dense layer of 10 softmax units gives one probability per class.', describeConvLayers(conv), hiddenLayers.map((layer) => layer.units).join(' → '));
+  }
   if (hiddenLayers.length === 1 && hiddenLayers[0].dropout === 0 && l2 === 0) return l10n.t('Flatten unrolls each 28 × 28 image into 784 numbers. A Dense layer of {0} ReLU units learns features from them, and a Dense layer of 10 softmax units turns those into one probability per class.', hiddenLayers[0].units);
   return l10n.t('Flatten unrolls each 28 × 28 image into 784 numbers. Hidden Dense layers of {0} ReLU units learn features from them, dropout and L2 (when set) hold back over-fitting, and a Dense layer of 10 softmax units turns the features into one probability per class.', hiddenLayers.map((layer) => layer.units).join(' → '));
 }
@@ -44,6 +51,28 @@ function presetControl(ctx: ViewContext, disabled: boolean): HTMLElement {
     post({ type: 'setSettings', values: presetSettings(preset.architecture) });
   });
   return h('div', { className: 'control' }, [h('label', { text: l10n.t('Model'), attrs: { for: 'param-preset' } }), select]);
+}
+
+/** The conv blocks as "8:5, 16:5" (filters:kernel), bound to fashionMnist.convLayers; empty for none. */
+function convControl(ctx: ViewContext, disabled: boolean): HTMLElement {
+  const { post, state } = ctx;
+  const id = 'param-convLayers';
+  const hintId = `${id}-hint`;
+  const input = h('input', {
+    className: 'list-input',
+    attrs: { id, type: 'text', value: describeConvLayers(convLayersOf(state.params.architecture)).split(',').join(', '), disabled, spellcheck: 'false', 'aria-describedby': hintId, 'data-focus-key': id },
+  });
+  input.addEventListener('change', () => {
+    const parsed = parseConvList(input.value);
+    const valid = parsed !== undefined && fitsSpec(HYPER_PARAMETER_SCHEMA.convLayers, parsed);
+    input.setAttribute('aria-invalid', String(!valid));
+    if (valid) post({ type: 'setSetting', key: 'convLayers', value: parsed });
+  });
+  return h('div', { className: 'control' }, [
+    h('label', { text: l10n.t('Conv blocks'), attrs: { for: id } }),
+    input,
+    h('span', { className: 'control-hint', text: l10n.t('Filters:kernel per block, e.g. 8:5, 16:5; empty for none'), attrs: { id: hintId } }),
+  ]);
 }
 
 /** A comma-separated list (hidden widths, dropout rates) bound to its setting. */
@@ -94,6 +123,7 @@ export function modelCell(ctx: ViewContext): HTMLElement {
   output.append(
     h('div', { className: 'controls model-controls' }, [
       presetControl(ctx, running),
+      convControl(ctx, running),
       listControl(ctx, 'hiddenLayers', architecture.hiddenLayers.map((layer) => layer.units), l10n.t('Hidden layers'), l10n.t('Widths, input to output, e.g. 256, 128'), running),
       listControl(ctx, 'dropout', dropoutList(architecture), l10n.t('Dropout'), l10n.t('One rate for all layers, or one per layer; empty for none'), running),
       numberInput(ctx, L2_CONTROL, running),

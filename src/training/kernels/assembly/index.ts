@@ -7,3 +7,6 @@ export { backwardToLayerBelow, columnSums, denseForward, reluDropout, sumOfSquar
 export { softmaxCrossEntropy, softmaxRows } from './head';
 export { peakMultiplyAdd } from './simd';
 export { dropoutMask } from './dropout';
+export { maxPoolBackward, maxPoolForward } from './pool';
+export { convBiasGradient, convForward, convPatches, reluGradient } from './conv';
+export { convGatherInputGradient, convKernelGradient, convPatchGradient, convTransposeKernel } from './convGradient';
