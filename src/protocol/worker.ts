@@ -33,6 +33,12 @@ export interface StartRequest {
    * their ten probabilities.
    */
   followImages?: Uint8Array;
+  /**
+   * Wait after each epoch that has a next one for the caller's verdict before training on: a `continue`
+   * message for that epoch, or a `stop`. After `timeoutMs` without either the run goes on, so a lost reply
+   * never hangs it. A sweep that prunes asks for it, so a trial judged worse stops right after that epoch.
+   */
+  epochVerdict?: { timeoutMs: number };
 }
 
 /** What the worker sends after each epoch for the dashboard's epoch views (typed arrays, transferred). */
@@ -58,6 +64,8 @@ export function insightBuffers(insight: EpochInsight): ArrayBuffer[] {
 export type HostToWorker =
   | { type: 'start'; runId: number; request: StartRequest }
   | { type: 'stop'; runId: number }
+  /** The verdict after `epoch` of a run started with `epochVerdict`: train the next epoch. */
+  | { type: 'continue'; runId: number; epoch: number }
   | { type: 'classify'; requestId: number; files: string[]; modelDir: string; locale: string; nativeBackendFolders?: string[] }
   /** Saliency of one prepared 28 × 28 input (784 bytes) under the saved model. */
   | { type: 'saliency'; requestId: number; input: Uint8Array; modelDir: string };
