@@ -48,23 +48,22 @@ export function classNames(root) {
 }
 
 /**
- * key -> English of every string the host sends the dashboard (src/host/dashboardStrings.ts's
- * `key: vscode.l10n.t('English')` lines, and class0..class9 from the class names): for the preview harness
- * and the tests that read the dashboard as the host fills it.
+ * English -> English of every string the dashboard webview shows: its `l10n.t('English')` calls under
+ * src/webview, and the class names. For the preview harness and the tests that read the dashboard.
  */
 export function dashboardEnglishStrings(root) {
-  const source = readFileSync(join(root, 'src', 'host', 'dashboardStrings.ts'), 'utf8');
-  const strings = new Map();
-  for (const m of source.matchAll(/^\s+(\w+): vscode\.l10n\.t\('((?:[^'\\]|\\.)*)'\),?$/gm)) strings.set(m[1], m[2].replace(/\\(.)/g, '$1'));
-  classNames(root).forEach((name, i) => strings.set(`class${i}`, name));
-  return strings;
+  const { strings } = extractStrings(root, join('src', 'webview'));
+  return new Map([...strings.keys()].map((english) => [english, english]));
 }
 
-/** @returns {{ strings: Map<string, string[]>, problems: string[] }} key -> places it is used */
-export function extractStrings(root) {
+/**
+ * Every localized string under `folder` (all of src/ unless told), with the class names.
+ * @returns {{ strings: Map<string, string[]>, problems: string[] }} key -> places it is used
+ */
+export function extractStrings(root, folder = 'src') {
   const strings = new Map();
   const problems = [];
-  for (const file of sourceFiles(join(root, 'src'))) {
+  for (const file of sourceFiles(join(root, folder))) {
     const text = readFileSync(file, 'utf8');
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
     const tNames = importedT(source);

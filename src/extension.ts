@@ -17,7 +17,7 @@ import { currentSettings } from './host/settingsAccess';
 import { TrainingClient } from './worker/client';
 import { TrainingLog } from './host/trainingLog';
 import { TrainingProgress } from './host/trainingProgress';
-import { TrainingSession } from './host/trainingSession';
+import { TrainingSession } from './host/session/trainingSession';
 import { RunsView } from './host/runsView';
 import { DEFAULT_HYPER_PARAMETERS } from './domain/hyperParameters';
 
@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     globalState: context.globalState,
     extensionPath: context.extensionPath,
     // `commands` exists before anyone can press "Train Now".
-    train: () => commands.train(),
+    train: () => commands.training.train(),
   });
   const session = new TrainingSession(client, {
     folders: { cacheDir: join(storage, 'data'), modelDir: join(storage, 'models', 'latest') },
@@ -45,27 +45,24 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     warn: (message) => channel.warn(message),
     nativeBackendFolders: () => nativeBackend.searchFolders(),
   });
-  finishStoring = () => session.whenStored();
+  finishStoring = () => session.archive.whenStored();
   const log = new TrainingLog(channel, session);
 
   const dashboard = new DashboardHost({
     extensionUri: context.extensionUri,
     session,
     log: channel,
-    // The panel's controls do what the commands do; `commands` exists before any panel can send a message.
-    intents: {
-      train: () => commands.train(),
-      stop: () => commands.stop(),
-      setSettings: (values) => commands.setSettings(values),
-      classifyFiles: () => commands.classifyFiles(),
-      setUpNativeBackend: () => void nativeBackend.setUp(),
-      exportNotebook: () => commands.exportNotebook(),
-      exportChart: (chart) => commands.exportChart(chart),
-      exportMetricsCsv: () => commands.exportMetricsCsv(),
-    },
   });
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'unknown');
   const commands = new TrainerCommands(session, dashboard, log, { id: context.extension.id, version });
+  // The panel's controls go straight to the objects that act on them, the ones the commands use.
+  dashboard.actOnIntentsWith({
+    training: commands.training,
+    settings: commands.settingEdits,
+    classifying: commands.classifying,
+    exporting: commands.runExport,
+    nativeBackend,
+  });
   const runsView = new RunsView(session, dashboard, (error) => log.error(error));
   const nativeBackendOffer = nativeBackend.createOffer();
 
@@ -77,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     commands,
     runsView,
     nativeBackend,
-    session.onDidTrainingEvent((event) => nativeBackendOffer.consider(event)),
+    session.run.onDidTrainingEvent((event) => nativeBackendOffer.consider(event)),
     new TrainingProgress(session, { openDashboard: COMMANDS.openDashboard }),
     new RunNotifications(session, {
       log,

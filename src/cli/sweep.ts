@@ -23,6 +23,7 @@ import { parseSweepArgs, type SweepOptions } from './sweepArgs';
 import { sweepReportLines, trialLine } from './sweepReport';
 import { loadTrialRuns } from '../core/runs/sweepResults';
 import { cliNativeBackendFolders, EXIT, sweepHelp, workerPath, type CliContext } from './common';
+import { errorMessage } from '../domain/errors';
 
 export async function runSweep(argv: string[], context: CliContext): Promise<number> {
   const parsed = parseSweepArgs(argv);
@@ -119,7 +120,7 @@ async function sweepInWorkers(record: SweepRecord, options: SweepOptions, contex
         trialSeconds += seconds;
         out(trialLine(record, trial, history, seconds));
       },
-      saveFailed: (error) => context.stderr.write(t('Warning: {0}', error instanceof Error ? error.message : String(error)) + '\n'),
+      saveFailed: (error) => context.stderr.write(t('Warning: {0}', errorMessage(error)) + '\n'),
     },
   });
 

@@ -1,5 +1,5 @@
 /** Errors the user can act on. Core code throws `TrainerError`; every boundary turns errors into `UserError`. */
-import type { ErrorCode, UserError } from '../domain/errors';
+import { errorMessage, type ErrorCode, type UserError } from '../domain/errors';
 import { t } from './text/l10n';
 
 export class TrainerError extends Error {
@@ -24,13 +24,18 @@ export class TrainerError extends Error {
 /** Any thrown value as a `UserError`; unknown failures keep their message under code INTERNAL. */
 export function toUserError(error: unknown): UserError {
   if (error instanceof TrainerError) return error.toUserError();
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return { code: 'INTERNAL', message: t('Unexpected error: {0}', message) };
 }
 
 /** A second run asked for while one is going (the worker and its client refuse it with the same words). */
 export function busyError(): TrainerError {
   return new TrainerError('BUSY', t('A training run is already in progress.'), undefined, t('Wait for it to finish, or stop it first.'));
+}
+
+/** There is no trained model to classify, explain or export with yet: the one sentence for it, and what to do. */
+export function noModelError(): TrainerError {
+  return new TrainerError('NO_MODEL', t('There is no trained model yet.'), undefined, t('Train the model first; it is saved automatically when training finishes.'));
 }
 
 /** What to do after the worker crashed. */

@@ -3,6 +3,7 @@
  * layers, each optionally followed by inverted Dropout(rate) -> Dense(10, softmax); optionally Keras's
  * l2(λ) on every Dense kernel (the loss gains λ·Σw²). Biases are not regularized.
  */
+import { PIXELS } from './classes';
 
 export interface HiddenLayer {
   /** Width of the Dense layer (relu). */
@@ -32,7 +33,7 @@ export function isSingleHiddenLayer(architecture: Architecture): boolean {
 
 /** "784-512-256-10, dropout 0.2, l2 0.001": how the bench and logs name a network. */
 export function describeArchitecture(architecture: Architecture): string {
-  const widths = [784, ...architecture.hiddenLayers.map((layer) => layer.units), 10].join('-');
+  const widths = [PIXELS, ...architecture.hiddenLayers.map((layer) => layer.units), 10].join('-');
   const rates = [...new Set(architecture.hiddenLayers.map((layer) => layer.dropout).filter((rate) => rate > 0))];
   const parts = [widths];
   if (rates.length > 0) parts.push(`dropout ${rates.join('/')}`);

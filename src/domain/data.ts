@@ -16,4 +16,9 @@ export interface DataInfo {
   scaledRange: [number, number];
   /** Milliseconds spent reading, decompressing and verifying the four files. */
   decodeMs: number;
+  /**
+   * SHA-256 of the four files' digests (the run record's dataChecksum): a kept run's test images are read
+   * again from any verified copy of this data instead of being copied into the run. Absent before 0.2.
+   */
+  checksum?: string;
 }

@@ -31,3 +31,8 @@ export type ErrorCode =
   | 'RUN_HISTORY'
   | 'NO_RUN'
   | 'INTERNAL';
+
+/** What a thrown value says: an Error's message, anything else as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

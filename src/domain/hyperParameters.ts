@@ -6,6 +6,7 @@
  */
 import { TUTORIAL_ARCHITECTURE, type Architecture } from './architecture';
 import type { NativeBackendProblem } from './nativeBackend';
+import { TEST_IMAGES, TRAIN_IMAGES } from './classes';
 
 /** What the user asks for. `auto` takes tfjs-node when it loads, else wasm, else cpu. */
 export const BACKEND_CHOICES = ['auto', 'node', 'wasm', 'cpu'] as const;
@@ -123,8 +124,8 @@ export const HYPER_PARAMETER_SCHEMA = {
   l2: { kind: 'number', min: 0, max: 1, default: TUTORIAL_ARCHITECTURE.l2, setting: 'l2', flag: '--l2' },
   seed: { kind: 'integer', min: 0, max: 2 ** 31 - 1, default: 42, setting: 'seed', flag: '--seed' },
   backend: { kind: 'choice', values: BACKEND_CHOICES, default: 'auto', setting: 'backend', flag: '--backend' },
-  trainLimit: { kind: 'integer', min: 1, max: 60000, optional: true, default: 60000, setting: 'trainSubset', flag: '--train-limit' },
-  testLimit: { kind: 'integer', min: 1, max: 10000, optional: true, default: 10000, setting: 'testSubset', flag: '--test-limit' },
+  trainLimit: { kind: 'integer', min: 1, max: TRAIN_IMAGES, optional: true, default: TRAIN_IMAGES, setting: 'trainSubset', flag: '--train-limit' },
+  testLimit: { kind: 'integer', min: 1, max: TEST_IMAGES, optional: true, default: TEST_IMAGES, setting: 'testSubset', flag: '--test-limit' },
   validationSplit: { kind: 'number', min: 0, max: 0.5, default: 0, step: 0.05, setting: 'validationSplit', flag: '--validation-split' },
   earlyStopping: { kind: 'boolean', default: false, setting: 'earlyStopping' },
   patience: { kind: 'integer', min: 0, max: 1000, default: 3, setting: 'earlyStoppingPatience', flag: '--early-stopping' },

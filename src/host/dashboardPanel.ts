@@ -4,32 +4,35 @@
  * webview it posts the session's whole state, then streams what changes. Every message from the webview
  * goes through `parseWebviewMessage` before anything acts on it.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DashboardCell, EditableSetting, ExportableChart, HostToWebview, SettingValue } from '../protocol/webview';
-import { dashboardStrings } from './dashboardStrings';
-import type { TrainingSession } from './trainingSession';
+import type { TrainingSession } from './session/trainingSession';
 import { parseWebviewMessage } from './webviewMessages';
+import { dashboardPageHtml } from './dashboardPage';
 import { Disposable } from '../core/emitter';
 
 export const DASHBOARD_VIEW_TYPE = 'fashionMnist.dashboard';
 
-/** What the dashboard's controls ask the extension to do (the commands implement them). */
-export interface DashboardIntents {
-  train(): void;
-  stop(): void;
-  setSettings(values: { key: EditableSetting; value: SettingValue }[]): void;
-  classifyFiles(): void;
-  setUpNativeBackend(): void;
-  exportNotebook(): void;
-  exportChart(chart: ExportableChart): void;
-  exportMetricsCsv(): void;
+/**
+ * The objects that act on the dashboard's intents, as the panel needs them: its handler calls each one
+ * directly (the commands' own objects, the native backend setup, the session), with nothing in between.
+ */
+export interface DashboardActors {
+  /** Train and Stop (commands/trainCommands.ts). */
+  training: { train(): void; stop(): void };
+  /** The settings the panel's controls change (commands/settingEdits.ts). */
+  settings: { write(values: { key: EditableSetting; value: SettingValue }[]): void };
+  /** "Classify images…" (commands/classifyCommand.ts). */
+  classifying: { classifyImages(): Promise<void> };
+  /** The run as a notebook, a chart as PNG, the metrics as CSV (commands/runExport.ts). */
+  exporting: { exportNotebook(): Promise<unknown>; exportChart(chart: ExportableChart): Promise<void>; exportMetricsCsv(): Promise<void> };
+  /** The model cell's "Set Up the Native Backend" (nativeBackendSetup.ts). */
+  nativeBackend: { setUp(): Promise<unknown> };
 }
 
 export interface DashboardDependencies {
   extensionUri: vscode.Uri;
   session: TrainingSession;
-  intents: DashboardIntents;
   log: vscode.LogOutputChannel;
 }
 
@@ -40,7 +43,15 @@ export class DashboardHost implements vscode.Disposable {
   /** Every message posted to the webview. */
   readonly onDidPost = this.postEmitter.event;
 
+  /** Set once at activation, after the commands exist (they open this dashboard, so they come after it). */
+  private actors: DashboardActors | undefined;
+
   constructor(private readonly deps: DashboardDependencies) {}
+
+  /** Names the objects the panel's intents go to; called once, before any panel can send a message. */
+  actOnIntentsWith(actors: DashboardActors): void {
+    this.actors = actors;
+  }
 
   get isOpen(): boolean {
     return this.panel !== undefined;
@@ -77,7 +88,7 @@ export class DashboardHost implements vscode.Disposable {
 
   private adopt(webviewPanel: vscode.WebviewPanel): void {
     webviewPanel.webview.options = webviewOptions(this.deps.extensionUri);
-    this.panel = new DashboardPanel(webviewPanel, this.deps, (message) => this.postEmitter.fire(message), () => {
+    this.panel = new DashboardPanel(webviewPanel, this.deps, () => this.actors, (message) => this.postEmitter.fire(message), () => {
       this.panel = undefined;
     });
   }
@@ -101,6 +112,7 @@ class DashboardPanel extends Disposable {
   constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly deps: DashboardDependencies,
+    private readonly actors: () => DashboardActors | undefined,
     private readonly posted: (message: HostToWebview) => void,
     private readonly onDisposed: () => void,
   ) {
@@ -114,7 +126,7 @@ class DashboardPanel extends Disposable {
         if (!panel.visible) this.ready = false;
       }),
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      deps.session.onDidUpdate((update) => {
+      deps.session.store.onDidUpdate((update) => {
         if (update.kind === 'state') this.postState();
         else this.post(update.message);
       }),
@@ -134,77 +146,77 @@ class DashboardPanel extends Disposable {
       this.deps.log.warn(vscode.l10n.t('Ignored a message from the dashboard that is not valid: {0}', preview(raw)));
       return;
     }
-    const { intents, session } = this.deps;
+    const { session } = this.deps;
+    const actors = this.actors();
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        // Once per page load, first: the language and VS Code's bundle of our translations (the webview's
+        // sentences are looked up in it with @vscode/l10n; no state message carries them).
+        this.post({ type: 'l10n', locale: vscode.env.language, ...(vscode.l10n.bundle ? { bundle: vscode.l10n.bundle } : {}) });
         this.postState();
         // Once per page load: the slider then slices it there, nothing is re-sent per move.
-        this.post(session.epochPredictionsMessage());
-        this.post({ type: 'pins', pins: session.pins });
-        this.post(session.firstLayerMessage());
+        this.post(session.store.epochPredictionsMessage());
+        this.post({ type: 'pins', pins: session.pins.pins });
+        this.post(session.store.firstLayerMessage());
         if (this.pendingReveal) {
           this.post({ type: 'reveal', cell: this.pendingReveal });
           this.pendingReveal = undefined;
         }
         return;
       case 'train':
-        intents.train();
+        actors?.training.train();
         return;
       case 'stop':
-        intents.stop();
+        actors?.training.stop();
         return;
       case 'setSetting':
-        intents.setSettings([{ key: message.key, value: message.value }]);
+        actors?.settings.write([{ key: message.key, value: message.value }]);
         return;
       case 'setSettings':
-        intents.setSettings(message.values);
+        actors?.settings.write(message.values);
         return;
       case 'classifyFiles':
-        intents.classifyFiles();
+        void actors?.classifying.classifyImages();
         return;
       case 'closeComparison':
-        session.setComparison(undefined);
+        session.archive.setComparison(undefined);
         return;
       case 'showLatestRun':
-        session.showLatestRun();
+        session.archive.showLatestRun();
         return;
       case 'setUpNativeBackend':
-        intents.setUpNativeBackend();
+        void actors?.nativeBackend.setUp();
         return;
       case 'requestSaliency':
-        void session.saliency(message.target);
+        void session.saliency.request(message.target);
         return;
       case 'setPin':
-        session.setPin(message.index, message.pinned);
+        session.pins.setPin(message.index, message.pinned);
         return;
       case 'setFilePin':
-        session.setFilePin(message.file, message.pinned);
+        session.pins.setFilePin(message.file, message.pinned);
         return;
       case 'exportNotebook':
-        intents.exportNotebook();
+        void actors?.exporting.exportNotebook();
         return;
       case 'exportChart':
-        intents.exportChart(message.chart);
+        void actors?.exporting.exportChart(message.chart);
         return;
       case 'exportMetricsCsv':
-        intents.exportMetricsCsv();
+        void actors?.exporting.exportMetricsCsv();
         return;
-      case 'requestImages': {
-        const images = session.imagesFor(message.indices);
-        if (images) this.post(images);
+      case 'requestImages':
+        // A kept run's images may still be on their way from the data: the answer waits for them.
+        void session.store.imagesWhenReady(message.indices).then((images) => {
+          if (images) this.post(images);
+        });
         return;
-      }
     }
   }
 
   private postState(): void {
-    this.post({
-      type: 'state',
-      state: this.deps.session.current,
-      strings: dashboardStrings(),
-      locale: vscode.env.language,
-    });
+    this.post({ type: 'state', state: this.deps.session.store.current });
   }
 
   /**
@@ -240,44 +252,13 @@ function preview(raw: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-/** A fresh, unguessable nonce per page load: only our own script and stylesheet tags carry it. */
-function nonce(): string {
-  return randomBytes(18).toString('hex');
-}
-
-/** The page: an empty `#app` the bundle fills in, the stylesheet and the bundle, under a strict CSP. */
+/** The page: the panel's stylesheet and bundle under the dashboard's CSP (dashboardPage.ts, shared with the preview). */
 function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css'));
-  const n = nonce();
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data: blob:`,
-    `style-src ${webview.cspSource} 'nonce-${n}'`,
-    `script-src 'nonce-${n}'`,
-    `font-src ${webview.cspSource}`,
-  ].join('; ');
-  const language = vscode.env.language;
-  return `<!DOCTYPE html>
-<html lang="${escapeAttribute(language)}">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${styleUri.toString()}" nonce="${n}">
-  <title>${escapeText(vscode.l10n.t('Fashion-MNIST Dashboard'))}</title>
-</head>
-<body>
-  <div id="app"></div>
-  <script nonce="${n}" src="${scriptUri.toString()}"></script>
-</body>
-</html>`;
-}
-
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeAttribute(text: string): string {
-  return escapeText(text).replace(/"/g, '&quot;');
+  return dashboardPageHtml({
+    cspSource: webview.cspSource,
+    language: vscode.env.language,
+    title: vscode.l10n.t('Fashion-MNIST Dashboard'),
+    styles: [webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css')).toString()],
+    scripts: [webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString()],
+  });
 }

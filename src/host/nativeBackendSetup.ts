@@ -14,6 +14,7 @@ import { describeUserError } from '../core/text/format';
 import { COMMANDS } from './commands/commandIds';
 import { NativeBackendOffer } from './nativeBackendOffer';
 import { readNativeBackendFolder } from './trainingSettings';
+import { errorMessage } from '../domain/errors';
 
 const FOLDER_SETTING = 'nativeBackendFolder';
 /** Progress text changes at most this often (npm prints hundreds of lines). */
@@ -105,7 +106,7 @@ export class NativeBackendSetup extends Disposable {
           });
         } catch (error) {
           // The folder could not be created or moved (permissions, a full disk): said, not thrown at VS Code.
-          const detail = error instanceof Error ? error.message : String(error);
+          const detail = errorMessage(error);
           return {
             status: 'failed',
             error: {

@@ -5,7 +5,7 @@
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomically } from '../core/atomicWrite';
-import { MAX_TEST_IMAGES } from './webviewMessages';
+import { TEST_IMAGES } from '../domain/classes';
 
 /** More pins than this would not fit the dashboard's pinned row; the oldest goes first. */
 export const MAX_PINS = 24;
@@ -29,7 +29,7 @@ export function parsePins(text: string): Pins {
     return { tests: [], files: [] };
   }
   const record = typeof parsed === 'object' && parsed !== null ? (parsed as { tests?: unknown; files?: unknown }) : {};
-  const tests = Array.isArray(record.tests) ? record.tests.filter((n): n is number => Number.isInteger(n) && n >= 0 && n < MAX_TEST_IMAGES) : [];
+  const tests = Array.isArray(record.tests) ? record.tests.filter((n): n is number => Number.isInteger(n) && n >= 0 && n < TEST_IMAGES) : [];
   const files = Array.isArray(record.files) ? record.files.filter((f): f is string => typeof f === 'string' && f.length > 0 && f.length < 4096) : [];
   return { tests: [...new Set(tests)].slice(-MAX_PINS), files: [...new Set(files)].slice(-MAX_FOLLOWED_FILES) };
 }

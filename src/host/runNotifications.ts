@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ErrorCode, UserError } from '../domain/errors';
 import type { TrainingEvent } from '../protocol/events';
 import type { TrainingLog } from './trainingLog';
-import type { TrainingSession } from './trainingSession';
+import type { TrainingSession } from './session/trainingSession';
 import { describeUserError } from '../core/text/format';
 import { Disposable } from '../core/emitter';
 
@@ -46,13 +46,13 @@ export class RunNotifications extends Disposable {
     private readonly context: { log: TrainingLog; extensionId: string; openDashboard: () => void; setUpNativeBackend?: () => void },
   ) {
     super();
-    this.register(session.onDidTrainingEvent((event) => this.ended(event)));
+    this.register(session.run.onDidTrainingEvent((event) => this.ended(event)));
   }
 
   /** `node` was asked for and tfjs-node is missing or broken: the setup command is the fix. */
   private nativeBackendAction(error: UserError): ErrorAction | undefined {
     const setUp = this.context.setUpNativeBackend;
-    if (error.code !== 'BACKEND_UNAVAILABLE' || this.session.current.params.backend !== 'node' || !setUp) return undefined;
+    if (error.code !== 'BACKEND_UNAVAILABLE' || this.session.store.current.params.backend !== 'node' || !setUp) return undefined;
     return { title: vscode.l10n.t('Set Up the Native Backend'), run: setUp };
   }
 
@@ -79,7 +79,7 @@ export class RunNotifications extends Disposable {
         return;
       case 'stopped':
         vscode.window.setStatusBarMessage(
-          vscode.l10n.t('Fashion-MNIST: training stopped after {0} of {1} epochs.', event.history.length, this.session.current.params.epochs),
+          vscode.l10n.t('Fashion-MNIST: training stopped after {0} of {1} epochs.', event.history.length, this.session.store.current.params.epochs),
           5000,
         );
         if (event.historyError) showUserError(event.historyError, this.context);

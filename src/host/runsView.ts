@@ -12,12 +12,11 @@ import { RunHistory } from '../core/runs/runHistory';
 import { dropoutList } from '../domain/hyperParameters';
 import type { RunSummary } from '../domain/runRecord';
 import { isTerminalEvent } from '../protocol/events';
-import type { EditableSetting, SettingValue } from '../protocol/webview';
 import type { DashboardHost } from './dashboardPanel';
 import { currentSettings, writeUserSetting } from './settingsAccess';
-import type { TrainingSession } from './trainingSession';
+import type { TrainingSession } from './session/trainingSession';
 import { DEFAULT_KEPT_MODELS } from '../core/runs/runHistory';
-import { runHistoryDirectory } from './trainingSettings';
+import { runHistoryDirectory, settingValuesOf } from './trainingSettings';
 import { COMMANDS } from './commands/commandIds';
 
 export const RUNS_VIEW_ID = 'fashionMnist.runs';
@@ -115,7 +114,7 @@ export class RunsView extends Disposable {
       runs !== undefined && runs.length > 0 ? runs : run !== undefined ? [run] : [...this.view.selection];
     this.register(
       this.view,
-      session.onDidTrainingEvent((event) => {
+      session.run.onDidTrainingEvent((event) => {
         if (isTerminalEvent(event)) this.tree.refresh();
       }),
       vscode.commands.registerCommand(RUN_COMMANDS.refresh, () => this.tree.refresh()),
@@ -144,7 +143,7 @@ export class RunsView extends Disposable {
     if (run === undefined) return;
     const history = currentHistory();
     await history.load(run.id);
-    if (!this.session.isRunning && this.session.showRun(history, run.id)) {
+    if (!this.session.run.isRunning && this.session.archive.showRun(history, run.id)) {
       this.dashboard.show();
       return;
     }
@@ -157,7 +156,7 @@ export class RunsView extends Disposable {
     const history = currentHistory();
     const records = await Promise.all(runs.map((run) => history.load(run.id)));
     this.dashboard.show();
-    this.session.setComparison(compareRuns(records));
+    this.session.archive.setComparison(compareRuns(records));
   }
 
   private async compare(runs: RunSummary[]): Promise<void> {
@@ -172,24 +171,8 @@ export class RunsView extends Disposable {
   /** Makes the run's settings the current ones and opens the dashboard, where they can be changed before Train. */
   private async rerun(run: RunSummary | undefined): Promise<void> {
     if (run === undefined) return;
-    const p = (await currentHistory().load(run.id)).params;
-    const values: [EditableSetting | 'seed' | 'earlyStoppingMinDelta' | 'earlyStoppingMonitor', SettingValue][] = [
-      ['hiddenLayers', p.architecture.hiddenLayers.map((layer) => layer.units)],
-      ['dropout', dropoutList(p.architecture)],
-      ['l2', p.architecture.l2],
-      ['epochs', p.epochs],
-      ['batchSize', p.batchSize],
-      ['learningRate', p.learningRate],
-      ['backend', p.backend],
-      ['validationSplit', p.validationSplit],
-      ['earlyStopping', p.earlyStopping],
-      ['earlyStoppingPatience', p.patience],
-      ['earlyStoppingMinDelta', p.minDelta],
-      ['earlyStoppingMonitor', p.monitor],
-      ['restoreBestWeights', p.restoreBestWeights],
-      ['seed', p.seed],
-    ];
-    for (const [key, value] of values) await writeUserSetting(key as EditableSetting, value);
+    const params = (await currentHistory().load(run.id)).params;
+    for (const [key, value] of settingValuesOf(params)) await writeUserSetting(key, value);
     this.dashboard.show();
     void vscode.window.showInformationMessage(vscode.l10n.t('The settings of run {0} are now the current settings: change what you want to try in the dashboard, then Train.', run.id));
   }

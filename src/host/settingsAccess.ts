@@ -3,7 +3,7 @@
  * checking, without vscode), written from the dashboard's controls, and watched for changes.
  */
 import * as vscode from 'vscode';
-import type { EditableSetting, SettingValue } from '../protocol/webview';
+import type { SettingValue } from '../protocol/webview';
 import { readTrainingSettings } from './trainingSettings';
 
 export const SETTINGS_SECTION = 'fashionMnist';
@@ -32,10 +32,10 @@ export function onSettingsChanged(listener: (settings: ReturnType<typeof readTra
 }
 
 /**
- * Writes a user setting (already validated by parseWebviewMessage). When the workspace sets the same key, its
+ * Writes a user setting (already validated: by parseWebviewMessage, or a run's checked record). When the workspace sets the same key, its
  * value wins, and the user is told where to change it.
  */
-export async function writeUserSetting(key: EditableSetting, value: SettingValue): Promise<void> {
+export async function writeUserSetting(key: string, value: SettingValue): Promise<void> {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   await config.update(key, value, vscode.ConfigurationTarget.Global);
   const inspected = config.inspect(key);

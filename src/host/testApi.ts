@@ -6,7 +6,7 @@ import type * as vscode from 'vscode';
 import type { DashboardState, HostToWebview } from '../protocol/webview';
 import type { TrainingEvent } from '../protocol/events';
 import type { DashboardHost } from './dashboardPanel';
-import type { TrainingSession } from './trainingSession';
+import type { TrainingSession } from './session/trainingSession';
 
 export interface FashionMnistApi {
   getState(): DashboardState;
@@ -17,8 +17,8 @@ export interface FashionMnistApi {
 
 export function createApi(session: TrainingSession, dashboard: DashboardHost): FashionMnistApi {
   return {
-    getState: () => session.current,
-    onTrainingEvent: (listener) => session.onDidTrainingEvent(listener),
+    getState: () => session.store.current,
+    onTrainingEvent: (listener) => session.run.onDidTrainingEvent(listener),
     onDashboardMessage: (listener) => dashboard.onDidPost(listener),
     modelDirectory: session.folders.modelDir,
   };

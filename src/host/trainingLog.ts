@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { formatDataSource, formatEpochLine, formatOutcome, formatSummary, groupDigits, heldEpoch } from '../core/text/format';
 import type { TrainingEvent } from '../protocol/events';
 import type { UserError } from '../domain/errors';
-import type { TrainingSession } from './trainingSession';
+import type { TrainingSession } from './session/trainingSession';
 import { Disposable } from '../core/emitter';
 
 export class TrainingLog extends Disposable {
@@ -21,8 +21,8 @@ export class TrainingLog extends Disposable {
   ) {
     super();
     this.register(
-      session.onDidStartRun((runId) => {
-        const { params } = session.current;
+      session.run.onDidStartRun((runId) => {
+        const { params } = session.store.current;
         this.epochs = params.epochs;
         channel.info(
           vscode.l10n.t(
@@ -36,7 +36,7 @@ export class TrainingLog extends Disposable {
           ),
         );
       }),
-      session.onDidTrainingEvent((event) => this.write(event)),
+      session.run.onDidTrainingEvent((event) => this.write(event)),
     );
   }
 

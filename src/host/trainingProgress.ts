@@ -9,7 +9,7 @@ import type { DashboardState } from '../protocol/webview';
 import type { TrainingEvent } from '../protocol/events';
 import { runFraction } from './dashboardState';
 import { isTerminalEvent } from '../protocol/events';
-import type { TrainingSession } from './trainingSession';
+import type { TrainingSession } from './session/trainingSession';
 import { Disposable } from '../core/emitter';
 
 const TRAINING_CONTEXT_KEY = 'fashionMnist.training';
@@ -66,8 +66,8 @@ export class TrainingProgress extends Disposable {
     void vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, false);
     this.register(
       this.statusBar,
-      session.onDidStartRun(() => this.runStarted()),
-      session.onDidTrainingEvent((event) => this.received(event)),
+      session.run.onDidStartRun(() => this.runStarted()),
+      session.run.onDidTrainingEvent((event) => this.received(event)),
     );
   }
 
@@ -85,7 +85,7 @@ export class TrainingProgress extends Disposable {
       (progress, token) =>
         new Promise<void>((resolve) => {
           // The run may already be over when VS Code gets round to showing the notification.
-          if (!this.session.isRunning) {
+          if (!this.session.run.isRunning) {
             resolve();
             return;
           }
@@ -93,7 +93,7 @@ export class TrainingProgress extends Disposable {
           this.notification = active;
           token.onCancellationRequested(() => {
             active.progress.report({ message: vscode.l10n.t('Stopping…') });
-            this.session.stop();
+            this.session.run.stop();
           });
           this.refresh();
         }),
@@ -120,7 +120,7 @@ export class TrainingProgress extends Disposable {
   }
 
   private refresh(): void {
-    const state = this.session.current;
+    const state = this.session.store.current;
     const progress = describeProgress(state);
     const backend = describeBackend(state);
     const text = backend ? `${progress} · ${backend.name}` : progress;
@@ -140,7 +140,7 @@ export class TrainingProgress extends Disposable {
 
   /** After a run: the last test accuracy (click for the dashboard), or nothing when the run produced none. */
   private showResult(): void {
-    const state = this.session.current;
+    const state = this.session.store.current;
     const last = state.history.at(-1);
     if (state.status === 'error' || !last) {
       this.statusBar.hide();

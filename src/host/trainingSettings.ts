@@ -18,6 +18,7 @@ import {
   architectureFrom,
   BACKEND_CHOICES,
   DEFAULT_HYPER_PARAMETERS,
+  dropoutList,
   HYPER_PARAMETER_SCHEMA,
   type HyperParameters,
   type ParameterName,
@@ -44,11 +45,26 @@ export function settingSpec(key: string): ParameterSpec | undefined {
   return spec.kind === 'integer' && spec.optional ? { ...spec, min: 0, default: 0 } : spec;
 }
 
-/** The settings the dashboard's controls may change. */
-export const EDITABLE_SETTINGS: readonly EditableSetting[] = [
-  'epochs', 'batchSize', 'learningRate', 'hiddenLayers', 'dropout', 'l2', 'backend',
-  'validationSplit', 'earlyStopping', 'earlyStoppingPatience', 'restoreBestWeights',
-];
+/**
+ * A run's parameters as the settings that ask for them, one per schema entry with a setting: what the Runs
+ * view's re-run writes, so that reading the settings back gives the same parameters (an image limit that is
+ * absent, "all", is the setting's 0).
+ */
+export function settingValuesOf(params: HyperParameters): [setting: string, value: SettingValue][] {
+  const fields = params as unknown as Record<string, SettingValue | undefined>;
+  return SETTING_PARAMETERS.map(([name, setting]) => {
+    switch (name) {
+      case 'hiddenLayers':
+        return [setting, params.architecture.hiddenLayers.map((layer) => layer.units)];
+      case 'dropout':
+        return [setting, dropoutList(params.architecture)];
+      case 'l2':
+        return [setting, params.architecture.l2];
+      default:
+        return [setting, fields[name] ?? 0];
+    }
+  });
+}
 
 /** What the settings ask for, ready to become a `StartRequest` (the caller adds the folders and locale). */
 export interface TrainingSettings {

@@ -5,11 +5,10 @@
  *
  * No `vscode` import, so every branch is unit-tested in plain Node.
  */
-import { EXPORTABLE_CHARTS, type EditableSetting, type ExportableChart, type SettingValue, type WebviewToHost } from '../protocol/webview';
-import { checkEditableValue, EDITABLE_SETTINGS } from './trainingSettings';
+import { BARE_INTENTS, EDITABLE_SETTINGS, EXPORTABLE_CHARTS, isOneOf, type EditableSetting, type SettingValue, type WebviewToHost } from '../protocol/webview';
+import { checkEditableValue } from './trainingSettings';
+import { TEST_IMAGES } from '../domain/classes';
 
-/** The test set has 10,000 images; an index outside it can never name one. */
-export const MAX_TEST_IMAGES = 10_000;
 /**
  * The grid shows 100 tiles a page and a confusion cell holds at most a class's 1,000 images; a larger
  * request is not something the dashboard sends, so it is refused rather than served (7.8 MB of pixels).
@@ -18,24 +17,21 @@ export const MAX_REQUESTED_IMAGES = 1_000;
 
 type Fields = Record<string, unknown>;
 
-/** Messages that carry nothing but their type. */
-const BARE_TYPES = new Set(['ready', 'train', 'stop', 'classifyFiles', 'closeComparison', 'showLatestRun', 'setUpNativeBackend', 'exportNotebook', 'exportMetricsCsv']);
-
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseSetting(key: unknown, value: unknown): { key: EditableSetting; value: SettingValue } | undefined {
-  if (typeof key !== 'string' || !(EDITABLE_SETTINGS as readonly string[]).includes(key)) return undefined;
-  const checked = checkEditableValue(key as EditableSetting, value);
-  return checked === undefined ? undefined : { key: key as EditableSetting, value: checked };
+  if (!isOneOf(EDITABLE_SETTINGS, key)) return undefined;
+  const checked = checkEditableValue(key, value);
+  return checked === undefined ? undefined : { key, value: checked };
 }
 
 function parseIndices(value: unknown): number[] | undefined {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_REQUESTED_IMAGES) return undefined;
   const indices: number[] = [];
   for (const item of value) {
-    if (typeof item !== 'number' || !Number.isInteger(item) || item < 0 || item >= MAX_TEST_IMAGES) return undefined;
+    if (typeof item !== 'number' || !Number.isInteger(item) || item < 0 || item >= TEST_IMAGES) return undefined;
     indices.push(item);
   }
   return indices;
@@ -45,7 +41,7 @@ function parseIndices(value: unknown): number[] | undefined {
 export function parseWebviewMessage(message: unknown): WebviewToHost | undefined {
   if (!isFields(message) || typeof message.type !== 'string') return undefined;
   const type = message.type;
-  if (BARE_TYPES.has(type)) return { type } as WebviewToHost;
+  if (isOneOf(BARE_INTENTS, type)) return { type };
   switch (type) {
     case 'setSetting': {
       const setting = parseSetting(message.key, message.value);
@@ -68,7 +64,7 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
     case 'requestSaliency': {
       const target = message.target;
       if (!isFields(target)) return undefined;
-      if (target.kind === 'test' && typeof target.index === 'number' && Number.isInteger(target.index) && target.index >= 0 && target.index < MAX_TEST_IMAGES) {
+      if (target.kind === 'test' && typeof target.index === 'number' && Number.isInteger(target.index) && target.index >= 0 && target.index < TEST_IMAGES) {
         return { type, target: { kind: 'test', index: target.index } };
       }
       if (target.kind === 'file' && typeof target.file === 'string' && target.file.length > 0 && target.file.length < 4096) return { type, target: { kind: 'file', file: target.file } };
@@ -76,7 +72,7 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
     }
     case 'setPin': {
       const index = message.index;
-      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= MAX_TEST_IMAGES) return undefined;
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= TEST_IMAGES) return undefined;
       return typeof message.pinned === 'boolean' ? { type, index, pinned: message.pinned } : undefined;
     }
     case 'setFilePin': {
@@ -86,7 +82,7 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
     }
     case 'exportChart': {
       const chart = message.chart;
-      return typeof chart === 'string' && (EXPORTABLE_CHARTS as readonly string[]).includes(chart) ? { type, chart: chart as ExportableChart } : undefined;
+      return isOneOf(EXPORTABLE_CHARTS, chart) ? { type, chart } : undefined;
     }
     default:
       return undefined;

@@ -13,7 +13,50 @@ import type { ModelSummary } from '../domain/modelSummary';
 import type { SavedModelInfo } from '../domain/runRecord';
 import type { RunComparison } from '../domain/runComparison';
 
-export type RunStatus = 'idle' | 'loading' | 'training' | 'finished' | 'stopped' | 'error';
+/**
+ * The closed lists of this channel: each is one `const` array, its type is derived from it, and both sides'
+ * validators (host/webviewMessages.ts, webview/hostMessages.ts) check against the same array.
+ */
+
+/** True when `value` is one of `list` (a validator for any closed list below). */
+export function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (list as readonly string[]).includes(value);
+}
+
+export const RUN_STATUSES = ['idle', 'loading', 'training', 'finished', 'stopped', 'error'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** The notebook's numbered cells, in order (their step number is their place here, from 1). */
+export const NOTEBOOK_CELLS = ['data', 'preprocess', 'model', 'train', 'evaluate', 'predict', 'confusion', 'classify'] as const;
+export type NotebookCell = (typeof NOTEBOOK_CELLS)[number];
+/** Every cell the host may ask the webview to reveal: the compare view (unnumbered, above) and the notebook's cells. */
+export const DASHBOARD_CELLS = ['compare', ...NOTEBOOK_CELLS] as const;
+export type DashboardCell = (typeof DASHBOARD_CELLS)[number];
+
+/** Names of the settings under `fashionMnist.*` that the panel's controls may change. */
+export const EDITABLE_SETTINGS = [
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'hiddenLayers',
+  'dropout',
+  'l2',
+  'backend',
+  'validationSplit',
+  'earlyStopping',
+  'earlyStoppingPatience',
+  'restoreBestWeights',
+] as const;
+export type EditableSetting = (typeof EDITABLE_SETTINGS)[number];
+
+/**
+ * The webview's messages that carry nothing but their type: the page is ready; Train; Stop; "Classify
+ * images…"; close the compare view; leave a past run shown with Open Run for the latest run; the model
+ * cell's button where tfjs-node was looked for and not used (runs the setup command); save the run as a
+ * Jupyter notebook; save the per-epoch metrics as CSV (the host asks where).
+ */
+export const BARE_INTENTS = ['ready', 'train', 'stop', 'classifyFiles', 'closeComparison', 'showLatestRun', 'setUpNativeBackend', 'exportNotebook', 'exportMetricsCsv'] as const;
+export type BareIntent = (typeof BARE_INTENTS)[number];
 
 /** Everything the dashboard shows; the host owns it and sends it whole on `ready` and after changes. */
 export interface DashboardState {
@@ -58,11 +101,14 @@ export interface FollowedFile {
   probabilities: number[][];
 }
 
-export type DashboardStrings = Record<string, string>;
-
 export type HostToWebview =
+  /**
+   * Once per page load, first after `ready`: VS Code's display language and its bundle of this extension's
+   * translations (`vscode.l10n.bundle`: English text -> translation; none for English), for `@vscode/l10n`.
+   */
+  | { type: 'l10n'; locale: string; bundle?: Record<string, string> }
   /** Whole state; sent on `ready` and when the run changes phase. */
-  | { type: 'state'; state: DashboardState; strings: DashboardStrings; locale: string }
+  | { type: 'state'; state: DashboardState }
   /** Incremental: a training event after the host folded it into its state. */
   | { type: 'progress'; progress: BatchProgress }
   | { type: 'epoch'; metrics: EpochMetrics; overfitting: OverfittingAnalysis; bestEpoch?: number }
@@ -85,50 +131,22 @@ export type HostToWebview =
   /** Ask the webview to scroll to and focus a cell (e.g. after Classify). */
   | { type: 'reveal'; cell: DashboardCell };
 
-export type DashboardCell = 'compare' | 'data' | 'preprocess' | 'model' | 'train' | 'evaluate' | 'predict' | 'confusion' | 'classify';
-
-/** Names of the settings under `fashionMnist.*` that the panel's controls may change. */
-export type EditableSetting =
-  | 'epochs'
-  | 'batchSize'
-  | 'learningRate'
-  | 'hiddenLayers'
-  | 'dropout'
-  | 'l2'
-  | 'backend'
-  | 'validationSplit'
-  | 'earlyStopping'
-  | 'earlyStoppingPatience'
-  | 'restoreBestWeights';
-
 /** A setting's value as the panel sends it: a number, a choice, a switch, or a list (hidden widths, dropout rates). */
 export type SettingValue = number | string | boolean | number[];
 
 /** What the dashboard can save as a PNG image: a training chart or the confusion matrix. */
-export type ExportableChart = 'accuracy' | 'loss' | 'confusion';
-
-export const EXPORTABLE_CHARTS: readonly ExportableChart[] = ['accuracy', 'loss', 'confusion'];
+export const EXPORTABLE_CHARTS = ['accuracy', 'loss', 'confusion'] as const;
+export type ExportableChart = (typeof EXPORTABLE_CHARTS)[number];
 
 export type WebviewToHost =
-  | { type: 'ready' }
-  | { type: 'train' }
-  | { type: 'stop' }
+  | { type: BareIntent }
   | { type: 'setSetting'; key: EditableSetting; value: SettingValue }
   /** Several settings at once (a model preset: hidden layers, dropout and L2 together). */
   | { type: 'setSettings'; values: { key: EditableSetting; value: SettingValue }[] }
   | { type: 'requestImages'; indices: number[] }
-  | { type: 'classifyFiles' }
-  /** Close the compare view. */
-  | { type: 'closeComparison' }
-  /** Leave a past run shown with Open Run and show the latest run again. */
-  | { type: 'showLatestRun' }
-  /** The model cell's button where tfjs-node was looked for and not used: runs the setup command. */
-  | { type: 'setUpNativeBackend' }
   | { type: 'setPin'; index: number; pinned: boolean }
   /** Follow a classified file across the epochs of the next runs (or stop). */
   | { type: 'setFilePin'; file: string; pinned: boolean }
   | { type: 'requestSaliency'; target: SaliencyTarget }
-  /** Save the run as a Jupyter notebook, a chart as PNG, the per-epoch metrics as CSV (the host asks where). */
-  | { type: 'exportNotebook' }
-  | { type: 'exportChart'; chart: ExportableChart }
-  | { type: 'exportMetricsCsv' };
+  /** Save a chart as PNG (the host asks where). */
+  | { type: 'exportChart'; chart: ExportableChart };

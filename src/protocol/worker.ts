@@ -61,14 +61,20 @@ export function insightBuffers(insight: EpochInsight): ArrayBuffer[] {
   return buffers as ArrayBuffer[];
 }
 
+/** A saliency map's input: its pixels, or a test image of the worker's latest run. */
+export type SaliencyInput = Uint8Array | { testIndex: number; dataChecksum: string };
+
 export type HostToWorker =
   | { type: 'start'; runId: number; request: StartRequest }
   | { type: 'stop'; runId: number }
   /** The verdict after `epoch` of a run started with `epochVerdict`: train the next epoch. */
   | { type: 'continue'; runId: number; epoch: number }
   | { type: 'classify'; requestId: number; files: string[]; modelDir: string; locale: string; nativeBackendFolders?: string[] }
-  /** Saliency of one prepared 28 × 28 input (784 bytes) under the saved model. */
-  | { type: 'saliency'; requestId: number; input: Uint8Array; modelDir: string };
+  /**
+   * Saliency under the saved model of one prepared 28 × 28 input (784 bytes), or of a test image the worker
+   * holds from its latest run (named by index and its data's checksum, so the pixels need not travel back).
+   */
+  | { type: 'saliency'; requestId: number; input: SaliencyInput; modelDir: string };
 
 export type WorkerToHost =
   | { type: 'event'; runId: number; event: TrainingEvent }

@@ -19,12 +19,12 @@ import { t } from '../core/text/l10n';
 import { WASM_PAGE_BYTES } from './kernels/kernelModule';
 import { kernelsAvailable } from './kernels/kernelTrainer';
 import { layOutNetwork } from './kernels/networkMemory';
+// Test images the estimate assumes when the run does not limit them: the whole Fashion-MNIST test set.
+import { TEST_IMAGES, TRAIN_IMAGES } from '../domain/classes';
 
 /** The largest a wasm32 memory (and tfjs-backend-wasm's heap, its getHeapMax) can be: 4 GB less one 64 KB page. */
 export const WASM_HEAP_MAX_BYTES = 4_294_901_760;
 const FLOAT_BYTES = 4;
-/** Test images the estimate assumes when the run does not limit them: the whole Fashion-MNIST test set. */
-const TEST_IMAGES = 10_000;
 const EVALUATION_CHUNK = 2_500;
 
 type Settings = Pick<HyperParameters, 'batchSize' | 'testLimit'>;
@@ -78,7 +78,7 @@ function fits(p: Settings, backend: BackendName, architecture: Architecture, mac
 /** The largest batch size that fits with this network (0 when not even one image does). */
 export function largestBatchThatFits(p: Pick<HyperParameters, 'testLimit'>, backend: BackendName, architecture: Architecture, machineBytes?: number): number {
   let low = 0;
-  let high = 60_000;
+  let high = TRAIN_IMAGES;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
     if (fits({ ...p, batchSize: mid }, backend, architecture, machineBytes)) low = mid;

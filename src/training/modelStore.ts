@@ -18,6 +18,7 @@ import { invalidModel, missingWeights } from '../core/modelFiles/modelErrors';
 import { readModelFolder, readRunRecord } from '../core/modelFiles/modelFolder';
 import { nodeFileSystem, replaceFolder, saveError, tidyModelFolder, type ReplaceOptions, type StoreFileSystem } from '../core/modelFiles/folderReplace';
 import { TrainerError } from '../core/errors';
+import { errorMessage } from '../domain/errors';
 
 // ---------------------------------------------------------------------------------------------------
 // Save
@@ -172,7 +173,7 @@ export async function loadModel(tf: Tf, dir: string): Promise<{ model: LayersMod
       }),
     );
   } catch (error) {
-    throw invalidModel(modelPath, t('tfjs could not build the model from {0}: {1}', modelPath, error instanceof Error ? error.message : String(error)));
+    throw invalidModel(modelPath, t('tfjs could not build the model from {0}: {1}', modelPath, errorMessage(error)));
   }
   const record = readRunRecord(directory);
   return record === undefined ? { model } : { model, record };

@@ -12,6 +12,7 @@ import { tfjsNodePackageDir } from '../core/nativeBackend/nativeBackendFolders';
 import { t } from '../core/text/l10n';
 import type { NativeBackendProblem } from '../domain/nativeBackend';
 import type { Tf } from './tf';
+import { errorMessage } from '../domain/errors';
 
 /** One folder that did not give a working tfjs-node, and why (`detail` is the error's first line). */
 export interface NativeAttempt {
@@ -27,7 +28,7 @@ const requireFromHere = createRequire(join(__dirname, 'tfjsNodeLoader.js'));
 const DETAIL_LIMIT = 300;
 
 function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   const line = text.split('\n').find((l) => l.trim() !== '') ?? text;
   return line.length > DETAIL_LIMIT ? `${line.slice(0, DETAIL_LIMIT)}…` : line.trim();
 }

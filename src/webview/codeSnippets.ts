@@ -3,17 +3,18 @@
  * is code, so it is not translated; it mirrors what src/core runs (same layers, optimizer, loss, metric).
  */
 import type { HyperParameters } from '../domain/hyperParameters';
+import { TEST_IMAGES, TRAIN_IMAGES } from '../domain/classes';
 
 export function dataCode(): string {
   return [
     "const train = await loadIdx('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz');",
     "const test = await loadIdx('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz');",
-    '// train.images: [60000, 28, 28]   test.images: [10000, 28, 28]',
+    `// train.images: [${TRAIN_IMAGES}, 28, 28]   test.images: [${TEST_IMAGES}, 28, 28]`,
   ].join('\n');
 }
 
 export function preprocessCode(): string {
-  return ['const trainImages = tf.tensor3d(train.images, [60000, 28, 28]).div(255);', 'const testImages = tf.tensor3d(test.images, [10000, 28, 28]).div(255);'].join('\n');
+  return [`const trainImages = tf.tensor3d(train.images, [${TRAIN_IMAGES}, 28, 28]).div(255);`, `const testImages = tf.tensor3d(test.images, [${TEST_IMAGES}, 28, 28]).div(255);`].join('\n');
 }
 
 export function modelCode(params: HyperParameters): string {
@@ -58,7 +59,7 @@ export function evaluateCode(): string {
 }
 
 export function predictCode(): string {
-  return ['const probabilities = model.predict(testImages);   // [10000, 10]', 'const predicted = probabilities.argMax(-1);'].join('\n');
+  return [`const probabilities = model.predict(testImages);   // [${TEST_IMAGES}, 10]`, 'const predicted = probabilities.argMax(-1);'].join('\n');
 }
 
 export function confusionCode(): string {

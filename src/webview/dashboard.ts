@@ -3,6 +3,7 @@
  * (sent on `ready` and on phase changes) rebuilds the cells; `progress`, `epoch`, `images` and
  * `classification` touch only the widgets they concern, so a stream of progress messages stays cheap.
  */
+import * as l10n from '@vscode/l10n';
 import type { BatchProgress } from '../domain/metrics';
 import type { DashboardCell, DashboardState, HostToWebview, WebviewToHost } from '../protocol/webview';
 import { classifyCell } from './cells/classifyCell';
@@ -22,7 +23,7 @@ import { FirstLayerView } from './firstLayerView';
 import { saliencyView } from './saliencyView';
 import type { GridFilter } from './predictionFilter';
 import { statusBanner } from './statusBanner';
-import { Strings } from './strings';
+import { configureL10n, Strings } from './strings';
 import { watchTheme } from './theme';
 import type { UiState, ViewContext } from './viewContext';
 import { mergeEpoch } from '../protocol/events';
@@ -55,6 +56,8 @@ export class Dashboard {
   private firstRender = true;
   /** Set by a `reveal`: the host asked for a cell, so the saved scroll position must not win afterwards. */
   private revealed = false;
+  /** Numbers and durations in the host's locale (set by the `l10n` message; English until then). */
+  private strings = new Strings('en');
 
   constructor(
     private readonly root: HTMLElement,
@@ -88,8 +91,13 @@ export class Dashboard {
 
   handle(message: HostToWebview): void {
     switch (message.type) {
+      case 'l10n':
+        // Once per page load, before the first state: every sentence below is looked up in this bundle.
+        configureL10n(message.bundle);
+        this.strings = new Strings(message.locale);
+        break;
       case 'state':
-        this.render(message.state, new Strings(message.strings, message.locale));
+        this.render(message.state, this.strings);
         break;
       case 'progress':
         this.onProgress(message.progress);
@@ -163,7 +171,7 @@ export class Dashboard {
     const ctx: ViewContext = { state, s, post: this.post, ui: this.ui, saveUi: () => this.persistence.save(this.ui), images: this.images, epochs: this.epochs, epoch: this.epochSelection, pins: this.pins };
     this.ctx = ctx;
     document.documentElement.lang = s.locale;
-    document.title = s.t('dashboardTitle');
+    document.title = l10n.t('Fashion-MNIST Trainer');
 
     this.trainCell = new TrainCell(ctx);
     this.compareCell = state.comparison !== undefined ? new CompareCell(ctx, state.comparison) : undefined;
@@ -193,7 +201,7 @@ export class Dashboard {
     this.banner = statusBanner(s, state, this.post);
     replaceChildren(this.root, [
       // The past-run note belongs to the page's header (its banner landmark): it says which run the page shows.
-      h('header', { className: 'page-header' }, [h('h1', { text: s.t('dashboardTitle') }), h('p', { className: 'subtitle', text: s.t('dashboardSubtitle') }), pastRunNote(ctx)]),
+      h('header', { className: 'page-header' }, [h('h1', { text: l10n.t('Fashion-MNIST Trainer') }), h('p', { className: 'subtitle', text: l10n.t('The TensorFlow basic classification tutorial, step by step, running inside VS Code.') }), pastRunNote(ctx)]),
       this.banner,
       this.cellsContainer,
     ]);
@@ -316,10 +324,10 @@ function pastRunNote(ctx: ViewContext): HTMLElement | null {
   const shown = ctx.state.shownRun;
   if (!shown) return null;
   return h('div', { className: 'past-run' }, [
-    h('p', { text: ctx.s.t('pastRunNote', shown.id) }),
+    h('p', { text: l10n.t('This is run {0} from the run history, as it ended; classifying and saliency use its model. Train, or go back to the latest run, to leave it.', shown.id) }),
     h('button', {
       className: 'secondary',
-      text: ctx.s.t('pastRunBack'),
+      text: l10n.t('Show the latest run'),
       attrs: { type: 'button', 'data-focus-key': 'past-run-back' },
       on: { click: () => ctx.post({ type: 'showLatestRun' }) },
     }),

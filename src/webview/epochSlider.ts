@@ -3,6 +3,7 @@
  * screen reader hears "Epoch 3 of 10" through aria-valuetext), the same words beside it, and Play/Pause.
  * Every slider follows the one shared EpochSelection; none is rebuilt while the user moves it.
  */
+import * as l10n from '@vscode/l10n';
 import { h } from './dom';
 import type { ViewContext } from './viewContext';
 
@@ -18,12 +19,12 @@ export function epochSlider(ctx: ViewContext, id: string): HTMLElement | null {
   const sync = () => {
     const epochs = selection.epochs;
     const current = selection.current ?? epochs[epochs.length - 1];
-    const text = s.t('epochSliderValue', s.int(current), s.int(total));
+    const text = l10n.t('Epoch {0} of {1}', s.int(current), s.int(total));
     input.max = String(epochs.length - 1);
     input.value = String(Math.max(0, epochs.indexOf(current)));
     input.setAttribute('aria-valuetext', text);
     readout.textContent = text;
-    play.textContent = selection.playing ? `⏸ ${s.t('epochPause')}` : `▶ ${s.t('epochPlay')}`;
+    play.textContent = selection.playing ? `⏸ ${l10n.t('Pause')}` : `▶ ${l10n.t('Play')}`;
   };
   input.addEventListener('input', () => {
     selection.pause();
@@ -31,9 +32,9 @@ export function epochSlider(ctx: ViewContext, id: string): HTMLElement | null {
     sync();
   });
   play.addEventListener('click', () => (selection.playing ? selection.pause() : selection.play()));
-  const group = h('div', { className: 'epoch-slider', attrs: { role: 'group', 'aria-label': s.t('epochSliderGroup') } }, [
+  const group = h('div', { className: 'epoch-slider', attrs: { role: 'group', 'aria-label': l10n.t('Choose the epoch to show') } }, [
     play,
-    h('label', { text: s.t('epochSliderLabel'), attrs: { for: inputId } }),
+    h('label', { text: l10n.t('Epoch'), attrs: { for: inputId } }),
     input,
     readout,
   ]);

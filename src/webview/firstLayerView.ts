@@ -5,6 +5,7 @@
  * large with its legend, its weights into the next layer (for this model: which classes it pushes toward),
  * and the test images that excite it most. Every number is the worker's.
  */
+import * as l10n from '@vscode/l10n';
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from '../domain/classes';
 import type { FirstLayerSnapshot } from '../domain/firstLayer';
 import { h, replaceKeepingFocus, table } from './dom';
@@ -114,9 +115,9 @@ export class FirstLayerView {
     if (!ctx) return;
     const { s } = ctx;
     const layer = this.layer;
-    const title = h('h3', { text: s.t('firstLayerTitle'), attrs: { id: 'first-layer-title' } });
+    const title = h('h3', { text: l10n.t('What the first layer learned'), attrs: { id: 'first-layer-title' } });
     if (!layer) {
-      replaceKeepingFocus(this.element, [title, h('p', { className: 'waiting', text: s.t('firstLayerWaiting') })]);
+      replaceKeepingFocus(this.element, [title, h('p', { className: 'waiting', text: l10n.t('The weights appear after the first epoch.') })]);
       return;
     }
     const scale = themeScale();
@@ -125,16 +126,16 @@ export class FirstLayerView {
       drawUnit(canvas, layer, u, scale);
       const button = h('button', {
         className: 'unit',
-        attrs: { type: 'button', 'aria-label': s.t('firstLayerUnit', u), 'aria-pressed': u === this.selected ? 'true' : 'false', 'data-focus-key': `unit-${u}` },
+        attrs: { type: 'button', 'aria-label': l10n.t('Unit {0}', u), 'aria-pressed': u === this.selected ? 'true' : 'false', 'data-focus-key': `unit-${u}` },
         on: { click: () => this.select(u) },
       }, [canvas]);
       return button;
     });
-    const grid = h('div', { className: 'unit-grid', attrs: { role: 'group', 'aria-label': s.t('firstLayerUnitsAria') } }, buttons);
+    const grid = h('div', { className: 'unit-grid', attrs: { role: 'group', 'aria-label': l10n.t('Hidden units of the first Dense layer') } }, buttons);
     rovingFocus(grid, buttons, () => Math.max(1, Math.round(grid.clientWidth / 46) || 16), this.selected);
     replaceKeepingFocus(this.element, [
       title,
-      h('p', { className: 'cell-explain', text: s.t('firstLayerExplain', s.int(layer.epoch)) }),
+      h('p', { className: 'cell-explain', text: l10n.t('Each picture shows one hidden unit’s 784 weights as a 28 × 28 image: blue where a bright pixel raises the unit’s activation, orange where it lowers it. Weights after epoch {0}; select a unit to see more.', s.int(layer.epoch)) }),
       h('div', { className: 'first-layer-body' }, [grid, this.unitDetail(ctx, layer, scale)]),
     ]);
   }
@@ -151,31 +152,31 @@ export class FirstLayerView {
     drawUnit(big, layer, u, scale);
     big.setAttribute('role', 'img');
     const max = s.fixed(layer.unitScale[u], 3);
-    big.setAttribute('aria-label', s.t('firstLayerLegend', u, max));
+    big.setAttribute('aria-label', l10n.t('Colour scale of unit {0}: orange −{1}, background 0, blue +{1}', u, max));
     const row = Array.from({ length: layer.nextUnits }, (_, j) => ({ j, w: layer.next[u * layer.nextUnits + j] })).sort((a, b) => b.w - a.w);
-    const name = (j: number) => (layer.nextIsClasses && layer.nextUnits === NUM_CLASSES ? s.className(j) : s.t('firstLayerUnit', j));
+    const name = (j: number) => (layer.nextIsClasses && layer.nextUnits === NUM_CLASSES ? s.className(j) : l10n.t('Unit {0}', j));
     const tops = Array.from(layer.topImages.subarray(u * layer.topK, (u + 1) * layer.topK));
     const topCanvases = tops.map((index) => {
       const canvas = grayCanvas(undefined, 0, 'pixel-image unit-top');
       canvas.setAttribute('role', 'img');
-      canvas.setAttribute('aria-label', s.t('tilePrefix', index));
+      canvas.setAttribute('aria-label', l10n.t('Test image {0}:', index));
       images.drawInto(index, canvas);
       return canvas;
     });
     images.request(tops);
     return h('div', { className: 'unit-detail' }, [
-      h('h4', { text: s.t('firstLayerUnit', u) }),
+      h('h4', { text: l10n.t('Unit {0}', u) }),
       h('div', { className: 'unit-picture' }, [
         big,
         h('div', { className: 'weight-legend' }, [
           legend(scale),
           h('div', { className: 'weight-legend-labels', attrs: { 'aria-hidden': 'true' } }, [h('span', { text: `−${max}` }), h('span', { text: '0' }), h('span', { text: `+${max}` })]),
-          h('p', { className: 'visually-hidden', text: s.t('firstLayerLegend', u, max) }),
+          h('p', { className: 'visually-hidden', text: l10n.t('Colour scale of unit {0}: orange −{1}, background 0, blue +{1}', u, max) }),
         ]),
       ]),
-      table(s.t(layer.nextIsClasses ? 'firstLayerPushes' : 'firstLayerPushesNext'), [s.t(layer.nextIsClasses ? 'colClass' : 'colNextUnit'), s.t('colWeight')],
+      table(layer.nextIsClasses ? l10n.t('Classes it pushes toward (its weights into the output layer)') : l10n.t('Its weights into the next layer’s units'), [layer.nextIsClasses ? l10n.t('Class') : l10n.t('Next unit'), l10n.t('Weight')],
         row.slice(0, layer.nextIsClasses ? NUM_CLASSES : 10).map(({ j, w }) => [name(j), `${w >= 0 ? '+' : '−'}${s.fixed(Math.abs(w), 3)}`]), 'data-table unit-next', [1]),
-      h('p', { className: 'unit-top-title', text: s.t('firstLayerTop') }),
+      h('p', { className: 'unit-top-title', text: l10n.t('Test images that excite it most') }),
       h('div', { className: 'unit-tops' }, topCanvases),
     ]);
   }

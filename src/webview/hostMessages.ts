@@ -8,7 +8,8 @@ import type { BatchProgress, EpochMetrics, OverfittingAnalysis, Predictions } fr
 import type { ClassificationResult, ClassificationWarning } from '../domain/classification';
 import type { EpochAnalysis, EpochPredictions } from '../domain/epochPredictions';
 import type { FirstLayerSnapshot } from '../domain/firstLayer';
-import type { DashboardCell, DashboardState, FollowedFile, HostToWebview, RunStatus } from '../protocol/webview';
+import { NUM_CLASSES, PIXELS } from '../domain/classes';
+import { DASHBOARD_CELLS, isOneOf, RUN_STATUSES, type DashboardState, type FollowedFile, type HostToWebview } from '../protocol/webview';
 
 type Obj = Record<string, unknown>;
 
@@ -16,8 +17,6 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 const isNumber = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-const STATUSES: readonly RunStatus[] = ['idle', 'loading', 'training', 'finished', 'stopped', 'error'];
-const CELLS: readonly DashboardCell[] = ['data', 'preprocess', 'model', 'train', 'evaluate', 'predict', 'confusion', 'classify'];
 
 /** Plain numbers from a typed array, an array, or a JSON-serialised typed array; undefined if none fit. */
 function numbersFrom(v: unknown): ArrayLike<number> | undefined {
@@ -70,7 +69,7 @@ function normalizePredictions(v: unknown): Predictions | undefined {
   const predicted = toUint8(v.predicted);
   const labels = toUint8(v.labels);
   if (!probabilities || !predicted || !labels) return undefined;
-  const count = Math.min(v.count, predicted.length, labels.length, Math.floor(probabilities.length / 10));
+  const count = Math.min(v.count, predicted.length, labels.length, Math.floor(probabilities.length / NUM_CLASSES));
   return { probabilities, predicted, labels, count, predictMs: isNumber(v.predictMs) ? v.predictMs : 0 };
 }
 
@@ -108,13 +107,13 @@ function normalizeFollowed(v: unknown): FollowedFile[] | undefined {
   return v.flatMap((f): FollowedFile[] => {
     if (!isObject(f) || !isString(f.file) || !Array.isArray(f.epochs) || !Array.isArray(f.probabilities)) return [];
     const epochs = f.epochs.filter((e): e is number => Number.isInteger(e) && (e as number) > 0);
-    const probabilities = f.probabilities.filter((row): row is number[] => Array.isArray(row) && row.length === 10 && row.every(isNumber));
+    const probabilities = f.probabilities.filter((row): row is number[] => Array.isArray(row) && row.length === NUM_CLASSES && row.every(isNumber));
     return epochs.length === f.epochs.length && probabilities.length === epochs.length ? [{ file: f.file, epochs, probabilities }] : [];
   });
 }
 
 function normalizeState(v: unknown): DashboardState | undefined {
-  if (!isObject(v) || !STATUSES.includes(v.status as RunStatus) || !isObject(v.params) || !Array.isArray(v.history)) return undefined;
+  if (!isObject(v) || !isOneOf(RUN_STATUSES, v.status) || !isObject(v.params) || !Array.isArray(v.history)) return undefined;
   const state = { ...v, history: v.history.filter(validMetrics) } as unknown as DashboardState;
   if (isObject(v.data)) {
     const sampleImages = toUint8(v.data.sampleImages);
@@ -131,7 +130,7 @@ function normalizeState(v: unknown): DashboardState | undefined {
 }
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
-const isMatrix = (v: unknown): v is number[][] => Array.isArray(v) && v.length === 10 && v.every((row) => Array.isArray(row) && row.length === 10 && row.every(isCount));
+const isMatrix = (v: unknown): v is number[][] => Array.isArray(v) && v.length === NUM_CLASSES && v.every((row) => Array.isArray(row) && row.length === NUM_CLASSES && row.every(isCount));
 
 function validAnalysis(v: unknown): v is EpochAnalysis {
   return (
@@ -154,7 +153,7 @@ function normalizeEpochPredictions(v: unknown): EpochPredictions | undefined {
   const analyses = Array.isArray(v.analyses) ? v.analyses : [];
   const n = v.epochs.length;
   if (!labels || !predicted || !probabilities || labels.length < v.count) return undefined;
-  if (predicted.length !== n * v.count || probabilities.length !== n * v.count * 10) return undefined;
+  if (predicted.length !== n * v.count || probabilities.length !== n * v.count * NUM_CLASSES) return undefined;
   if (analyses.length !== n || !analyses.every(validAnalysis)) return undefined;
   return { count: v.count, labels, epochs: v.epochs, predicted, probabilities, analyses };
 }
@@ -168,7 +167,7 @@ function normalizeFirstLayer(v: unknown): FirstLayerSnapshot | undefined {
   const topImages = numbersFrom(v.topImages);
   if (!weights || !unitScale || !next || !topImages) return undefined;
   const { units, nextUnits, topK } = v;
-  if (weights.length !== 784 * units || unitScale.length !== units || next.length !== units * nextUnits || topImages.length !== units * topK) return undefined;
+  if (weights.length !== PIXELS * units || unitScale.length !== units || next.length !== units * nextUnits || topImages.length !== units * topK) return undefined;
   return {
     epoch: v.epoch,
     units,
@@ -182,7 +181,8 @@ function normalizeFirstLayer(v: unknown): FirstLayerSnapshot | undefined {
   };
 }
 
-function normalizeStrings(v: unknown): Record<string, string> | undefined {
+/** A translation bundle: English text -> translation; entries that are not text are dropped. */
+function normalizeBundle(v: unknown): Record<string, string> | undefined {
   if (!isObject(v)) return undefined;
   return Object.fromEntries(Object.entries(v).filter((entry): entry is [string, string] => isString(entry[1])));
 }
@@ -191,11 +191,13 @@ function normalizeStrings(v: unknown): Record<string, string> | undefined {
 export function parseHostMessage(raw: unknown): HostToWebview | undefined {
   if (!isObject(raw) || !isString(raw.type)) return undefined;
   switch (raw.type) {
+    case 'l10n': {
+      const bundle = normalizeBundle(raw.bundle);
+      return { type: 'l10n', locale: isString(raw.locale) ? raw.locale : 'en', ...(bundle ? { bundle } : {}) };
+    }
     case 'state': {
       const state = normalizeState(raw.state);
-      const strings = normalizeStrings(raw.strings);
-      if (!state || !strings) return undefined;
-      return { type: 'state', state, strings, locale: isString(raw.locale) ? raw.locale : 'en' };
+      return state ? { type: 'state', state } : undefined;
     }
     case 'progress':
       return validProgress(raw.progress) ? { type: 'progress', progress: raw.progress } : undefined;
@@ -206,7 +208,7 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
     case 'images': {
       const indices = numbersFrom(raw.indices);
       const pixels = toUint8(raw.pixels);
-      if (!indices || !pixels || pixels.length !== indices.length * 784) return undefined;
+      if (!indices || !pixels || pixels.length !== indices.length * PIXELS) return undefined;
       return { type: 'images', indices: Array.from(indices), pixels };
     }
     case 'classification': {
@@ -224,7 +226,7 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
       if (!parsed) return undefined;
       const map = isObject(raw.saliency) ? raw.saliency : undefined;
       const values = map ? toFloat32(map.values) : undefined;
-      if (map && values && values.length === 784 && isCount(map.predicted) && isNumber(map.probability) && isNumber(map.scale)) {
+      if (map && values && values.length === PIXELS && isCount(map.predicted) && isNumber(map.probability) && isNumber(map.scale)) {
         return { type: 'saliency', target: parsed, saliency: { predicted: map.predicted, probability: map.probability, values, scale: map.scale } };
       }
       const error = isObject(raw.error) && isString(raw.error.message) ? { code: isString(raw.error.code) ? raw.error.code : 'INTERNAL', message: raw.error.message } : { code: 'INTERNAL', message: '' };
@@ -244,7 +246,7 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
       return data ? { type: 'epochPredictions', replace: raw.replace === true, data } : undefined;
     }
     case 'reveal':
-      return CELLS.includes(raw.cell as DashboardCell) ? { type: 'reveal', cell: raw.cell as DashboardCell } : undefined;
+      return isOneOf(DASHBOARD_CELLS, raw.cell) ? { type: 'reveal', cell: raw.cell } : undefined;
     default:
       return undefined;
   }

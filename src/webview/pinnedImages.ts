@@ -4,6 +4,7 @@
  * drawn strong, the others faint, and a marker at the epoch the slider shows. The pins themselves live on the
  * host (`setPin` intents, `pins` messages), so they survive a reload.
  */
+import * as l10n from '@vscode/l10n';
 import { NUM_CLASSES } from '../domain/classes';
 import { h, replaceKeepingFocus } from './dom';
 import { grayCanvas } from './pixels';
@@ -50,31 +51,31 @@ export function pinnedImages(ctx: ViewContext, pins: number[], show: (index: num
     const history = epochs.history(index);
     const canvas = grayCanvas(undefined, 0, 'pixel-image pin-image');
     images.drawInto(index, canvas);
-    let summary = s.t('pinNoEpochs');
+    let summary = l10n.t('This run kept no per-epoch predictions.');
     let chart: Element | null = null;
     if (history.epochs.length > 0) {
       const firstP = history.probabilities[0][truth];
       const lastP = history.probabilities[history.probabilities.length - 1][truth];
-      summary = s.t('pinSummary', index, s.className(truth), s.percent(firstP), s.int(history.epochs[0]), s.percent(lastP), s.int(history.epochs[history.epochs.length - 1]));
+      summary = l10n.t('Test image {0}: the probability of its true class, {1}, went from {2} after epoch {3} to {4} after epoch {5}.', index, s.className(truth), s.percent(firstP), s.int(history.epochs[0]), s.percent(lastP), s.int(history.epochs[history.epochs.length - 1]));
       chart = probabilityChart(history.epochs, history.probabilities, truth, shown);
     }
     return h('li', { className: 'pin' }, [
-      h('button', { className: 'pin-show', attrs: { type: 'button', 'data-focus-key': `pin-show-${index}`, 'aria-label': s.t('pinShow', index) }, on: { click: () => show(index) } }, [canvas]),
+      h('button', { className: 'pin-show', attrs: { type: 'button', 'data-focus-key': `pin-show-${index}`, 'aria-label': l10n.t('Show test image {0}', index) }, on: { click: () => show(index) } }, [canvas]),
       h('figure', { className: 'pin-figure' }, [
         chart,
         h('figcaption', { text: summary }),
       ]),
-      h('button', { className: 'secondary pin-remove', text: s.t('unpinButton'), attrs: { type: 'button', 'data-focus-key': `pin-remove-${index}`, 'aria-label': s.t('pinUnpinAria', index) }, on: { click: () => ctx.post({ type: 'setPin', index, pinned: false }) } }),
+      h('button', { className: 'secondary pin-remove', text: l10n.t('Unpin'), attrs: { type: 'button', 'data-focus-key': `pin-remove-${index}`, 'aria-label': l10n.t('Unpin test image {0}', index) }, on: { click: () => ctx.post({ type: 'setPin', index, pinned: false }) } }),
     ]);
   });
   images.request(held);
   return h('section', { className: 'pinned', attrs: { 'aria-labelledby': 'pinned-title' } }, [
-    h('h3', { text: s.t('pinnedTitle'), attrs: { id: 'pinned-title' } }),
+    h('h3', { text: l10n.t('Pinned images'), attrs: { id: 'pinned-title' } }),
     h('p', { className: 'hint pin-legend' }, [
       h('span', { className: 'pin-key pin-key-true', attrs: { 'aria-hidden': 'true' } }),
-      ` ${s.t('pinLegendTrue')}  `,
+      ` ${l10n.t('true class')}  `,
       h('span', { className: 'pin-key pin-key-other', attrs: { 'aria-hidden': 'true' } }),
-      ` ${s.t('pinLegendOther')}`,
+      ` ${l10n.t('other classes')}`,
     ]),
     h('ul', { className: 'pin-list' }, items),
   ]);

@@ -2,6 +2,7 @@
  * Which test images the prediction grid shows, and which page of them. Pure view logic (no DOM), so it is
  * unit-tested directly. The grid never holds all 10,000 images: it asks the host for one page of pixels.
  */
+import * as l10n from '@vscode/l10n';
 import { NUM_CLASSES } from '../domain/classes';
 import type { Predictions } from '../domain/metrics';
 import type { Strings } from './strings';
@@ -84,9 +85,9 @@ export function pageOf(indices: number[], page: number, pageSize = PAGE_SIZE): P
  * holds a single image (a separate string, so neither English nor a translation reads "1–1 of 1 images").
  */
 export function gridCountText(s: Strings, page: Page): string {
-  if (page.total === 0) return s.t('gridEmpty');
-  if (page.first === page.last) return s.t('gridCountSingle', s.int(page.first), s.int(page.total));
-  return s.t('gridCount', s.int(page.first), s.int(page.last), s.int(page.total));
+  if (page.total === 0) return l10n.t('No test image matches this filter.');
+  if (page.first === page.last) return l10n.t('Showing image {0} of {1}', s.int(page.first), s.int(page.total));
+  return l10n.t('Showing {0}–{1} of {2} images', s.int(page.first), s.int(page.last), s.int(page.total));
 }
 
 /** Accepts a filter restored from saved UI state only when it is well-formed; otherwise shows all. */

@@ -3,6 +3,7 @@
  * per class with its name, a bar and the percentage. The predicted and the true class are marked with
  * words and symbols as well as colour, and a screen reader reads it as the table it is.
  */
+import * as l10n from '@vscode/l10n';
 import { h } from './dom';
 import type { Strings } from './strings';
 
@@ -14,7 +15,7 @@ export function probabilityBars(s: Strings, probabilities: ArrayLike<number>, pr
     const isTrue = trueClass === cls;
     const fill = h('span', { className: 'bar-fill' });
     fill.style.width = `${Math.max(0, Math.min(1, p)) * 100}%`;
-    const marks = [isPredicted ? `▲ ${s.t('markPredicted')}` : '', isTrue ? `● ${s.t('markTrue')}` : ''].filter(Boolean).join(' · ');
+    const marks = [isPredicted ? `▲ ${l10n.t('predicted')}` : '', isTrue ? `● ${l10n.t('true class')}` : ''].filter(Boolean).join(' · ');
     const kind = isPredicted && trueClass !== undefined && !isTrue ? 'bar-wrong' : isPredicted ? 'bar-predicted' : isTrue ? 'bar-true' : '';
     rows.push(
       h('tr', { className: kind }, [
@@ -25,9 +26,9 @@ export function probabilityBars(s: Strings, probabilities: ArrayLike<number>, pr
     );
   }
   return h('table', { className: 'probability-bars' }, [
-    h('caption', { text: s.t('probCaption') }),
+    h('caption', { text: l10n.t('Probability for each class') }),
     h('thead', { className: 'visually-hidden' }, [
-      h('tr', {}, [h('th', { text: s.t('colClass'), attrs: { scope: 'col' } }), h('td', {}), h('th', { text: s.t('colProbability'), attrs: { scope: 'col' } })]),
+      h('tr', {}, [h('th', { text: l10n.t('Class'), attrs: { scope: 'col' } }), h('td', {}), h('th', { text: l10n.t('Probability'), attrs: { scope: 'col' } })]),
     ]),
     h('tbody', {}, rows),
   ]);

@@ -2,6 +2,7 @@
  * A saliency map beside a picture: the worker's gradient × input on the same diverging scale as the first
  * layer's weights (blue raised the predicted class's probability, orange lowered it), with its legend and scale.
  */
+import * as l10n from '@vscode/l10n';
 import { IMAGE_SIZE, PIXELS } from '../domain/classes';
 import type { SaliencyMap } from '../domain/firstLayer';
 import type { UserError } from '../domain/errors';
@@ -10,14 +11,14 @@ import { colourAt, legend, themeScale } from './firstLayerView';
 import type { Strings } from './strings';
 
 export function saliencyView(s: Strings, saliency: SaliencyMap | undefined, error: UserError | undefined): HTMLElement {
-  if (!saliency) return h('p', { className: 'hint saliency', text: s.t('saliencyUnavailable', error?.message ?? '') });
+  if (!saliency) return h('p', { className: 'hint saliency', text: l10n.t('No saliency map: {0}', error?.message ?? '') });
   const scale = themeScale();
   const canvas = document.createElement('canvas');
   canvas.width = IMAGE_SIZE;
   canvas.height = IMAGE_SIZE;
   canvas.className = 'pixel-image saliency-image loaded';
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', s.t('saliencyAria', s.className(saliency.predicted)));
+  canvas.setAttribute('aria-label', l10n.t('Saliency map: which pixels raised or lowered the probability of {0}', s.className(saliency.predicted)));
   const context = canvas.getContext('2d');
   if (context) {
     const image = context.createImageData(IMAGE_SIZE, IMAGE_SIZE);
@@ -26,12 +27,12 @@ export function saliencyView(s: Strings, saliency: SaliencyMap | undefined, erro
   }
   const max = s.fixed(saliency.scale, 4);
   return h('figure', { className: 'saliency' }, [
-    h('figcaption', { className: 'saliency-title', text: s.t('saliencyTitle') }),
+    h('figcaption', { className: 'saliency-title', text: l10n.t('Why this prediction') }),
     canvas,
     h('div', { className: 'weight-legend' }, [
       legend(scale),
       h('div', { className: 'weight-legend-labels', attrs: { 'aria-hidden': 'true' } }, [h('span', { text: `−${max}` }), h('span', { text: '0' }), h('span', { text: `+${max}` })]),
     ]),
-    h('p', { className: 'hint', text: s.t('saliencyCaption', s.className(saliency.predicted), max) }),
+    h('p', { className: 'hint', text: l10n.t('Gradient × input of the probability of {0} under the saved model: blue pixels raised it, orange ones lowered it (scale ±{1}).', s.className(saliency.predicted), max) }),
   ]);
 }

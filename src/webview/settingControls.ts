@@ -3,10 +3,11 @@
  * (src/domain/hyperParameters.ts): their bounds, steps, choices and checks, so the dashboard flags an
  * out-of-range value before the host has to refuse it and takes every value the host takes. No DOM.
  */
+import * as l10n from '@vscode/l10n';
 import type { Architecture } from '../domain/architecture';
 import { BACKEND_CHOICES, dropoutList, fitsSpec, HYPER_PARAMETER_SCHEMA, type BackendChoice, type NumberSpec } from '../domain/hyperParameters';
 import type { EditableSetting, SettingValue } from '../protocol/webview';
-import type { DashboardStringKey } from '../protocol/dashboardStringKeys';
+import type { Label } from './strings';
 
 export type NumberParameter = 'epochs' | 'batchSize' | 'learningRate' | 'validationSplit' | 'patience' | 'l2';
 
@@ -15,7 +16,7 @@ export interface NumberControl {
   key: EditableSetting;
   /** The field of HyperParameters it shows. */
   param: NumberParameter;
-  label: DashboardStringKey;
+  label: Label;
   /** The input's min, max and step attributes: the schema's bounds, and the step of its arrows. */
   min: number;
   max: number;
@@ -28,7 +29,7 @@ export interface NumberControl {
   accepts(value: number): boolean;
 }
 
-function numberControl(param: NumberParameter, label: DashboardStringKey): NumberControl {
+function numberControl(param: NumberParameter, label: Label): NumberControl {
   const spec: NumberSpec = HYPER_PARAMETER_SCHEMA[param];
   return {
     key: spec.setting as EditableSetting,
@@ -43,25 +44,25 @@ function numberControl(param: NumberParameter, label: DashboardStringKey): Numbe
 
 /** The Train cell's numbers. */
 export const NUMBER_CONTROLS: readonly NumberControl[] = [
-  numberControl('epochs', 'paramEpochs'),
-  numberControl('batchSize', 'paramBatchSize'),
-  numberControl('learningRate', 'paramLearningRate'),
-  numberControl('validationSplit', 'paramValidationSplit'),
-  numberControl('patience', 'paramPatience'),
+  numberControl('epochs', () => l10n.t('Epochs')),
+  numberControl('batchSize', () => l10n.t('Batch size')),
+  numberControl('learningRate', () => l10n.t('Learning rate')),
+  numberControl('validationSplit', () => l10n.t('Validation split')),
+  numberControl('patience', () => l10n.t('Patience (epochs)')),
 ];
 
 /** The Model cell's L2 factor (its hidden layers and dropout are lists, typed as text). */
-export const L2_CONTROL: NumberControl = numberControl('l2', 'paramL2');
+export const L2_CONTROL: NumberControl = numberControl('l2', () => l10n.t('L2'));
 
 /** The Train cell's switches. */
-export const SWITCH_CONTROLS: readonly { key: EditableSetting; param: 'earlyStopping' | 'restoreBestWeights'; label: DashboardStringKey }[] = [
-  { key: HYPER_PARAMETER_SCHEMA.earlyStopping.setting, param: 'earlyStopping', label: 'paramEarlyStopping' },
-  { key: HYPER_PARAMETER_SCHEMA.restoreBestWeights.setting, param: 'restoreBestWeights', label: 'paramRestoreBest' },
+export const SWITCH_CONTROLS: readonly { key: EditableSetting; param: 'earlyStopping' | 'restoreBestWeights'; label: Label }[] = [
+  { key: HYPER_PARAMETER_SCHEMA.earlyStopping.setting, param: 'earlyStopping', label: () => l10n.t('Stop early') },
+  { key: HYPER_PARAMETER_SCHEMA.restoreBestWeights.setting, param: 'restoreBestWeights', label: () => l10n.t('Keep the best epoch’s weights') },
 ];
 
-const BACKEND_LABELS: Record<BackendChoice, DashboardStringKey> = { auto: 'backendAuto', node: 'backendNode', wasm: 'backendWasm', cpu: 'backendCpu' };
+const BACKEND_LABELS: Record<BackendChoice, Label> = { auto: () => l10n.t('auto (tfjs-node, else wasm, else cpu)'), node: () => l10n.t('node (tfjs-node)'), wasm: () => l10n.t('wasm (WebAssembly)'), cpu: () => l10n.t('cpu (plain JavaScript, slow)') };
 
-export const BACKEND_CONTROLS: readonly { value: BackendChoice; label: DashboardStringKey }[] = BACKEND_CHOICES.map((value) => ({
+export const BACKEND_CONTROLS: readonly { value: BackendChoice; label: Label }[] = BACKEND_CHOICES.map((value) => ({
   value,
   label: BACKEND_LABELS[value],
 }));

@@ -1,19 +1,19 @@
 /**
- * Looks up the strings the host sent (keyed by DASHBOARD_STRING_KEYS) and formats numbers for the
- * host's locale. A missing key is shown as the key itself in brackets, so a gap is seen, not hidden.
+ * The webview's words and numbers. Its sentences are written once, where they are shown, as
+ * `l10n.t('English text', …)` (VS Code's way, @vscode/l10n): `configureL10n` loads the host's
+ * `vscode.l10n.bundle` once per page load (the host sends it on `ready`), and English needs none. This
+ * file formats numbers and durations for the host's locale and names the classes.
  */
-import type { DashboardStrings } from '../protocol/webview';
-import type { DashboardStringKey } from '../protocol/dashboardStringKeys';
+import * as l10n from '@vscode/l10n';
+import { CLASS_NAMES } from '../domain/classes';
 import { durationParts } from '../domain/duration';
 
-export type StringArg = string | number;
+/** A label in a table written at load time: read when shown, so it is in the bundle's language. */
+export type Label = () => string;
 
-/** Fills `{0}`, `{1}`… with the arguments; a placeholder without an argument stays as it is. */
-export function fillPlaceholders(template: string, args: StringArg[]): string {
-  return template.replace(/\{(\d+)\}/g, (match, index: string) => {
-    const value = args[Number(index)];
-    return value === undefined ? match : String(value);
-  });
+/** Loads the host's bundle (English text -> translation); none for English. */
+export function configureL10n(bundle: Record<string, string> | undefined): void {
+  l10n.config({ contents: bundle ?? {} });
 }
 
 function safeLocale(locale: string): string {
@@ -31,37 +31,31 @@ export class Strings {
   private readonly integer: Intl.NumberFormat;
   private readonly decimals: Map<number, Intl.NumberFormat> = new Map();
 
-  constructor(
-    private readonly dictionary: DashboardStrings,
-    locale: string,
-  ) {
+  constructor(locale: string) {
     this.locale = safeLocale(locale);
     this.percent1 = new Intl.NumberFormat(this.locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
     this.percent0 = new Intl.NumberFormat(this.locale, { style: 'percent', maximumFractionDigits: 0 });
     this.integer = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 0 });
   }
 
-  t(key: DashboardStringKey, ...args: StringArg[]): string {
-    const template = this.dictionary[key];
-    return typeof template === 'string' ? fillPlaceholders(template, args) : `⟦${key}⟧`;
-  }
-
+  /** The class's name in the bundle's language (the names are the keys of src/domain/classes.ts, as the host's are). */
   className(index: number): string {
-    return index >= 0 && index <= 9 ? this.t(`class${index}` as DashboardStringKey) : String(index);
+    const translate = l10n.t;
+    return index >= 0 && index < CLASS_NAMES.length ? translate(CLASS_NAMES[index]) : String(index);
   }
 
   /** 0.8812 -> "88.1%" (or "88%" with digits 0). */
   percent(fraction: number, digits: 0 | 1 = 1): string {
-    if (!Number.isFinite(fraction)) return this.t('notAvailable');
+    if (!Number.isFinite(fraction)) return notAvailable();
     return (digits === 0 ? this.percent0 : this.percent1).format(fraction);
   }
 
   int(value: number): string {
-    return Number.isFinite(value) ? this.integer.format(value) : this.t('notAvailable');
+    return Number.isFinite(value) ? this.integer.format(value) : notAvailable();
   }
 
   fixed(value: number, digits: number): string {
-    if (!Number.isFinite(value)) return this.t('notAvailable');
+    if (!Number.isFinite(value)) return notAvailable();
     let format = this.decimals.get(digits);
     if (!format) {
       format = new Intl.NumberFormat(this.locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -72,21 +66,25 @@ export class Strings {
 
   /** Signed points, e.g. "+1.6" / "−0.4", for the over-fitting indicator. */
   signedPoints(points: number): string {
-    if (!Number.isFinite(points)) return this.t('notAvailable');
+    if (!Number.isFinite(points)) return notAvailable();
     const text = this.fixed(Math.abs(points), 1);
     return points >= 0.05 ? `+${text}` : points <= -0.05 ? `−${text}` : text;
   }
 
   duration(seconds: number): string {
-    if (!Number.isFinite(seconds) || seconds < 0) return this.t('notAvailable');
+    if (!Number.isFinite(seconds) || seconds < 0) return notAvailable();
     const d = durationParts(seconds);
-    if (d.unit === 'seconds') return this.t('durationSeconds', d.seconds);
-    if (d.unit === 'minutes') return this.t('durationMinutes', d.minutes, d.seconds);
-    return this.t('durationHours', d.hours, d.minutes);
+    if (d.unit === 'seconds') return l10n.t('{0} s', d.seconds);
+    if (d.unit === 'minutes') return l10n.t('{0} min {1} s', d.minutes, d.seconds);
+    return l10n.t('{0} h {1} min', d.hours, d.minutes);
   }
 
   bytes(count: number): string {
     if (count < 1024 * 1024) return `${this.fixed(count / 1024, 0)} KB`;
     return `${this.fixed(count / (1024 * 1024), 1)} MB`;
   }
+}
+
+function notAvailable(): string {
+  return l10n.t('n/a');
 }

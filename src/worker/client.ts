@@ -15,7 +15,7 @@ import { t } from '../core/text/l10n';
 import type { ClassificationResult } from '../domain/classification';
 import type { EpochMetrics } from '../domain/metrics';
 import type { SaliencyMap } from '../domain/firstLayer';
-import type { EpochInsight, HostToWorker, StartRequest, WorkerToHost } from '../protocol/worker';
+import type { EpochInsight, HostToWorker, SaliencyInput, StartRequest, WorkerToHost } from '../protocol/worker';
 import type { TrainingEvent } from '../protocol/events';
 import type { UserError } from '../domain/errors';
 import { isTerminalEvent } from '../protocol/events';
@@ -134,13 +134,16 @@ export class TrainingClient {
     });
   }
 
-  /** The saliency of one prepared input under the model in `modelDir` (computed in the worker). */
-  saliency(input: Uint8Array, modelDir: string): Promise<SaliencyMap> {
+  /**
+   * The saliency of one prepared input, or of a test image the worker holds from its latest run, under the model
+   * in `modelDir` (computed in the worker). Rejects when the worker does not hold that test image (any more).
+   */
+  saliency(input: SaliencyInput, modelDir: string): Promise<SaliencyMap> {
     this.assertUsable();
     const requestId = this.nextRequestId++;
     return new Promise<SaliencyMap>((resolve, reject) => {
       this.pendingSaliency.set(requestId, { resolve, reject });
-      this.send({ type: 'saliency', requestId, input: input.slice(), modelDir });
+      this.send({ type: 'saliency', requestId, input: input instanceof Uint8Array ? input.slice() : { ...input }, modelDir });
     });
   }
 

@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { t } from '../core/text/l10n';
 import type { HostToWorker, WorkerToHost } from '../protocol/worker';
 import { TrainingWorker } from './trainingWorker';
+import { errorMessage } from '../domain/errors';
 
 const port = parentPort;
 if (!port) throw new Error('dist/worker.js must be started as a worker thread.');
@@ -20,7 +21,7 @@ port.on('message', (message: HostToWorker) => worker.handle(message));
 // with a non-zero code so the host drops this worker and spawns a fresh one for the next command.
 function crashed(error: unknown): void {
   const runId = worker.activeRunId;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   if (runId !== undefined) {
     port?.postMessage({
       type: 'event',

@@ -18,7 +18,9 @@ import { keepRun } from '../training/keepRun';
 import { RunHistory } from '../core/runs/runHistory';
 import { findL10nDir } from '../core/text/l10nDir';
 import type { ClassificationResult } from '../domain/classification';
-import { insightBuffers, type HostToWorker, type StartRequest, type WorkerToHost } from '../protocol/worker';
+import { insightBuffers, type HostToWorker, type SaliencyInput, type StartRequest, type WorkerToHost } from '../protocol/worker';
+import { TrainerError } from '../core/errors';
+import { PIXELS } from '../domain/classes';
 import type { TrainingEvent } from '../protocol/events';
 import { isTerminalEvent } from '../protocol/events';
 
@@ -49,6 +51,8 @@ export class TrainingWorker {
   /** The tail of the queue of classify requests (classify never rejects: errors become results). */
   private classifications: Promise<void> = Promise.resolve();
   private readonly l10nDir = findL10nDir();
+  /** The latest run's test images and its data's checksum: saliency maps of them need no pixels from the host. */
+  private testSet: { images: Uint8Array; count: number; checksum: string } | undefined;
 
   constructor(private readonly post: PostToHost) {}
 
@@ -112,18 +116,21 @@ export class TrainingWorker {
     // The terminal event is held back until runTutorial has returned and this run is no longer
     // active, so a host that starts again the moment it sees `finished` is never refused as busy.
     let terminal: TrainingEvent | undefined;
+    let dataChecksum: string | undefined;
     try {
       const result = await runTutorial({
         request,
         shouldStop: () => run.stopRequested,
         signal: run.abort.signal,
         onEvent: (event) => {
+          if (event.type === 'dataLoaded') dataChecksum = event.data.checksum;
           if (isTerminalEvent(event)) terminal = event;
           else this.post({ type: 'event', runId, event });
         },
         onTestImages: (images: Uint8Array, count: number) => {
           // A copy: the run keeps using its own buffer, and the copy can be transferred without cloning.
           const copy = images.slice();
+          this.testSet = dataChecksum === undefined ? undefined : { images, count, checksum: dataChecksum };
           this.post({ type: 'testImages', runId, images: copy, count }, [copy.buffer as ArrayBuffer]);
         },
         // Checked before the data loads, so a folder that cannot take the model costs seconds, not a run.
@@ -185,15 +192,26 @@ export class TrainingWorker {
     this.post({ type: 'classified', requestId, results });
   }
 
-  private async saliency(requestId: number, input: Uint8Array, modelDir: string): Promise<void> {
+  private async saliency(requestId: number, input: SaliencyInput, modelDir: string): Promise<void> {
     try {
+      const pixels = this.saliencyPixels(input);
       const { tf } = await selectBackend(this.active?.request.params.backend ?? 'auto');
       const model = await this.loadCachedModel(tf, modelDir);
-      const saliency = saliencyOf(model, input);
+      const saliency = saliencyOf(model, pixels);
       this.post({ type: 'saliency', requestId, saliency }, [saliency.values.buffer as ArrayBuffer]);
     } catch (error) {
       this.post({ type: 'saliency', requestId, error: toUserError(error) });
     }
+  }
+
+  /** The input's pixels: as sent, or a test image of the latest run (the host sends the pixels when this fails). */
+  private saliencyPixels(input: SaliencyInput): Uint8Array {
+    if (input instanceof Uint8Array) return input;
+    const held = this.testSet;
+    if (!held || held.checksum !== input.dataChecksum || !Number.isInteger(input.testIndex) || input.testIndex < 0 || input.testIndex >= held.count) {
+      throw new TrainerError('INTERNAL', t('The worker no longer holds test image {0}.', input.testIndex));
+    }
+    return held.images.subarray(input.testIndex * PIXELS, (input.testIndex + 1) * PIXELS);
   }
 
   /** The model in `modelDir`, loaded once per folder, backend and model.json modification time. */

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { requireOrSkip } from '../requirements';
+import { DASHBOARD_CELLS } from '../../src/protocol/webview';
 import { openDashboard, openInsightViewsByKeyboard, root, startHarness, unavailable, type PreviewHarness } from './previewHarness';
 
 const AXE_SOURCE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -117,3 +118,27 @@ for (const locale of LOCALES) {
     });
   }
 }
+
+test('the host\'s reveal scrolls to and focuses every cell, the compare view included', async (context) => {
+  if (!requireOrSkip(context, unavailable)) return;
+  assert.ok(harness);
+  // The compare view exists in the compare state; the notebook's cells (the classify cell with results) in the finished one.
+  const pages = { compare: await openDashboard(harness, { mode: 'compare' }), finished: await openDashboard(harness, { mode: 'finished' }) };
+  try {
+    const focused: Record<string, string | undefined> = {};
+    for (const cell of DASHBOARD_CELLS) {
+      const { page } = cell === 'compare' ? pages.compare : pages.finished;
+      await page.waitForSelector(`#cell-${cell}`);
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.evaluate((name) => window.postMessage({ type: 'reveal', cell: name }, '*'), cell);
+      await page.waitForFunction((name) => document.activeElement?.id === `cell-${name}`, cell, { timeout: 2000 }).catch(() => undefined);
+      focused[cell] = await page.evaluate(() => document.activeElement?.id);
+    }
+    assert.deepEqual(focused, Object.fromEntries(DASHBOARD_CELLS.map((cell) => [cell, `cell-${cell}`])));
+    assert.ok(DASHBOARD_CELLS.includes('compare'));
+    assert.deepEqual([...pages.compare.problems, ...pages.finished.problems], []);
+  } finally {
+    await pages.compare.page.context().close();
+    await pages.finished.page.context().close();
+  }
+});

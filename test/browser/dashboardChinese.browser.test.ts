@@ -1,5 +1,5 @@
 // The dashboard as a Chinese-speaking learner sees it: the webview bundle in Chromium, served by the preview
-// harness (scripts/preview-dashboard.mjs) with its fixture states and the host's dashboard strings taken through
+// harness (scripts/preview/) with its fixture states and the host's dashboard strings taken through
 // l10n/bundle.l10n.zh-cn.json. Checks that the cells speak Chinese and that no English dashboard text shows (also in
 // the compare view and the insight views: epoch slider, saliency map, pinned image, first layer), that it is drawn
 // in one CJK font, and leaves screenshots in test-output/dashboard-zh/ for a person to read.

@@ -1,5 +1,5 @@
 /**
- * The dashboard webview in Chromium, outside VS Code: scripts/preview-dashboard.mjs serves the real webview
+ * The dashboard webview in Chromium, outside VS Code: scripts/preview/ serves the real webview
  * bundle with fixture states (?theme=dark|light|hc &mode=finished|midrun|idle|loading|stopped|error
  * &locale=en|zh-cn) and VS Code's theme variables. Shared by the browser tests.
  */
@@ -22,7 +22,7 @@ export interface PreviewHarness {
 
 export async function startHarness(): Promise<PreviewHarness> {
   // Port 0: the harness picks a free port and prints its URL. It bundles the webview from src itself.
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'scripts/preview-dashboard.mjs'), '--port', '0'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/preview/main.ts'), '--port', '0'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

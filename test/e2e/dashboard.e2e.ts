@@ -321,7 +321,7 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     const csv = (await saveThrough(view.locator('[data-focus-key="save-csv"]'), 'fashion-mnist-epochs.csv')).toString('utf8').trimEnd().split('\r\n');
     assert.equal(csv[0], 'epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second');
     assert.equal(csv.length, EPOCHS + 1, 'one row per epoch');
-    const svg = (await saveThrough(view.locator('[data-focus-key="save-confusion-png"]'), 'fashion-mnist-confusion.svg')).toString('utf8');
+    const svg = (await saveThrough(view.locator('[data-focus-key="save-confusion-svg"]'), 'fashion-mnist-confusion.svg')).toString('utf8');
     assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* role="img"/);
     assert.match(svg, />Predicted class<\/text>/, 'the notebook\'s picture, labelled');
   });

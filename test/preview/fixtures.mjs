@@ -1,4 +1,4 @@
-// Realistic fake dashboard states for the preview harness (scripts/preview-dashboard.mjs): tutorial-like
+// Realistic fake dashboard states for the preview harness (scripts/preview/): tutorial-like
 // metrics for 10 epochs, 10,000 plausible predictions with the usual confusions (shirts vs T-shirts,
 // pullovers vs coats, sneakers vs sandals), real test images when the Debian dataset is installed, and a
 // classification result. Deterministic: a seeded generator, so screenshots are comparable run to run.
@@ -7,17 +7,6 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 export const DEBIAN_DATA_DIR = '/usr/share/datasets/fashion-mnist';
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Reads an IDX file (gzip): images -> {count, pixels}, labels -> {count, labels}. */
 function readIdx(file, headerBytes, limit) {
@@ -285,10 +274,11 @@ function photoThumbnail(image) {
 }
 
 /**
- * @param {{ analysis: { analyzeOverfitting: Function, analyzePredictions: Function }, dataDir?: string }} options
+ * @param {{ analysis: { analyzeOverfitting: Function, analyzePredictions: Function }, epochPredictions: object, createRng: (seed: number) => () => number, dataDir?: string }} options
  */
-export function buildFixtures({ analysis, epochPredictions, dataDir = DEBIAN_DATA_DIR }) {
-  const random = mulberry32(42);
+export function buildFixtures({ analysis, epochPredictions, createRng, dataDir = DEBIAN_DATA_DIR }) {
+  // The trainer's own seeded generator (src/training/seededRandom.ts), passed in by the harness.
+  const random = createRng(42);
   const file = (name) => join(dataDir, name);
   const real = ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'].every((n) => existsSync(file(n)));
   let testImages, testLabels, sampleImages, sampleLabels;

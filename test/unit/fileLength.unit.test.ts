@@ -8,13 +8,6 @@ import { join, relative } from 'node:path';
 const root = join(__dirname, '..', '..');
 const MAX_LINES = 400;
 
-/**
- * Files another branch splits (the integrator deletes each entry when that branch lands): `health` splits
- * the training session into rooms and the preview harness into typed modules. Listed, not skipped: the test
- * fails if one of them is no longer over the limit and still listed.
- */
-const BEING_SPLIT = ['src/host/trainingSession.ts', 'scripts/preview-dashboard.mjs'];
-
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -33,8 +26,7 @@ test(`no file in src/ or scripts/ is over ${MAX_LINES} lines`, () => {
     .map((file) => ({ file: relative(root, file), lines: lineCount(readFileSync(file, 'utf8')) }))
     .filter(({ lines }) => lines > MAX_LINES);
   const list = offenders.map(({ file, lines }) => `${file}: ${lines} lines`).join('\n');
-  assert.deepEqual(offenders.filter(({ file }) => !BEING_SPLIT.includes(file)), [], `over ${MAX_LINES} lines:\n${list}`);
-  for (const file of BEING_SPLIT) assert.ok(offenders.some((o) => o.file === file), `${file} is no longer over ${MAX_LINES} lines: remove it from BEING_SPLIT`);
+  assert.deepEqual(offenders, [], `over ${MAX_LINES} lines:\n${list}`);
 });
 
 test('the line count is an editor\'s', () => {

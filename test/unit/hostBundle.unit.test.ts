@@ -23,7 +23,7 @@ test('the extension host bundle contains no tfjs and nothing that loads it', asy
     logLevel: 'silent',
   });
   const inputs = Object.keys(result.metafile.inputs);
-  assert.ok(inputs.some((path) => path.endsWith('src/host/trainingSession.ts')), 'the bundle was not built from the host entry');
+  assert.ok(inputs.some((path) => path.endsWith('src/host/session/trainingSession.ts')), 'the bundle was not built from the host entry');
   const forbidden = inputs.filter((path) => /@tensorflow|src\/core\/(backend|trainer|model|run|classify|modelStore|image)\.ts$/.test(path));
   assert.deepEqual(forbidden, []);
   const output = result.outputFiles[0].text;

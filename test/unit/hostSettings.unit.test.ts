@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkEditableValue, readTrainingSettings, resolveDataDirectory } from '../../src/host/trainingSettings';
-import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
+import { checkEditableValue, readTrainingSettings, resolveDataDirectory, settingValuesOf } from '../../src/host/trainingSettings';
+import { architectureFrom, DEFAULT_HYPER_PARAMETERS, type HyperParameters } from '../../src/domain/hyperParameters';
 import { hasImageExtension, IMAGE_EXTENSIONS } from '../../src/domain/imageFormats';
 import { COMMANDS } from '../../src/host/commands/commandIds';
 
@@ -61,6 +61,35 @@ test('valid settings become the run’s parameters; subsets become limits and a 
   const blank = readTrainingSettings(getter({ dataDirectory: '   ' }));
   assert.ok(blank.ok);
   assert.equal(blank.settings.dataDirectory, undefined);
+});
+
+test('a run\u2019s parameters written as settings (the Runs view\u2019s re-run) read back as the same parameters', () => {
+  const runs: HyperParameters[] = [
+    DEFAULT_HYPER_PARAMETERS,
+    {
+      ...DEFAULT_HYPER_PARAMETERS,
+      epochs: 7,
+      batchSize: 64,
+      learningRate: 0.0005,
+      architecture: architectureFrom([256, 128], [0.2, 0.1], 0.0001),
+      seed: 7,
+      backend: 'cpu',
+      trainLimit: 5000,
+      validationSplit: 0.1,
+      earlyStopping: true,
+      patience: 2,
+      minDelta: 0.001,
+      monitor: 'val_accuracy',
+      restoreBestWeights: true,
+    },
+  ];
+  for (const params of runs) {
+    const written = new Map(settingValuesOf(params));
+    assert.equal(written.get('earlyStoppingPatience'), params.patience, 'each parameter is written to the setting its schema entry names');
+    const read = readTrainingSettings((key) => written.get(key));
+    assert.ok(read.ok, JSON.stringify(read));
+    assert.deepEqual(read.settings.params, params);
+  }
 });
 
 test('every bad value is reported, naming the setting and the value', () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_REQUESTED_IMAGES, MAX_TEST_IMAGES, parseWebviewMessage } from '../../src/host/webviewMessages';
+import { MAX_REQUESTED_IMAGES, parseWebviewMessage } from '../../src/host/webviewMessages';
+import { TEST_IMAGES } from '../../src/domain/classes';
 
 test('messages without fields parse to exactly their type, extra fields dropped', () => {
   for (const type of ['ready', 'train', 'stop', 'classifyFiles', 'setUpNativeBackend', 'exportNotebook', 'exportMetricsCsv']) {
@@ -85,7 +86,7 @@ test('setSettings carries several checked settings at once (a model preset)', ()
 });
 
 test('requestImages accepts in-range integer indices and returns a copy', () => {
-  const indices = [0, 1, 99, MAX_TEST_IMAGES - 1];
+  const indices = [0, 1, 99, TEST_IMAGES - 1];
   const parsed = parseWebviewMessage({ type: 'requestImages', indices });
   assert.deepEqual(parsed, { type: 'requestImages', indices: [0, 1, 99, 9999] });
   assert.ok(parsed?.type === 'requestImages' && parsed.indices !== indices, 'the parsed list must not be the sender’s array');
@@ -101,7 +102,7 @@ test('requestImages rejects lists that are empty, too long, or hold anything but
     { type: 'requestImages', indices: [] },
     { type: 'requestImages', indices: Array.from({ length: MAX_REQUESTED_IMAGES + 1 }, (_, i) => i) },
     { type: 'requestImages', indices: [-1] },
-    { type: 'requestImages', indices: [MAX_TEST_IMAGES] },
+    { type: 'requestImages', indices: [TEST_IMAGES] },
     { type: 'requestImages', indices: [1.5] },
     { type: 'requestImages', indices: ['1'] },
     { type: 'requestImages', indices: [0, null] },

@@ -76,6 +76,27 @@ test('the store keeps the last run and its test images, and forgets them on clea
   }
 });
 
+test('a run whose data has a checksum keeps only which test images it showed, not a copy of them', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'fmt-last-run-')), 'last-run');
+  try {
+    const store = new RunSnapshotStore(dir);
+    const images = Uint8Array.from({ length: 3 * 784 }, (_, i) => i % 256);
+    // An older snapshot's copy of the images is replaced by the reference.
+    await store.save({ state: finishedState(), testImages: { images, count: 3 } });
+    await store.save({ state: finishedState(), testImages: { images, count: 3 }, testSet: { checksum: 'c'.repeat(64), count: 3 } });
+    assert.deepEqual(readdirSync(dir).sort(), ['state.json', 'test-images.json'], 'no test-images.bin');
+    const loaded = store.load();
+    assert.deepEqual(loaded?.testSet, { checksum: 'c'.repeat(64), count: 3 });
+    assert.equal(loaded?.testImages, undefined);
+    writeFileSync(join(dir, 'test-images.json'), '{"version":1,"checksum":"c","count":-1}');
+    assert.equal(store.load()?.testSet, undefined, 'a damaged reference is no reference');
+    await store.clear();
+    assert.equal(existsSync(dir), false);
+  } finally {
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  }
+});
+
 test('a damaged state file reads as no snapshot', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fmt-last-run-bad-'));
   try {

@@ -66,7 +66,7 @@ test('a filter restored from saved state is used only when well-formed', () => {
 });
 
 test('the grid count reads right for one image and for many', () => {
-  const s = new Strings({ gridCount: 'Showing {0}–{1} of {2} images', gridCountSingle: 'Showing image {0} of {1}', gridEmpty: 'No test image matches this filter.' }, 'en');
+  const s = new Strings('en');
   assert.equal(gridCountText(s, pageOf([42], 0)), 'Showing image 1 of 1');
   assert.equal(gridCountText(s, pageOf([3, 9], 0)), 'Showing 1–2 of 2 images');
   const hundredAndOne = Array.from({ length: 101 }, (_, i) => i);

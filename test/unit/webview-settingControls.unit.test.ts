@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKEND_CONTROLS, L2_CONTROL, NUMBER_CONTROLS, parseNumberList, presetSettings, SWITCH_CONTROLS } from '../../src/webview/settingControls';
-import { checkEditableValue, EDITABLE_SETTINGS } from '../../src/host/trainingSettings';
+import { checkEditableValue } from '../../src/host/trainingSettings';
+import { EDITABLE_SETTINGS } from '../../src/protocol/webview';
 import { MODEL_PRESETS, presetOf } from '../../src/domain/modelPresets';
 import { architectureProblems } from '../../src/core/hyperParameters';
 import { TUTORIAL_ARCHITECTURE } from '../../src/domain/architecture';

@@ -265,3 +265,23 @@ test('the worker looks for tfjs-node in the folders of the request: auto falls b
     assert.match(last.error.message, /libtensorflow\.so\.2/);
   });
 });
+
+test('a saliency map of a test image of the latest run needs only its index: the worker holds the pixels', async () => {
+  const client = new TrainingClient({ workerPath });
+  try {
+    const modelDir = join(scratch, 'saliency-model');
+    let pixels: Uint8Array | undefined;
+    client.onTestImages((_id, images) => (pixels = images.slice(7 * 784, 8 * 784)));
+    const events = await run(client, { ...request({ seed: 4 }), saveDir: modelDir });
+    const loaded = events.find((e) => e.type === 'dataLoaded');
+    const checksum = loaded?.type === 'dataLoaded' ? loaded.data.checksum : undefined;
+    assert.ok(checksum && pixels, 'the run reported its data checksum and sent its test images');
+    const byIndex = await client.saliency({ testIndex: 7, dataChecksum: checksum }, modelDir);
+    const byPixels = await client.saliency(pixels, modelDir);
+    assert.deepEqual(byIndex, byPixels, 'the same image, the same map');
+    await assert.rejects(client.saliency({ testIndex: 7, dataChecksum: 'other data' }, modelDir), 'not the data the worker holds');
+    await assert.rejects(client.saliency({ testIndex: 500, dataChecksum: checksum }, modelDir), 'beyond the run\u2019s 500 test images');
+  } finally {
+    client.dispose();
+  }
+});

@@ -1,6 +1,7 @@
 /** What `bench` prints: the figures of each run, the PyTorch comparison and its ratios, the machine's load. */
 import { loadavg } from 'node:os';
 import { t } from '../../core/text/l10n';
+import { TEST_IMAGES } from '../../domain/classes';
 import type { BackendInfo } from '../../domain/hyperParameters';
 import type { EpochMetrics } from '../../domain/metrics';
 import type { RunFigures } from './tfjsMeasurement';
@@ -74,7 +75,7 @@ export function printFigures(figures: RunFigures): void {
   out(
     t(
       '  Predicting the {0} test images in one batch: median {1} ms (of {2} runs)',
-      10000,
+      TEST_IMAGES,
       median(figures.predictMs).toFixed(0),
       figures.predictMs.length,
     ),

@@ -13,6 +13,7 @@ import { existingCandidates, isDirectory, DEFAULT_MIRROR_URL } from './dataLocat
 import { largestFileBytes, type DataFileKey, type DataFileSpec } from './dataFiles';
 import { decodeDataFile, type DecodedFile } from './dataFileDecode';
 import { DEFAULT_DOWNLOAD_RETRIES, DEFAULT_DOWNLOAD_TIMEOUT_MS, DEFAULT_RETRY_DELAY_MS, downloadToFile } from './download';
+import { errorMessage } from '../../domain/errors';
 
 function downloadAction(): string {
   return t(
@@ -44,7 +45,7 @@ export async function scanCache(
           good.set(spec.key, await decodeDataFile(path, spec));
           return;
         } catch (error) {
-          const reason = error instanceof Error ? error.message : String(error);
+          const reason = errorMessage(error);
           await rm(path, { force: true }).catch(() => undefined);
           warn(t('The cached file {0} was damaged and has been deleted; another copy will be used. ({1})', path, reason));
         }
@@ -106,7 +107,7 @@ export async function downloadIntoCache(
   try {
     await mkdir(cacheDir, { recursive: true });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new TrainerError('DATA_DOWNLOAD', t('The cache folder {0} cannot be created: {1}', cacheDir, reason), cacheDir, action);
   }
   // Unique per process and call, so two windows (or the CLI and the extension) never share a temp file.
@@ -130,7 +131,7 @@ export async function downloadIntoCache(
     [decoded, verifyMs] = await elapsed(() => decodeDataFile(temp, spec));
   } catch (error) {
     await rm(temp, { force: true });
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new TrainerError(
       'DATA_CHECKSUM',
       t('The file downloaded from {0} is not the published Fashion-MNIST file and was discarded: {1}', url, reason),
@@ -146,7 +147,7 @@ export async function downloadIntoCache(
     await renameDurably(temp, finalPath);
   } catch (error) {
     await rm(temp, { force: true });
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new TrainerError('DATA_DOWNLOAD', t('The file {0} cannot be written: {1}', finalPath, reason), finalPath, action);
   }
   return { file: { ...decoded, path: finalPath }, verifyMs };

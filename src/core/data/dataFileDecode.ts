@@ -8,6 +8,7 @@ import { TrainerError } from '../errors';
 import { t } from '../text/l10n';
 import { isImagesKey, largestFileBytes, unpackedBytes, type DataFileSpec } from './dataFiles';
 import { gunzipWithSha256, isGzip, parseIdxImages, parseIdxLabels, sha256Hex } from './idx';
+import { errorMessage } from '../../domain/errors';
 
 /** One verified file: its decompressed bytes and the images or labels inside them. */
 export interface DecodedFile {
@@ -70,7 +71,7 @@ async function readBounded(path: string, spec: DataFileSpec): Promise<Uint8Array
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (error) {
     if (error instanceof TrainerError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new TrainerError('DATA_MISSING', t('{0} cannot be read: {1}', path, reason), path);
   } finally {
     await handle?.close().catch(() => undefined);

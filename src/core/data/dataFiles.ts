@@ -3,7 +3,7 @@
  * unpacked, which bounds the work any file may cost before it is refused.
  */
 import type { DataSourceKind } from '../../domain/data';
-import { PIXELS } from '../../domain/classes';
+import { PIXELS, TEST_IMAGES, TRAIN_IMAGES } from '../../domain/classes';
 import { IDX_IMAGES_HEADER_BYTES, IDX_LABELS_HEADER_BYTES } from './idx';
 
 export type DataFileKey = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
@@ -24,25 +24,25 @@ export const DATA_FILES: readonly DataFileSpec[] = Object.freeze([
     key: 'trainImages',
     name: 'train-images-idx3-ubyte',
     sha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888',
-    count: 60_000,
+    count: TRAIN_IMAGES,
   },
   {
     key: 'trainLabels',
     name: 'train-labels-idx1-ubyte',
     sha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9',
-    count: 60_000,
+    count: TRAIN_IMAGES,
   },
   {
     key: 'testImages',
     name: 't10k-images-idx3-ubyte',
     sha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
-    count: 10_000,
+    count: TEST_IMAGES,
   },
   {
     key: 'testLabels',
     name: 't10k-labels-idx1-ubyte',
     sha256: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
-    count: 10_000,
+    count: TEST_IMAGES,
   },
 ] as const);
 

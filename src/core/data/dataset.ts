@@ -18,6 +18,7 @@ import { DATA_FILES, KEY_ORDER, type DataFileKey, type DataFileSpec, type Fashio
 import { decodeDataFile, type DecodedFile } from './dataFileDecode';
 import { expandHome } from '../userPath';
 import { t } from '../text/l10n';
+import { errorMessage } from '../../domain/errors';
 
 export { defaultCacheDir, DEFAULT_DEBIAN_DIR, DEFAULT_MIRROR_URL } from './dataLocation';
 export { DATA_FILES, type DataFileKey, type DataFileSpec, type FashionMnist, type Split } from './dataFiles';
@@ -152,7 +153,7 @@ export async function loadFashionMnist(options: LoadOptions): Promise<FashionMni
         return assembleDataset(cached, 'cache', options.cacheDir, cacheMs, warnings);
       } catch (error) {
         // Each file is good but they do not pair up (only possible with odd expectations): use another source.
-        warn(error instanceof Error ? error.message : String(error));
+        warn(errorMessage(error));
         cached = new Map();
       }
     }
@@ -171,7 +172,7 @@ export async function loadFashionMnist(options: LoadOptions): Promise<FashionMni
         return assembleDataset(new Map(files.map((f) => [f.spec.key, f])), 'debian', debianDir, ms, warnings);
       } catch (error) {
         debianError = withAction(error, debianAction());
-        warn(error instanceof Error ? error.message : String(error));
+        warn(errorMessage(error));
       }
     }
   }
@@ -222,5 +223,6 @@ export function describeDataset(data: FashionMnist, sampleCount = 25): DataInfo 
     rawRange: [min, max],
     scaledRange: [min / 255, max / 255],
     decodeMs: data.decodeMs,
+    checksum: data.checksum,
   };
 }

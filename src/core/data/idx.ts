@@ -9,6 +9,7 @@ import { createGunzip } from 'node:zlib';
 import { IMAGE_SIZE, NUM_CLASSES } from '../../domain/classes';
 import { TrainerError } from '../errors';
 import { t } from '../text/l10n';
+import { errorMessage } from '../../domain/errors';
 
 /** 0x00000803: unsigned bytes, 3 dimensions (count, rows, columns). */
 export const IDX_IMAGES_MAGIC = 2051;
@@ -135,7 +136,7 @@ function gzipSizeHint(gz: Uint8Array): number {
 function gzipError(file: string, error: unknown): TrainerError {
   return new TrainerError(
     'DATA_CORRUPT',
-    t('{0} is not a valid gzip file: {1}', file, error instanceof Error ? error.message : String(error)),
+    t('{0} is not a valid gzip file: {1}', file, errorMessage(error)),
     file,
   );
 }

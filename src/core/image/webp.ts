@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { TrainerError } from '../errors';
 import { t } from '../text/l10n';
+import { errorMessage } from '../../domain/errors';
 
 const WEBP_WASM = 'webp_dec.wasm';
 let webpReady: Promise<(data: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>> | undefined;
@@ -41,7 +42,7 @@ export async function decodeWebp(buffer: Buffer, file: string): Promise<{ width:
     webpReady = undefined;
     throw new TrainerError(
       'IMAGE_UNSUPPORTED',
-      t('The WebP image {0} cannot be read: the WebP decoder could not be loaded ({1}).', basename(file), error instanceof Error ? error.message : String(error)),
+      t('The WebP image {0} cannot be read: the WebP decoder could not be loaded ({1}).', basename(file), errorMessage(error)),
       file,
       t('Convert the image to PNG or JPEG, or reinstall the extension.'),
     );

@@ -20,6 +20,7 @@ import { t } from '../text/l10n';
 import { MODEL_FILE, OWNER_FILE, siblingKind, siblings } from './layout';
 import { ownerRecordText } from './modelFolder';
 import { checkSaveTarget, type SaveTargetOptions } from './saveTarget';
+import { errorMessage } from '../../domain/errors';
 
 /** The file operations a save uses; tests replace some to make a save fail at a chosen step. */
 export interface StoreFileSystem {
@@ -253,7 +254,7 @@ function isAlive(pid: number): boolean {
 
 export function saveError(target: string, error: unknown): TrainerError {
   if (error instanceof TrainerError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   return new TrainerError(
     'MODEL_SAVE',
     t('The model could not be saved to {0}: {1}', target, reason),

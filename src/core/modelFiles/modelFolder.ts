@@ -14,6 +14,7 @@ import { t } from '../text/l10n';
 import { checkModelArchitecture } from './architecture';
 import { invalidModel, missingWeights } from './modelErrors';
 import { MODEL_FILE, OWNER_FILE, OWNER_TAG, RECORD_FILE } from './layout';
+import { errorMessage } from '../../domain/errors';
 
 
 
@@ -60,7 +61,7 @@ export function readModelFolder(path: string): ModelFolder {
   try {
     parsed = JSON.parse(readFileSync(modelPath, 'utf8'));
   } catch (error) {
-    throw invalidModel(modelPath, t('{0} could not be read as JSON: {1}', modelPath, error instanceof Error ? error.message : String(error)));
+    throw invalidModel(modelPath, t('{0} could not be read as JSON: {1}', modelPath, errorMessage(error)));
   }
   const json = parsed as Partial<ModelJson> | null;
   const manifestOk =

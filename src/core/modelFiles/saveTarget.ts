@@ -19,6 +19,7 @@ import { t } from '../text/l10n';
 import { describePath } from '../userPath';
 import { isModelFolderEntry, MODEL_FILE, OWNER_FILE, siblings } from './layout';
 import { readOwnerRecord, readRunRecord } from './modelFolder';
+import { errorMessage } from '../../domain/errors';
 
 const SAVE_PROBE_TIMEOUT_MS = 5000;
 
@@ -164,7 +165,7 @@ async function checkExistingFolder(target: string, shown: string, given: string,
     entries = await bounded(fsp.readdir(target));
   } catch (error) {
     if (error instanceof TrainerError) throw error;
-    throw saveRefused(t('{0} cannot be read: {1}', shown, reasonOf(error)), given, t('Choose a folder you can read and write.'));
+    throw saveRefused(t('{0} cannot be read: {1}', shown, errorMessage(error)), given, t('Choose a folder you can read and write.'));
   }
   if (entries.length === 0) return;
   const foreign = entries.filter((entry) => !isModelFolderEntry(entry));
@@ -201,7 +202,7 @@ async function probeWritable(target: string, shown: string, given: string, bound
         ? t('the file system is read-only')
         : code === 'EACCES' || code === 'EPERM'
           ? t('permission denied')
-          : reasonOf(error);
+          : errorMessage(error);
     throw saveRefused(
       t('No model can be saved to {0}: {1} ({2}).', shown, reason, dirname(probe)),
       given,
@@ -228,8 +229,4 @@ async function isFolder(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,6 +9,7 @@ import { writeFileAtomically } from '../atomicWrite';
 import { TrainerError } from '../errors';
 import { t } from '../text/l10n';
 import { NOTEBOOK_MARKER } from './notebook';
+import { errorMessage } from '../../domain/errors';
 
 /** What lies at a notebook's target now: nothing, a notebook this extension wrote, or something else. */
 export type NotebookTarget = 'absent' | 'ours' | 'foreign';
@@ -31,7 +32,7 @@ export async function writeExportFile(path: string, data: string | Uint8Array): 
     if (existsSync(path) && statSync(path).isDirectory()) throw new Error(t('it is a folder'));
     await writeFileAtomically(path, data);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new TrainerError(
       'EXPORT_FAILED',
       t('{0} could not be written: {1}', path, reason),

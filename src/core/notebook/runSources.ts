@@ -5,15 +5,13 @@
  *   ended and the confusion matrix;
  * - a saved model's run record (the CLI's `--model DIR`): settings and final accuracies only.
  */
-import { NUM_CLASSES } from '../../domain/classes';
+import { NUM_CLASSES, TEST_IMAGES, TRAIN_IMAGES } from '../../domain/classes';
 import type { HyperParameters } from '../../domain/hyperParameters';
 import type { EpochMetrics, RunOutcome } from '../../domain/metrics';
 import type { RunHistoryRecord, RunRecord } from '../../domain/runRecord';
 import type { DashboardState } from '../../protocol/webview';
 import type { NotebookEpoch, NotebookRun, NotebookSettings } from './notebookRun';
 
-const FULL_TRAIN = 60_000;
-const FULL_TEST = 10_000;
 
 /** The run's hyper-parameters in the notebook's terms: no split means the test set validates each epoch. */
 export function settingsFromParams(params: HyperParameters): NotebookSettings {
@@ -68,8 +66,8 @@ export function notebookRunFromDashboard(state: DashboardState): NotebookRun | u
   const run: NotebookRun = {
     settings: settingsFromParams(state.params),
     // What fit() is given: the images trained on and, when split, the validation images held out of them.
-    trainCount: state.data ? state.data.trainCount + (state.validationCount ?? 0) : state.params.trainLimit ?? FULL_TRAIN,
-    testCount: state.data?.testCount ?? state.params.testLimit ?? FULL_TEST,
+    trainCount: state.data ? state.data.trainCount + (state.validationCount ?? 0) : state.params.trainLimit ?? TRAIN_IMAGES,
+    testCount: state.data?.testCount ?? state.params.testLimit ?? TEST_IMAGES,
     history,
     final: finalEvaluation(state.history, state.outcome),
   };

@@ -17,6 +17,7 @@ import { MODEL_FILE, RECORD_FILE, WEIGHTS_FILE } from '../modelFiles/layout';
 import { removeOwnEntries, writeFileAtomically } from './historyFiles';
 import { heldMetrics, parseRunRecord } from './runRecordFile';
 import { SNAPSHOT_FILES } from './runSnapshot';
+import { errorMessage } from '../../domain/errors';
 
 export const RUN_FILE = 'run.json';
 export const MODEL_FOLDER = 'model';
@@ -57,7 +58,7 @@ function historyError(root: string, error: unknown): TrainerError {
     return new TrainerError('RUN_HISTORY', t('The run history folder {0} cannot be written (permission denied), so the run was not kept.', root), root,
       t('Make the folder writable, or choose another folder in the setting fashionMnist.runHistoryDirectory (CLI: FASHION_MNIST_RUNS).'));
   }
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   return new TrainerError('RUN_HISTORY', t('The run could not be written to the run history {0}: {1}', root, detail), root,
     t('Check the folder and the free disk space; the run itself is not affected.'));
 }

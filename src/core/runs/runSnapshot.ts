@@ -1,12 +1,14 @@
 /**
- * A run's dashboard as it ended: the dashboard state when a run finished or was stopped, the test images its
+ * A run's dashboard as it ended: the dashboard state when a run finished or was stopped, which test images its
  * prediction grid shows, and its predictions after every epoch (the epoch slider). Kept twice:
  * - the last run, in the extension's global storage (`last-run/`), across a window reload or a restart (a
  *   reload restarts the extension host; without it the revived panel would say "no run yet");
  * - each run of the run history that keeps its model (`<run>/dashboard/`), so a past run opens whole.
  *
- * Files: `state.json` (the state, typed arrays as base64), `test-images.bin` (count x 784 bytes) and
- * `epoch-predictions.json`. Each is written atomically, so a crash mid-write leaves the previous snapshot or
+ * Files: `state.json` (the state, typed arrays as base64), `test-images.json` (the checksum of the run's data
+ * and how many test images it used: the images themselves are read again from the data, not copied into every
+ * run; `test-images.bin`, count x 784 bytes, only when the data's checksum is unknown, and from before 0.2)
+ * and `epoch-predictions.json`. Each is written atomically, so a crash mid-write leaves the previous snapshot or
  * none, never half of one.
  */
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
@@ -18,21 +20,27 @@ import type { FirstLayerSnapshot } from '../../domain/firstLayer';
 import { type DashboardState } from '../../protocol/webview';
 import { writeFileAtomically } from '../atomicWrite';
 import { removeOwnEntries } from './historyFiles';
+import type { TestSetReference } from '../data/publishedTestImages';
 
 const STATE_FILE = 'state.json';
 const IMAGES_FILE = 'test-images.bin';
+/** Which test images the run showed, by its data's checksum (see core/data/publishedTestImages.ts). */
+const TEST_SET_FILE = 'test-images.json';
 /** The per-epoch predictions (bounded: at most MAX_HELD_EPOCHS × 110 KB of arrays, as base64 JSON). */
 const EPOCHS_FILE = 'epoch-predictions.json';
 /** The first layer's weights after the last epoch (about 100 KB for 128 units). */
 const FIRST_LAYER_FILE = 'first-layer.json';
 /** Every file a snapshot writes: what deleting one may remove (and nothing else in its folder). */
-export const SNAPSHOT_FILES = [STATE_FILE, IMAGES_FILE, EPOCHS_FILE, FIRST_LAYER_FILE] as const;
+export const SNAPSHOT_FILES = [STATE_FILE, IMAGES_FILE, TEST_SET_FILE, EPOCHS_FILE, FIRST_LAYER_FILE] as const;
 /** Bumped when the snapshot's shape changes; an older snapshot is ignored rather than misread. */
 const SNAPSHOT_VERSION = 1;
 
 export interface RunSnapshot {
   state: DashboardState;
+  /** The test images, while they are in memory (kept on disk only when `testSet` cannot name them). */
   testImages?: { images: Uint8Array; count: number };
+  /** Which test images the run showed: the first `count` of the data with this checksum. */
+  testSet?: TestSetReference;
   /** Analyses are not kept: the store recomputes them from the predictions. */
   epochPredictions?: Pick<EpochPredictions, 'count' | 'labels' | 'epochs' | 'predicted' | 'probabilities'>;
   /** The first layer's weights after the last epoch, for its pictures. */
@@ -129,15 +137,22 @@ export function decodeEpochPredictions(text: string): RunSnapshot['epochPredicti
 export class RunSnapshotStore {
   constructor(private readonly dir: string) {}
 
-  /** Saves a finished or stopped run; the images file is written first, so a state never points at missing images. */
+  /** Saves a finished or stopped run; the images' files are written first, so a state never points at missing images. */
   async save(snapshot: RunSnapshot): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
     const imagesFile = join(this.dir, IMAGES_FILE);
-    if (snapshot.testImages) {
+    const testSetFile = join(this.dir, TEST_SET_FILE);
+    if (snapshot.testSet) {
+      const { checksum, count } = snapshot.testSet;
+      await writeFileAtomically(testSetFile, JSON.stringify({ version: SNAPSHOT_VERSION, checksum, count }));
+      await fs.rm(imagesFile, { force: true });
+    } else if (snapshot.testImages) {
       const { images, count } = snapshot.testImages;
       await writeFileAtomically(imagesFile, images.subarray(0, count * PIXELS));
+      await fs.rm(testSetFile, { force: true });
     } else {
       await fs.rm(imagesFile, { force: true });
+      await fs.rm(testSetFile, { force: true });
     }
     const epochsFile = join(this.dir, EPOCHS_FILE);
     if (snapshot.epochPredictions) {
@@ -169,6 +184,17 @@ export class RunSnapshotStore {
       try {
         const images = new Uint8Array(readFileSync(imagesFile));
         snapshot.testImages = { images, count: Math.floor(images.length / PIXELS) };
+      } catch {
+        // The grid shows no pictures then; the numbers are still right.
+      }
+    }
+    const testSetFile = join(this.dir, TEST_SET_FILE);
+    if (existsSync(testSetFile)) {
+      try {
+        const parsed = JSON.parse(readFileSync(testSetFile, 'utf8')) as { version?: unknown; checksum?: unknown; count?: unknown };
+        if (parsed.version === SNAPSHOT_VERSION && typeof parsed.checksum === 'string' && Number.isInteger(parsed.count) && (parsed.count as number) > 0) {
+          snapshot.testSet = { checksum: parsed.checksum, count: parsed.count as number };
+        }
       } catch {
         // The grid shows no pictures then; the numbers are still right.
       }

@@ -10,6 +10,7 @@ import { pointParameters } from './sweepGrid';
 import type { HyperParameters } from '../../domain/hyperParameters';
 import type { EpochMetrics } from '../../domain/metrics';
 import { SETTLED_TRIAL_STATES, type SweepRecord, type SweepTrial } from '../../domain/sweep';
+import { errorMessage } from '../../domain/errors';
 
 /** How a trial's run ended, as its starter reports it. */
 export interface TrialEnd {
@@ -158,7 +159,7 @@ export class SweepRun {
       running.handle = this.options.startTrial(params, trial, listener);
       if (this.interruptedBy !== undefined || running.pruneRequested) running.handle.stop();
     } catch (error) {
-      listener.end({ end: 'failed', history: [], error: error instanceof Error ? error.message : String(error) });
+      listener.end({ end: 'failed', history: [], error: errorMessage(error) });
     }
   }
 

@@ -23,6 +23,7 @@ import {
   type SweepRecord,
   type SweepTrial,
 } from '../../domain/sweep';
+import { errorMessage } from '../../domain/errors';
 
 const ID_PATTERN = /^sweep-\d{8}-\d{6}-[0-9a-f]{4}$/;
 const RECORD_EXTENSION = '.json';
@@ -106,7 +107,7 @@ export class SweepStore {
       await fsp.mkdir(join(this.root, SWEEP_FOLDER), { recursive: true });
       await writeFileAtomically(this.file(record.id), JSON.stringify(record));
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorMessage(error);
       throw new TrainerError('RUN_HISTORY', t('The sweep could not be written to the run history {0}: {1}', this.root, detail), this.file(record.id),
         t('Check the folder and the free disk space; the runs of its trials are kept apart from it.'));
     }
@@ -146,7 +147,7 @@ export class SweepStore {
       try {
         sweeps.push(await this.load(id));
       } catch (error) {
-        warnings.push(error instanceof Error ? error.message : String(error));
+        warnings.push(errorMessage(error));
       }
     }
     return { sweeps, warnings };

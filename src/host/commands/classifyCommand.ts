@@ -3,13 +3,13 @@
  * active editor, else a file picker) and the dashboard. Results go to the dashboard and one notification.
  */
 import * as vscode from 'vscode';
-import { TrainerError, toUserError } from '../../core/errors';
-import { localizedClassNames } from '../../core/text/format';
+import { noModelError, TrainerError, toUserError } from '../../core/errors';
+import { describeUserError, localizedClassNames } from '../../core/text/format';
 import type { ClassificationResult } from '../../domain/classification';
 import { hasImageExtension, IMAGE_EXTENSIONS } from '../../domain/imageFormats';
 import type { DashboardHost } from '../dashboardPanel';
 import type { TrainingLog } from '../trainingLog';
-import type { TrainingSession } from '../trainingSession';
+import type { TrainingSession } from '../session/trainingSession';
 import type { CommandFeedback } from './commandFeedback';
 import type { TrainCommands } from './trainCommands';
 import { markWalkthroughDone, WALKTHROUGH_CONTEXT } from '../walkthroughProgress';
@@ -29,10 +29,8 @@ export class ClassifyCommand {
    */
   async classifyImages(uri?: unknown, uris?: unknown): Promise<void> {
     // Checked before any file picker opens: choosing files only to hear there is no model is a waste.
-    if (!this.session.hasModel) {
-      await this.train.offerTraining(
-        vscode.l10n.t('There is no trained model yet. Train one first (it is saved automatically), then classify the image.'),
-      );
+    if (!this.session.classifier.hasModel) {
+      await this.train.offerTraining(describeUserError(noModelError().toUserError()));
       return;
     }
     const selected = Array.isArray(uris) ? uris.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : [];
@@ -71,7 +69,7 @@ export class ClassifyCommand {
     try {
       results = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Classifying with the Fashion-MNIST model…') },
-        () => this.session.classify(files, vscode.env.language),
+        () => this.session.classifier.classify(files, vscode.env.language),
       );
     } catch (error) {
       this.feedback.failed(error instanceof TrainerError ? error.toUserError() : toUserError(error));

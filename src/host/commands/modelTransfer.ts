@@ -5,9 +5,10 @@
  */
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { toUserError } from '../../core/errors';
+import { noModelError, toUserError } from '../../core/errors';
+import { describeUserError } from '../../core/text/format';
 import { copyModelFolder } from '../../core/modelFiles/modelCopy';
-import type { TrainingSession } from '../trainingSession';
+import type { TrainingSession } from '../session/trainingSession';
 import type { CommandFeedback } from './commandFeedback';
 import type { TrainCommands } from './trainCommands';
 
@@ -19,8 +20,8 @@ export class ModelTransfer {
   ) {}
 
   async exportModel(): Promise<void> {
-    if (!this.session.hasModel) {
-      await this.train.offerTraining(vscode.l10n.t('There is no trained model to export yet.'));
+    if (!this.session.classifier.hasModel) {
+      await this.train.offerTraining(describeUserError(noModelError().toUserError()));
       return;
     }
     const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
@@ -42,7 +43,7 @@ export class ModelTransfer {
   }
 
   async importModel(): Promise<void> {
-    if (this.session.isRunning) {
+    if (this.session.run.isRunning) {
       void vscode.window.showWarningMessage(
         vscode.l10n.t('A training run is in progress and saves its own model when it finishes. Stop it or wait, then import.'),
       );
@@ -64,7 +65,7 @@ export class ModelTransfer {
       this.feedback.failed(toUserError(error));
       return;
     }
-    this.session.refreshModel();
+    this.session.classifier.refreshModel();
     this.feedback.channel.info(vscode.l10n.t('Model imported from {0}.', source.fsPath));
     void vscode.window.showInformationMessage(
       vscode.l10n.t('Model imported from {0}. Right-click an image in the Explorer to classify it.', source.fsPath),

@@ -18,7 +18,7 @@ import type { RunHistoryRecord, RunSummary } from '../../domain/runRecord';
 import type { NotebookRun } from '../../core/notebook/notebookRun';
 import type { ExportableChart } from '../../protocol/webview';
 import { currentHistory } from '../runsView';
-import type { TrainingSession } from '../trainingSession';
+import type { TrainingSession } from '../session/trainingSession';
 import { markWalkthroughDone, WALKTHROUGH_CONTEXT } from '../walkthroughProgress';
 import type { CommandFeedback } from './commandFeedback';
 import type { TrainCommands } from './trainCommands';
@@ -92,7 +92,7 @@ export class RunExport {
 
   /** A chart of the last run (accuracy, loss) or its confusion matrix, as SVG (the notebook's picture), labelled in the UI language. */
   async exportChart(chart: ExportableChart): Promise<void> {
-    const run = notebookRunFromDashboard(this.session.current);
+    const run = notebookRunFromDashboard(this.session.store.current);
     const svg =
       chart === 'confusion'
         ? run?.confusion && confusionMatrixSvg(run.confusion, chartStrings())
@@ -107,7 +107,7 @@ export class RunExport {
 
   /** The per-epoch metrics of the last run as CSV. */
   async exportMetricsCsv(): Promise<void> {
-    const history = this.session.current.history;
+    const history = this.session.store.current.history;
     if (history.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('There is nothing to save yet; it fills in as the run trains.'));
       return;
@@ -117,9 +117,9 @@ export class RunExport {
 
   /** The dashboard's run, else the saved model's record (settings and final accuracies only). */
   private exportableRun(): NotebookRun | undefined {
-    const fromDashboard = notebookRunFromDashboard(this.session.current);
+    const fromDashboard = notebookRunFromDashboard(this.session.store.current);
     if (fromDashboard) return fromDashboard;
-    const record = this.session.current.model?.record;
+    const record = this.session.store.current.model?.record;
     return record ? notebookRunFromRecord(record) : undefined;
   }
 

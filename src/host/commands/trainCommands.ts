@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { toUserError } from '../../core/errors';
 import type { DashboardHost } from '../dashboardPanel';
 import { currentSettings } from '../settingsAccess';
-import type { TrainingSession } from '../trainingSession';
+import type { TrainingSession } from '../session/trainingSession';
 import { resolveDataDirectory, runHistoryDirectory, type TrainingSettings } from '../trainingSettings';
 import type { CommandFeedback } from './commandFeedback';
 
@@ -17,7 +17,7 @@ export class TrainCommands {
 
   /** Starts a run with the current settings and opens the dashboard; refuses clearly while one runs. */
   train(): void {
-    if (this.session.isRunning) {
+    if (this.session.run.isRunning) {
       this.warnBusy();
       return;
     }
@@ -31,7 +31,7 @@ export class TrainCommands {
     if (dataDir === null) return;
     this.dashboard.show();
     try {
-      this.session.start({
+      this.session.run.start({
         params: settings.params,
         dataDir,
         allowDownload: settings.allowDownload,
@@ -46,7 +46,7 @@ export class TrainCommands {
   }
 
   stop(): void {
-    if (!this.session.stop()) {
+    if (!this.session.run.stop()) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No training run is in progress.'));
     }
   }

@@ -1,4 +1,5 @@
 /** Step 7: the 10x10 confusion matrix; selecting a cell filters the prediction grid to exactly those images. */
+import * as l10n from '@vscode/l10n';
 import { NUM_CLASSES } from '../../domain/classes';
 import * as code from '../codeSnippets';
 import type { EpochAnalysis } from '../../domain/epochPredictions';
@@ -10,12 +11,12 @@ import { rovingFocus } from '../rovingFocus';
 import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
 
 export function confusionCell(ctx: ViewContext, showInGrid: (filter: GridFilter) => void): HTMLElement {
-  const { s, state } = ctx;
-  const { section, output } = cellFrame(s, 'confusion', 'cellConfusionTitle', s.t('cellConfusionExplain'), code.confusionCode());
+  const { state } = ctx;
+  const { section, output } = cellFrame('confusion', l10n.t('Where the model gets confused'), l10n.t('Rows are the true class, columns the predicted class, and the diagonal holds the correct predictions. Select a cell to show exactly those images in the grid.'), code.confusionCode());
   // The host's analysis of the epoch the slider shows; a run kept without per-epoch predictions has only the final one.
   const analysisNow = (): PredictionAnalysis | EpochAnalysis | undefined => ctx.epochs.at(ctx.epoch.current ?? 0)?.analysis ?? state.predictionAnalysis;
   if (!analysisNow()) {
-    output.append(waiting(s, 'waitingForPredictions'));
+    output.append(waiting(l10n.t('This step fills in when training finishes.')));
     return section;
   }
   const body = h('div', { className: 'epoch-body' });
@@ -26,8 +27,8 @@ export function confusionCell(ctx: ViewContext, showInGrid: (filter: GridFilter)
   // The PNG is the run's final matrix (the host draws it from its state), whichever epoch the slider shows.
   const save = h('button', {
     className: 'secondary small',
-    text: s.t('savePngButton'),
-    attrs: { type: 'button', 'aria-label': s.t('saveConfusionPngAria'), 'data-focus-key': 'save-confusion-png' },
+    text: l10n.t('Save SVG…'),
+    attrs: { type: 'button', 'aria-label': l10n.t('Save SVG… of the confusion matrix (the run\'s final one)'), 'data-focus-key': 'save-confusion-svg' },
     on: { click: () => ctx.post({ type: 'exportChart', chart: 'confusion' }) },
   });
   output.append(...[epochSlider(ctx, 'confusion'), body, h('div', { className: 'cell-actions' }, [save])].filter((e): e is HTMLElement => e !== null));
@@ -42,18 +43,18 @@ function confusedPairs(ctx: ViewContext, analysis: EpochAnalysis, showInGrid: (f
   const titleId = 'confused-pairs-title';
   const pairs = analysis.confusedPairs;
   return h('section', { className: 'confused-pairs', attrs: { 'aria-labelledby': titleId } }, [
-    h('h3', { text: s.t('confusedPairsTitle'), attrs: { id: titleId } }),
+    h('h3', { text: l10n.t('Most confused pairs'), attrs: { id: titleId } }),
     pairs.length === 0
-      ? h('p', { className: 'waiting', text: s.t('confusedNone') })
+      ? h('p', { className: 'waiting', text: l10n.t('No confusions: every test image is classified right.') })
       : h('ol', {}, pairs.map((pair) => h('li', {}, [
           h('button', {
             className: 'secondary confused-pair',
-            text: s.t('confusedPairItem', s.className(pair.trueClass), s.className(pair.predicted), s.int(pair.count)),
+            text: l10n.t('{0} taken for {1}: {2}', s.className(pair.trueClass), s.className(pair.predicted), s.int(pair.count)),
             attrs: {
               type: 'button',
               'data-focus-key': `pair-${pair.trueClass}-${pair.predicted}`,
               // The visible words are the name; what pressing does is the description.
-              title: s.t('confusedPairAria', s.className(pair.trueClass), s.className(pair.predicted), s.int(pair.count)),
+              title: l10n.t('Show the {2} images of {0} predicted as {1} in the grid', s.className(pair.trueClass), s.className(pair.predicted), s.int(pair.count)),
             },
             on: { click: () => showInGrid({ kind: 'cell', trueClass: pair.trueClass, predicted: pair.predicted }) },
           }),
@@ -77,7 +78,7 @@ function matrixView(ctx: ViewContext, analysis: PredictionAnalysis | EpochAnalys
         attrs: {
           type: 'button',
           'data-focus-key': `confusion-${truth}-${predicted}`,
-          'aria-label': count === 1 ? s.t('confusionCellAriaOne', s.className(truth), s.className(predicted)) : s.t('confusionCellAria', s.int(count), s.className(truth), s.className(predicted)),
+          'aria-label': count === 1 ? l10n.t('1 image of {0} predicted as {1}', s.className(truth), s.className(predicted)) : l10n.t('{0} images of {1} predicted as {2}', s.int(count), s.className(truth), s.className(predicted)),
         },
         on: { click: () => showInGrid({ kind: 'cell', trueClass: truth, predicted }) },
       });
@@ -89,11 +90,11 @@ function matrixView(ctx: ViewContext, analysis: PredictionAnalysis | EpochAnalys
     return h('tr', {}, [
       h('th', { attrs: { scope: 'row' } }, [h('span', { className: 'class-index', text: `${truth} ` }), s.className(truth)]),
       ...cells,
-      h('td', { className: 'num per-class', text: total === 0 ? s.t('notAvailable') : s.percent(analysis.perClassAccuracy[truth]) }),
+      h('td', { className: 'num per-class', text: total === 0 ? l10n.t('n/a') : s.percent(analysis.perClassAccuracy[truth]) }),
     ]);
   });
   const matrix = h('table', { className: 'confusion-matrix' }, [
-    h('caption', { text: s.t('confusionCaption') }),
+    h('caption', { text: l10n.t('Confusion matrix: true class (rows) by predicted class (columns)') }),
     h('colgroup', {}, [
       h('col', { className: 'row-head-col' }),
       ...Array.from({ length: NUM_CLASSES }, () => h('col', { className: 'class-col' })),
@@ -101,16 +102,16 @@ function matrixView(ctx: ViewContext, analysis: PredictionAnalysis | EpochAnalys
     ]),
     h('thead', {}, [
       h('tr', {}, [
-        h('th', { className: 'axis-corner', attrs: { scope: 'col' } }, [h('span', { text: `${s.t('confusionTrueAxis')} ↓` }), h('span', { text: `${s.t('confusionPredictedAxis')} →` })]),
+        h('th', { className: 'axis-corner', attrs: { scope: 'col' } }, [h('span', { text: `${l10n.t('True class')} ↓` }), h('span', { text: `${l10n.t('Predicted class')} →` })]),
         ...Array.from({ length: NUM_CLASSES }, (_, c) => h('th', { className: 'predicted-head', attrs: { scope: 'col', title: s.className(c) } }, [h('span', { className: 'class-index', text: `${c} ` }), s.className(c)])),
-        h('th', { text: s.t('colPerClassAccuracy'), attrs: { scope: 'col' } }),
+        h('th', { text: l10n.t('Accuracy'), attrs: { scope: 'col' } }),
       ]),
     ]),
     h('tbody', {}, rows),
   ]);
   rovingFocus(matrix, buttons, () => NUM_CLASSES);
   return [
-    facts([h('strong', { text: s.t('overallAccuracy', s.percent(analysis.accuracy)) })]),
+    facts([h('strong', { text: l10n.t('Overall test accuracy: {0}', s.percent(analysis.accuracy)) })]),
     h('div', { className: 'table-scroll' }, [matrix]),
     ...('confusedPairs' in analysis ? [confusedPairs(ctx, analysis, showInGrid)] : []),
   ];

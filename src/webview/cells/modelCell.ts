@@ -2,52 +2,53 @@
  * Step 3: the network (a named preset or the user's own hidden layers, dropout and L2), its summary
  * (layer, output shape, params), optimizer, loss, metric and the backend in use.
  */
+import * as l10n from '@vscode/l10n';
 import { HYPER_PARAMETER_SCHEMA, dropoutList, fitsSpec } from '../../domain/hyperParameters';
 import { MODEL_PRESETS, presetOf } from '../../domain/modelPresets';
-import type { DashboardStringKey } from '../../protocol/dashboardStringKeys';
 import * as code from '../codeSnippets';
 import { h, table } from '../dom';
 import { L2_CONTROL, parseNumberList, presetSettings } from '../settingControls';
 import { numberInput } from './trainCell';
 import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
+import type { Label } from '../strings';
 
 function shape(outputShape: (number | null)[]): string {
   return `[${outputShape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
 }
 
-const PRESET_LABELS: Record<(typeof MODEL_PRESETS)[number]['id'], DashboardStringKey> = {
-  tutorial: 'presetTutorial',
-  wider: 'presetWider',
-  deeper: 'presetDeeper',
-  regularized: 'presetRegularized',
+const PRESET_LABELS: Record<(typeof MODEL_PRESETS)[number]['id'], Label> = {
+  tutorial: () => l10n.t('The tutorial\'s (128)'),
+  wider: () => l10n.t('Wider (512)'),
+  deeper: () => l10n.t('Deeper (256 → 128)'),
+  regularized: () => l10n.t('Deeper with dropout 0.2 and L2 0.0001'),
 };
 
 /** The explanation under the title, in the words of the network it shows. */
 function explanation(ctx: ViewContext): string {
-  const { s, state } = ctx;
+  const { state } = ctx;
   const { hiddenLayers, l2 } = state.params.architecture;
-  if (hiddenLayers.length === 1 && hiddenLayers[0].dropout === 0 && l2 === 0) return s.t('cellModelExplain', hiddenLayers[0].units);
-  return s.t('cellModelExplainLayers', hiddenLayers.map((layer) => layer.units).join(' → '));
+  if (hiddenLayers.length === 1 && hiddenLayers[0].dropout === 0 && l2 === 0) return l10n.t('Flatten unrolls each 28 × 28 image into 784 numbers. A Dense layer of {0} ReLU units learns features from them, and a Dense layer of 10 softmax units turns those into one probability per class.', hiddenLayers[0].units);
+  return l10n.t('Flatten unrolls each 28 × 28 image into 784 numbers. Hidden Dense layers of {0} ReLU units learn features from them, dropout and L2 (when set) hold back over-fitting, and a Dense layer of 10 softmax units turns the features into one probability per class.', hiddenLayers.map((layer) => layer.units).join(' → '));
 }
 
 function presetControl(ctx: ViewContext, disabled: boolean): HTMLElement {
-  const { s, state, post } = ctx;
+  const { state, post } = ctx;
   const current = presetOf(state.params.architecture);
   const select = h('select', { attrs: { id: 'param-preset', disabled, 'data-focus-key': 'param-preset' } }, [
-    ...MODEL_PRESETS.map((preset) => h('option', { text: s.t(PRESET_LABELS[preset.id]), attrs: { value: preset.id, selected: preset.id === current } })),
-    h('option', { text: s.t('presetCustom'), attrs: { value: '', selected: current === undefined, disabled: true } }),
+    ...MODEL_PRESETS.map((preset) => h('option', { text: PRESET_LABELS[preset.id](), attrs: { value: preset.id, selected: preset.id === current } })),
+    h('option', { text: l10n.t('Your own'), attrs: { value: '', selected: current === undefined, disabled: true } }),
   ]);
   select.addEventListener('change', () => {
     const preset = MODEL_PRESETS.find((p) => p.id === select.value);
     if (preset === undefined) return;
     post({ type: 'setSettings', values: presetSettings(preset.architecture) });
   });
-  return h('div', { className: 'control' }, [h('label', { text: s.t('paramPreset'), attrs: { for: 'param-preset' } }), select]);
+  return h('div', { className: 'control' }, [h('label', { text: l10n.t('Model'), attrs: { for: 'param-preset' } }), select]);
 }
 
 /** A comma-separated list (hidden widths, dropout rates) bound to its setting. */
-function listControl(ctx: ViewContext, key: 'hiddenLayers' | 'dropout', values: number[], label: DashboardStringKey, hint: DashboardStringKey, disabled: boolean): HTMLElement {
-  const { s, post } = ctx;
+function listControl(ctx: ViewContext, key: 'hiddenLayers' | 'dropout', values: number[], label: string, hint: string, disabled: boolean): HTMLElement {
+  const { post } = ctx;
   const id = `param-${key}`;
   const hintId = `${id}-hint`;
   const input = h('input', {
@@ -61,9 +62,9 @@ function listControl(ctx: ViewContext, key: 'hiddenLayers' | 'dropout', values: 
     if (valid) post({ type: 'setSetting', key, value: parsed });
   });
   return h('div', { className: 'control' }, [
-    h('label', { text: s.t(label), attrs: { for: id } }),
+    h('label', { text: label, attrs: { for: id } }),
     input,
-    h('span', { className: 'control-hint', text: s.t(hint), attrs: { id: hintId } }),
+    h('span', { className: 'control-hint', text: hint, attrs: { id: hintId } }),
   ]);
 }
 
@@ -72,13 +73,13 @@ function listControl(ctx: ViewContext, key: 'hiddenLayers' | 'dropout', values: 
  * command (a quiet offer in place: the only notification about it is shown once, by the host).
  */
 function backendNote(ctx: ViewContext): HTMLElement {
-  const { s, state, post } = ctx;
+  const { state, post } = ctx;
   const backend = state.backend;
-  const note = h('p', { className: 'backend-note', text: backend ? s.t('modelBackend', backend.name, backend.reason) : '' });
+  const note = h('p', { className: 'backend-note', text: backend ? l10n.t('Backend in use: {0}. {1}', backend.name, backend.reason) : '' });
   if (backend?.nativeProblem === undefined) return note;
   const setUp = h('button', {
     className: 'secondary',
-    text: s.t('modelSetUpNative'),
+    text: l10n.t('Set Up the Native Backend'),
     attrs: { type: 'button', 'data-focus-key': 'set-up-native' },
     on: { click: () => post({ type: 'setUpNativeBackend' }) },
   });
@@ -87,14 +88,14 @@ function backendNote(ctx: ViewContext): HTMLElement {
 
 export function modelCell(ctx: ViewContext): HTMLElement {
   const { s, state } = ctx;
-  const { section, output } = cellFrame(s, 'model', 'cellModelTitle', explanation(ctx), code.modelCode(state.params));
+  const { section, output } = cellFrame('model', l10n.t('Build and compile the model'), explanation(ctx), code.modelCode(state.params));
   const running = state.status === 'training' || state.status === 'loading';
   const architecture = state.params.architecture;
   output.append(
     h('div', { className: 'controls model-controls' }, [
       presetControl(ctx, running),
-      listControl(ctx, 'hiddenLayers', architecture.hiddenLayers.map((layer) => layer.units), 'paramLayers', 'paramLayersHint', running),
-      listControl(ctx, 'dropout', dropoutList(architecture), 'paramDropout', 'paramDropoutHint', running),
+      listControl(ctx, 'hiddenLayers', architecture.hiddenLayers.map((layer) => layer.units), l10n.t('Hidden layers'), l10n.t('Widths, input to output, e.g. 256, 128'), running),
+      listControl(ctx, 'dropout', dropoutList(architecture), l10n.t('Dropout'), l10n.t('One rate for all layers, or one per layer; empty for none'), running),
       numberInput(ctx, L2_CONTROL, running),
     ]),
   );
@@ -102,24 +103,24 @@ export function modelCell(ctx: ViewContext): HTMLElement {
   if (summary) {
     output.append(
       table(
-        s.t('modelSummaryCaption'),
-        [s.t('colLayer'), s.t('colOutputShape'), s.t('colParams')],
+        l10n.t('Model summary'),
+        [l10n.t('Layer (type)'), l10n.t('Output shape'), l10n.t('Params')],
         summary.layers.map((layer) => [`${layer.name} (${layer.className})`, shape(layer.outputShape), s.int(layer.params)]),
         'data-table summary-table',
         [2],
       ),
       facts([
-        h('strong', { text: s.t('modelTotalParams', s.int(summary.totalParams)) }),
-        s.t('modelTrainableParams', s.int(summary.trainableParams)),
-        s.t('modelOptimizer', summary.optimizer),
-        s.t('modelLoss', summary.loss),
-        s.t('modelMetrics', summary.metrics.join(', ')),
+        h('strong', { text: l10n.t('Total params: {0}', s.int(summary.totalParams)) }),
+        l10n.t('Trainable params: {0}', s.int(summary.trainableParams)),
+        l10n.t('Optimizer: {0}', summary.optimizer),
+        l10n.t('Loss: {0}', summary.loss),
+        l10n.t('Metrics: {0}', summary.metrics.join(', ')),
       ]),
     );
   } else {
-    output.append(waiting(s, 'waitingForModel'));
+    output.append(waiting(l10n.t('This step fills in once the model is built.')));
   }
   if (state.backend) output.append(backendNote(ctx));
-  if (state.model) output.append(h('p', { className: 'saved-note', text: s.t('modelSaved', state.model.directory) }));
+  if (state.model) output.append(h('p', { className: 'saved-note', text: l10n.t('The trained model is saved in {0}.', state.model.directory) }));
   return section;
 }

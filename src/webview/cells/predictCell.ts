@@ -2,6 +2,7 @@
  * Step 6: the clickable grid of test images with their predictions, paged 100 at a time through the whole
  * test set, with filters, and the detail of one image (large, true vs predicted, all 10 probabilities).
  */
+import * as l10n from '@vscode/l10n';
 import { NUM_CLASSES } from '../../domain/classes';
 import type { Predictions } from '../../domain/metrics';
 import { PROBABILITY_LEVELS, type EpochAnalysis } from '../../domain/epochPredictions';
@@ -17,21 +18,21 @@ import { grayCanvas } from '../pixels';
 import { filterPredictions, gridCountText, pageOf, PAGE_SIZE, sameFilter, type GridFilter } from '../predictionFilter';
 import { probabilityBars } from '../probabilityBars';
 import { columnsOnFirstRow, rovingFocus } from '../rovingFocus';
-import type { DashboardStringKey } from '../../protocol/dashboardStringKeys';
 import { cellFrame, waiting, type ViewContext } from '../viewContext';
+import type { Label } from '../strings';
 
 type SimpleKind = 'all' | 'misclassified' | 'learned' | 'forgotten' | 'trueClass' | 'predictedClass';
 /** The filters; `count` names the host's count of its images in an epoch's analysis. */
-const KINDS: { kind: SimpleKind; label: DashboardStringKey; counted?: DashboardStringKey; count?: (a: EpochAnalysis, total: number) => number; epochOnly?: boolean }[] = [
-  { kind: 'all', label: 'filterAll', counted: 'filterAllCount', count: (_a, total) => total },
-  { kind: 'misclassified', label: 'filterMisclassified', counted: 'filterMisclassifiedCount', count: (a) => a.misclassified },
-  { kind: 'learned', label: 'filterLearned', counted: 'filterLearnedCount', count: (a) => a.learned, epochOnly: true },
-  { kind: 'forgotten', label: 'filterForgotten', counted: 'filterForgottenCount', count: (a) => a.forgotten, epochOnly: true },
-  { kind: 'trueClass', label: 'filterTrueClass' },
-  { kind: 'predictedClass', label: 'filterPredictedClass' },
+const KINDS: { kind: SimpleKind; label: Label; counted?: (count: string) => string; count?: (a: EpochAnalysis, total: number) => number; epochOnly?: boolean }[] = [
+  { kind: 'all', label: () => l10n.t('All test images'), counted: (count) => l10n.t('All test images ({0})', count), count: (_a, total) => total },
+  { kind: 'misclassified', label: () => l10n.t('Misclassified only'), counted: (count) => l10n.t('Misclassified only ({0})', count), count: (a) => a.misclassified },
+  { kind: 'learned', label: () => l10n.t('Learned this epoch'), counted: (count) => l10n.t('Learned this epoch ({0})', count), count: (a) => a.learned, epochOnly: true },
+  { kind: 'forgotten', label: () => l10n.t('Forgotten this epoch'), counted: (count) => l10n.t('Forgotten this epoch ({0})', count), count: (a) => a.forgotten, epochOnly: true },
+  { kind: 'trueClass', label: () => l10n.t('By true class') },
+  { kind: 'predictedClass', label: () => l10n.t('By predicted class') },
 ];
 const LEVEL_TO_PROBABILITY = Float32Array.from({ length: PROBABILITY_LEVELS + 1 }, (_, q) => q / PROBABILITY_LEVELS);
-const SORT_LABELS: Record<GridSort, DashboardStringKey> = { index: 'sortIndex', loss: 'sortLoss', confidence: 'sortConfidence', uncertain: 'sortUncertain' };
+const SORT_LABELS: Record<GridSort, Label> = { index: () => l10n.t('Test-set order'), loss: () => l10n.t('Loss (most wrong first)'), confidence: () => l10n.t('Confidence (most sure first)'), uncertain: () => l10n.t('Uncertain (top two closest first)') };
 
 export class PredictCell {
   readonly section: HTMLElement;
@@ -53,20 +54,19 @@ export class PredictCell {
   private readonly saliencies = new Map<number, { saliency?: SaliencyMap; error?: UserError }>();
 
   constructor(private readonly ctx: ViewContext) {
-    const { s } = ctx;
-    const frame = cellFrame(s, 'predict', 'cellPredictTitle', s.t('cellPredictExplain'), code.predictCode());
+    const frame = cellFrame('predict', l10n.t('Make predictions'), l10n.t('model.predict gives every test image 10 probabilities, one per class; the highest one is the prediction. Select an image to see all ten.'), code.predictCode());
     this.section = frame.section;
     this.refreshPredictions();
     this.epochNote = h('p', { className: 'hint epoch-note' });
     this.pinned = h('div', { className: 'pinned-slot' });
     this.filterBar = h('div', { className: 'filter-bar' });
     this.pager = h('div', { className: 'pager' });
-    this.grid = h('ul', { className: 'prediction-grid', attrs: { 'aria-label': s.t('gridAria') } });
+    this.grid = h('ul', { className: 'prediction-grid', attrs: { 'aria-label': l10n.t('Test images with their predictions. Use the arrow keys to move and Enter to open one.') } });
     // Not a live region: opening a detail moves focus to its heading, which is announced; a live region
     // would read the whole probability table aloud on every selection.
-    this.detail = h('section', { className: 'detail', attrs: { 'aria-label': s.t('probCaption') } });
+    this.detail = h('section', { className: 'detail', attrs: { 'aria-label': l10n.t('Probability for each class') } });
     if (!this.predictions || this.predictions.count === 0) {
-      frame.output.append(waiting(s, 'waitingForPredictions'));
+      frame.output.append(waiting(l10n.t('This step fills in when training finishes.')));
       return;
     }
     const slider = epochSlider(ctx, 'predict');
@@ -141,7 +141,7 @@ export class PredictCell {
   private renderEpochNote(): void {
     const { s, epoch } = this.ctx;
     const rounded = this.predictions !== this.ctx.state.predictions && epoch.current !== undefined;
-    this.epochNote.textContent = rounded ? s.t('epochRounded', s.int(epoch.current ?? 0)) : '';
+    this.epochNote.textContent = rounded ? l10n.t('Showing the model after epoch {0}. The probabilities kept per epoch are rounded to 1/255 (within 0.2 percentage points).', s.int(epoch.current ?? 0)) : '';
     this.epochNote.hidden = !rounded;
   }
 
@@ -183,18 +183,18 @@ export class PredictCell {
     const filter = this.ctx.ui.filter;
     const analysis = this.analysis;
     const total = this.predictions?.count ?? 0;
-    const label = (k: (typeof KINDS)[number]) => (analysis && k.count && k.counted ? s.t(k.counted, s.int(k.count(analysis, total))) : s.t(k.label));
+    const label = (k: (typeof KINDS)[number]) => (analysis && k.count && k.counted ? k.counted(s.int(k.count(analysis, total))) : k.label());
     const kindSelect = h('select', { attrs: { id: 'grid-filter', 'data-focus-key': 'grid-filter' } },
       KINDS.filter((k) => !k.epochOnly || analysis || filter.kind === k.kind).map((k) => h('option', { text: label(k), attrs: { value: k.kind, selected: filter.kind === k.kind } })));
     const sort = this.ctx.ui.sort ?? 'index';
     const sortSelect = h('select', { attrs: { id: 'grid-sort', 'data-focus-key': 'grid-sort' } },
-      GRID_SORTS.map((key) => h('option', { text: s.t(SORT_LABELS[key]), attrs: { value: key, selected: key === sort } })));
+      GRID_SORTS.map((key) => h('option', { text: SORT_LABELS[key](), attrs: { value: key, selected: key === sort } })));
     sortSelect.addEventListener('change', () => {
       this.ctx.ui.sort = sortSelect.value as GridSort;
       this.applyFilter(this.ctx.ui.filter, undefined, true);
     });
     if (filter.kind === 'cell') {
-      kindSelect.append(h('option', { text: s.t('filterCell', s.className(filter.trueClass), s.className(filter.predicted)), attrs: { value: 'cell', selected: true } }));
+      kindSelect.append(h('option', { text: l10n.t('True {0}, predicted {1}', s.className(filter.trueClass), s.className(filter.predicted)), attrs: { value: 'cell', selected: true } }));
     }
     const cls = filter.kind === 'trueClass' || filter.kind === 'predictedClass' ? filter.cls : 0;
     const classSelect = h('select', { attrs: { id: 'grid-class', disabled: filter.kind !== 'trueClass' && filter.kind !== 'predictedClass', 'data-focus-key': 'grid-class' } },
@@ -209,11 +209,11 @@ export class PredictCell {
     kindSelect.addEventListener('change', () => this.applyFilter(read(), undefined, true));
     classSelect.addEventListener('change', () => this.applyFilter(read(), undefined, true));
     replaceKeepingFocus(this.filterBar, [
-      h('label', { text: s.t('filterLabel'), attrs: { for: 'grid-filter' } }),
+      h('label', { text: l10n.t('Show'), attrs: { for: 'grid-filter' } }),
       kindSelect,
-      h('label', { text: s.t('filterClassLabel'), attrs: { for: 'grid-class' } }),
+      h('label', { text: l10n.t('Class'), attrs: { for: 'grid-class' } }),
       classSelect,
-      h('label', { text: s.t('sortLabel'), attrs: { for: 'grid-sort' } }),
+      h('label', { text: l10n.t('Sort:'), attrs: { for: 'grid-sort' } }),
       sortSelect,
     ]);
   }
@@ -227,12 +227,12 @@ export class PredictCell {
       this.ctx.ui.page = current.page;
       this.ctx.saveUi();
     }
-    const prev = h('button', { className: 'secondary', text: `‹ ${s.t('pagePrev')}`, attrs: { type: 'button', disabled: current.page === 0, 'data-focus-key': 'page-prev' }, on: { click: () => this.showPage(current.page - 1, false) } });
-    const next = h('button', { className: 'secondary', text: `${s.t('pageNext')} ›`, attrs: { type: 'button', disabled: current.page >= current.pageCount - 1, 'data-focus-key': 'page-next' }, on: { click: () => this.showPage(current.page + 1, false) } });
+    const prev = h('button', { className: 'secondary', text: `‹ ${l10n.t('Previous page')}`, attrs: { type: 'button', disabled: current.page === 0, 'data-focus-key': 'page-prev' }, on: { click: () => this.showPage(current.page - 1, false) } });
+    const next = h('button', { className: 'secondary', text: `${l10n.t('Next page')} ›`, attrs: { type: 'button', disabled: current.page >= current.pageCount - 1, 'data-focus-key': 'page-next' }, on: { click: () => this.showPage(current.page + 1, false) } });
     replaceKeepingFocus(this.pager, [
       h('span', { className: 'grid-count', text: gridCountText(s, current), attrs: { role: 'status' } }),
       prev,
-      h('span', { className: 'page-of', text: s.t('pageOf', s.int(current.page + 1), s.int(current.pageCount)) }),
+      h('span', { className: 'page-of', text: l10n.t('Page {0} of {1}', s.int(current.page + 1), s.int(current.pageCount)) }),
       next,
     ], () => [prev, next].find((b) => !b.disabled));
 
@@ -267,12 +267,12 @@ export class PredictCell {
     }, [
       // The name a screen reader gives the button is what it shows, framed by two hidden words:
       // "Test image 12: Sandal 85% True: Sandal, correct" (so the visible label is part of the name).
-      h('span', { className: 'visually-hidden', text: `${s.t('tilePrefix', index)} ` }),
+      h('span', { className: 'visually-hidden', text: `${l10n.t('Test image {0}:', index)} ` }),
       canvas,
       h('span', { className: 'tile-mark', text: correct ? '✓' : '✗', attrs: { 'aria-hidden': 'true' } }),
       h('span', { className: 'tile-predicted' }, [h('span', { className: 'tile-class', text: s.className(predicted), attrs: { title: s.className(predicted) } }), h('span', { className: 'tile-confidence', text: ` ${s.percent(confidence, 0)}` })]),
-      h('span', { className: 'tile-true', text: ` ${s.t('tileTrue', s.className(truth))}` }),
-      h('span', { className: 'visually-hidden', text: `, ${s.t(correct ? 'tileCorrect' : 'tileWrong')}` }),
+      h('span', { className: 'tile-true', text: ` ${l10n.t('True: {0}', s.className(truth))}` }),
+      h('span', { className: 'visually-hidden', text: `, ${correct ? l10n.t('correct') : l10n.t('wrong')}` }),
     ]);
     if (this.ctx.ui.selected === index) button.setAttribute('aria-current', 'true');
     return button;
@@ -309,18 +309,18 @@ export class PredictCell {
     }
     const large = grayCanvas(undefined, 0, 'pixel-image detail-image');
     large.setAttribute('role', 'img');
-    large.setAttribute('aria-label', s.t('detailTitle', index));
+    large.setAttribute('aria-label', l10n.t('Test image {0}', index));
     images.drawInto(index, large);
     images.request([index]);
-    const close = h('button', { className: 'secondary', text: s.t('detailClose'), attrs: { type: 'button' }, on: { click: () => this.closeDetail() } });
+    const close = h('button', { className: 'secondary', text: l10n.t('Close'), attrs: { type: 'button' }, on: { click: () => this.closeDetail() } });
     const pinned = this.ctx.pins.includes(index);
     const pin = h('button', {
       className: 'secondary detail-pin',
-      text: s.t(pinned ? 'unpinButton' : 'pinButton'),
-      attrs: { type: 'button', 'data-focus-key': 'detail-pin', title: s.t('pinnedHint') },
+      text: pinned ? l10n.t('Unpin') : l10n.t('Pin'),
+      attrs: { type: 'button', 'data-focus-key': 'detail-pin', title: l10n.t('Pin an image from its detail to follow its ten probabilities across the epochs.') },
       on: { click: () => this.ctx.post({ type: 'setPin', index, pinned: !pinned }) },
     });
-    const heading = h('h3', { text: s.t('detailTitle', index), attrs: { tabindex: -1 } });
+    const heading = h('h3', { text: l10n.t('Test image {0}', index), attrs: { tabindex: -1 } });
     // The saved model's saliency (the finished run's model): asked for once per image, kept while this grid lives.
     const saliencySlot = h('div', { className: 'saliency-slot' });
     const known = this.saliencies.get(index);
@@ -333,9 +333,9 @@ export class PredictCell {
           large,
           h('p', { className: `detail-verdict ${correct ? 'good' : 'bad'}` }, [
             h('span', { className: 'tile-mark', text: correct ? '✓ ' : '✗ ', attrs: { 'aria-hidden': 'true' } }),
-            s.t('detailPredicted', s.className(predicted), s.percent(probabilities[predicted])),
+            l10n.t('Predicted: {0} with {1}', s.className(predicted), s.percent(probabilities[predicted])),
           ]),
-          h('p', { text: s.t('detailTrue', s.className(truth)) }),
+          h('p', { text: l10n.t('True class: {0}', s.className(truth)) }),
         ]),
         saliencySlot,
         probabilityBars(s, probabilities, predicted, truth),
@@ -354,7 +354,7 @@ export class PredictCell {
   /** The detail column before any image is selected. */
   private renderDetailHint(): void {
     this.detail.classList.remove('open');
-    replaceChildren(this.detail, [h('p', { className: 'waiting', text: this.ctx.s.t('detailHint') })]);
+    replaceChildren(this.detail, [h('p', { className: 'waiting', text: l10n.t('Select an image in the grid to see all ten probabilities here.') })]);
   }
 
   private closeDetail(): void {
