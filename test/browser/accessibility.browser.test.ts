@@ -119,15 +119,15 @@ for (const locale of LOCALES) {
   }
 }
 
-test('the host\'s reveal scrolls to and focuses every cell, the compare view included', async (context) => {
+test('the host\'s reveal scrolls to and focuses every cell, the compare and sweep views included', async (context) => {
   if (!requireOrSkip(context, unavailable)) return;
   assert.ok(harness);
   // The compare view exists in the compare state; the notebook's cells (the classify cell with results) in the finished one.
-  const pages = { compare: await openDashboard(harness, { mode: 'compare' }), finished: await openDashboard(harness, { mode: 'finished' }) };
+  const pages = { compare: await openDashboard(harness, { mode: 'compare' }), finished: await openDashboard(harness, { mode: 'finished' }), sweep: await openDashboard(harness, { mode: 'sweepDone' }) };
   try {
     const focused: Record<string, string | undefined> = {};
     for (const cell of DASHBOARD_CELLS) {
-      const { page } = cell === 'compare' ? pages.compare : pages.finished;
+      const { page } = cell === 'compare' ? pages.compare : cell === 'sweep' ? pages.sweep : pages.finished;
       await page.waitForSelector(`#cell-${cell}`);
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await page.evaluate((name) => window.postMessage({ type: 'reveal', cell: name }, '*'), cell);
@@ -136,8 +136,9 @@ test('the host\'s reveal scrolls to and focuses every cell, the compare view inc
     }
     assert.deepEqual(focused, Object.fromEntries(DASHBOARD_CELLS.map((cell) => [cell, `cell-${cell}`])));
     assert.ok(DASHBOARD_CELLS.includes('compare'));
-    assert.deepEqual([...pages.compare.problems, ...pages.finished.problems], []);
+    assert.deepEqual([...pages.compare.problems, ...pages.finished.problems, ...pages.sweep.problems], []);
   } finally {
+    await pages.sweep.page.context().close();
     await pages.compare.page.context().close();
     await pages.finished.page.context().close();
   }

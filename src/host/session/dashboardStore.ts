@@ -10,6 +10,7 @@ import type { HyperParameters } from '../../domain/hyperParameters';
 import { isTerminalEvent, type TrainingEvent } from '../../protocol/events';
 import type { DashboardCell, DashboardState, HostToWebview } from '../../protocol/webview';
 import type { EpochInsight } from '../../protocol/worker';
+import type { SweepView } from '../../protocol/sweepView';
 import { applyTrainingEvent, beginRun, initialDashboardState, withNextParams } from '../dashboardState';
 import { ProgressThrottle } from '../progressThrottle';
 import { RunEpochs, type EpochPredictionsMessage, type FirstLayerMessage } from '../runEpochs';
@@ -67,6 +68,14 @@ export class DashboardStore extends Disposable {
 
   post(message: HostToWebview): void {
     this.updateEmitter.fire({ kind: 'message', message });
+  }
+
+  /** Shows the Sweep view as it is now (undefined: closes it). */
+  setSweep(view: SweepView | undefined): void {
+    const next = { ...this.current };
+    if (view === undefined) delete next.sweep;
+    else next.sweep = view;
+    this.show(next);
   }
 
   /** Asks the panel to scroll to a cell. */
