@@ -94,7 +94,7 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
     case 'openRuns': {
       const ids = message.ids;
       if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100) return undefined;
-      if (!ids.every((id): id is string => typeof id === 'string' && /^[\w.-]{1,100}$/.test(id))) return undefined;
+      if (!ids.every((id): id is string => typeof id === 'string' && /^[\w-]{1,100}$/.test(id))) return undefined;
       return { type, ids: [...ids] };
     }
     default:

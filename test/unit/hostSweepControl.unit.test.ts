@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SweepControl } from '../../src/host/sweepControl';
+import { DashboardStore } from '../../src/host/session/dashboardStore';
 import type { StartTrial } from '../../src/core/runs/sweepRun';
 import { DEFAULT_HYPER_PARAMETERS, type HyperParameters } from '../../src/domain/hyperParameters';
 import type { EpochMetrics } from '../../src/domain/metrics';
@@ -111,4 +112,20 @@ test('stop ends the running trials as stopped and the sweep as interrupted; the 
   await done;
   assert.deepEqual(sweeps.current?.trials.map((row) => row.state), ['stopped', 'stopped']);
   assert.equal(sweeps.current?.interrupted, true);
+});
+
+test('the dashboard store shows the Sweep view in its state, and a kept run\'s snapshot carries none of it', () => {
+  const store = new DashboardStore(base, () => {});
+  const updates: string[] = [];
+  store.onDidUpdate((update) => updates.push(update.kind));
+  const { sweeps } = control(() => [0.5]);
+  const view = (sweeps.open(), sweeps.current!);
+  store.setSweep(view);
+  assert.equal(store.current.sweep?.phase, 'defining');
+  assert.deepEqual(updates, ['state']);
+  assert.equal(store.snapshot().state.sweep, undefined);
+  assert.ok(store.current.sweep, 'the shown state keeps it');
+  store.setSweep(undefined);
+  assert.equal(store.current.sweep, undefined);
+  store.dispose();
 });

@@ -85,7 +85,10 @@ export class DashboardStore extends Disposable {
 
   /** What a run snapshot keeps of the run shown: its state, test images, per-epoch predictions and first layer. */
   snapshot(): RunSnapshot {
-    const snapshot: RunSnapshot = { state: this.state, ...this.epochs.saved };
+    // The Sweep view belongs to the window, not to the run: a run kept (or restored after a reload) carries none.
+    const state = { ...this.state };
+    delete state.sweep;
+    const snapshot: RunSnapshot = { state, ...this.epochs.saved };
     if (this.testImages.current) snapshot.testImages = this.testImages.current;
     if (this.testImages.testSet) snapshot.testSet = this.testImages.testSet;
     return snapshot;

@@ -123,7 +123,7 @@ function sweepForm(ctx: ViewContext, view: SweepView, ui: SweepUi): HTMLElement 
     h('div', { className: 'sweep-field' }, [h('label', { text: l10n.t('Trials at once'), attrs: { for: 'sweep-parallel' } }), parallel]),
     problems,
     error,
-    h('button', { text: l10n.t('Start the sweep'), attrs: { type: 'submit', 'data-focus-key': 'sweep-start', title: l10n.t('{0} trials', trials()) } }),
+    h('button', { className: 'primary', text: l10n.t('Start the sweep'), attrs: { type: 'submit', 'data-focus-key': 'sweep-start', title: l10n.t('{0} trials', trials()) } }),
   ]);
 }
 
