@@ -6,24 +6,14 @@
 // The rules are axe's WCAG 2.1 A and AA set plus its best practices; zero violations are allowed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { requireOrSkip } from '../requirements';
 import { DASHBOARD_CELLS } from '../../src/protocol/webview';
-import { openDashboard, openInsightViewsByKeyboard, root, startHarness, unavailable, type PreviewHarness } from './previewHarness';
+import { axeViolations, openDashboard, openInsightViewsByKeyboard, startHarness, unavailable, type PreviewHarness } from './previewHarness';
 
-const AXE_SOURCE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const THEMES = ['dark', 'light', 'hc'] as const;
 const LOCALES = ['en', 'zh-cn'] as const;
 const MODES = ['idle', 'loading', 'midrun', 'finished', 'pastRun', 'stopped', 'error', 'regularized', 'compare', 'compareOne'] as const;
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
 
 let harness: PreviewHarness | undefined;
 
@@ -35,18 +25,7 @@ after(async () => {
   await harness?.close();
 });
 
-/** axe's violations on the page as it is now, one line each (rule, impact, the elements, why). */
-async function violations(page: Page): Promise<string[]> {
-  // The harness's CSP allows only its own scripts, so axe goes in through the DevTools protocol, not a <script>.
-  await page.evaluate(AXE_SOURCE);
-  const found = (await page.evaluate(`axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    resultTypes: ['violations'],
-  }).then((r) => r.violations)`)) as AxeViolation[];
-  return found.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join(' | ')}`,
-  );
-}
+const violations = (page: Page) => axeViolations(page);
 
 for (const locale of LOCALES) {
   for (const theme of THEMES) {

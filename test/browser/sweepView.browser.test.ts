@@ -5,13 +5,12 @@
 // each state go to test-output/sweep-view/ for a person to look at.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { requireOrSkip } from '../requirements';
-import { openDashboard, root, startHarness, unavailable, type PreviewHarness } from './previewHarness';
+import { axeViolations, openDashboard, root, startHarness, unavailable, type PreviewHarness } from './previewHarness';
 
-const AXE_SOURCE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const SHOTS = join(root, 'test-output', 'sweep-view');
 const MODES = ['sweepEmpty', 'sweepRunning', 'sweepDone'] as const;
 
@@ -23,14 +22,6 @@ after(async () => {
   await harness?.close();
 });
 
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const found = (await page.evaluate(`axe.run(document.querySelector('#cell-sweep'), {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    resultTypes: ['violations'],
-  }).then((r) => r.violations)`)) as { id: string; help: string; nodes: { target: string[] }[] }[];
-  return found.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
 
 const posted = (page: Page) => page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => !['ready', 'requestImages', 'requestSaliency'].includes(m.type)));
 
@@ -43,7 +34,7 @@ for (const [theme, locale] of [['dark', 'en'], ['light', 'en'], ['hc', 'en'], ['
     for (const mode of MODES) {
       const { page, problems: errors } = await openDashboard(harness, { mode, theme, locale });
       await page.waitForSelector('#cell-sweep');
-      for (const v of await violations(page)) problems.push(`${mode}: ${v}`);
+      for (const v of await axeViolations(page, '#cell-sweep')) problems.push(`${mode}: ${v}`);
       problems.push(...errors.map((e) => `${mode}: ${e}`));
       if (locale === 'zh-cn') {
         const text = await page.locator('#cell-sweep').innerText();
