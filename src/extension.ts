@@ -54,7 +54,11 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     log: channel,
   });
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'unknown');
-  const commands = new TrainerCommands(session, dashboard, log, { id: context.extension.id, version });
+  const commands = new TrainerCommands(session, dashboard, log, { id: context.extension.id, version }, {
+    workerPath: context.asAbsolutePath(join('dist', 'worker.js')),
+    cacheDir: join(storage, 'data'),
+    nativeBackendFolders: () => nativeBackend.searchFolders(),
+  });
   // The panel's controls go straight to the objects that act on them, the ones the commands use.
   dashboard.actOnIntentsWith({
     training: commands.training,
@@ -62,8 +66,10 @@ export function activate(context: vscode.ExtensionContext): FashionMnistApi {
     classifying: commands.classifying,
     exporting: commands.runExport,
     nativeBackend,
+    sweeping: commands.sweeping,
   });
   const runsView = new RunsView(session, dashboard, (error) => log.error(error));
+  commands.sweeping.openRunsWith(runsView);
   const nativeBackendOffer = nativeBackend.createOffer();
 
   context.subscriptions.push(

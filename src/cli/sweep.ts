@@ -18,7 +18,7 @@ import { resolveUserPath } from '../core/userPath';
 import type { EpochMetrics } from '../domain/metrics';
 import type { SweepRecord } from '../domain/sweep';
 import type { StartRequest } from '../protocol/worker';
-import { TrainingClient } from '../worker/client';
+import { trialWorkers } from '../worker/sweepTrials';
 import { parseSweepArgs, type SweepOptions } from './sweepArgs';
 import { sweepReportLines, trialLine } from './sweepReport';
 import { loadTrialRuns } from '../core/runs/sweepResults';
@@ -79,7 +79,6 @@ async function sweepInWorkers(record: SweepRecord, options: SweepOptions, contex
   const parallel = Math.max(1, Math.min(options.parallel, toRun));
   for (const line of openingLines(record, parallel, toRun, budget)) out(line);
 
-  const clients = new Set<TrainingClient>();
   const startedAt = new Map<number, number>();
   let trialSeconds = 0;
   const request = (params: StartRequest['params']): StartRequest => {
@@ -90,42 +89,20 @@ async function sweepInWorkers(record: SweepRecord, options: SweepOptions, contex
       allowDownload: options.allowDownload,
       nativeBackendFolders: cliNativeBackendFolders(),
       runHistory: { dir: places.history.root, keepModels: DEFAULT_KEPT_MODELS, sweepId: record.id },
-      // One kernel thread per trial: trials side by side take a core each and never want more threads than
-      // cores; and a trial alone starts no helper thread, which (measured) delayed a pruning stop past the epoch.
-      threads: 1,
     };
     if (options.dataDir !== undefined) start.dataDir = resolveUserPath(options.dataDir);
     return start;
   };
   // One worker per trial: nothing is shared between trials but the run history on disk.
+  const workers = trialWorkers({
+    workerPath: workerPath(),
+    request,
+    prune: record.definition.prune,
+    historyFailed: (error) => context.stderr.write(t('Warning: {0}', describeUserError(error)) + '\n'),
+  });
   const startTrial: StartTrial = (params, trial, listener) => {
-    const client = new TrainingClient({ workerPath: workerPath() });
-    clients.add(client);
     startedAt.set(trial.point, performance.now());
-    client.onEvent((_runId, event) => {
-      switch (event.type) {
-        case 'epoch':
-          listener.epoch(event.metrics);
-          return;
-        case 'finished':
-        case 'stopped': {
-          if (event.historyError !== undefined) context.stderr.write(t('Warning: {0}', describeUserError(event.historyError)) + '\n');
-          const end = { end: event.type, history: event.history } as const;
-          done(event.keptRunId === undefined ? end : { ...end, runId: event.keptRunId });
-          return;
-        }
-        case 'error':
-          done({ end: 'failed', history: [], error: describeUserError(event.error) });
-          return;
-      }
-    });
-    const done = (result: Parameters<typeof listener.end>[0]) => {
-      clients.delete(client);
-      setImmediate(() => client.dispose());
-      listener.end(result);
-    };
-    client.start(request(params));
-    return { stop: () => client.stop() };
+    return workers.startTrial(params, trial, listener);
   };
 
   const cpuBefore = process.cpuUsage();
@@ -155,7 +132,7 @@ async function sweepInWorkers(record: SweepRecord, options: SweepOptions, contex
       sweep.stop();
     } else {
       // At once: the workers go, their trials end as stopped (without their runs), and the record is written.
-      for (const client of clients) client.dispose();
+      workers.disposeAll();
     }
   };
   process.on('SIGINT', onSignal);

@@ -5,7 +5,7 @@
  * goes through `parseWebviewMessage` before anything acts on it.
  */
 import * as vscode from 'vscode';
-import type { DashboardCell, EditableSetting, ExportableChart, HostToWebview, SettingValue } from '../protocol/webview';
+import type { DashboardCell, EditableSetting, ExportableChart, HostToWebview, SettingValue, WebviewToHost } from '../protocol/webview';
 import type { TrainingSession } from './session/trainingSession';
 import { parseWebviewMessage } from './webviewMessages';
 import { dashboardPageHtml } from './dashboardPage';
@@ -28,6 +28,15 @@ export interface DashboardActors {
   exporting: { exportNotebook(): Promise<unknown>; exportChart(chart: ExportableChart): Promise<void>; exportMetricsCsv(): Promise<void> };
   /** The model cell's "Set Up the Native Backend" (nativeBackendSetup.ts). */
   nativeBackend: { setUp(): Promise<unknown> };
+  /** The Sweep view (commands/sweepCommands.ts). */
+  sweeping: {
+    open(): void;
+    start(intent: Extract<WebviewToHost, { type: 'startSweep' }>): void;
+    stop(): void;
+    close(): void;
+    openRuns(ids: string[]): Promise<void>;
+    rerunBest(): Promise<void>;
+  };
 }
 
 export interface DashboardDependencies {
@@ -205,6 +214,24 @@ class DashboardPanel extends Disposable {
         return;
       case 'exportMetricsCsv':
         void actors?.exporting.exportMetricsCsv();
+        return;
+      case 'openSweep':
+        actors?.sweeping.open();
+        return;
+      case 'startSweep':
+        actors?.sweeping.start(message);
+        return;
+      case 'stopSweep':
+        actors?.sweeping.stop();
+        return;
+      case 'closeSweep':
+        actors?.sweeping.close();
+        return;
+      case 'rerunBestTrial':
+        void actors?.sweeping.rerunBest();
+        return;
+      case 'openRuns':
+        void actors?.sweeping.openRuns(message.ids);
         return;
       case 'requestImages':
         // A kept run's images may still be on their way from the data: the answer waits for them.

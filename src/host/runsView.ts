@@ -181,6 +181,16 @@ export class RunsView extends Disposable {
     this.session.archive.setComparison(compareRuns(records));
   }
 
+  /** Opens one run by id, or compares several (the Sweep view's Open and Compare selected). */
+  async openRuns(ids: string[]): Promise<void> {
+    await this.act(async () => {
+      const history = currentHistory();
+      const records = await Promise.all(ids.map((id) => history.load(id)));
+      if (records.length === 1) await this.open({ id: records[0].id, startedAt: records[0].startedAt } as RunSummary);
+      else await this.show(records.map((record) => ({ id: record.id, startedAt: record.startedAt }) as RunSummary));
+    });
+  }
+
   private async compare(runs: RunSummary[]): Promise<void> {
     if (runs.length < 2) {
       void userMessage.info(vscode.l10n.t('Select two or more runs in the Runs view (Ctrl or Shift and click), then choose Compare Runs.'));

@@ -7,6 +7,7 @@
  */
 import { BARE_INTENTS, EDITABLE_SETTINGS, EXPORTABLE_CHARTS, isOneOf, type EditableSetting, type SettingValue, type WebviewToHost } from '../protocol/webview';
 import { checkEditableValue } from './trainingSettings';
+import { MAX_VIEW_ALTERNATIVES, MAX_VIEW_PARALLEL, SWEEP_VIEW_AXES, type SweepViewAxis } from '../protocol/sweepView';
 import { TEST_IMAGES } from '../domain/classes';
 
 /**
@@ -84,8 +85,34 @@ export function parseWebviewMessage(message: unknown): WebviewToHost | undefined
       const chart = message.chart;
       return isOneOf(EXPORTABLE_CHARTS, chart) ? { type, chart } : undefined;
     }
+    case 'startSweep': {
+      const axes = parseSweepAxes(message.axes);
+      const parallel = message.parallel;
+      if (axes === undefined || typeof message.prune !== 'boolean' || typeof parallel !== 'number' || !Number.isInteger(parallel) || parallel < 1 || parallel > MAX_VIEW_PARALLEL) return undefined;
+      return { type, axes, prune: message.prune, parallel };
+    }
+    case 'openRuns': {
+      const ids = message.ids;
+      if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100) return undefined;
+      if (!ids.every((id): id is string => typeof id === 'string' && /^[\w-]{1,100}$/.test(id))) return undefined;
+      return { type, ids: [...ids] };
+    }
     default:
       return undefined;
   }
+}
+
+/** The Sweep view's axes: known settings, each once, each with 1 to MAX_VIEW_ALTERNATIVES finite numbers. */
+function parseSweepAxes(value: unknown): { parameter: SweepViewAxis; values: number[] }[] | undefined {
+  if (!Array.isArray(value) || value.length === 0 || value.length > SWEEP_VIEW_AXES.length) return undefined;
+  const axes: { parameter: SweepViewAxis; values: number[] }[] = [];
+  for (const item of value) {
+    if (!isFields(item) || !isOneOf(SWEEP_VIEW_AXES, item.parameter) || axes.some((axis) => axis.parameter === item.parameter)) return undefined;
+    const values = item.values;
+    if (!Array.isArray(values) || values.length === 0 || values.length > MAX_VIEW_ALTERNATIVES) return undefined;
+    if (!values.every((v): v is number => typeof v === 'number' && Number.isFinite(v))) return undefined;
+    axes.push({ parameter: item.parameter, values: [...values] });
+  }
+  return axes;
 }
 

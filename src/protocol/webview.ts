@@ -13,6 +13,7 @@ import type { BatchProgress, EpochMetrics, OverfittingAnalysis, PredictionAnalys
 import type { ModelSummary } from '../domain/modelSummary';
 import type { SavedModelInfo } from '../domain/runRecord';
 import type { RunComparison } from '../domain/runComparison';
+import { SWEEP_BARE_INTENTS, type SweepIntent, type SweepView } from './sweepView';
 
 /**
  * The closed lists of this channel: each is one `const` array, its type is derived from it, and both sides'
@@ -31,7 +32,7 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const NOTEBOOK_CELLS = ['data', 'preprocess', 'model', 'train', 'evaluate', 'predict', 'confusion', 'classify'] as const;
 export type NotebookCell = (typeof NOTEBOOK_CELLS)[number];
 /** Every cell the host may ask the webview to reveal: the compare view (unnumbered, above) and the notebook's cells. */
-export const DASHBOARD_CELLS = ['compare', ...NOTEBOOK_CELLS] as const;
+export const DASHBOARD_CELLS = ['sweep', 'compare', ...NOTEBOOK_CELLS] as const;
 export type DashboardCell = (typeof DASHBOARD_CELLS)[number];
 
 /** Names of the settings under `fashionMnist.*` that the panel's controls may change. */
@@ -57,7 +58,7 @@ export type EditableSetting = (typeof EDITABLE_SETTINGS)[number];
  * cell's button where tfjs-node was looked for and not used (runs the setup command); save the run as a
  * Jupyter notebook; save the per-epoch metrics as CSV (the host asks where).
  */
-export const BARE_INTENTS = ['ready', 'train', 'stop', 'classifyFiles', 'closeComparison', 'showLatestRun', 'setUpNativeBackend', 'exportNotebook', 'exportMetricsCsv'] as const;
+export const BARE_INTENTS = ['ready', 'train', 'stop', 'classifyFiles', 'closeComparison', 'showLatestRun', 'setUpNativeBackend', 'exportNotebook', 'exportMetricsCsv', ...SWEEP_BARE_INTENTS] as const;
 export type BareIntent = (typeof BARE_INTENTS)[number];
 
 /** Everything the dashboard shows; the host owns it and sends it whole on `ready` and after changes. */
@@ -92,6 +93,8 @@ export interface DashboardState {
   shownRun?: { id: string };
   /** Runs from the run history side by side (the compare view), when the user asked for them. */
   comparison?: RunComparison;
+  /** The Sweep view, while it is open (protocol/sweepView.ts). */
+  sweep?: SweepView;
   /** Download of the dataset in progress. */
   download?: { file: string; receivedBytes: number; totalBytes: number | null };
 }
@@ -142,6 +145,7 @@ export type ExportableChart = (typeof EXPORTABLE_CHARTS)[number];
 
 export type WebviewToHost =
   | { type: BareIntent }
+  | SweepIntent
   | { type: 'setSetting'; key: EditableSetting; value: SettingValue }
   /** Several settings at once (a model preset: hidden layers, dropout and L2 together). */
   | { type: 'setSettings'; values: { key: EditableSetting; value: SettingValue }[] }

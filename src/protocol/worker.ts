@@ -40,6 +40,12 @@ export interface StartRequest {
    * always splits each step with a helper thread. The weights are the same whichever runs.
    */
   threads?: TrainingThreads;
+  /**
+   * Wait after each epoch that has a next one for the caller's verdict before training on: a `continue`
+   * message for that epoch, or a `stop`. After `timeoutMs` without either the run goes on, so a lost reply
+   * never hangs it. A sweep that prunes asks for it, so a trial judged worse stops right after that epoch.
+   */
+  epochVerdict?: { timeoutMs: number };
 }
 
 /** The choices of `StartRequest.threads`. */
@@ -72,6 +78,8 @@ export type SaliencyInput = Uint8Array | { testIndex: number; dataChecksum: stri
 export type HostToWorker =
   | { type: 'start'; runId: number; request: StartRequest }
   | { type: 'stop'; runId: number }
+  /** The verdict after `epoch` of a run started with `epochVerdict`: train the next epoch. */
+  | { type: 'continue'; runId: number; epoch: number }
   | { type: 'classify'; requestId: number; files: string[]; modelDir: string; locale: string; nativeBackendFolders?: string[] }
   /**
    * Saliency under the saved model of one prepared 28 × 28 input (784 bytes), or of a test image the worker

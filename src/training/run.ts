@@ -55,6 +55,11 @@ export interface RunOptions {
    * training began; returns its id. A failure does not fail the run: the terminal event says so.
    */
   keepRun?: (tf: Tf, model: LayersModel, record: Omit<RunHistoryRecord, 'id'>) => Promise<string>;
+  /**
+   * Awaited after every epoch that has a next one (its `epoch` event and insight already sent): the caller's
+   * verdict. A stop it brings (`shouldStop`) ends the run before the next epoch's first batch.
+   */
+  afterEpoch?: (epoch: number) => Promise<void>;
   /** A network to train instead of `params.architecture` (the bench's fixed networks). */
   architecture?: Architecture;
   /** The data loader; tests inject a small one. */
@@ -295,6 +300,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
         end = 'earlyStopped';
         break;
       }
+      if (epoch < params.epochs) await options.afterEpoch?.(epoch);
     }
 
     trainer.writeWeightsTo(model);

@@ -15,6 +15,7 @@ import { PredictCell } from './cells/predictCell';
 import { preprocessCell } from './cells/preprocessCell';
 import { TrainCell } from './cells/trainCell';
 import { CompareCell } from './cells/compareCell';
+import { newSweepUi, sweepCell } from './cells/sweepCell';
 import { h, replaceChildren } from './dom';
 import { ImageStore } from './imageStore';
 import { EpochStore } from './epochStore';
@@ -52,6 +53,8 @@ export class Dashboard {
   /** The host's saliency answers for classified files, by path (asked for once per file and page). */
   private readonly fileSaliencies = new Map<string, Extract<HostToWebview, { type: 'saliency' }>>();
   private readonly ui: UiState;
+  /** The Sweep view's sort, filter, selection and typed alternatives, kept across the host's state messages. */
+  private readonly sweepUi = newSweepUi();
   private pendingProgress?: BatchProgress;
   private firstRender = true;
   /** Set by a `reveal`: the host asked for a cell, so the saved scroll position must not win afterwards. */
@@ -188,6 +191,7 @@ export class Dashboard {
     // The first layer's pictures belong to the model they show; they are redrawn after every epoch.
     model.querySelector('.cell-output')?.append(this.firstLayer.attach(ctx));
     this.cellsContainer = h('main', { className: 'cells' }, [
+      state.sweep !== undefined ? sweepCell(ctx, state.sweep, this.sweepUi) : null,
       this.compareCell?.section,
       dataCell(ctx),
       preprocessCell(ctx),

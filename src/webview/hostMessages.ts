@@ -10,6 +10,7 @@ import type { EpochAnalysis, EpochPredictions } from '../domain/epochPredictions
 import type { FirstLayerSnapshot } from '../domain/firstLayer';
 import { NUM_CLASSES, PIXELS } from '../domain/classes';
 import { DASHBOARD_CELLS, isOneOf, RUN_STATUSES, type DashboardState, type FollowedFile, type HostToWebview } from '../protocol/webview';
+import { SWEEP_VIEW_AXES, SWEEP_VIEW_PHASES } from '../protocol/sweepView';
 
 type Obj = Record<string, unknown>;
 
@@ -126,7 +127,17 @@ function normalizeState(v: unknown): DashboardState | undefined {
   if (v.classifications !== undefined) state.classifications = normalizeClassifications(v.classifications);
   if (v.followedFiles !== undefined) state.followedFiles = normalizeFollowed(v.followedFiles);
   if (v.error !== undefined && !(isObject(v.error) && isString(v.error.message))) state.error = undefined;
+  if (v.sweep !== undefined && !validSweep(v.sweep)) state.sweep = undefined;
   return state;
+}
+
+/** The Sweep view's state: a known phase, its axes and trials with numbers where numbers belong. */
+function validSweep(v: unknown): boolean {
+  if (!isObject(v) || !isOneOf(SWEEP_VIEW_PHASES, v.phase) || !isObject(v.current) || !Array.isArray(v.axes) || !Array.isArray(v.trials)) return false;
+  const axes = v.axes.length;
+  if (!v.axes.every((axis) => isObject(axis) && isOneOf(SWEEP_VIEW_AXES, axis.parameter) && Array.isArray(axis.values) && axis.values.every(isNumber))) return false;
+  if (!SWEEP_VIEW_AXES.every((axis) => isNumber((v.current as Record<string, unknown>)[axis]))) return false;
+  return v.trials.every((row) => isObject(row) && isNumber(row.number) && isNumber(row.epoch) && isNumber(row.epochs) && isString(row.state) && Array.isArray(row.values) && row.values.length === axes && row.values.every(isNumber));
 }
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;

@@ -112,6 +112,16 @@ export class TrainingClient {
     }, this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
   }
 
+  /**
+   * The verdict after `epoch` of a run started with `epochVerdict`: train on. (A stop is `stop()`; after a
+   * stop this sends nothing, so the worker ends the run before its next epoch.)
+   */
+  continueAfterEpoch(epoch: number): void {
+    const run = this.run;
+    if (!run || run.stopTimer) return;
+    this.send({ type: 'continue', runId: run.runId, epoch });
+  }
+
   /** Classifies image files with the model saved in `modelDir`; runs in the worker, never on this thread. */
   classify(files: string[], modelDir: string, locale: string, nativeBackendFolders?: string[]): Promise<ClassificationResult[]> {
     this.assertUsable();

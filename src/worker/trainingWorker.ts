@@ -35,6 +35,8 @@ interface ActiveRun {
   stopRequested: boolean;
   /** Aborted on stop, so a download in progress ends at once instead of at the next batch. */
   abort: AbortController;
+  /** The epoch whose verdict the run is waiting for (`StartRequest.epochVerdict`), and how to go on. */
+  awaiting?: { epoch: number; release(): void };
 }
 
 interface CachedModel {
@@ -68,7 +70,11 @@ export class TrainingWorker {
         if (this.active?.runId === message.runId) {
           this.active.stopRequested = true;
           this.active.abort.abort();
+          this.active.awaiting?.release();
         }
+        return;
+      case 'continue':
+        if (this.active?.runId === message.runId && this.active.awaiting?.epoch === message.epoch) this.active.awaiting.release();
         return;
       case 'saliency': {
         const { requestId, input, modelDir } = message;
@@ -131,6 +137,7 @@ export class TrainingWorker {
         },
         // Checked before the data loads, so a folder that cannot take the model costs seconds, not a run.
         checkSaveTarget: request.saveDir === undefined ? undefined : async () => void (await checkSaveTarget(request.saveDir as string)),
+        afterEpoch: request.epochVerdict === undefined ? undefined : (epoch) => awaitVerdict(run, epoch, request.epochVerdict!.timeoutMs),
         // Fresh arrays per epoch, so they are transferred, not cloned.
         onEpochInsight: request.insight
           ? (insight) => this.post({ type: 'epochInsight', runId, insight }, insightBuffers(insight))
@@ -220,6 +227,20 @@ export class TrainingWorker {
     this.cachedModel = { key: key ?? modelKey(tf, modelDir) ?? '', model };
     return model;
   }
+}
+
+/** Resolves when the host's verdict on `epoch` arrives (continue or stop) or after `timeoutMs` without one. */
+function awaitVerdict(run: ActiveRun, epoch: number, timeoutMs: number): Promise<void> {
+  if (run.stopRequested) return Promise.resolve();
+  return new Promise((resolve) => {
+    const release = () => {
+      clearTimeout(timer);
+      if (run.awaiting?.release === release) delete run.awaiting;
+      resolve();
+    };
+    const timer = setTimeout(release, timeoutMs);
+    run.awaiting = { epoch, release };
+  });
 }
 
 /** Where a trained model goes when its own folder fails at the end of a run: a new folder in the cache. */

@@ -6,24 +6,14 @@
 // The rules are axe's WCAG 2.1 A and AA set plus its best practices; zero violations are allowed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { requireOrSkip } from '../requirements';
 import { DASHBOARD_CELLS } from '../../src/protocol/webview';
-import { openDashboard, openInsightViewsByKeyboard, root, startHarness, unavailable, type PreviewHarness } from './previewHarness';
+import { axeViolations, openDashboard, openInsightViewsByKeyboard, startHarness, unavailable, type PreviewHarness } from './previewHarness';
 
-const AXE_SOURCE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const THEMES = ['dark', 'light', 'hc'] as const;
 const LOCALES = ['en', 'zh-cn'] as const;
 const MODES = ['idle', 'loading', 'midrun', 'finished', 'pastRun', 'stopped', 'error', 'regularized', 'compare', 'compareOne'] as const;
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
 
 let harness: PreviewHarness | undefined;
 
@@ -35,18 +25,7 @@ after(async () => {
   await harness?.close();
 });
 
-/** axe's violations on the page as it is now, one line each (rule, impact, the elements, why). */
-async function violations(page: Page): Promise<string[]> {
-  // The harness's CSP allows only its own scripts, so axe goes in through the DevTools protocol, not a <script>.
-  await page.evaluate(AXE_SOURCE);
-  const found = (await page.evaluate(`axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    resultTypes: ['violations'],
-  }).then((r) => r.violations)`)) as AxeViolation[];
-  return found.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join(' | ')}`,
-  );
-}
+const violations = (page: Page) => axeViolations(page);
 
 for (const locale of LOCALES) {
   for (const theme of THEMES) {
@@ -119,15 +98,15 @@ for (const locale of LOCALES) {
   }
 }
 
-test('the host\'s reveal scrolls to and focuses every cell, the compare view included', async (context) => {
+test('the host\'s reveal scrolls to and focuses every cell, the compare and sweep views included', async (context) => {
   if (!requireOrSkip(context, unavailable)) return;
   assert.ok(harness);
   // The compare view exists in the compare state; the notebook's cells (the classify cell with results) in the finished one.
-  const pages = { compare: await openDashboard(harness, { mode: 'compare' }), finished: await openDashboard(harness, { mode: 'finished' }) };
+  const pages = { compare: await openDashboard(harness, { mode: 'compare' }), finished: await openDashboard(harness, { mode: 'finished' }), sweep: await openDashboard(harness, { mode: 'sweepDone' }) };
   try {
     const focused: Record<string, string | undefined> = {};
     for (const cell of DASHBOARD_CELLS) {
-      const { page } = cell === 'compare' ? pages.compare : pages.finished;
+      const { page } = cell === 'compare' ? pages.compare : cell === 'sweep' ? pages.sweep : pages.finished;
       await page.waitForSelector(`#cell-${cell}`);
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await page.evaluate((name) => window.postMessage({ type: 'reveal', cell: name }, '*'), cell);
@@ -136,8 +115,9 @@ test('the host\'s reveal scrolls to and focuses every cell, the compare view inc
     }
     assert.deepEqual(focused, Object.fromEntries(DASHBOARD_CELLS.map((cell) => [cell, `cell-${cell}`])));
     assert.ok(DASHBOARD_CELLS.includes('compare'));
-    assert.deepEqual([...pages.compare.problems, ...pages.finished.problems], []);
+    assert.deepEqual([...pages.compare.problems, ...pages.finished.problems, ...pages.sweep.problems], []);
   } finally {
+    await pages.sweep.page.context().close();
     await pages.compare.page.context().close();
     await pages.finished.page.context().close();
   }

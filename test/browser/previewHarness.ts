@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -98,4 +98,31 @@ export async function openInsightViewsByKeyboard(page: Page, stage: (name: strin
   await page.waitForSelector('.unit[aria-pressed="true"][data-focus-key="unit-2"]');
   await page.waitForFunction(() => document.querySelectorAll('.unit-tops canvas.loaded').length === 8);
   await stage('first-layer unit 2 selected');
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+let axeSource: string | undefined;
+
+/**
+ * axe's violations (WCAG 2.1 A and AA and its best practices) on the page as it is now, within `scope` (a
+ * selector; the whole document by default), one line each: rule, impact, the elements, why.
+ */
+export async function axeViolations(page: Page, scope?: string): Promise<string[]> {
+  axeSource ??= readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  // The harness's CSP allows only its own scripts, so axe goes in through the DevTools protocol, not a <script>.
+  await page.evaluate(axeSource);
+  const context = scope === undefined ? 'document' : `document.querySelector(${JSON.stringify(scope)})`;
+  const found = (await page.evaluate(`axe.run(${context}, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    resultTypes: ['violations'],
+  }).then((r) => r.violations)`)) as AxeViolation[];
+  return found.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join(' | ')}`,
+  );
 }

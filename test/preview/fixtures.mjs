@@ -413,6 +413,40 @@ export function buildFixtures({ analysis, epochPredictions, createRng, dataDir =
   states.pastRun = { ...states.finished, shownRun: { id: '20261201-081500-3f2a' } };
   // One run opened in the compare view (a run from the terminal has no dashboard of its own to show).
   states.compareOne = { ...states.compare, comparison: singleRunFixture(states.compare.comparison) };
+  Object.assign(states, sweepFixtures(states.finished));
   const firstLayer = fakeFirstLayer(testImages, testLabels, random);
   return { states, testImages, overfittingByEpoch, history, realData: real, epochPredictions: epochPayload, firstLayer };
+}
+
+/**
+ * The Sweep view (protocol/sweepView.ts) over the finished run: a sweep to define, one running (two trials
+ * training, one pruned, the rest waiting) and one done (the best named, one pruned), learning rate × hidden units.
+ */
+function sweepFixtures(finished) {
+  const current = { learningRate: 0.001, hiddenUnits: 128, dropout: 0, l2: 0, epochs: 5, batchSize: 32 };
+  const axes = [
+    { parameter: 'learningRate', values: [0.001, 0.003, 0.3] },
+    { parameter: 'hiddenUnits', values: [64, 128] },
+  ];
+  const grid = axes[0].values.flatMap((rate) => axes[1].values.map((units) => [rate, units]));
+  const done = [
+    ['finished', 5, 0.3712, 0.8671], ['finished', 5, 0.3465, 0.8782], ['finished', 5, 0.3398, 0.8807],
+    ['finished', 5, 0.3251, 0.8853], ['pruned', 1, 2.3026, 0.1], ['pruned', 1, 2.3026, 0.1],
+  ];
+  const row = (values, i, [state, epoch, monitored, testAccuracy]) => ({
+    number: i + 1, values, state, epoch, epochs: 5, monitored, testAccuracy, runId: `20261206-1300${10 + i}-a1b${i}`,
+  });
+  const definition = { current, axes, prune: true, parallel: 2, monitor: 'val_loss' };
+  const running = grid.map((values, i) => {
+    if (i < 2) return row(values, i, done[i]);
+    if (i === 4) return row(values, i, done[4]);
+    if (i === 2 || i === 3) return { number: i + 1, values, state: 'running', epoch: i === 2 ? 3 : 1, epochs: 5, ...(i === 2 ? { monitored: 0.3601, testAccuracy: 0.8702 } : {}) };
+    return { number: i + 1, values, state: 'pending', epoch: 0, epochs: 5 };
+  });
+  const id = 'sweep-20261206-130000-5e1f';
+  return {
+    sweepEmpty: { ...finished, sweep: { phase: 'defining', current, axes: [], prune: false, parallel: 2, monitor: 'val_loss', trials: [] } },
+    sweepRunning: { ...finished, sweep: { ...definition, phase: 'running', id, trials: running } },
+    sweepDone: { ...finished, sweep: { ...definition, phase: 'done', id, trials: grid.map((values, i) => row(values, i, done[i])), bestRunId: '20261206-130013-a1b3' } },
+  };
 }

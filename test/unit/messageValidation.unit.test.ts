@@ -119,3 +119,28 @@ test('exportChart names one of the three pictures the dashboard can save, nothin
     assert.equal(parseWebviewMessage({ type: 'exportChart', chart }), undefined, JSON.stringify(chart));
   }
 });
+
+test('the Sweep view\'s intents: a grid of known settings with finite numbers, trials at once in range, run ids as plain ids', () => {
+  for (const type of ['openSweep', 'stopSweep', 'closeSweep', 'rerunBestTrial']) assert.deepEqual(parseWebviewMessage({ type, extra: 1 }), { type });
+  const start = { type: 'startSweep', axes: [{ parameter: 'learningRate', values: [0.001, 0.003] }, { parameter: 'hiddenUnits', values: [64] }], prune: true, parallel: 2 };
+  assert.deepEqual(parseWebviewMessage({ ...start, extra: '<b>' }), start);
+  const rejected: unknown[] = [
+    { ...start, axes: [] },
+    { ...start, axes: [{ parameter: 'backend', values: [1] }] },
+    { ...start, axes: [{ parameter: 'learningRate', values: [0.1] }, { parameter: 'learningRate', values: [0.2] }] },
+    { ...start, axes: [{ parameter: 'learningRate', values: [] }] },
+    { ...start, axes: [{ parameter: 'learningRate', values: [Number.NaN] }] },
+    { ...start, axes: [{ parameter: 'learningRate', values: ['0.1'] }] },
+    { ...start, axes: [{ parameter: 'epochs', values: Array.from({ length: 13 }, (_, i) => i + 1) }] },
+    { ...start, parallel: 0 },
+    { ...start, parallel: 1.5 },
+    { ...start, parallel: 9 },
+    { ...start, prune: 'yes' },
+    { type: 'openRuns', ids: [] },
+    { type: 'openRuns', ids: ['../../etc'] },
+    { type: 'openRuns', ids: ['..'] },
+    { type: 'openRuns', ids: [7] },
+  ];
+  for (const message of rejected) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message));
+  assert.deepEqual(parseWebviewMessage({ type: 'openRuns', ids: ['20261206-130010-a1b0'] }), { type: 'openRuns', ids: ['20261206-130010-a1b0'] });
+});

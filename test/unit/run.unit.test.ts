@@ -164,6 +164,43 @@ test('stop takes effect at the next batch', async () => {
   result.model?.dispose();
 });
 
+test('afterEpoch is awaited between epochs (not after the last): a stop it brings ends the run before the next epoch', async () => {
+  const asked: number[] = [];
+  const events: TrainingEvent[] = [];
+  let stop = false;
+  const result = await runTutorial({
+    request: request({ epochs: 3, trainLimit: 320, testLimit: 100, batchSize: 32 }),
+    onEvent: (e) => events.push(e),
+    shouldStop: () => stop,
+    // The verdict comes late (after other work ran): the run must not have trained on meanwhile.
+    afterEpoch: async (epoch) => {
+      asked.push(epoch);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (epoch === 2) stop = true;
+    },
+    loadData: realData,
+  });
+  assert.deepEqual(asked, [1, 2]);
+  assert.equal(result.status, 'stopped');
+  assert.equal(result.history.length, 2);
+  const last = events.at(-1);
+  assert.ok(last?.type === 'stopped');
+  assert.equal(last.history.length, 2);
+  result.model?.dispose();
+
+  const heard: number[] = [];
+  const all = await runTutorial({
+    request: request({ epochs: 2, trainLimit: 320, testLimit: 100, batchSize: 32 }),
+    onEvent: () => {},
+    shouldStop: () => false,
+    afterEpoch: async (epoch) => void heard.push(epoch),
+    loadData: realData,
+  });
+  assert.equal(all.status, 'finished');
+  assert.deepEqual(heard, [1], 'no verdict is asked after the last epoch');
+  all.model?.dispose();
+});
+
 test('bad parameters and failed loads end in an error event, never a throw', async () => {
   const events: TrainingEvent[] = [];
   const result = await runTutorial({

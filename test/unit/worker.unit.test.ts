@@ -105,6 +105,43 @@ test('stop takes effect within a batch or two and the worker reports stopped its
   });
 });
 
+test('a run started with epochVerdict waits after each epoch: a stop stops it there, a continue trains on, silence times out', async () => {
+  // Tiny epochs (milliseconds): without the wait, a stop sent on the epoch event would arrive too late.
+  const tiny = (timeoutMs: number) => ({ ...request({ trainLimit: 320, testLimit: 100, epochs: 3 }), epochVerdict: { timeoutMs } });
+  await disposing(new TrainingClient({ workerPath, stopTimeoutMs: 120_000 }), async (client) => {
+    // The verdict comes later than the next epoch would take: the run waits for it.
+    const stopped = await run(client, tiny(120_000), (event) => {
+      if (event.type === 'epoch') setTimeout(() => client.stop(), 300);
+    });
+    const last = stopped.at(-1);
+    assert.ok(last?.type === 'stopped', `ended with ${last?.type}`);
+    assert.equal(last.history.length, 1, 'stopped right after the epoch that was judged');
+
+    const epochs: number[] = [];
+    let trainedWhileWaiting = 0;
+    let waiting = false;
+    const carried = await run(client, tiny(120_000), (event) => {
+      if (event.type === 'batch' && waiting) trainedWhileWaiting++;
+      if (event.type !== 'epoch') return;
+      epochs.push(event.metrics.epoch);
+      waiting = true;
+      setTimeout(() => {
+        waiting = false;
+        client.continueAfterEpoch(event.metrics.epoch);
+      }, 200);
+    });
+    assert.equal(carried.at(-1)?.type, 'finished');
+    assert.deepEqual(epochs, [1, 2, 3]);
+    assert.equal(trainedWhileWaiting, 0, 'no batch was trained before the verdict came');
+
+    // No reply at all: the bounded wait lets the run go on.
+    const silent = await run(client, tiny(50));
+    const end = silent.at(-1);
+    assert.ok(end?.type === 'finished');
+    assert.equal(end.history.length, 3);
+  });
+});
+
 test('the worker itself refuses a second start with BUSY while a run is going', async () => {
   const worker = new Worker(workerPath);
   try {

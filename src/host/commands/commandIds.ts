@@ -6,6 +6,7 @@ export const COMMANDS = {
   classifyImage: 'fashionMnist.classifyImage',
   exportModel: 'fashionMnist.exportModel',
   importModel: 'fashionMnist.importModel',
+  sweep: 'fashionMnist.sweep',
   runsRefresh: 'fashionMnist.runs.refresh',
   runsOpen: 'fashionMnist.runs.open',
   runsCompare: 'fashionMnist.runs.compare',

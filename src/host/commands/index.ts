@@ -19,6 +19,7 @@ import { ModelTransfer } from './modelTransfer';
 import { RunExport } from './runExport';
 import { SettingEdits } from './settingEdits';
 import { TrainCommands } from './trainCommands';
+import { SweepCommands, type SweepPlaces } from './sweepCommands';
 
 export { COMMANDS } from './commandIds';
 
@@ -33,8 +34,10 @@ export class TrainerCommands extends Disposable {
   readonly runExport: RunExport;
   /** The settings the dashboard's controls change. */
   readonly settingEdits: SettingEdits;
+  /** The Sweep view: "Sweep…", start, stop, open trials, re-run the best. */
+  readonly sweeping: SweepCommands;
 
-  constructor(session: TrainingSession, private readonly dashboard: DashboardHost, log: TrainingLog, extension: { id: string; version: string }) {
+  constructor(session: TrainingSession, private readonly dashboard: DashboardHost, log: TrainingLog, extension: { id: string; version: string }, sweepPlaces: SweepPlaces) {
     super();
     this.feedback = new CommandFeedback(log, extension.id);
     this.training = new TrainCommands(session, dashboard, this.feedback);
@@ -43,6 +46,8 @@ export class TrainerCommands extends Disposable {
     this.runExport = new RunExport(session, this.feedback, this.training, extension.version);
     this.settingEdits = new SettingEdits(this.feedback);
     const dataChoice = new DataChoice(this.feedback);
+    this.sweeping = new SweepCommands(session, dashboard, this.feedback, this.training, sweepPlaces);
+    this.register(this.sweeping);
     this.register(
       onSettingsChanged((result) => {
         if (result.ok) session.store.setNextParams(result.settings.params);

@@ -10,6 +10,7 @@ import type { HyperParameters } from '../../domain/hyperParameters';
 import { isTerminalEvent, type TrainingEvent } from '../../protocol/events';
 import type { DashboardCell, DashboardState, HostToWebview } from '../../protocol/webview';
 import type { EpochInsight } from '../../protocol/worker';
+import type { SweepView } from '../../protocol/sweepView';
 import { applyTrainingEvent, beginRun, initialDashboardState, withNextParams } from '../dashboardState';
 import { ProgressThrottle } from '../progressThrottle';
 import { RunEpochs, type EpochPredictionsMessage, type FirstLayerMessage } from '../runEpochs';
@@ -69,6 +70,14 @@ export class DashboardStore extends Disposable {
     this.updateEmitter.fire({ kind: 'message', message });
   }
 
+  /** Shows the Sweep view as it is now (undefined: closes it). */
+  setSweep(view: SweepView | undefined): void {
+    const next = { ...this.current };
+    if (view === undefined) delete next.sweep;
+    else next.sweep = view;
+    this.show(next);
+  }
+
   /** Asks the panel to scroll to a cell. */
   reveal(cell: DashboardCell): void {
     this.post({ type: 'reveal', cell });
@@ -76,7 +85,10 @@ export class DashboardStore extends Disposable {
 
   /** What a run snapshot keeps of the run shown: its state, test images, per-epoch predictions and first layer. */
   snapshot(): RunSnapshot {
-    const snapshot: RunSnapshot = { state: this.state, ...this.epochs.saved };
+    // The Sweep view belongs to the window, not to the run: a run kept (or restored after a reload) carries none.
+    const state = { ...this.state };
+    delete state.sweep;
+    const snapshot: RunSnapshot = { state, ...this.epochs.saved };
     if (this.testImages.current) snapshot.testImages = this.testImages.current;
     if (this.testImages.testSet) snapshot.testSet = this.testImages.testSet;
     return snapshot;

@@ -41,6 +41,7 @@ export class TrainCell {
     const buttons = h('div', { className: 'buttons' }, [
       h('button', { className: 'primary', text: l10n.t('Train'), attrs: { type: 'button', disabled: running, 'data-focus-key': 'train' }, on: { click: () => ctx.post({ type: 'train' }) } }),
       h('button', { className: 'secondary', text: l10n.t('Stop'), attrs: { type: 'button', disabled: !running, 'data-focus-key': 'stop' }, on: { click: () => ctx.post({ type: 'stop' }) } }),
+      h('button', { className: 'secondary', text: l10n.t('Sweep…'), attrs: { type: 'button', title: l10n.t('Try several values of the settings at once'), 'data-focus-key': 'open-sweep' }, on: { click: () => ctx.post({ type: 'openSweep' }) } }),
     ]);
 
     this.epochLabel = h('span', { className: 'progress-label', attrs: { id: 'overall-progress-label' } });
