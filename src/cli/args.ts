@@ -137,6 +137,19 @@ export class ArgReader {
     this.index++;
     return value;
   }
+
+  /** The flags in order, for a command that takes no positional words (one is refused with a sentence). */
+  *flags(): Generator<{ flag: string; inlineValue?: string }> {
+    for (let item = this.next(); item; item = this.next()) {
+      if ('positional' in item) throw new UsageError(t('Unexpected argument "{0}".', item.positional));
+      yield item;
+    }
+  }
+}
+
+/** `--help` and `-h`: every command prints its usage for either. */
+export function isHelpFlag(flag: string): boolean {
+  return flag === '--help' || flag === '-h';
 }
 
 /** A flag naming a file or folder: an empty value would silently mean the current folder, so it is refused. */
@@ -160,13 +173,9 @@ export function parseTrainArgs(argv: string[]): Parsed<TrainOptions> {
   let l2: number = HYPER_PARAMETER_SCHEMA.l2.default;
   let convLayers: ConvLayer[] = [...HYPER_PARAMETER_SCHEMA.convLayers.default];
   const reader = new ArgReader(argv);
-  for (let item = reader.next(); item; item = reader.next()) {
-    if ('positional' in item) throw new UsageError(t('Unexpected argument "{0}".', item.positional));
-    const { flag, inlineValue } = item;
+  for (const { flag, inlineValue } of reader.flags()) {
+    if (isHelpFlag(flag)) return { help: true };
     switch (flag) {
-      case '--help':
-      case '-h':
-        return { help: true };
       case '--data-dir':
         options.dataDir = pathValue(reader, flag, inlineValue);
         break;
@@ -248,10 +257,8 @@ export function parseClassifyArgs(argv: string[]): Parsed<ClassifyOptions> {
       continue;
     }
     const { flag, inlineValue } = item;
+    if (isHelpFlag(flag)) return { help: true };
     switch (flag) {
-      case '--help':
-      case '-h':
-        return { help: true };
       case '--model':
         options.modelDir = pathValue(reader, flag, inlineValue);
         break;
@@ -274,13 +281,9 @@ export function parseExportNotebookArgs(argv: string[]): Parsed<ExportNotebookOp
   let sweepId: string | undefined;
   let force = false;
   const reader = new ArgReader(argv);
-  for (let item = reader.next(); item; item = reader.next()) {
-    if ('positional' in item) throw new UsageError(t('Unexpected argument "{0}".', item.positional));
-    const { flag, inlineValue } = item;
+  for (const { flag, inlineValue } of reader.flags()) {
+    if (isHelpFlag(flag)) return { help: true };
     switch (flag) {
-      case '--help':
-      case '-h':
-        return { help: true };
       case '--out':
         out = reader.value(flag, inlineValue);
         break;

@@ -10,7 +10,7 @@ import { gridSize, MAX_GRID_POINTS, sweepProblems } from '../core/runs/sweepGrid
 import { HYPER_PARAMETER_SCHEMA, type HyperParameters, type NumberSpec, type ParameterName } from '../domain/hyperParameters';
 import { parseDuration } from '../domain/duration';
 import { SWEEPABLE_PARAMETERS, type SweepableParameter, type SweepAxis, type SweepDefinition, type SweepValue } from '../domain/sweep';
-import { ArgReader, FLAG_PARAMETERS, parseFlagValue, parseTrainArgs, UsageError, type Parsed } from './args';
+import { ArgReader, FLAG_PARAMETERS, isHelpFlag, parseFlagValue, parseTrainArgs, UsageError, type Parsed } from './args';
 
 /** The most trials at once `--parallel` takes. */
 const MAX_PARALLEL = 64;
@@ -62,13 +62,9 @@ export function parseSweepArgs(argv: string[], cores = availableParallelism()): 
   let timeBudgetSeconds: number | undefined;
   let resumeId: string | undefined;
   const reader = new ArgReader(argv);
-  for (let item = reader.next(); item; item = reader.next()) {
-    if ('positional' in item) throw new UsageError(t('Unexpected argument "{0}".', item.positional));
-    const { flag, inlineValue } = item;
+  for (const { flag, inlineValue } of reader.flags()) {
+    if (isHelpFlag(flag)) return { help: true };
     switch (flag) {
-      case '--help':
-      case '-h':
-        return { help: true };
       case '--parallel':
         parallel = parseFlagValue(flag, PARALLEL_SPEC, reader.value(flag, inlineValue)) as number;
         break;

@@ -12,37 +12,13 @@ import { TrainerError } from '../../src/core/errors';
 import { RunSnapshotStore } from '../../src/core/runs/runSnapshot';
 import { ownerRecordText } from '../../src/core/modelFiles/modelFolder';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
-import { RUN_HISTORY_FORMAT, RUN_HISTORY_VERSION, type RunHistoryRecord } from '../../src/domain/runRecord';
-import type { EpochMetrics } from '../../src/domain/metrics';
+import { epoch, historyRecord } from './runRecordFixture';
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'run-history-'));
 }
 
-function epoch(n: number, testAccuracy: number): EpochMetrics {
-  return { epoch: n, loss: 0.5 / n, accuracy: 0.8 + n / 100, testLoss: 0.4, testAccuracy, seconds: 1, samplesPerSecond: 1000 };
-}
-
-function record(id: string, startedAt: string, dropout = 0): RunHistoryRecord {
-  return {
-    format: RUN_HISTORY_FORMAT,
-    version: RUN_HISTORY_VERSION,
-    id,
-    startedAt,
-    durationSeconds: 12,
-    params: { ...DEFAULT_HYPER_PARAMETERS, architecture: { hiddenLayers: [{ units: 128, dropout }], l2: 0 } },
-    backend: 'wasm',
-    tfjsVersion: '4.22.0',
-    dataChecksum: 'abc',
-    trainCount: 600,
-    validationCount: 0,
-    testCount: 100,
-    history: [epoch(1, 0.81), epoch(2, 0.85), epoch(3, 0.84)],
-    outcome: { end: 'completed', epochsRun: 3, monitor: 'val_loss', monitoredOn: 'test', bestEpoch: 2, weights: 'best' },
-    confusion: Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 9 : 0))),
-    perClassAccuracy: Array(10).fill(0.9),
-  };
-}
+const record = historyRecord;
 
 /** Creates a run the way the worker does, with a stand-in model folder. */
 async function addRun(history: RunHistory, startedAt: string, dropout = 0): Promise<string> {

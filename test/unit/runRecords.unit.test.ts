@@ -12,32 +12,11 @@ import { ownerRecordText } from '../../src/core/modelFiles/modelFolder';
 import { compareRuns } from '../../src/core/runs/runComparison';
 import { checkRunRecord } from '../../src/core/runs/runRecordCheck';
 import { RunHistory } from '../../src/core/runs/runHistory';
-import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
-import { RUN_HISTORY_FORMAT, RUN_HISTORY_VERSION, type RunHistoryRecord } from '../../src/domain/runRecord';
+import { historyRecord } from './runRecordFixture';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'run-records-'));
 
-function record(id: string): RunHistoryRecord {
-  const epoch = (n: number) => ({ epoch: n, loss: 0.5, accuracy: 0.8, testLoss: 0.4, testAccuracy: 0.82, seconds: 1, samplesPerSecond: 900 });
-  return {
-    format: RUN_HISTORY_FORMAT,
-    version: RUN_HISTORY_VERSION,
-    id,
-    startedAt: '2026-12-01T08:00:00.000Z',
-    durationSeconds: 12,
-    params: { ...DEFAULT_HYPER_PARAMETERS, epochs: 3 },
-    backend: 'wasm',
-    tfjsVersion: '4.22.0',
-    dataChecksum: 'abc',
-    trainCount: 600,
-    validationCount: 0,
-    testCount: 100,
-    history: [epoch(1), epoch(2), epoch(3)],
-    outcome: { end: 'completed', epochsRun: 3, monitor: 'val_loss', monitoredOn: 'test', bestEpoch: 2, weights: 'best' },
-    confusion: Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 9 : 0))),
-    perClassAccuracy: Array(10).fill(0.9),
-  };
-}
+const record = (id: string) => historyRecord(id);
 
 const ID = '20261201-080000-abcd';
 const reasonOf = (change: (r: Record<string, unknown>) => void): string => {
