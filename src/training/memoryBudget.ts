@@ -118,8 +118,11 @@ export function checkMemoryBudget(p: HyperParameters, backend: BackendName, arch
     const blocks = describeConvLayers(convLayersOf(architecture));
     throw new TrainerError(
       'INVALID_PARAMS',
-      t('A batch size of {0} with conv blocks {1} and hidden layers of {2} units needs about {3} of memory to train, more than the {4} the {5} backend can use.',
-        p.batchSize, blocks, widths, gigabytes(needed), gigabytes(budget), backend),
+      kernels
+        ? t('A batch size of {0} with conv blocks {1} and hidden layers of {2} units needs about {3} of memory to train, more than the {4} the training kernels\' memory can hold.',
+          p.batchSize, blocks, widths, gigabytes(needed), gigabytes(budget))
+        : t('A batch size of {0} with conv blocks {1} and hidden layers of {2} units needs about {3} of memory to train, more than the {4} the {5} backend can use.',
+          p.batchSize, blocks, widths, gigabytes(needed), gigabytes(budget), backend),
       undefined,
       most >= 1
         ? t('Use a batch size of at most {0} with these layers, or fewer filters or conv blocks.', most)
