@@ -1,7 +1,7 @@
 /**
- * Training any Flatten -> Dense(relu)[-> Dropout] ... -> Dense(10, softmax) network with the compiled
- * kernels (assembly/), in a memory of its own laid out once (networkMemory.ts). A step runs the list of
- * layers (denseLayer.ts) up, the head (softmax and cross-entropy), then the layers down: a dozen kernel
+ * Training any [Conv2D(relu) -> MaxPooling2D(2)] ... (convLayer.ts) -> Flatten -> Dense(relu)[-> Dropout]
+ * ... -> Dense(10, softmax) network with the compiled kernels (assembly/), in a memory of its own laid out
+ * once (networkMemory.ts). A step runs the list of layers (convLayer.ts, denseLayer.ts) up, the head (softmax and cross-entropy), then the layers down: a dozen kernel
  * calls, split over one or two threads (kernelThreads.ts); no tensor is created and nothing is read back
  * during an epoch. Evaluation and prediction run the same forward kernels. The weights go back into the
  * LayersModel to save.
