@@ -30,16 +30,15 @@ const EVALUATION_CHUNK = 2_500;
 
 type Settings = Pick<HyperParameters, 'batchSize' | 'testLimit'>;
 
-/** The kernels' memory for this network and batch size, as kernels/networkMemory.ts lays it out (0: conv networks train in tfjs ops). */
+/** The kernels' memory for this network and batch size, as kernels/networkMemory.ts lays it out. */
 export function kernelBytes(p: Pick<HyperParameters, 'batchSize'>, architecture: Architecture): number {
-  if (isConvolutional(architecture)) return 0;
   // The trainer pads a small batch up to a minimum capacity; that is far below any limit, so the batch size stands in.
   return layOutNetwork(architecture, p.batchSize, p.batchSize).pages * WASM_PAGE_BYTES;
 }
 
-/** Whether a run trains on tfjs ops: no kernels built, or a conv network (the kernels train MLPs). */
-function onTfjsOps(architecture: Architecture): boolean {
-  return !kernelsAvailable() || isConvolutional(architecture);
+/** Whether a run trains on tfjs ops: no kernels built (the kernels train MLPs and conv networks). */
+function onTfjsOps(_architecture: Architecture): boolean {
+  return !kernelsAvailable();
 }
 
 /**
@@ -119,8 +118,11 @@ export function checkMemoryBudget(p: HyperParameters, backend: BackendName, arch
     const blocks = describeConvLayers(convLayersOf(architecture));
     throw new TrainerError(
       'INVALID_PARAMS',
-      t('A batch size of {0} with conv blocks {1} and hidden layers of {2} units needs about {3} of memory to train, more than the {4} the {5} backend can use.',
-        p.batchSize, blocks, widths, gigabytes(needed), gigabytes(budget), backend),
+      kernels
+        ? t('A batch size of {0} with conv blocks {1} and hidden layers of {2} units needs about {3} of memory to train, more than the {4} the training kernels\' memory can hold.',
+          p.batchSize, blocks, widths, gigabytes(needed), gigabytes(budget))
+        : t('A batch size of {0} with conv blocks {1} and hidden layers of {2} units needs about {3} of memory to train, more than the {4} the {5} backend can use.',
+          p.batchSize, blocks, widths, gigabytes(needed), gigabytes(budget), backend),
       undefined,
       most >= 1
         ? t('Use a batch size of at most {0} with these layers, or fewer filters or conv blocks.', most)

@@ -1,14 +1,13 @@
 /**
- * Picks the training path: the compiled kernels (src/training/kernels) for every MLP and backend
- * (they run in their own memory and need nothing of tfjs), tfjs ops (opsTrainer.ts) when asked for,
- * when the kernels were not built, and for conv networks.
+ * Picks the training path: the compiled kernels (src/training/kernels) for every network (MLP or conv)
+ * and backend (they run in their own memory and need nothing of tfjs), tfjs ops (opsTrainer.ts) when
+ * asked for and when the kernels were not built.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { TrainingThreads } from '../protocol/worker';
 import { KernelTrainer, kernelsAvailable } from './kernels/kernelTrainer';
 import type { Tf } from './backend';
 import { architectureOf } from './model';
-import { isConvolutional } from '../domain/architecture';
 import { OpsTrainer } from './opsTrainer';
 import type { Trainer, TrainerOptions } from './trainer';
 
@@ -25,11 +24,10 @@ export interface TrainerChoice extends TrainerOptions {
 
 /**
  * The trainer for a model built by buildNetworkModel (its architecture is read from its layers): the
- * kernels when they were built, else tfjs ops, which also train any MLP (dropout and L2 included).
+ * kernels when they were built, else tfjs ops, which train the same networks (dropout and L2 included).
  */
 export function createTrainer(tf: Tf, model: LayersModel, choice: TrainerChoice): Trainer {
   const architecture = architectureOf(model);
-  // The kernels train MLPs; conv networks train in tfjs ops (convOps.ts).
-  if (choice.path === 'ops' || !kernelsAvailable() || isConvolutional(architecture)) return new OpsTrainer(tf, model, choice);
+  if (choice.path === 'ops' || !kernelsAvailable()) return new OpsTrainer(tf, model, choice);
   return new KernelTrainer(tf, model, { ...choice, architecture });
 }

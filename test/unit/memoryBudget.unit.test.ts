@@ -41,7 +41,7 @@ test('a batch × width that overflows the wasm heap is refused before training, 
 test('a conv stack that would not fit is refused before training with the estimate, and a smaller batch offered fits', () => {
   const cnn = { convLayers: [{ filters: 8, kernelSize: 5 }, { filters: 16, kernelSize: 5 }], hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 };
   checkMemoryBudget({ ...DEFAULT_HYPER_PARAMETERS, architecture: cnn }, 'wasm');
-  // 256 filters at 28 × 28 are 200,704 values per image per map, several maps per image on the ops path.
+  // 256 filters at 28 × 28 are 200,704 values per image per map; the kernels keep patches and maps per image.
   const huge = { convLayers: [{ filters: 256, kernelSize: 5 }, { filters: 256, kernelSize: 5 }], hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 };
   assert.ok(trainingPeakBytes({ batchSize: 32 }, huge) > 10 * trainingPeakBytes({ batchSize: 32 }, cnn));
   const params = { ...DEFAULT_HYPER_PARAMETERS, batchSize: 4096, architecture: huge };
@@ -49,7 +49,7 @@ test('a conv stack that would not fit is refused before training with the estima
     () => checkMemoryBudget(params, 'wasm'),
     (e: unknown) => {
       assert.ok(e instanceof TrainerError);
-      assert.match(e.message, /A batch size of 4096 with conv blocks 256:5,256:5 and hidden layers of 64 units needs about \d+\.\d GB of memory to train, more than the 2\.0 GB the wasm backend can use/);
+      assert.match(e.message, /A batch size of 4096 with conv blocks 256:5,256:5 and hidden layers of 64 units needs about \d+\.\d GB of memory to train, more than the 4\.0 GB the training kernels' memory can hold/);
       const fits = largestBatchThatFits(params, 'wasm', huge);
       assert.ok(fits >= 1 && fits < 4096);
       assert.match(e.action ?? '', new RegExp(`at most ${fits} `));

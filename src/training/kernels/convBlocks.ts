@@ -5,8 +5,8 @@
  * was, then Adam over the block's kernel and bias at once). The dense layers after the Flatten read the
  * last block's pooled output (NHWC, the filters padded to a multiple of 4) and write its gradient.
  *
- * Standalone until the kernel trainer runs a list of layers (the `engine` branch): the caller gives the
- * kernels, an allocator in its memory, and a way to split a call's rows over its threads.
+ * The caller (convLayer.ts in the kernel trainer, or a test) gives the kernels, an allocator in its memory,
+ * and a way to split a call's rows over its threads.
  */
 import { convLayersOf, convSides, type Architecture } from '../../domain/architecture';
 import { filterStride, type ConvKernels } from './convKernels';

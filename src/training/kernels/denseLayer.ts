@@ -26,8 +26,11 @@ export interface KernelLayer {
 export class DenseLayer implements KernelLayer {
   constructor(
     readonly buffers: DenseBuffers,
-    /** The layer below, whose gradient this one computes; undefined for the first layer. */
-    private readonly below: DenseBuffers | undefined,
+    /**
+     * The layer below, whose gradient this one computes (for the first layer after conv blocks, the
+     * gradient at the Flatten: the pooled maps' rows, no mask); undefined for the first layer of an MLP.
+     */
+    private readonly below: Pick<DenseBuffers, 'stride' | 'mask' | 'gradient'> | undefined,
     /** The output layer: no relu and no dropout (softmax follows, in the head). */
     private readonly isOutput: boolean,
   ) {}

@@ -29,7 +29,10 @@ export const COMMAND_BYTES = ARGUMENTS_BYTE + 8 * (MAX_ARGUMENTS + 1);
 const SPIN_CHECKS = 2_000;
 
 /** The kernels a helper can run, by number (the order is the protocol). */
-const KERNEL_NAMES: KernelName[] = ['denseForward', 'backwardToLayerBelow', 'weightGradientAdam', 'listNonZero', 'softmaxCrossEntropy', 'listNonZeroPixels'];
+const KERNEL_NAMES: KernelName[] = [
+  'denseForward', 'backwardToLayerBelow', 'weightGradientAdam', 'listNonZero', 'softmaxCrossEntropy', 'listNonZeroPixels',
+  'convPatches', 'convForward', 'maxPoolForward', 'maxPoolBackward', 'convKernelGradient', 'convPatchGradient', 'convGatherInputGradient',
+];
 
 // The helper's whole program: instantiate the kernels on the shared memory, then wait for commands.
 const HELPER_SOURCE = `

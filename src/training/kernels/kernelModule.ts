@@ -8,12 +8,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ConvKernels } from './convKernels';
 import { INSTRUCTION_SETS, kernelsFile, type InstructionSet, type KernelVariant } from './kernelVariants.mjs';
 
 export { INSTRUCTION_SETS, type InstructionSet, type KernelVariant };
 
-/** The kernels' exports (addresses are byte offsets into the memory; 0 means "none" where allowed). */
-export interface MlpKernels {
+/** The kernels' exports (addresses are byte offsets into the memory; 0 means "none" where allowed); the conv and pool ones in convKernels.ts. */
+export interface MlpKernels extends ConvKernels {
   adamUpdate(count: number, parameters: number, gradients: number, moments1: number, moments2: number, settings: number): void;
   listNonZeroPixels(
     batch: number, width: number, images: number, table: number,

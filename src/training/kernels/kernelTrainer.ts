@@ -1,7 +1,7 @@
 /**
- * Training any Flatten -> Dense(relu)[-> Dropout] ... -> Dense(10, softmax) network with the compiled
- * kernels (assembly/), in a memory of its own laid out once (networkMemory.ts). A step runs the list of
- * layers (denseLayer.ts) up, the head (softmax and cross-entropy), then the layers down: a dozen kernel
+ * Training any [Conv2D(relu) -> MaxPooling2D(2)] ... (convLayer.ts) -> Flatten -> Dense(relu)[-> Dropout]
+ * ... -> Dense(10, softmax) network with the compiled kernels (assembly/), in a memory of its own laid out
+ * once (networkMemory.ts). A step runs the list of layers (convLayer.ts, denseLayer.ts) up, the head (softmax and cross-entropy), then the layers down: a dozen kernel
  * calls, split over one or two threads (kernelThreads.ts); no tensor is created and nothing is read back
  * during an epoch. Evaluation and prediction run the same forward kernels. The weights go back into the
  * LayersModel to save.
@@ -19,10 +19,11 @@ import type { Tf } from '../backend';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../model';
 import { PIXEL_TO_UNIT, type ImageSplit } from '../imageInput';
 import type { RunningMetrics, Trainer, TrainerOptions } from '../trainer';
+import { ConvLayer } from './convLayer';
 import { DenseLayer, type KernelLayer, type StepContext } from './denseLayer';
 import { bestInstructionSet, kernelModule, type InstructionSet, type MlpKernels } from './kernelModule';
 import { KernelThreads, type ThreadDecision } from './kernelThreads';
-import { CLASSES, INPUT_WIDTH, layOutNetwork, type NetworkMemory } from './networkMemory';
+import { CLASSES, INPUT_WIDTH, layOutNetwork, trainerCapacity, type DenseBuffers, type NetworkMemory } from './networkMemory';
 
 /** Evaluation and prediction run in chunks of at least this many images (the buffers are sized for it). */
 const MIN_CAPACITY = 256;
@@ -46,6 +47,16 @@ export interface KernelTrainerOptions extends TrainerOptions {
   instrument?: (kernels: MlpKernels, memory: WebAssembly.Memory) => MlpKernels;
 }
 
+/** The model's kernel rows of a Dense layer (its padded input has more: the conv filters' padding). */
+function modelRows(layer: DenseBuffers): number {
+  return (layer.inputs / layer.inputGroupStride) * layer.inputGroup;
+}
+
+/** The padded row of the model's kernel row `row`. */
+function paddedRow(layer: DenseBuffers, row: number): number {
+  return Math.floor(row / layer.inputGroup) * layer.inputGroupStride + (row % layer.inputGroup);
+}
+
 /** Whether the compiled kernels are present (they are part of every build). */
 export function kernelsAvailable(): boolean {
   return kernelModule() !== undefined;
@@ -61,6 +72,8 @@ export class KernelTrainer implements Trainer {
   private readonly kernels: MlpKernels;
   private readonly layout: NetworkMemory;
   private readonly layers: KernelLayer[];
+  /** The conv blocks before the Flatten, when the network has any (the first of `layers`). */
+  private readonly conv: ConvLayer | undefined;
   private readonly context: StepContext;
   private readonly capacity: number;
   private readonly options: Required<Omit<KernelTrainerOptions, 'architecture' | 'seed' | 'threads' | 'instructions' | 'instrument'>>;
@@ -89,14 +102,17 @@ export class KernelTrainer implements Trainer {
       epsilonForm: options.epsilonForm ?? 'keras',
       batchSize: options.batchSize,
     };
-    this.capacity = Math.max(options.batchSize, MIN_CAPACITY);
+    this.capacity = trainerCapacity(options.architecture, options.batchSize, MIN_CAPACITY);
     this.layout = layOutNetwork(options.architecture, options.batchSize, this.capacity);
     this.memory = new WebAssembly.Memory({ initial: this.layout.pages, maximum: this.layout.pages, shared });
     this.threads = new KernelThreads(module, this.memory, this.layout.helperCommand, threads, options.instrument);
     this.kernels = this.threads.kernels;
     this.context = { threads: this.threads, layout: this.layout };
     const dense = this.layout.layers;
-    this.layers = dense.map((buffers, index) => new DenseLayer(buffers, dense[index - 1], index === dense.length - 1));
+    this.conv = this.layout.conv.length > 0 ? new ConvLayer(this.threads, this.layout, this.memory) : undefined;
+    const flatten = this.conv && { stride: dense[0].inputStride, mask: 0, gradient: this.conv.outputGradients };
+    const denseLayers = dense.map((buffers, index) => new DenseLayer(buffers, index === 0 ? flatten : dense[index - 1], index === dense.length - 1));
+    this.layers = this.conv === undefined ? denseLayers : [this.conv, ...denseLayers];
     this.bytes = new Uint8Array(this.memory.buffer);
     this.floats = new Float32Array(this.memory.buffer);
     this.ints = new Int32Array(this.memory.buffer);
@@ -123,18 +139,20 @@ export class KernelTrainer implements Trainer {
     return this.threads.helperCalls;
   }
 
-  /** [W, b] per Dense layer, in the model's layout, into the padded layout. */
+  /** [kernel, bias] per conv block then [W, b] per Dense layer, in the model's layout, into the padded layout. */
   loadWeights(weights: ArrayLike<number>[]): void {
-    if (weights.length !== 2 * this.layout.layers.length) throw new Error('The model does not match the trainer\'s architecture.');
+    const convWeights = 2 * this.layout.conv.length;
+    if (weights.length !== convWeights + 2 * this.layout.layers.length) throw new Error('The model does not match the trainer\'s architecture.');
+    this.conv?.blocks.loadWeights(this.floats, weights.slice(0, convWeights));
     this.layout.layers.forEach((layer, index) => {
-      const kernel = weights[2 * index];
-      const bias = weights[2 * index + 1];
-      if (kernel.length !== layer.inputs * layer.units || bias.length !== layer.units) {
+      const kernel = weights[convWeights + 2 * index];
+      const bias = weights[convWeights + 2 * index + 1];
+      if (kernel.length !== modelRows(layer) * layer.units || bias.length !== layer.units) {
         throw new Error('The model does not match the trainer\'s architecture.');
       }
       const values = Float32Array.from(kernel);
-      for (let row = 0; row < layer.inputs; row++) {
-        this.floats.set(values.subarray(row * layer.units, (row + 1) * layer.units), layer.weights / 4 + row * layer.stride);
+      for (let row = 0; row < modelRows(layer); row++) {
+        this.floats.set(values.subarray(row * layer.units, (row + 1) * layer.units), layer.weights / 4 + paddedRow(layer, row) * layer.stride);
       }
       this.floats.set(Float32Array.from(bias), layer.bias / 4);
     });
@@ -247,25 +265,23 @@ export class KernelTrainer implements Trainer {
     return probabilities;
   }
 
-  /** The weights in the model's layout [W, b] per Dense layer (copies, padding removed). */
+  /** The weights in the model's layout: [kernel, bias] per conv block, [W, b] per Dense layer (copies, padding removed). */
   weights(): Float32Array[] {
-    return this.layout.layers.flatMap((layer) => {
-      const kernel = new Float32Array(layer.inputs * layer.units);
-      for (let row = 0; row < layer.inputs; row++) {
-        const from = layer.weights / 4 + row * layer.stride;
+    const conv = this.conv?.blocks.weights(this.floats) ?? [];
+    return conv.concat(this.layout.layers.flatMap((layer) => {
+      const kernel = new Float32Array(modelRows(layer) * layer.units);
+      for (let row = 0; row < modelRows(layer); row++) {
+        const from = layer.weights / 4 + paddedRow(layer, row) * layer.stride;
         kernel.set(this.floats.subarray(from, from + layer.units), row * layer.units);
       }
       return [kernel, this.floats.slice(layer.bias / 4, layer.bias / 4 + layer.units)];
-    });
+    }));
   }
 
   writeWeightsTo(model: LayersModel): void {
     const tf = this.tf;
     const values = this.weights();
-    const tensors: Tensor[] = this.layout.layers.flatMap((layer, index) => [
-      tf.tensor2d(values[2 * index], [layer.inputs, layer.units]),
-      tf.tensor1d(values[2 * index + 1]),
-    ]);
+    const tensors: Tensor[] = model.getWeights().map((weight, index) => tf.tensor(values[index], weight.shape));
     try {
       model.setWeights(tensors);
     } finally {

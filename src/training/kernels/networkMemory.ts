@@ -5,7 +5,9 @@
  * the kernels' fast path; they accept any multiple of 4): padding columns hold zeros and stay zero (see
  * assembly/dense.ts), so nothing of the math changes.
  */
-import type { Architecture } from '../../domain/architecture';
+import { convLayersOf, convSides, isConvolutional, type Architecture } from '../../domain/architecture';
+import { layOutConvBlocks, type ConvBlockBuffers } from './convBlocks';
+import { filterStride } from './convKernels';
 import { COMMAND_BYTES } from './helperThread';
 import { WASM_PAGE_BYTES } from './kernelModule';
 
@@ -16,6 +18,13 @@ export const CLASSES = 10;
 export interface DenseBuffers {
   /** Its input's width (weight rows) and the row stride of the input's activations. */
   inputs: number;
+  /**
+   * The input's values come in groups of `inputGroup` real values then `inputGroupStride - inputGroup`
+   * zero padding (a conv block's filters padded to a SIMD vector); for an MLP one group of `inputs`.
+   * The model's kernel has rows only for the real values.
+   */
+  inputGroup: number;
+  inputGroupStride: number;
   inputStride: number;
   /** Its width and padded width (weight row stride). */
   units: number;
@@ -45,6 +54,9 @@ export interface DenseBuffers {
 }
 
 export interface NetworkMemory {
+  /** The conv blocks before the Flatten (none for an MLP), and their input: the images as floats 0..1. */
+  conv: ConvBlockBuffers[];
+  convInput: number;
   layers: DenseBuffers[];
   /** Entries between two units' lists: the batch size and a little more (see assembly/lists.ts). */
   unitStride: number;
@@ -69,6 +81,11 @@ export function paddedWidth(units: number): number {
   return Math.ceil(units / 16) * 16;
 }
 
+/** Images per evaluation or prediction chunk: conv networks' patches take far more memory per image. */
+export function trainerCapacity(architecture: Architecture, batchSize: number, minimum: number): number {
+  return Math.max(batchSize, isConvolutional(architecture) ? Math.min(minimum, 64) : minimum);
+}
+
 /**
  * Lays out a network trained in batches of at most `batchSize` samples and evaluated in chunks of at
  * most `capacity` (≥ batchSize).
@@ -84,14 +101,27 @@ export function layOutNetwork(architecture: Architecture, batchSize: number, cap
   };
   const widths = [...architecture.hiddenLayers.map((layer) => layer.units), CLASSES];
   const rates = [...architecture.hiddenLayers.map((layer) => layer.dropout), 0];
+  const conv = layOutConvBlocks(architecture, capacity, take);
+  const convInput = conv.length > 0 ? take(capacity * INPUT_WIDTH) : 0;
   const layers: DenseBuffers[] = [];
   let inputs = INPUT_WIDTH;
-  let inputStride = INPUT_WIDTH;
+  let inputGroup = INPUT_WIDTH;
+  let inputGroupStride = INPUT_WIDTH;
+  if (conv.length > 0) {
+    const last = conv[conv.length - 1];
+    const side = convSides(convLayersOf(architecture))[conv.length];
+    inputGroup = last.filters;
+    inputGroupStride = filterStride(last.filters);
+    inputs = side * side * inputGroupStride;
+  }
+  let inputStride = inputs;
   widths.forEach((units, index) => {
     const stride = paddedWidth(units);
     const weightFloats = inputs * stride;
     layers.push({
       inputs,
+      inputGroup,
+      inputGroupStride,
       inputStride,
       units,
       stride,
@@ -114,9 +144,13 @@ export function layOutNetwork(architecture: Architecture, batchSize: number, cap
       unitCounts: take(inputs),
     });
     inputs = units;
+    inputGroup = units;
+    inputGroupStride = units;
     inputStride = stride;
   });
   const memory = {
+    conv,
+    convInput,
     layers,
     unitStride,
     images: take(Math.ceil((capacity * INPUT_WIDTH) / 4)),
