@@ -254,7 +254,7 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
     const view = dashboard();
     const cell = view.locator('.confusion-matrix .confusion-cell.off-diagonal:not(.empty)').first();
     await cell.scrollIntoViewIfNeeded();
-    const count = Number((await cell.innerText()).replace(/\D/g, ''));
+    const count = Number(((await cell.textContent()) ?? '').replace(/\D/g, ''));
     assert.ok(count > 0, 'no off-diagonal cell with images');
     await cell.click();
     const tiles = view.locator('.prediction-grid .tile');
