@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../../src/cli/args';
-import { DEFAULT_BIG_EPOCHS, parseBenchArgs, type BenchOptions } from '../../src/cli/bench/benchArgs';
+import { BENCH_ENTRIES, DEFAULT_BIG_CNN_EPOCHS, DEFAULT_BIG_EPOCHS, DEFAULT_CNN_EPOCHS, parseBenchArgs, type BenchOptions } from '../../src/cli/bench/benchArgs';
+import { BIG_CNN_ARCHITECTURE, benchNetworks, CNN_ARCHITECTURE } from '../../src/cli/bench/benchNetworks';
 import { epochTimes, median } from '../../src/cli/bench/benchFigures';
 import {
   OPENBLAS_SERIAL_DIR,
@@ -17,7 +18,7 @@ import { measureTfjsRun } from '../../src/cli/bench/tfjsMeasurement';
 import { cpuFlags, cpuSimdLevel, weakerKernels } from '../../src/cli/bench/blasKernels';
 import { busyWarning, formatLoad } from '../../src/cli/bench/machineLoad';
 import type { FashionMnist } from '../../src/core/data/dataset';
-import { singleHiddenLayer } from '../../src/domain/architecture';
+import { parameterCount, singleHiddenLayer } from '../../src/domain/architecture';
 import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS, HYPER_PARAMETER_SCHEMA } from '../../src/domain/hyperParameters';
 
 function parsed(argv: string[]): BenchOptions {
@@ -34,6 +35,9 @@ test('bench options default to the tutorial run and take the schema bounds of tr
   assert.deepEqual(parsed([]), {
     epochs: DEFAULT_HYPER_PARAMETERS.epochs,
     bigEpochs: DEFAULT_BIG_EPOCHS,
+    cnnEpochs: DEFAULT_CNN_EPOCHS,
+    bigCnnEpochs: DEFAULT_BIG_CNN_EPOCHS,
+    entries: BENCH_ENTRIES,
     batchSize: DEFAULT_HYPER_PARAMETERS.batchSize,
     backend: DEFAULT_HYPER_PARAMETERS.backend,
     torch: true,
@@ -63,6 +67,28 @@ test('bench options default to the tutorial run and take the schema bounds of tr
   refused(['--epochs'], /--epochs needs a value/);
   refused(['--fast'], /Unknown option "--fast"/);
   assert.equal(parseBenchArgs(['--epochs', '3', '--help']), 'help');
+});
+
+test('bench --only picks entries (in the bench\'s order), --cnn-epochs and --big-cnn-epochs set the CNNs\' epochs, 0 skips one', () => {
+  assert.deepEqual(parsed(['--only', 'big-cnn,cnn']).entries, ['cnn', 'big-cnn']);
+  assert.deepEqual(parsed(['--only=width']).entries, ['width']);
+  refused(['--only', 'cnn,convnet'], /--only must be a comma-separated list of tutorial, big, cnn, big-cnn, width; got "convnet"/);
+  refused(['--only'], /--only needs a value/);
+  assert.equal(parsed(['--cnn-epochs', '10']).cnnEpochs, 10);
+  assert.equal(parsed(['--big-cnn-epochs', '0']).bigCnnEpochs, 0);
+  refused(['--cnn-epochs', '-1'], /--cnn-epochs must be a whole number from 0/);
+  const entries = (argv: string[]) => benchNetworks(parsed(argv)).map((network) => network.entry);
+  assert.deepEqual(entries([]), ['tutorial', 'big', 'cnn', 'big-cnn']);
+  assert.deepEqual(entries(['--only', 'cnn,big-cnn', '--big-cnn-epochs', '0']), ['cnn']);
+  assert.deepEqual(entries(['--only', 'width']), []);
+  const [cnn, bigCnn] = benchNetworks(parsed(['--only', 'cnn,big-cnn', '--cnn-epochs', '2']));
+  assert.equal(cnn.epochs, 2);
+  assert.equal(bigCnn.epochs, DEFAULT_BIG_CNN_EPOCHS);
+  // The issue's two networks, by their parameter counts, and its targets.
+  assert.equal(parameterCount(CNN_ARCHITECTURE), 54_314);
+  assert.equal(parameterCount(BIG_CNN_ARCHITECTURE), 421_642);
+  assert.deepEqual([cnn.targets.ratio, cnn.targets.accuracy], [1.0, { least: 0.875, afterEpoch: 3 }]);
+  assert.equal(bigCnn.targets.ratio, 1.5);
 });
 
 test('median of odd and even counts, NaN for none', () => {

@@ -1,6 +1,6 @@
 /**
- * `bench`'s command line: which backend, how many epochs of each network, the batch size, the data folder,
- * and whether to run PyTorch too. The hyper-parameter flags take the schema's bounds and words
+ * `bench`'s command line: which backend, which entries and how many epochs of each network, the batch size,
+ * the data folder, and whether to run PyTorch too. The hyper-parameter flags take the schema's bounds and words
  * (src/domain/hyperParameters.ts), as `train`'s do.
  */
 import { t } from '../../core/text/l10n';
@@ -12,6 +12,12 @@ export interface BenchOptions {
   epochs: number;
   /** Epochs of the bigger network (784-512-256-10, dropout 0.2); 0 skips it. */
   bigEpochs: number;
+  /** Epochs of the 54,314-parameter CNN (8:5,16:5, Dense 64); 0 skips it. */
+  cnnEpochs: number;
+  /** Epochs of the 421,642-parameter CNN (32:3,64:3, Dense 128); 0 skips it. */
+  bigCnnEpochs: number;
+  /** The entries to run (--only), all by default. */
+  entries: readonly BenchEntry[];
   batchSize: number;
   backend: BackendChoice;
   dataDir?: string;
@@ -22,22 +28,43 @@ export interface BenchOptions {
   waitIdle: number;
 }
 
+/** What a bench run can measure, in the order it runs them: the networks, then the hidden-width check. */
+export const BENCH_ENTRIES = ['tutorial', 'big', 'cnn', 'big-cnn', 'width'] as const;
+export type BenchEntry = (typeof BENCH_ENTRIES)[number];
+
 export const DEFAULT_BIG_EPOCHS = 3;
+/** Three: the issue's accuracy target for the small CNN is after epoch 3. */
+export const DEFAULT_CNN_EPOCHS = 3;
+/** One: the bigger CNN takes the longest of all (about half a minute an epoch in PyTorch). */
+export const DEFAULT_BIG_CNN_EPOCHS = 1;
 /** The longest wait for an idle machine that --wait-idle accepts (seconds). */
 const WAIT_IDLE_SPEC: NumberSpec = { kind: 'integer', min: 0, max: 3600, default: 0 };
 
 /** The bigger network's epochs: the schema's epochs, or 0 to skip it. */
 const BIG_EPOCHS_SPEC: NumberSpec = { kind: 'integer', min: 0, max: HYPER_PARAMETER_SCHEMA.epochs.max, default: DEFAULT_BIG_EPOCHS };
+const CNN_EPOCHS_SPEC: NumberSpec = { ...BIG_EPOCHS_SPEC, default: DEFAULT_CNN_EPOCHS };
+const BIG_CNN_EPOCHS_SPEC: NumberSpec = { ...BIG_EPOCHS_SPEC, default: DEFAULT_BIG_CNN_EPOCHS };
+
+/** "cnn,big-cnn" as entries; a UsageError naming the list's choices for anything else. */
+function parseEntries(flag: string, text: string): BenchEntry[] {
+  const entries = text.split(',').map((word) => word.trim());
+  const unknown = entries.find((word) => !(BENCH_ENTRIES as readonly string[]).includes(word));
+  if (unknown !== undefined) throw new UsageError(t('{0} must be {1}; got "{2}".', flag, t('a comma-separated list of {0}', BENCH_ENTRIES.join(', ')), unknown));
+  return BENCH_ENTRIES.filter((entry) => entries.includes(entry));
+}
 
 export function benchHelp(): string[] {
   return [
     t('Usage: node dist/cli.js bench [options]'),
-    t('Trains the tutorial and prints how fast it ran (and PyTorch on the same data, where it is installed).'),
+    t('Trains the tutorial, a bigger MLP and two CNNs and prints how fast they ran (and PyTorch on the same data, where it is installed).'),
     '',
     `  --epochs N        ${t('Epochs to train (default {0}).', DEFAULT_HYPER_PARAMETERS.epochs)}`,
     `  --batch-size N    ${t('Batch size (default {0}).', DEFAULT_HYPER_PARAMETERS.batchSize)}`,
     `  --backend B       ${t('{0} (default auto: tfjs-node if set up, else wasm, else cpu).', BACKEND_CHOICES.join(', '))}`,
     `  --big-epochs N    ${t('Epochs of the 784-512-256-10 network with dropout 0.2 (default {0}; 0 skips it).', DEFAULT_BIG_EPOCHS)}`,
+    `  --cnn-epochs N    ${t('Epochs of the CNN {0} (default {1}; 0 skips it).', '--conv 8:5,16:5 --layers 64', DEFAULT_CNN_EPOCHS)}`,
+    `  --big-cnn-epochs N  ${t('Epochs of the CNN {0} (default {1}; 0 skips it).', '--conv 32:3,64:3 --layers 128', DEFAULT_BIG_CNN_EPOCHS)}`,
+    `  --only E[,E...]   ${t('Run only these entries: {0} (default all).', BENCH_ENTRIES.join(', '))}`,
     `  --data-dir D      ${t('A folder with the four Fashion-MNIST files.')}`,
     `  --no-torch        ${t('Skip the PyTorch comparison.')}`,
     `  --threads T       ${t('Threads of the training kernels: {0} (default auto: timed at the start).', TRAINING_THREADS.join(', '))}`,
@@ -50,6 +77,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   const options: BenchOptions = {
     epochs: DEFAULT_HYPER_PARAMETERS.epochs,
     bigEpochs: DEFAULT_BIG_EPOCHS,
+    cnnEpochs: DEFAULT_CNN_EPOCHS,
+    bigCnnEpochs: DEFAULT_BIG_CNN_EPOCHS,
+    entries: BENCH_ENTRIES,
     batchSize: DEFAULT_HYPER_PARAMETERS.batchSize,
     backend: DEFAULT_HYPER_PARAMETERS.backend,
     torch: true,
@@ -72,6 +102,15 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         break;
       case '--big-epochs':
         options.bigEpochs = parseFlagValue(flag, BIG_EPOCHS_SPEC, value()) as number;
+        break;
+      case '--cnn-epochs':
+        options.cnnEpochs = parseFlagValue(flag, CNN_EPOCHS_SPEC, value()) as number;
+        break;
+      case '--big-cnn-epochs':
+        options.bigCnnEpochs = parseFlagValue(flag, BIG_CNN_EPOCHS_SPEC, value()) as number;
+        break;
+      case '--only':
+        options.entries = parseEntries(flag, value());
         break;
       case '--batch-size':
         options.batchSize = parseFlagValue(flag, HYPER_PARAMETER_SCHEMA.batchSize, value()) as number;
