@@ -1,7 +1,8 @@
 // The conv and pool kernels (src/training/kernels/assembly/conv.ts, convGradient.ts, pool.ts) against a double-precision
 // reference over several shapes: one input channel (the picture) and many, filters that are and are not
 // multiples of the SIMD blocks (4, 16), odd and even kernels (TensorFlow pads 'same' unevenly for even
-// ones), odd picture sides for the pool (7 -> 3), and pixel ranges split as two threads would split them.
+// ones), odd picture sides for the pool (7 -> 3), and ranges (of pixels, filters or images) split as two
+// threads would split them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRng } from '../../src/training/seededRandom';
@@ -103,7 +104,7 @@ function paddedKernel(s: Shape, kernel: number[], inStride: number): number[] {
 
 for (const s of SHAPES) {
   const name = `batch ${s.batch}, ${s.side}x${s.side}x${s.channels}, ${s.filters} filters ${s.kernelSize}x${s.kernelSize}`;
-  test(`conv over patches (im2col): forward, relu, bias, kernel and input gradients: ${name}`, () => {
+  test(`conv over patches (im2col): forward, relu, bias; sparse kernel and input gradients: ${name}`, () => {
     const { batch, side, channels, filters, kernelSize } = s;
     const rng = createRng(batch * 7000 + side * 10 + filters);
     const inStride = channels === 1 ? 1 : filterStride(channels);
@@ -116,9 +117,9 @@ for (const s of SHAPES) {
     const bias = values(filters, rng, 0);
     const upstream = values(pixels * filters, rng, 0.1);
     const w = workspace();
-    const [inputAt, kernelAt, biasAt, patchesAt, outAt, gradientAt, kernelGradientAt, kernelTAt, patchGradientAt, inputGradientAt, biasGradientAt] = [
+    const [inputAt, kernelAt, biasAt, patchesAt, outAt, gradientAt, kernelGradientAt, kernelTAt, kernelGradientTAt, inputGradientAt, biasGradientAt] = [
       w.take(pixels * inStride), w.take(depth * stride), w.take(stride), w.take(pixels * patchStride), w.take(pixels * stride), w.take(pixels * stride),
-      w.take(depth * stride), w.take(stride * patchStride), w.take(pixels * patchStride), w.take(pixels * inStride), w.take(stride),
+      w.take(depth * stride), w.take(stride * patchStride), w.take(stride * patchStride), w.take(pixels * inStride), w.take(stride),
     ];
     writePadded(w, inputAt, input, channels, inStride);
     writePadded(w, kernelAt, paddedKernel(s, kernel, inStride), filters, stride);
@@ -146,13 +147,15 @@ for (const s of SHAPES) {
       for (let p = 0; p < pixels; p++) sum += dz[p * filters + f];
       closeTo(biasGradient[f], sum, 1e-5, `bias gradient ${f}`);
     }
-    // Stale values in the kernel gradient: it is written, not added to.
+    // Stale values in the kernel gradient and its transpose: they are written, not added to.
     w.f32.fill(5, kernelGradientAt / 4, kernelGradientAt / 4 + depth * stride);
-    const rowsSplit = Math.floor(depth / 3) + 1;
-    w.k.convKernelGradient(0, rowsSplit, pixels, patchStride, stride, patchesAt, gradientAt, kernelGradientAt);
-    w.k.convKernelGradient(rowsSplit, depth, pixels, patchStride, stride, patchesAt, gradientAt, kernelGradientAt);
+    w.f32.fill(5, kernelGradientTAt / 4, kernelGradientTAt / 4 + stride * patchStride);
+    // Split by filters as two threads split it (the first part not a whole group of four).
+    const filtersSplit = Math.floor(filters / 3) + 1;
+    w.k.convKernelGradientT(0, filtersSplit, pixels, patchStride, stride, patchesAt, gradientAt, kernelGradientTAt);
+    w.k.convKernelGradientT(filtersSplit, filters, pixels, patchStride, stride, patchesAt, gradientAt, kernelGradientTAt);
+    w.k.convKernelGradientFromT(depth, patchStride, filters, stride, kernelGradientTAt, kernelGradientAt);
     w.k.convTransposeKernel(depth, patchStride, stride, kernelAt, kernelTAt);
-    for (const [from, to] of [[0, middle], [middle, pixels]]) w.k.convPatchGradient(from, to, filters, patchStride, stride, gradientAt, kernelTAt, patchGradientAt);
     const dK = new Array(depth * filters).fill(0);
     const dIn = new Array(pixels * channels).fill(0);
     for (let n = 0; n < batch; n++)
@@ -173,8 +176,14 @@ for (const s of SHAPES) {
               }
             }
     readPadded(w, kernelGradientAt, depth, filters, stride).forEach((v, i) => closeTo(v, dK[i], 1e-4, `kernel gradient ${i}`));
+    for (let t = 0; t < depth; t++) for (let f = filters; f < stride; f++) assert.equal(w.f32[kernelGradientAt / 4 + t * stride + f], 0, 'padding columns of the kernel gradient are 0');
     if (inStride % 4 === 0) {
-      for (const [from, to] of [[0, middle], [middle, pixels]]) w.k.convGatherInputGradient(from, to, side, inStride, kernelSize, patchStride, patchGradientAt, inputGradientAt);
+      // Stale values: the input gradient is written, not added to; split by images as two threads split it.
+      w.f32.fill(3, inputGradientAt / 4, inputGradientAt / 4 + pixels * inStride);
+      const imagesSplit = Math.floor(batch / 2);
+      for (const [from, to] of [[0, imagesSplit], [imagesSplit, batch]]) {
+        w.k.convInputGradient(from, to, side, inStride, kernelSize, filters, stride, patchStride, gradientAt, kernelTAt, inputGradientAt);
+      }
       readPadded(w, inputGradientAt, pixels, channels, inStride).forEach((v, i) => closeTo(v, dIn[i], 1e-5, `input gradient ${i}`));
     }
   });

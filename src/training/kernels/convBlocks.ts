@@ -16,11 +16,11 @@ export interface ConvStepKernels extends ConvKernels {
   adamUpdate(count: number, parameters: number, gradients: number, moments1: number, moments2: number, settings: number): void;
 }
 
-/** The kernels a step splits over rows (pixels, patch rows or kernel rows), by name as a helper thread calls them. */
-export type ConvSplitKernel = 'convPatches' | 'convForward' | 'maxPoolForward' | 'maxPoolBackward' | 'convKernelGradient' | 'convPatchGradient' | 'convGatherInputGradient';
+/** The kernels a step splits (over pixels, filters or images), by name as a helper thread calls them. */
+export type ConvSplitKernel = 'convPatches' | 'convForward' | 'maxPoolForward' | 'maxPoolBackward' | 'convKernelGradientT' | 'convInputGradient';
 
 /**
- * Runs `kernel(...args(first, end))` over rows [0, rows), split however the caller's threads split work
+ * Runs `kernel(...args(first, end))` over rows [0, rows) (pixels, filters or images), split however the caller's threads split work
  * (each kernel's first two arguments are its row range).
  */
 export type RowSplit = (rows: number, kernel: ConvSplitKernel, args: (first: number, end: number) => number[]) => void;
@@ -43,9 +43,11 @@ export interface ConvBlockBuffers {
   gradients: number;
   moments1: number;
   moments2: number;
+  /** The kernel transposed (filterStride × patchStride), for the input gradient. */
   kernelT: number;
+  /** The kernel's gradient transposed, as the sparse kernel gradient accumulates it. */
+  kernelGradientT: number;
   patches: number;
-  patchGradients: number;
   activations: number;
   activationGradients: number;
   pooled: number;
@@ -72,8 +74,8 @@ export function layOutConvBlocks(architecture: Architecture, batch: number, allo
       side, channels, inStride, filters: layer.filters, filterStride: stride, kernelSize: layer.kernelSize, depth, patchStride,
       parameters: allocate(parameterCount), parameterCount, gradients: allocate(parameterCount), moments1: allocate(parameterCount), moments2: allocate(parameterCount),
       kernelT: allocate(stride * patchStride),
+      kernelGradientT: allocate(stride * patchStride),
       patches: allocate(batch * side * side * patchStride),
-      patchGradients: i === 0 ? 0 : allocate(batch * side * side * patchStride),
       activations: allocate(batch * side * side * stride),
       activationGradients: allocate(batch * side * side * stride),
       pooled: allocate(batch * half * half * stride),
@@ -142,12 +144,14 @@ export class ConvBlocks {
       k.reluGradient(pixels * b.filterStride, b.activations, b.activationGradients);
       const biasGradient = b.gradients + 4 * b.depth * b.filterStride;
       k.convBiasGradient(pixels, b.filterStride, b.activationGradients, biasGradient);
-      this.split(b.depth, 'convKernelGradient', (first, end) => [first, end, pixels, b.patchStride, b.filterStride, b.patches, b.activationGradients, b.gradients]);
+      this.split(b.filters, 'convKernelGradientT', (first, end) => [first, end, pixels, b.patchStride, b.filterStride, b.patches, b.activationGradients, b.kernelGradientT]);
+      k.convKernelGradientFromT(b.depth, b.patchStride, b.filters, b.filterStride, b.kernelGradientT, b.gradients);
       if (i > 0) {
         const below = this.blocks[i - 1];
         k.convTransposeKernel(b.depth, b.patchStride, b.filterStride, b.parameters, b.kernelT);
-        this.split(pixels, 'convPatchGradient', (first, end) => [first, end, b.filters, b.patchStride, b.filterStride, b.activationGradients, b.kernelT, b.patchGradients]);
-        this.split(pixels, 'convGatherInputGradient', (first, end) => [first, end, b.side, b.inStride, b.kernelSize, b.patchStride, b.patchGradients, below.pooledGradients]);
+        this.split(size, 'convInputGradient', (first, end) => [
+          first, end, b.side, b.inStride, b.kernelSize, b.filters, b.filterStride, b.patchStride, b.activationGradients, b.kernelT, below.pooledGradients,
+        ]);
       }
       k.adamUpdate(b.parameterCount, b.parameters, b.gradients, b.moments1, b.moments2, adamStep);
     }

@@ -1,18 +1,21 @@
 /**
  * The conv and pool kernels' exports (assembly/conv.ts, assembly/pool.ts), compiled into the same module
  * as the dense ones. Addresses are byte offsets into the trainer's memory; row ranges [first, end) (of
- * pixels, patch rows or kernel rows) let two threads split a step. Filters are padded to filterStride
+ * pixels, images or filters) let two threads split a step. Filters are padded to filterStride
  * floats (a multiple of 4), patches to patchStride.
  */
 export interface ConvKernels {
   convPatches(first: number, end: number, side: number, inStride: number, kernelSize: number, patchStride: number, input: number, patches: number): void;
   convForward(first: number, end: number, depth: number, patchStride: number, filterStride: number, patches: number, kernel: number, bias: number, out: number): void;
-  convKernelGradient(
-    firstRow: number, endRow: number, rows: number, patchStride: number, filterStride: number, patches: number, gradients: number, kernelGradient: number,
+  convKernelGradientT(
+    firstFilter: number, endFilter: number, pixels: number, patchStride: number, filterStride: number, patches: number, gradients: number, kernelGradientT: number,
   ): void;
+  convKernelGradientFromT(depth: number, patchStride: number, filters: number, filterStride: number, kernelGradientT: number, kernelGradient: number): void;
   convTransposeKernel(depth: number, patchStride: number, filterStride: number, kernel: number, kernelT: number): void;
-  convPatchGradient(first: number, end: number, filters: number, patchStride: number, filterStride: number, gradients: number, kernelT: number, patchGradients: number): void;
-  convGatherInputGradient(first: number, end: number, side: number, inStride: number, kernelSize: number, patchStride: number, patchGradients: number, inputGradient: number): void;
+  convInputGradient(
+    firstImage: number, endImage: number, side: number, inStride: number, kernelSize: number, filters: number, filterStride: number, patchStride: number,
+    gradients: number, kernelT: number, inputGradient: number,
+  ): void;
   reluGradient(count: number, activations: number, gradients: number): void;
   convBiasGradient(pixels: number, filterStride: number, gradients: number, sums: number): void;
   maxPoolForward(first: number, end: number, side: number, stride: number, input: number, out: number): void;

@@ -9,4 +9,4 @@ export { peakMultiplyAdd } from './simd';
 export { dropoutMask } from './dropout';
 export { maxPoolBackward, maxPoolForward } from './pool';
 export { convBiasGradient, convForward, convPatches, reluGradient } from './conv';
-export { convGatherInputGradient, convKernelGradient, convPatchGradient, convTransposeKernel } from './convGradient';
+export { convInputGradient, convKernelGradientFromT, convKernelGradientT, convTransposeKernel } from './convGradient';
