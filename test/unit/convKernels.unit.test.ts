@@ -104,7 +104,7 @@ function paddedKernel(s: Shape, kernel: number[], inStride: number): number[] {
 
 for (const s of SHAPES) {
   const name = `batch ${s.batch}, ${s.side}x${s.side}x${s.channels}, ${s.filters} filters ${s.kernelSize}x${s.kernelSize}`;
-  test(`conv over patches (im2col): forward, relu, bias; sparse kernel and input gradients: ${name}`, () => {
+  test(`conv over the padded pictures (implicit GEMM): forward, relu, bias; sparse kernel and input gradients: ${name}`, () => {
     const { batch, side, channels, filters, kernelSize } = s;
     const rng = createRng(batch * 7000 + side * 10 + filters);
     const inStride = channels === 1 ? 1 : filterStride(channels);
@@ -117,21 +117,20 @@ for (const s of SHAPES) {
     const bias = values(filters, rng, 0);
     const upstream = values(pixels * filters, rng, 0.1);
     const w = workspace();
-    const [inputAt, kernelAt, biasAt, patchesAt, outAt, gradientAt, kernelGradientAt, kernelTAt, kernelGradientTAt, inputGradientAt, biasGradientAt] = [
-      w.take(pixels * inStride), w.take(depth * stride), w.take(stride), w.take(pixels * patchStride), w.take(pixels * stride), w.take(pixels * stride),
-      w.take(depth * stride), w.take(stride * patchStride), w.take(stride * patchStride), w.take(pixels * inStride), w.take(stride),
+    const outer = side + kernelSize - 1;
+    const [inputAt, kernelAt, biasAt, paddedAt, outAt, gradientAt, kernelGradientAt, kernelTAt, kernelGradientTAt, inputGradientAt, biasGradientAt] = [
+      w.take(pixels * inStride), w.take(depth * stride), w.take(stride), w.take(batch * outer * outer * inStride + 4), w.take(pixels * stride), w.take(pixels * stride),
+      w.take(depth * stride), w.take(stride * patchStride), w.take(stride * kernelSize * filterStride(kernelSize * inStride)), w.take(pixels * inStride), w.take(stride),
     ];
     writePadded(w, inputAt, input, channels, inStride);
     writePadded(w, kernelAt, paddedKernel(s, kernel, inStride), filters, stride);
     writePadded(w, biasAt, bias, filters, stride);
     writePadded(w, gradientAt, upstream, filters, stride);
-    // Stale values where patches go: every float of a row must be written.
-    w.f32.fill(7, patchesAt / 4, patchesAt / 4 + pixels * patchStride);
+    // The padded pictures: split by picture rows, then the forward pass split by pixels, as two threads split them.
+    const rowsSplit = Math.floor((batch * side) / 2) + 1;
+    for (const [from, to] of [[0, rowsSplit], [rowsSplit, batch * side]]) w.k.convPadInput(from, to, side, inStride, kernelSize, inputAt, paddedAt);
     const middle = Math.floor(pixels / 2) + 1;
-    for (const [from, to] of [[0, middle], [middle, pixels]]) {
-      w.k.convPatches(from, to, side, inStride, kernelSize, patchStride, inputAt, patchesAt);
-      w.k.convForward(from, to, depth, patchStride, stride, patchesAt, kernelAt, biasAt, outAt);
-    }
+    for (const [from, to] of [[0, middle], [middle, pixels]]) w.k.convForward(from, to, side, inStride, kernelSize, stride, paddedAt, kernelAt, biasAt, outAt);
     const activation = referenceConv(s, input, kernel, bias).map((v) => Math.max(0, v));
     const out = readPadded(w, outAt, pixels, filters, stride);
     activation.forEach((v, i) => closeTo(out[i], v, 1e-5, `forward ${i}`));
@@ -149,12 +148,12 @@ for (const s of SHAPES) {
     }
     // Stale values in the kernel gradient and its transpose: they are written, not added to.
     w.f32.fill(5, kernelGradientAt / 4, kernelGradientAt / 4 + depth * stride);
-    w.f32.fill(5, kernelGradientTAt / 4, kernelGradientTAt / 4 + stride * patchStride);
+    w.f32.fill(5, kernelGradientTAt / 4, kernelGradientTAt / 4 + stride * kernelSize * filterStride(kernelSize * inStride));
     // Split by filters as two threads split it (the first part not a whole group of four).
     const filtersSplit = Math.floor(filters / 3) + 1;
-    w.k.convKernelGradientT(0, filtersSplit, pixels, patchStride, stride, patchesAt, gradientAt, kernelGradientTAt);
-    w.k.convKernelGradientT(filtersSplit, filters, pixels, patchStride, stride, patchesAt, gradientAt, kernelGradientTAt);
-    w.k.convKernelGradientFromT(depth, patchStride, filters, stride, kernelGradientTAt, kernelGradientAt);
+    w.k.convKernelGradientT(0, filtersSplit, pixels, side, inStride, kernelSize, stride, paddedAt, gradientAt, kernelGradientTAt);
+    w.k.convKernelGradientT(filtersSplit, filters, pixels, side, inStride, kernelSize, stride, paddedAt, gradientAt, kernelGradientTAt);
+    w.k.convKernelGradientFromT(kernelSize, inStride, filters, stride, kernelGradientTAt, kernelGradientAt);
     w.k.convTransposeKernel(depth, patchStride, stride, kernelAt, kernelTAt);
     const dK = new Array(depth * filters).fill(0);
     const dIn = new Array(pixels * channels).fill(0);

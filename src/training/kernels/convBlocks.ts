@@ -1,6 +1,6 @@
 /**
  * The conv blocks of a network on the compiled kernels: their buffers in the trainer's memory and a
- * step's calls, forward (patches, Conv2D + relu, 2 × 2 max pooling per block) and backward (through the
+ * step's calls, forward (the padded input, Conv2D + relu, 2 × 2 max pooling per block) and backward (through the
  * pool and relu, bias and kernel gradients, the input gradient for the block below with the kernel as it
  * was, then Adam over the block's kernel and bias at once). The dense layers after the Flatten read the
  * last block's pooled output (NHWC, the filters padded to a multiple of 4) and write its gradient.
@@ -17,7 +17,7 @@ export interface ConvStepKernels extends ConvKernels {
 }
 
 /** The kernels a step splits (over pixels, filters or images), by name as a helper thread calls them. */
-export type ConvSplitKernel = 'convPatches' | 'convForward' | 'maxPoolForward' | 'maxPoolBackward' | 'convKernelGradientT' | 'convInputGradient';
+export type ConvSplitKernel = 'convPadInput' | 'convForward' | 'maxPoolForward' | 'maxPoolBackward' | 'convKernelGradientT' | 'convInputGradient';
 
 /**
  * Runs `kernel(...args(first, end))` over rows [0, rows) (pixels, filters or images), split however the caller's threads split work
@@ -36,6 +36,7 @@ export interface ConvBlockBuffers {
   kernelSize: number;
   /** Kernel rows: K·K·inStride. */
   depth: number;
+  /** depth rounded up to a multiple of 4: the row stride of the transposed kernel. */
   patchStride: number;
   /** Kernel (depth × filterStride) then bias (filterStride), one array for Adam; gradients and moments alike. */
   parameters: number;
@@ -45,9 +46,10 @@ export interface ConvBlockBuffers {
   moments2: number;
   /** The kernel transposed (filterStride × patchStride), for the input gradient. */
   kernelT: number;
-  /** The kernel's gradient transposed, as the sparse kernel gradient accumulates it. */
+  /** The kernel's gradient transposed, as the sparse kernel gradient accumulates it (each kernel row's K·inStride floats padded to a multiple of 4). */
   kernelGradientT: number;
-  patches: number;
+  /** The block's input pictures with 'same' padding around each: (side + K - 1)² · inStride floats per image. */
+  padded: number;
   activations: number;
   activationGradients: number;
   pooled: number;
@@ -74,8 +76,9 @@ export function layOutConvBlocks(architecture: Architecture, batch: number, allo
       side, channels, inStride, filters: layer.filters, filterStride: stride, kernelSize: layer.kernelSize, depth, patchStride,
       parameters: allocate(parameterCount), parameterCount, gradients: allocate(parameterCount), moments1: allocate(parameterCount), moments2: allocate(parameterCount),
       kernelT: allocate(stride * patchStride),
-      kernelGradientT: allocate(stride * patchStride),
-      patches: allocate(batch * side * side * patchStride),
+      kernelGradientT: allocate(stride * layer.kernelSize * filterStride(layer.kernelSize * inStride)),
+      // 4 floats to spare: the kernel gradient reads a patch's last row in whole vectors.
+      padded: allocate(batch * (side + layer.kernelSize - 1) ** 2 * inStride + 4),
       activations: allocate(batch * side * side * stride),
       activationGradients: allocate(batch * side * side * stride),
       pooled: allocate(batch * half * half * stride),
@@ -121,9 +124,9 @@ export class ConvBlocks {
       const pixels = size * b.side * b.side;
       const half = b.side >> 1;
       const input = from;
-      this.split(pixels, 'convPatches', (first, end) => [first, end, b.side, b.inStride, b.kernelSize, b.patchStride, input, b.patches]);
+      this.split(size * b.side, 'convPadInput', (first, end) => [first, end, b.side, b.inStride, b.kernelSize, input, b.padded]);
       this.split(pixels, 'convForward', (first, end) => [
-        first, end, b.depth, b.patchStride, b.filterStride, b.patches, b.parameters, b.parameters + 4 * b.depth * b.filterStride, b.activations,
+        first, end, b.side, b.inStride, b.kernelSize, b.filterStride, b.padded, b.parameters, b.parameters + 4 * b.depth * b.filterStride, b.activations,
       ]);
       this.split(size * half * half, 'maxPoolForward', (first, end) => [first, end, b.side, b.filterStride, b.activations, b.pooled]);
       from = b.pooled;
@@ -144,8 +147,10 @@ export class ConvBlocks {
       k.reluGradient(pixels * b.filterStride, b.activations, b.activationGradients);
       const biasGradient = b.gradients + 4 * b.depth * b.filterStride;
       k.convBiasGradient(pixels, b.filterStride, b.activationGradients, biasGradient);
-      this.split(b.filters, 'convKernelGradientT', (first, end) => [first, end, pixels, b.patchStride, b.filterStride, b.patches, b.activationGradients, b.kernelGradientT]);
-      k.convKernelGradientFromT(b.depth, b.patchStride, b.filters, b.filterStride, b.kernelGradientT, b.gradients);
+      this.split(b.filters, 'convKernelGradientT', (first, end) => [
+        first, end, pixels, b.side, b.inStride, b.kernelSize, b.filterStride, b.padded, b.activationGradients, b.kernelGradientT,
+      ]);
+      k.convKernelGradientFromT(b.kernelSize, b.inStride, b.filters, b.filterStride, b.kernelGradientT, b.gradients);
       if (i > 0) {
         const below = this.blocks[i - 1];
         k.convTransposeKernel(b.depth, b.patchStride, b.filterStride, b.parameters, b.kernelT);

@@ -2,15 +2,19 @@
  * The conv and pool kernels' exports (assembly/conv.ts, assembly/pool.ts), compiled into the same module
  * as the dense ones. Addresses are byte offsets into the trainer's memory; row ranges [first, end) (of
  * pixels, images or filters) let two threads split a step. Filters are padded to filterStride
- * floats (a multiple of 4), patches to patchStride.
+ * floats (a multiple of 4), the transposed kernel's rows to patchStride; pictures are read padded
+ * (convPadInput) by the forward pass and the kernel gradient.
  */
 export interface ConvKernels {
-  convPatches(first: number, end: number, side: number, inStride: number, kernelSize: number, patchStride: number, input: number, patches: number): void;
-  convForward(first: number, end: number, depth: number, patchStride: number, filterStride: number, patches: number, kernel: number, bias: number, out: number): void;
-  convKernelGradientT(
-    firstFilter: number, endFilter: number, pixels: number, patchStride: number, filterStride: number, patches: number, gradients: number, kernelGradientT: number,
+  convPadInput(first: number, end: number, side: number, inStride: number, kernelSize: number, input: number, padded: number): void;
+  convForward(
+    first: number, end: number, side: number, inStride: number, kernelSize: number, filterStride: number, padded: number, kernel: number, bias: number, out: number,
   ): void;
-  convKernelGradientFromT(depth: number, patchStride: number, filters: number, filterStride: number, kernelGradientT: number, kernelGradient: number): void;
+  convKernelGradientT(
+    firstFilter: number, endFilter: number, pixels: number, side: number, inStride: number, kernelSize: number, filterStride: number,
+    padded: number, gradients: number, kernelGradientT: number,
+  ): void;
+  convKernelGradientFromT(kernelSize: number, inStride: number, filters: number, filterStride: number, kernelGradientT: number, kernelGradient: number): void;
   convTransposeKernel(depth: number, patchStride: number, filterStride: number, kernel: number, kernelT: number): void;
   convInputGradient(
     firstImage: number, endImage: number, side: number, inStride: number, kernelSize: number, filters: number, filterStride: number, patchStride: number,

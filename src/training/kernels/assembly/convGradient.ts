@@ -5,6 +5,7 @@
 // kernel gradient's row f, and g · (kernel column f) onto the input pixels of patch m. Measured on the
 // 8:5,16:5 network against the dense products: a quarter of the multiply-adds, and no patch-gradient
 // buffer to write and gather.
+import { paddedSide, patchAt } from './conv';
 import { madd } from './simd';
 
 const VECTOR_BYTES: usize = 16;
@@ -23,19 +24,35 @@ function addScaled(to: usize, from: usize, scale: v128, bytes: usize): void {
 }
 
 /**
- * Rows [firstFilter, endFilter) of the transposed kernel gradient (filterStride × patchStride):
- * dKT[f] = Σ_m g[m][f] · patches[m] over `pixels` patch rows, written (not added), zeros skipped.
+ * Floats per kernel row (ky) in the transposed kernel gradient: K·inStride rounded up to a multiple of 4,
+ * so that a patch's row is added in whole vectors (the extra floats, read past the row, are dropped).
+ */
+@inline
+function segmentFloats(kernelSize: i32, inStride: i32): i32 {
+  return (kernelSize * inStride + 3) & ~3;
+}
+
+/**
+ * Rows [firstFilter, endFilter) of the transposed kernel gradient (filterStride rows of K segments of
+ * segmentFloats, written, not added): dKT[f] = Σ_m g[m][f] · patch m over the batch's `pixels` output
+ * pixels, zeros skipped; patch m read from the padded pictures (conv.ts), K rows of K·inStride floats.
+ * The padded pictures must have 3 floats to spare after them (the last row's whole vectors).
  */
 export function convKernelGradientT(
-  firstFilter: i32, endFilter: i32, pixels: i32, patchStride: i32, filterStride: i32, patches: usize, gradients: usize, kernelGradientT: usize,
+  firstFilter: i32, endFilter: i32, pixels: i32, side: i32, inStride: i32, kernelSize: i32, filterStride: i32,
+  padded: usize, gradients: usize, kernelGradientT: usize,
 ): void {
-  const patchBytes = <usize>patchStride << 2;
+  const segmentBytes = <usize>segmentFloats(kernelSize, inStride) << 2;
+  const kernelBytes = <usize>kernelSize * segmentBytes;
   const rowBytes = <usize>filterStride << 2;
-  memory.fill(kernelGradientT + <usize>firstFilter * patchBytes, 0, <usize>(endFilter - firstFilter) * patchBytes);
+  const outer = paddedSide(side, kernelSize);
+  const tapBytes = <usize>inStride << 2;
+  const lineBytes = <usize>outer * tapBytes;
+  memory.fill(kernelGradientT + <usize>firstFilter * kernelBytes, 0, <usize>(endFilter - firstFilter) * kernelBytes);
   const firstGroup = firstFilter & ~3;
   for (let m = 0; m < pixels; m++) {
     const g = gradients + <usize>m * rowBytes;
-    const patch = patches + <usize>m * patchBytes;
+    const patch = patchAt(m, side, outer, tapBytes, padded);
     for (let group = firstGroup; group < endFilter; group += 4) {
       // Four filters at a time: most groups of a pixel are all zero.
       if (!v128.any_true(v128.load(g + (<usize>group << 2)))) continue;
@@ -43,18 +60,27 @@ export function convKernelGradientT(
       for (let f = max(group, firstFilter); f < last; f++) {
         const value = load<f32>(g + (<usize>f << 2));
         if (value == 0) continue;
-        addScaled(kernelGradientT + <usize>f * patchBytes, patch, f32x4.splat(value), patchBytes);
+        const scale = f32x4.splat(value);
+        let to = kernelGradientT + <usize>f * kernelBytes;
+        let from = patch;
+        for (let ky = 0; ky < kernelSize; ky++, to += segmentBytes, from += lineBytes) addScaled(to, from, scale, segmentBytes);
       }
     }
   }
 }
 
 /** The kernel gradient (depth × filterStride, the parameters' layout) from its transpose; zeros in the padding columns. */
-export function convKernelGradientFromT(depth: i32, patchStride: i32, filters: i32, filterStride: i32, kernelGradientT: usize, kernelGradient: usize): void {
-  memory.fill(kernelGradient, 0, <usize>depth * <usize>filterStride << 2);
+export function convKernelGradientFromT(kernelSize: i32, inStride: i32, filters: i32, filterStride: i32, kernelGradientT: usize, kernelGradient: usize): void {
+  const segment = kernelSize * inStride;
+  const segmentStride = segmentFloats(kernelSize, inStride);
+  memory.fill(kernelGradient, 0, <usize>(kernelSize * segment) * <usize>filterStride << 2);
   for (let f = 0; f < filters; f++) {
-    for (let t = 0; t < depth; t++) {
-      store<f32>(kernelGradient + ((<usize>t * <usize>filterStride + <usize>f) << 2), load<f32>(kernelGradientT + ((<usize>f * <usize>patchStride + <usize>t) << 2)));
+    for (let ky = 0; ky < kernelSize; ky++) {
+      for (let i = 0; i < segment; i++) {
+        const t = ky * segment + i;
+        const from = (f * kernelSize + ky) * segmentStride + i;
+        store<f32>(kernelGradient + ((<usize>t * <usize>filterStride + <usize>f) << 2), load<f32>(kernelGradientT + (<usize>from << 2)));
+      }
     }
   }
 }

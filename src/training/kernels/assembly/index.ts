@@ -8,5 +8,5 @@ export { softmaxCrossEntropy, softmaxRows } from './head';
 export { peakMultiplyAdd } from './simd';
 export { dropoutMask } from './dropout';
 export { maxPoolBackward, maxPoolForward } from './pool';
-export { convBiasGradient, convForward, convPatches, reluGradient } from './conv';
+export { convBiasGradient, convForward, convPadInput, reluGradient } from './conv';
 export { convInputGradient, convKernelGradientFromT, convKernelGradientT, convTransposeKernel } from './convGradient';
