@@ -8,9 +8,9 @@
 // 0, zero gradients), so the math is the layer's exactly. TensorFlow's 'same' padding for stride 1 puts
 // (K-1)/2 rows before, rounded down, and the rest after.
 // Products are blocked in registers: 2 pixels × 16 columns or 4 pixels × 8 columns (8 accumulators),
-// then one pixel × 4 columns; zeros (relu outputs, the picture's background) are skipped.
-// Measured: copying the patches out (im2col) took a third of the forward time of the 8:5,16:5 network,
-// and direct loops over the taps (the first version) twice as long again.
+// then one pixel × 4 columns. Measured (A/B, both CNNs of issue #23): copying the patches out (im2col)
+// took a third of the forward time of the 8:5,16:5 network; skipping zero inputs in the blocked products
+// cost more in branches than it saved (forward 10-20% slower), so only the one-pixel remainder skips them.
 
 import { madd } from './simd';
 
@@ -80,7 +80,6 @@ export function convForward(
         for (let t = 0; t < segment; t++, row += rowBytes) {
           const x = load<f32>(a + (<usize>t << 2));
           const z = load<f32>(b + (<usize>t << 2));
-          if (x == 0 && z == 0) continue;
           const k0 = v128.load(row, 0);
           const k1 = v128.load(row, 16);
           const k2 = v128.load(row, 32);
@@ -134,7 +133,6 @@ export function convForward(
           const x1 = load<f32>(b + offset);
           const x2 = load<f32>(c + offset);
           const x3 = load<f32>(d + offset);
-          if (x0 == 0 && x1 == 0 && x2 == 0 && x3 == 0) continue;
           const k0 = v128.load(row, 0);
           const k1 = v128.load(row, 16);
           let v = f32x4.splat(x0);
