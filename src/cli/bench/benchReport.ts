@@ -107,7 +107,7 @@ export function printProfile(profile: KernelProfile, peaks: PeakRate[]): void {
   out(t('Kernels ({0}, one thread, {1} steps, CPU time): {2} ms per step', profile.instructions, profile.steps, profile.msPerStep.toFixed(3)));
   for (const timing of profile.kernels) {
     const rate = timing.gflops === undefined ? '' : t(', {0} GFLOP/s = {1}% of peak', timing.gflops.toFixed(1), ((100 * timing.gflops) / peak).toFixed(0));
-    out(t('  {0}: {1} µs/step{2}', timing.kernel.padEnd(20), timing.microsecondsPerStep.toFixed(1), rate));
+    out(t('  {0}: {1} µs/step{2}', timing.kernel.padEnd(24), timing.microsecondsPerStep.toFixed(1), rate));
   }
   for (const decision of profile.threadDecisions) {
     out(t('Threads (auto), after step {0}: one thread {1} ms/step, two {2} ms/step: chose {3}.', decision.afterStep, decision.oneThreadMs.toFixed(3), decision.twoThreadsMs.toFixed(3), decision.threads));
