@@ -125,16 +125,56 @@ export function convInputGradient(
         // The input pixel of tap (kyStart, kxStart), and that tap's place in a kernelT row.
         const corner = inputGradient + <usize>((n * side + y + kyStart - before) * side + x + kxStart - before) * tapBytes;
         const tapOffset = <usize>kyStart * kernelRowBytes + <usize>kxStart * tapBytes;
-        for (let group = 0; group < filters; group += 4) {
-          if (!v128.any_true(v128.load(g + (<usize>group << 2)))) continue;
-          const last = min(group + 4, filters);
-          for (let f = group; f < last; f++) {
-            const value = load<f32>(g + (<usize>f << 2));
-            if (value == 0) continue;
-            const scale = f32x4.splat(value);
-            let from = kernelT + <usize>f * patchBytes + tapOffset;
+        // The nonzero filters four at a time: each input vector is loaded and stored once for the four.
+        let f = 0;
+        while (f < filters) {
+          let found = 0;
+          let f0 = 0;
+          let f1 = 0;
+          let f2 = 0;
+          let f3 = 0;
+          for (; f < filters && found < 4; f++) {
+            if ((f & 3) == 0 && !v128.any_true(v128.load(g + (<usize>f << 2)))) {
+              f += 3;
+              continue;
+            }
+            if (load<f32>(g + (<usize>f << 2)) == 0) continue;
+            if (found == 0) f0 = f;
+            else if (found == 1) f1 = f;
+            else if (found == 2) f2 = f;
+            else f3 = f;
+            found++;
+          }
+          if (found == 4) {
+            const k0 = kernelT + <usize>f0 * patchBytes + tapOffset;
+            const k1 = kernelT + <usize>f1 * patchBytes + tapOffset;
+            const k2 = kernelT + <usize>f2 * patchBytes + tapOffset;
+            const k3 = kernelT + <usize>f3 * patchBytes + tapOffset;
+            const s0 = f32x4.splat(load<f32>(g + (<usize>f0 << 2)));
+            const s1 = f32x4.splat(load<f32>(g + (<usize>f1 << 2)));
+            const s2 = f32x4.splat(load<f32>(g + (<usize>f2 << 2)));
+            const s3 = f32x4.splat(load<f32>(g + (<usize>f3 << 2)));
             let to = corner;
-            for (let ky = kyStart; ky < kyEnd; ky++, from += kernelRowBytes, to += <usize>side * tapBytes) addScaled(to, from, scale, segmentBytes);
+            let from: usize = 0;
+            for (let ky = kyStart; ky < kyEnd; ky++, from += kernelRowBytes, to += <usize>side * tapBytes) {
+              for (let offset: usize = 0; offset < segmentBytes; offset += VECTOR_BYTES) {
+                const at = from + offset;
+                let d = v128.load(to + offset);
+                d = madd(v128.load(k0 + at), s0, d);
+                d = madd(v128.load(k1 + at), s1, d);
+                d = madd(v128.load(k2 + at), s2, d);
+                d = madd(v128.load(k3 + at), s3, d);
+                v128.store(to + offset, d);
+              }
+            }
+          } else {
+            for (let i = 0; i < found; i++) {
+              const filter = i == 0 ? f0 : i == 1 ? f1 : f2;
+              const scale = f32x4.splat(load<f32>(g + (<usize>filter << 2)));
+              let from = kernelT + <usize>filter * patchBytes + tapOffset;
+              let to = corner;
+              for (let ky = kyStart; ky < kyEnd; ky++, from += kernelRowBytes, to += <usize>side * tapBytes) addScaled(to, from, scale, segmentBytes);
+            }
           }
         }
       }
