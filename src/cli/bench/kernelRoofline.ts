@@ -3,8 +3,8 @@
  * loop (12 independent chains in registers) for each instruction set this runtime runs, and each
  * training kernel's achieved rate over a few hundred real steps on one thread, as a share of that peak.
  * A kernel's flops are its useful multiply-adds: 2 × (non-zero inputs it reads) × (padded width), the
- * zeros it skips not counted; Adam's arithmetic is not counted either (the weight gradient's time
- * includes it). Times are CPU times of this process, steadier than wall time on a busy machine.
+ * zeros it skips not counted (the conv forward product skips none: 2 × pixels × K²·inStride × filterStride);
+ * Adam's arithmetic is not counted either (the weight gradient's time includes it). Times are CPU times of this process, steadier than wall time on a busy machine.
  */
 import type { FashionMnist } from '../../core/data/dataset';
 import type { Architecture } from '../../domain/architecture';
@@ -75,6 +75,8 @@ function callFlops(name: keyof MlpKernels, args: number[], ints: Int32Array): nu
   if (name === 'denseForward') return 2 * sum(args[4], args[0]) * args[1];
   if (name === 'backwardToLayerBelow') return 2 * sum(args[5], args[0]) * args[1];
   if (name === 'weightGradientAdam') return 2 * sum(args[4], args[0]) * args[1];
+  // The conv forward product reads every tap (zeros included): 2 × pixels × K²·inStride × filterStride.
+  if (name === 'convForward') return 2 * (args[1] - args[0]) * args[4] * args[4] * args[3] * args[5];
   return undefined;
 }
 
