@@ -47,6 +47,10 @@ const SHAPES: Shape[] = [
   { batch: 1, side: 6, channels: 3, filters: 6, kernelSize: 4 },
   { batch: 2, side: 3, channels: 5, filters: 1, kernelSize: 2 },
   { batch: 1, side: 5, channels: 2, filters: 20, kernelSize: 1 },
+  // Over the picture (one channel): odd sides, K = 3 and 5, filters through every column block (16, 8, 4).
+  { batch: 2, side: 7, channels: 1, filters: 6, kernelSize: 3 },
+  { batch: 3, side: 9, channels: 1, filters: 29, kernelSize: 5 },
+  { batch: 1, side: 28, channels: 1, filters: 32, kernelSize: 3 },
 ];
 
 /** Values with zeros among them (relu outputs and the picture's background are often 0). */
@@ -174,8 +178,20 @@ for (const s of SHAPES) {
                 }
               }
             }
-    readPadded(w, kernelGradientAt, depth, filters, stride).forEach((v, i) => closeTo(v, dK[i], 1e-4, `kernel gradient ${i}`));
-    for (let t = 0; t < depth; t++) for (let f = filters; f < stride; f++) assert.equal(w.f32[kernelGradientAt / 4 + t * stride + f], 0, 'padding columns of the kernel gradient are 0');
+    const checkKernelGradient = (what: string) => {
+      readPadded(w, kernelGradientAt, depth, filters, stride).forEach((v, i) => closeTo(v, dK[i], 1e-4, `${what} ${i}`));
+      for (let t = 0; t < depth; t++) for (let f = filters; f < stride; f++) assert.equal(w.f32[kernelGradientAt / 4 + t * stride + f], 0, `${what}: padding columns are 0`);
+    };
+    checkKernelGradient('kernel gradient');
+    if (inStride === 1) {
+      // Over the picture: the dense product, split by taps as two threads split it, written over stale values.
+      w.f32.fill(5, kernelGradientAt / 4, kernelGradientAt / 4 + depth * stride);
+      const tapsSplit = Math.floor(depth / 3) + 1;
+      for (const [from, to] of [[0, tapsSplit], [tapsSplit, depth]]) {
+        w.k.convPictureKernelGradient(from, to, pixels, side, kernelSize, stride, paddedAt, gradientAt, kernelGradientAt);
+      }
+      checkKernelGradient('picture kernel gradient');
+    }
     if (inStride % 4 === 0) {
       // Stale values: the input gradient is written, not added to; split by images as two threads split it.
       w.f32.fill(3, inputGradientAt / 4, inputGradientAt / 4 + pixels * inStride);

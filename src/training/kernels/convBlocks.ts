@@ -17,7 +17,7 @@ export interface ConvStepKernels extends ConvKernels {
 }
 
 /** The kernels a step splits (over pixels, filters or images), by name as a helper thread calls them. */
-export type ConvSplitKernel = 'convPadInput' | 'convForward' | 'maxPoolForward' | 'maxPoolBackward' | 'convKernelGradientT' | 'convInputGradient';
+export type ConvSplitKernel = 'convPadInput' | 'convForward' | 'maxPoolForward' | 'maxPoolBackward' | 'convKernelGradientT' | 'convPictureKernelGradient' | 'convInputGradient';
 
 /**
  * Runs `kernel(...args(first, end))` over rows [0, rows) (pixels, filters or images), split however the caller's threads split work
@@ -46,7 +46,10 @@ export interface ConvBlockBuffers {
   moments2: number;
   /** The kernel transposed (filterStride × patchStride), for the input gradient. */
   kernelT: number;
-  /** The kernel's gradient transposed, as the sparse kernel gradient accumulates it (each kernel row's K·inStride floats padded to a multiple of 4). */
+  /**
+   * The kernel's gradient transposed, as the sparse kernel gradient accumulates it (each kernel row's K·inStride floats padded to a
+   * multiple of 4); 0 for a block over the picture, whose kernel gradient is a dense product.
+   */
   kernelGradientT: number;
   /** The block's input pictures with 'same' padding around each: (side + K - 1)² · inStride floats per image. */
   padded: number;
@@ -76,7 +79,7 @@ export function layOutConvBlocks(architecture: Architecture, batch: number, allo
       side, channels, inStride, filters: layer.filters, filterStride: stride, kernelSize: layer.kernelSize, depth, patchStride,
       parameters: allocate(parameterCount), parameterCount, gradients: allocate(parameterCount), moments1: allocate(parameterCount), moments2: allocate(parameterCount),
       kernelT: allocate(stride * patchStride),
-      kernelGradientT: allocate(stride * layer.kernelSize * filterStride(layer.kernelSize * inStride)),
+      kernelGradientT: inStride === 1 ? 0 : allocate(stride * layer.kernelSize * filterStride(layer.kernelSize * inStride)),
       // 4 floats to spare: the kernel gradient reads a patch's last row in whole vectors.
       padded: allocate(batch * (side + layer.kernelSize - 1) ** 2 * inStride + 4),
       activations: allocate(batch * side * side * stride),
@@ -147,10 +150,17 @@ export class ConvBlocks {
       k.reluGradient(pixels * b.filterStride, b.activations, b.activationGradients);
       const biasGradient = b.gradients + 4 * b.depth * b.filterStride;
       k.convBiasGradient(pixels, b.filterStride, b.activationGradients, biasGradient);
-      this.split(b.filters, 'convKernelGradientT', (first, end) => [
-        first, end, pixels, b.side, b.inStride, b.kernelSize, b.filterStride, b.padded, b.activationGradients, b.kernelGradientT,
-      ]);
-      k.convKernelGradientFromT(b.kernelSize, b.inStride, b.filters, b.filterStride, b.kernelGradientT, b.gradients);
+      if (b.inStride === 1) {
+        // Over the picture: a dense product in registers beats adding the nonzeros' short patch rows.
+        this.split(b.kernelSize * b.kernelSize, 'convPictureKernelGradient', (first, end) => [
+          first, end, pixels, b.side, b.kernelSize, b.filterStride, b.padded, b.activationGradients, b.gradients,
+        ]);
+      } else {
+        this.split(b.filters, 'convKernelGradientT', (first, end) => [
+          first, end, pixels, b.side, b.inStride, b.kernelSize, b.filterStride, b.padded, b.activationGradients, b.kernelGradientT,
+        ]);
+        k.convKernelGradientFromT(b.kernelSize, b.inStride, b.filters, b.filterStride, b.kernelGradientT, b.gradients);
+      }
       if (i > 0) {
         const below = this.blocks[i - 1];
         k.convTransposeKernel(b.depth, b.patchStride, b.filterStride, b.parameters, b.kernelT);

@@ -14,6 +14,9 @@ export interface ConvKernels {
     firstFilter: number, endFilter: number, pixels: number, side: number, inStride: number, kernelSize: number, filterStride: number,
     padded: number, gradients: number, kernelGradientT: number,
   ): void;
+  convPictureKernelGradient(
+    firstTap: number, endTap: number, pixels: number, side: number, kernelSize: number, filterStride: number, padded: number, gradients: number, kernelGradient: number,
+  ): void;
   convKernelGradientFromT(kernelSize: number, inStride: number, filters: number, filterStride: number, kernelGradientT: number, kernelGradient: number): void;
   convTransposeKernel(depth: number, patchStride: number, filterStride: number, kernel: number, kernelT: number): void;
   convInputGradient(

@@ -31,7 +31,7 @@ const SPIN_CHECKS = 2_000;
 /** The kernels a helper can run, by number (the order is the protocol). */
 const KERNEL_NAMES: KernelName[] = [
   'denseForward', 'backwardToLayerBelow', 'weightGradientAdam', 'listNonZero', 'softmaxCrossEntropy', 'listNonZeroPixels',
-  'convPadInput', 'convForward', 'maxPoolForward', 'maxPoolBackward', 'convKernelGradientT', 'convInputGradient',
+  'convPadInput', 'convForward', 'maxPoolForward', 'maxPoolBackward', 'convKernelGradientT', 'convPictureKernelGradient', 'convInputGradient',
 ];
 
 // The helper's whole program: instantiate the kernels on the shared memory, then wait for commands.

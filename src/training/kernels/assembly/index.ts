@@ -10,3 +10,4 @@ export { dropoutMask } from './dropout';
 export { maxPoolBackward, maxPoolForward } from './pool';
 export { convBiasGradient, convForward, convPadInput, reluGradient } from './conv';
 export { convInputGradient, convKernelGradientFromT, convKernelGradientT, convTransposeKernel } from './convGradient';
+export { convPictureKernelGradient } from './convPictureGradient';
