@@ -266,6 +266,25 @@ test('the worker looks for tfjs-node in the folders of the request: auto falls b
   });
 });
 
+test('a conv model\'s saliency answer carries the picture\'s feature maps after each conv block', async () => {
+  const client = new TrainingClient({ workerPath });
+  try {
+    const modelDir = join(scratch, 'conv-saliency-model');
+    let pixels: Uint8Array | undefined;
+    client.onTestImages((_id, images) => (pixels = images.slice(3 * 784, 4 * 784)));
+    const architecture = { convLayers: [{ filters: 4, kernelSize: 5 }, { filters: 6, kernelSize: 3 }], hiddenLayers: [{ units: 16, dropout: 0 }], l2: 0 };
+    const events = await run(client, { ...request({ seed: 4, architecture, trainLimit: 500, testLimit: 100 }), saveDir: modelDir });
+    assert.equal(events.at(-1)?.type, 'finished');
+    assert.ok(pixels);
+    const answer = await client.saliency(pixels, modelDir);
+    assert.equal(answer.saliency.values.length, 784);
+    const blocks = answer.featureMaps?.blocks ?? [];
+    assert.deepEqual(blocks.map((b) => [b.side, b.filters, b.values.length, b.scale.length]), [[28, 4, 4 * 784, 4], [14, 6, 6 * 196, 6]]);
+  } finally {
+    client.dispose();
+  }
+});
+
 test('a saliency map of a test image of the latest run needs only its index: the worker holds the pixels', async () => {
   const client = new TrainingClient({ workerPath });
   try {
@@ -279,6 +298,7 @@ test('a saliency map of a test image of the latest run needs only its index: the
     const byIndex = await client.saliency({ testIndex: 7, dataChecksum: checksum }, modelDir);
     const byPixels = await client.saliency(pixels, modelDir);
     assert.deepEqual(byIndex, byPixels, 'the same image, the same map');
+    assert.equal(byIndex.featureMaps, undefined, 'an MLP has no feature maps');
     await assert.rejects(client.saliency({ testIndex: 7, dataChecksum: 'other data' }, modelDir), 'not the data the worker holds');
     await assert.rejects(client.saliency({ testIndex: 500, dataChecksum: checksum }, modelDir), 'beyond the run\u2019s 500 test images');
   } finally {
