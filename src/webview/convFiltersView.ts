@@ -7,27 +7,15 @@
 import * as l10n from '@vscode/l10n';
 import type { ConvFiltersSnapshot } from '../domain/convInsight';
 import { h, table } from './dom';
-import { colourAt, legend, type Scale } from './firstLayerView';
+import { divergingCanvas, legend, type Scale } from './firstLayerView';
 import { rovingFocus } from './rovingFocus';
 import type { Strings } from './strings';
 
-/** Filter `f`'s K × K weights as a picture (scaled up by CSS, pixelated). */
+/** Filter `f`'s K × K weights as a picture, on its own scale. */
 function filterCanvas(filters: ConvFiltersSnapshot, f: number, scale: Scale, className: string): HTMLCanvasElement {
   const k = filters.kernelSize;
-  const canvas = document.createElement('canvas');
-  canvas.width = k;
-  canvas.height = k;
-  canvas.className = `pixel-image ${className} loaded`;
-  const context = canvas.getContext('2d');
-  if (context) {
-    const image = context.createImageData(k, k);
-    const max = filters.scale[f];
-    for (let tap = 0; tap < k * k; tap++) {
-      image.data.set([...colourAt(scale, max > 0 ? filters.weights[f * k * k + tap] / max : 0), 255], tap * 4);
-    }
-    context.putImageData(image, 0, 0);
-  }
-  return canvas;
+  const max = filters.scale[f];
+  return divergingCanvas(k, className, scale, (tap) => (max > 0 ? filters.weights[f * k * k + tap] / max : 0));
 }
 
 /** The view's explanation, filter grid and the selected filter's detail. */

@@ -7,23 +7,14 @@
 import * as l10n from '@vscode/l10n';
 import type { FeatureMapBlock, FeatureMaps } from '../domain/convInsight';
 import { h } from './dom';
-import { colourAt, themeScale, type Scale } from './firstLayerView';
+import { divergingCanvas, themeScale, type Scale } from './firstLayerView';
 import { rovingFocus } from './rovingFocus';
 import type { Strings } from './strings';
 
+/** Map `f` of a block as a picture: 0 the background, its largest activation the scale's blue. */
 function mapCanvas(block: FeatureMapBlock, f: number, scale: Scale, className: string): HTMLCanvasElement {
-  const { side } = block;
-  const canvas = document.createElement('canvas');
-  canvas.width = side;
-  canvas.height = side;
-  canvas.className = `pixel-image ${className} loaded`;
-  const context = canvas.getContext('2d');
-  if (context) {
-    const image = context.createImageData(side, side);
-    for (let p = 0; p < side * side; p++) image.data.set([...colourAt(scale, block.values[f * side * side + p] / 255), 255], p * 4);
-    context.putImageData(image, 0, 0);
-  }
-  return canvas;
+  const area = block.side * block.side;
+  return divergingCanvas(block.side, className, scale, (p) => block.values[f * area + p] / 255);
 }
 
 /** The maps of every conv block with the selected one large; an empty list when there are none (an MLP). */

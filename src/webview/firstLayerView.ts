@@ -51,6 +51,21 @@ export function colourAt(scale: Scale, t: number): Rgb {
   return [0, 1, 2].map((i) => Math.round(scale.zero[i] + (end[i] - scale.zero[i]) * a)) as Rgb;
 }
 
+/** A side × side picture of values on the diverging scale: pixel p (row-major) at t(p) in -1..1 (scaled up by CSS, pixelated). */
+export function divergingCanvas(side: number, className: string, scale: Scale, t: (p: number) => number): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = side;
+  canvas.height = side;
+  canvas.className = `pixel-image ${className} loaded`;
+  const context = canvas.getContext('2d');
+  if (context) {
+    const image = context.createImageData(side, side);
+    for (let p = 0; p < side * side; p++) image.data.set([...colourAt(scale, t(p)), 255], p * 4);
+    context.putImageData(image, 0, 0);
+  }
+  return canvas;
+}
+
 /** Unit `u`'s weights as a picture on the diverging scale (each unit scaled to its own largest |weight|). */
 function drawUnit(canvas: HTMLCanvasElement, layer: FirstLayerSnapshot, u: number, scale: Scale): void {
   const context = canvas.getContext('2d');

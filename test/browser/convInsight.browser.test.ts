@@ -94,6 +94,7 @@ test('an opened test image shows its feature maps after each conv block, labelle
         await page.waitForSelector('#cell-classify .feature-maps .feature-map');
         assert.equal(await page.$$eval('#cell-classify .feature-maps', (sections) => sections.length), 2, 'one per classified file (the failed one has none)');
         assert.deepEqual(await axeViolations(page, '#cell-classify'), []);
+        await page.locator('#cell-classify').screenshot({ path: join(screenshotDir, `${theme}-${locale}-classify-feature-maps.png`) });
       }
       assert.deepEqual(problems, []);
     } finally {
