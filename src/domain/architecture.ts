@@ -32,8 +32,15 @@ export interface Architecture {
 /** The pooling window (and stride) after every Conv2D. */
 export const POOL_SIZE = 2;
 
-/** The TensorFlow tutorial's network: one hidden layer of 128 units. */
-export const TUTORIAL_ARCHITECTURE: Architecture = { hiddenLayers: [{ units: 128, dropout: 0 }], l2: 0 };
+/**
+ * The TensorFlow tutorial's network: one hidden layer of 128 units. Frozen to the leaves: the defaults are
+ * copied with a spread (`{ ...DEFAULT_HYPER_PARAMETERS }`), which shares this object, so a copy that edited
+ * its architecture in place would change every later run's default; frozen, such an edit throws where it is made.
+ */
+export const TUTORIAL_ARCHITECTURE: Architecture = Object.freeze({
+  hiddenLayers: Object.freeze([Object.freeze({ units: 128, dropout: 0 })]) as HiddenLayer[],
+  l2: 0,
+});
 
 /** The tutorial's network with another hidden width (the `hiddenUnits` hyper-parameter). */
 export function singleHiddenLayer(units: number): Architecture {
