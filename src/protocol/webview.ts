@@ -11,7 +11,6 @@ export type SaliencyTarget = { kind: 'test'; index: number } | { kind: 'file'; f
 import type { UserError } from '../domain/errors';
 import type { BackendInfo, HyperParameters } from '../domain/hyperParameters';
 import type { BatchProgress, EpochMetrics, OverfittingAnalysis, PredictionAnalysis, Predictions, RunOutcome } from '../domain/metrics';
-import type { ModelSummary } from '../domain/modelSummary';
 import type { SavedModelInfo } from '../domain/runRecord';
 import type { RunComparison } from '../domain/runComparison';
 import { SWEEP_BARE_INTENTS, type SweepIntent, type SweepView } from './sweepView';
@@ -68,7 +67,6 @@ export interface DashboardState {
   params: HyperParameters;
   backend?: BackendInfo;
   data?: DataInfo;
-  summary?: ModelSummary;
   batchesPerEpoch?: number;
   progress?: BatchProgress;
   history: EpochMetrics[];

@@ -12,7 +12,8 @@
  */
 import { totalmem } from 'node:os';
 import { NUM_CLASSES, PIXELS } from '../domain/classes';
-import { convLayersOf, convSides, describeConvLayers, flattenedWidth, isConvolutional, parameterCount, type Architecture } from '../domain/architecture';
+import { convLayersOf, convSides, describeConvLayers, flattenedWidth, isConvolutional, type Architecture } from '../domain/architecture';
+import { parameterCount } from '../domain/networkLayers';
 import type { BackendName, HyperParameters } from '../domain/hyperParameters';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';

@@ -43,6 +43,10 @@ test('a conv model\'s first layer is its 5 x 5 filters: captioned, picked by key
       assert.equal(await page.$$eval('.first-layer .conv-filter', (buttons) => buttons.length), 8);
       assert.equal(await page.$$eval('.first-layer .conv-filter canvas', (canvases) => canvases.every((c) => (c as HTMLCanvasElement).width === 5 && (c as HTMLCanvasElement).height === 5)), true);
       assert.equal(await page.$$eval('.first-layer .unit-tops', (tops) => tops.length), 0, 'no Dense-unit detail');
+      // The summary is the settings' network (the harness's conv mode holds the ConvNet preset), before any model is built.
+      const layers = await page.$$eval('#cell-model .summary-table tbody th', (cells) => cells.map((cell) => cell.textContent));
+      assert.deepEqual(layers, ['reshape (Reshape)', 'conv2d (Conv2D)', 'max_pooling2d (MaxPooling2D)', 'conv2d_1 (Conv2D)', 'max_pooling2d_1 (MaxPooling2D)', 'flatten (Flatten)', 'dense (Dense)', 'dense_1 (Dense)']);
+      assert.match((await page.textContent('#cell-model')) ?? '', /54,314/);
       const caption = (await page.textContent('.conv-filters-caption')) ?? '';
       assert.equal(caption, locale === 'en' ? '8 filters, 5 × 5, of the first Conv2D layer' : '第一个 Conv2D 层的 8 个过滤器（卷积核），5 × 5');
       await page.focus('.first-layer .conv-filter >> nth=0');
