@@ -34,7 +34,7 @@ type Settings = Pick<HyperParameters, 'batchSize' | 'testLimit'>;
 /**
  * The kernels' memory for this network and batch size, exactly as the trainer allocates it: laid out by
  * kernels/networkMemory.ts for its evaluation chunk (the batch, padded up to a minimum capacity: for a conv
- * network at batch 32 that doubles the patch buffers, so the batch size alone read half the memory).
+ * network at batch 32 that doubles the conv blocks' buffers, so the batch size alone read half the memory).
  */
 export function kernelBytes(p: Pick<HyperParameters, 'batchSize'>, architecture: Architecture): number {
   return layOutNetwork(architecture, p.batchSize, trainerCapacity(architecture, p.batchSize, MIN_CAPACITY)).pages * WASM_PAGE_BYTES;

@@ -18,7 +18,8 @@ import { measureTfjsRun } from '../../src/cli/bench/tfjsMeasurement';
 import { cpuFlags, cpuSimdLevel, weakerKernels } from '../../src/cli/bench/blasKernels';
 import { busyWarning, formatLoad } from '../../src/cli/bench/machineLoad';
 import type { FashionMnist } from '../../src/core/data/dataset';
-import { parameterCount, singleHiddenLayer } from '../../src/domain/architecture';
+import { singleHiddenLayer } from '../../src/domain/architecture';
+import { parameterCount } from '../../src/domain/networkLayers';
 import { BACKEND_CHOICES, DEFAULT_HYPER_PARAMETERS, HYPER_PARAMETER_SCHEMA } from '../../src/domain/hyperParameters';
 
 function parsed(argv: string[]): BenchOptions {

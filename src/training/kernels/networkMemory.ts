@@ -81,7 +81,7 @@ export function paddedWidth(units: number): number {
   return Math.ceil(units / 16) * 16;
 }
 
-/** Images per evaluation or prediction chunk: conv networks' patches take far more memory per image. */
+/** Images per evaluation or prediction chunk: conv networks' activations and padded inputs take far more memory per image. */
 export function trainerCapacity(architecture: Architecture, batchSize: number, minimum: number): number {
   return Math.max(batchSize, isConvolutional(architecture) ? Math.min(minimum, 64) : minimum);
 }
