@@ -6,9 +6,7 @@
  * half before going on, so every step is exactly the single-threaded computation, split.
  */
 import { Worker } from 'node:worker_threads';
-import type { MlpKernels } from './kernelModule';
-
-export type KernelName = keyof MlpKernels;
+import { SPLIT_KERNELS, type SplitKernel } from './splitKernels';
 
 /**
  * Command block layout (Int32 slots): [0] sequence number posted, [1] sequence done, [2] kernel, [3]
@@ -27,12 +25,6 @@ export const MAX_ARGUMENTS = 14;
 export const COMMAND_BYTES = ARGUMENTS_BYTE + 8 * (MAX_ARGUMENTS + 1);
 /** Checks of the shared counter before a thread sleeps in Atomics.wait (a few microseconds). */
 const SPIN_CHECKS = 2_000;
-
-/** The kernels a helper can run, by number (the order is the protocol). */
-const KERNEL_NAMES: KernelName[] = [
-  'denseForward', 'backwardToLayerBelow', 'weightGradientAdam', 'listNonZero', 'softmaxCrossEntropy', 'listNonZeroPixels',
-  'convPatches', 'convForward', 'maxPoolForward', 'maxPoolBackward', 'convKernelGradient', 'convPatchGradient', 'convGatherInputGradient',
-];
 
 // The helper's whole program: instantiate the kernels on the shared memory, then wait for commands.
 const HELPER_SOURCE = `
@@ -70,7 +62,7 @@ export class KernelHelper {
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, commandAt: number) {
     this.control = new Int32Array(memory.buffer, commandAt, SLOTS);
     this.args = new Float64Array(memory.buffer, commandAt + ARGUMENTS_BYTE, MAX_ARGUMENTS + 1);
-    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, commandAt, names: KERNEL_NAMES } });
+    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, commandAt, names: SPLIT_KERNELS } });
     this.worker.unref();
   }
 
@@ -94,9 +86,9 @@ export class KernelHelper {
   }
 
   /** Starts `name(...args)` on the helper thread; `join` waits for it. */
-  start(name: KernelName, args: number[]): void {
+  start(name: SplitKernel, args: number[]): void {
     this.args.set(args);
-    this.control[KERNEL] = KERNEL_NAMES.indexOf(name);
+    this.control[KERNEL] = SPLIT_KERNELS.indexOf(name);
     this.control[ARGUMENT_COUNT] = args.length;
     this.sequence += 1;
     Atomics.store(this.control, POSTED, this.sequence);
@@ -107,7 +99,7 @@ export class KernelHelper {
   join(): number {
     for (let spin = 0; spin < SPIN_CHECKS && Atomics.load(this.control, DONE) !== this.sequence; spin++);
     while (Atomics.load(this.control, DONE) !== this.sequence) Atomics.wait(this.control, DONE, this.sequence - 1);
-    if (Atomics.load(this.control, FAILED) !== 0) throw new Error(`The training kernels' helper thread failed in ${KERNEL_NAMES[this.control[KERNEL]]}.`);
+    if (Atomics.load(this.control, FAILED) !== 0) throw new Error(`The training kernels' helper thread failed in ${SPLIT_KERNELS[this.control[KERNEL]]}.`);
     return this.args[MAX_ARGUMENTS];
   }
 

@@ -11,15 +11,9 @@
  */
 import { median } from '../../core/analysis/median';
 import type { TrainingThreads } from '../../protocol/worker';
-import type { ConvSplitKernel } from './convBlocks';
 import { KernelHelper } from './helperThread';
 import { instantiateKernels, type MlpKernels } from './kernelModule';
-
-/**
- * The kernels a step splits between the threads (by samples, or by weight rows; the lists by samples when
- * no unit lists are built; the conv blocks' by pixels, patch rows or kernel rows).
- */
-export type SplitKernel = 'denseForward' | 'backwardToLayerBelow' | 'weightGradientAdam' | 'listNonZeroPixels' | 'listNonZero' | ConvSplitKernel;
+import type { SplitKernel } from './splitKernels';
 
 /** Steps on one thread before timing (the kernels reach their optimized code, the helper starts). */
 const WARM_UP_STEPS = 12;
