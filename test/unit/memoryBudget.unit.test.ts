@@ -10,7 +10,8 @@ const wide = singleHiddenLayer(4096);
 test('the tutorial settings need tens of megabytes; the estimate grows with batch × width', () => {
   const tutorial = trainingPeakBytes(DEFAULT_HYPER_PARAMETERS, DEFAULT_HYPER_PARAMETERS.architecture);
   assert.ok(tutorial > 10e6 && tutorial < 100e6, String(tutorial));
-  assert.ok(trainingPeakBytes({ batchSize: 8192 }, wide) > trainingPeakBytes({ batchSize: 4096 }, wide));
+  // Up to a batch of about 8,000 the tfjs side is the tighter memory (its estimate does not depend on the batch there).
+  assert.ok(trainingPeakBytes({ batchSize: 16384 }, wide) > trainingPeakBytes({ batchSize: 8192 }, wide));
   // One batch of 60,000 × 4,096 alone is 60,000 × 4,096 floats per activation: gigabytes.
   assert.ok(trainingPeakBytes({ batchSize: 60_000 }, wide) > 4 * 60_000 * 4096 * 4);
 });

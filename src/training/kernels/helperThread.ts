@@ -21,7 +21,7 @@ const READY = 4;
 const FAILED = 5;
 const SLOTS = 6;
 const ARGUMENTS_BYTE = 24;
-export const MAX_ARGUMENTS = 14;
+export const MAX_ARGUMENTS = 15;
 export const COMMAND_BYTES = ARGUMENTS_BYTE + 8 * (MAX_ARGUMENTS + 1);
 /** Checks of the shared counter before a thread sleeps in Atomics.wait (a few microseconds). */
 const SPIN_CHECKS = 2_000;

@@ -93,12 +93,13 @@ export class KernelThreads {
 
   /**
    * Runs `name` over items [0, count) (samples, or weight rows), given the arguments for a range: all
-   * here on one thread, the second half on the helper with two. Returns the sum of the results.
+   * here on one thread, the second half on the helper with two. The second half starts at a multiple of
+   * `grain` (kernels that pair items keep the same pairs either way). Returns the sum of the results.
    */
-  split(count: number, name: SplitKernel, argsFor: (from: number, count: number) => number[]): number {
+  split(count: number, name: SplitKernel, argsFor: (from: number, count: number) => number[], grain = 1): number {
     const kernel = this.kernels[name] as (...args: number[]) => number | undefined;
-    if (this.using === 1 || this.helper === undefined || !this.helper.ready || count < 2) return kernel(...argsFor(0, count)) ?? 0;
-    const half = Math.ceil(count / 2);
+    const half = Math.ceil(count / 2 / grain) * grain;
+    if (this.using === 1 || this.helper === undefined || !this.helper.ready || half >= count) return kernel(...argsFor(0, count)) ?? 0;
     this.helper.start(name, argsFor(half, count - half));
     const mine = kernel(...argsFor(0, half)) ?? 0;
     return mine + this.helper.join();

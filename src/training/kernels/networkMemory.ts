@@ -44,13 +44,17 @@ export interface DenseBuffers {
   gradient: number;
   /** capacity × stride dropout mask, or 0. */
   mask: number;
-  /** The non-zero entries of its input, per sample and per input unit (lists.ts). */
-  sampleIndices: number;
-  sampleValues: number;
-  sampleCounts: number;
-  unitIndices: number;
-  unitValues: number;
-  unitCounts: number;
+  /**
+   * The first layer of an MLP: the batch's images as floats 0..1, its input (capacity × 784); 0 for the
+   * others (their input is the layer below's output, or the last conv block's pooled maps).
+   */
+  inputFloats: number;
+  /** Per pair of samples (2p, 2p + 1): the union of their non-zero inputs at 2p·inputs, its count at [2p] (lists.ts). */
+  pairIndices: number;
+  pairCounts: number;
+  /** Per pair of input units (i, i + 1): the samples where either is not zero at i·unitStride, and both values (rows i and i + 1). */
+  pairSamples: number;
+  pairValues: number;
 }
 
 export interface NetworkMemory {
@@ -58,7 +62,7 @@ export interface NetworkMemory {
   conv: ConvBlockBuffers[];
   convInput: number;
   layers: DenseBuffers[];
-  /** Entries between two units' lists: the batch size and a little more (see assembly/lists.ts). */
+  /** Entries between two input units' lists of samples: the batch size and a little more (not a power of two: the lists fall into different cache sets). */
   unitStride: number;
   /** The batch's images (u8, capacity × 784) and labels (i32). */
   images: number;
@@ -136,12 +140,12 @@ export function layOutNetwork(architecture: Architecture, batchSize: number, cap
       output: take(capacity * stride),
       gradient: take(capacity * stride),
       mask: rates[index] > 0 ? take(capacity * stride) : 0,
-      sampleIndices: take(capacity * inputs),
-      sampleValues: take(capacity * inputs),
-      sampleCounts: take(capacity),
-      unitIndices: take(unitStride * inputs),
-      unitValues: take(unitStride * inputs),
-      unitCounts: take(inputs),
+      inputFloats: index === 0 && conv.length === 0 ? take(capacity * INPUT_WIDTH) : 0,
+      // A list of the union of n values may write one slot past n (assembly/lists.ts).
+      pairIndices: take(capacity * inputs + 4),
+      pairCounts: take(capacity),
+      pairSamples: take(unitStride * inputs),
+      pairValues: take(unitStride * inputs),
     });
     inputs = units;
     inputGroup = units;
