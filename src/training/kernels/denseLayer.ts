@@ -45,24 +45,29 @@ export class DenseLayer implements KernelLayer {
   forward({ threads, layout }: StepContext, size: number, training: boolean, input: number): void {
     const k = threads.kernels;
     const layer = this.buffers;
+    // A batch's two halves go through the layers on the two threads without waiting for each other
+    // (splitAhead): each kernel reads only its own half's rows of the layer below. By pairs of samples,
+    // the second half starting at an even sample, so the pairs (and their lists, which the backward pass
+    // reads) are the same on one thread or two.
     if (input === 0) {
-      threads.split(size, 'pixelsToFloats', (from, count) => [count, INPUT_WIDTH, layout.images + from * INPUT_WIDTH, layer.inputFloats + 4 * from * INPUT_WIDTH]);
+      threads.splitAhead(size, 'pixelsToFloats', (from, count) => [count, INPUT_WIDTH, layout.images + from * INPUT_WIDTH, layer.inputFloats + 4 * from * INPUT_WIDTH], 2);
     }
     this.input = input === 0 ? layer.inputFloats : input;
     const x = this.input;
-    // By pairs of samples: the second half starts at an even sample, so the pairs (and their lists,
-    // which the backward pass reads) are the same on one thread or two.
-    threads.split(size, 'denseForward', (from, count) => [
+    const dropping = training && layer.dropout > 0 && !this.isOutput;
+    if (dropping) {
+      // The whole batch's mask from the one generator, here, before either half reads it.
+      const keep = 1 - layer.dropout;
+      k.dropoutMask(size, layer.units, layer.stride, keep, 1 / keep, layout.rngState, layer.mask);
+    }
+    threads.splitAhead(size, 'denseForward', (from, count) => [
       count, layer.inputs, layer.inputStride, x + 4 * from * layer.inputStride, layer.pairIndices + 4 * from * layer.inputs,
       layer.pairCounts + 4 * from, layer.stride, layer.weights, layer.bias, layer.output + 4 * from * layer.stride,
     ], 2);
     if (this.isOutput) return;
-    const dropping = training && layer.dropout > 0;
-    if (dropping) {
-      const keep = 1 - layer.dropout;
-      k.dropoutMask(size, layer.units, layer.stride, keep, 1 / keep, layout.rngState, layer.mask);
-    }
-    k.reluDropout(size * layer.stride, layer.output, dropping ? layer.mask : 0);
+    threads.splitAhead(size, 'reluDropout', (from, count) => [
+      count * layer.stride, layer.output + 4 * from * layer.stride, dropping ? layer.mask + 4 * from * layer.stride : 0,
+    ], 2);
   }
 
   backward({ threads, layout }: StepContext, size: number, lambda: number): number {
@@ -71,14 +76,17 @@ export class DenseLayer implements KernelLayer {
     const below = this.below;
     const x = this.input;
     if (below !== undefined) {
-      threads.split(size, 'backwardToLayerBelow', (from, count) => [
+      threads.splitAhead(size, 'backwardToLayerBelow', (from, count) => [
         count, layer.stride, layer.gradient + 4 * from * layer.stride, layer.weights, layer.pairIndices + 4 * from * layer.inputs,
         layer.pairCounts + 4 * from, layer.inputs, x + 4 * from * layer.inputStride, layer.inputStride,
         below.mask === 0 ? 0 : below.mask + 4 * from * below.stride, below.gradient + 4 * from * below.stride,
       ], 2);
     }
+    // The weight gradient sums over every sample: both halves' gradients (and, above, the gradient to the
+    // layer below, which reads the weights before their update) are done first.
+    let squares = threads.join();
     // By pairs of weight rows, the second half from an even row.
-    const squares = threads.split(layer.inputs, 'weightGradientAdam', (from, count) => [
+    squares += threads.splitAhead(layer.inputs, 'weightGradientAdam', (from, count) => [
       from, from + count, size, x, layer.inputStride, layer.pairSamples, layer.pairValues, layout.unitStride,
       layer.stride, layer.gradient, layer.weights, layer.weightMoments1, layer.weightMoments2, layout.adamStep, lambda,
     ], 2);

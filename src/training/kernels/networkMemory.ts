@@ -67,7 +67,10 @@ export interface NetworkMemory {
   /** The batch's images (u8, capacity × 784) and labels (i32). */
   images: number;
   labels: number;
-  /** Byte -> 0..1 table, Adam's step constants, training and evaluation stats (2 f64 each), the dropout generator's state. */
+  /**
+   * Byte -> 0..1 table, Adam's step constants, training stats (2 f64 for each thread's half of the batch) and
+   * evaluation stats (2 f64), the dropout generator's state.
+   */
   pixelTable: number;
   adamStep: number;
   trainStats: number;
@@ -161,7 +164,7 @@ export function layOutNetwork(architecture: Architecture, batchSize: number, cap
     labels: take(capacity),
     pixelTable: take(256),
     adamStep: take(8),
-    trainStats: take(4),
+    trainStats: take(8),
     evalStats: take(4),
     rngState: take(4),
     probabilities: take(capacity * CLASSES),

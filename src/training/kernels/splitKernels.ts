@@ -7,7 +7,7 @@
 import type { MlpKernels } from './kernelModule';
 
 /** The dense layers' split kernels (by samples, or by weight rows). */
-export const DENSE_SPLIT_KERNELS = ['pixelsToFloats', 'denseForward', 'backwardToLayerBelow', 'weightGradientAdam'] as const;
+export const DENSE_SPLIT_KERNELS = ['pixelsToFloats', 'denseForward', 'reluDropout', 'softmaxCrossEntropy', 'backwardToLayerBelow', 'weightGradientAdam'] as const;
 
 /** The conv blocks' split kernels (by pixels, patch rows or kernel rows; each one's first two arguments are its row range). */
 export const CONV_SPLIT_KERNELS = [
