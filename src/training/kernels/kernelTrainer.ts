@@ -245,13 +245,15 @@ export class KernelTrainer implements Trainer {
     const stats = this.stats(this.layout.evalStats);
     stats.fill(0);
     const head = this.head;
-    for (let start = 0; start < split.count; start += this.capacity) {
-      const size = Math.min(this.capacity, split.count - start);
-      this.copyBatch(split, undefined, start, size);
-      this.forward(size, false);
-      this.threads.join();
-      this.kernels.softmaxCrossEntropy(size, head.stride, head.output, this.layout.labels, 0, this.layout.evalStats, 1);
-    }
+    this.threads.onBothThreads(() => {
+      for (let start = 0; start < split.count; start += this.capacity) {
+        const size = Math.min(this.capacity, split.count - start);
+        this.copyBatch(split, undefined, start, size);
+        this.forward(size, false);
+        this.threads.join();
+        this.kernels.softmaxCrossEntropy(size, head.stride, head.output, this.layout.labels, 0, this.layout.evalStats, 1);
+      }
+    });
     const [loss, correct] = stats;
     if (split.count === 0) return { loss: 0, accuracy: 0, samples: 0 };
     return { loss: loss / split.count + this.regularization(), accuracy: correct / split.count, samples: split.count };
@@ -261,14 +263,16 @@ export class KernelTrainer implements Trainer {
   predict(split: ImageSplit): Float32Array {
     const probabilities = new Float32Array(split.count * CLASSES);
     const head = this.head;
-    for (let start = 0; start < split.count; start += this.capacity) {
-      const size = Math.min(this.capacity, split.count - start);
-      this.copyBatch(split, undefined, start, size);
-      this.forward(size, false);
-      this.threads.join();
-      this.kernels.softmaxRows(size, head.stride, head.output, this.layout.probabilities);
-      probabilities.set(this.floats.subarray(this.layout.probabilities / 4, this.layout.probabilities / 4 + size * CLASSES), start * CLASSES);
-    }
+    this.threads.onBothThreads(() => {
+      for (let start = 0; start < split.count; start += this.capacity) {
+        const size = Math.min(this.capacity, split.count - start);
+        this.copyBatch(split, undefined, start, size);
+        this.forward(size, false);
+        this.threads.join();
+        this.kernels.softmaxRows(size, head.stride, head.output, this.layout.probabilities);
+        probabilities.set(this.floats.subarray(this.layout.probabilities / 4, this.layout.probabilities / 4 + size * CLASSES), start * CLASSES);
+      }
+    });
     return probabilities;
   }
 
