@@ -1,12 +1,12 @@
 // Each compiled kernel against a double-precision reference, over widths that are not multiples of
-// the SIMD blocks (1, 33, 500) and ones that are (128, 512), and batches of 1, 7 and 32.
+// the SIMD blocks (1, 12, 24, 33, 500: the last 1, 2 or 3 vectors) and ones that are (128, 512), and batches of 1, 7 and 32.
 import assert from 'node:assert/strict';
 import { PIXEL_TO_UNIT } from '../../src/training/imageInput';
 import { createRng } from '../../src/training/seededRandom';
 import { instantiateKernels, kernelModule, type InstructionSet, type MlpKernels } from '../../src/training/kernels/kernelModule';
 import { variantTest } from './kernelTestVariants';
 
-const WIDTHS = [1, 33, 128, 500, 512];
+const WIDTHS = [1, 12, 24, 33, 128, 500, 512];
 
 /**
  * The kernels take any width padded to a multiple of 4 (the trainer pads to 16, their fast path): padded

@@ -1,9 +1,10 @@
 /**
  * Where every buffer of a network's training lives in the kernels' memory. Sizes are in floats (4
  * bytes; i32 lists and u8 images use the same slots) and every buffer starts 16-byte aligned for SIMD.
- * Layer widths are padded to a multiple of 16 (`stride`: whole blocks of 4 SIMD vectors, one cache line,
- * the kernels' fast path; they accept any multiple of 4): padding columns hold zeros and stay zero (see
- * assembly/dense.ts), so nothing of the math changes.
+ * Layer widths are padded to a multiple of 4 (`stride`, whole SIMD vectors; the kernels go by blocks of 4
+ * vectors, one cache line, then the last 1 or 2 vectors), or of 16 where 3 vectors would be left over
+ * (a block is faster than those): padding columns hold zeros and stay zero (see assembly/dense.ts), so
+ * nothing of the math changes, and a width costs in proportion to itself (no cliff between multiples of 16).
  */
 import { convLayersOf, convSides, isConvolutional, type Architecture } from '../../domain/architecture';
 import { layOutConvBlocks, type ConvBlockBuffers } from './convBlocks';
@@ -85,7 +86,8 @@ export interface NetworkMemory {
 }
 
 export function paddedWidth(units: number): number {
-  return Math.ceil(units / 16) * 16;
+  const vectors = Math.ceil(units / 4) * 4;
+  return vectors % 16 === 12 ? vectors + 4 : vectors;
 }
 
 /** Images per evaluation or prediction chunk: conv networks' patches take far more memory per image. */

@@ -6,7 +6,7 @@
 // exactly. Samples go in pairs, which share every weight row they load: per listed input, one load
 // of a weight vector feeds two multiply-adds. Columns go in blocks of 4 SIMD vectors (16 floats, one
 // cache line): 2 samples × 4 vectors are 8 independent sums in registers, enough to hide the latency of
-// a multiply-add; then 2 vectors, then one.
+// a multiply-add; then the last 2 vectors, or 1.
 import { listUnion } from './lists';
 import { madd } from './simd';
 
@@ -56,19 +56,60 @@ function forwardPairBlock(entries: i32, indices: usize, a: usize, b: usize, weig
   v128.store(outB, b3, 48);
 }
 
-/** The same over one vector of 4 columns. */
+/**
+ * The same over `vectors` (1 or 2) vectors of 4 columns, the last ones of a row (the width padded to a
+ * multiple of 8, or of 4). Entries alternate between two sets of sums, added at the end: 8 (or 4)
+ * independent sums, so that the latency of a multiply-add does not set the pace.
+ */
 @inline
-function forwardPairVector(entries: i32, indices: usize, a: usize, b: usize, weights: usize, rowBytes: usize, bias: usize, outA: usize, outB: usize): void {
-  let sa = v128.load(bias);
-  let sb = sa;
-  for (let e = 0; e < entries; e++) {
+function forwardPairTail(vectors: usize, entries: i32, indices: usize, a: usize, b: usize, weights: usize, rowBytes: usize, bias: usize, outA: usize, outB: usize): void {
+  const second = vectors > 1 ? <usize>16 : 0;
+  let a0 = v128.load(bias);
+  let a1 = v128.load(bias + second);
+  let b0 = a0;
+  let b1 = a1;
+  let c0 = f32x4.splat(0);
+  let c1 = c0;
+  let d0 = c0;
+  let d1 = c0;
+  let e = 0;
+  for (; e + 1 < entries; e += 2) {
     const index = load<i32>(indices + (<usize>e << 2));
-    const w = v128.load(weights + <usize>index * rowBytes);
-    sa = madd(splatAt(a, index), w, sa);
-    sb = madd(splatAt(b, index), w, sb);
+    const next = load<i32>(indices + (<usize>e << 2), 4);
+    const row = weights + <usize>index * rowBytes;
+    const nextRow = weights + <usize>next * rowBytes;
+    const xa = splatAt(a, index);
+    const xb = splatAt(b, index);
+    const ya = splatAt(a, next);
+    const yb = splatAt(b, next);
+    let w = v128.load(row);
+    a0 = madd(xa, w, a0);
+    b0 = madd(xb, w, b0);
+    w = v128.load(row + second);
+    a1 = madd(xa, w, a1);
+    b1 = madd(xb, w, b1);
+    w = v128.load(nextRow);
+    c0 = madd(ya, w, c0);
+    d0 = madd(yb, w, d0);
+    w = v128.load(nextRow + second);
+    c1 = madd(ya, w, c1);
+    d1 = madd(yb, w, d1);
   }
-  v128.store(outA, sa);
-  v128.store(outB, sb);
+  if (e < entries) {
+    const index = load<i32>(indices + (<usize>e << 2));
+    const row = weights + <usize>index * rowBytes;
+    const xa = splatAt(a, index);
+    const xb = splatAt(b, index);
+    a0 = madd(xa, v128.load(row), a0);
+    b0 = madd(xb, v128.load(row), b0);
+    a1 = madd(xa, v128.load(row + second), a1);
+    b1 = madd(xb, v128.load(row + second), b1);
+  }
+  // With one vector the second sums are the first's again, written over them.
+  v128.store(outA + second, f32x4.add(a1, c1));
+  v128.store(outB + second, f32x4.add(b1, d1));
+  v128.store(outA, f32x4.add(a0, c0));
+  v128.store(outB, f32x4.add(b0, d0));
 }
 
 /**
@@ -106,8 +147,9 @@ export function denseForward(
     for (; column < blockEnd; column += 64) {
       forwardPairBlock(entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
     }
-    for (; column < rowBytes; column += VECTOR_BYTES) {
-      forwardPairVector(entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
+    for (; column < rowBytes; column += 2 * VECTOR_BYTES) {
+      const vectors = min<usize>((rowBytes - column) >> 4, 2);
+      forwardPairTail(vectors, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
     }
   }
 }

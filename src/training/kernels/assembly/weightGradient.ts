@@ -111,21 +111,57 @@ export function weightGradientAdam(
       }
       squares = f32x4.add(squares, sq);
     }
-    for (; column < rowBytes; column += 16) {
+    // The last 2 vectors (or 1) of the rows: entries alternate between two sets of sums, added at the end.
+    for (; column < rowBytes; column += 32) {
+      const second: usize = rowBytes - column > 16 ? 16 : 0;
       const g = gradients + column;
-      let a = f32x4.splat(0);
-      let b = a;
-      for (let e = 0; e < entries; e++) {
+      let a0 = f32x4.splat(0);
+      let a1 = a0;
+      let b0 = a0;
+      let b1 = a0;
+      let c0 = a0;
+      let c1 = a0;
+      let d0 = a0;
+      let d1 = a0;
+      let e = 0;
+      for (; e + 1 < entries; e += 2) {
         const at = <usize>e << 2;
-        const dz = v128.load(g + <usize>load<i32>(list + at) * rowBytes);
-        a = madd(v128.load32_splat(valuesA + at), dz, a);
-        b = madd(v128.load32_splat(valuesB + at), dz, b);
+        const row = g + <usize>load<i32>(list + at) * rowBytes;
+        const nextRow = g + <usize>load<i32>(list + at, 4) * rowBytes;
+        const xa = v128.load32_splat(valuesA + at);
+        const xb = v128.load32_splat(valuesB + at);
+        const ya = v128.load32_splat(valuesA + at, 4);
+        const yb = v128.load32_splat(valuesB + at, 4);
+        let dz = v128.load(row);
+        a0 = madd(xa, dz, a0);
+        b0 = madd(xb, dz, b0);
+        dz = v128.load(row + second);
+        a1 = madd(xa, dz, a1);
+        b1 = madd(xb, dz, b1);
+        dz = v128.load(nextRow);
+        c0 = madd(ya, dz, c0);
+        d0 = madd(yb, dz, d0);
+        dz = v128.load(nextRow + second);
+        c1 = madd(ya, dz, c1);
+        d1 = madd(yb, dz, d1);
+      }
+      if (e < entries) {
+        const at = <usize>e << 2;
+        const row = g + <usize>load<i32>(list + at) * rowBytes;
+        const xa = v128.load32_splat(valuesA + at);
+        const xb = v128.load32_splat(valuesB + at);
+        a0 = madd(xa, v128.load(row), a0);
+        b0 = madd(xb, v128.load(row), b0);
+        a1 = madd(xa, v128.load(row + second), a1);
+        b1 = madd(xb, v128.load(row + second), b1);
       }
       const at = rowA + column;
-      let sq = applyGradient(weights + at, moments1 + at, moments2 + at, a, twiceLambda, withL2, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
+      let sq = applyGradient(weights + at, moments1 + at, moments2 + at, f32x4.add(a0, c0), twiceLambda, withL2, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
+      if (second != 0) sq = f32x4.add(sq, applyGradient(weights + at + 16, moments1 + at + 16, moments2 + at + 16, f32x4.add(a1, c1), twiceLambda, withL2, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
       if (pair) {
         const bt = rowB + column;
-        sq = f32x4.add(sq, applyGradient(weights + bt, moments1 + bt, moments2 + bt, b, twiceLambda, withL2, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
+        sq = f32x4.add(sq, applyGradient(weights + bt, moments1 + bt, moments2 + bt, f32x4.add(b0, d0), twiceLambda, withL2, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
+        if (second != 0) sq = f32x4.add(sq, applyGradient(weights + bt + 16, moments1 + bt + 16, moments2 + bt + 16, f32x4.add(b1, d1), twiceLambda, withL2, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
       }
       squares = f32x4.add(squares, sq);
     }
