@@ -321,4 +321,18 @@ variantTest('dropoutMask keeps about 1 - rate of the units, scaled by 1/(1 - rat
   }
   const fraction = kept / (batch * width);
   assert.ok(fraction > 0.75 && fraction < 0.85, `kept ${fraction}`);
+  // Exactly mulberry32's numbers in order, one per unit (four at a time in the kernel), kept below 1 - rate.
+  let counter = 5;
+  for (let s = 0; s < batch; s++) {
+    for (let i = 0; i < width; i++) {
+      counter = (counter + 0x6d2b79f5) >>> 0;
+      let z = counter;
+      z = Math.imul(z ^ (z >>> 15), z | 1);
+      z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+      const uniform = ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+      assert.equal(first[s * stride + i], uniform < 1 - rate ? Math.fround(1 / (1 - rate)) : 0, `mask[${s},${i}]`);
+    }
+  }
+  run(5);
+  assert.equal(w.i32[state / 4] >>> 0, counter, 'the generator\'s state moves on by one number per unit');
 });
