@@ -240,20 +240,28 @@ export class KernelTrainer implements Trainer {
     return this.architecture.l2 * squares;
   }
 
-  /** Loss (with the L2 term, as Keras's evaluate reports it) and accuracy on a whole split, no dropout. */
-  evaluate(split: ImageSplit): RunningMetrics {
-    const stats = this.stats(this.layout.evalStats);
-    stats.fill(0);
-    const head = this.head;
+  /**
+   * The whole split forward (no dropout) in chunks of the trainer's capacity, on both threads where it can;
+   * `each` reads a chunk's logits (the last layer's output) once both threads are done with it.
+   */
+  private forwardInChunks(split: ImageSplit, each: (size: number, start: number) => void): void {
     this.threads.onBothThreads(() => {
       for (let start = 0; start < split.count; start += this.capacity) {
         const size = Math.min(this.capacity, split.count - start);
         this.copyBatch(split, undefined, start, size);
         this.forward(size, false);
         this.threads.join();
-        this.kernels.softmaxCrossEntropy(size, head.stride, head.output, this.layout.labels, 0, this.layout.evalStats, 1);
+        each(size, start);
       }
     });
+  }
+
+  /** Loss (with the L2 term, as Keras's evaluate reports it) and accuracy on a whole split, no dropout. */
+  evaluate(split: ImageSplit): RunningMetrics {
+    const stats = this.stats(this.layout.evalStats);
+    stats.fill(0);
+    const head = this.head;
+    this.forwardInChunks(split, (size) => this.kernels.softmaxCrossEntropy(size, head.stride, head.output, this.layout.labels, 0, this.layout.evalStats, 1));
     const [loss, correct] = stats;
     if (split.count === 0) return { loss: 0, accuracy: 0, samples: 0 };
     return { loss: loss / split.count + this.regularization(), accuracy: correct / split.count, samples: split.count };
@@ -263,15 +271,9 @@ export class KernelTrainer implements Trainer {
   predict(split: ImageSplit): Float32Array {
     const probabilities = new Float32Array(split.count * CLASSES);
     const head = this.head;
-    this.threads.onBothThreads(() => {
-      for (let start = 0; start < split.count; start += this.capacity) {
-        const size = Math.min(this.capacity, split.count - start);
-        this.copyBatch(split, undefined, start, size);
-        this.forward(size, false);
-        this.threads.join();
-        this.kernels.softmaxRows(size, head.stride, head.output, this.layout.probabilities);
-        probabilities.set(this.floats.subarray(this.layout.probabilities / 4, this.layout.probabilities / 4 + size * CLASSES), start * CLASSES);
-      }
+    this.forwardInChunks(split, (size, start) => {
+      this.kernels.softmaxRows(size, head.stride, head.output, this.layout.probabilities);
+      probabilities.set(this.floats.subarray(this.layout.probabilities / 4, this.layout.probabilities / 4 + size * CLASSES), start * CLASSES);
     });
     return probabilities;
   }

@@ -6,7 +6,7 @@
 // exactly. Samples go in pairs, which share every weight row they load: per listed input, one load
 // of a weight vector feeds two multiply-adds. Columns go in blocks of 4 SIMD vectors (16 floats, one
 // cache line): 2 samples × 4 vectors are 8 independent sums in registers, enough to hide the latency of
-// a multiply-add; then the last 2 vectors, or 1.
+// a multiply-add; the last group takes the 1 or 2 vectors left over. Every sum adds its entries in order.
 import { listUnion } from './lists';
 import { madd } from './simd';
 
@@ -17,17 +17,26 @@ function splatAt(row: usize, index: i32): v128 {
   return v128.load32_splat(row + (<usize>index << 2));
 }
 
-/** One pair's outputs over 16 columns: outA/B = bias + Σ_listed a/b[i]·W[i] (a and b the pair's input rows). */
+/**
+ * One pair's outputs over a group of `vectors` (1 to 6, a constant where it is inlined) vectors of 4
+ * columns: outA/B = bias + Σ_listed a/b[i]·W[i] (a and b the pair's input rows), the entries summed in
+ * order into 2 × `vectors` sums in registers (8 or more hide the latency of a multiply-add).
+ */
 @inline
-function forwardPairBlock(entries: i32, indices: usize, a: usize, b: usize, weights: usize, rowBytes: usize, bias: usize, outA: usize, outB: usize): void {
+function forwardPairGroup(vectors: i32, entries: i32, indices: usize, a: usize, b: usize, weights: usize, rowBytes: usize, bias: usize, outA: usize, outB: usize): void {
+  const zero = f32x4.splat(0);
   let a0 = v128.load(bias, 0);
-  let a1 = v128.load(bias, 16);
-  let a2 = v128.load(bias, 32);
-  let a3 = v128.load(bias, 48);
+  let a1 = vectors > 1 ? v128.load(bias, 16) : zero;
+  let a2 = vectors > 2 ? v128.load(bias, 32) : zero;
+  let a3 = vectors > 3 ? v128.load(bias, 48) : zero;
+  let a4 = vectors > 4 ? v128.load(bias, 64) : zero;
+  let a5 = vectors > 5 ? v128.load(bias, 80) : zero;
   let b0 = a0;
   let b1 = a1;
   let b2 = a2;
   let b3 = a3;
+  let b4 = a4;
+  let b5 = a5;
   for (let e = 0; e < entries; e++) {
     const index = load<i32>(indices + (<usize>e << 2));
     const xa = splatAt(a, index);
@@ -36,80 +45,78 @@ function forwardPairBlock(entries: i32, indices: usize, a: usize, b: usize, weig
     let w = v128.load(row, 0);
     a0 = madd(xa, w, a0);
     b0 = madd(xb, w, b0);
-    w = v128.load(row, 16);
-    a1 = madd(xa, w, a1);
-    b1 = madd(xb, w, b1);
-    w = v128.load(row, 32);
-    a2 = madd(xa, w, a2);
-    b2 = madd(xb, w, b2);
-    w = v128.load(row, 48);
-    a3 = madd(xa, w, a3);
-    b3 = madd(xb, w, b3);
+    if (vectors > 1) {
+      w = v128.load(row, 16);
+      a1 = madd(xa, w, a1);
+      b1 = madd(xb, w, b1);
+    }
+    if (vectors > 2) {
+      w = v128.load(row, 32);
+      a2 = madd(xa, w, a2);
+      b2 = madd(xb, w, b2);
+    }
+    if (vectors > 3) {
+      w = v128.load(row, 48);
+      a3 = madd(xa, w, a3);
+      b3 = madd(xb, w, b3);
+    }
+    if (vectors > 4) {
+      w = v128.load(row, 64);
+      a4 = madd(xa, w, a4);
+      b4 = madd(xb, w, b4);
+    }
+    if (vectors > 5) {
+      w = v128.load(row, 80);
+      a5 = madd(xa, w, a5);
+      b5 = madd(xb, w, b5);
+    }
   }
+  // Alone (outB = outA), the second sums are the first's again, written over them.
   v128.store(outA, a0, 0);
-  v128.store(outA, a1, 16);
-  v128.store(outA, a2, 32);
-  v128.store(outA, a3, 48);
   v128.store(outB, b0, 0);
-  v128.store(outB, b1, 16);
-  v128.store(outB, b2, 32);
-  v128.store(outB, b3, 48);
+  if (vectors > 1) {
+    v128.store(outA, a1, 16);
+    v128.store(outB, b1, 16);
+  }
+  if (vectors > 2) {
+    v128.store(outA, a2, 32);
+    v128.store(outB, b2, 32);
+  }
+  if (vectors > 3) {
+    v128.store(outA, a3, 48);
+    v128.store(outB, b3, 48);
+  }
+  if (vectors > 4) {
+    v128.store(outA, a4, 64);
+    v128.store(outB, b4, 64);
+  }
+  if (vectors > 5) {
+    v128.store(outA, a5, 80);
+    v128.store(outB, b5, 80);
+  }
 }
 
 /**
- * The same over `vectors` (1 or 2) vectors of 4 columns, the last ones of a row (the width padded to a
- * multiple of 8, or of 4). Entries alternate between two sets of sums, added at the end: 8 (or 4)
- * independent sums, so that the latency of a multiply-add does not set the pace.
+ * One pair's outputs over a whole row of `vectors` vectors: groups of 4 (one cache line), the last group
+ * taking the 1 or 2 vectors left over (5 or 6), 3 left over a group of their own, and a row of fewer than
+ * 4 vectors one group.
  */
 @inline
-function forwardPairTail(vectors: usize, entries: i32, indices: usize, a: usize, b: usize, weights: usize, rowBytes: usize, bias: usize, outA: usize, outB: usize): void {
-  const second = vectors > 1 ? <usize>16 : 0;
-  let a0 = v128.load(bias);
-  let a1 = v128.load(bias + second);
-  let b0 = a0;
-  let b1 = a1;
-  let c0 = f32x4.splat(0);
-  let c1 = c0;
-  let d0 = c0;
-  let d1 = c0;
-  let e = 0;
-  for (; e + 1 < entries; e += 2) {
-    const index = load<i32>(indices + (<usize>e << 2));
-    const next = load<i32>(indices + (<usize>e << 2), 4);
-    const row = weights + <usize>index * rowBytes;
-    const nextRow = weights + <usize>next * rowBytes;
-    const xa = splatAt(a, index);
-    const xb = splatAt(b, index);
-    const ya = splatAt(a, next);
-    const yb = splatAt(b, next);
-    let w = v128.load(row);
-    a0 = madd(xa, w, a0);
-    b0 = madd(xb, w, b0);
-    w = v128.load(row + second);
-    a1 = madd(xa, w, a1);
-    b1 = madd(xb, w, b1);
-    w = v128.load(nextRow);
-    c0 = madd(ya, w, c0);
-    d0 = madd(yb, w, d0);
-    w = v128.load(nextRow + second);
-    c1 = madd(ya, w, c1);
-    d1 = madd(yb, w, d1);
+function forwardPairRow(vectors: i32, entries: i32, indices: usize, a: usize, b: usize, weights: usize, rowBytes: usize, bias: usize, outA: usize, outB: usize): void {
+  const left = vectors & 3;
+  const groups = vectors >> 2;
+  const wideLast = groups > 0 && (left == 1 || left == 2);
+  const fours = wideLast ? groups - 1 : groups;
+  let column: usize = 0;
+  for (let g = 0; g < fours; g++, column += 64) {
+    forwardPairGroup(4, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
   }
-  if (e < entries) {
-    const index = load<i32>(indices + (<usize>e << 2));
-    const row = weights + <usize>index * rowBytes;
-    const xa = splatAt(a, index);
-    const xb = splatAt(b, index);
-    a0 = madd(xa, v128.load(row), a0);
-    b0 = madd(xb, v128.load(row), b0);
-    a1 = madd(xa, v128.load(row + second), a1);
-    b1 = madd(xb, v128.load(row + second), b1);
-  }
-  // With one vector the second sums are the first's again, written over them.
-  v128.store(outA + second, f32x4.add(a1, c1));
-  v128.store(outB + second, f32x4.add(b1, d1));
-  v128.store(outA, f32x4.add(a0, c0));
-  v128.store(outB, f32x4.add(b0, d0));
+  const rest = vectors - (fours << 2);
+  if (rest == 6) forwardPairGroup(6, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
+  else if (rest == 5) forwardPairGroup(5, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
+  else if (rest == 3) forwardPairGroup(3, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
+  else if (rest == 2) forwardPairGroup(2, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
+  else if (rest == 1) forwardPairGroup(1, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
 }
 
 /**
@@ -131,7 +138,6 @@ export function denseForward(
   out: usize,
 ): void {
   const rowBytes = <usize>stride << 2;
-  const blockEnd = rowBytes & ~(<usize>63);
   const inputRowBytes = <usize>inputStride << 2;
   for (let s = 0; s < batch; s += 2) {
     const a = input + <usize>s * inputRowBytes;
@@ -143,14 +149,7 @@ export function denseForward(
     const outA = out + <usize>s * rowBytes;
     // Alone, the second sums are the first's again, written over them.
     const outB = pair ? outA + rowBytes : outA;
-    let column: usize = 0;
-    for (; column < blockEnd; column += 64) {
-      forwardPairBlock(entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
-    }
-    for (; column < rowBytes; column += 2 * VECTOR_BYTES) {
-      const vectors = min<usize>((rowBytes - column) >> 4, 2);
-      forwardPairTail(vectors, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
-    }
+    forwardPairRow(stride >> 2, entries, indices, a, b, weights, rowBytes, bias, outA, outB);
   }
 }
 
