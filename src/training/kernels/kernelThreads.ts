@@ -128,21 +128,6 @@ export class KernelThreads {
     return results;
   }
 
-  /**
-   * Runs `work` (an evaluation or prediction: hundreds of images per call, where a split always pays)
-   * on two threads whenever the helper is there, whatever the steps use.
-   */
-  onBothThreads<T>(work: () => T): T {
-    const using = this.using;
-    if (this.helper?.ready === true) this.using = 2;
-    try {
-      return work();
-    } finally {
-      this.join();
-      this.using = using;
-    }
-  }
-
   /** Marks the start of a training step (auto: picks the threads of a trial step). */
   beginStep(): void {
     if (!this.auto) return;

@@ -241,19 +241,18 @@ export class KernelTrainer implements Trainer {
   }
 
   /**
-   * The whole split forward (no dropout) in chunks of the trainer's capacity, on both threads where it can;
-   * `each` reads a chunk's logits (the last layer's output) once both threads are done with it.
+   * The whole split forward (no dropout) in chunks of the trainer's capacity, on the threads the steps use
+   * (on a busy machine a second thread makes long calls slower too); `each` reads a chunk's logits (the last
+   * layer's output) once both threads are done with it.
    */
   private forwardInChunks(split: ImageSplit, each: (size: number, start: number) => void): void {
-    this.threads.onBothThreads(() => {
-      for (let start = 0; start < split.count; start += this.capacity) {
-        const size = Math.min(this.capacity, split.count - start);
-        this.copyBatch(split, undefined, start, size);
-        this.forward(size, false);
-        this.threads.join();
-        each(size, start);
-      }
-    });
+    for (let start = 0; start < split.count; start += this.capacity) {
+      const size = Math.min(this.capacity, split.count - start);
+      this.copyBatch(split, undefined, start, size);
+      this.forward(size, false);
+      this.threads.join();
+      each(size, start);
+    }
   }
 
   /** Loss (with the L2 term, as Keras's evaluate reports it) and accuracy on a whole split, no dropout. */
