@@ -2,12 +2,13 @@
  * The preview's stand-in for the extension host, in the page (bundled for the browser by bundles.ts): a
  * stub `acquireVsCodeApi` whose `postMessage` plays the host. On `ready` it sends the language and bundle,
  * the fixture's state, its per-epoch predictions, the pins and the first layer; it serves test images and
- * saliency maps; in the midrun mode it streams progress (10 a second) and epochs until the run finishes,
+ * saliency maps (with feature maps in the conv mode); in the midrun mode it streams progress (10 a second) and epochs until the run finishes,
  * and in the loading mode download progress. Every message is typed by the real channel (protocol/webview.ts).
  */
 import type { EpochPredictions } from '../../src/domain/epochPredictions';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol/webview';
 import { decodeTyped, type PreviewFixture } from './fixturePayload';
+import { featureMapsFixture } from './convFixture';
 
 declare global {
   interface Window {
@@ -95,7 +96,8 @@ function saliency(message: Extract<WebviewToHost, { type: 'requestSaliency' }>):
   for (let p = 0; p < PIXELS; p++) values[p] = (pixels[p] / 255) * (p < PIXELS / 2 ? 0.004 : -0.002) * (1 + Math.sin(p / 9));
   const scale = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const predicted = file?.ok ? file.predicted : target.kind === 'test' && fixture.state.predictions ? fixture.state.predictions.predicted[target.index] : 0;
-  setTimeout(() => send({ type: 'saliency', target, saliency: { predicted, probability: 0.9, values, scale } }), 10);
+  const featureMaps = fixture.convFilters ? featureMapsFixture(pixels, fixture.convFilters) : undefined;
+  setTimeout(() => send({ type: 'saliency', target, saliency: { predicted, probability: 0.9, values, scale }, ...(featureMaps ? { featureMaps } : {}) }), 10);
 }
 
 function receive(message: WebviewToHost): void {
@@ -105,7 +107,7 @@ function receive(message: WebviewToHost): void {
       send({ type: 'state', state: fixture.state });
       send({ type: 'epochPredictions', replace: true, data: epochsUpTo(fixture.state.history.length) });
       send({ type: 'pins', pins: pins() });
-      send({ type: 'firstLayer', layer: fixture.firstLayer });
+      send({ type: 'firstLayer', layer: fixture.firstLayer, ...(fixture.convFilters ? { filters: fixture.convFilters } : {}) });
       stream();
       return;
     case 'train':

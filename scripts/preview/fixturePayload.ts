@@ -4,6 +4,7 @@
  */
 import type { EpochPredictions } from '../../src/domain/epochPredictions';
 import type { FirstLayerSnapshot } from '../../src/domain/firstLayer';
+import type { ConvFiltersSnapshot } from '../../src/domain/convInsight';
 import type { EpochMetrics, OverfittingAnalysis } from '../../src/domain/metrics';
 import type { DashboardState } from '../../src/protocol/webview';
 
@@ -19,6 +20,8 @@ export interface PreviewFixture {
   finished?: DashboardState;
   epochs: EpochPredictions;
   firstLayer?: FirstLayerSnapshot;
+  /** The conv mode's first-layer filters (its saliency answers carry feature maps). */
+  convFilters?: ConvFiltersSnapshot;
 }
 
 const TYPED = { $u8: Uint8Array, $f32: Float32Array, $i8: Int8Array, $u16: Uint16Array } as const;

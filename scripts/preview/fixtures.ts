@@ -11,6 +11,7 @@ import { createRng } from '../../src/training/seededRandom';
 // @ts-expect-error plain ESM module without types
 import { buildFixtures } from '../../test/preview/fixtures.mjs';
 import { encodeTyped, type PreviewFixture } from './fixturePayload';
+import { CONV_FIXTURE_ARCHITECTURE, convFiltersFixture } from './convFixture';
 
 export interface Fixtures {
   states: Record<string, PreviewFixture['state']>;
@@ -34,10 +35,13 @@ export function l10nBundle(root: string, locale: string): Record<string, string>
 
 /** The script that gives the page its fixture (the fake host reads it): the mode's state and what goes with it. */
 export function fixtureScript(root: string, fixtures: Fixtures, mode: string, locale: string): string {
+  // The conv mode: the finished run, trained as the tfjs example's ConvNet (its first layer is filters).
+  const conv = mode === 'conv';
+  const finished = fixtures.states.finished;
   const payload: PreviewFixture = {
     mode,
     locale,
-    state: fixtures.states[mode] ?? fixtures.states.finished,
+    state: conv ? { ...finished, params: { ...finished.params, architecture: CONV_FIXTURE_ARCHITECTURE } } : (fixtures.states[mode] ?? finished),
     bundle: l10nBundle(root, locale),
     history: fixtures.history,
     overfittingByEpoch: fixtures.overfittingByEpoch,
@@ -45,5 +49,6 @@ export function fixtureScript(root: string, fixtures: Fixtures, mode: string, lo
     epochs: fixtures.epochPredictions,
     firstLayer: ['finished', 'pastRun', 'stopped', 'midrun'].includes(mode) ? fixtures.firstLayer : undefined,
   };
+  if (conv) payload.convFilters = convFiltersFixture(finished.history.length);
   return `window.__previewFixture = ${encodeTyped(payload)};\nwindow.__previewImages = ${encodeTyped({ images: fixtures.testImages })};\n`;
 }

@@ -4,7 +4,7 @@
  * realistic fixture states (test/preview/fixtures.mjs), in VS Code's dark, light or high-contrast colours.
  *
  *   npm run preview                                    serve; open the printed URL
- *        ?theme=dark|light|hc  &mode=finished|midrun|idle|loading|stopped|error|regularized|compare|compareOne|pastRun  &locale=en|zh-cn
+ *        ?theme=dark|light|hc  &mode=finished|midrun|idle|loading|stopped|error|regularized|compare|compareOne|pastRun|conv  &locale=en|zh-cn
  *   npm run preview -- --screenshot DIR                take the standard screenshots with Chromium
  *   options: --port N, --no-build (use the existing dist/webview.js), --locale zh-cn (screenshots)
  *
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     console.log(`${shots.length} screenshots, ${problems.length} problems${fixtures.realData ? '' : ' (synthetic images: the Debian dataset is not installed)'}`);
     process.exit(problems.length > 0 ? 1 : 0);
   } else {
-    console.log(`Dashboard preview: ${base}/?theme=dark&mode=finished  (themes: dark, light, hc; modes: ${Object.keys(fixtures.states).join(', ')}; locale=zh-cn)`);
+    console.log(`Dashboard preview: ${base}/?theme=dark&mode=finished  (themes: dark, light, hc; modes: ${Object.keys(fixtures.states).join(', ')}, conv; locale=zh-cn)`);
   }
 }
 

@@ -13,7 +13,8 @@ import {
   type ParameterName,
   type ParameterSpec,
 } from '../domain/hyperParameters';
-import { convSides, parameterCount, type Architecture, type ConvLayer } from '../domain/architecture';
+import { convSides, type Architecture, type ConvLayer } from '../domain/architecture';
+import { parameterCount } from '../domain/networkLayers';
 import { IMAGE_SIZE } from '../domain/classes';
 import { TrainerError } from './errors';
 

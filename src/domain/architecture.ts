@@ -5,7 +5,7 @@
  * Dropout(rate) -> Dense(10, softmax); optionally Keras's l2(λ) on every Dense kernel (the loss gains
  * λ·Σw²). Biases and conv kernels are not regularized.
  */
-import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from './classes';
+import { IMAGE_SIZE, PIXELS } from './classes';
 
 /** One conv block: Conv2D(filters, kernelSize×kernelSize, relu, 'same') then MaxPooling2D(2×2). */
 export interface ConvLayer {
@@ -32,8 +32,15 @@ export interface Architecture {
 /** The pooling window (and stride) after every Conv2D. */
 export const POOL_SIZE = 2;
 
-/** The TensorFlow tutorial's network: one hidden layer of 128 units. */
-export const TUTORIAL_ARCHITECTURE: Architecture = { hiddenLayers: [{ units: 128, dropout: 0 }], l2: 0 };
+/**
+ * The TensorFlow tutorial's network: one hidden layer of 128 units. Frozen to the leaves: the defaults are
+ * copied with a spread (`{ ...DEFAULT_HYPER_PARAMETERS }`), which shares this object, so a copy that edited
+ * its architecture in place would change every later run's default; frozen, such an edit throws where it is made.
+ */
+export const TUTORIAL_ARCHITECTURE: Architecture = Object.freeze({
+  hiddenLayers: Object.freeze([Object.freeze({ units: 128, dropout: 0 })]) as HiddenLayer[],
+  l2: 0,
+});
 
 /** The tutorial's network with another hidden width (the `hiddenUnits` hyper-parameter). */
 export function singleHiddenLayer(units: number): Architecture {
@@ -66,19 +73,6 @@ export function flattenedWidth(architecture: Architecture): number {
   if (conv.length === 0) return PIXELS;
   const side = convSides(conv)[conv.length];
   return side * side * conv[conv.length - 1].filters;
-}
-
-/** Weights and biases of the network, input to output (Keras's "Total params"). */
-export function parameterCount(architecture: Architecture): number {
-  let count = 0;
-  let channels = 1;
-  for (const conv of convLayersOf(architecture)) {
-    count += conv.kernelSize * conv.kernelSize * channels * conv.filters + conv.filters;
-    channels = conv.filters;
-  }
-  const widths = [flattenedWidth(architecture), ...architecture.hiddenLayers.map((layer) => layer.units), NUM_CLASSES];
-  for (let i = 1; i < widths.length; i++) count += widths[i - 1] * widths[i] + widths[i];
-  return count;
 }
 
 /** Whether it is the tutorial's shape (one hidden layer, no dropout, no L2, no conv), whatever the width. */

@@ -3,6 +3,8 @@
  * first conv layer's K × K filters, and one picture's feature maps after each conv block's Conv2D + relu.
  */
 
+import type { SaliencyMap } from './firstLayer';
+
 /** The first Conv2D's filters (one input channel: the picture), each a K × K picture of weights. */
 export interface ConvFiltersSnapshot {
   epoch: number;
@@ -29,4 +31,11 @@ export interface FeatureMapBlock {
 export interface FeatureMaps {
   /** One per conv block, input side first. */
   blocks: FeatureMapBlock[];
+}
+
+/** What the saved model makes of one picture: its saliency, and for a conv network its feature maps. */
+export interface PictureInsight {
+  saliency: SaliencyMap;
+  /** Absent for a network without conv blocks. */
+  featureMaps?: FeatureMaps;
 }

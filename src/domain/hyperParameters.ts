@@ -153,8 +153,8 @@ export const HYPER_PARAMETER_SCHEMA = {
 
 export type ParameterName = keyof typeof HYPER_PARAMETER_SCHEMA;
 
-/** The TensorFlow tutorial's run. */
-export const DEFAULT_HYPER_PARAMETERS: HyperParameters = {
+/** The TensorFlow tutorial's run; frozen, as its architecture is (copy it with a spread to change a field). */
+export const DEFAULT_HYPER_PARAMETERS: HyperParameters = Object.freeze({
   epochs: HYPER_PARAMETER_SCHEMA.epochs.default,
   batchSize: HYPER_PARAMETER_SCHEMA.batchSize.default,
   learningRate: HYPER_PARAMETER_SCHEMA.learningRate.default,
@@ -167,7 +167,7 @@ export const DEFAULT_HYPER_PARAMETERS: HyperParameters = {
   minDelta: HYPER_PARAMETER_SCHEMA.minDelta.default,
   monitor: HYPER_PARAMETER_SCHEMA.monitor.default,
   restoreBestWeights: HYPER_PARAMETER_SCHEMA.restoreBestWeights.default,
-};
+});
 
 /**
  * The hidden widths and the per-layer dropout rates (one rate applies to every layer), and the conv blocks

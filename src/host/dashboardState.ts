@@ -53,7 +53,6 @@ export function applyTrainingEvent(state: DashboardState, event: TrainingEvent):
         status: 'training',
         params: event.params,
         backend: event.backend,
-        summary: event.summary,
         batchesPerEpoch: event.batchesPerEpoch,
         validationCount: event.validationCount,
       };

@@ -8,32 +8,42 @@ import type { HostToWebview } from '../protocol/webview';
 import type { EpochInsight } from '../protocol/worker';
 import type { RunSnapshot } from '../core/runs/runSnapshot';
 import type { FirstLayerSnapshot } from '../domain/firstLayer';
+import type { ConvFiltersSnapshot } from '../domain/convInsight';
 
 export type EpochPredictionsMessage = Extract<HostToWebview, { type: 'epochPredictions' }>;
 
 export type FirstLayerMessage = Extract<HostToWebview, { type: 'firstLayer' }>;
 
+/** What of a run snapshot this holds. */
+type SavedEpochs = 'epochPredictions' | 'firstLayer' | 'convFilters';
+
 export class RunEpochs {
   private store: EpochPredictionStore | undefined;
   /** The newest epoch's first-layer weights (only the newest: the view shows the layer as it is now). */
   private layer: FirstLayerSnapshot | undefined;
+  /** A conv network's newest first Conv2D filters (its first layer, in place of `layer`). */
+  private filters: ConvFiltersSnapshot | undefined;
 
   firstLayerMessage(): FirstLayerMessage {
-    return { type: 'firstLayer', layer: this.layer };
+    const message: FirstLayerMessage = { type: 'firstLayer', layer: this.layer };
+    if (this.filters) message.filters = this.filters;
+    return message;
   }
 
   /** Forgets everything (a new run), or takes a run read back from disk. */
-  reset(saved?: Pick<RunSnapshot, 'epochPredictions' | 'firstLayer'>): void {
+  reset(saved?: Pick<RunSnapshot, SavedEpochs>): void {
     this.store = saved?.epochPredictions ? EpochPredictionStore.fromPayload(saved.epochPredictions) : undefined;
     this.layer = saved?.firstLayer;
+    this.filters = saved?.convFilters;
   }
 
   /** What a run snapshot keeps. */
-  get saved(): Pick<RunSnapshot, 'epochPredictions' | 'firstLayer'> {
-    const saved: Pick<RunSnapshot, 'epochPredictions' | 'firstLayer'> = {};
+  get saved(): Pick<RunSnapshot, SavedEpochs> {
+    const saved: Pick<RunSnapshot, SavedEpochs> = {};
     const epochPredictions = this.store?.toPayload();
     if (epochPredictions) saved.epochPredictions = epochPredictions;
     if (this.layer) saved.firstLayer = this.layer;
+    if (this.filters) saved.convFilters = this.filters;
     return saved;
   }
 
@@ -49,6 +59,7 @@ export class RunEpochs {
   receive(insight: EpochInsight): EpochPredictionsMessage | undefined {
     const { predictions, labels } = insight;
     if (insight.firstLayer && (this.layer === undefined || insight.firstLayer.epoch >= this.layer.epoch)) this.layer = insight.firstLayer;
+    if (insight.convFilters && (this.filters === undefined || insight.convFilters.epoch >= this.filters.epoch)) this.filters = insight.convFilters;
     if (this.store === undefined || this.store.count !== predictions.count) {
       this.store = new EpochPredictionStore(labels.slice(0, predictions.count), predictions.count);
     }

@@ -3,6 +3,7 @@ import type { ConvLayer } from '../domain/architecture';
 import type { ClassificationResult } from '../domain/classification';
 import type { DataInfo } from '../domain/data';
 import type { EpochPredictions } from '../domain/epochPredictions';
+import type { ConvFiltersSnapshot, FeatureMaps } from '../domain/convInsight';
 import type { FirstLayerSnapshot, SaliencyMap } from '../domain/firstLayer';
 
 /** What a saliency map is asked for: a test image by index, or a file classified from the Explorer. */
@@ -10,7 +11,6 @@ export type SaliencyTarget = { kind: 'test'; index: number } | { kind: 'file'; f
 import type { UserError } from '../domain/errors';
 import type { BackendInfo, HyperParameters } from '../domain/hyperParameters';
 import type { BatchProgress, EpochMetrics, OverfittingAnalysis, PredictionAnalysis, Predictions, RunOutcome } from '../domain/metrics';
-import type { ModelSummary } from '../domain/modelSummary';
 import type { SavedModelInfo } from '../domain/runRecord';
 import type { RunComparison } from '../domain/runComparison';
 import { SWEEP_BARE_INTENTS, type SweepIntent, type SweepView } from './sweepView';
@@ -67,7 +67,6 @@ export interface DashboardState {
   params: HyperParameters;
   backend?: BackendInfo;
   data?: DataInfo;
-  summary?: ModelSummary;
   batchesPerEpoch?: number;
   progress?: BatchProgress;
   history: EpochMetrics[];
@@ -125,10 +124,16 @@ export type HostToWebview =
    * `data` undefined = none yet) or one new epoch to append during a run. Sent once, sliced in the webview.
    */
   | { type: 'epochPredictions'; replace: boolean; data: EpochPredictions | undefined }
-  /** The first layer's weights after the newest epoch (after each epoch, and once after `ready`); undefined: none. */
-  | { type: 'firstLayer'; layer: FirstLayerSnapshot | undefined }
-  /** The saved model's saliency for a test image or a classified file, answering `requestSaliency`. */
-  | { type: 'saliency'; target: SaliencyTarget; saliency?: SaliencyMap; error?: UserError }
+  /**
+   * The first layer's weights after the newest epoch (after each epoch, and once after `ready`): a Dense
+   * layer's over the pixels (`layer`), or a conv network's first Conv2D filters (`filters`); neither: none.
+   */
+  | { type: 'firstLayer'; layer: FirstLayerSnapshot | undefined; filters?: ConvFiltersSnapshot }
+  /**
+   * The saved model's saliency for a test image or a classified file, answering `requestSaliency`; for a conv
+   * network also the picture's feature maps after each conv block.
+   */
+  | { type: 'saliency'; target: SaliencyTarget; saliency?: SaliencyMap; featureMaps?: FeatureMaps; error?: UserError }
   /** The pinned test images (indices, oldest first); after `ready` and after every change. */
   | { type: 'pins'; pins: number[] }
   /** The followed files and their probabilities so far (after each epoch of a run, and after a change). */

@@ -1,6 +1,7 @@
 /** The host/CLI <-> worker channel: requests in, events and results out. */
 import type { ClassificationResult } from '../domain/classification';
 import type { EpochSnapshot } from '../domain/epochPredictions';
+import type { ConvFiltersSnapshot, FeatureMaps } from '../domain/convInsight';
 import type { FirstLayerSnapshot, SaliencyMap } from '../domain/firstLayer';
 import type { UserError } from '../domain/errors';
 import type { HyperParameters } from '../domain/hyperParameters';
@@ -59,6 +60,8 @@ export interface EpochInsight {
   labels: Uint8Array;
   /** The first Dense layer's weights, the next layer's, and each unit's most exciting test images. */
   firstLayer?: FirstLayerSnapshot;
+  /** A conv network's first Conv2D filters (in place of `firstLayer`, which pictures a Dense layer over the pixels). */
+  convFilters?: ConvFiltersSnapshot;
   /** The followed images' probabilities after this epoch (count × 10, in `followImages` order). */
   followed?: Float32Array;
 }
@@ -68,8 +71,15 @@ export function insightBuffers(insight: EpochInsight): ArrayBuffer[] {
   const buffers = [insight.predictions.predicted.buffer, insight.predictions.probabilities.buffer, insight.labels.buffer];
   const layer = insight.firstLayer;
   if (layer) buffers.push(layer.weights.buffer, layer.unitScale.buffer, layer.next.buffer, layer.topImages.buffer);
+  const filters = insight.convFilters;
+  if (filters) buffers.push(filters.weights.buffer, filters.scale.buffer, filters.bias.buffer);
   if (insight.followed) buffers.push(insight.followed.buffer);
   return buffers as ArrayBuffer[];
+}
+
+/** The buffers of feature maps, for the transfer list. */
+export function featureMapBuffers(maps: FeatureMaps | undefined): ArrayBuffer[] {
+  return (maps?.blocks ?? []).flatMap((block) => [block.values.buffer, block.scale.buffer]) as ArrayBuffer[];
 }
 
 /** A saliency map's input: its pixels, or a test image of the worker's latest run. */
@@ -94,5 +104,6 @@ export type WorkerToHost =
   /** After each epoch's evaluation, when the host asked for insight (`StartRequest.insight`). */
   | { type: 'epochInsight'; runId: number; insight: EpochInsight }
   | { type: 'classified'; requestId: number; results: ClassificationResult[] }
-  | { type: 'saliency'; requestId: number; saliency?: SaliencyMap; error?: UserError }
+  /** The saliency and, for a conv network, the feature maps of the same input under the same model. */
+  | { type: 'saliency'; requestId: number; saliency?: SaliencyMap; featureMaps?: FeatureMaps; error?: UserError }
   | { type: 'rejected'; runId: number; error: UserError };

@@ -2,7 +2,7 @@
  * What the worker computes after each epoch's evaluation for the dashboard's epoch views, through the
  * LayersModel the trainer has just filled with the epoch's weights: the test images' predictions, quantized
  * (src/core/analysis/epochPredictions.ts), and the first Dense layer's weights with each hidden unit's most
- * exciting test images.
+ * exciting test images, or a conv network's first Conv2D filters.
  */
 import type { LayersModel, Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { PIXELS } from '../domain/classes';
@@ -12,6 +12,7 @@ import { quantizeEpoch } from '../core/analysis/epochPredictions';
 import type { Tf } from './backend';
 import { imagesToInput, type ImageSplit } from './imageInput';
 import { predictAll } from './predictAll';
+import { convFiltersSnapshot } from './convInsight';
 import type { Predictions } from '../domain/metrics';
 
 /**
@@ -30,6 +31,8 @@ export function epochInsight(
   const insight: EpochInsight = { predictions: quantizeEpoch(epoch, p.probabilities, p.predicted, p.count), labels: p.labels };
   const firstLayer = firstLayerSnapshot(tf, model, test, epoch);
   if (firstLayer) insight.firstLayer = firstLayer;
+  const convFilters = convFiltersSnapshot(model, epoch);
+  if (convFilters) insight.convFilters = convFilters;
   if (follow && follow.count > 0) insight.followed = predict(follow).probabilities.slice();
   return insight;
 }

@@ -12,13 +12,14 @@
  */
 import { totalmem } from 'node:os';
 import { NUM_CLASSES, PIXELS } from '../domain/classes';
-import { convLayersOf, convSides, describeConvLayers, flattenedWidth, isConvolutional, parameterCount, type Architecture } from '../domain/architecture';
+import { convLayersOf, convSides, describeConvLayers, flattenedWidth, isConvolutional, type Architecture } from '../domain/architecture';
+import { parameterCount } from '../domain/networkLayers';
 import type { BackendName, HyperParameters } from '../domain/hyperParameters';
 import { TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import { WASM_PAGE_BYTES } from './kernels/kernelModule';
-import { kernelsAvailable } from './kernels/kernelTrainer';
-import { layOutNetwork } from './kernels/networkMemory';
+import { kernelsAvailable, MIN_CAPACITY } from './kernels/kernelTrainer';
+import { layOutNetwork, trainerCapacity } from './kernels/networkMemory';
 import { CONV_IMAGES_PER_PASS } from './predictAll';
 // Test images the estimate assumes when the run does not limit them: the whole Fashion-MNIST test set.
 import { TEST_IMAGES, TRAIN_IMAGES } from '../domain/classes';
@@ -30,10 +31,13 @@ const EVALUATION_CHUNK = 2_500;
 
 type Settings = Pick<HyperParameters, 'batchSize' | 'testLimit'>;
 
-/** The kernels' memory for this network and batch size, as kernels/networkMemory.ts lays it out. */
+/**
+ * The kernels' memory for this network and batch size, exactly as the trainer allocates it: laid out by
+ * kernels/networkMemory.ts for its evaluation chunk (the batch, padded up to a minimum capacity: for a conv
+ * network at batch 32 that doubles the patch buffers, so the batch size alone read half the memory).
+ */
 export function kernelBytes(p: Pick<HyperParameters, 'batchSize'>, architecture: Architecture): number {
-  // The trainer pads a small batch up to a minimum capacity; that is far below any limit, so the batch size stands in.
-  return layOutNetwork(architecture, p.batchSize, p.batchSize).pages * WASM_PAGE_BYTES;
+  return layOutNetwork(architecture, p.batchSize, trainerCapacity(architecture, p.batchSize, MIN_CAPACITY)).pages * WASM_PAGE_BYTES;
 }
 
 /** Whether a run trains on tfjs ops: no kernels built (the kernels train MLPs and conv networks). */
@@ -70,7 +74,11 @@ export function tfjsPeakBytes(p: Settings, architecture: Architecture, portableP
   // A conv network's evaluations and predictions go in chunks of CONV_IMAGES_PER_PASS images.
   const conv = isConvolutional(architecture);
   const prediction = (conv ? Math.min(tests, CONV_IMAGES_PER_PASS) : tests) * (PIXELS + 2 * activationsPerRow);
-  const largest = Math.max(pass(Math.min(tests, conv ? CONV_IMAGES_PER_PASS : EVALUATION_CHUNK)), prediction, portablePath ? pass(p.batchSize) : 0);
+  // The dashboard's first-layer view of an MLP (training/epochInsight.ts): every test image as floats, and its
+  // hidden units' activations (product, bias, relu, transposed, top-k) at once.
+  const firstUnits = architecture.hiddenLayers[0]?.units ?? 0;
+  const firstLayerView = conv || architecture.hiddenLayers.length === 0 ? 0 : tests * (PIXELS + 5 * firstUnits);
+  const largest = Math.max(pass(Math.min(tests, conv ? CONV_IMAGES_PER_PASS : EVALUATION_CHUNK)), prediction, firstLayerView, portablePath ? pass(p.batchSize) : 0);
   return FLOAT_BYTES * (model + largest);
 }
 

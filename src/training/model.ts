@@ -7,21 +7,15 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { HyperParameters } from '../domain/hyperParameters';
 import type { ModelSummary } from '../domain/modelSummary';
-import { IMAGE_SIZE, NUM_CLASSES } from '../domain/classes';
-import { convLayersOf, POOL_SIZE, singleHiddenLayer, type Architecture, type ConvLayer, type HiddenLayer } from '../domain/architecture';
+import { IMAGE_SIZE } from '../domain/classes';
+import { POOL_SIZE, singleHiddenLayer, type Architecture, type ConvLayer, type HiddenLayer } from '../domain/architecture';
+import { networkLayers } from '../domain/networkLayers';
 import type { Tf } from './backend';
 
 /** Keras's defaults for Adam (tf.keras.optimizers.Adam). */
 export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;
 export const ADAM_EPSILON = 1e-7;
-
-export const LAYER_NAMES = { reshape: 'reshape', flatten: 'flatten', hidden: 'dense', output: 'dense_1' } as const;
-
-/** Keras's name for the index-th layer of a kind: dense, dense_1, dense_2, ... */
-function kerasName(base: string, index: number): string {
-  return index === 0 ? base : `${base}_${index}`;
-}
 
 /** Conv kernels draw from seeds after the Dense layers' (seed + index), so no two kernels share a stream. */
 const CONV_SEED_OFFSET = 1000;
@@ -42,52 +36,51 @@ export function buildModel(tf: Tf, params: Pick<HyperParameters, 'architecture' 
  * MaxPooling2D(2×2); Flatten, then per hidden layer Dense(units, relu) and Dropout(rate) where the rate is
  * above 0, then Dense(10, softmax); every Dense kernel with l2(λ) where λ is above 0. Kernels are
  * Glorot-uniform (seeded; each layer its own seed so no two kernels are drawn from the same stream; conv
- * kernels in Keras's [kh, kw, in, out] layout) and biases zero, as in Keras. Layer names follow Keras's:
- * reshape, conv2d, max_pooling2d, conv2d_1, ..., flatten, dense, dropout, dense_1, ...
+ * kernels in Keras's [kh, kw, in, out] layout) and biases zero, as in Keras. The layers, their Keras
+ * names and shapes are domain/networkLayers.ts's plan; this builds each with tfjs.
  */
 export function buildNetworkModel(tf: Tf, architecture: Architecture, params: Pick<HyperParameters, 'learningRate' | 'seed'>): LayersModel {
   const regularizer = architecture.l2 > 0 ? { kernelRegularizer: tf.regularizers.l2({ l2: architecture.l2 }) } : {};
-  const dense = (units: number, activation: 'relu' | 'softmax', index: number) =>
-    tf.layers.dense({
-      units,
-      activation,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: params.seed + index }),
-      biasInitializer: 'zeros',
-      name: kerasName('dense', index),
-      ...regularizer,
-    });
   const model = tf.sequential({ name: 'fashion_mnist_tutorial' });
-  const convLayers = convLayersOf(architecture);
-  if (convLayers.length > 0) {
-    model.add(tf.layers.reshape({ inputShape: [IMAGE_SIZE, IMAGE_SIZE], targetShape: [IMAGE_SIZE, IMAGE_SIZE, 1], name: LAYER_NAMES.reshape }));
-    convLayers.forEach((conv, index) => {
-      model.add(
-        tf.layers.conv2d({
-          filters: conv.filters,
-          kernelSize: conv.kernelSize,
-          strides: 1,
-          padding: 'same',
-          activation: 'relu',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: params.seed + CONV_SEED_OFFSET + index }),
-          biasInitializer: 'zeros',
-          name: kerasName('conv2d', index),
-        }),
-      );
-      model.add(tf.layers.maxPooling2d({ poolSize: POOL_SIZE, strides: POOL_SIZE, padding: 'valid', name: kerasName('max_pooling2d', index) }));
-    });
-    model.add(tf.layers.flatten({ name: LAYER_NAMES.flatten }));
-  } else {
-    model.add(tf.layers.flatten({ inputShape: [IMAGE_SIZE, IMAGE_SIZE], name: LAYER_NAMES.flatten }));
-  }
-  let dropouts = 0;
-  architecture.hiddenLayers.forEach((hidden, index) => {
-    model.add(dense(hidden.units, 'relu', index));
-    if (hidden.dropout > 0) {
-      model.add(tf.layers.dropout({ rate: hidden.dropout, seed: params.seed + index, name: kerasName('dropout', dropouts) }));
-      dropouts += 1;
+  const input = { inputShape: [IMAGE_SIZE, IMAGE_SIZE] };
+  networkLayers(architecture).forEach((layer, at) => {
+    const { name } = layer;
+    const first = at === 0 ? input : {};
+    switch (layer.kind) {
+      case 'reshape':
+        return model.add(tf.layers.reshape({ ...first, targetShape: layer.outputShape, name }));
+      case 'conv2d':
+        return model.add(
+          tf.layers.conv2d({
+            filters: layer.filters,
+            kernelSize: layer.kernelSize,
+            strides: 1,
+            padding: 'same',
+            activation: 'relu',
+            kernelInitializer: tf.initializers.glorotUniform({ seed: params.seed + CONV_SEED_OFFSET + layer.index }),
+            biasInitializer: 'zeros',
+            name,
+          }),
+        );
+      case 'maxPooling2d':
+        return model.add(tf.layers.maxPooling2d({ poolSize: POOL_SIZE, strides: POOL_SIZE, padding: 'valid', name }));
+      case 'flatten':
+        return model.add(tf.layers.flatten({ ...first, name }));
+      case 'dense':
+        return model.add(
+          tf.layers.dense({
+            units: layer.units,
+            activation: layer.activation,
+            kernelInitializer: tf.initializers.glorotUniform({ seed: params.seed + layer.index }),
+            biasInitializer: 'zeros',
+            name,
+            ...regularizer,
+          }),
+        );
+      case 'dropout':
+        return model.add(tf.layers.dropout({ rate: layer.rate, seed: params.seed + layer.index, name }));
     }
   });
-  model.add(dense(NUM_CLASSES, 'softmax', architecture.hiddenLayers.length));
   model.compile({
     optimizer: tf.train.adam(params.learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON),
     loss: 'sparseCategoricalCrossentropy',

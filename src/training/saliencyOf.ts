@@ -29,7 +29,7 @@ export function saliencyOf(tf: Tf, model: LayersModel, input: Uint8Array): Salie
     const probabilities = (model.apply(image, { training: false }) as Tensor).dataSync();
     let predicted = 0;
     for (let c = 1; c < probabilities.length; c++) if (probabilities[c] > probabilities[predicted]) predicted = c;
-    const gradient = tf.grad((inputs: Tensor) => tf.sum(tf.gather(model.apply(inputs, { training: false }) as Tensor, [predicted], 1)))(image);
+    const gradient = tf.grad((inputs: Tensor) => tf.sum(tf.mul(model.apply(inputs, { training: false }) as Tensor, tf.oneHot([predicted], probabilities.length))))(image);
     const values = tf.mul(gradient, image).dataSync() as Float32Array;
     let scale = 0;
     for (const value of values) scale = Math.max(scale, Math.abs(value));

@@ -22,6 +22,7 @@ import { EpochStore } from './epochStore';
 import { EpochSelection } from './epochSelection';
 import { FirstLayerView } from './firstLayerView';
 import { saliencyView } from './saliencyView';
+import { featureMapsView } from './featureMapsView';
 import type { GridFilter } from './predictionFilter';
 import { statusBanner } from './statusBanner';
 import { configureL10n, Strings } from './strings';
@@ -115,10 +116,10 @@ export class Dashboard {
         this.onClassification(message.results);
         break;
       case 'firstLayer':
-        this.firstLayer.setLayer(message.layer);
+        this.firstLayer.setLayer(message.layer, message.filters);
         break;
       case 'saliency':
-        if (message.target.kind === 'test') this.predictCell?.saliencyArrived(message.target.index, message.saliency, message.error);
+        if (message.target.kind === 'test') this.predictCell?.saliencyArrived(message.target.index, message);
         else {
           this.fileSaliencies.set(message.target.file, message);
           this.showFileSaliency(message.target.file);
@@ -289,7 +290,7 @@ export class Dashboard {
     const slot = this.classifySection?.querySelector(`.saliency-slot[data-file="${CSS.escape(file)}"]`);
     if (!ctx || !slot) return;
     const known = this.fileSaliencies.get(file);
-    if (known) slot.replaceChildren(saliencyView(ctx.s, known.saliency, known.error));
+    if (known) slot.replaceChildren(saliencyView(ctx.s, known.saliency, known.error), ...featureMapsView(ctx.s, known.featureMaps));
     else if (ctx.state.model) ctx.post({ type: 'requestSaliency', target: { kind: 'file', file } });
   }
 

@@ -3,11 +3,14 @@
  * picture on a diverging scale (theme blue for positive, theme orange for negative, the background for 0;
  * each unit on its own scale, which the legend states), redrawn after every epoch. Selecting a unit shows it
  * large with its legend, its weights into the next layer (for this model: which classes it pushes toward),
- * and the test images that excite it most. Every number is the worker's.
+ * and the test images that excite it most. Every number is the worker's. For a conv network the view shows
+ * its first Conv2D's filters instead (convFiltersView.ts).
  */
 import * as l10n from '@vscode/l10n';
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from '../domain/classes';
 import type { FirstLayerSnapshot } from '../domain/firstLayer';
+import type { ConvFiltersSnapshot } from '../domain/convInsight';
+import { convFiltersContent } from './convFiltersView';
 import { h, replaceKeepingFocus, table } from './dom';
 import { grayCanvas } from './pixels';
 import { rovingFocus } from './rovingFocus';
@@ -46,6 +49,21 @@ export function colourAt(scale: Scale, t: number): Rgb {
   const end = t < 0 ? scale.negative : scale.positive;
   const a = Math.min(1, Math.abs(t));
   return [0, 1, 2].map((i) => Math.round(scale.zero[i] + (end[i] - scale.zero[i]) * a)) as Rgb;
+}
+
+/** A side × side picture of values on the diverging scale: pixel p (row-major) at t(p) in -1..1 (scaled up by CSS, pixelated). */
+export function divergingCanvas(side: number, className: string, scale: Scale, t: (p: number) => number): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = side;
+  canvas.height = side;
+  canvas.className = `pixel-image ${className} loaded`;
+  const context = canvas.getContext('2d');
+  if (context) {
+    const image = context.createImageData(side, side);
+    for (let p = 0; p < side * side; p++) image.data.set([...colourAt(scale, t(p)), 255], p * 4);
+    context.putImageData(image, 0, 0);
+  }
+  return canvas;
 }
 
 /** Unit `u`'s weights as a picture on the diverging scale (each unit scaled to its own largest |weight|). */
@@ -88,13 +106,16 @@ export function legend(scale: Scale): HTMLCanvasElement {
 export class FirstLayerView {
   readonly element = h('section', { className: 'first-layer', attrs: { 'aria-labelledby': 'first-layer-title' } });
   private layer: FirstLayerSnapshot | undefined;
+  private filters: ConvFiltersSnapshot | undefined;
   private selected = 0;
   private ctx: ViewContext | undefined;
 
-  /** New weights (after an epoch), or none (a new run). */
-  setLayer(layer: FirstLayerSnapshot | undefined): void {
+  /** New weights (after an epoch): a Dense layer's, or a conv network's filters; neither: none yet (a new run). */
+  setLayer(layer: FirstLayerSnapshot | undefined, filters?: ConvFiltersSnapshot): void {
     this.layer = layer;
-    if (layer && this.selected >= layer.units) this.selected = 0;
+    this.filters = filters;
+    const count = filters?.filters ?? layer?.units;
+    if (count !== undefined && this.selected >= count) this.selected = 0;
     this.render();
   }
 
@@ -116,6 +137,10 @@ export class FirstLayerView {
     const { s } = ctx;
     const layer = this.layer;
     const title = h('h3', { text: l10n.t('What the first layer learned'), attrs: { id: 'first-layer-title' } });
+    if (this.filters) {
+      replaceKeepingFocus(this.element, [title, ...convFiltersContent(s, this.filters, this.selected, themeScale(), (f) => this.select(f))]);
+      return;
+    }
     if (!layer) {
       replaceKeepingFocus(this.element, [title, h('p', { className: 'waiting', text: l10n.t('The weights appear after the first epoch.') })]);
       return;

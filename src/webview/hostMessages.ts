@@ -8,6 +8,7 @@ import type { BatchProgress, EpochMetrics, OverfittingAnalysis, Predictions } fr
 import type { ClassificationResult, ClassificationWarning } from '../domain/classification';
 import type { EpochAnalysis, EpochPredictions } from '../domain/epochPredictions';
 import type { FirstLayerSnapshot } from '../domain/firstLayer';
+import type { ConvFiltersSnapshot, FeatureMapBlock, FeatureMaps } from '../domain/convInsight';
 import { NUM_CLASSES, PIXELS } from '../domain/classes';
 import { DASHBOARD_CELLS, isOneOf, RUN_STATUSES, type DashboardState, type FollowedFile, type HostToWebview } from '../protocol/webview';
 import { SWEEP_VIEW_AXES, SWEEP_VIEW_PHASES } from '../protocol/sweepView';
@@ -192,6 +193,28 @@ function normalizeFirstLayer(v: unknown): FirstLayerSnapshot | undefined {
   };
 }
 
+/** A conv network's first-layer filters with consistent sizes, or undefined. */
+function normalizeConvFilters(v: unknown): ConvFiltersSnapshot | undefined {
+  if (!isObject(v) || !isCount(v.kernelSize) || !isCount(v.filters) || !isNumber(v.epoch)) return undefined;
+  const [weights, scale, bias] = [toFloat32(v.weights), toFloat32(v.scale), toFloat32(v.bias)];
+  const { kernelSize, filters } = v;
+  if (!weights || !scale || !bias || weights.length !== filters * kernelSize * kernelSize || scale.length !== filters || bias.length !== filters) return undefined;
+  return { epoch: v.epoch, kernelSize, filters, weights, scale, bias };
+}
+
+/** A picture's feature maps with consistent sizes (every block whole), or undefined. */
+function normalizeFeatureMaps(v: unknown): FeatureMaps | undefined {
+  if (!isObject(v) || !Array.isArray(v.blocks)) return undefined;
+  const blocks: FeatureMapBlock[] = [];
+  for (const block of v.blocks as unknown[]) {
+    if (!isObject(block) || !isCount(block.side) || !isCount(block.filters)) return undefined;
+    const [values, scale] = [toUint8(block.values), toFloat32(block.scale)];
+    if (!values || !scale || values.length !== block.filters * block.side * block.side || scale.length !== block.filters) return undefined;
+    blocks.push({ side: block.side, filters: block.filters, values, scale });
+  }
+  return { blocks };
+}
+
 /** A translation bundle: English text -> translation; entries that are not text are dropped. */
 function normalizeBundle(v: unknown): Record<string, string> | undefined {
   if (!isObject(v)) return undefined;
@@ -227,9 +250,10 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
       return results ? { type: 'classification', results } : undefined;
     }
     case 'firstLayer': {
-      if (raw.layer === undefined || raw.layer === null) return { type: 'firstLayer', layer: undefined };
-      const layer = normalizeFirstLayer(raw.layer);
-      return layer ? { type: 'firstLayer', layer } : undefined;
+      const layer = raw.layer === undefined || raw.layer === null ? undefined : normalizeFirstLayer(raw.layer);
+      const filters = raw.filters === undefined || raw.filters === null ? undefined : normalizeConvFilters(raw.filters);
+      if ((layer === undefined && raw.layer !== undefined && raw.layer !== null) || (filters === undefined && raw.filters !== undefined && raw.filters !== null)) return undefined;
+      return filters ? { type: 'firstLayer', layer, filters } : { type: 'firstLayer', layer };
     }
     case 'saliency': {
       const target = isObject(raw.target) ? raw.target : undefined;
@@ -238,7 +262,9 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
       const map = isObject(raw.saliency) ? raw.saliency : undefined;
       const values = map ? toFloat32(map.values) : undefined;
       if (map && values && values.length === PIXELS && isCount(map.predicted) && isNumber(map.probability) && isNumber(map.scale)) {
-        return { type: 'saliency', target: parsed, saliency: { predicted: map.predicted, probability: map.probability, values, scale: map.scale } };
+        const saliency = { predicted: map.predicted, probability: map.probability, values, scale: map.scale };
+        const featureMaps = normalizeFeatureMaps(raw.featureMaps);
+        return featureMaps ? { type: 'saliency', target: parsed, saliency, featureMaps } : { type: 'saliency', target: parsed, saliency };
       }
       const error = isObject(raw.error) && isString(raw.error.message) ? { code: isString(raw.error.code) ? raw.error.code : 'INTERNAL', message: raw.error.message } : { code: 'INTERNAL', message: '' };
       return { type: 'saliency', target: parsed, error: error as import('../domain/errors').UserError };

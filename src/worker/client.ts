@@ -14,7 +14,7 @@ import { busyError, crashAdvice, TrainerError } from '../core/errors';
 import { t } from '../core/text/l10n';
 import type { ClassificationResult } from '../domain/classification';
 import type { EpochMetrics } from '../domain/metrics';
-import type { SaliencyMap } from '../domain/firstLayer';
+import type { PictureInsight } from '../domain/convInsight';
 import type { EpochInsight, HostToWorker, SaliencyInput, StartRequest, WorkerToHost } from '../protocol/worker';
 import type { TrainingEvent } from '../protocol/events';
 import type { UserError } from '../domain/errors';
@@ -57,7 +57,7 @@ export class TrainingClient {
   private nextRunId = 1;
   private nextRequestId = 1;
   private readonly pending = new Map<number, PendingClassification>();
-  private readonly pendingSaliency = new Map<number, { resolve(map: SaliencyMap): void; reject(error: TrainerError): void }>();
+  private readonly pendingSaliency = new Map<number, { resolve(insight: PictureInsight): void; reject(error: TrainerError): void }>();
   private readonly eventListeners = new Set<TrainingEventListener>();
   private readonly imageListeners = new Set<TestImagesListener>();
   private readonly insightListeners = new Set<EpochInsightListener>();
@@ -136,12 +136,13 @@ export class TrainingClient {
 
   /**
    * The saliency of one prepared input, or of a test image the worker holds from its latest run, under the model
-   * in `modelDir` (computed in the worker). Rejects when the worker does not hold that test image (any more).
+   * in `modelDir` (computed in the worker), with a conv network's feature maps of it. Rejects when the worker
+   * does not hold that test image (any more).
    */
-  saliency(input: SaliencyInput, modelDir: string): Promise<SaliencyMap> {
+  saliency(input: SaliencyInput, modelDir: string): Promise<PictureInsight> {
     this.assertUsable();
     const requestId = this.nextRequestId++;
-    return new Promise<SaliencyMap>((resolve, reject) => {
+    return new Promise<PictureInsight>((resolve, reject) => {
       this.pendingSaliency.set(requestId, { resolve, reject });
       this.send({ type: 'saliency', requestId, input: input instanceof Uint8Array ? input.slice() : { ...input }, modelDir });
     });
@@ -212,7 +213,7 @@ export class TrainingClient {
       case 'saliency': {
         const pending = this.pendingSaliency.get(message.requestId);
         this.pendingSaliency.delete(message.requestId);
-        if (message.saliency) pending?.resolve(message.saliency);
+        if (message.saliency) pending?.resolve(message.featureMaps ? { saliency: message.saliency, featureMaps: message.featureMaps } : { saliency: message.saliency });
         else pending?.reject(new TrainerError(message.error?.code ?? 'INTERNAL', message.error?.message ?? '', message.error?.file, message.error?.action));
         return;
       }

@@ -14,11 +14,12 @@ import { configureLocale, t } from '../core/text/l10n';
 import { loadModel, saveModelOrKeep } from '../training/modelStore';
 import { runTutorial } from '../training/run';
 import { saliencyOf } from '../training/saliencyOf';
+import { featureMaps } from '../training/convInsight';
 import { keepRun } from '../training/keepRun';
 import { RunHistory } from '../core/runs/runHistory';
 import { findL10nDir } from '../core/text/l10nDir';
 import type { ClassificationResult } from '../domain/classification';
-import { insightBuffers, type HostToWorker, type SaliencyInput, type StartRequest, type WorkerToHost } from '../protocol/worker';
+import { featureMapBuffers, insightBuffers, type HostToWorker, type SaliencyInput, type StartRequest, type WorkerToHost } from '../protocol/worker';
 import { TrainerError } from '../core/errors';
 import { PIXELS } from '../domain/classes';
 import type { TrainingEvent } from '../protocol/events';
@@ -200,7 +201,10 @@ export class TrainingWorker {
       const { tf } = await selectBackend(this.active?.request.params.backend ?? 'auto');
       const model = await this.loadCachedModel(tf, modelDir);
       const saliency = saliencyOf(tf, model, pixels);
-      this.post({ type: 'saliency', requestId, saliency }, [saliency.values.buffer as ArrayBuffer]);
+      const maps = featureMaps(tf, model, pixels);
+      const message: WorkerToHost = { type: 'saliency', requestId, saliency };
+      if (maps.blocks.length > 0) message.featureMaps = maps;
+      this.post(message, [saliency.values.buffer as ArrayBuffer, ...featureMapBuffers(message.featureMaps)]);
     } catch (error) {
       this.post({ type: 'saliency', requestId, error: toUserError(error) });
     }

@@ -5,7 +5,7 @@
  * Export as Notebook (opened in VS Code's notebook editor) -> the walkthrough with the steps done checked; and the
  * views of the experiments and insight features (test/e2e/dashboardViews.ts): the Runs view, the epoch slider, a
  * pinned image, a saliency map, the first layer's weights, and a second run typed into the dashboard compared
- * with the first.
+ * with the first; then a conv network picked by its preset (test/e2e/convRun.ts), its filters and feature maps.
  * Started by scripts/vscode-e2e.mjs, which packages and installs the .vsix and starts code-server; the steps
  * run in order on one page, and once a step fails the later ones are skipped (they depend on it).
  * Screenshots of every step land in test-output/e2e (dark theme, then light and high contrast).
@@ -28,6 +28,7 @@ import {
   compareTwoRuns, widenSideBar, expectComparison, expectRuns, expectSaliency, expectScaleFollowsTheme, insightScreenshots, moveEpochSliderByKeyboard,
   pinTestImage, selectFirstLayerUnit, setDashboardSetting, sliderToLastEpoch, trainFromDashboard, type Workbench,
 } from './dashboardViews';
+import { convScreenshots, expectConvFilters, expectFeatureMaps, pickConvNetPreset, trainConvNet } from './convRun';
 
 const SERVER = env('FMT_E2E_URL');
 const WORKSPACE = env('FMT_E2E_WORKSPACE');
@@ -451,6 +452,27 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
       await screenshot(`compare-and-runs-view-${name}`);
       await view.locator('#cell-compare .compare-table').last().scrollIntoViewIfNeeded();
       await screenshot(`compare-tables-${name}`);
+    }
+    await selectColorTheme('Dark Modern', 'vs-dark');
+  });
+
+  step('a third run: the "ConvNet (tfjs example)" preset picked in the Model cell trains a conv network for one epoch', async () => {
+    await pickConvNetPreset(workbench);
+    await setDashboardSetting(workbench, 'param-epochs', '1');
+    await trainConvNet(workbench, 1);
+    await expectRuns(page, 3);
+  });
+
+  step('the conv network\'s first layer shows its 5 × 5 filters, and an opened test image its feature maps', async () => {
+    await expectConvFilters(workbench);
+    await expectFeatureMaps(workbench);
+  });
+
+  step('the filters and the feature maps in dark, light and high contrast', async () => {
+    for (const [name, label, workbenchClass] of THEMES) {
+      if (name !== 'dark') await selectColorTheme(label, workbenchClass);
+      await page.waitForTimeout(500);
+      await convScreenshots(workbench, name);
     }
     await selectColorTheme('Dark Modern', 'vs-dark');
   });

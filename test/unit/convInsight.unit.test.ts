@@ -6,6 +6,9 @@ import { test } from 'node:test';
 import { selectBackend } from '../../src/training/backend';
 import { buildNetworkModel } from '../../src/training/model';
 import { convFiltersSnapshot, featureMaps } from '../../src/training/convInsight';
+import { epochInsight } from '../../src/training/epochInsight';
+import { insightBuffers } from '../../src/protocol/worker';
+import { RunEpochs } from '../../src/host/runEpochs';
 
 const CNN = { convLayers: [{ filters: 3, kernelSize: 5 }, { filters: 6, kernelSize: 3 }], hiddenLayers: [{ units: 8, dropout: 0 }], l2: 0 };
 
@@ -64,4 +67,35 @@ test('a picture\'s feature maps after each conv block are relu(conv + bias), qua
   }
   assert.ok(first.scale[0] > 0.1 && Math.max(...first.values.subarray(0, 784)) === 255);
   model.dispose();
+});
+
+test('after an epoch a conv network\'s insight carries its filters (not a Dense first layer); the host keeps the newest, posts and saves them', async () => {
+  const { tf } = await selectBackend('cpu');
+  const model = buildNetworkModel(tf, CNN, { learningRate: 0.001, seed: 7 });
+  const count = 12;
+  const test = { images: Uint8Array.from({ length: count * 784 }, (_, i) => (i * 13) % 256), labels: Uint8Array.from({ length: count }, (_, i) => i % 10), count };
+  const insight = epochInsight(tf, model, test, 2);
+  assert.equal(insight.firstLayer, undefined, 'the Dense layer after the Flatten does not read pixels');
+  assert.deepEqual(insight.convFilters, convFiltersSnapshot(model, 2));
+  const filters = insight.convFilters;
+  assert.ok(filters);
+  for (const array of [filters.weights, filters.scale, filters.bias]) assert.ok(insightBuffers(insight).includes(array.buffer as ArrayBuffer), 'transferred, not copied');
+  const epochs = new RunEpochs();
+  assert.equal(epochs.firstLayerMessage().filters, undefined);
+  assert.ok(epochs.receive(insight));
+  const older = { ...insight, predictions: { ...insight.predictions, epoch: 1 }, convFilters: { ...filters, epoch: 1 } };
+  epochs.receive(older);
+  assert.equal(epochs.firstLayerMessage().filters, filters, 'an older epoch arriving late does not replace the newest');
+  assert.equal(epochs.firstLayerMessage().layer, undefined);
+  const restored = new RunEpochs();
+  restored.reset(epochs.saved);
+  assert.equal(restored.firstLayerMessage().filters, filters, 'saved with the run and read back');
+  restored.reset();
+  assert.equal(restored.firstLayerMessage().filters, undefined, 'a new run forgets them');
+  const mlp = buildNetworkModel(tf, { hiddenLayers: [{ units: 8, dropout: 0 }, { units: 6, dropout: 0 }], l2: 0 }, { learningRate: 0.001, seed: 7 });
+  const plain = epochInsight(tf, mlp, test, 1);
+  assert.ok(plain.firstLayer, 'an MLP still shows its first Dense layer');
+  assert.equal(plain.convFilters, undefined);
+  model.dispose();
+  mlp.dispose();
 });

@@ -16,7 +16,9 @@ import { predictAll } from '../../src/training/predictAll';
 import { loadModel, saveModel } from '../../src/training/modelStore';
 import { predictInputs } from '../../src/training/classify';
 import { checkModelArchitecture } from '../../src/core/modelFiles/architecture';
-import { parameterCount, type Architecture } from '../../src/domain/architecture';
+import type { Architecture } from '../../src/domain/architecture';
+import { parameterCount } from '../../src/domain/networkLayers';
+import { summaryOf } from '../../src/domain/modelSummary';
 import { DEFAULT_HYPER_PARAMETERS } from '../../src/domain/hyperParameters';
 import type { RunRecord } from '../../src/domain/runRecord';
 import { batchOf, maxDifference, syntheticSplit } from './syntheticTraining';
@@ -25,6 +27,24 @@ import { batchOf, maxDifference, syntheticSplit } from './syntheticTraining';
 const ISSUE_CNN: Architecture = { convLayers: [{ filters: 8, kernelSize: 5 }, { filters: 16, kernelSize: 5 }], hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 };
 /** Small, with an even kernel (TensorFlow pads 'same' unevenly then) and L2 on the Dense kernels. */
 const SMALL_CNN: Architecture = { convLayers: [{ filters: 3, kernelSize: 4 }, { filters: 5, kernelSize: 3 }], hiddenLayers: [{ units: 12, dropout: 0 }], l2: 0.001 };
+
+test('the summary of the settings (summaryOf, no model built) is the built model\'s, layer for layer, for MLPs and conv networks', async () => {
+  const { tf } = await selectBackend('cpu');
+  const architectures: Architecture[] = [
+    { hiddenLayers: [{ units: 128, dropout: 0 }], l2: 0 },
+    { hiddenLayers: [{ units: 512, dropout: 0.2 }, { units: 256, dropout: 0 }, { units: 64, dropout: 0.5 }], l2: 0.001 },
+    { hiddenLayers: [], l2: 0 },
+    ISSUE_CNN,
+    { convLayers: [{ filters: 32, kernelSize: 3 }, { filters: 64, kernelSize: 3 }], hiddenLayers: [{ units: 128, dropout: 0.25 }], l2: 0 },
+    { convLayers: [{ filters: 3, kernelSize: 7 }, { filters: 5, kernelSize: 2 }, { filters: 6, kernelSize: 1 }], hiddenLayers: [], l2: 0 },
+  ];
+  for (const architecture of architectures) {
+    const model = buildNetworkModel(tf, architecture, { learningRate: 0.001, seed: 3 });
+    assert.deepEqual(summaryOf(architecture), summarize(model), JSON.stringify(architecture));
+    assert.equal(parameterCount(architecture), model.countParams());
+    model.dispose();
+  }
+});
 
 test('the issue\'s CNN is a Keras Sequential of 54,314 parameters, summarized per layer and read back the same', async () => {
   const { tf } = await selectBackend('cpu');

@@ -93,7 +93,6 @@ test('a run folds in order: loading, backend and data, training with progress, e
   assert.equal(state.download, undefined, 'the download is over once the data is loaded');
   assert.equal(state.data, data);
   assert.equal(state.backend, backend);
-  assert.equal(state.summary, summary);
   assert.equal(state.batchesPerEpoch, 19);
 
   const progress = { epoch: 1, epochs: 3, batch: 10, batchesPerEpoch: 19, loss: 0.8, accuracy: 0.6, etaSeconds: 5, samplesPerSecond: 600 };
@@ -143,7 +142,6 @@ test('a new run clears the last run’s results but keeps the saved model and cl
   assert.equal(next.predictions, undefined);
   assert.equal(next.predictionAnalysis, undefined);
   assert.equal(next.overfitting, undefined);
-  assert.equal(next.summary, undefined);
   assert.equal(next.data, undefined);
   assert.equal(next.progress, undefined);
   assert.equal(next.params.epochs, 5);
@@ -161,7 +159,6 @@ test('stop keeps the epochs that finished, and the longer history when the stop 
   assert.equal(stopped.status, 'stopped');
   assert.deepEqual(stopped.history.map((m) => m.epoch), [1, 2]);
   assert.equal(stopped.overfitting?.gapPoints.length, 2);
-  assert.equal(stopped.summary, summary, 'the model summary stays visible after a stop');
 
   // A client that terminated the worker may report fewer epochs than arrived; nothing shown is lost.
   const forced = applyTrainingEvent(running, { type: 'stopped', history: [epoch(1, 0.7, 0.7)] });

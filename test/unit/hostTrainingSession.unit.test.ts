@@ -473,11 +473,13 @@ test(
 test('a saliency map of a test image the worker holds sends its index, not its pixels; the pixels go when the worker has them no more', async () => {
   const asked: SaliencyInput[] = [];
   let holds = true;
+  const featureMaps = { blocks: [{ side: 2, filters: 1, values: Uint8Array.from([0, 9, 255, 3]), scale: Float32Array.from([0.5]) }] };
   const client = new (class extends FakeClient {
     override async saliency(input: SaliencyInput): Promise<never> {
       asked.push(input);
       if (!(input instanceof Uint8Array) && !holds) throw new TrainerError('INTERNAL', 'not held');
-      return { predicted: 1, probability: 0.5, values: new Float32Array(PIXELS), scale: 1 } as never;
+      const saliency = { predicted: 1, probability: 0.5, values: new Float32Array(PIXELS), scale: 1 };
+      return (input instanceof Uint8Array ? { saliency, featureMaps } : { saliency }) as never;
     }
   })();
   const root = mkdtempSync(join(tmpdir(), 'fmt-session-'));
@@ -497,6 +499,8 @@ test('a saliency map of a test image the worker holds sends its index, not its p
     assert.equal(asked.length, 3);
     assert.ok(asked[2] instanceof Uint8Array && asked[2][0] === 4, 'then the pixels of image 4');
     assert.deepEqual(posted.filter((m) => m.type === 'saliency').map((m) => m.type === 'saliency' && m.saliency?.predicted), [1, 1]);
+    const answers = posted.filter((m) => m.type === 'saliency');
+    assert.deepEqual(answers.map((m) => m.type === 'saliency' && m.featureMaps), [undefined, featureMaps], 'a conv model\'s feature maps go to the panel with its saliency');
   } finally {
     session.dispose();
     rmSync(root, { recursive: true, force: true });

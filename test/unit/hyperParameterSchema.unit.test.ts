@@ -281,3 +281,17 @@ test('a record of an older version reads back: hiddenUnits becomes one layer, ne
   assert.equal(normalizeHyperParameters('nope'), undefined);
   assert.equal(normalizeHyperParameters({ epochs: 1, learningRate: 0.1, architecture: { hiddenLayers: 'x' } }), undefined);
 });
+
+test('a spread copy of the defaults cannot change them: editing its shared architecture throws, and parsing leaves them alone', () => {
+  const copy: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS };
+  assert.throws(() => { copy.architecture.hiddenLayers[0].units = 7; }, TypeError);
+  assert.throws(() => { copy.architecture.hiddenLayers.push({ units: 3, dropout: 0 }); }, TypeError);
+  assert.throws(() => { copy.architecture.l2 = 0.5; }, TypeError);
+  assert.throws(() => { (DEFAULT_HYPER_PARAMETERS as { epochs: number }).epochs = 1; }, TypeError);
+  copy.epochs = 3;
+  const parsed = parseTrainArgs(['--layers', '64,32', '--dropout', '0.2', '--l2', '0.001', '--conv', '8:5']);
+  assert.ok(!parsed.help && parsed.options.params.architecture.hiddenLayers.length === 2);
+  assert.equal(DEFAULT_HYPER_PARAMETERS.epochs, 10);
+  assert.deepEqual(DEFAULT_HYPER_PARAMETERS.architecture, { hiddenLayers: [{ units: 128, dropout: 0 }], l2: 0 });
+  assert.equal(DEFAULT_HYPER_PARAMETERS.architecture, TUTORIAL_ARCHITECTURE);
+});

@@ -159,3 +159,36 @@ test('the first layer\'s weights are kept exactly (int8, uint16 and float arrays
   assert.equal(existsSync(dir), false, 'clear removes its own files, then the empty folder');
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('a conv network\'s first-layer filters are kept exactly beside the state; a snapshot without them still loads, and a mis-sized file loses only them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fmt-snapshot-filters-'));
+  const convFilters = {
+    epoch: 3,
+    kernelSize: 5,
+    filters: 2,
+    weights: Float32Array.from({ length: 2 * 25 }, (_, i) => Math.fround((i - 25) / 7)),
+    scale: Float32Array.from([25 / 7, 24 / 7]),
+    bias: Float32Array.from([0.01, -0.02]),
+  };
+  const store = new RunSnapshotStore(dir);
+  await store.save({ state: finishedState() });
+  const before = store.load();
+  assert.ok(before, 'a snapshot written without filters (as before conv networks) loads');
+  assert.equal(before.convFilters, undefined);
+  await store.save({ state: finishedState(), convFilters });
+  assert.deepEqual(store.load()?.convFilters, convFilters);
+  assert.ok(existsSync(join(dir, 'conv-filters.json')));
+  for (const broken of [{ ...convFilters, filters: 3 }, { ...convFilters, kernelSize: 4 }, { ...convFilters, epoch: -1 }, { ...convFilters, bias: { $typed: 'Float32Array', base64: '' } }]) {
+    writeFileSync(join(dir, 'conv-filters.json'), JSON.stringify({ version: 1, filters: broken }, (_, v) => (v instanceof Float32Array ? { $typed: 'Float32Array', base64: Buffer.from(v.buffer).toString('base64') } : v)));
+    const damaged = store.load();
+    assert.equal(damaged?.convFilters, undefined, JSON.stringify(Object.keys(broken)));
+    assert.equal(damaged?.state.status, 'finished', 'the rest still reads');
+  }
+  // A later save without filters (an MLP's run) removes the old file.
+  await store.save({ state: finishedState() });
+  assert.equal(existsSync(join(dir, 'conv-filters.json')), false);
+  await store.save({ state: finishedState(), convFilters });
+  await store.clear();
+  assert.equal(existsSync(dir), false, 'clear removes the filters file too, then the empty folder');
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -33,8 +33,10 @@ test('the saliency reads the tutorial model’s own layers: its forward pass is 
   }
 });
 
-test('the saliency of a conv model is gradient × input through its conv blocks: finite differences on the model agree', async () => {
-  const { tf } = await selectBackend('cpu', () => undefined);
+// On wasm too (the worker's default backend): its gradients lack some kernels (UnsortedSegmentSum, gather's).
+for (const backend of ['cpu', 'wasm'] as const) test(`the saliency of a conv model is gradient × input through its conv blocks: finite differences on the model agree (${backend})`, async () => {
+  const { tf } = await selectBackend(backend, () => undefined);
+  assert.equal(tf.getBackend(), backend);
   const architecture = { convLayers: [{ filters: 4, kernelSize: 5 }, { filters: 6, kernelSize: 3 }], hiddenLayers: [{ units: 16, dropout: 0 }], l2: 0 };
   const model = buildNetworkModel(tf, architecture, { learningRate: 0.001, seed: 4 });
   try {

@@ -68,6 +68,17 @@ test('a grid point puts hidden layers, dropout and L2 together after all axes, a
   assert.deepEqual(pointParameters(DEFAULT_HYPER_PARAMETERS, hidden, [0]).params.architecture.hiddenLayers, [{ units: 16, dropout: 0 }]);
 });
 
+test('a sweep over a conv network keeps its conv blocks in every trial (the axes vary the Dense layers and training)', () => {
+  const convLayers = [{ filters: 8, kernelSize: 5 }, { filters: 16, kernelSize: 5 }];
+  const base: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS, architecture: { convLayers, hiddenLayers: [{ units: 64, dropout: 0 }], l2: 0 } };
+  const axes: SweepAxis[] = [{ parameter: 'hiddenUnits', values: [32, 128] }, { parameter: 'learningRate', values: [0.001] }];
+  for (const point of [0, 1]) {
+    const { params } = pointParameters(base, axes, gridChoice(axes, point));
+    assert.deepEqual(params.architecture.convLayers, convLayers, `trial ${point}`);
+    assert.deepEqual(params.architecture.hiddenLayers, [{ units: point === 0 ? 32 : 128, dropout: 0 }]);
+  }
+});
+
 test('a grid point is held to a run\'s rules: a dropout list that does not fit the layers, a batch larger than the images', () => {
   const base: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS, trainLimit: 100 };
   const axes: SweepAxis[] = [{ parameter: 'dropout', values: [[0.1, 0.2, 0.3]] }, { parameter: 'batchSize', values: [32, 500] }];

@@ -92,3 +92,25 @@ test('classification results: good ones normalised, malformed ones dropped, fail
   assert.deepEqual(first.warnings, ['lowConfidence']);
   assert.equal(message.results[1].ok, false);
 });
+
+test('a conv network\'s filters and feature maps reach the dashboard whole (typed or JSON-serialised); mis-sized ones are refused', () => {
+  const filters = { epoch: 2, kernelSize: 3, filters: 2, weights: Float32Array.from({ length: 18 }, (_, i) => (i - 9) / 8), scale: Float32Array.from([1, 0.875]), bias: Float32Array.from([0, 0.5]) };
+  for (const sent of [filters, JSON.parse(JSON.stringify(filters))]) {
+    const parsed = parseHostMessage({ type: 'firstLayer', layer: undefined, filters: sent });
+    assert.ok(parsed?.type === 'firstLayer');
+    assert.equal(parsed.layer, undefined);
+    assert.deepEqual(parsed.filters, filters);
+  }
+  assert.deepEqual(parseHostMessage({ type: 'firstLayer', layer: null }), { type: 'firstLayer', layer: undefined }, 'an MLP before its first epoch: nothing');
+  assert.equal(parseHostMessage({ type: 'firstLayer', filters: { ...filters, filters: 3 } }), undefined);
+  assert.equal(parseHostMessage({ type: 'firstLayer', filters: { ...filters, kernelSize: 2.5 } }), undefined);
+  const saliency = { predicted: 3, probability: 0.9, values: new Float32Array(784), scale: 0.1 };
+  const featureMaps = { blocks: [{ side: 2, filters: 2, values: Uint8Array.from([0, 255, 3, 4, 5, 6, 7, 8]), scale: Float32Array.from([0.5, 0]) }] };
+  const withMaps = parseHostMessage(JSON.parse(JSON.stringify({ type: 'saliency', target: { kind: 'test', index: 4 }, saliency, featureMaps })));
+  assert.ok(withMaps?.type === 'saliency');
+  assert.deepEqual(withMaps.featureMaps, featureMaps);
+  const broken = { blocks: [{ ...featureMaps.blocks[0], side: 3 }] };
+  const without = parseHostMessage({ type: 'saliency', target: { kind: 'test', index: 4 }, saliency, featureMaps: broken });
+  assert.ok(without?.type === 'saliency' && without.saliency, 'the saliency still shows');
+  assert.equal(without.featureMaps, undefined, 'mis-sized maps are dropped');
+});

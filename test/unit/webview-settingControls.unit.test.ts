@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKEND_CONTROLS, L2_CONTROL, NUMBER_CONTROLS, parseConvList, parseNumberList, presetSettings, SWITCH_CONTROLS } from '../../src/webview/settingControls';
-import { parameterCount } from '../../src/domain/architecture';
+import { parameterCount } from '../../src/domain/networkLayers';
 import { checkEditableValue } from '../../src/host/trainingSettings';
 import { EDITABLE_SETTINGS } from '../../src/protocol/webview';
 import { MODEL_PRESETS, presetOf } from '../../src/domain/modelPresets';

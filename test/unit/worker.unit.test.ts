@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import png from '@jimp/js-png';
 import { TrainingClient } from '../../src/worker/client';
 import { DEFAULT_HYPER_PARAMETERS, type HyperParameters } from '../../src/domain/hyperParameters';
-import { type StartRequest, type WorkerToHost } from '../../src/protocol/worker';
+import { type EpochInsight, type StartRequest, type WorkerToHost } from '../../src/protocol/worker';
 import { type TrainingEvent } from '../../src/protocol/events';
 import { isTerminalEvent } from '../../src/protocol/events';
 import { disposing } from './disposing';
@@ -266,6 +266,32 @@ test('the worker looks for tfjs-node in the folders of the request: auto falls b
   });
 });
 
+test('a conv run\'s epoch insight carries its first Conv2D filters, and its saliency answer the picture\'s feature maps after each conv block', async () => {
+  const client = new TrainingClient({ workerPath });
+  try {
+    const modelDir = join(scratch, 'conv-saliency-model');
+    let pixels: Uint8Array | undefined;
+    client.onTestImages((_id, images) => (pixels = images.slice(3 * 784, 4 * 784)));
+    const insights: EpochInsight[] = [];
+    client.onEpochInsight((_id, insight) => insights.push(insight));
+    const architecture = { convLayers: [{ filters: 4, kernelSize: 5 }, { filters: 6, kernelSize: 3 }], hiddenLayers: [{ units: 16, dropout: 0 }], l2: 0 };
+    const events = await run(client, { ...request({ seed: 4, architecture, trainLimit: 500, testLimit: 100 }), saveDir: modelDir, insight: true });
+    assert.equal(events.at(-1)?.type, 'finished');
+    const filters = insights.at(-1)?.convFilters;
+    assert.ok(filters, 'the filters came through the worker');
+    assert.equal(insights.at(-1)?.firstLayer, undefined);
+    assert.deepEqual([filters.epoch, filters.kernelSize, filters.filters, filters.weights.length, filters.scale.length], [1, 5, 4, 100, 4]);
+    assert.ok(filters.weights.some((w) => w !== 0) && filters.scale.every((s) => s > 0));
+    assert.ok(pixels);
+    const answer = await client.saliency(pixels, modelDir);
+    assert.equal(answer.saliency.values.length, 784);
+    const blocks = answer.featureMaps?.blocks ?? [];
+    assert.deepEqual(blocks.map((b) => [b.side, b.filters, b.values.length, b.scale.length]), [[28, 4, 4 * 784, 4], [14, 6, 6 * 196, 6]]);
+  } finally {
+    client.dispose();
+  }
+});
+
 test('a saliency map of a test image of the latest run needs only its index: the worker holds the pixels', async () => {
   const client = new TrainingClient({ workerPath });
   try {
@@ -279,6 +305,7 @@ test('a saliency map of a test image of the latest run needs only its index: the
     const byIndex = await client.saliency({ testIndex: 7, dataChecksum: checksum }, modelDir);
     const byPixels = await client.saliency(pixels, modelDir);
     assert.deepEqual(byIndex, byPixels, 'the same image, the same map');
+    assert.equal(byIndex.featureMaps, undefined, 'an MLP has no feature maps');
     await assert.rejects(client.saliency({ testIndex: 7, dataChecksum: 'other data' }, modelDir), 'not the data the worker holds');
     await assert.rejects(client.saliency({ testIndex: 500, dataChecksum: checksum }, modelDir), 'beyond the run\u2019s 500 test images');
   } finally {

@@ -8,7 +8,8 @@
  * Files: `state.json` (the state, typed arrays as base64), `test-images.json` (the checksum of the run's data
  * and how many test images it used: the images themselves are read again from the data, not copied into every
  * run; `test-images.bin`, count x 784 bytes, only when the data's checksum is unknown, and from before 0.2)
- * and `epoch-predictions.json`. Each is written atomically, so a crash mid-write leaves the previous snapshot or
+ * `epoch-predictions.json`, and the first layer's pictures: `first-layer.json` (a Dense layer over the pixels) or
+ * `conv-filters.json` (a conv network's first Conv2D filters; a snapshot from before conv networks has none). Each is written atomically, so a crash mid-write leaves the previous snapshot or
  * none, never half of one.
  */
 import { existsSync, promises as fs } from 'node:fs';
@@ -17,6 +18,7 @@ import { PIXELS } from '../../domain/classes';
 import type { EpochPredictions } from '../../domain/epochPredictions';
 import { PIXELS as INPUTS } from '../../domain/classes';
 import type { FirstLayerSnapshot } from '../../domain/firstLayer';
+import type { ConvFiltersSnapshot } from '../../domain/convInsight';
 import { type DashboardState } from '../../protocol/webview';
 import { writeFileAtomically } from '../atomicWrite';
 import { READ_LIMITS, readRegularFileSync, readRegularTextSync } from '../regularFile';
@@ -31,8 +33,10 @@ const TEST_SET_FILE = 'test-images.json';
 const EPOCHS_FILE = 'epoch-predictions.json';
 /** The first layer's weights after the last epoch (about 100 KB for 128 units). */
 const FIRST_LAYER_FILE = 'first-layer.json';
+/** A conv network's first Conv2D filters after the last epoch (a few KB). */
+const CONV_FILTERS_FILE = 'conv-filters.json';
 /** Every file a snapshot writes: what deleting one may remove (and nothing else in its folder). */
-export const SNAPSHOT_FILES = [STATE_FILE, IMAGES_FILE, TEST_SET_FILE, EPOCHS_FILE, FIRST_LAYER_FILE] as const;
+export const SNAPSHOT_FILES = [STATE_FILE, IMAGES_FILE, TEST_SET_FILE, EPOCHS_FILE, FIRST_LAYER_FILE, CONV_FILTERS_FILE] as const;
 /** Bumped when the snapshot's shape changes; an older snapshot is ignored rather than misread. */
 const SNAPSHOT_VERSION = 1;
 
@@ -46,6 +50,8 @@ export interface RunSnapshot {
   epochPredictions?: Pick<EpochPredictions, 'count' | 'labels' | 'epochs' | 'predicted' | 'probabilities'>;
   /** The first layer's weights after the last epoch, for its pictures. */
   firstLayer?: FirstLayerSnapshot;
+  /** A conv network's first Conv2D filters after the last epoch, for their pictures. */
+  convFilters?: ConvFiltersSnapshot;
 }
 
 /** The typed arrays a snapshot holds, by the name their encoding records. */
@@ -125,6 +131,19 @@ export function decodeFirstLayer(text: string): FirstLayerSnapshot | undefined {
   return l as FirstLayerSnapshot;
 }
 
+/** A conv network's filters from their file's text, or undefined when they are not well-formed. */
+export function decodeConvFilters(text: string): ConvFiltersSnapshot | undefined {
+  const parsed = decodeTyped(text) as { version?: unknown; filters?: Partial<ConvFiltersSnapshot> } | undefined;
+  const f = parsed?.filters;
+  if (parsed?.version !== SNAPSHOT_VERSION || typeof f !== 'object' || f === null) return undefined;
+  const { epoch, kernelSize, filters } = f;
+  if (![epoch, kernelSize, filters].every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0)) return undefined;
+  const [k, count] = [kernelSize as number, filters as number];
+  if (!(f.weights instanceof Float32Array && f.weights.length === count * k * k)) return undefined;
+  if (!(f.scale instanceof Float32Array && f.scale.length === count && f.bias instanceof Float32Array && f.bias.length === count)) return undefined;
+  return f as ConvFiltersSnapshot;
+}
+
 /** The per-epoch predictions from their file's text, or undefined when they are not well-formed. */
 export function decodeEpochPredictions(text: string): RunSnapshot['epochPredictions'] {
   const parsed = decodeTyped(text) as { version?: unknown; epochs?: Partial<NonNullable<RunSnapshot['epochPredictions']>> } | undefined;
@@ -165,6 +184,9 @@ export class RunSnapshotStore {
     const layerFile = join(this.dir, FIRST_LAYER_FILE);
     if (snapshot.firstLayer) await writeFileAtomically(layerFile, encodeTyped({ version: SNAPSHOT_VERSION, layer: snapshot.firstLayer }));
     else await fs.rm(layerFile, { force: true });
+    const filtersFile = join(this.dir, CONV_FILTERS_FILE);
+    if (snapshot.convFilters) await writeFileAtomically(filtersFile, encodeTyped({ version: SNAPSHOT_VERSION, filters: snapshot.convFilters }));
+    else await fs.rm(filtersFile, { force: true });
     await writeFileAtomically(join(this.dir, STATE_FILE), encodeState(snapshot.state));
   }
 
@@ -214,6 +236,15 @@ export class RunSnapshotStore {
         snapshot.firstLayer = decodeFirstLayer(readRegularTextSync(layerFile, READ_LIMITS.snapshotFile));
       } catch {
         // The first layer's pictures are not shown then.
+      }
+    }
+    const filtersFile = join(this.dir, CONV_FILTERS_FILE);
+    if (existsSync(filtersFile)) {
+      try {
+        const filters = decodeConvFilters(readRegularTextSync(filtersFile, READ_LIMITS.snapshotFile));
+        if (filters) snapshot.convFilters = filters;
+      } catch {
+        // The filters' pictures are not shown then.
       }
     }
     return snapshot;

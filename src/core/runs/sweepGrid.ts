@@ -76,7 +76,8 @@ export function pointParameters(base: HyperParameters, axes: readonly SweepAxis[
         fields[axis.parameter] = value;
     }
   });
-  params.architecture = architectureFrom(widths, rates, l2);
+  // The conv blocks are no axis: every trial keeps the base's.
+  params.architecture = architectureFrom(widths, rates, l2, base.architecture.convLayers ?? []);
   const dropoutMismatch = dropoutProblem(widths, rates);
   return dropoutMismatch === undefined ? { params } : { params, dropoutMismatch };
 }

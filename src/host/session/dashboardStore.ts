@@ -146,7 +146,7 @@ export class DashboardStore extends Disposable {
     const message = this.epochs.receive(insight);
     if (!message) return false;
     this.post(message);
-    if (insight.firstLayer) this.post(this.epochs.firstLayerMessage());
+    if (insight.firstLayer || insight.convFilters) this.post(this.epochs.firstLayerMessage());
     return true;
   }
 

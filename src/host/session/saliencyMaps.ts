@@ -1,12 +1,12 @@
 /**
- * The saved model's saliency for a test image (its pixels as the grid shows them) or a classified file (the
+ * The saved model's saliency (and a conv network's feature maps) for a test image (its pixels as the grid shows them) or a classified file (the
  * 28 × 28 input it was classified from), computed in the worker; the panel gets it as a `saliency` message.
  */
 import { noModelError } from '../../core/errors';
 import { hasSavedModel } from '../../core/modelFiles/savedModel';
 import { PIXELS } from '../../domain/classes';
 import { errorMessage } from '../../domain/errors';
-import type { SaliencyMap } from '../../domain/firstLayer';
+import type { PictureInsight } from '../../domain/convInsight';
 import type { HostToWebview, SaliencyTarget } from '../../protocol/webview';
 import type { TrainingClient } from '../../worker/client';
 import type { DashboardStore } from './dashboardStore';
@@ -33,7 +33,8 @@ export class SaliencyMaps {
     } else {
       try {
         const byIndex = target.kind === 'test' && checksum !== undefined ? await this.byIndex(target.index, checksum, modelDir) : undefined;
-        message = { type: 'saliency', target, saliency: byIndex ?? (await this.client.saliency(input, modelDir)) };
+        const { saliency, featureMaps } = byIndex ?? (await this.client.saliency(input, modelDir));
+        message = featureMaps ? { type: 'saliency', target, saliency, featureMaps } : { type: 'saliency', target, saliency };
       } catch (error) {
         message = { type: 'saliency', target, error: { code: 'INTERNAL', message: errorMessage(error) } };
       }
@@ -42,7 +43,7 @@ export class SaliencyMaps {
   }
 
   /** The map of a test image the worker holds; undefined when it no longer does (a new worker after a crash). */
-  private async byIndex(testIndex: number, dataChecksum: string, modelDir: string): Promise<SaliencyMap | undefined> {
+  private async byIndex(testIndex: number, dataChecksum: string, modelDir: string): Promise<PictureInsight | undefined> {
     try {
       return await this.client.saliency({ testIndex, dataChecksum }, modelDir);
     } catch {

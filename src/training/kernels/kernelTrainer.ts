@@ -26,7 +26,7 @@ import { KernelThreads, type ThreadDecision } from './kernelThreads';
 import { CLASSES, INPUT_WIDTH, layOutNetwork, trainerCapacity, type DenseBuffers, type NetworkMemory } from './networkMemory';
 
 /** Evaluation and prediction run in chunks of at least this many images (the buffers are sized for it). */
-const MIN_CAPACITY = 256;
+export const MIN_CAPACITY = 256;
 
 export interface KernelTrainerOptions extends TrainerOptions {
   architecture: Architecture;

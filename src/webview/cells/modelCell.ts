@@ -9,8 +9,9 @@ import * as code from '../codeSnippets';
 import { h, table } from '../dom';
 import { L2_CONTROL, parseConvList, parseNumberList, presetSettings } from '../settingControls';
 import { convLayersOf, describeConvLayers } from '../../domain/architecture';
+import { summaryOf } from '../../domain/modelSummary';
 import { numberInput } from './trainCell';
-import { cellFrame, facts, waiting, type ViewContext } from '../viewContext';
+import { cellFrame, facts, type ViewContext } from '../viewContext';
 import type { Label } from '../strings';
 
 function shape(outputShape: (number | null)[]): string {
@@ -129,27 +130,25 @@ export function modelCell(ctx: ViewContext): HTMLElement {
       numberInput(ctx, L2_CONTROL, running),
     ]),
   );
-  const summary = state.summary;
-  if (summary) {
-    output.append(
-      table(
-        l10n.t('Model summary'),
-        [l10n.t('Layer (type)'), l10n.t('Output shape'), l10n.t('Params')],
-        summary.layers.map((layer) => [`${layer.name} (${layer.className})`, shape(layer.outputShape), s.int(layer.params)]),
-        'data-table summary-table',
-        [2],
-      ),
-      facts([
-        h('strong', { text: l10n.t('Total params: {0}', s.int(summary.totalParams)) }),
-        l10n.t('Trainable params: {0}', s.int(summary.trainableParams)),
-        l10n.t('Optimizer: {0}', summary.optimizer),
-        l10n.t('Loss: {0}', summary.loss),
-        l10n.t('Metrics: {0}', summary.metrics.join(', ')),
-      ]),
-    );
-  } else {
-    output.append(waiting(l10n.t('This step fills in once the model is built.')));
-  }
+  // The summary of the network the controls hold (the next run's; a past run's own when one is shown), as
+  // Keras prints it once built: computed from the settings, so it follows a preset or an edit at once.
+  const summary = summaryOf(architecture);
+  output.append(
+    table(
+      l10n.t('Model summary'),
+      [l10n.t('Layer (type)'), l10n.t('Output shape'), l10n.t('Params')],
+      summary.layers.map((layer) => [`${layer.name} (${layer.className})`, shape(layer.outputShape), s.int(layer.params)]),
+      'data-table summary-table',
+      [2],
+    ),
+    facts([
+      h('strong', { text: l10n.t('Total params: {0}', s.int(summary.totalParams)) }),
+      l10n.t('Trainable params: {0}', s.int(summary.trainableParams)),
+      l10n.t('Optimizer: {0}', summary.optimizer),
+      l10n.t('Loss: {0}', summary.loss),
+      l10n.t('Metrics: {0}', summary.metrics.join(', ')),
+    ]),
+  );
   if (state.backend) output.append(backendNote(ctx));
   if (state.model) output.append(h('p', { className: 'saved-note', text: l10n.t('The trained model is saved in {0}.', state.model.directory) }));
   return section;

@@ -9,8 +9,8 @@ import { PROBABILITY_LEVELS, type EpochAnalysis } from '../../domain/epochPredic
 import { epochSlider } from '../epochSlider';
 import { renderPinned } from '../pinnedImages';
 import { saliencyView } from '../saliencyView';
-import type { SaliencyMap } from '../../domain/firstLayer';
-import type { UserError } from '../../domain/errors';
+import { featureMapsView } from '../featureMapsView';
+import type { HostToWebview } from '../../protocol/webview';
 import { GRID_SORTS, sortIndices, type GridSort } from '../predictionOrder';
 import * as code from '../codeSnippets';
 import { h, replaceChildren, replaceKeepingFocus } from '../dom';
@@ -34,6 +34,9 @@ const KINDS: { kind: SimpleKind; label: Label; counted?: (count: string) => stri
 const LEVEL_TO_PROBABILITY = Float32Array.from({ length: PROBABILITY_LEVELS + 1 }, (_, q) => q / PROBABILITY_LEVELS);
 const SORT_LABELS: Record<GridSort, Label> = { index: () => l10n.t('Test-set order'), loss: () => l10n.t('Loss (most wrong first)'), confidence: () => l10n.t('Confidence (most sure first)'), uncertain: () => l10n.t('Uncertain (top two closest first)') };
 
+/** The host's answer about one test image: its saliency map and a conv network's feature maps, or why there are none. */
+type PictureAnswer = Pick<Extract<HostToWebview, { type: 'saliency' }>, 'saliency' | 'featureMaps' | 'error'>;
+
 export class PredictCell {
   readonly section: HTMLElement;
   private predictions?: Predictions;
@@ -51,7 +54,7 @@ export class PredictCell {
   private canvases = new Map<number, HTMLCanvasElement>();
   /** Drawn canvases of the last page, free for other images (only drawn ones: none is waiting for pixels). */
   private spareCanvases: HTMLCanvasElement[] = [];
-  private readonly saliencies = new Map<number, { saliency?: SaliencyMap; error?: UserError }>();
+  private readonly saliencies = new Map<number, PictureAnswer>();
 
   constructor(private readonly ctx: ViewContext) {
     const frame = cellFrame('predict', l10n.t('Make predictions'), l10n.t('model.predict gives every test image 10 probabilities, one per class; the highest one is the prediction. Select an image to see all ten.'), code.predictCode());
@@ -105,18 +108,25 @@ export class PredictCell {
     };
   }
 
-  /** The saved model's saliency for test image `index` arrived: shown in the open detail if it is that image's. */
-  saliencyArrived(index: number, saliency: SaliencyMap | undefined, error: UserError | undefined): void {
-    this.saliencies.set(index, { saliency, error });
-    if (this.ctx.ui.selected !== index) return;
-    this.detail.querySelector('.saliency-slot')?.replaceChildren(saliencyView(this.ctx.s, saliency, error));
+  /**
+   * The saved model's saliency (and a conv network's feature maps) for test image `index` arrived: shown in the
+   * open detail if it is that image's.
+   */
+  saliencyArrived(index: number, answer: PictureAnswer): void {
+    this.saliencies.set(index, answer);
+    if (this.ctx.ui.selected === index) this.showAnswer(answer);
   }
 
-  /** VS Code switched the colour theme: the open detail's saliency map is drawn on the new theme's scale. */
+  /** VS Code switched the colour theme: the open detail's saliency map and feature maps are drawn on the new theme's scale. */
   applyTheme(): void {
     const index = this.ctx.ui.selected;
     const known = index === undefined ? undefined : this.saliencies.get(index);
-    if (known) this.detail.querySelector('.saliency-slot')?.replaceChildren(saliencyView(this.ctx.s, known.saliency, known.error));
+    if (known) this.showAnswer(known);
+  }
+
+  private showAnswer(answer: PictureAnswer): void {
+    this.detail.querySelector('.saliency-slot')?.replaceChildren(saliencyView(this.ctx.s, answer.saliency, answer.error));
+    this.detail.querySelector('.feature-maps-slot')?.replaceChildren(...featureMapsView(this.ctx.s, answer.featureMaps));
   }
 
   /** The host's pin list changed: redraw the pinned row and the open detail's Pin button. */
@@ -323,8 +333,13 @@ export class PredictCell {
     const heading = h('h3', { text: l10n.t('Test image {0}', index), attrs: { tabindex: -1 } });
     // The saved model's saliency (the finished run's model): asked for once per image, kept while this grid lives.
     const saliencySlot = h('div', { className: 'saliency-slot' });
+    // A conv network's feature maps of the picture come with its saliency (the same model, the same answer).
+    const featureMapsSlot = h('div', { className: 'feature-maps-slot' });
     const known = this.saliencies.get(index);
-    if (known) saliencySlot.append(saliencyView(s, known.saliency, known.error));
+    if (known) {
+      saliencySlot.append(saliencyView(s, known.saliency, known.error));
+      featureMapsSlot.append(...featureMapsView(s, known.featureMaps));
+    }
     else if (this.ctx.state.status === 'finished' && this.ctx.state.model) this.ctx.post({ type: 'requestSaliency', target: { kind: 'test', index } });
     replaceKeepingFocus(this.detail, [
       h('div', { className: 'detail-head' }, [heading, pin, close]),
@@ -340,6 +355,7 @@ export class PredictCell {
         saliencySlot,
         probabilityBars(s, probabilities, predicted, truth),
       ]),
+      featureMapsSlot,
     ]);
     this.detail.classList.add('open');
     this.detail.onkeydown = (event) => {
