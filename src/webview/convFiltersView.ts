@@ -7,7 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import type { ConvFiltersSnapshot } from '../domain/convInsight';
 import { h, table } from './dom';
-import { divergingCanvas, legend, type Scale } from './firstLayerView';
+import { divergingCanvas, legend, type Scale } from './divergingScale';
 import { rovingFocus } from './rovingFocus';
 import type { Strings } from './strings';
 

@@ -7,7 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import type { FeatureMapBlock, FeatureMaps } from '../domain/convInsight';
 import { h } from './dom';
-import { divergingCanvas, themeScale, type Scale } from './firstLayerView';
+import { divergingCanvas, themeScale, type Scale } from './divergingScale';
 import { rovingFocus } from './rovingFocus';
 import type { Strings } from './strings';
 

@@ -7,7 +7,7 @@ import { IMAGE_SIZE, PIXELS } from '../domain/classes';
 import type { SaliencyMap } from '../domain/firstLayer';
 import type { UserError } from '../domain/errors';
 import { h } from './dom';
-import { colourAt, legend, themeScale } from './firstLayerView';
+import { colourAt, legend, themeScale } from './divergingScale';
 import type { Strings } from './strings';
 
 export function saliencyView(s: Strings, saliency: SaliencyMap | undefined, error: UserError | undefined): HTMLElement {

@@ -167,7 +167,8 @@ variantTest('kernels: threads \'auto\' times one thread against two, keeps one o
       steps += 1;
       if (steps % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    const result = { steps, decisions: trainer.threadDecisions.slice(), weights: trainer.weights() };
+    // Predictions on the threads the steps chose.
+    const result = { steps, decisions: trainer.threadDecisions.slice(), weights: trainer.weights(), predictions: trainer.predict(data) };
     trainer.dispose();
     model.dispose();
     return result;
@@ -180,10 +181,11 @@ variantTest('kernels: threads \'auto\' times one thread against two, keeps one o
     const model = buildNetworkModel(tf, architecture, { learningRate: 0.001, seed: 2 });
     const trainer = new KernelTrainer(tf, model, { learningRate: 0.001, batchSize: 16, architecture, seed: 1, threads: 1, instructions });
     for (let step = 0; step < auto.steps; step++) trainer.trainBatch(data, order, (step % 50) * 16, 16);
-    const weights = trainer.weights();
+    const result = { weights: trainer.weights(), predictions: trainer.predict(data) };
     trainer.dispose();
     model.dispose();
-    return weights;
+    return result;
   })();
-  assert.deepEqual(auto.weights, one, 'the steps split or not give the same weights');
+  assert.deepEqual(auto.weights, one.weights, 'the steps split or not give the same weights');
+  assert.deepEqual(auto.predictions, one.predictions, 'the same predictions on two threads as on one');
 });

@@ -1,12 +1,12 @@
 // Each compiled kernel against a double-precision reference, over widths that are not multiples of
-// the SIMD blocks (1, 33, 500) and ones that are (128, 512), and batches of 1, 7 and 32.
+// the SIMD blocks (1, 12, 24, 33, 500: the last 1, 2 or 3 vectors) and ones that are (128, 512), and batches of 1, 7 and 32.
 import assert from 'node:assert/strict';
 import { PIXEL_TO_UNIT } from '../../src/training/imageInput';
 import { createRng } from '../../src/training/seededRandom';
 import { instantiateKernels, kernelModule, type InstructionSet, type MlpKernels } from '../../src/training/kernels/kernelModule';
 import { variantTest } from './kernelTestVariants';
 
-const WIDTHS = [1, 33, 128, 500, 512];
+const WIDTHS = [1, 12, 24, 33, 128, 500, 512];
 
 /**
  * The kernels take any width padded to a multiple of 4 (the trainer pads to 16, their fast path): padded
@@ -86,40 +86,44 @@ function randomImages(batch: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: batch * 784 }, () => (rng() < 0.4 ? 0 : Math.floor(rng() * 256)));
 }
 
-variantTest('pixel lists + denseForward + reluDropout give relu(x·W + b)·mask of the batch, every width and batch', (instructions) => {
+variantTest('pixelsToFloats turns every byte into the trainer\'s i/255 exactly', (instructions) => {
+  const w = workspace(1, instructions);
+  const batch = 1;
+  const images = w.take(196);
+  const out = w.take(784);
+  const bytes = Uint8Array.from({ length: 784 }, (_, i) => (i * 7) % 256);
+  for (let b = 0; b < 256; b++) bytes[b] = b;
+  w.u8.set(bytes, images);
+  w.k.pixelsToFloats(batch, 784, images, out);
+  for (let i = 0; i < 784; i++) assert.equal(w.f32[out / 4 + i], PIXEL_TO_UNIT[bytes[i]], `byte ${bytes[i]}`);
+});
+
+variantTest('pixelsToFloats + denseForward + reluDropout give relu(x·W + b)·mask of the batch, every width and batch; a pair lists the union of its non-zero inputs', (instructions) => {
   for (const width of WIDTHS) {
     for (const batch of BATCHES) {
       const w = workspace(16, instructions);
       const stride = paddedWidth(width);
-      const unitStride = paddedWidth(batch) + 4;
       const images = randomImages(batch, width + batch);
       const rng = createRng(width * 7 + batch);
       const weights = Float32Array.from({ length: 784 * width }, () => (rng() - 0.5) * 0.1);
       const bias = Float32Array.from({ length: width }, () => (rng() - 0.5) * 0.1);
       const mask = Float32Array.from({ length: batch * width }, () => (rng() < 0.2 ? 0 : 1.25));
       const at = {
-        images: w.take(batch * 196), table: w.take(256), sIdx: w.take(batch * 784 + 4), sVal: w.take(batch * 784 + 4), sCount: w.take(batch),
-        uIdx: w.take(784 * unitStride), uVal: w.take(784 * unitStride), uCount: w.take(784),
+        images: w.take(batch * 196), x: w.take(batch * 784), pairIdx: w.take(batch * 784 + 4), pairCount: w.take(batch),
         weights: w.take(784 * stride), bias: w.take(stride), out: w.take(batch * stride), mask: w.take(batch * stride),
       };
       w.u8.set(images, at.images);
-      w.f32.set(PIXEL_TO_UNIT, at.table / 4);
       for (let i = 0; i < 784; i++) w.f32.set(weights.subarray(i * width, (i + 1) * width), at.weights / 4 + i * stride);
       w.f32.set(bias, at.bias / 4);
       for (let s = 0; s < batch; s++) w.f32.set(mask.subarray(s * width, (s + 1) * width), at.mask / 4 + s * stride);
-      w.k.listNonZeroPixels(batch, 784, at.images, at.table, at.sIdx, at.sVal, at.sCount, at.uIdx, at.uVal, at.uCount, unitStride);
-      for (let s = 0; s < batch; s++) {
-        assert.equal(w.i32[at.sCount / 4 + s], images.subarray(s * 784, (s + 1) * 784).filter((b) => b !== 0).length);
+      w.k.pixelsToFloats(batch, 784, at.images, at.x);
+      w.k.denseForward(batch, 784, 784, at.x, at.pairIdx, at.pairCount, stride, at.weights, at.bias, at.out);
+      for (let s = 0; s < batch; s += 2) {
+        const lit = (k: number) => images[s * 784 + k] !== 0 || (s + 1 < batch && images[(s + 1) * 784 + k] !== 0);
+        const expected = Array.from({ length: 784 }, (_, k) => k).filter(lit);
+        assert.equal(w.i32[at.pairCount / 4 + s], expected.length, `pair ${s}'s count`);
+        assert.deepEqual(Array.from(w.i32.subarray(at.pairIdx / 4 + s * 784, at.pairIdx / 4 + s * 784 + expected.length)), expected, `pair ${s}'s list`);
       }
-      for (const k of [0, 300, 783]) {
-        const samples = Array.from({ length: batch }, (_, s) => s).filter((s) => images[s * 784 + k] !== 0);
-        assert.equal(w.i32[at.uCount / 4 + k], samples.length, `unit ${k}'s list`);
-        samples.forEach((s, e) => {
-          assert.equal(w.i32[at.uIdx / 4 + k * unitStride + e], s);
-          assert.equal(w.f32[at.uVal / 4 + k * unitStride + e], PIXEL_TO_UNIT[images[s * 784 + k]]);
-        });
-      }
-      w.k.denseForward(batch, stride, at.sIdx, at.sVal, at.sCount, 784, at.weights, at.bias, at.out);
       w.k.reluDropout(batch * stride, at.out, at.mask);
       for (let s = 0; s < batch; s++) {
         for (let j = 0; j < stride; j++) {
@@ -137,29 +141,21 @@ variantTest('pixel lists + denseForward + reluDropout give relu(x·W + b)·mask 
   }
 });
 
-variantTest('listNonZero lists a hidden layer\'s non-zero activations per sample and per unit, padding ignored', (instructions) => {
+variantTest('denseForward of a hidden layer lists each pair\'s non-zero activations, padding ignored', (instructions) => {
   for (const width of WIDTHS) {
-    const batch = 7;
-    const w = workspace(4, instructions);
-    const stride = paddedWidth(width);
-    const unitStride = paddedWidth(batch) + 4;
-    const rng = createRng(width);
-    const h = Float32Array.from({ length: batch * stride }, (_, i) => (i % stride >= width || rng() < 0.5 ? 0 : rng()));
-    const at = { h: w.take(batch * stride), sIdx: w.take(batch * width + 4), sVal: w.take(batch * width + 4), sCount: w.take(batch), uIdx: w.take(width * unitStride), uVal: w.take(width * unitStride), uCount: w.take(width) };
-    w.f32.set(h, at.h / 4);
-    w.k.listNonZero(batch, width, stride, at.h, at.sIdx, at.sVal, at.sCount, at.uIdx, at.uVal, at.uCount, unitStride);
-    for (let s = 0; s < batch; s++) {
-      const expected = Array.from({ length: width }, (_, i) => i).filter((i) => h[s * stride + i] !== 0);
-      assert.equal(w.i32[at.sCount / 4 + s], expected.length);
-      expected.forEach((i, e) => {
-        assert.equal(w.i32[at.sIdx / 4 + s * width + e], i);
-        assert.equal(w.f32[at.sVal / 4 + s * width + e], h[s * stride + i]);
-      });
-    }
-    for (let i = 0; i < width; i++) {
-      const samples = Array.from({ length: batch }, (_, s) => s).filter((s) => h[s * stride + i] !== 0);
-      assert.equal(w.i32[at.uCount / 4 + i], samples.length);
-      samples.forEach((s, e) => assert.equal(w.i32[at.uIdx / 4 + i * unitStride + e], s));
+    for (const batch of BATCHES) {
+      const w = workspace(4, instructions);
+      const stride = paddedWidth(width);
+      const rng = createRng(width + batch);
+      const h = Float32Array.from({ length: batch * stride }, (_, i) => (i % stride >= width || rng() < 0.5 ? 0 : rng()));
+      const at = { h: w.take(batch * stride), pairIdx: w.take(batch * width + 4), pairCount: w.take(batch), weights: w.take(width * 4), bias: w.take(4), out: w.take(batch * 4) };
+      w.f32.set(h, at.h / 4);
+      w.k.denseForward(batch, width, stride, at.h, at.pairIdx, at.pairCount, 4, at.weights, at.bias, at.out);
+      for (let s = 0; s < batch; s += 2) {
+        const expected = Array.from({ length: width }, (_, i) => i).filter((i) => h[s * stride + i] !== 0 || (s + 1 < batch && h[(s + 1) * stride + i] !== 0));
+        assert.equal(w.i32[at.pairCount / 4 + s], expected.length);
+        assert.deepEqual(Array.from(w.i32.subarray(at.pairIdx / 4 + s * width, at.pairIdx / 4 + s * width + expected.length)), expected);
+      }
     }
   }
 });
@@ -177,15 +173,17 @@ variantTest('backwardToLayerBelow is (dz·Wᵀ)·mask where the layer below is a
       const mask = Float32Array.from({ length: batch * belowStride }, () => (rng() < 0.5 ? 2 : 1));
       const at = {
         dz: w.take(batch * stride), weights: w.take(below * stride), h: w.take(batch * belowStride), mask: w.take(batch * belowStride),
-        sIdx: w.take(batch * below + 4), sVal: w.take(batch * below + 4), sCount: w.take(batch), out: w.take(batch * belowStride),
+        pairIdx: w.take(batch * below + 4), pairCount: w.take(batch), out: w.take(batch * belowStride),
+        zeros: w.take(below * 4), forward: w.take(batch * 4),
       };
       w.f32.set(dz, at.dz / 4);
       w.f32.set(weights, at.weights / 4);
       w.f32.set(h, at.h / 4);
       w.f32.set(mask, at.mask / 4);
       w.f32.fill(7, at.out / 4, at.out / 4 + batch * belowStride);
-      w.k.listNonZero(batch, below, belowStride, at.h, at.sIdx, at.sVal, at.sCount, 0, 0, 0, 0);
-      w.k.backwardToLayerBelow(batch, stride, at.dz, at.weights, at.sIdx, at.sCount, below, belowStride, at.mask, at.out);
+      // The forward pass over h lists the pairs' active units (its outputs are not needed here).
+      w.k.denseForward(batch, below, belowStride, at.h, at.pairIdx, at.pairCount, 4, at.zeros, at.zeros, at.forward);
+      w.k.backwardToLayerBelow(batch, stride, at.dz, at.weights, at.pairIdx, at.pairCount, below, at.h, belowStride, at.mask, at.out);
       for (let s = 0; s < batch; s++) {
         for (let i = 0; i < belowStride; i++) {
           let expected = 0;
@@ -200,7 +198,7 @@ variantTest('backwardToLayerBelow is (dz·Wᵀ)·mask where the layer below is a
   }
 });
 
-variantTest('weightGradientAdam sums Σ h·dz (+ 2λw) per weight and applies Adam, and returns Σw² before the update', (instructions) => {
+variantTest('weightGradientAdam sums Σ h·dz (+ 2λw) per weight and applies Adam, and returns Σw² before the update, its rows in one call or two', (instructions) => {
   for (const width of WIDTHS) {
     for (const batch of BATCHES) {
       for (const lambda of [0, 1e-3]) {
@@ -215,8 +213,7 @@ variantTest('weightGradientAdam sums Σ h·dz (+ 2λw) per weight and applies Ad
         const m0 = Float32Array.from({ length: inputs * stride }, (_, i) => (i % stride < width ? (rng() - 0.5) * 1e-3 : 0));
         const v0 = Float32Array.from({ length: inputs * stride }, (_, i) => (i % stride < width ? rng() * 1e-5 : 0));
         const at = {
-          h: w.take(batch * inputs), sIdx: w.take(batch * inputs + 4), sVal: w.take(batch * inputs + 4), sCount: w.take(batch),
-          uIdx: w.take(inputs * unitStride), uVal: w.take(inputs * unitStride), uCount: w.take(inputs),
+          h: w.take(batch * inputs), samples: w.take(inputs * unitStride), values: w.take(inputs * unitStride),
           dz: w.take(batch * stride), weights: w.take(inputs * stride), m: w.take(inputs * stride), v: w.take(inputs * stride), step: w.take(8),
         };
         w.f32.set(h, at.h / 4);
@@ -226,8 +223,10 @@ variantTest('weightGradientAdam sums Σ h·dz (+ 2λw) per weight and applies Ad
         w.f32.set(v0, at.v / 4);
         const [alpha, b1, b2, eps] = [0.003, 0.9, 0.999, 1e-7];
         writeAdamStep(w, at.step, alpha, b1, b2, eps);
-        w.k.listNonZero(batch, inputs, inputs, at.h, at.sIdx, at.sVal, at.sCount, at.uIdx, at.uVal, at.uCount, unitStride);
-        const squares = w.k.weightGradientAdam(inputs, stride, at.uIdx, at.uVal, at.uCount, unitStride, at.dz, at.weights, at.m, at.v, at.step, lambda);
+        // Odd rows (37): a last row alone; in two calls (as two threads split it) the second starts at an even row.
+        const call = (first: number, end: number) =>
+          w.k.weightGradientAdam(first, end, batch, at.h, inputs, at.samples, at.values, unitStride, stride, at.dz, at.weights, at.m, at.v, at.step, lambda);
+        const squares = width === 128 ? call(0, 20) + call(20, inputs) : call(0, inputs);
         let expectedSquares = 0;
         for (let i = 0; i < inputs; i++) {
           for (let j = 0; j < stride; j++) {
@@ -322,4 +321,18 @@ variantTest('dropoutMask keeps about 1 - rate of the units, scaled by 1/(1 - rat
   }
   const fraction = kept / (batch * width);
   assert.ok(fraction > 0.75 && fraction < 0.85, `kept ${fraction}`);
+  // Exactly mulberry32's numbers in order, one per unit (four at a time in the kernel), kept below 1 - rate.
+  let counter = 5;
+  for (let s = 0; s < batch; s++) {
+    for (let i = 0; i < width; i++) {
+      counter = (counter + 0x6d2b79f5) >>> 0;
+      let z = counter;
+      z = Math.imul(z ^ (z >>> 15), z | 1);
+      z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+      const uniform = ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+      assert.equal(first[s * stride + i], uniform < 1 - rate ? Math.fround(1 / (1 - rate)) : 0, `mask[${s},${i}]`);
+    }
+  }
+  run(5);
+  assert.equal(w.i32[state / 4] >>> 0, counter, 'the generator\'s state moves on by one number per unit');
 });

@@ -65,16 +65,18 @@ export function measurePeaks(): PeakRate[] {
   });
 }
 
-/** Useful multiply-add flops of a call, from the lists' counts in memory (undefined for other kernels). */
-function callFlops(name: keyof MlpKernels, args: number[], ints: Int32Array): number | undefined {
-  const sum = (at: number, count: number) => {
-    let total = 0;
-    for (let i = 0; i < count; i++) total += ints[at / 4 + i];
-    return total;
-  };
-  if (name === 'denseForward') return 2 * sum(args[4], args[0]) * args[1];
-  if (name === 'backwardToLayerBelow') return 2 * sum(args[5], args[0]) * args[1];
-  if (name === 'weightGradientAdam') return 2 * sum(args[4], args[0]) * args[1];
+/** Non-zero values of `rows` rows of `input` (`rowStride` floats apart), columns [first, end). */
+function nonZeros(floats: Float32Array, input: number, rowStride: number, rows: number, first: number, end: number): number {
+  let count = 0;
+  for (let s = 0; s < rows; s++) for (let i = first; i < end; i++) if (floats[input / 4 + s * rowStride + i] !== 0) count += 1;
+  return count;
+}
+
+/** Useful multiply-add flops of a call: 2 × its input's non-zero values × the padded width (undefined for other kernels). */
+function callFlops(name: keyof MlpKernels, args: number[], floats: Float32Array): number | undefined {
+  if (name === 'denseForward') return 2 * nonZeros(floats, args[3], args[2], args[0], 0, args[1]) * args[6];
+  if (name === 'backwardToLayerBelow') return 2 * nonZeros(floats, args[7], args[8], args[0], 0, args[6]) * args[1];
+  if (name === 'weightGradientAdam') return 2 * nonZeros(floats, args[3], args[4], args[2], args[0], args[1]) * args[8];
   // The conv forward product reads every tap (zeros included): 2 × pixels × K²·inStride × filterStride.
   if (name === 'convForward') return 2 * (args[1] - args[0]) * args[4] * args[4] * args[3] * args[5];
   return undefined;
@@ -89,7 +91,7 @@ export function profileKernels(tf: Tf, data: FashionMnist, architecture: Archite
     for (const name of Object.keys(kernels) as (keyof MlpKernels)[]) {
       const kernel = kernels[name] as (...args: number[]) => number;
       timed[name] = (...args: number[]) => {
-        const counted = callFlops(name, args, new Int32Array(memory.buffer));
+        const counted = callFlops(name, args, new Float32Array(memory.buffer));
         const started = process.cpuUsage();
         const result = kernel(...args);
         seconds.set(name, (seconds.get(name) ?? 0) + cpuSeconds(started));

@@ -10,14 +10,12 @@
  */
 import { convLayersOf, convSides, type Architecture } from '../../domain/architecture';
 import { filterStride, type ConvKernels } from './convKernels';
+import type { ConvSplitKernel } from './splitKernels';
 
 /** The kernels the blocks call: the conv and pool kernels, and Adam over a parameter array. */
 export interface ConvStepKernels extends ConvKernels {
   adamUpdate(count: number, parameters: number, gradients: number, moments1: number, moments2: number, settings: number): void;
 }
-
-/** The kernels a step splits (over pixels, filters or images), by name as a helper thread calls them. */
-export type ConvSplitKernel = 'convPadInput' | 'convForward' | 'maxPoolForward' | 'maxPoolBackward' | 'convKernelGradientT' | 'convPictureKernelGradient' | 'convInputGradient';
 
 /**
  * Runs `kernel(...args(first, end))` over rows [0, rows) (pixels, filters or images), split however the caller's threads split work

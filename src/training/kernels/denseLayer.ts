@@ -24,6 +24,9 @@ export interface KernelLayer {
 }
 
 export class DenseLayer implements KernelLayer {
+  /** The address of the input of the last forward pass (the backward pass reads it). */
+  private input = 0;
+
   constructor(
     readonly buffers: DenseBuffers,
     /**
@@ -42,49 +45,51 @@ export class DenseLayer implements KernelLayer {
   forward({ threads, layout }: StepContext, size: number, training: boolean, input: number): void {
     const k = threads.kernels;
     const layer = this.buffers;
-    // In training the lists per input unit (for the weight gradient) are built in sample order on this
-    // thread; without them (evaluation, prediction) each sample's list is its own, split like the rest.
-    const units = training ? [layer.unitIndices, layer.unitValues, layer.unitCounts] : [0, 0, 0];
-    const lists = (from: number) => [layer.sampleIndices + 4 * from * layer.inputs, layer.sampleValues + 4 * from * layer.inputs, layer.sampleCounts + 4 * from, units[0], units[1], units[2], layout.unitStride];
-    const listRange = (from: number, count: number) =>
-      input === 0
-        ? [count, INPUT_WIDTH, layout.images + from * INPUT_WIDTH, layout.pixelTable, ...lists(from)]
-        : [count, layer.inputs, layer.inputStride, input + 4 * from * layer.inputStride, ...lists(from)];
-    const listKernel = input === 0 ? 'listNonZeroPixels' : 'listNonZero';
-    if (training) (k[listKernel] as (...args: number[]) => void)(...listRange(0, size));
-    else threads.split(size, listKernel, listRange);
-    threads.split(size, 'denseForward', (from, count) => [
-      count, layer.stride, layer.sampleIndices + 4 * from * layer.inputs, layer.sampleValues + 4 * from * layer.inputs,
-      layer.sampleCounts + 4 * from, layer.inputs, layer.weights, layer.bias, layer.output + 4 * from * layer.stride,
-    ]);
-    if (this.isOutput) return;
-    const dropping = training && layer.dropout > 0;
+    // A batch's two halves go through the layers on the two threads without waiting for each other
+    // (splitAhead): each kernel reads only its own half's rows of the layer below. By pairs of samples,
+    // the second half starting at an even sample, so the pairs (and their lists, which the backward pass
+    // reads) are the same on one thread or two.
+    if (input === 0) {
+      threads.splitAhead(size, 'pixelsToFloats', (from, count) => [count, INPUT_WIDTH, layout.images + from * INPUT_WIDTH, layer.inputFloats + 4 * from * INPUT_WIDTH], 2);
+    }
+    this.input = input === 0 ? layer.inputFloats : input;
+    const x = this.input;
+    const dropping = training && layer.dropout > 0 && !this.isOutput;
     if (dropping) {
+      // The whole batch's mask from the one generator, here, before either half reads it.
       const keep = 1 - layer.dropout;
       k.dropoutMask(size, layer.units, layer.stride, keep, 1 / keep, layout.rngState, layer.mask);
     }
-    k.reluDropout(size * layer.stride, layer.output, dropping ? layer.mask : 0);
+    threads.splitAhead(size, 'denseForward', (from, count) => [
+      count, layer.inputs, layer.inputStride, x + 4 * from * layer.inputStride, layer.pairIndices + 4 * from * layer.inputs,
+      layer.pairCounts + 4 * from, layer.stride, layer.weights, layer.bias, layer.output + 4 * from * layer.stride,
+    ], 2);
+    if (this.isOutput) return;
+    threads.splitAhead(size, 'reluDropout', (from, count) => [
+      count * layer.stride, layer.output + 4 * from * layer.stride, dropping ? layer.mask + 4 * from * layer.stride : 0,
+    ], 2);
   }
 
   backward({ threads, layout }: StepContext, size: number, lambda: number): number {
     const k = threads.kernels;
     const layer = this.buffers;
     const below = this.below;
+    const x = this.input;
     if (below !== undefined) {
-      threads.split(size, 'backwardToLayerBelow', (from, count) => [
-        count, layer.stride, layer.gradient + 4 * from * layer.stride, layer.weights, layer.sampleIndices + 4 * from * layer.inputs,
-        layer.sampleCounts + 4 * from, layer.inputs, below.stride, below.mask === 0 ? 0 : below.mask + 4 * from * below.stride,
-        below.gradient + 4 * from * below.stride,
-      ]);
+      threads.splitAhead(size, 'backwardToLayerBelow', (from, count) => [
+        count, layer.stride, layer.gradient + 4 * from * layer.stride, layer.weights, layer.pairIndices + 4 * from * layer.inputs,
+        layer.pairCounts + 4 * from, layer.inputs, x + 4 * from * layer.inputStride, layer.inputStride,
+        below.mask === 0 ? 0 : below.mask + 4 * from * below.stride, below.gradient + 4 * from * below.stride,
+      ], 2);
     }
-    const unitStride = layout.unitStride;
-    const squares = threads.split(layer.inputs, 'weightGradientAdam', (from, count) => {
-      const rows = 4 * from * layer.stride;
-      return [
-        count, layer.stride, layer.unitIndices + 4 * from * unitStride, layer.unitValues + 4 * from * unitStride, layer.unitCounts + 4 * from,
-        unitStride, layer.gradient, layer.weights + rows, layer.weightMoments1 + rows, layer.weightMoments2 + rows, layout.adamStep, lambda,
-      ];
-    });
+    // The weight gradient sums over every sample: both halves' gradients (and, above, the gradient to the
+    // layer below, which reads the weights before their update) are done first.
+    let squares = threads.join();
+    // By pairs of weight rows, the second half from an even row.
+    squares += threads.splitAhead(layer.inputs, 'weightGradientAdam', (from, count) => [
+      from, from + count, size, x, layer.inputStride, layer.pairSamples, layer.pairValues, layout.unitStride,
+      layer.stride, layer.gradient, layer.weights, layer.weightMoments1, layer.weightMoments2, layout.adamStep, lambda,
+    ], 2);
     k.columnSums(size, layer.stride, layer.gradient, layer.biasGradient);
     k.adamUpdate(layer.stride, layer.bias, layer.biasGradient, layer.biasMoments1, layer.biasMoments2, layout.adamStep);
     return squares;

@@ -1,76 +1,87 @@
 /**
  * A second thread for the training kernels: a worker thread with its own instance of the kernels on
- * the same shared memory, which runs one kernel call at a time while the calling thread runs another
- * (its half of a batch, or of a weight matrix's rows). Calls are handed over through a small command
- * block in the shared memory and Atomics (no messages, no copies); the caller waits for the helper's
- * half before going on, so every step is exactly the single-threaded computation, split.
+ * the same shared memory, which runs kernel calls (its half of a batch, or of a weight matrix's rows)
+ * while the calling thread runs its own. Calls are handed over through a small ring of commands in the
+ * shared memory and Atomics (no messages, no copies). The helper runs them in the order they were
+ * posted, so the caller can post several (one half of a batch through a chain of kernels) and wait
+ * once, where the next kernel needs both halves; every step is exactly the single-threaded
+ * computation, split.
  */
 import { Worker } from 'node:worker_threads';
-import type { MlpKernels } from './kernelModule';
-
-export type KernelName = keyof MlpKernels;
+import { SPLIT_KERNELS, type SplitKernel } from './splitKernels';
 
 /**
- * Command block layout (Int32 slots): [0] sequence number posted, [1] sequence done, [2] kernel, [3]
- * argument count, [4] 1 once the helper is ready, [5] 1 once a call failed on it; arguments as f64 from
- * byte 24; the result as f64 after them.
+ * Command block layout: Int32 slots [0] calls posted, [1] calls done, [2] 1 once the helper is ready,
+ * [3] 1 once a call failed on it, [4] the kernel that failed; then RING commands from byte 24, each
+ * [kernel i32, argument count i32, arguments f64 × MAX_ARGUMENTS, result f64].
  */
 const POSTED = 0;
 const DONE = 1;
-const KERNEL = 2;
-const ARGUMENT_COUNT = 3;
-const READY = 4;
-const FAILED = 5;
-const SLOTS = 6;
-const ARGUMENTS_BYTE = 24;
-export const MAX_ARGUMENTS = 14;
-export const COMMAND_BYTES = ARGUMENTS_BYTE + 8 * (MAX_ARGUMENTS + 1);
+const READY = 2;
+const FAILED = 3;
+const FAILED_KERNEL = 4;
+const SLOTS = 5;
+const RING_BYTE = 24;
+export const MAX_ARGUMENTS = 15;
+/** Commands in the ring: more than a step posts between two waits. */
+const RING = 16;
+const COMMAND_STRIDE = 8 + 8 * (MAX_ARGUMENTS + 1);
+export const COMMAND_BYTES = RING_BYTE + RING * COMMAND_STRIDE;
 /** Checks of the shared counter before a thread sleeps in Atomics.wait (a few microseconds). */
 const SPIN_CHECKS = 2_000;
 
-/** The kernels a helper can run, by number (the order is the protocol). */
-const KERNEL_NAMES: KernelName[] = [
-  'denseForward', 'backwardToLayerBelow', 'weightGradientAdam', 'listNonZero', 'softmaxCrossEntropy', 'listNonZeroPixels',
-  'convPadInput', 'convForward', 'maxPoolForward', 'maxPoolBackward', 'convKernelGradientT', 'convPictureKernelGradient', 'convInputGradient',
-];
-
-// The helper's whole program: instantiate the kernels on the shared memory, then wait for commands.
+// The helper's whole program: instantiate the kernels on the shared memory, then run the commands.
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, commandAt, names } = workerData;
 const kernels = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } }).exports;
 const control = new Int32Array(memory.buffer, commandAt, ${SLOTS});
-const args = new Float64Array(memory.buffer, commandAt + ${ARGUMENTS_BYTE}, ${MAX_ARGUMENTS + 1});
+const ints = new Int32Array(memory.buffer);
+const floats = new Float64Array(memory.buffer);
 Atomics.store(control, ${READY}, 1);
-let seen = 0;
+let done = 0;
 for (;;) {
   // Spin briefly before sleeping: the next call of a step follows within microseconds, and waking a
   // sleeping thread takes longer than that.
-  for (let spin = 0; spin < ${SPIN_CHECKS} && Atomics.load(control, ${POSTED}) === seen; spin++);
-  Atomics.wait(control, ${POSTED}, seen);
-  seen = Atomics.load(control, ${POSTED});
-  if (seen < 0) break;
-  try {
-    const result = kernels[names[control[${KERNEL}]]](...Array.from(args.subarray(0, control[${ARGUMENT_COUNT}])));
-    args[${MAX_ARGUMENTS}] = typeof result === 'number' ? result : 0;
-  } catch {
-    Atomics.store(control, ${FAILED}, 1);
+  for (let spin = 0; spin < ${SPIN_CHECKS} && Atomics.load(control, ${POSTED}) === done; spin++);
+  Atomics.wait(control, ${POSTED}, done);
+  const posted = Atomics.load(control, ${POSTED});
+  if (posted < 0) break;
+  while (done < posted) {
+    const at = commandAt + ${RING_BYTE} + (done % ${RING}) * ${COMMAND_STRIDE};
+    const kernel = ints[at / 4];
+    try {
+      const args = floats.subarray(at / 8 + 1, at / 8 + 1 + ints[at / 4 + 1]);
+      const result = kernels[names[kernel]](...args);
+      floats[at / 8 + 1 + ${MAX_ARGUMENTS}] = typeof result === 'number' ? result : 0;
+    } catch {
+      control[${FAILED_KERNEL}] = kernel;
+      Atomics.store(control, ${FAILED}, 1);
+    }
+    done += 1;
+    Atomics.store(control, ${DONE}, done);
+    Atomics.notify(control, ${DONE});
   }
-  Atomics.store(control, ${DONE}, seen);
-  Atomics.notify(control, ${DONE});
 }
 `;
 
 export class KernelHelper {
   private readonly worker: Worker;
   private readonly control: Int32Array;
-  private readonly args: Float64Array;
-  private sequence = 0;
+  private readonly ints: Int32Array;
+  private readonly floats: Float64Array;
+  private readonly commandAt: number;
+  private posted = 0;
+  /** Calls whose results were added to `results`. */
+  private collected = 0;
+  private results = 0;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, commandAt: number) {
+    this.commandAt = commandAt;
     this.control = new Int32Array(memory.buffer, commandAt, SLOTS);
-    this.args = new Float64Array(memory.buffer, commandAt + ARGUMENTS_BYTE, MAX_ARGUMENTS + 1);
-    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, commandAt, names: KERNEL_NAMES } });
+    this.ints = new Int32Array(memory.buffer);
+    this.floats = new Float64Array(memory.buffer);
+    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, commandAt, names: SPLIT_KERNELS } });
     this.worker.unref();
   }
 
@@ -90,25 +101,52 @@ export class KernelHelper {
 
   /** Calls handed over so far. */
   get calls(): number {
-    return this.sequence;
+    return this.posted;
   }
 
-  /** Starts `name(...args)` on the helper thread; `join` waits for it. */
-  start(name: KernelName, args: number[]): void {
-    this.args.set(args);
-    this.control[KERNEL] = KERNEL_NAMES.indexOf(name);
-    this.control[ARGUMENT_COUNT] = args.length;
-    this.sequence += 1;
-    Atomics.store(this.control, POSTED, this.sequence);
+  /** Whether calls are posted and not yet waited for. */
+  get pending(): boolean {
+    return this.collected < this.posted;
+  }
+
+  private commandByte(call: number): number {
+    return this.commandAt + RING_BYTE + (call % RING) * COMMAND_STRIDE;
+  }
+
+  /** Waits until at most `outstanding` posted calls are not done, adding the done ones' results. */
+  private waitFor(outstanding: number): void {
+    const target = this.posted - outstanding;
+    let done = Atomics.load(this.control, DONE);
+    for (let spin = 0; spin < SPIN_CHECKS && done < target; spin++) done = Atomics.load(this.control, DONE);
+    while (done < target) {
+      Atomics.wait(this.control, DONE, done);
+      done = Atomics.load(this.control, DONE);
+    }
+    if (Atomics.load(this.control, FAILED) !== 0) {
+      throw new Error(`The training kernels' helper thread failed in ${SPLIT_KERNELS[this.control[FAILED_KERNEL]]}.`);
+    }
+    for (; this.collected < done; this.collected++) this.results += this.floats[this.commandByte(this.collected) / 8 + 1 + MAX_ARGUMENTS];
+  }
+
+  /** Posts `name(...args)` to the helper thread, after the calls posted before it; `join` waits for them. */
+  start(name: SplitKernel, args: number[]): void {
+    // A full ring: wait for the oldest call to be done.
+    if (this.posted - this.collected >= RING) this.waitFor(RING - 1);
+    const at = this.commandByte(this.posted);
+    this.ints[at / 4] = SPLIT_KERNELS.indexOf(name);
+    this.ints[at / 4 + 1] = args.length;
+    this.floats.set(args, at / 8 + 1);
+    this.posted += 1;
+    Atomics.store(this.control, POSTED, this.posted);
     Atomics.notify(this.control, POSTED);
   }
 
-  /** Waits for the call started last; returns its result (0 for kernels without one). */
+  /** Waits for every call posted; returns the sum of their results since the last join (0 for kernels without one). */
   join(): number {
-    for (let spin = 0; spin < SPIN_CHECKS && Atomics.load(this.control, DONE) !== this.sequence; spin++);
-    while (Atomics.load(this.control, DONE) !== this.sequence) Atomics.wait(this.control, DONE, this.sequence - 1);
-    if (Atomics.load(this.control, FAILED) !== 0) throw new Error(`The training kernels' helper thread failed in ${KERNEL_NAMES[this.control[KERNEL]]}.`);
-    return this.args[MAX_ARGUMENTS];
+    this.waitFor(0);
+    const results = this.results;
+    this.results = 0;
+    return results;
   }
 
   dispose(): void {

@@ -16,29 +16,20 @@ export { INSTRUCTION_SETS, type InstructionSet, type KernelVariant };
 /** The kernels' exports (addresses are byte offsets into the memory; 0 means "none" where allowed); the conv and pool ones in convKernels.ts. */
 export interface MlpKernels extends ConvKernels {
   adamUpdate(count: number, parameters: number, gradients: number, moments1: number, moments2: number, settings: number): void;
-  listNonZeroPixels(
-    batch: number, width: number, images: number, table: number,
-    sampleIndices: number, sampleValues: number, sampleCounts: number,
-    unitIndices: number, unitValues: number, unitCounts: number, unitStride: number,
-  ): void;
-  listNonZero(
-    batch: number, width: number, stride: number, activations: number,
-    sampleIndices: number, sampleValues: number, sampleCounts: number,
-    unitIndices: number, unitValues: number, unitCounts: number, unitStride: number,
-  ): void;
+  pixelsToFloats(batch: number, width: number, images: number, out: number): void;
   denseForward(
-    batch: number, stride: number, sampleIndices: number, sampleValues: number, sampleCounts: number,
-    listStride: number, weights: number, bias: number, out: number,
+    batch: number, inputs: number, inputStride: number, input: number, pairIndices: number, pairCounts: number,
+    stride: number, weights: number, bias: number, out: number,
   ): void;
   reluDropout(count: number, values: number, mask: number): void;
   backwardToLayerBelow(
-    batch: number, stride: number, gradients: number, weights: number, sampleIndices: number, sampleCounts: number,
-    listStride: number, belowStride: number, mask: number, gradientsBelow: number,
+    batch: number, stride: number, gradients: number, weights: number, pairIndices: number, pairCounts: number,
+    inputs: number, below: number, belowStride: number, mask: number, gradientsBelow: number,
   ): void;
   columnSums(batch: number, stride: number, gradients: number, sums: number): void;
   weightGradientAdam(
-    inputs: number, stride: number, unitIndices: number, unitValues: number, unitCounts: number, unitStride: number,
-    gradients: number, weights: number, moments1: number, moments2: number, settings: number, lambda: number,
+    first: number, end: number, batch: number, input: number, inputStride: number, samples: number, values: number, unitStride: number,
+    stride: number, gradients: number, weights: number, moments1: number, moments2: number, settings: number, lambda: number,
   ): number;
   sumOfSquares(count: number, values: number): number;
   softmaxCrossEntropy(batch: number, stride: number, logits: number, labels: number, gradients: number, stats: number, inverseBatch: number): void;

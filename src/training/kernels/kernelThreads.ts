@@ -11,15 +11,9 @@
  */
 import { median } from '../../core/analysis/median';
 import type { TrainingThreads } from '../../protocol/worker';
-import type { ConvSplitKernel } from './convBlocks';
 import { KernelHelper } from './helperThread';
 import { instantiateKernels, type MlpKernels } from './kernelModule';
-
-/**
- * The kernels a step splits between the threads (by samples, or by weight rows; the lists by samples when
- * no unit lists are built; the conv blocks' by pixels, patch rows or kernel rows).
- */
-export type SplitKernel = 'denseForward' | 'backwardToLayerBelow' | 'weightGradientAdam' | 'listNonZeroPixels' | 'listNonZero' | ConvSplitKernel;
+import type { SplitKernel } from './splitKernels';
 
 /** Steps on one thread before timing (the kernels reach their optimized code, the helper starts). */
 const WARM_UP_STEPS = 12;
@@ -59,6 +53,8 @@ export class KernelThreads {
   private readonly auto: boolean;
   private using: 1 | 2;
   private step = 0;
+  /** The helper's results collected by a `split` that waited for earlier calls, for the next `join`. */
+  private helperResults = 0;
   private stepStarted = 0;
   /** Auto: 'warm-up' → 'trial' → 'running' → 'trial' … */
   private phase: 'warm-up' | 'trial' | 'running';
@@ -99,15 +95,37 @@ export class KernelThreads {
 
   /**
    * Runs `name` over items [0, count) (samples, or weight rows), given the arguments for a range: all
-   * here on one thread, the second half on the helper with two. Returns the sum of the results.
+   * here on one thread, the second half on the helper with two. The second half starts at a multiple of
+   * `grain` (kernels that pair items keep the same pairs either way). Waits for the calls posted before
+   * (`splitAhead`) first and for the helper's half after: the caller may then read every item. Returns
+   * the sum of the results (the helper's earlier calls' results wait for `join`).
    */
-  split(count: number, name: SplitKernel, argsFor: (from: number, count: number) => number[]): number {
+  split(count: number, name: SplitKernel, argsFor: (from: number, count: number) => number[], grain = 1): number {
+    const earlier = this.helper?.pending === true ? this.helper.join() : 0;
+    const mine = this.splitAhead(count, name, argsFor, grain);
+    const helper = this.helper?.pending === true ? this.helper.join() : 0;
+    this.helperResults += earlier;
+    return mine + helper;
+  }
+
+  /**
+   * The same without waiting for the helper's half: it runs after the helper's earlier calls, so a chain
+   * of kernels over the same halves (a batch's samples through the layers) needs no wait between them;
+   * `join` waits where a kernel needs both halves. Returns this thread's result.
+   */
+  splitAhead(count: number, name: SplitKernel, argsFor: (from: number, count: number) => number[], grain = 1): number {
     const kernel = this.kernels[name] as (...args: number[]) => number | undefined;
-    if (this.using === 1 || this.helper === undefined || !this.helper.ready || count < 2) return kernel(...argsFor(0, count)) ?? 0;
-    const half = Math.ceil(count / 2);
+    const half = Math.ceil(count / 2 / grain) * grain;
+    if (this.using === 1 || this.helper === undefined || !this.helper.ready || half >= count) return kernel(...argsFor(0, count)) ?? 0;
     this.helper.start(name, argsFor(half, count - half));
-    const mine = kernel(...argsFor(0, half)) ?? 0;
-    return mine + this.helper.join();
+    return kernel(...argsFor(0, half)) ?? 0;
+  }
+
+  /** Waits for the helper's calls (every item of every split kernel is then written); returns the sum of their results not returned yet. */
+  join(): number {
+    const results = this.helperResults + (this.helper?.pending === true ? this.helper.join() : 0);
+    this.helperResults = 0;
+    return results;
   }
 
   /** Marks the start of a training step (auto: picks the threads of a trial step). */

@@ -200,29 +200,34 @@ export class KernelTrainer implements Trainer {
     this.copyBatch(split, order, start, size);
     this.forward(size, true);
     const head = this.head;
-    this.kernels.softmaxCrossEntropy(size, head.stride, head.output, this.layout.labels, head.gradient, this.layout.trainStats, 1 / size);
+    const { labels, trainStats } = this.layout;
+    this.threads.splitAhead(size, 'softmaxCrossEntropy', (from, count) => [
+      count, head.stride, head.output + 4 * from * head.stride, labels + 4 * from, head.gradient + 4 * from * head.stride, from === 0 ? trainStats : trainStats + 16, 1 / size,
+    ], 2);
     this.step += 1;
     this.writeAdamStep(this.step);
-    // From the top down: each layer's gradient below (with its weights before their update), then its Adam.
+    // From the top down: each layer's gradient below (with its weights before their update), then its Adam,
+    // both threads' calls done before the layer below starts.
     let squares = 0;
-    for (let index = this.layers.length - 1; index >= 0; index--) squares += this.layers[index].backward(this.context, size, this.architecture.l2);
+    for (let index = this.layers.length - 1; index >= 0; index--) squares += this.layers[index].backward(this.context, size, this.architecture.l2) + this.threads.join();
     this.regularizationLoss += size * this.architecture.l2 * squares;
     this.samples += size;
     this.threads.endStep();
   }
 
-  private stats(at: number): Float64Array {
-    return new Float64Array(this.memory.buffer, at, 2);
+  private stats(at: number, count = 2): Float64Array {
+    return new Float64Array(this.memory.buffer, at, count);
   }
 
   readMetrics(): RunningMetrics {
     if (this.samples === 0) return { loss: 0, accuracy: 0, samples: 0 };
-    const [loss, correct] = this.stats(this.layout.trainStats);
-    return { loss: (loss + this.regularizationLoss) / this.samples, accuracy: correct / this.samples, samples: this.samples };
+    // Each thread's half of the batches: loss and hits.
+    const [loss, correct, helperLoss, helperCorrect] = this.stats(this.layout.trainStats, 4);
+    return { loss: (loss + helperLoss + this.regularizationLoss) / this.samples, accuracy: (correct + helperCorrect) / this.samples, samples: this.samples };
   }
 
   resetMetrics(): void {
-    this.stats(this.layout.trainStats).fill(0);
+    this.stats(this.layout.trainStats, 4).fill(0);
     this.regularizationLoss = 0;
     this.samples = 0;
   }
@@ -235,17 +240,27 @@ export class KernelTrainer implements Trainer {
     return this.architecture.l2 * squares;
   }
 
+  /**
+   * The whole split forward (no dropout) in chunks of the trainer's capacity, on the threads the steps use
+   * (on a busy machine a second thread makes long calls slower too); `each` reads a chunk's logits (the last
+   * layer's output) once both threads are done with it.
+   */
+  private forwardInChunks(split: ImageSplit, each: (size: number, start: number) => void): void {
+    for (let start = 0; start < split.count; start += this.capacity) {
+      const size = Math.min(this.capacity, split.count - start);
+      this.copyBatch(split, undefined, start, size);
+      this.forward(size, false);
+      this.threads.join();
+      each(size, start);
+    }
+  }
+
   /** Loss (with the L2 term, as Keras's evaluate reports it) and accuracy on a whole split, no dropout. */
   evaluate(split: ImageSplit): RunningMetrics {
     const stats = this.stats(this.layout.evalStats);
     stats.fill(0);
     const head = this.head;
-    for (let start = 0; start < split.count; start += this.capacity) {
-      const size = Math.min(this.capacity, split.count - start);
-      this.copyBatch(split, undefined, start, size);
-      this.forward(size, false);
-      this.kernels.softmaxCrossEntropy(size, head.stride, head.output, this.layout.labels, 0, this.layout.evalStats, 1);
-    }
+    this.forwardInChunks(split, (size) => this.kernels.softmaxCrossEntropy(size, head.stride, head.output, this.layout.labels, 0, this.layout.evalStats, 1));
     const [loss, correct] = stats;
     if (split.count === 0) return { loss: 0, accuracy: 0, samples: 0 };
     return { loss: loss / split.count + this.regularization(), accuracy: correct / split.count, samples: split.count };
@@ -255,13 +270,10 @@ export class KernelTrainer implements Trainer {
   predict(split: ImageSplit): Float32Array {
     const probabilities = new Float32Array(split.count * CLASSES);
     const head = this.head;
-    for (let start = 0; start < split.count; start += this.capacity) {
-      const size = Math.min(this.capacity, split.count - start);
-      this.copyBatch(split, undefined, start, size);
-      this.forward(size, false);
+    this.forwardInChunks(split, (size, start) => {
       this.kernels.softmaxRows(size, head.stride, head.output, this.layout.probabilities);
       probabilities.set(this.floats.subarray(this.layout.probabilities / 4, this.layout.probabilities / 4 + size * CLASSES), start * CLASSES);
-    }
+    });
     return probabilities;
   }
 

@@ -1,9 +1,10 @@
 /**
  * Where every buffer of a network's training lives in the kernels' memory. Sizes are in floats (4
  * bytes; i32 lists and u8 images use the same slots) and every buffer starts 16-byte aligned for SIMD.
- * Layer widths are padded to a multiple of 16 (`stride`: whole blocks of 4 SIMD vectors, one cache line,
- * the kernels' fast path; they accept any multiple of 4): padding columns hold zeros and stay zero (see
- * assembly/dense.ts), so nothing of the math changes.
+ * Layer widths are padded to a multiple of 4 (`stride`, whole SIMD vectors; the kernels go by blocks of 4
+ * vectors, one cache line, then the last 1 or 2 vectors), or of 16 where 3 vectors would be left over
+ * (a block is faster than those): padding columns hold zeros and stay zero (see assembly/dense.ts), so
+ * nothing of the math changes, and a width costs in proportion to itself (no cliff between multiples of 16).
  */
 import { convLayersOf, convSides, isConvolutional, type Architecture } from '../../domain/architecture';
 import { layOutConvBlocks, type ConvBlockBuffers } from './convBlocks';
@@ -44,13 +45,17 @@ export interface DenseBuffers {
   gradient: number;
   /** capacity × stride dropout mask, or 0. */
   mask: number;
-  /** The non-zero entries of its input, per sample and per input unit (lists.ts). */
-  sampleIndices: number;
-  sampleValues: number;
-  sampleCounts: number;
-  unitIndices: number;
-  unitValues: number;
-  unitCounts: number;
+  /**
+   * The first layer of an MLP: the batch's images as floats 0..1, its input (capacity × 784); 0 for the
+   * others (their input is the layer below's output, or the last conv block's pooled maps).
+   */
+  inputFloats: number;
+  /** Per pair of samples (2p, 2p + 1): the union of their non-zero inputs at 2p·inputs, its count at [2p] (lists.ts). */
+  pairIndices: number;
+  pairCounts: number;
+  /** Per pair of input units (i, i + 1): the samples where either is not zero at i·unitStride, and both values (rows i and i + 1). */
+  pairSamples: number;
+  pairValues: number;
 }
 
 export interface NetworkMemory {
@@ -58,12 +63,15 @@ export interface NetworkMemory {
   conv: ConvBlockBuffers[];
   convInput: number;
   layers: DenseBuffers[];
-  /** Entries between two units' lists: the batch size and a little more (see assembly/lists.ts). */
+  /** Entries between two input units' lists of samples: the batch size and a little more (not a power of two: the lists fall into different cache sets). */
   unitStride: number;
   /** The batch's images (u8, capacity × 784) and labels (i32). */
   images: number;
   labels: number;
-  /** Byte -> 0..1 table, Adam's step constants, training and evaluation stats (2 f64 each), the dropout generator's state. */
+  /**
+   * Byte -> 0..1 table, Adam's step constants, training stats (2 f64 for each thread's half of the batch) and
+   * evaluation stats (2 f64), the dropout generator's state.
+   */
   pixelTable: number;
   adamStep: number;
   trainStats: number;
@@ -78,7 +86,8 @@ export interface NetworkMemory {
 }
 
 export function paddedWidth(units: number): number {
-  return Math.ceil(units / 16) * 16;
+  const vectors = Math.ceil(units / 4) * 4;
+  return vectors % 16 === 12 ? vectors + 4 : vectors;
 }
 
 /** Images per evaluation or prediction chunk: conv networks' activations and padded inputs take far more memory per image. */
@@ -136,12 +145,12 @@ export function layOutNetwork(architecture: Architecture, batchSize: number, cap
       output: take(capacity * stride),
       gradient: take(capacity * stride),
       mask: rates[index] > 0 ? take(capacity * stride) : 0,
-      sampleIndices: take(capacity * inputs),
-      sampleValues: take(capacity * inputs),
-      sampleCounts: take(capacity),
-      unitIndices: take(unitStride * inputs),
-      unitValues: take(unitStride * inputs),
-      unitCounts: take(inputs),
+      inputFloats: index === 0 && conv.length === 0 ? take(capacity * INPUT_WIDTH) : 0,
+      // A list of the union of n values may write one slot past n (assembly/lists.ts).
+      pairIndices: take(capacity * inputs + 4),
+      pairCounts: take(capacity),
+      pairSamples: take(unitStride * inputs),
+      pairValues: take(unitStride * inputs),
     });
     inputs = units;
     inputGroup = units;
@@ -157,7 +166,7 @@ export function layOutNetwork(architecture: Architecture, batchSize: number, cap
     labels: take(capacity),
     pixelTable: take(256),
     adamStep: take(8),
-    trainStats: take(4),
+    trainStats: take(8),
     evalStats: take(4),
     rngState: take(4),
     probabilities: take(capacity * CLASSES),

@@ -1,89 +1,155 @@
-// A Dense layer's forward pass, its gradient back to the layer below, and its weight gradient with
-// the Adam update. Layouts (f32, row-major): weights `inputs × stride` (Keras's kernel layout, each
-// row padded from the layer's width to `stride`, a multiple of 4); activations and gradients
-// `batch × stride`. Padding columns hold zeros and stay zero: their outputs are 0, relu'(0) = 0 and a
-// zero gradient leaves a zero weight with zero moments unchanged, so the math is the layer's exactly.
-// Columns are processed in blocks of 4 SIMD vectors (16 floats, one cache line) kept in registers,
-// then one vector at a time.
-import { AdamStep, adamVector } from './adam';
+// A Dense layer's forward pass and its gradient back to the layer below (its weight gradient with the
+// Adam update: weightGradient.ts). Layouts (f32, row-major): weights `inputs × stride` (Keras's kernel
+// layout, each row padded from the layer's width to `stride`, a multiple of 4); activations and
+// gradients `batch × stride`. Padding columns hold zeros and stay zero: their outputs are 0, relu'(0) =
+// 0 and a zero gradient leaves a zero weight with zero moments unchanged, so the math is the layer's
+// exactly. Samples go in pairs, which share every weight row they load: per listed input, one load
+// of a weight vector feeds two multiply-adds. Columns go in blocks of 4 SIMD vectors (16 floats, one
+// cache line): 2 samples × 4 vectors are 8 independent sums in registers, enough to hide the latency of
+// a multiply-add; the last group takes the 1 or 2 vectors left over. Every sum adds its entries in order.
+import { listUnion } from './lists';
 import { madd } from './simd';
 
-const BLOCK_BYTES: usize = 64;
 const VECTOR_BYTES: usize = 16;
 
 @inline
-function entryValue(values: usize, entry: i32): v128 {
-  return v128.load32_splat(values + (<usize>entry << 2));
-}
-
-@inline
-function entryRow(base: usize, indices: usize, entry: i32, rowBytes: usize): usize {
-  return base + <usize>load<i32>(indices + (<usize>entry << 2)) * rowBytes;
+function splatAt(row: usize, index: i32): v128 {
+  return v128.load32_splat(row + (<usize>index << 2));
 }
 
 /**
- * out[0..16) = bias[0..16) + Σ_entries value·weights[index][0..16), one cache line of columns. Four
- * accumulators: with the four weight vectors and the value they fit the engine's registers (eight
- * spilled one accumulator to the stack, and every entry waited on it).
+ * One pair's outputs over a group of `vectors` (1 to 6, a constant where it is inlined) vectors of 4
+ * columns: outA/B = bias + Σ_listed a/b[i]·W[i] (a and b the pair's input rows), the entries summed in
+ * order into 2 × `vectors` sums in registers (8 or more hide the latency of a multiply-add).
  */
-function forwardBlock(entries: i32, indices: usize, values: usize, weights: usize, rowBytes: usize, bias: usize, out: usize): void {
+@inline
+function forwardPairGroup(vectors: i32, entries: i32, indices: usize, a: usize, b: usize, weights: usize, rowBytes: usize, bias: usize, outA: usize, outB: usize): void {
+  const zero = f32x4.splat(0);
   let a0 = v128.load(bias, 0);
-  let a1 = v128.load(bias, 16);
-  let a2 = v128.load(bias, 32);
-  let a3 = v128.load(bias, 48);
+  let a1 = vectors > 1 ? v128.load(bias, 16) : zero;
+  let a2 = vectors > 2 ? v128.load(bias, 32) : zero;
+  let a3 = vectors > 3 ? v128.load(bias, 48) : zero;
+  let a4 = vectors > 4 ? v128.load(bias, 64) : zero;
+  let a5 = vectors > 5 ? v128.load(bias, 80) : zero;
+  let b0 = a0;
+  let b1 = a1;
+  let b2 = a2;
+  let b3 = a3;
+  let b4 = a4;
+  let b5 = a5;
   for (let e = 0; e < entries; e++) {
-    const x = entryValue(values, e);
-    const row = entryRow(weights, indices, e, rowBytes);
-    a0 = madd(x, v128.load(row, 0), a0);
-    a1 = madd(x, v128.load(row, 16), a1);
-    a2 = madd(x, v128.load(row, 32), a2);
-    a3 = madd(x, v128.load(row, 48), a3);
+    const index = load<i32>(indices + (<usize>e << 2));
+    const xa = splatAt(a, index);
+    const xb = splatAt(b, index);
+    const row = weights + <usize>index * rowBytes;
+    let w = v128.load(row, 0);
+    a0 = madd(xa, w, a0);
+    b0 = madd(xb, w, b0);
+    if (vectors > 1) {
+      w = v128.load(row, 16);
+      a1 = madd(xa, w, a1);
+      b1 = madd(xb, w, b1);
+    }
+    if (vectors > 2) {
+      w = v128.load(row, 32);
+      a2 = madd(xa, w, a2);
+      b2 = madd(xb, w, b2);
+    }
+    if (vectors > 3) {
+      w = v128.load(row, 48);
+      a3 = madd(xa, w, a3);
+      b3 = madd(xb, w, b3);
+    }
+    if (vectors > 4) {
+      w = v128.load(row, 64);
+      a4 = madd(xa, w, a4);
+      b4 = madd(xb, w, b4);
+    }
+    if (vectors > 5) {
+      w = v128.load(row, 80);
+      a5 = madd(xa, w, a5);
+      b5 = madd(xb, w, b5);
+    }
   }
-  v128.store(out, a0, 0);
-  v128.store(out, a1, 16);
-  v128.store(out, a2, 32);
-  v128.store(out, a3, 48);
-}
-
-/** The same for one vector of four columns. */
-function forwardVector(entries: i32, indices: usize, values: usize, weights: usize, rowBytes: usize, bias: usize, out: usize): void {
-  let a = v128.load(bias);
-  for (let e = 0; e < entries; e++) {
-    a = madd(entryValue(values, e), v128.load(entryRow(weights, indices, e, rowBytes)), a);
+  // Alone (outB = outA), the second sums are the first's again, written over them.
+  v128.store(outA, a0, 0);
+  v128.store(outB, b0, 0);
+  if (vectors > 1) {
+    v128.store(outA, a1, 16);
+    v128.store(outB, b1, 16);
   }
-  v128.store(out, a);
+  if (vectors > 2) {
+    v128.store(outA, a2, 32);
+    v128.store(outB, b2, 32);
+  }
+  if (vectors > 3) {
+    v128.store(outA, a3, 48);
+    v128.store(outB, b3, 48);
+  }
+  if (vectors > 4) {
+    v128.store(outA, a4, 64);
+    v128.store(outB, b4, 64);
+  }
+  if (vectors > 5) {
+    v128.store(outA, a5, 80);
+    v128.store(outB, b5, 80);
+  }
 }
 
 /**
- * out = bias + x·W for each sample, x given by its lists of non-zero inputs (`listStride` entries
- * apart per sample). `stride` is the padded width of the layer's output.
+ * One pair's outputs over a whole row of `vectors` vectors: groups of 4 (one cache line), the last group
+ * taking the 1 or 2 vectors left over (5 or 6), 3 left over a group of their own, and a row of fewer than
+ * 4 vectors one group.
+ */
+@inline
+function forwardPairRow(vectors: i32, entries: i32, indices: usize, a: usize, b: usize, weights: usize, rowBytes: usize, bias: usize, outA: usize, outB: usize): void {
+  const left = vectors & 3;
+  const groups = vectors >> 2;
+  const wideLast = groups > 0 && (left == 1 || left == 2);
+  const fours = wideLast ? groups - 1 : groups;
+  let column: usize = 0;
+  for (let g = 0; g < fours; g++, column += 64) {
+    forwardPairGroup(4, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
+  }
+  const rest = vectors - (fours << 2);
+  if (rest == 6) forwardPairGroup(6, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
+  else if (rest == 5) forwardPairGroup(5, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
+  else if (rest == 3) forwardPairGroup(3, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
+  else if (rest == 2) forwardPairGroup(2, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
+  else if (rest == 1) forwardPairGroup(1, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
+}
+
+/**
+ * out = bias + x·W for each sample of the batch (`input` rows `inputStride` floats apart, `inputs`
+ * values each, padding zero). Each pair of samples (2p, 2p + 1) lists the union of its non-zero
+ * inputs at pairIndices + 2p·inputs and its count at pairCounts[2p] (the gradient to the layer below
+ * reads them); an odd last sample is a pair with itself. `stride` is the padded width of the output.
  */
 export function denseForward(
   batch: i32,
+  inputs: i32,
+  inputStride: i32,
+  input: usize,
+  pairIndices: usize,
+  pairCounts: usize,
   stride: i32,
-  sampleIndices: usize,
-  sampleValues: usize,
-  sampleCounts: usize,
-  listStride: i32,
   weights: usize,
   bias: usize,
   out: usize,
 ): void {
   const rowBytes = <usize>stride << 2;
-  const blockEnd = rowBytes & ~(BLOCK_BYTES - 1);
-  for (let s = 0; s < batch; s++) {
-    const entries = load<i32>(sampleCounts + (<usize>s << 2));
-    const listAt = (<usize>s * <usize>listStride) << 2;
-    const indices = sampleIndices + listAt;
-    const values = sampleValues + listAt;
-    const outRow = out + <usize>s * rowBytes;
-    let column: usize = 0;
-    for (; column < blockEnd; column += BLOCK_BYTES) {
-      forwardBlock(entries, indices, values, weights + column, rowBytes, bias + column, outRow + column);
-    }
-    for (; column < rowBytes; column += VECTOR_BYTES) {
-      forwardVector(entries, indices, values, weights + column, rowBytes, bias + column, outRow + column);
-    }
+  const inputRowBytes = <usize>inputStride << 2;
+  for (let s = 0; s < batch; s += 2) {
+    const a = input + <usize>s * inputRowBytes;
+    const pair = s + 1 < batch;
+    const b = pair ? a + inputRowBytes : a;
+    const indices = pairIndices + ((<usize>s * <usize>inputs) << 2);
+    const entries = listUnion(a, b, inputs, indices);
+    store<i32>(pairCounts + (<usize>s << 2), entries);
+    const outA = out + <usize>s * rowBytes;
+    // Alone, the second sums are the first's again, written over them.
+    const outB = pair ? outA + rowBytes : outA;
+    forwardPairRow(stride >> 2, entries, indices, a, b, weights, rowBytes, bias, outA, outB);
   }
 }
 
@@ -103,50 +169,66 @@ function horizontalSum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
-/** Σ_j a[j]·b[j] over `bytes` bytes (a multiple of 16), two accumulators to hide the add latency. */
-function dot(a: usize, b: usize, bytes: usize): f32 {
-  let even = f32x4.splat(0);
-  let odd = f32x4.splat(0);
-  let offset: usize = 0;
-  const pairEnd = bytes & ~(2 * VECTOR_BYTES - 1);
-  for (; offset < pairEnd; offset += 2 * VECTOR_BYTES) {
-    even = madd(v128.load(a + offset), v128.load(b + offset), even);
-    odd = madd(v128.load(a + offset, 16), v128.load(b + offset, 16), odd);
-  }
-  if (offset < bytes) even = madd(v128.load(a + offset), v128.load(b + offset), even);
-  return horizontalSum(f32x4.add(even, odd));
-}
-
 /**
  * The gradient at the pre-activation of the layer below: dzBelow[s][i] = (dz[s]·W[i]) · mask[s][i]
- * where the layer below's output h[s][i] is not zero (its sample lists), and 0 where it is (relu'
- * is 0 there, or dropout dropped it). `belowStride` is that layer's padded width; no mask when 0.
+ * where the layer below's output h[s][i] is not zero, and 0 where it is (relu' is 0 there, or dropout
+ * dropped it). The pairs' lists of the forward pass (denseForward) give the units where either sample
+ * of a pair is active; each weight row is loaded once for both. `below` is that layer's output (h, rows
+ * `belowStride` floats apart; `inputs` its width); no mask when `mask` is 0.
  */
 export function backwardToLayerBelow(
   batch: i32,
   stride: i32,
   gradients: usize,
   weights: usize,
-  sampleIndices: usize,
-  sampleCounts: usize,
-  listStride: i32,
+  pairIndices: usize,
+  pairCounts: usize,
+  inputs: i32,
+  below: usize,
   belowStride: i32,
   mask: usize,
   gradientsBelow: usize,
 ): void {
   const rowBytes = <usize>stride << 2;
+  const pairEnd = rowBytes & ~(2 * VECTOR_BYTES - 1);
   const belowRowBytes = <usize>belowStride << 2;
   memory.fill(gradientsBelow, 0, <usize>batch * belowRowBytes);
-  for (let s = 0; s < batch; s++) {
-    const entries = load<i32>(sampleCounts + (<usize>s << 2));
-    const indices = sampleIndices + ((<usize>s * <usize>listStride) << 2);
-    const gradient = gradients + <usize>s * rowBytes;
-    const belowRow = <usize>s * belowRowBytes;
+  for (let s = 0; s < batch; s += 2) {
+    const pair = s + 1 < batch;
+    const entries = load<i32>(pairCounts + (<usize>s << 2));
+    const indices = pairIndices + ((<usize>s * <usize>inputs) << 2);
+    const dzA = gradients + <usize>s * rowBytes;
+    const dzB = pair ? dzA + rowBytes : dzA;
+    const rowA = <usize>s * belowRowBytes;
+    const rowB = pair ? rowA + belowRowBytes : rowA;
     for (let e = 0; e < entries; e++) {
-      const unit = <usize>load<i32>(indices + (<usize>e << 2));
-      let value = dot(gradient, weights + unit * rowBytes, rowBytes);
-      if (mask != 0) value *= load<f32>(mask + belowRow + (unit << 2));
-      store<f32>(gradientsBelow + belowRow + (unit << 2), value);
+      const unit = <usize>load<i32>(indices + (<usize>e << 2)) << 2;
+      const w = weights + (unit >> 2) * rowBytes;
+      let a0 = f32x4.splat(0);
+      let a1 = a0;
+      let b0 = a0;
+      let b1 = a0;
+      let offset: usize = 0;
+      for (; offset < pairEnd; offset += 2 * VECTOR_BYTES) {
+        const w0 = v128.load(w + offset);
+        const w1 = v128.load(w + offset, 16);
+        a0 = madd(v128.load(dzA + offset), w0, a0);
+        b0 = madd(v128.load(dzB + offset), w0, b0);
+        a1 = madd(v128.load(dzA + offset, 16), w1, a1);
+        b1 = madd(v128.load(dzB + offset, 16), w1, b1);
+      }
+      if (offset < rowBytes) {
+        const w0 = v128.load(w + offset);
+        a0 = madd(v128.load(dzA + offset), w0, a0);
+        b0 = madd(v128.load(dzB + offset), w0, b0);
+      }
+      // Only where the unit is active (h != 0) for that sample; b's write comes last (alone, it is a's).
+      const hA = load<f32>(below + rowA + unit);
+      const hB = load<f32>(below + rowB + unit);
+      const scaleA: f32 = mask == 0 ? 1 : load<f32>(mask + rowA + unit);
+      const scaleB: f32 = mask == 0 ? 1 : load<f32>(mask + rowB + unit);
+      store<f32>(gradientsBelow + rowA + unit, hA == 0 ? 0 : horizontalSum(f32x4.add(a0, a1)) * scaleA);
+      store<f32>(gradientsBelow + rowB + unit, hB == 0 ? 0 : horizontalSum(f32x4.add(b0, b1)) * scaleB);
     }
   }
 }
@@ -159,121 +241,6 @@ export function columnSums(batch: i32, stride: i32, gradients: usize, sums: usiz
     for (let s = 0; s < batch; s++) sum = f32x4.add(sum, v128.load(gradients + <usize>s * rowBytes + column));
     v128.store(sums + column, sum);
   }
-}
-
-// The weight gradient dW[i] = Σ_s h[s][i]·dz[s] (+ 2λ·W[i] for Keras's l2(λ)), summed in registers
-// per block of columns from unit i's list and applied by Adam at once: the gradient is never stored.
-
-/** Adam with the L2 term for one vector; returns the vector's Σw² before the update. */
-@inline
-function applyGradient(
-  weight: usize,
-  moment1: usize,
-  moment2: usize,
-  sum: v128,
-  twiceLambda: v128,
-  alpha: v128,
-  beta1: v128,
-  oneMinusBeta1: v128,
-  beta2: v128,
-  oneMinusBeta2: v128,
-  epsilon: v128,
-): v128 {
-  const w = v128.load(weight);
-  const gradient = madd(twiceLambda, w, sum);
-  adamVector(weight, moment1, moment2, gradient, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
-  return f32x4.mul(w, w);
-}
-
-@inline
-function gradientColumn(entries: i32, samples: usize, values: usize, gradients: usize, rowBytes: usize): v128 {
-  let sum = f32x4.splat(0);
-  for (let e = 0; e < entries; e++) {
-    sum = madd(entryValue(values, e), v128.load(entryRow(gradients, samples, e, rowBytes)), sum);
-  }
-  return sum;
-}
-
-/**
- * For every weight row (one per input unit): the gradient from the unit's list, the L2 term, Adam.
- * Returns Σw² of
- * the weights before the update (for the L2 loss; 0 is returned when λ is 0).
- */
-export function weightGradientAdam(
-  inputs: i32,
-  stride: i32,
-  unitIndices: usize,
-  unitValues: usize,
-  unitCounts: usize,
-  unitStride: i32,
-  gradients: usize,
-  weights: usize,
-  moments1: usize,
-  moments2: usize,
-  settings: usize,
-  lambda: f32,
-): f64 {
-  const s = changetype<AdamStep>(settings);
-  const alpha = f32x4.splat(s.alpha);
-  const beta1 = f32x4.splat(s.beta1);
-  const oneMinusBeta1 = f32x4.splat(s.oneMinusBeta1);
-  const beta2 = f32x4.splat(s.beta2);
-  const oneMinusBeta2 = f32x4.splat(s.oneMinusBeta2);
-  const epsilon = f32x4.splat(s.epsilon);
-  const twiceLambda = f32x4.splat(2 * lambda);
-  const withL2 = lambda != 0;
-  const rowBytes = <usize>stride << 2;
-  const blockEnd = rowBytes & ~(BLOCK_BYTES - 1);
-  let squares: f64 = 0;
-  for (let unit = 0; unit < inputs; unit++) {
-    const entries = load<i32>(unitCounts + (<usize>unit << 2));
-    const listAt = (<usize>unit * <usize>unitStride) << 2;
-    const samples = unitIndices + listAt;
-    const values = unitValues + listAt;
-    const rowAt = <usize>unit * rowBytes;
-    let rowSquares = f32x4.splat(0);
-    let column: usize = 0;
-    for (; column < blockEnd; column += BLOCK_BYTES) {
-      const g = gradients + column;
-      let g0 = f32x4.splat(0);
-      let g1 = f32x4.splat(0);
-      let g2 = f32x4.splat(0);
-      let g3 = f32x4.splat(0);
-      for (let e = 0; e < entries; e++) {
-        const x = entryValue(values, e);
-        const row = entryRow(g, samples, e, rowBytes);
-        g0 = madd(x, v128.load(row, 0), g0);
-        g1 = madd(x, v128.load(row, 16), g1);
-        g2 = madd(x, v128.load(row, 32), g2);
-        g3 = madd(x, v128.load(row, 48), g3);
-      }
-      const at = rowAt + column;
-      const w = weights + at;
-      const m = moments1 + at;
-      const v = moments2 + at;
-      if (withL2) {
-        let sq = applyGradient(w, m, v, g0, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
-        sq = f32x4.add(sq, applyGradient(w + 16, m + 16, v + 16, g1, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-        sq = f32x4.add(sq, applyGradient(w + 32, m + 32, v + 32, g2, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-        sq = f32x4.add(sq, applyGradient(w + 48, m + 48, v + 48, g3, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon));
-        rowSquares = f32x4.add(rowSquares, sq);
-      } else {
-        // Without L2 the gradient is the sum itself (sum + 0·w), and Σw² is not asked for.
-        adamVector(w, m, v, g0, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
-        adamVector(w + 16, m + 16, v + 16, g1, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
-        adamVector(w + 32, m + 32, v + 32, g2, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
-        adamVector(w + 48, m + 48, v + 48, g3, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
-      }
-    }
-    for (; column < rowBytes; column += VECTOR_BYTES) {
-      const sum = gradientColumn(entries, samples, values, gradients + column, rowBytes);
-      const at = rowAt + column;
-      const sq = applyGradient(weights + at, moments1 + at, moments2 + at, sum, twiceLambda, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
-      rowSquares = f32x4.add(rowSquares, sq);
-    }
-    if (lambda != 0) squares += <f64>horizontalSum(rowSquares);
-  }
-  return squares;
 }
 
 /** Σx² over `count` floats (a multiple of 4), for the L2 loss of the current weights. */

@@ -2,8 +2,9 @@
 // Memory is imported and owned by the trainer (which lays out every buffer); the kernels allocate
 // nothing and hold no state, so they need no runtime and no static data.
 export { adamUpdate } from './adam';
-export { listNonZero, listNonZeroPixels } from './lists';
-export { backwardToLayerBelow, columnSums, denseForward, reluDropout, sumOfSquares, weightGradientAdam } from './dense';
+export { pixelsToFloats } from './lists';
+export { backwardToLayerBelow, columnSums, denseForward, reluDropout, sumOfSquares } from './dense';
+export { weightGradientAdam } from './weightGradient';
 export { softmaxCrossEntropy, softmaxRows } from './head';
 export { peakMultiplyAdd } from './simd';
 export { dropoutMask } from './dropout';

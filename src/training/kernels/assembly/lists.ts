@@ -1,110 +1,77 @@
-// The non-zero entries of a batch of activations, as lists. A zero input adds exactly zero to every sum
-// it enters (x·w = ±0, and s + ±0 = s), so the dense kernels read only these lists: about half the
-// pixels of a Fashion-MNIST image are background, and relu (and dropout) zero many hidden units.
+// The non-zero inputs of a Dense layer, as lists of indices. A zero input adds exactly zero to every sum
+// it enters (x·w = ±0, and s + ±0 = s), so the dense kernels read only the listed entries: about half
+// the pixels of a Fashion-MNIST image are background, and relu (and dropout) zero many hidden units.
 //
-// An entry is an index (i32) and a value (f32), kept in two parallel arrays.
-// - Per sample s (forward pass, and the gradient back to this layer): entries at s·width, count at s.
-// - Per unit i (the weight gradient, summed over samples): entries at i·unitStride, count at i. The
-//   stride is the batch size plus a little, not a power of two, so that the lists do not all fall
-//   into the same few cache sets.
+// The kernels work on pairs (two samples share each weight row they load; two weight rows share each
+// gradient row they load), so a list is the union of a pair's non-zero entries; an entry that is zero
+// in one of the two adds exactly zero to that one's sums. Appends are branch-free: an index is written
+// at the list's end in every case but counted only when it belongs there, so the next one overwrites it.
 
-/** Appends (index, value) to a list at position `count`; returns the new count. Branch-free: a zero
- * is written too but not counted, so the next entry overwrites it (a list has room for every input). */
-@inline
-function append(indices: usize, values: usize, count: i32, index: i32, value: f32): i32 {
-  const at = <usize>count << 2;
-  store<i32>(indices + at, index);
-  store<f32>(values + at, value);
-  return count + <i32>(value != 0);
-}
+/** Byte -> float 0..1 as the trainer's table (i/255, rounded to f32 once: a division of two exact floats). */
+const PIXEL_SCALE: f32 = 255;
 
-/** Appends sample `sample`'s entries to the lists of their units (counts kept in memory). */
-@inline
-function appendToUnits(entries: i32, indices: usize, values: usize, sample: i32, unitIndices: usize, unitValues: usize, unitCounts: usize, unitStride: i32): void {
-  for (let e = 0; e < entries; e++) {
-    const unit = <usize>load<i32>(indices + (<usize>e << 2));
-    const countAt = unitCounts + (unit << 2);
-    const count = load<i32>(countAt);
-    const at = (unit * <usize>unitStride + <usize>count) << 2;
-    store<i32>(unitIndices + at, sample);
-    store<f32>(unitValues + at, load<f32>(values + (<usize>e << 2)));
-    store<i32>(countAt, count + 1);
+/**
+ * The batch's images (uint8, `width` per sample, a multiple of 16) as floats 0..1 into `out` (rows
+ * `width` floats apart): the first Dense layer's input, which its kernels read by index.
+ */
+export function pixelsToFloats(batch: i32, width: i32, images: usize, out: usize): void {
+  const bytes = <usize>batch * <usize>width;
+  const scale = f32x4.splat(PIXEL_SCALE);
+  for (let at: usize = 0; at < bytes; at += 16) {
+    const pixels = v128.load(images + at);
+    const low = i16x8.extend_low_i8x16_u(pixels);
+    const high = i16x8.extend_high_i8x16_u(pixels);
+    const to = out + (at << 2);
+    v128.store(to, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(low)), scale), 0);
+    v128.store(to, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(low)), scale), 16);
+    v128.store(to, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(high)), scale), 32);
+    v128.store(to, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(high)), scale), 48);
   }
 }
 
 /**
- * The lists of the batch's images (uint8, 784 per sample) as floats in 0..1 (through `table`). Runs
- * of 16 background bytes are skipped at once.
+ * Lists the indices i in [0, width) where a[i] or b[i] is not zero (two rows of floats; the row's
+ * padding up to a multiple of 4 must read as zero) into `indices`; returns the count. At most
+ * width + 1 slots are written.
  */
-export function listNonZeroPixels(
-  batch: i32,
-  width: i32,
-  images: usize,
-  table: usize,
-  sampleIndices: usize,
-  sampleValues: usize,
-  sampleCounts: usize,
-  unitIndices: usize,
-  unitValues: usize,
-  unitCounts: usize,
-  unitStride: i32,
-): void {
-  const withUnits = unitIndices != 0;
-  if (withUnits) memory.fill(unitCounts, 0, <usize>width << 2);
-  for (let s = 0; s < batch; s++) {
-    const image = images + <usize>s * <usize>width;
-    const listAt = (<usize>s * <usize>width) << 2;
-    const indices = sampleIndices + listAt;
-    const values = sampleValues + listAt;
-    let count = 0;
-    let i = 0;
-    for (; i < width; i++) {
-      if ((i & 15) == 0 && i + 16 <= width && !v128.any_true(v128.load(image + <usize>i))) {
-        i += 15;
-        continue;
-      }
-      const value = load<f32>(table + (<usize>load<u8>(image + <usize>i) << 2));
-      count = append(indices, values, count, i, value);
-    }
-    store<i32>(sampleCounts + (<usize>s << 2), count);
-    if (withUnits) appendToUnits(count, indices, values, s, unitIndices, unitValues, unitCounts, unitStride);
+@inline
+export function listUnion(a: usize, b: usize, width: i32, indices: usize): i32 {
+  const zero = f32x4.splat(0);
+  let count = 0;
+  for (let i = 0; i < width; i += 4) {
+    const at = <usize>i << 2;
+    const lit = i32x4.bitmask(v128.or(f32x4.ne(v128.load(a + at), zero), f32x4.ne(v128.load(b + at), zero)));
+    if (lit == 0) continue;
+    store<i32>(indices + (<usize>count << 2), i);
+    count += lit & 1;
+    store<i32>(indices + (<usize>count << 2), i + 1);
+    count += (lit >> 1) & 1;
+    store<i32>(indices + (<usize>count << 2), i + 2);
+    count += (lit >> 2) & 1;
+    store<i32>(indices + (<usize>count << 2), i + 3);
+    count += lit >> 3;
   }
+  return count;
 }
 
 /**
- * Lists the non-zero entries of `activations` (batch rows of `width` values, `stride` floats apart).
- * Unit lists are built only when `unitIndices` is not 0 (training; evaluation needs the sample lists).
+ * For input units `unit` and `unit + 1` (or `unit` alone when `pair` is false): the samples where
+ * either is not zero, with both values (`input` rows `inputRowBytes` apart, `batch` samples), into
+ * `samples`, `valuesA`, `valuesB` (not written alone); returns the count.
  */
-export function listNonZero(
-  batch: i32,
-  width: i32,
-  stride: i32,
-  activations: usize,
-  sampleIndices: usize,
-  sampleValues: usize,
-  sampleCounts: usize,
-  unitIndices: usize,
-  unitValues: usize,
-  unitCounts: usize,
-  unitStride: i32,
-): void {
-  const withUnits = unitIndices != 0;
-  if (withUnits) memory.fill(unitCounts, 0, <usize>width << 2);
+@inline
+export function listSamplesOfUnits(batch: i32, input: usize, inputRowBytes: usize, unit: i32, pair: bool, samples: usize, valuesA: usize, valuesB: usize): i32 {
+  let count = 0;
+  let row = input + (<usize>unit << 2);
   for (let s = 0; s < batch; s++) {
-    const row = activations + ((<usize>s * <usize>stride) << 2);
-    const listStart = (<usize>s * <usize>width) << 2;
-    const indices = sampleIndices + listStart;
-    const values = sampleValues + listStart;
-    let count = 0;
-    for (let i = 0; i < width; i++) {
-      if ((i & 3) == 0 && i + 4 <= width && !v128.any_true(f32x4.ne(v128.load(row + (<usize>i << 2)), f32x4.splat(0)))) {
-        i += 3;
-        continue;
-      }
-      const value = load<f32>(row + (<usize>i << 2));
-      count = append(indices, values, count, i, value);
-    }
-    store<i32>(sampleCounts + (<usize>s << 2), count);
-    if (withUnits) appendToUnits(count, indices, values, s, unitIndices, unitValues, unitCounts, unitStride);
+    const a = load<f32>(row);
+    const b = pair ? load<f32>(row, 4) : 0;
+    const at = <usize>count << 2;
+    store<i32>(samples + at, s);
+    store<f32>(valuesA + at, a);
+    if (pair) store<f32>(valuesB + at, b);
+    count += <i32>((a != 0) | (b != 0));
+    row += inputRowBytes;
   }
+  return count;
 }
