@@ -1,6 +1,7 @@
 /**
  * The trained model's predictions for a whole split (the run's last step, the epoch views, the bench):
- * through the forward kernels (src/training/kernels) for every network they train, in chunks, else
+ * through the forward kernels (src/training/kernels) for every network they train, conv networks included,
+ * in chunks, else
  * through tfjs (`model.apply`). Both give the same probabilities (within 1e-5, tested).
  */
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
@@ -10,10 +11,9 @@ import type { Tf } from './backend';
 import { imagesToInput, type ImageSplit } from './imageInput';
 import { KernelTrainer, kernelsAvailable } from './kernels/kernelTrainer';
 import { architectureOf } from './model';
+import { POOL_SIZE } from '../domain/architecture';
+import { LAYER_CLASS_NAMES, networkLayers } from '../domain/networkLayers';
 import type { Trainer } from './trainer';
-
-/** The layers the kernels run (a Flatten, then Dense layers with Dropout between). */
-const KERNEL_LAYERS = new Set(['Flatten', 'Dense', 'Dropout']);
 
 /** The arg max of each image's probabilities, with its label: the Predictions of a split. */
 export function toPredictions(probabilities: Float32Array, split: ImageSplit, predictMs: number): Predictions {
@@ -28,9 +28,32 @@ export function toPredictions(probabilities: Float32Array, split: ImageSplit, pr
   return { probabilities, predicted, labels: split.labels.slice(0, split.count), count: split.count, predictMs };
 }
 
-/** Whether the kernels can run this model: built, and a network of their layers. */
+/**
+ * Whether the kernels can run this model: built, and exactly a network of the layers they train, as
+ * domain/networkLayers.ts plans it ([Reshape, Conv2D(stride 1, 'same', relu) + MaxPooling2D(2) ...,]
+ * Flatten, Dense(relu) [+ Dropout] ..., Dense(10, softmax)). A model read from elsewhere with other
+ * settings (a 'valid' conv, a sigmoid) goes through tfjs.
+ */
 export function kernelsRun(model: LayersModel): boolean {
-  return kernelsAvailable() && model.layers.every((layer) => KERNEL_LAYERS.has(layer.getClassName()));
+  if (!kernelsAvailable()) return false;
+  const plan = networkLayers(architectureOf(model));
+  if (plan.length !== model.layers.length) return false;
+  return plan.every((planned, i) => {
+    const layer = model.layers[i];
+    if (layer.getClassName() !== LAYER_CLASS_NAMES[planned.kind]) return false;
+    const config = layer.getConfig() as { activation?: string; padding?: string; strides?: number | number[]; poolSize?: number | number[]; units?: number };
+    const all = (value: number | number[] | undefined, expected: number) => (Array.isArray(value) ? value : [value]).every((v) => v === expected);
+    switch (planned.kind) {
+      case 'conv2d':
+        return config.activation === 'relu' && config.padding === 'same' && all(config.strides, 1);
+      case 'maxPooling2d':
+        return config.padding === 'valid' && all(config.poolSize, POOL_SIZE) && all(config.strides, POOL_SIZE);
+      case 'dense':
+        return config.activation === planned.activation && config.units === planned.units;
+      default:
+        return true;
+    }
+  });
 }
 
 /** The probabilities through the forward kernels, on this thread, from the model's weights. */
