@@ -58,13 +58,17 @@ function comparePyTorch(options: BenchOptions, data: FashionMnist, architecture:
   return { phrases, openBlas };
 }
 
-/** Whether a hidden width of 100 trains as fast per weight as 128: the summary's line. */
+/**
+ * Whether a hidden width of 100 trains as fast per weight as 128: the summary's line. Both on one thread:
+ * CPU time per weight says nothing when `auto` gives one width a helper thread (its waits count as CPU)
+ * and not the other (a run at idle did: 8.05 against 13.18 ms per unit).
+ */
 async function widthCheck(options: BenchOptions, data: FashionMnist): Promise<string> {
   out();
-  out(t('== Width check: 100 and 128 hidden units, {0} epochs each ==', WIDTH_CHECK_EPOCHS));
+  out(t('== Width check: 100 and 128 hidden units, {0} epochs each, one thread ==', WIDTH_CHECK_EPOCHS));
   const perWeight: number[] = [];
   for (const units of WIDTH_CHECK_UNITS) {
-    const run = await measureTfjsRun({ backend: options.backend, batchSize: options.batchSize, architecture: singleHiddenLayer(units), epochs: WIDTH_CHECK_EPOCHS, threads: options.threads }, data);
+    const run = await measureTfjsRun({ backend: options.backend, batchSize: options.batchSize, architecture: singleHiddenLayer(units), epochs: WIDTH_CHECK_EPOCHS, threads: 1 }, data);
     perWeight.push(median(run.cpuSeconds) / units);
   }
   const spread = Math.max(...perWeight) / Math.min(...perWeight) - 1;
