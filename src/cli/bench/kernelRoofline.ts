@@ -117,7 +117,8 @@ export function profileKernels(tf: Tf, data: FashionMnist, architecture: Archite
   const total = run(profiled, steps);
   profiled.dispose();
   const auto = new KernelTrainer(tf, model, { learningRate: DEFAULT_HYPER_PARAMETERS.learningRate, batchSize, architecture, threads: 'auto' });
-  run(auto, Math.min(steps, 200));
+  // Until its first timed choice (after its warm-up of a few hundred steps), at most 1,000 steps.
+  for (let done = 0; done < 1000 && auto.threadDecisions.length === 0; done += 50) run(auto, 50);
   const threadDecisions = auto.threadDecisions.slice();
   auto.dispose();
   model.dispose();
