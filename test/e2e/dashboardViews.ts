@@ -167,10 +167,10 @@ export async function insightScreenshots(w: Workbench, theme: string): Promise<v
 
 /**
  * Types a setting into the dashboard's control as a user does (the change is sent when the field is left). The
- * host writes the user setting and sends the new state, which rebuilds the cells: the rebuilt control (without
- * the mark put on the typed one) must hold the value. A rebuild in the middle of typing is retried, and so is one
- * that a state sent just before (the settings of a preset picked a moment earlier, written one by one) made
- * before the typed value was sent: the control then shows the earlier value, and the value is typed again.
+ * host writes the user setting and sends the new state, which rebuilds the cells: a rebuilt control (without
+ * the mark put on the typed one) must come to hold the value. A state sent just before may rebuild it first with
+ * the earlier value (a preset picked a moment earlier writes its settings one by one, each with its state), so
+ * the rebuilt control is read until it holds the value or 20 s pass. A rebuild in the middle of typing is retried.
  */
 export async function setDashboardSetting(w: Workbench, id: string, value: string): Promise<void> {
   const view = w.dashboard();
@@ -181,16 +181,16 @@ export async function setDashboardSetting(w: Workbench, id: string, value: strin
       await input.evaluate((element) => element.setAttribute('data-e2e-typed', ''), undefined, { timeout: 5000 });
       await input.fill(value, { timeout: 5000 });
       await input.press('Tab', { timeout: 5000 });
-      const rebuilt = view.locator(`#${id}:not([data-e2e-typed])`);
-      await rebuilt.waitFor({ timeout: 20_000 });
-      const kept = await rebuilt.inputValue();
-      if (kept === value) return;
-      if (attempt === 5) assert.equal(kept, value, `${id} did not keep ${value}`);
+      break;
     } catch (error) {
       if (attempt === 5) throw error;
+      await w.page.waitForTimeout(500);
     }
-    await w.page.waitForTimeout(500);
   }
+  const rebuilt = view.locator(`#${id}:not([data-e2e-typed])`);
+  await rebuilt.waitFor({ timeout: 20_000 });
+  const kept = await poll(w.page, () => rebuilt.inputValue().catch(() => ''), value, 20_000);
+  assert.equal(kept, value, `${id} did not keep ${value}`);
 }
 
 /** Train from the dashboard's button and wait for the run's `epochs` rows and its predictions. */
