@@ -5,8 +5,8 @@
  * [Reshape(28,28,1) -> (Conv2D(F, K×K, relu, same) -> MaxPooling2D(2)) per conv block ->] Flatten ->
  * Dense(units, relu) [-> Dropout(rate)] per hidden layer -> Dense(10, softmax).
  */
-import { convLayersOf, convSides, type Architecture } from './architecture';
-import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from './classes';
+import { convLayersOf, convSides, flattenedWidth, type Architecture } from './architecture';
+import { IMAGE_SIZE, NUM_CLASSES } from './classes';
 
 interface LayerCommon {
   /** Keras's name: reshape, conv2d, max_pooling2d, conv2d_1, ..., flatten, dense, dropout, dense_1, ... */
@@ -55,8 +55,7 @@ export function networkLayers(architecture: Architecture): NetworkLayer[] {
       channels = filters;
     });
   }
-  const last = layers[layers.length - 1];
-  let width = last === undefined ? PIXELS : last.outputShape.reduce((a, b) => a * b, 1);
+  let width = flattenedWidth(architecture);
   layers.push({ kind: 'flatten', name: 'flatten', outputShape: [width], params: 0 });
   let dropouts = 0;
   const dense = (units: number, activation: 'relu' | 'softmax', index: number) => {

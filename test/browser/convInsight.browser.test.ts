@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireOrSkip } from '../requirements';
-import { axeViolations, openDashboard, root, startHarness, unavailable, type PreviewHarness } from './previewHarness';
+import { axeViolations, openDashboard, root, startHarness, THEMES_AND_LOCALES, unavailable, type PreviewHarness } from './previewHarness';
 
 const screenshotDir = join(root, 'test-output', 'conv-insight');
 let harness: PreviewHarness | undefined;
@@ -36,7 +36,7 @@ const signed = (w: number) => `${w >= 0 ? '+' : '−'}${Math.abs(w).toFixed(3)}`
 
 test('a conv model\'s first layer is its 5 x 5 filters: captioned, picked by keyboard, with legend, bias and weights; axe finds nothing', async (context) => {
   if (!requireOrSkip(context, unavailable) || !harness) return;
-  for (const [theme, locale] of [['dark', 'en'], ['light', 'en'], ['hc', 'en'], ['dark', 'zh-cn']] as const) {
+  for (const [theme, locale] of THEMES_AND_LOCALES) {
     const { page, problems } = await openDashboard(harness, { mode: 'conv', theme, locale });
     try {
       await page.waitForSelector('.first-layer .conv-filter');
@@ -71,7 +71,7 @@ test('a conv model\'s first layer is its 5 x 5 filters: captioned, picked by key
 
 test('an opened test image shows its feature maps after each conv block, labelled by block and filter and keyboard reachable; a classified file too; axe finds nothing', async (context) => {
   if (!requireOrSkip(context, unavailable) || !harness) return;
-  for (const [theme, locale] of [['dark', 'en'], ['light', 'en'], ['hc', 'en'], ['dark', 'zh-cn']] as const) {
+  for (const [theme, locale] of THEMES_AND_LOCALES) {
     const { page, problems } = await openDashboard(harness, { mode: 'conv', theme, locale });
     try {
       await page.waitForSelector('#cell-predict .epoch-range');

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { requireOrSkip } from '../requirements';
-import { openDashboard, root, startHarness, unavailable, type PreviewHarness } from './previewHarness';
+import { openDashboard, root, startHarness, THEMES_AND_LOCALES, unavailable, type PreviewHarness } from './previewHarness';
 
 const AXE_SOURCE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
@@ -182,7 +182,7 @@ test('error analysis: sort by loss puts wrong images first; learned / forgotten 
 
 test('axe-core finds no violation in the epoch views, and screenshots in dark, light, high contrast and Chinese', async (context) => {
   if (!requireOrSkip(context, unavailable) || !harness) return;
-  for (const [theme, locale] of [['dark', 'en'], ['light', 'en'], ['hc', 'en'], ['dark', 'zh-cn']] as const) {
+  for (const [theme, locale] of THEMES_AND_LOCALES) {
     const { page, problems } = await openDashboard(harness, { mode: 'finished', theme, locale });
     try {
       await page.waitForSelector('#cell-predict .epoch-range');

@@ -51,6 +51,9 @@ export async function startHarness(): Promise<PreviewHarness> {
   };
 }
 
+/** The looks a view is checked in (axe, screenshots): the three themes in English, and Chinese in the dark theme. */
+export const THEMES_AND_LOCALES = [['dark', 'en'], ['light', 'en'], ['hc', 'en'], ['dark', 'zh-cn']] as const;
+
 export interface OpenOptions {
   mode: string;
   theme?: 'dark' | 'light' | 'hc';

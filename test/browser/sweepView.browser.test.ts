@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { requireOrSkip } from '../requirements';
-import { axeViolations, openDashboard, root, startHarness, unavailable, type PreviewHarness } from './previewHarness';
+import { axeViolations, openDashboard, root, startHarness, THEMES_AND_LOCALES, unavailable, type PreviewHarness } from './previewHarness';
 
 const SHOTS = join(root, 'test-output', 'sweep-view');
 const MODES = ['sweepEmpty', 'sweepRunning', 'sweepDone'] as const;
@@ -25,7 +25,7 @@ after(async () => {
 
 const posted = (page: Page) => page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => !['ready', 'requestImages', 'requestSaliency'].includes(m.type)));
 
-for (const [theme, locale] of [['dark', 'en'], ['light', 'en'], ['hc', 'en'], ['dark', 'zh-cn']] as const) {
+for (const [theme, locale] of THEMES_AND_LOCALES) {
   test(`the Sweep view has no accessibility violations, empty, running and done: ${theme} theme, ${locale}`, async (context) => {
     if (!requireOrSkip(context, unavailable)) return;
     assert.ok(harness);

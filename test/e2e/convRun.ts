@@ -6,7 +6,7 @@
  * three themes.
  */
 import * as assert from 'node:assert/strict';
-import { trainFromDashboard, type Workbench } from './dashboardViews';
+import type { Workbench } from './dashboardViews';
 
 /** Picks the preset in the Model cell's select and waits for the rebuilt cell to show its conv blocks. */
 export async function pickConvNetPreset(w: Workbench): Promise<void> {
@@ -17,11 +17,6 @@ export async function pickConvNetPreset(w: Workbench): Promise<void> {
   // The host writes the settings and sends the new state: the summary then counts the preset's parameters.
   await view.locator('#cell-model', { hasText: '54,314' }).waitFor({ timeout: 20_000 });
   assert.equal(await view.locator('#param-preset').inputValue(), 'convnet');
-}
-
-/** Trains the picked conv network for `epochs` from the Train cell. */
-export async function trainConvNet(w: Workbench, epochs: number): Promise<void> {
-  await trainFromDashboard(w, epochs);
 }
 
 /** The first layer shows the 8 filters of 5 × 5; one picked by keyboard shows its 5 × 5 weights. */

@@ -28,7 +28,7 @@ import {
   compareTwoRuns, widenSideBar, expectComparison, expectRuns, expectSaliency, expectScaleFollowsTheme, insightScreenshots, moveEpochSliderByKeyboard,
   pinTestImage, selectFirstLayerUnit, setDashboardSetting, sliderToLastEpoch, trainFromDashboard, type Workbench,
 } from './dashboardViews';
-import { convScreenshots, expectConvFilters, expectFeatureMaps, pickConvNetPreset, trainConvNet } from './convRun';
+import { convScreenshots, expectConvFilters, expectFeatureMaps, pickConvNetPreset } from './convRun';
 
 const SERVER = env('FMT_E2E_URL');
 const WORKSPACE = env('FMT_E2E_WORKSPACE');
@@ -459,7 +459,7 @@ describe('Fashion-MNIST dashboard in VS Code (packaged .vsix)', () => {
   step('a third run: the "ConvNet (tfjs example)" preset picked in the Model cell trains a conv network for one epoch', async () => {
     await pickConvNetPreset(workbench);
     await setDashboardSetting(workbench, 'param-epochs', '1');
-    await trainConvNet(workbench, 1);
+    await trainFromDashboard(workbench, 1);
     await expectRuns(page, 3);
   });
 
