@@ -169,6 +169,9 @@ variantTest('kernels: threads \'auto\' times one thread against two, keeps one o
     }
     // Predictions on the threads the steps chose.
     const result = { steps, decisions: trainer.threadDecisions.slice(), weights: trainer.weights(), predictions: trainer.predict(data) };
+    // It times again soon after its first choice (within 500 steps and a trial), in case that came too early.
+    for (let more = 0; more < 700 && trainer.threadDecisions.length === 1; more++) trainer.trainBatch(data, order, (more % 50) * 16, 16);
+    assert.equal(trainer.threadDecisions.length, 2, 'a second choice within 700 steps of the first');
     trainer.dispose();
     model.dispose();
     return result;

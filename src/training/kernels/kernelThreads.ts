@@ -6,12 +6,14 @@
  *
  * With `threads: 'auto'` the choice is timed, not assumed: after warm-up steps (a few on one thread, while
  * the engine optimizes the kernels and the helper starts; then a few hundred on two, which speed up over
- * that long) it alternates short runs of one- and two-thread steps, timing each run's steps after its
- * first two (a helper woken from its sleep pays a start-up that steady two-thread steps do not: timed as
+ * that long) it times a run of two-thread steps and then a run of one-thread steps, each after it has
+ * settled (a helper woken from its sleep pays a start-up that steady two-thread steps do not: timed as
  * alternating single steps, the tutorial's two-thread step was 0.63 ms against 0.28 ms steady, and auto
  * kept one thread, 0.74 s/epoch against 0.53 on two). It keeps two threads only when they are clearly
- * faster by the median; it times again every few thousand steps, and at once when steps get much slower
- * than when it chose (the machine got busy).
+ * faster by the median. It times again soon after a choice (two-thread steps keep speeding up over the
+ * first thousand or two, and on a shared machine either way can be slower for a while), then less and
+ * less often while the choice holds, and at once when steps get much slower than when it chose (the
+ * machine got busy).
  */
 import { median } from '../../core/analysis/median';
 import type { TrainingThreads } from '../../protocol/worker';
@@ -29,13 +31,27 @@ const WARM_UP_STEPS = 12;
 const TWO_THREAD_WARM_UP_STEPS = 200;
 /** How long `threads: 2` waits for its helper thread to start before the first step. */
 const HELPER_START_MS = 10_000;
-/** Steps timed each way per trial, in alternating runs of TRIAL_RUN steps whose first TRIAL_SETTLE are not timed. */
+/**
+ * A trial runs two-thread steps, then one-thread steps, and times the last TRIAL_STEPS_EACH of each. Before
+ * those, two-thread steps need a run of their own when the steps ran on one thread: after a while on one
+ * thread, two-thread steps are slow for dozens of steps (the helper's core and caches are cold; timed after
+ * 2 steps, a re-trial of the tutorial found two threads no faster, 0.38 ms against 0.38, where they ran
+ * 0.25 ms steadily). One-thread steps right after two-thread ones are slow too (0.58 ms against 0.38 steady:
+ * the helper's rows come back to this core's cache) and are timed after TRIAL_ONE_SETTLE; two-thread steps
+ * right after two-thread steps after TRIAL_SETTLE.
+ */
 const TRIAL_STEPS_EACH = 12;
-const TRIAL_RUN = 6;
+const TRIAL_TWO_SETTLE = 100;
+const TRIAL_ONE_SETTLE = 20;
 const TRIAL_SETTLE = 2;
 /** Two threads must beat one by this factor (median step time) to be kept. */
 const TWO_THREADS_MARGIN = 0.9;
-/** Steps after which a trial runs again, and the slow-down that starts one at once. */
+/**
+ * Steps after a choice before the next trial: the first, doubled each time a trial keeps the choice up to
+ * the last (a trial's 24 steps on the slower way cost about 1% of the steps between two trials, then
+ * 0.2%); a changed choice starts again from the first. And the slow-down that starts one at once.
+ */
+const FIRST_RECHECK_STEPS = 500;
 const RECHECK_STEPS = 4000;
 const SLOWDOWN_FACTOR = 1.6;
 /** Steps averaged to notice a slow-down. */
@@ -71,12 +87,12 @@ export class KernelThreads {
   /** Auto: 'warm-up' → 'trial' → 'running' → 'trial' … */
   private phase: 'warm-up' | 'trial' | 'running';
   private trial: { 1: number[]; 2: number[] } = { 1: [], 2: [] };
-  /** Steps into the current trial (its runs alternate two threads, one thread, ...). */
+  /** Steps into the current trial, and how many of its first two-thread steps are not timed. */
   private trialStep = 0;
-  /** Warm-up steps run on two threads. */
-  private warmTwoSteps = 0;
+  private settleTwo = 0;
   private chosenMs = 0;
   private decidedAt = 0;
+  private recheckAfter = FIRST_RECHECK_STEPS;
   private recent: number[] = [];
   readonly decisions: ThreadDecision[] = [];
 
@@ -147,8 +163,7 @@ export class KernelThreads {
   /** Marks the start of a training step (auto: picks the threads of a trial step). */
   beginStep(): void {
     if (!this.auto) return;
-    if (this.phase === 'trial') this.using = Math.floor(this.trialStep / TRIAL_RUN) % 2 === 0 ? 2 : 1;
-    else if (this.phase === 'warm-up') this.using = this.step >= WARM_UP_STEPS && this.helper?.ready === true ? 2 : 1;
+    if (this.phase === 'trial') this.using = this.trialStep < this.settleTwo + TRIAL_STEPS_EACH ? 2 : 1;
     this.stepStarted = performance.now();
   }
 
@@ -158,30 +173,34 @@ export class KernelThreads {
     const ms = performance.now() - this.stepStarted;
     this.step += 1;
     if (this.phase === 'warm-up') {
-      if (this.using === 2) this.warmTwoSteps += 1;
-      if (this.warmTwoSteps >= TWO_THREAD_WARM_UP_STEPS) this.startTrial();
+      if (this.step >= WARM_UP_STEPS && this.helper?.ready === true) this.startTrial(TWO_THREAD_WARM_UP_STEPS);
     } else if (this.phase === 'trial') {
-      if (this.trialStep % TRIAL_RUN >= TRIAL_SETTLE) this.trial[this.using].push(ms);
+      const settled = this.using === 2 ? this.trialStep >= this.settleTwo : this.trialStep >= this.settleTwo + TRIAL_STEPS_EACH + TRIAL_ONE_SETTLE;
+      if (settled) this.trial[this.using].push(ms);
       this.trialStep += 1;
-      if (this.trial[1].length >= TRIAL_STEPS_EACH && this.trial[2].length >= TRIAL_STEPS_EACH) this.decide();
+      if (this.trial[1].length >= TRIAL_STEPS_EACH) this.decide();
     } else {
       this.recent.push(ms);
       if (this.recent.length > SLOWDOWN_WINDOW) this.recent.shift();
       const slowed = this.recent.length === SLOWDOWN_WINDOW && median(this.recent) > SLOWDOWN_FACTOR * this.chosenMs;
-      if (slowed || this.step - this.decidedAt >= RECHECK_STEPS) this.startTrial();
+      if (slowed || this.step - this.decidedAt >= this.recheckAfter) this.startTrial(this.using === 2 ? TRIAL_SETTLE : TRIAL_TWO_SETTLE);
     }
   }
 
-  private startTrial(): void {
+  private startTrial(settleTwo: number): void {
     this.phase = 'trial';
     this.trial = { 1: [], 2: [] };
     this.trialStep = 0;
+    this.settleTwo = settleTwo;
   }
 
   private decide(): void {
     const oneThreadMs = median(this.trial[1]);
     const twoThreadsMs = median(this.trial[2]);
-    this.using = twoThreadsMs < TWO_THREADS_MARGIN * oneThreadMs ? 2 : 1;
+    const threads = twoThreadsMs < TWO_THREADS_MARGIN * oneThreadMs ? 2 : 1;
+    const kept = this.decisions.at(-1)?.threads === threads;
+    this.recheckAfter = kept ? Math.min(2 * this.recheckAfter, RECHECK_STEPS) : FIRST_RECHECK_STEPS;
+    this.using = threads;
     this.chosenMs = this.using === 2 ? twoThreadsMs : oneThreadMs;
     this.decidedAt = this.step;
     this.recent = [];
