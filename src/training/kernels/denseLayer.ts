@@ -82,9 +82,12 @@ export class DenseLayer implements KernelLayer {
         below.mask === 0 ? 0 : below.mask + 4 * from * below.stride, below.gradient + 4 * from * below.stride,
       ], 2);
     }
-    // The weight gradient sums over every sample: both halves' gradients (and, above, the gradient to the
-    // layer below, which reads the weights before their update) are done first.
-    let squares = threads.join();
+    // The weight gradient sums over every sample and updates the weights: both halves of this layer's gradient
+    // and of the gradient to the layer below (which reads the weights before their update) are done first.
+    // A hidden layer's gradient is whole already (the layer above waited after computing it), so a layer
+    // with no gradient below (an MLP's first) needs no wait: its update follows the layer above's on the helper.
+    const wait = below !== undefined || this.isOutput;
+    let squares = wait ? threads.join() : 0;
     // By pairs of weight rows, the second half from an even row.
     squares += threads.splitAhead(layer.inputs, 'weightGradientAdam', (from, count) => [
       from, from + count, size, x, layer.inputStride, layer.pairSamples, layer.pairValues, layout.unitStride,

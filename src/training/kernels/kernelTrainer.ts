@@ -206,10 +206,11 @@ export class KernelTrainer implements Trainer {
     ], 2);
     this.step += 1;
     this.writeAdamStep(this.step);
-    // From the top down: each layer's gradient below (with its weights before their update), then its Adam,
-    // both threads' calls done before the layer below starts.
+    // From the top down: each layer's gradient below (with its weights before their update), then its Adam
+    // (each layer waits where it must); both threads' calls done before the step ends.
     let squares = 0;
-    for (let index = this.layers.length - 1; index >= 0; index--) squares += this.layers[index].backward(this.context, size, this.architecture.l2) + this.threads.join();
+    for (let index = this.layers.length - 1; index >= 0; index--) squares += this.layers[index].backward(this.context, size, this.architecture.l2);
+    squares += this.threads.join();
     this.regularizationLoss += size * this.architecture.l2 * squares;
     this.samples += size;
     this.threads.endStep();
