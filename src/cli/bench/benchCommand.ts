@@ -3,7 +3,8 @@
  * issue #23 train here, in one run (benchNetworks.ts; `--only` picks entries). For each: seconds per epoch (median and spread, wall and CPU), samples per second, the test
  * accuracy reached, the time to predict the whole test set in one batch; then, where Debian's PyTorch
  * is importable, the same model in PyTorch with Debian's default BLAS and with OpenBLAS on one thread
- * (pytorchPeer.ts), the BLAS that actually ran, and the ratios. Also the peak RSS, the data decode time,
+ * (pytorchPeer.ts; OpenBLAS, the peer of the targets, both before and after ours), the BLAS that actually
+ * ran, and the ratios. Also the peak RSS, the data decode time,
  * the machine's load, tfjs-node where it is set up (found where `train` finds it), and whether a hidden
  * width of 100 trains as fast as 128. The parts: benchArgs.ts (the command line), benchNetworks.ts (the networks and their targets), tfjsMeasurement.ts
  * (one run of ours), pytorchPeer.ts (one run of PyTorch's), benchReport.ts (the printing).
@@ -25,7 +26,7 @@ import { benchNetworks } from './benchNetworks';
 import { blasLabel, out, printFigures, printPeakRss, printPeaks, printProfile, printTorch } from './benchReport';
 import { measurePeaks, profileKernels } from './kernelRoofline';
 import { busyWarning, formatLoad, waitForIdle } from './machineLoad';
-import { prepareTorch, runTorch, TORCH_BLAS_CHOICES } from './pytorchPeer';
+import { prepareTorch, runTorch, TORCH_BLAS_CHOICES, type TorchBlas, type TorchFigures } from './pytorchPeer';
 import { measureTfjsRun } from './tfjsMeasurement';
 
 /** Epochs of the width check, its widths, and how far apart their times per weight may be. */
@@ -34,25 +35,45 @@ const WIDTH_CHECK_UNITS = [100, 128] as const;
 const WIDTH_SPREAD = 0.1;
 const PEAK_RSS_MB = 300;
 
-/** The PyTorch runs of one network, printed; one summary phrase per run that finished, and the ratios against OpenBLAS. */
-function comparePyTorch(options: BenchOptions, data: FashionMnist, architecture: Architecture, epochs: number, ours: EpochTimes): { phrases: string[]; openBlas?: EpochTimes } {
+/** The peer that the targets are checked against. */
+const TARGET_PEER: TorchBlas = 'openblas-serial';
+
+/** One PyTorch run of a network with `blas`: its figures, or undefined (the reason printed). */
+function trainInPyTorch(options: BenchOptions, data: FashionMnist, architecture: Architecture, epochs: number, blas: TorchBlas): TorchFigures | undefined {
+  const launch = prepareTorch(blas);
+  if (typeof launch === 'string') {
+    out(launch);
+    return undefined;
+  }
+  out(t('Training the same model in PyTorch ({0} epochs, batch {1})…', epochs, options.batchSize));
+  const torch = runTorch(launch, { dataDirectory: data.directory, architecture, epochs, batchSize: options.batchSize, seed: DEFAULT_HYPER_PARAMETERS.seed });
+  if (typeof torch === 'string') {
+    out(torch);
+    return undefined;
+  }
+  return torch;
+}
+
+/**
+ * The PyTorch runs of one network, printed; one summary phrase per run that finished, and the ratios against
+ * OpenBLAS. The OpenBLAS peer also ran before ours (`before`): its epochs are pooled with this run's, so
+ * that a change in the machine's speed during the entry (which the load average does not show: other
+ * machines' work on the same host) weighs on both sides alike.
+ */
+function comparePyTorch(options: BenchOptions, data: FashionMnist, architecture: Architecture, epochs: number, ours: EpochTimes, before: TorchFigures | undefined): { phrases: string[]; openBlas?: EpochTimes } {
   const phrases: string[] = [];
   let openBlas: EpochTimes | undefined;
   for (const blas of TORCH_BLAS_CHOICES) {
     out();
-    const launch = prepareTorch(blas);
-    if (typeof launch === 'string') {
-      out(launch);
-      continue;
+    const after = trainInPyTorch(options, data, architecture, epochs, blas);
+    if (after === undefined) continue;
+    const pooled = blas === TARGET_PEER && before !== undefined;
+    if (pooled) {
+      out(t('  Seconds per epoch before ours: median {0}; after ours: median {1}.', median(before.seconds).toFixed(2), median(after.seconds).toFixed(2)));
     }
-    out(t('Training the same model in PyTorch ({0} epochs, batch {1})…', epochs, options.batchSize));
-    const torch = runTorch(launch, { dataDirectory: data.directory, architecture, epochs, batchSize: options.batchSize, seed: DEFAULT_HYPER_PARAMETERS.seed });
-    if (typeof torch === 'string') {
-      out(torch);
-      continue;
-    }
+    const torch = pooled ? { ...after, seconds: [...before.seconds, ...after.seconds], cpuSeconds: [...before.cpuSeconds, ...after.cpuSeconds] } : after;
     const ratios = printTorch(torch, blas, ours);
-    if (blas === 'openblas-serial') openBlas = ratios;
+    if (blas === TARGET_PEER) openBlas = ratios;
     phrases.push(t('PyTorch with {0}: ×{1} wall, ×{2} CPU', blasLabel(blas), ratios.wall.toFixed(2), ratios.cpu.toFixed(2)));
   }
   return { phrases, openBlas };
@@ -125,6 +146,8 @@ export async function runBench(argv: string[]): Promise<number> {
       out(t('== {0} ({1}), {2} epochs, batch {3} ==', name, role, epochs, options.batchSize));
       out(t('Load average (1, 5, 15 min): {0}', formatLoad()));
       printProfile(profileKernels(tf, data, architecture, options.batchSize, profileSteps), peaks);
+      const peerBefore = options.torch ? trainInPyTorch(options, data, architecture, epochs, TARGET_PEER) : undefined;
+      if (peerBefore !== undefined) out(t('  PyTorch with {0}, before ours: median {1} s/epoch.', blasLabel(TARGET_PEER), median(peerBefore.seconds).toFixed(2)));
       const figures = await measureTfjsRun({ backend: options.backend, batchSize: options.batchSize, architecture, epochs, threads: options.threads }, data);
       mainBackend = figures.backend;
       printFigures(figures);
@@ -142,7 +165,7 @@ export async function runBench(argv: string[]): Promise<number> {
         checks.push(targetCheck(target, reached >= least, least - reached));
       }
       if (options.torch) {
-        const compared = comparePyTorch(options, data, architecture, epochs, ours);
+        const compared = comparePyTorch(options, data, architecture, epochs, ours, peerBefore);
         line.push(...compared.phrases);
         if (compared.openBlas !== undefined) {
           const ratio = compared.openBlas.wall;
