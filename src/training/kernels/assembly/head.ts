@@ -9,6 +9,18 @@ declare function log(x: f64): f64;
 
 export const CLASSES: i32 = 10;
 
+/** exp(z - largest) of a row's logits into `exps` (as floats); returns their sum (of the doubles). */
+@inline
+function rowExps(row: usize, largest: f32, exps: usize): f64 {
+  let total: f64 = 0;
+  for (let c = 0; c < CLASSES; c++) {
+    const e = exp(<f64>load<f32>(row + (<usize>c << 2)) - <f64>largest);
+    store<f32>(exps + (<usize>c << 2), <f32>e);
+    total += e;
+  }
+  return total;
+}
+
 /**
  * For each sample: softmax of its `CLASSES` logits (rows `stride` floats apart), its loss and whether
  * the arg max is its label, added to stats (f64 loss sum, f64 correct count); and, when `gradients` is
@@ -38,15 +50,21 @@ export function softmaxCrossEntropy(
         best = c;
       }
     }
-    let total: f64 = 0;
-    for (let c = 0; c < CLASSES; c++) total += exp(<f64>load<f32>(row + (<usize>c << 2)) - <f64>largest);
     const labelLogit = <f64>load<f32>(row + (<usize>label << 2));
-    lossSum += log(total) + <f64>largest - labelLogit;
     if (best == label) correct += 1;
-    if (gradients == 0) continue;
+    if (gradients == 0) {
+      let total: f64 = 0;
+      for (let c = 0; c < CLASSES; c++) total += exp(<f64>load<f32>(row + (<usize>c << 2)) - <f64>largest);
+      lossSum += log(total) + <f64>largest - labelLogit;
+      continue;
+    }
+    // Each exp once (a call out to the host's Math costs more than the rest): kept in the gradient row, as
+    // Keras's float32 softmax keeps them, then divided by their (double) sum.
     const gradientRow = gradients + <usize>s * rowBytes;
+    const total = rowExps(row, largest, gradientRow);
+    lossSum += log(total) + <f64>largest - labelLogit;
     for (let c = 0; c < CLASSES; c++) {
-      const p = exp(<f64>load<f32>(row + (<usize>c << 2)) - <f64>largest) / total;
+      const p = <f64>load<f32>(gradientRow + (<usize>c << 2)) / total;
       const target: f64 = c == label ? 1 : 0;
       store<f32>(gradientRow + (<usize>c << 2), <f32>(p - target) * inverseBatch);
     }
@@ -66,10 +84,7 @@ export function softmaxRows(batch: i32, stride: i32, logits: usize, probabilitie
     const out = probabilities + ((<usize>s * <usize>CLASSES) << 2);
     let largest = load<f32>(row);
     for (let c = 1; c < CLASSES; c++) largest = max(largest, load<f32>(row + (<usize>c << 2)));
-    let total: f64 = 0;
-    for (let c = 0; c < CLASSES; c++) total += exp(<f64>load<f32>(row + (<usize>c << 2)) - <f64>largest);
-    for (let c = 0; c < CLASSES; c++) {
-      store<f32>(out + (<usize>c << 2), <f32>(exp(<f64>load<f32>(row + (<usize>c << 2)) - <f64>largest) / total));
-    }
+    const total = rowExps(row, largest, out);
+    for (let c = 0; c < CLASSES; c++) store<f32>(out + (<usize>c << 2), <f32>(<f64>load<f32>(out + (<usize>c << 2)) / total));
   }
 }
