@@ -243,26 +243,30 @@ export class KernelTrainer implements Trainer {
 
   /**
    * The whole split forward (no dropout) in chunks of the trainer's capacity, on the threads the steps use
-   * (on a busy machine a second thread makes long calls slower too); `each` reads a chunk's logits (the last
-   * layer's output) once both threads are done with it.
+   * (on a busy machine a second thread makes long calls slower too), then `head` over each chunk's logits (the
+   * last layer's output; split too, by samples: the helper's half at `from`); `each` reads what it wrote once
+   * both threads are done with it.
    */
-  private forwardInChunks(split: ImageSplit, each: (size: number, start: number) => void): void {
+  private forwardInChunks(split: ImageSplit, head: (from: number, count: number) => number[], name: 'softmaxCrossEntropy' | 'softmaxRows', each?: (size: number, start: number) => void): void {
     for (let start = 0; start < split.count; start += this.capacity) {
       const size = Math.min(this.capacity, split.count - start);
       this.copyBatch(split, undefined, start, size);
       this.forward(size, false);
+      this.threads.splitAhead(size, name, head, 2);
       this.threads.join();
-      each(size, start);
+      each?.(size, start);
     }
   }
 
   /** Loss (with the L2 term, as Keras's evaluate reports it) and accuracy on a whole split, no dropout. */
   evaluate(split: ImageSplit): RunningMetrics {
-    const stats = this.stats(this.layout.evalStats);
+    const stats = this.stats(this.layout.evalStats, 4);
     stats.fill(0);
-    const head = this.head;
-    this.forwardInChunks(split, (size) => this.kernels.softmaxCrossEntropy(size, head.stride, head.output, this.layout.labels, 0, this.layout.evalStats, 1));
-    const [loss, correct] = stats;
+    const { stride, output } = this.head;
+    const { labels, evalStats } = this.layout;
+    // Each thread's half of the chunks: loss and hits.
+    this.forwardInChunks(split, (from, count) => [count, stride, output + 4 * from * stride, labels + 4 * from, 0, from === 0 ? evalStats : evalStats + 16, 1], 'softmaxCrossEntropy');
+    const [loss, correct] = [stats[0] + stats[2], stats[1] + stats[3]];
     if (split.count === 0) return { loss: 0, accuracy: 0, samples: 0 };
     return { loss: loss / split.count + this.regularization(), accuracy: correct / split.count, samples: split.count };
   }
@@ -270,10 +274,10 @@ export class KernelTrainer implements Trainer {
   /** The softmax probabilities of every image of a split (count × 10), no dropout: the model's predictions. */
   predict(split: ImageSplit): Float32Array {
     const probabilities = new Float32Array(split.count * CLASSES);
-    const head = this.head;
-    this.forwardInChunks(split, (size, start) => {
-      this.kernels.softmaxRows(size, head.stride, head.output, this.layout.probabilities);
-      probabilities.set(this.floats.subarray(this.layout.probabilities / 4, this.layout.probabilities / 4 + size * CLASSES), start * CLASSES);
+    const { stride, output } = this.head;
+    const at = this.layout.probabilities;
+    this.forwardInChunks(split, (from, count) => [count, stride, output + 4 * from * stride, at + 4 * from * CLASSES], 'softmaxRows', (size, start) => {
+      probabilities.set(this.floats.subarray(at / 4, at / 4 + size * CLASSES), start * CLASSES);
     });
     return probabilities;
   }

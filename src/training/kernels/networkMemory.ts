@@ -69,8 +69,8 @@ export interface NetworkMemory {
   images: number;
   labels: number;
   /**
-   * Byte -> 0..1 table, Adam's step constants, training stats (2 f64 for each thread's half of the batch) and
-   * evaluation stats (2 f64), the dropout generator's state.
+   * Byte -> 0..1 table, Adam's step constants, training and evaluation stats (2 f64 for each thread's half of
+   * the batch or chunk), the dropout generator's state.
    */
   pixelTable: number;
   adamStep: number;
@@ -167,7 +167,7 @@ export function layOutNetwork(architecture: Architecture, batchSize: number, cap
     pixelTable: take(256),
     adamStep: take(8),
     trainStats: take(8),
-    evalStats: take(4),
+    evalStats: take(8),
     rngState: take(4),
     probabilities: take(capacity * CLASSES),
     helperCommand: take(COMMAND_BYTES / 4),

@@ -7,7 +7,7 @@
 import type { MlpKernels } from './kernelModule';
 
 /** The dense layers' split kernels (by samples, or by weight rows). */
-export const DENSE_SPLIT_KERNELS = ['pixelsToFloats', 'denseForward', 'reluDropout', 'softmaxCrossEntropy', 'backwardToLayerBelow', 'weightGradientAdam'] as const;
+export const DENSE_SPLIT_KERNELS = ['pixelsToFloats', 'denseForward', 'reluDropout', 'softmaxCrossEntropy', 'softmaxRows', 'backwardToLayerBelow', 'weightGradientAdam'] as const;
 
 /** The conv blocks' split kernels (by picture rows, pixels, filters, taps or images; each one's first two arguments are its range). */
 export const CONV_SPLIT_KERNELS = [
