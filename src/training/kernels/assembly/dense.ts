@@ -6,7 +6,9 @@
 // exactly. Samples go in pairs, which share every weight row they load: per listed input, one load
 // of a weight vector feeds two multiply-adds. Columns go in blocks of 4 SIMD vectors (16 floats, one
 // cache line): 2 samples × 4 vectors are 8 independent sums in registers, enough to hide the latency of
-// a multiply-add; the last group takes the 1 or 2 vectors left over. Every sum adds its entries in order.
+// a multiply-add; the 1 to 3 vectors left over are a group of their own (joined to the last block, as 5 or
+// 6 vectors, they made a width of 100 13% slower per unit than 128: too many sums for the registers).
+// Every sum adds its entries in order.
 import { listUnion } from './lists';
 import { madd } from './simd';
 
@@ -18,9 +20,9 @@ function splatAt(row: usize, index: i32): v128 {
 }
 
 /**
- * One pair's outputs over a group of `vectors` (1 to 6, a constant where it is inlined) vectors of 4
+ * One pair's outputs over a group of `vectors` (1 to 4, a constant where it is inlined) vectors of 4
  * columns: outA/B = bias + Σ_listed a/b[i]·W[i] (a and b the pair's input rows), the entries summed in
- * order into 2 × `vectors` sums in registers (8 or more hide the latency of a multiply-add).
+ * order into 2 × `vectors` sums in registers.
  */
 @inline
 function forwardPairGroup(vectors: i32, entries: i32, indices: usize, a: usize, b: usize, weights: usize, rowBytes: usize, bias: usize, outA: usize, outB: usize): void {
@@ -29,14 +31,10 @@ function forwardPairGroup(vectors: i32, entries: i32, indices: usize, a: usize, 
   let a1 = vectors > 1 ? v128.load(bias, 16) : zero;
   let a2 = vectors > 2 ? v128.load(bias, 32) : zero;
   let a3 = vectors > 3 ? v128.load(bias, 48) : zero;
-  let a4 = vectors > 4 ? v128.load(bias, 64) : zero;
-  let a5 = vectors > 5 ? v128.load(bias, 80) : zero;
   let b0 = a0;
   let b1 = a1;
   let b2 = a2;
   let b3 = a3;
-  let b4 = a4;
-  let b5 = a5;
   for (let e = 0; e < entries; e++) {
     const index = load<i32>(indices + (<usize>e << 2));
     const xa = splatAt(a, index);
@@ -60,16 +58,6 @@ function forwardPairGroup(vectors: i32, entries: i32, indices: usize, a: usize, 
       a3 = madd(xa, w, a3);
       b3 = madd(xb, w, b3);
     }
-    if (vectors > 4) {
-      w = v128.load(row, 64);
-      a4 = madd(xa, w, a4);
-      b4 = madd(xb, w, b4);
-    }
-    if (vectors > 5) {
-      w = v128.load(row, 80);
-      a5 = madd(xa, w, a5);
-      b5 = madd(xb, w, b5);
-    }
   }
   // Alone (outB = outA), the second sums are the first's again, written over them.
   v128.store(outA, a0, 0);
@@ -86,35 +74,18 @@ function forwardPairGroup(vectors: i32, entries: i32, indices: usize, a: usize, 
     v128.store(outA, a3, 48);
     v128.store(outB, b3, 48);
   }
-  if (vectors > 4) {
-    v128.store(outA, a4, 64);
-    v128.store(outB, b4, 64);
-  }
-  if (vectors > 5) {
-    v128.store(outA, a5, 80);
-    v128.store(outB, b5, 80);
-  }
 }
 
-/**
- * One pair's outputs over a whole row of `vectors` vectors: groups of 4 (one cache line), the last group
- * taking the 1 or 2 vectors left over (5 or 6), 3 left over a group of their own, and a row of fewer than
- * 4 vectors one group.
- */
+/** One pair's outputs over a whole row of `vectors` vectors: groups of 4 (one cache line), then the 1 to 3 left over. */
 @inline
 function forwardPairRow(vectors: i32, entries: i32, indices: usize, a: usize, b: usize, weights: usize, rowBytes: usize, bias: usize, outA: usize, outB: usize): void {
-  const left = vectors & 3;
-  const groups = vectors >> 2;
-  const wideLast = groups > 0 && (left == 1 || left == 2);
-  const fours = wideLast ? groups - 1 : groups;
+  const fours = vectors >> 2;
   let column: usize = 0;
   for (let g = 0; g < fours; g++, column += 64) {
     forwardPairGroup(4, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
   }
-  const rest = vectors - (fours << 2);
-  if (rest == 6) forwardPairGroup(6, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
-  else if (rest == 5) forwardPairGroup(5, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
-  else if (rest == 3) forwardPairGroup(3, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
+  const rest = vectors & 3;
+  if (rest == 3) forwardPairGroup(3, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
   else if (rest == 2) forwardPairGroup(2, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
   else if (rest == 1) forwardPairGroup(1, entries, indices, a, b, weights + column, rowBytes, bias + column, outA + column, outB + column);
 }
