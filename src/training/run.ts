@@ -62,6 +62,8 @@ export interface RunOptions {
   afterEpoch?: (epoch: number) => Promise<void>;
   /** A network to train instead of `params.architecture` (the bench's fixed networks). */
   architecture?: Architecture;
+  /** Called with the run's trainer once it is made (the bench reads how its threads were chosen). */
+  onTrainer?: (trainer: Trainer) => void;
   /** The data loader; tests inject a small one. */
   loadData?: typeof loadFashionMnist;
   /** Aborted when the user stops: cancels a data download in progress. */
@@ -170,6 +172,7 @@ export async function runTutorial(options: RunOptions): Promise<RunResult> {
     });
 
     trainer = createTrainer(tf, model, { learningRate: params.learningRate, batchSize: params.batchSize, seed: params.seed, threads: request.threads });
+    options.onTrainer?.(trainer);
     // The best epoch and early stopping watch the validation images; without a split, the test set.
     const stopping = new EarlyStopping(params.monitor, params.earlyStopping ? params.patience : undefined, params.minDelta);
     const outcome = (end: RunOutcome['end']): RunOutcome => {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { UsageError } from '../../src/cli/args';
 import { BENCH_ENTRIES, DEFAULT_BIG_CNN_EPOCHS, DEFAULT_BIG_EPOCHS, DEFAULT_CNN_EPOCHS, parseBenchArgs, type BenchOptions } from '../../src/cli/bench/benchArgs';
 import { BIG_CNN_ARCHITECTURE, benchNetworks, CNN_ARCHITECTURE } from '../../src/cli/bench/benchNetworks';
-import { epochTimes, median } from '../../src/cli/bench/benchFigures';
+import { epochTimes, median, threadUse } from '../../src/cli/bench/benchFigures';
 import {
   OPENBLAS_SERIAL_DIR,
   parseTorchFigures,
@@ -90,6 +90,15 @@ test('bench --only picks entries (in the bench\'s order), --cnn-epochs and --big
   assert.equal(parameterCount(BIG_CNN_ARCHITECTURE), 421_642);
   assert.deepEqual([cnn.targets.ratio, cnn.targets.accuracy], [1.0, { least: 0.875, afterEpoch: 3 }]);
   assert.equal(bigCnn.targets.ratio, 1.5);
+});
+
+test('how auto threads ran: the share of the steps after the first choice that each choice gave two threads', () => {
+  assert.equal(threadUse([], 1000), undefined, 'no choice made');
+  assert.equal(threadUse([{ afterStep: 300, threads: 2 }], 300), undefined, 'no step after the first choice');
+  assert.deepEqual(threadUse([{ afterStep: 300, threads: 2 }], 1300), { choices: 1, twoThreadShare: 1 });
+  // 300-800 two, 800-1300 one, 1300-2300 two: 1,500 of 2,000.
+  const use = threadUse([{ afterStep: 300, threads: 2 }, { afterStep: 800, threads: 1 }, { afterStep: 1300, threads: 2 }], 2300);
+  assert.deepEqual(use, { choices: 3, twoThreadShare: 0.75 });
 });
 
 test('median of odd and even counts, NaN for none', () => {

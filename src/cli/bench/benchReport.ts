@@ -52,6 +52,9 @@ export function printFigures(figures: RunFigures): void {
   out(t('  CPU seconds per epoch: median {0} (min {1}, max {2})', median(figures.cpuSeconds).toFixed(2), Math.min(...figures.cpuSeconds).toFixed(2), Math.max(...figures.cpuSeconds).toFixed(2)));
   out(t('  Training samples per second: median {0}', Math.round(median(figures.history.map((m) => m.samplesPerSecond)))));
   out(t('  Test accuracy after {0} epochs: {1}', figures.history.length, last.testAccuracy.toFixed(4)));
+  if (figures.threads !== undefined) {
+    out(t('  Threads (auto): {0} timed choices; two threads for {1}% of the steps after the first.', figures.threads.choices, Math.round(100 * figures.threads.twoThreadShare)));
+  }
   out(
     t(
       '  Predicting the {0} test images ({1}): median {2} ms (of {3} runs)',

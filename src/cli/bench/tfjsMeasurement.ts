@@ -15,8 +15,9 @@ import { KernelTrainer } from '../../training/kernels/kernelTrainer';
 import { architectureOf } from '../../training/model';
 import { kernelsRun, predictAll, trainerPredictions } from '../../training/predictAll';
 import { runTutorial } from '../../training/run';
+import type { Trainer } from '../../training/trainer';
 import { cliNativeBackendFolders } from '../common';
-import type { RunFigures } from './benchFigures';
+import { threadUse, type RunFigures } from './benchFigures';
 import { printBackend, printEpoch } from './benchReport';
 
 /** How often the whole test set is predicted after a run. */
@@ -65,6 +66,7 @@ export async function measureTfjsRun(run: MeasuredRun, data: FashionMnist): Prom
   const params: HyperParameters = { ...DEFAULT_HYPER_PARAMETERS, epochs: run.epochs, batchSize: run.batchSize, backend: run.backend };
   let backendName: string = run.backend;
   let failure: TrainerError | undefined;
+  let trainer: Trainer | undefined;
   let epochCpu = process.cpuUsage();
   const cpuSeconds: number[] = [];
   const result = await runTutorial({
@@ -72,6 +74,9 @@ export async function measureTfjsRun(run: MeasuredRun, data: FashionMnist): Prom
     loadData: async () => data,
     architecture: run.architecture,
     shouldStop: () => false,
+    onTrainer: (made) => {
+      trainer = made;
+    },
     onEvent: (event) => {
       if (event.type === 'backend') {
         backendName = event.backend.name;
@@ -92,7 +97,8 @@ export async function measureTfjsRun(run: MeasuredRun, data: FashionMnist): Prom
   }
   try {
     const predictions = await timePredictions(run, result.model, data);
-    return { backend: backendName, history: result.history, cpuSeconds, predictMs: predictions.times, predictPath: predictions.path };
+    const threads = trainer instanceof KernelTrainer && (run.threads ?? 'auto') === 'auto' ? threadUse(trainer.threadDecisions, trainer.steps) : undefined;
+    return { backend: backendName, history: result.history, cpuSeconds, predictMs: predictions.times, predictPath: predictions.path, threads };
   } finally {
     result.model.dispose();
   }
