@@ -21,9 +21,10 @@ import { PIXEL_TO_UNIT, type ImageSplit } from '../imageInput';
 import type { RunningMetrics, Trainer, TrainerOptions } from '../trainer';
 import { ConvLayer } from './convLayer';
 import { DenseLayer, type KernelLayer, type StepContext } from './denseLayer';
+import { loadDenseWeights, readDenseWeights } from './denseWeights';
 import { bestInstructionSet, kernelModule, type InstructionSet, type MlpKernels } from './kernelModule';
 import { KernelThreads, type ThreadDecision } from './kernelThreads';
-import { CLASSES, INPUT_WIDTH, layOutNetwork, trainerCapacity, type DenseBuffers, type NetworkMemory } from './networkMemory';
+import { CLASSES, INPUT_WIDTH, layOutNetwork, trainerCapacity, type NetworkMemory } from './networkMemory';
 
 /** Evaluation and prediction run in chunks of at least this many images (the buffers are sized for it). */
 export const MIN_CAPACITY = 256;
@@ -45,16 +46,6 @@ export interface KernelTrainerOptions extends TrainerOptions {
   instructions?: InstructionSet;
   /** Wraps the kernels (the bench times each call); the helper thread's calls are not seen. */
   instrument?: (kernels: MlpKernels, memory: WebAssembly.Memory) => MlpKernels;
-}
-
-/** The model's kernel rows of a Dense layer (its padded input has more: the conv filters' padding). */
-function modelRows(layer: DenseBuffers): number {
-  return (layer.inputs / layer.inputGroupStride) * layer.inputGroup;
-}
-
-/** The padded row of the model's kernel row `row`. */
-function paddedRow(layer: DenseBuffers, row: number): number {
-  return Math.floor(row / layer.inputGroup) * layer.inputGroupStride + (row % layer.inputGroup);
 }
 
 /** Whether the compiled kernels are present (they are part of every build). */
@@ -144,18 +135,7 @@ export class KernelTrainer implements Trainer {
     const convWeights = 2 * this.layout.conv.length;
     if (weights.length !== convWeights + 2 * this.layout.layers.length) throw new Error('The model does not match the trainer\'s architecture.');
     this.conv?.blocks.loadWeights(this.floats, weights.slice(0, convWeights));
-    this.layout.layers.forEach((layer, index) => {
-      const kernel = weights[convWeights + 2 * index];
-      const bias = weights[convWeights + 2 * index + 1];
-      if (kernel.length !== modelRows(layer) * layer.units || bias.length !== layer.units) {
-        throw new Error('The model does not match the trainer\'s architecture.');
-      }
-      const values = Float32Array.from(kernel);
-      for (let row = 0; row < modelRows(layer); row++) {
-        this.floats.set(values.subarray(row * layer.units, (row + 1) * layer.units), layer.weights / 4 + paddedRow(layer, row) * layer.stride);
-      }
-      this.floats.set(Float32Array.from(bias), layer.bias / 4);
-    });
+    this.layout.layers.forEach((layer, index) => loadDenseWeights(this.floats, layer, weights[convWeights + 2 * index], weights[convWeights + 2 * index + 1]));
   }
 
   /** Images `order[start..start+size)` (or `start..start+size` without an order) and labels into memory. */
@@ -285,14 +265,7 @@ export class KernelTrainer implements Trainer {
   /** The weights in the model's layout: [kernel, bias] per conv block, [W, b] per Dense layer (copies, padding removed). */
   weights(): Float32Array[] {
     const conv = this.conv?.blocks.weights(this.floats) ?? [];
-    return conv.concat(this.layout.layers.flatMap((layer) => {
-      const kernel = new Float32Array(modelRows(layer) * layer.units);
-      for (let row = 0; row < modelRows(layer); row++) {
-        const from = layer.weights / 4 + paddedRow(layer, row) * layer.stride;
-        kernel.set(this.floats.subarray(from, from + layer.units), row * layer.units);
-      }
-      return [kernel, this.floats.slice(layer.bias / 4, layer.bias / 4 + layer.units)];
-    }));
+    return conv.concat(this.layout.layers.flatMap((layer) => readDenseWeights(this.floats, layer)));
   }
 
   writeWeightsTo(model: LayersModel): void {
