@@ -9,13 +9,13 @@ declare function log(x: f64): f64;
 
 export const CLASSES: i32 = 10;
 
-/** exp(z - largest) of a row's logits into `exps` (as floats); returns their sum (of the doubles). */
+/** exp(z - largest) of a row's logits into `exps` (as floats; not kept when it is 0); returns their sum (of the doubles). */
 @inline
 function rowExps(row: usize, largest: f32, exps: usize): f64 {
   let total: f64 = 0;
   for (let c = 0; c < CLASSES; c++) {
     const e = exp(<f64>load<f32>(row + (<usize>c << 2)) - <f64>largest);
-    store<f32>(exps + (<usize>c << 2), <f32>e);
+    if (exps != 0) store<f32>(exps + (<usize>c << 2), <f32>e);
     total += e;
   }
   return total;
@@ -50,19 +50,13 @@ export function softmaxCrossEntropy(
         best = c;
       }
     }
-    const labelLogit = <f64>load<f32>(row + (<usize>label << 2));
-    if (best == label) correct += 1;
-    if (gradients == 0) {
-      let total: f64 = 0;
-      for (let c = 0; c < CLASSES; c++) total += exp(<f64>load<f32>(row + (<usize>c << 2)) - <f64>largest);
-      lossSum += log(total) + <f64>largest - labelLogit;
-      continue;
-    }
     // Each exp once (a call out to the host's Math costs more than the rest): kept in the gradient row, as
     // Keras's float32 softmax keeps them, then divided by their (double) sum.
-    const gradientRow = gradients + <usize>s * rowBytes;
+    const gradientRow = gradients == 0 ? 0 : gradients + <usize>s * rowBytes;
     const total = rowExps(row, largest, gradientRow);
-    lossSum += log(total) + <f64>largest - labelLogit;
+    lossSum += log(total) + <f64>largest - <f64>load<f32>(row + (<usize>label << 2));
+    if (best == label) correct += 1;
+    if (gradients == 0) continue;
     for (let c = 0; c < CLASSES; c++) {
       const p = <f64>load<f32>(gradientRow + (<usize>c << 2)) / total;
       const target: f64 = c == label ? 1 : 0;
