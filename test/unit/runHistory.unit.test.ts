@@ -60,6 +60,16 @@ test('a written run reads back whole; the list holds summaries, newest first', a
   assert.deepEqual(readdirSync(history.modelDir(newer)).sort(), ['model.json', 'saved-by.json', 'weights.bin']);
 });
 
+test('runs started within one second are listed by their start time, not by their ids\' random suffixes', async () => {
+  const history = new RunHistory(scratch());
+  const started = Array.from({ length: 8 }, (_, i) => `2026-12-01T08:00:00.${String(100 + i * 100)}Z`);
+  const ids: string[] = [];
+  for (const startedAt of started) ids.push(await addRun(history, startedAt));
+  assert.equal(new Set(ids.map((id) => id.slice(0, 15))).size, 1, 'the same second in every id');
+  const { runs } = await history.list();
+  assert.deepEqual(runs.map((r) => r.id), [...ids].reverse());
+});
+
 test('damaged, foreign and newer files are skipped with a warning; a run still being written is skipped silently', async () => {
   const root = scratch();
   const history = new RunHistory(root);

@@ -60,6 +60,14 @@ export function newRunId(date: Date): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+/**
+ * Newest first: by start time to the millisecond, then by id. An id is stamped only to the second, so two
+ * runs started within one second (two short CLI runs) would otherwise be ordered by their random suffixes.
+ */
+export function newestStartFirst(a: { id: string; startedAt: string }, b: { id: string; startedAt: string }): number {
+  return Date.parse(b.startedAt) - Date.parse(a.startedAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
 export function isRunId(text: string): boolean {
   return RUN_ID_PATTERN.test(text);
 }
@@ -209,7 +217,7 @@ export class RunHistory {
       ]);
       runs.push(summaryOf(loaded.record, pinned, hasModel, hasSnapshot));
     }
-    return { runs, damaged, warnings };
+    return { runs: runs.sort(newestStartFirst), damaged, warnings };
   }
 
   /** One run's whole record; a TrainerError saying what to do when there is no such run. */

@@ -26,7 +26,7 @@ interface FieldCheck {
 const required = (check: Check): FieldCheck => ({ optional: false, check });
 const optional = (check: Check): FieldCheck => ({ optional: true, check });
 
-/** A run id: start time to the second (UTC) and a random suffix; sorts by time as text. Its folder name in the history. */
+/** A run id: start time to the second (UTC) and a random suffix; its folder name in the history. Lists sort by the record's start time (newestStartFirst). */
 export const RUN_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
 /** A sweep id (sweepStore.ts): `sweep-` and a run-like stamp. */
 const SWEEP_ID_PATTERN = new RegExp(`^sweep-${RUN_ID_PATTERN.source.slice(1)}`);

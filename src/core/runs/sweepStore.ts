@@ -11,7 +11,7 @@ import { READ_LIMITS, readRegularText, UnreadableFileError } from '../regularFil
 import { fitsSpec, normalizeHyperParameters } from '../hyperParameters';
 import { t } from '../text/l10n';
 import { writeFileAtomically } from './historyFiles';
-import { newRunId, SWEEP_FOLDER } from './runHistory';
+import { newestStartFirst, newRunId, SWEEP_FOLDER } from './runHistory';
 import { gridSize, MAX_GRID_POINTS } from './sweepGrid';
 import { HYPER_PARAMETER_SCHEMA } from '../../domain/hyperParameters';
 import {
@@ -153,7 +153,7 @@ export class SweepStore {
         warnings.push(errorMessage(error));
       }
     }
-    return { sweeps, warnings };
+    return { sweeps: sweeps.sort(newestStartFirst), warnings };
   }
 }
 
