@@ -179,11 +179,7 @@ export class KernelTrainer implements Trainer {
     this.threads.beginStep();
     this.copyBatch(split, order, start, size);
     this.forward(size, true);
-    const head = this.head;
-    const { labels, trainStats } = this.layout;
-    this.threads.splitAhead(size, 'softmaxCrossEntropy', (from, count) => [
-      count, head.stride, head.output + 4 * from * head.stride, labels + 4 * from, head.gradient + 4 * from * head.stride, from === 0 ? trainStats : trainStats + 16, 1 / size,
-    ], 2);
+    this.threads.splitAhead(size, 'softmaxCrossEntropy', this.crossEntropyHalf(this.layout.trainStats, this.head.gradient, 1 / size), 2);
     this.step += 1;
     this.writeAdamStep(this.step);
     // From the top down: each layer's gradient below (with its weights before their update), then its Adam
@@ -196,19 +192,31 @@ export class KernelTrainer implements Trainer {
     this.threads.endStep();
   }
 
-  private stats(at: number, count = 2): Float64Array {
-    return new Float64Array(this.memory.buffer, at, count);
+  /** softmaxCrossEntropy's arguments for the half at `from`: loss and hits into that half's slots of `stats`, gradient rows at `gradient` (0: none). */
+  private crossEntropyHalf(stats: number, gradient: number, scale: number): (from: number, count: number) => number[] {
+    const { stride, output } = this.head;
+    return (from, count) => [count, stride, output + 4 * from * stride, this.layout.labels + 4 * from, gradient === 0 ? 0 : gradient + 4 * from * stride, from === 0 ? stats : stats + 16, scale];
+  }
+
+  /** Training or evaluation stats: loss sum and hits, then the helper's half's. */
+  private stats(at: number): Float64Array {
+    return new Float64Array(this.memory.buffer, at, 4);
+  }
+
+  /** Loss sum and hits over both halves. */
+  private summedStats(at: number): [number, number] {
+    const [loss, correct, helperLoss, helperCorrect] = this.stats(at);
+    return [loss + helperLoss, correct + helperCorrect];
   }
 
   readMetrics(): RunningMetrics {
     if (this.samples === 0) return { loss: 0, accuracy: 0, samples: 0 };
-    // Each thread's half of the batches: loss and hits.
-    const [loss, correct, helperLoss, helperCorrect] = this.stats(this.layout.trainStats, 4);
-    return { loss: (loss + helperLoss + this.regularizationLoss) / this.samples, accuracy: (correct + helperCorrect) / this.samples, samples: this.samples };
+    const [loss, correct] = this.summedStats(this.layout.trainStats);
+    return { loss: (loss + this.regularizationLoss) / this.samples, accuracy: correct / this.samples, samples: this.samples };
   }
 
   resetMetrics(): void {
-    this.stats(this.layout.trainStats, 4).fill(0);
+    this.stats(this.layout.trainStats).fill(0);
     this.regularizationLoss = 0;
     this.samples = 0;
   }
@@ -240,13 +248,9 @@ export class KernelTrainer implements Trainer {
 
   /** Loss (with the L2 term, as Keras's evaluate reports it) and accuracy on a whole split, no dropout. */
   evaluate(split: ImageSplit): RunningMetrics {
-    const stats = this.stats(this.layout.evalStats, 4);
-    stats.fill(0);
-    const { stride, output } = this.head;
-    const { labels, evalStats } = this.layout;
-    // Each thread's half of the chunks: loss and hits.
-    this.forwardInChunks(split, (from, count) => [count, stride, output + 4 * from * stride, labels + 4 * from, 0, from === 0 ? evalStats : evalStats + 16, 1], 'softmaxCrossEntropy');
-    const [loss, correct] = [stats[0] + stats[2], stats[1] + stats[3]];
+    this.stats(this.layout.evalStats).fill(0);
+    this.forwardInChunks(split, this.crossEntropyHalf(this.layout.evalStats, 0, 1), 'softmaxCrossEntropy');
+    const [loss, correct] = this.summedStats(this.layout.evalStats);
     if (split.count === 0) return { loss: 0, accuracy: 0, samples: 0 };
     return { loss: loss / split.count + this.regularization(), accuracy: correct / split.count, samples: split.count };
   }
