@@ -97,7 +97,8 @@ export async function measureTfjsRun(run: MeasuredRun, data: FashionMnist): Prom
   }
   try {
     const predictions = await timePredictions(run, result.model, data);
-    const threads = trainer instanceof KernelTrainer && (run.threads ?? 'auto') === 'auto' ? threadUse(trainer.threadDecisions, trainer.steps) : undefined;
+    // Only auto threads make decisions (fixed threads: none, so no line).
+    const threads = trainer instanceof KernelTrainer ? threadUse(trainer.threadDecisions, trainer.steps) : undefined;
     return { backend: backendName, history: result.history, cpuSeconds, predictMs: predictions.times, predictPath: predictions.path, threads };
   } finally {
     result.model.dispose();
