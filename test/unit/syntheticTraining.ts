@@ -1,6 +1,6 @@
 /**
- * What the trainer tests share: images with a learnable signal, a batch as tfjs's trainOnBatch takes it, and
- * the comparison of our weights with tfjs's after the same steps.
+ * What the trainer tests share: images with a learnable signal, a batch as tfjs's trainOnBatch takes it,
+ * the comparison of our weights with tfjs's after the same steps, and of two threads' evaluation with one's.
  */
 import assert from 'node:assert/strict';
 import type { Tensor } from '@tensorflow/tfjs';
@@ -8,7 +8,7 @@ import type { Tf } from '../../src/training/backend';
 import type { ImageSplit } from '../../src/training/imageInput';
 import { createRng } from '../../src/training/seededRandom';
 import { shuffledIndices } from '../../src/training/shuffling';
-import type { Trainer } from '../../src/training/trainer';
+import type { RunningMetrics, Trainer } from '../../src/training/trainer';
 
 /** Random images with a learnable signal: the label brightens one band of rows. */
 export function syntheticSplit(count: number, seed: number): ImageSplit {
@@ -74,4 +74,13 @@ export function assertLearnsWithFlatTensors(tf: Tf, trainer: Trainer, train: Ima
   }
   assert.equal(new Set(counts).size, 1, `tensor counts ${counts.join(', ')}`);
   assert.ok(trainer.readMetrics().loss < first, 'the loss should fall');
+}
+
+/**
+ * Two threads' evaluation against one thread's: the same, but for the loss, which each thread sums over its
+ * half of every chunk (the same terms, added in another order): within 1e-12 of it.
+ */
+export function assertSameEvaluation(two: RunningMetrics, one: RunningMetrics): void {
+  assert.deepEqual({ ...two, loss: 0 }, { ...one, loss: 0 });
+  assert.ok(Math.abs(two.loss - one.loss) <= 1e-12 * one.loss, `evaluation loss ${two.loss} vs ${one.loss}`);
 }
